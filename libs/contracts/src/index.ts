@@ -1,0 +1,6 @@
+export * from './experiment-config';
+export * from './validation';
+export * from './queues';
+export * from './run-events';
+export * from './runs';
+export * from './socket-events';

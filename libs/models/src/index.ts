@@ -1,0 +1,4 @@
+export * from './network-spec';
+export * from './network';
+export * from './seeded-random';
+export * from './torch-layout';

@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  BATCH_NORM_EPSILON,
+  BATCH_NORM_MOMENTUM,
+  LEAKY_RELU_SLOPE,
+  type BatchNormSpec,
+  type ConvSpec,
+  type NetworkSpec,
+} from './network-spec';
+import { SeededRandom } from './seeded-random';
+
+/** A network's trainable parameters and batch-norm buffers, keyed by PyTorch name. */
+export interface Network {
+  spec: NetworkSpec;
+  params: Map<string, tf.Variable>;
+  buffers: Map<string, tf.Variable>;
+}
+
+/** Batch statistics a training forward pass measured, to update the running statistics with afterwards. */
+export interface BatchNormBatchStats {
+  path: string;
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+  count: number;
+}
+
+export interface ForwardResult {
+  logits: tf.Tensor2D;
+  batchStats: BatchNormBatchStats[];
+}
+
+/**
+ * PyTorch's default initialisation: weights and biases ~ U(-1/sqrt(fanIn), 1/sqrt(fanIn)) (kaiming_uniform
+ * with a = sqrt(5)), BN gamma 1 and beta 0, running mean 0 and variance 1. Values are drawn on the host from
+ * the seeded generator in parameter order, so every backend starts from the same weights.
+ */
+export function initialParameterValues(spec: NetworkSpec, seed: number): Map<string, Float32Array> {
+  const random = new SeededRandom(seed);
+  const values = new Map<string, Float32Array>();
+  for (const p of spec.params) {
+    const size = p.shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(size);
+    if (p.kind === 'bn_weight') data.fill(1);
+    else if (p.kind !== 'bn_bias') {
+      const bound = 1 / Math.sqrt(p.fanIn as number);
+      for (let i = 0; i < size; i++) data[i] = (2 * random.next() - 1) * bound;
+    }
+    values.set(p.name, data);
+  }
+  return values;
+}
+
+/** Creates the network's variables from values in TensorFlow.js layout (or PyTorch's default init). */
+export function createNetwork(spec: NetworkSpec, values: Map<string, Float32Array>): Network {
+  const params = new Map<string, tf.Variable>();
+  for (const p of spec.params) {
+    const data = values.get(p.name);
+    if (!data) throw new Error(`no value for parameter ${p.name}`);
+    params.set(p.name, tf.variable(tf.tensor(data, p.shape, 'float32'), true));
+  }
+  const buffers = new Map<string, tf.Variable>();
+  for (const b of spec.buffers) {
+    const init = b.init === 'ones' ? tf.ones(b.shape) : tf.zeros(b.shape);
+    buffers.set(b.name, tf.variable(init, false));
+    init.dispose();
+  }
+  return { spec, params, buffers };
+}
+
+export function disposeNetwork(net: Network): void {
+  for (const v of net.params.values()) v.dispose();
+  for (const v of net.buffers.values()) v.dispose();
+}
+
+/**
+ * The forward pass on an NHWC batch. In training mode batch norm normalises with the batch's statistics
+ * (biased variance) and returns them; in evaluation mode it uses the running statistics.
+ */
+export function forward(net: Network, x: tf.Tensor4D, training: boolean): ForwardResult {
+  const batchStats: BatchNormBatchStats[] = [];
+  const param = (name: string) => {
+    const v = net.params.get(name);
+    if (!v) throw new Error(`network has no parameter ${name}`);
+    return v;
+  };
+  const conv = (input: tf.Tensor4D, c: ConvSpec): tf.Tensor4D => {
+    const out = tf.conv2d(input, param(`${c.path}.weight`) as tf.Tensor4D, 1, 'same');
+    return c.bias ? tf.add(out, param(`${c.path}.bias`)) : out;
+  };
+  const act = (input: tf.Tensor4D) => tf.leakyRelu(input, LEAKY_RELU_SLOPE);
+  const batchNorm = (input: tf.Tensor4D, b: BatchNormSpec | null): tf.Tensor4D => {
+    if (!b) return input;
+    const gamma = param(`${b.path}.weight`);
+    const beta = param(`${b.path}.bias`);
+    let mean: tf.Tensor1D;
+    let variance: tf.Tensor1D;
+    if (training) {
+      const moments = tf.moments(input, [0, 1, 2]);
+      mean = moments.mean as tf.Tensor1D;
+      variance = moments.variance as tf.Tensor1D;
+      const [n, h, w] = input.shape;
+      batchStats.push({ path: b.path, mean: tf.keep(mean), variance: tf.keep(variance), count: n * h * w });
+    } else {
+      mean = net.buffers.get(`${b.path}.running_mean`) as tf.Variable<tf.Rank.R1>;
+      variance = net.buffers.get(`${b.path}.running_var`) as tf.Variable<tf.Rank.R1>;
+    }
+    return tf.batchNorm4d(input, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, BATCH_NORM_EPSILON);
+  };
+
+  let out = x;
+  for (const block of net.spec.blocks) {
+    switch (block.type) {
+      case 'entry':
+        out = act(batchNorm(conv(out, block.conv), block.bn));
+        break;
+      case 'processing': {
+        const input = out;
+        let h = batchNorm(act(conv(input, block.conv0)), block.bn0);
+        h = act(conv(h, block.conv1));
+        if (block.residual) h = tf.add(h, input);
+        out = batchNorm(h, block.bn1);
+        break;
+      }
+      case 'reduction': {
+        let h = batchNorm(act(conv(out, block.conv0)), block.bn0);
+        h = tf.avgPool(h, 2, 2, 'valid');
+        out = batchNorm(act(conv(h, block.conv1)), block.bn1);
+        break;
+      }
+    }
+  }
+  const pooled = tf.mean(out, [1, 2]) as tf.Tensor2D;
+  const logits = tf.add(tf.matMul(pooled, param(`${net.spec.head.path}.weight`) as tf.Tensor2D), param(`${net.spec.head.path}.bias`)) as tf.Tensor2D;
+  return { logits, batchStats };
+}
+
+/**
+ * PyTorch's running-statistics update: running = (1 - m) * running + m * batch, with the batch variance made
+ * unbiased (n / (n - 1)) for the running estimate. Disposes the batch statistics.
+ */
+export function updateRunningStats(net: Network, batchStats: BatchNormBatchStats[]): void {
+  tf.tidy(() => {
+    for (const s of batchStats) {
+      const runningMean = net.buffers.get(`${s.path}.running_mean`) as tf.Variable;
+      const runningVar = net.buffers.get(`${s.path}.running_var`) as tf.Variable;
+      const unbiased = tf.mul(s.variance, s.count / Math.max(s.count - 1, 1));
+      runningMean.assign(tf.add(tf.mul(runningMean, 1 - BATCH_NORM_MOMENTUM), tf.mul(s.mean, BATCH_NORM_MOMENTUM)));
+      runningVar.assign(tf.add(tf.mul(runningVar, 1 - BATCH_NORM_MOMENTUM), tf.mul(unbiased, BATCH_NORM_MOMENTUM)));
+    }
+  });
+  for (const s of batchStats) {
+    s.mean.dispose();
+    s.variance.dispose();
+  }
+}
+
+/** Mean cross-entropy of integer labels, as torch.nn.functional.cross_entropy. */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  const oneHot = tf.oneHot(labels, logits.shape[1]);
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+}
+
+/** Fraction of the batch whose arg-max logit is the label. */
+export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar;
+}

@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * The wasm backend has no Conv2DBackpropFilter kernel, so it cannot train a CNN. The filter gradient is a
+ * convolution of the input with the output gradient in which the batch plays the role of the channels:
+ *   dW[kh, kw, ci, co] = sum_{n,y,x} xPadded[n, y*s + kh, x*s + kw, ci] * dy[n, y, x, co]
+ * i.e. conv2d(x^T as [ci, H, W, n], dy^T as a [Ho, Wo, n, co] filter, dilation = stride), transposed back.
+ */
+export function registerConv2DBackpropFilter(backendName: string): void {
+  if (tf.getKernel('Conv2DBackpropFilter', backendName)) return;
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName,
+    kernelFunc: ({ inputs, attrs }) => {
+      const { x: xInfo, dy: dyInfo } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+      const { strides, pad, dataFormat, filterShape } = attrs as unknown as {
+        strides: number | [number, number];
+        pad: 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+        dataFormat: 'NHWC' | 'NCHW';
+        filterShape: [number, number, number, number];
+      };
+      if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on ${backendName}: only NHWC is supported`);
+      const engine = tf.engine();
+      const x = engine.makeTensorFromTensorInfo(xInfo) as tf.Tensor4D;
+      const dy = engine.makeTensorFromTensorInfo(dyInfo) as tf.Tensor4D;
+      const [kh, kw] = filterShape;
+      const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
+      const [top, bottom, left, right] = paddings(pad, kh, kw, x.shape[1], x.shape[2], sh, sw);
+      const result = tf.tidy(() => {
+        const padded = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+        const xT = tf.transpose(padded, [3, 1, 2, 0]);
+        const dyT = tf.transpose(dy, [1, 2, 0, 3]);
+        let dw = tf.conv2d(xT as tf.Tensor4D, dyT as tf.Tensor4D, 1, 'valid', 'NHWC', [sh, sw]);
+        if (dw.shape[1] !== kh || dw.shape[2] !== kw) dw = tf.slice(dw, [0, 0, 0, 0], [-1, kh, kw, -1]);
+        return tf.transpose(dw, [1, 2, 0, 3]);
+      });
+      x.dispose();
+      dy.dispose();
+      return result;
+    },
+  });
+}
+
+function paddings(pad: unknown, kh: number, kw: number, h: number, w: number, sh: number, sw: number): [number, number, number, number] {
+  if (pad === 'valid') return [0, 0, 0, 0];
+  if (typeof pad === 'number') return [pad, pad, pad, pad];
+  if (pad === 'same') {
+    const outH = Math.ceil(h / sh);
+    const outW = Math.ceil(w / sw);
+    const padH = Math.max((outH - 1) * sh + kh - h, 0);
+    const padW = Math.max((outW - 1) * sw + kw - w, 0);
+    return [Math.floor(padH / 2), padH - Math.floor(padH / 2), Math.floor(padW / 2), padW - Math.floor(padW / 2)];
+  }
+  const explicit = pad as number[][];
+  return [explicit[1][0], explicit[1][1], explicit[2][0], explicit[2][1]];
+}

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core's node bundle registers no gradient functions; the @tensorflow/tfjs bundle registers them all
+// (and the cpu backend) on the same tfjs-core.
+import '@tensorflow/tfjs';
+import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
+
+/** What a run records as its backend. */
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCE: BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+
+/**
+ * Chooses the best backend that loads, once per process: @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node
+ * (both optional dependencies: their install downloads libtensorflow), wasm (with the missing
+ * Conv2DBackpropFilter kernel registered), then the pure-JS cpu backend. `only` forces one.
+ */
+export async function selectBackend(only?: BackendName, log: (line: string) => void = () => undefined): Promise<BackendName> {
+  const candidates = only ? [only] : BACKEND_PREFERENCE;
+  for (const name of candidates) {
+    try {
+      await activate(name);
+      return name;
+    } catch (error) {
+      log(`backend ${name} unavailable: ${(error as Error).message.split('\n')[0]}`);
+      if (only) throw new Error(`backend ${name} could not be loaded: ${(error as Error).message}`);
+    }
+  }
+  throw new Error('no TensorFlow.js backend could be loaded');
+}
+
+async function activate(name: BackendName): Promise<void> {
+  switch (name) {
+    case 'tfjs-node-gpu':
+    case 'tfjs-node':
+      // Each registers the 'tensorflow' backend on the shared tfjs-core when it loads.
+      require(`@tensorflow/${name}`);
+      await setBackend('tensorflow');
+      return;
+    case 'wasm':
+      require('@tensorflow/tfjs-backend-wasm');
+      registerConv2DBackpropFilter('wasm');
+      await setBackend('wasm');
+      return;
+    case 'cpu':
+      require('@tensorflow/tfjs-backend-cpu');
+      await setBackend('cpu');
+      return;
+  }
+}
+
+async function setBackend(name: string): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
+  await tf.ready();
+}

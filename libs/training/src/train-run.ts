@@ -1,0 +1,219 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ExperimentConfig, LayerGradientStat } from '@gradlab/contracts';
+import {
+  accuracy,
+  createNetwork,
+  crossEntropy,
+  describeNetwork,
+  disposeNetwork,
+  forward,
+  initialParameterValues,
+  SeededRandom,
+  updateRunningStats,
+  type Network,
+} from '@gradlab/models';
+import { fillBatch } from './data/batches';
+import { loadSplits } from './data/datasets';
+import { IMAGE_BYTES, type ImageSet } from './data/image-set';
+import { RunCancelledError } from './errors';
+import { GradientStatsAccumulator } from './gradient-stats';
+import { cosineLearningRate } from './optim/cosine-schedule';
+import { TorchAdam } from './optim/torch-adam';
+
+export interface EpochResult {
+  epoch: number;
+  totalEpochs: number;
+  trainLoss: number | null;
+  trainAccuracy: number;
+  valLoss: number | null;
+  valAccuracy: number;
+  learningRate: number;
+  durationMs: number;
+  layers: LayerGradientStat[];
+}
+
+export interface TrainRunResult {
+  bestEpoch: number;
+  testLoss: number | null;
+  testAccuracy: number;
+}
+
+export interface TrainRunHooks {
+  /** Called after every epoch; the loop waits for it (the worker publishes the epoch). */
+  onEpoch(result: EpochResult): Promise<void>;
+  /** Called at most every `progressIntervalMs` with the position inside the epoch. */
+  onProgress?(progress: { epoch: number; batch: number; batchesPerEpoch: number }): void;
+  /** Polled at most every `cancelPollMs`; true stops the run with RunCancelledError. */
+  isCancelled?(): Promise<boolean>;
+  progressIntervalMs?: number;
+  cancelPollMs?: number;
+}
+
+/**
+ * Trains one experiment as the course framework does: seeded split and shuffling, augmentation, Adam with
+ * coupled weight decay, cosine annealing per epoch; metrics are means over the epoch's batches; test metrics
+ * come from the weights of the best validation epoch.
+ */
+export async function trainRun(runId: string, config: ExperimentConfig, dataDir: string, hooks: TrainRunHooks): Promise<TrainRunResult> {
+  const { training } = config;
+  const splits = await loadSplits(config.data, dataDir, training.seed);
+  const spec = describeNetwork(config.model);
+  const net = createNetwork(spec, initialParameterValues(spec, training.seed));
+  const optimizer = new TorchAdam(net.params, { weightDecay: training.weightDecay });
+  const stats = new GradientStatsAccumulator(spec);
+  const random = new SeededRandom(training.seed + 1);
+  const batchesPerEpoch = Math.ceil(splits.train.count / training.batchSize);
+  const progressInterval = hooks.progressIntervalMs ?? 1000;
+  const cancelPoll = hooks.cancelPollMs ?? 1000;
+  let best: { epoch: number; valAccuracy: number; snapshot: Map<string, tf.Tensor> } | null = null;
+  let lastProgress = 0;
+  let lastCancelCheck = 0;
+
+  const checkCancelled = async (force = false) => {
+    if (!hooks.isCancelled || (!force && Date.now() - lastCancelCheck < cancelPoll)) return;
+    lastCancelCheck = Date.now();
+    if (await hooks.isCancelled()) throw new RunCancelledError(runId);
+  };
+
+  try {
+    for (let epoch = 0; epoch < training.epochs; epoch++) {
+      await checkCancelled(true);
+      const started = Date.now();
+      const learningRate = cosineLearningRate(epoch, training.learningRate, training.minLearningRate, training.epochs);
+      const order = random.permutation(splits.train.count);
+      const sums = tf.variable(tf.zeros([2]), false); // loss, accuracy summed over batches
+      const batch = new Batch(training.batchSize);
+
+      for (let b = 0; b < batchesPerEpoch; b++) {
+        const start = b * training.batchSize;
+        const end = Math.min(start + training.batchSize, splits.train.count);
+        const { x, y } = batch.fill(splits.train, order, start, end, config.data.augment ? random : null);
+        trainStep(net, optimizer, stats, sums, x, y, learningRate);
+        x.dispose();
+        y.dispose();
+        if (hooks.onProgress && Date.now() - lastProgress >= progressInterval) {
+          lastProgress = Date.now();
+          hooks.onProgress({ epoch, batch: b + 1, batchesPerEpoch });
+        }
+        // Let the event loop breathe: the queue's lock renewal and heartbeats run between steps.
+        await new Promise((resolve) => setImmediate(resolve));
+        await checkCancelled();
+      }
+
+      const [lossSum, accSum] = await sums.data();
+      sums.dispose();
+      const layers = await stats.takeEpoch(net.params);
+      const val = await evaluate(net, splits.val, training.batchSize);
+      if (!best || val.accuracy > best.valAccuracy) {
+        if (best) for (const t of best.snapshot.values()) t.dispose();
+        best = { epoch, valAccuracy: val.accuracy, snapshot: snapshot(net) };
+      }
+      await hooks.onEpoch({
+        epoch,
+        totalEpochs: training.epochs,
+        trainLoss: finiteOrNull(lossSum / batchesPerEpoch),
+        trainAccuracy: accSum / batchesPerEpoch,
+        valLoss: finiteOrNull(val.loss),
+        valAccuracy: val.accuracy,
+        learningRate,
+        durationMs: Date.now() - started,
+        layers,
+      });
+    }
+
+    if (!best) throw new Error('no epoch was trained');
+    restore(net, best.snapshot);
+    const test = await evaluate(net, splits.test, training.batchSize);
+    return { bestEpoch: best.epoch, testLoss: finiteOrNull(test.loss), testAccuracy: test.accuracy };
+  } finally {
+    if (best) for (const t of best.snapshot.values()) t.dispose();
+    stats.dispose();
+    optimizer.dispose();
+    disposeNetwork(net);
+  }
+}
+
+function trainStep(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number): void {
+  let batchStats: ReturnType<typeof forward>['batchStats'] = [];
+  let batchAccuracy: tf.Scalar | null = null;
+  const params = [...net.params.values()];
+  const { value: loss, grads: byId } = tf.variableGrads(() => {
+    const out = forward(net, x, true);
+    batchStats = out.batchStats;
+    batchAccuracy = tf.keep(accuracy(out.logits, y));
+    return crossEntropy(out.logits, y);
+  }, params);
+  // variableGrads keys gradients by the variables' internal names; map them back to PyTorch names.
+  const grads: Record<string, tf.Tensor> = {};
+  for (const [name, v] of net.params) grads[name] = byId[v.name];
+  stats.add(grads);
+  optimizer.apply(grads, learningRate);
+  updateRunningStats(net, batchStats);
+  tf.tidy(() => sums.assign(tf.add(sums, tf.stack([loss, batchAccuracy as unknown as tf.Scalar]))));
+  loss.dispose();
+  (batchAccuracy as tf.Scalar | null)?.dispose();
+  for (const g of Object.values(byId)) g.dispose();
+}
+
+/** Mean over batches of batch loss and batch accuracy, batch norm in evaluation mode. */
+async function evaluate(net: Network, set: ImageSet, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+  if (set.count === 0) return { loss: NaN, accuracy: 0 };
+  const batch = new Batch(batchSize);
+  const order = identity(set.count);
+  const batches = Math.ceil(set.count / batchSize);
+  const sums = tf.variable(tf.zeros([2]), false);
+  for (let b = 0; b < batches; b++) {
+    const start = b * batchSize;
+    const { x, y } = batch.fill(set, order, start, Math.min(start + batchSize, set.count), null);
+    tf.tidy(() => {
+      const { logits } = forward(net, x, false);
+      sums.assign(tf.add(sums, tf.stack([crossEntropy(logits, y), accuracy(logits, y)])));
+    });
+    x.dispose();
+    y.dispose();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const [loss, acc] = await sums.data();
+  sums.dispose();
+  return { loss: loss / batches, accuracy: acc / batches };
+}
+
+/** Reusable host buffers for one batch. */
+class Batch {
+  private readonly pixels: Float32Array;
+  private readonly labels: Int32Array;
+
+  constructor(private readonly size: number) {
+    this.pixels = new Float32Array(size * IMAGE_BYTES);
+    this.labels = new Int32Array(size);
+  }
+
+  fill(set: ImageSet, order: ArrayLike<number>, start: number, end: number, random: SeededRandom | null): { x: tf.Tensor4D; y: tf.Tensor1D } {
+    const n = end - start;
+    fillBatch(set, order, start, end, random, this.pixels, this.labels);
+    return {
+      x: tf.tensor4d(this.pixels.subarray(0, n * IMAGE_BYTES), [n, 32, 32, 3]),
+      y: tf.tensor1d(this.labels.subarray(0, n), 'int32'),
+    };
+  }
+}
+
+function snapshot(net: Network): Map<string, tf.Tensor> {
+  const out = new Map<string, tf.Tensor>();
+  for (const [name, v] of [...net.params, ...net.buffers]) out.set(name, tf.clone(v));
+  return out;
+}
+
+function restore(net: Network, snap: Map<string, tf.Tensor>): void {
+  for (const [name, v] of [...net.params, ...net.buffers]) v.assign(snap.get(name) as tf.Tensor);
+}
+
+function identity(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
