@@ -4,3 +4,4 @@ export * from './queues';
 export * from './run-events';
 export * from './runs';
 export * from './socket-events';
+export * from './redis-connection';

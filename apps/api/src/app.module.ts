@@ -1,0 +1,38 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { redisConnectionFromUrl } from '@gradlab/contracts';
+import { DomainErrorFilter } from './common/domain-error.filter';
+import { AppConfig } from './config/app-config';
+import { HealthModule } from './health/health.module';
+import { PrismaModule } from './prisma/prisma.module';
+import { RedisModule } from './redis/redis.module';
+import { RunsModule } from './runs/runs.module';
+import { WorkersModule } from './workers/workers.module';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forConfig(config),
+        BullModule.forRoot({ connection: redisConnectionFromUrl(config.redisUrl), prefix: config.queuePrefix }),
+        PrismaModule,
+        RedisModule,
+        RunsModule,
+        WorkersModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+    };
+  }
+}

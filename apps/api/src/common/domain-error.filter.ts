@@ -1,0 +1,32 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ErrorDto } from '@gradlab/contracts';
+import type { Response } from 'express';
+import { DomainError, type DomainErrorCode } from './domain-error';
+
+const STATUS: Record<DomainErrorCode, number> = {
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
+  CONFLICT: HttpStatus.CONFLICT,
+  UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/** Every REST error answers with an ErrorDto: a status, a code, a message and, for bad input, field errors. */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(DomainErrorFilter.name);
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    let body: ErrorDto;
+    if (error instanceof DomainError) {
+      body = { statusCode: STATUS[error.code], code: error.code, message: error.message, errors: error.fieldErrors };
+    } else if (error instanceof HttpException) {
+      const status = error.getStatus();
+      body = { statusCode: status, code: status === 404 ? 'NOT_FOUND' : status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR', message: error.message };
+    } else {
+      this.logger.error(error instanceof Error ? error.stack : String(error));
+      body = { statusCode: 500, code: 'INTERNAL', message: 'internal error' };
+    }
+    response.status(body.statusCode).json(body);
+  }
+}

@@ -1,0 +1,15 @@
+import type { FieldError } from '@gradlab/contracts';
+
+export type DomainErrorCode = 'NOT_FOUND' | 'VALIDATION_FAILED' | 'CONFLICT' | 'UNAVAILABLE';
+
+/** An error the domain raises with a code; controllers' filters map codes to HTTP (and later GraphQL). */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly fieldErrors?: FieldError[],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

@@ -1,0 +1,34 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { redisConnectionFromUrl } from '@gradlab/contracts';
+import IORedis from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+
+/** socket.io over Redis pub/sub, so an event emitted by any api instance reaches every client. */
+export class RedisIoAdapter extends IoAdapter {
+  private readonly pub: IORedis;
+  private readonly sub: IORedis;
+
+  constructor(
+    app: INestApplicationContext,
+    redisUrl: string,
+    private readonly channelPrefix: string,
+  ) {
+    super(app);
+    this.pub = new IORedis({ ...redisConnectionFromUrl(redisUrl), maxRetriesPerRequest: 3 });
+    this.sub = this.pub.duplicate();
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server: Server = super.createIOServer(port, options);
+    server.adapter(createAdapter(this.pub, this.sub, { key: `${this.channelPrefix}:socket.io` }));
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+}

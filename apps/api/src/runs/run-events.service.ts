@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  EpochCompletedEvent,
+  RunCancelledEvent,
+  RunCompletedEvent,
+  RunEvent,
+  RunFailedEvent,
+  RunProgressEvent,
+  RunStartedEvent,
+  WorkerHeartbeatEvent,
+} from '@gradlab/contracts';
+import { PrismaService } from '../prisma/prisma.service';
+import { ProgressGateway } from './progress.gateway';
+import { toRunDto } from './run.mapper';
+
+/**
+ * Persists what workers report and relays it to the run's socket.io room. Every write is idempotent, so a
+ * repeated delivery or a retried job changes nothing twice; a finished run is never reopened.
+ */
+@Injectable()
+export class RunEventsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly gateway: ProgressGateway,
+  ) {}
+
+  async handle(event: RunEvent): Promise<void> {
+    switch (event.type) {
+      case 'run.started':
+        return this.started(event);
+      case 'epoch.completed':
+        return void (await this.epochCompleted(event));
+      case 'run.progress':
+        return this.progress(event);
+      case 'run.completed':
+        return this.completed(event);
+      case 'run.failed':
+        return this.failed(event);
+      case 'run.cancelled':
+        return this.cancelled(event);
+      case 'worker.heartbeat':
+        return this.heartbeat(event);
+    }
+  }
+
+  private async started(e: RunStartedEvent): Promise<void> {
+    await this.prisma.run.updateMany({ where: { id: e.runId, status: 'queued' }, data: { startedAt: new Date(e.at) } });
+    await this.prisma.run.updateMany({
+      where: { id: e.runId, status: { in: ['queued', 'running'] } },
+      data: { status: 'running', backend: e.backend, workerId: e.workerId, workerHost: e.host, error: null },
+    });
+    await this.broadcastRun(e.runId);
+  }
+
+  /** Writes the epoch and its layer rows in one transaction; returns false when it was already stored. */
+  async epochCompleted(e: EpochCompletedEvent): Promise<boolean> {
+    const stored = await this.prisma.$transaction(async (tx) => {
+      const run = await tx.run.findUnique({ where: { id: e.runId }, select: { id: true } });
+      if (!run) return false;
+      // ON CONFLICT DO NOTHING: a concurrent duplicate waits for this row, then inserts nothing.
+      const { count } = await tx.epoch.createMany({
+        data: [
+          {
+            runId: e.runId,
+            index: e.epoch,
+            trainLoss: e.trainLoss,
+            trainAccuracy: e.trainAccuracy,
+            valLoss: e.valLoss,
+            valAccuracy: e.valAccuracy,
+            learningRate: e.learningRate,
+            durationMs: Math.round(e.durationMs),
+          },
+        ],
+        skipDuplicates: true,
+      });
+      if (count === 0) return false;
+      await tx.layerGradient.createMany({ data: e.layers.map((l) => ({ ...l, runId: e.runId, epoch: e.epoch })) });
+      await tx.$executeRaw`
+        UPDATE "Run" SET
+          "epochsCompleted" = (SELECT count(*) FROM "Epoch" WHERE "runId" = ${e.runId}::uuid),
+          "bestEpoch" = CASE WHEN "bestValAccuracy" IS NULL OR ${e.valAccuracy} > "bestValAccuracy" THEN ${e.epoch} ELSE "bestEpoch" END,
+          "bestValAccuracy" = GREATEST(COALESCE("bestValAccuracy", ${e.valAccuracy}), ${e.valAccuracy}),
+          "updatedAt" = now()
+        WHERE "id" = ${e.runId}::uuid`;
+      return true;
+    });
+    if (stored) {
+      const { runId, epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate, durationMs, layers } = e;
+      this.gateway.emit(runId, 'epoch.completed', {
+        runId,
+        epoch: { epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate, durationMs: Math.round(durationMs) },
+        layers,
+      });
+      await this.broadcastRun(runId);
+    }
+    return stored;
+  }
+
+  private async progress(e: RunProgressEvent): Promise<void> {
+    this.gateway.emit(e.runId, 'run.progress', { runId: e.runId, epoch: e.epoch, batch: e.batch, batchesPerEpoch: e.batchesPerEpoch });
+  }
+
+  private async completed(e: RunCompletedEvent): Promise<void> {
+    await this.prisma.run.updateMany({
+      where: { id: e.runId, status: { in: ['queued', 'running'] } },
+      data: { status: 'completed', finishedAt: new Date(e.at), testLoss: e.testLoss, testAccuracy: e.testAccuracy, bestEpoch: e.bestEpoch },
+    });
+    await this.broadcastRun(e.runId);
+  }
+
+  private async failed(e: RunFailedEvent): Promise<void> {
+    await this.prisma.run.updateMany({
+      where: { id: e.runId, status: { in: ['queued', 'running'] } },
+      data: { status: 'failed', finishedAt: new Date(e.at), error: e.error },
+    });
+    await this.broadcastRun(e.runId);
+  }
+
+  private async cancelled(e: RunCancelledEvent): Promise<void> {
+    await this.prisma.run.updateMany({
+      where: { id: e.runId, status: { in: ['queued', 'running'] } },
+      data: { status: 'cancelled', finishedAt: new Date(e.at) },
+    });
+    await this.broadcastRun(e.runId);
+  }
+
+  private async heartbeat(e: WorkerHeartbeatEvent): Promise<void> {
+    const data = { host: e.host, backend: e.backend, currentRunId: e.runId, lastHeartbeatAt: new Date(e.at) };
+    await this.prisma.worker.upsert({ where: { id: e.workerId }, create: { id: e.workerId, ...data }, update: data });
+  }
+
+  private async broadcastRun(runId: string): Promise<void> {
+    const run = await this.prisma.run.findUnique({ where: { id: runId } });
+    if (run) this.gateway.emit(runId, 'run.updated', toRunDto(run));
+  }
+}

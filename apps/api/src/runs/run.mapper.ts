@@ -1,0 +1,50 @@
+import type { EpochDto, ExperimentConfig, LayerGradientDto, LayerKind, RunDto } from '@gradlab/contracts';
+import type { Epoch, LayerGradient, Run } from '../generated/prisma/client';
+
+export function toRunDto(run: Run): RunDto {
+  return {
+    id: run.id,
+    name: run.name,
+    status: run.status,
+    config: run.config as unknown as ExperimentConfig,
+    backend: run.backend,
+    workerId: run.workerId,
+    workerHost: run.workerHost,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    epochsCompleted: run.epochsCompleted,
+    bestValAccuracy: run.bestValAccuracy,
+    bestEpoch: run.bestEpoch,
+    testLoss: run.testLoss,
+    testAccuracy: run.testAccuracy,
+    error: run.error,
+  };
+}
+
+export function toEpochDto(epoch: Epoch): EpochDto {
+  return {
+    epoch: epoch.index,
+    trainLoss: epoch.trainLoss,
+    trainAccuracy: epoch.trainAccuracy,
+    valLoss: epoch.valLoss,
+    valAccuracy: epoch.valAccuracy,
+    learningRate: epoch.learningRate,
+    durationMs: epoch.durationMs,
+  };
+}
+
+export function toLayerGradientDto(row: LayerGradient): LayerGradientDto {
+  return {
+    layerIndex: row.layerIndex,
+    name: row.name,
+    shortName: row.shortName,
+    kind: row.kind as LayerKind,
+    meanAbs: row.meanAbs,
+    lastBatchMeanAbs: row.lastBatchMeanAbs,
+    l2: row.l2,
+    maxAbs: row.maxAbs,
+    nonFiniteCount: row.nonFiniteCount,
+    weightL2: row.weightL2,
+  };
+}

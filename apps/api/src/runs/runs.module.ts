@@ -1,0 +1,16 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QUEUES } from '@gradlab/contracts';
+import { ProgressGateway } from './progress.gateway';
+import { RunEventsProcessor } from './run-events.processor';
+import { RunEventsService } from './run-events.service';
+import { RunsController } from './runs.controller';
+import { RunsService } from './runs.service';
+
+@Module({
+  imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents })],
+  controllers: [RunsController],
+  providers: [RunsService, RunEventsService, RunEventsProcessor, ProgressGateway],
+  exports: [RunsService],
+})
+export class RunsModule {}

@@ -1,0 +1,153 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  cancelKey,
+  CreateRunRequestSchema,
+  FINISHED_STATUSES,
+  JOBS,
+  ListRunsQuerySchema,
+  QUEUES,
+  TRAINING_JOB_OPTIONS,
+  TRAINING_JOB_VERSION,
+  type EpochDto,
+  type ExperimentConfig,
+  type GradientFlowDto,
+  type PageDto,
+  type RunDto,
+  type TrainingJob,
+} from '@gradlab/contracts';
+import { architectureName } from '@gradlab/models';
+import type { Queue } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { parseInput } from '../common/parse-input';
+import { PrismaService } from '../prisma/prisma.service';
+import { RedisService } from '../redis/redis.service';
+import { ProgressGateway } from './progress.gateway';
+import { toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
+
+/** Seven days: long enough for any run to notice that it was cancelled. */
+const CANCEL_FLAG_TTL_S = 7 * 24 * 3600;
+
+@Injectable()
+export class RunsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RunsService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @InjectQueue(QUEUES.training) private readonly trainingQueue: Queue<TrainingJob>,
+    private readonly gateway: ProgressGateway,
+    private readonly config: AppConfig,
+    private readonly redis: RedisService,
+  ) {}
+
+  async create(body: unknown): Promise<RunDto> {
+    const request = parseInput(CreateRunRequestSchema, body, 'run');
+    const config = request.config;
+    const architecture = architectureName(config.model);
+    const run = await this.prisma.run.create({
+      data: {
+        name: request.name ?? `${architecture} ${config.model.blockType} seed ${config.training.seed}`,
+        config: config as object,
+        architecture,
+        blockType: config.model.blockType,
+        totalEpochs: config.training.epochs,
+      },
+    });
+    try {
+      await this.enqueue(run.id, config);
+    } catch (error) {
+      // Nothing half-written: a run that could not be queued is not kept.
+      await this.prisma.run.delete({ where: { id: run.id } });
+      throw new DomainError('UNAVAILABLE', `could not queue the run: ${(error as Error).message}`);
+    }
+    return toRunDto(run);
+  }
+
+  async list(query: unknown): Promise<PageDto<RunDto>> {
+    const { page, pageSize } = parseInput(ListRunsQuerySchema, query, 'query');
+    const [items, total] = await Promise.all([
+      this.prisma.run.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize }),
+      this.prisma.run.count(),
+    ]);
+    return { items: items.map(toRunDto), page, pageSize, total };
+  }
+
+  async get(id: string): Promise<RunDto> {
+    return toRunDto(await this.findRun(id));
+  }
+
+  async epochs(id: string): Promise<EpochDto[]> {
+    await this.findRun(id);
+    const rows = await this.prisma.epoch.findMany({ where: { runId: id }, orderBy: { index: 'asc' } });
+    return rows.map(toEpochDto);
+  }
+
+  /** Gradient flow of one epoch, by default the latest one stored. */
+  async gradientFlow(id: string, epochParam: unknown): Promise<GradientFlowDto> {
+    await this.findRun(id);
+    let epoch: number;
+    if (epochParam === undefined || epochParam === '') {
+      const latest = await this.prisma.epoch.findFirst({ where: { runId: id }, orderBy: { index: 'desc' }, select: { index: true } });
+      if (!latest) throw new DomainError('NOT_FOUND', `run ${id} has no epochs yet`);
+      epoch = latest.index;
+    } else {
+      epoch = Number(epochParam);
+      if (!Number.isInteger(epoch) || epoch < 0) {
+        throw new DomainError('VALIDATION_FAILED', 'invalid query: epoch: must be a non-negative integer', [{ field: 'epoch', message: 'must be a non-negative integer' }]);
+      }
+    }
+    const layers = await this.prisma.layerGradient.findMany({ where: { runId: id, epoch }, orderBy: { layerIndex: 'asc' } });
+    if (layers.length === 0) throw new DomainError('NOT_FOUND', `run ${id} has no gradient flow for epoch ${epoch}`);
+    return { runId: id, epoch, layers: layers.map(toLayerGradientDto) };
+  }
+
+  /**
+   * Cancels a queued or running run: removes a job that has not started, and raises the flag that the worker
+   * training it polls. The run is marked cancelled at once.
+   */
+  async cancel(id: string): Promise<RunDto> {
+    const run = await this.findRun(id);
+    if (FINISHED_STATUSES.includes(run.status)) throw new DomainError('CONFLICT', `run ${id} is already ${run.status}`);
+    await this.redis.client.set(cancelKey(id), '1', 'EX', CANCEL_FLAG_TTL_S);
+    const job = await this.trainingQueue.getJob(id);
+    if (job && ['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(await job.getState())) {
+      await job.remove().catch(() => undefined); // taken meanwhile: the worker will see the flag
+    }
+    await this.prisma.run.updateMany({ where: { id, status: { in: ['queued', 'running'] } }, data: { status: 'cancelled', finishedAt: new Date() } });
+    const updated = toRunDto(await this.findRun(id));
+    this.gateway.emit(id, 'run.updated', updated);
+    return updated;
+  }
+
+  /**
+   * Postgres holds the truth: at start-up every unfinished run whose job Redis no longer has is queued again
+   * (jobId = runId, so a run that still has its job is left alone).
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.requeueOnStart) return;
+    const unfinished = await this.prisma.run.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true, config: true } });
+    let requeued = 0;
+    for (const run of unfinished) {
+      if (await this.trainingQueue.getJob(run.id)) continue;
+      await this.enqueue(run.id, run.config as unknown as ExperimentConfig);
+      requeued++;
+    }
+    if (requeued) this.logger.log(`re-queued ${requeued} unfinished run(s) that had no job`);
+  }
+
+  private async enqueue(runId: string, config: ExperimentConfig): Promise<void> {
+    const job: TrainingJob = { v: TRAINING_JOB_VERSION, runId, config };
+    await this.trainingQueue.add(JOBS.trainRun, job, { ...TRAINING_JOB_OPTIONS, jobId: runId });
+  }
+
+  private async findRun(id: string) {
+    const run = isUuid(id) ? await this.prisma.run.findUnique({ where: { id } }) : null;
+    if (!run) throw new DomainError('NOT_FOUND', `run ${id} not found`);
+    return run;
+  }
+}
+
+function isUuid(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}

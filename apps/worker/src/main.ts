@@ -1,0 +1,68 @@
+import { JOBS, QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION } from '@gradlab/contracts';
+import { selectBackend } from '@gradlab/training';
+import { Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { RunEventsPublisher } from './run-events.publisher';
+import { createTrainRunProcessor } from './train-run.processor';
+import { loadWorkerConfig } from './worker-config';
+
+/** A training worker: one job at a time on the best TensorFlow.js backend this host can load. */
+async function main(): Promise<void> {
+  const config = loadWorkerConfig(process.env);
+  const log = (line: string) => console.log(`[worker ${config.workerId}] ${line}`);
+  const backend = await selectBackend(config.backend, log);
+  log(`backend ${backend}, data in ${config.dataDir}`);
+
+  const connection = redisConnectionFromUrl(config.redisUrl);
+  const redis = new IORedis({ ...connection, maxRetriesPerRequest: 3 });
+  const publisher = new RunEventsPublisher(connection, config.queuePrefix);
+  let currentRun: string | null = null;
+
+  const processor = createTrainRunProcessor({
+    backend,
+    workerId: config.workerId,
+    dataDir: config.dataDir,
+    redis,
+    publish: (event) => publisher.publish(event),
+    setCurrentRun: (runId) => (currentRun = runId),
+    log,
+  });
+  const worker = new Worker(QUEUES.training, processor, {
+    connection,
+    prefix: config.queuePrefix,
+    concurrency: 1,
+    // Steps yield to the event loop, so the lock is renewed while training; a killed worker's job stalls
+    // and is handed to another worker after lockDuration.
+    lockDuration: 60_000,
+    name: JOBS.trainRun,
+  });
+  worker.on('failed', (job, error) => log(`job ${job?.id} failed: ${error.message}`));
+  worker.on('error', (error) => log(`queue error: ${error.message}`));
+
+  const heartbeat = () =>
+    publisher
+      .publish({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: config.workerId, host: config.host, backend, runId: currentRun })
+      .catch((error: Error) => log(`heartbeat failed: ${error.message}`));
+  void heartbeat();
+  const timer = setInterval(heartbeat, config.heartbeatIntervalMs);
+  log('waiting for training jobs');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    clearInterval(timer);
+    await worker.close(true).catch(() => undefined);
+    await publisher.close().catch(() => undefined);
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: Error) => {
+  console.error(`gradlab worker failed to start: ${error.message}`);
+  process.exit(1);
+});

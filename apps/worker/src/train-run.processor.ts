@@ -1,0 +1,78 @@
+import { hostname } from 'node:os';
+import {
+  cancelKey,
+  JOBS,
+  RUN_EVENT_VERSION,
+  toFieldErrors,
+  TRAINING_JOB_OPTIONS,
+  TrainingJobSchema,
+  type RunEvent,
+} from '@gradlab/contracts';
+import { RunCancelledError, trainRun, type BackendName } from '@gradlab/training';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type IORedis from 'ioredis';
+
+export interface TrainRunProcessorDeps {
+  backend: BackendName;
+  workerId: string;
+  dataDir: string;
+  redis: IORedis;
+  publish(event: RunEvent): Promise<void>;
+  /** Tells the heartbeat which run this worker is on. */
+  setCurrentRun(runId: string | null): void;
+  log(line: string): void;
+}
+
+type Distribute<T> = T extends unknown ? Omit<T, 'v' | 'at'> : never;
+
+/**
+ * One training job: validate the payload, train, report every epoch. A payload that fails its contract, bad
+ * data or any final error fails the run at once with a readable reason; other errors are retried by BullMQ
+ * and fail the run only on the last attempt. Either way the worker goes on to the next job.
+ */
+export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
+  const emit = (event: Distribute<RunEvent>) => deps.publish({ ...event, v: RUN_EVENT_VERSION, at: new Date().toISOString() } as RunEvent);
+
+  return async (job: Job<unknown>): Promise<string> => {
+    const runId = typeof job.id === 'string' ? job.id : String((job.data as { runId?: unknown })?.runId ?? 'unknown');
+    const parsed = TrainingJobSchema.safeParse(job.data);
+    if (job.name !== JOBS.trainRun || !parsed.success) {
+      const reason = parsed.success ? `unknown job name ${job.name}` : toFieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`).join('; ');
+      await emit({ type: 'run.failed', runId, error: `invalid training job: ${reason}` });
+      throw new UnrecoverableError(`invalid training job: ${reason}`);
+    }
+    const { config } = parsed.data;
+    const isCancelled = async () => (await deps.redis.exists(cancelKey(runId))) === 1;
+    if (await isCancelled()) {
+      await emit({ type: 'run.cancelled', runId });
+      return 'cancelled';
+    }
+
+    deps.setCurrentRun(runId);
+    await emit({ type: 'run.started', runId, backend: deps.backend, workerId: deps.workerId, host: hostname() });
+    try {
+      const result = await trainRun(runId, config, deps.dataDir, {
+        onEpoch: (epoch) => emit({ type: 'epoch.completed', runId, ...epoch }),
+        onProgress: (p) => void emit({ type: 'run.progress', runId, ...p }).catch(() => undefined),
+        isCancelled,
+      });
+      await emit({ type: 'run.completed', runId, ...result });
+      deps.log(`run ${runId} completed: test accuracy ${result.testAccuracy.toFixed(4)}`);
+      return 'completed';
+    } catch (error) {
+      if (error instanceof RunCancelledError) {
+        await emit({ type: 'run.cancelled', runId });
+        deps.log(`run ${runId} cancelled`);
+        return 'cancelled';
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      const final = (error as { final?: boolean }).final === true;
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? TRAINING_JOB_OPTIONS.attempts);
+      deps.log(`run ${runId} failed${final || lastAttempt ? '' : ' (will retry)'}: ${message}`);
+      if (final || lastAttempt) await emit({ type: 'run.failed', runId, error: message });
+      throw final ? new UnrecoverableError(message) : error;
+    } finally {
+      deps.setCurrentRun(null);
+    }
+  };
+}

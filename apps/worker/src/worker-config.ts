@@ -1,0 +1,50 @@
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { BACKEND_PREFERENCE, type BackendName } from '@gradlab/training';
+
+const WorkerConfigSchema = z.object({
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** The api, for checkpoint uploads. The worker never gets the database URL. */
+  API_URL: z.string().url().default('http://127.0.0.1:4000'),
+  WORKER_TOKEN: z.string().optional(),
+  DATA_DIR: z.string().default(path.resolve(__dirname, '../../../data')),
+  QUEUE_PREFIX: z.string().min(1).default('gradlab'),
+  /** Force a backend instead of the best that loads. */
+  TF_BACKEND: z.enum(BACKEND_PREFERENCE as [BackendName, ...BackendName[]]).optional(),
+  WORKER_ID: z.string().min(1).optional(),
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+});
+
+/** The worker's configuration, validated once at start-up. */
+export interface WorkerConfig {
+  redisUrl: string;
+  apiUrl: string;
+  workerToken: string | undefined;
+  dataDir: string;
+  queuePrefix: string;
+  backend: BackendName | undefined;
+  workerId: string;
+  host: string;
+  heartbeatIntervalMs: number;
+}
+
+export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
+  const result = WorkerConfigSchema.safeParse(env);
+  if (!result.success) {
+    throw new Error(`invalid worker configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const c = result.data;
+  const host = hostname();
+  return {
+    redisUrl: c.REDIS_URL,
+    apiUrl: c.API_URL,
+    workerToken: c.WORKER_TOKEN,
+    dataDir: path.resolve(c.DATA_DIR),
+    queuePrefix: c.QUEUE_PREFIX,
+    backend: c.TF_BACKEND,
+    workerId: c.WORKER_ID ?? `${host}-${process.pid}`,
+    host,
+    heartbeatIntervalMs: c.HEARTBEAT_INTERVAL_MS,
+  };
+}
