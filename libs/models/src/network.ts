@@ -56,13 +56,12 @@ export function createNetwork(spec: NetworkSpec, values: Map<string, Float32Arra
   for (const p of spec.params) {
     const data = values.get(p.name);
     if (!data) throw new Error(`no value for parameter ${p.name}`);
-    params.set(p.name, tf.variable(tf.tensor(data, p.shape, 'float32'), true));
+    // A variable shares its initial tensor's data; tidy disposes the initial tensor itself.
+    params.set(p.name, tf.tidy(() => tf.variable(tf.tensor(data, p.shape, 'float32'), true)));
   }
   const buffers = new Map<string, tf.Variable>();
   for (const b of spec.buffers) {
-    const init = b.init === 'ones' ? tf.ones(b.shape) : tf.zeros(b.shape);
-    buffers.set(b.name, tf.variable(init, false));
-    init.dispose();
+    buffers.set(b.name, tf.tidy(() => tf.variable(b.init === 'ones' ? tf.ones(b.shape) : tf.zeros(b.shape), false)));
   }
   return { spec, params, buffers };
 }

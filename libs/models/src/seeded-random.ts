@@ -2,6 +2,9 @@
  * xoshiro128** seeded by splitmix32: fast, good enough for initialisation, shuffling and augmentation,
  * and its whole state is four integers, so a checkpoint can store it and a resumed run continue the stream.
  */
+// Bound once: a global lookup per call is slow in sandboxed contexts (Jest runs tests in vm contexts).
+const { imul, floor } = Math;
+
 export type RandomState = [number, number, number, number];
 
 export class SeededRandom {
@@ -16,8 +19,8 @@ export class SeededRandom {
       for (let i = 0; i < 4; i++) {
         x = (x + 0x9e3779b9) >>> 0;
         let z = x;
-        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+        z = imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+        z = imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
         this.s[i] = (z ^ (z >>> 16)) >>> 0;
       }
     }
@@ -30,7 +33,7 @@ export class SeededRandom {
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
+    const result = imul(rotl(imul(s[1], 5) >>> 0, 7), 9) >>> 0;
     const t = (s[1] << 9) >>> 0;
     s[2] ^= s[0];
     s[3] ^= s[1];
@@ -48,7 +51,7 @@ export class SeededRandom {
 
   /** Uniform integer in [0, n). */
   nextInt(n: number): number {
-    return Math.floor(this.next() * n);
+    return floor(this.next() * n);
   }
 
   /** Fisher-Yates permutation of 0..n-1. */

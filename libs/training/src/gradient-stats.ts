@@ -25,7 +25,7 @@ export class GradientStatsAccumulator {
 
   constructor(private readonly spec: NetworkSpec) {
     this.names = weightParams(spec).map((p) => p.name);
-    this.acc = tf.variable(tf.zeros([this.names.length, COLUMNS]), false);
+    this.acc = tf.tidy(() => tf.variable(tf.zeros([this.names.length, COLUMNS]), false));
   }
 
   add(grads: Record<string, tf.Tensor>): void {
@@ -78,7 +78,7 @@ export class GradientStatsAccumulator {
         weightL2: finiteOrNull(norms[i]),
       };
     });
-    this.acc.assign(tf.zeros([this.names.length, COLUMNS]));
+    tf.tidy(() => this.acc.assign(tf.zeros([this.names.length, COLUMNS])));
     this.batches = 0;
     return stats;
   }

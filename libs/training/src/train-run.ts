@@ -81,7 +81,7 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
       const started = Date.now();
       const learningRate = cosineLearningRate(epoch, training.learningRate, training.minLearningRate, training.epochs);
       const order = random.permutation(splits.train.count);
-      const sums = tf.variable(tf.zeros([2]), false); // loss, accuracy summed over batches
+      const sums = zerosVariable([2]); // loss, accuracy summed over batches
       const batch = new Batch(training.batchSize);
 
       for (let b = 0; b < batchesPerEpoch; b++) {
@@ -133,7 +133,12 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
   }
 }
 
+/** One optimisation step; everything it allocates is freed by the surrounding tidy. */
 function trainStep(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number): void {
+  tf.tidy(() => trainStepInScope(net, optimizer, stats, sums, x, y, learningRate));
+}
+
+function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number): void {
   let batchStats: ReturnType<typeof forward>['batchStats'] = [];
   let batchAccuracy: tf.Scalar | null = null;
   const params = [...net.params.values()];
@@ -161,7 +166,7 @@ async function evaluate(net: Network, set: ImageSet, batchSize: number): Promise
   const batch = new Batch(batchSize);
   const order = identity(set.count);
   const batches = Math.ceil(set.count / batchSize);
-  const sums = tf.variable(tf.zeros([2]), false);
+  const sums = zerosVariable([2]);
   for (let b = 0; b < batches; b++) {
     const start = b * batchSize;
     const { x, y } = batch.fill(set, order, start, Math.min(start + batchSize, set.count), null);
@@ -206,6 +211,10 @@ function snapshot(net: Network): Map<string, tf.Tensor> {
 
 function restore(net: Network, snap: Map<string, tf.Tensor>): void {
   for (const [name, v] of [...net.params, ...net.buffers]) v.assign(snap.get(name) as tf.Tensor);
+}
+
+function zerosVariable(shape: number[]): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.zeros(shape), false));
 }
 
 function identity(n: number): Uint32Array {

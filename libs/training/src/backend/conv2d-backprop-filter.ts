@@ -20,22 +20,20 @@ export function registerConv2DBackpropFilter(backendName: string): void {
         filterShape: [number, number, number, number];
       };
       if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on ${backendName}: only NHWC is supported`);
-      const engine = tf.engine();
-      const x = engine.makeTensorFromTensorInfo(xInfo) as tf.Tensor4D;
-      const dy = engine.makeTensorFromTensorInfo(dyInfo) as tf.Tensor4D;
       const [kh, kw] = filterShape;
       const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
-      const [top, bottom, left, right] = paddings(pad, kh, kw, x.shape[1], x.shape[2], sh, sw);
-      const result = tf.tidy(() => {
-        const padded = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
-        const xT = tf.transpose(padded, [3, 1, 2, 0]);
-        const dyT = tf.transpose(dy, [1, 2, 0, 3]);
-        let dw = tf.conv2d(xT as tf.Tensor4D, dyT as tf.Tensor4D, 1, 'valid', 'NHWC', [sh, sw]);
-        if (dw.shape[1] !== kh || dw.shape[2] !== kw) dw = tf.slice(dw, [0, 0, 0, 0], [-1, kh, kw, -1]);
-        return tf.transpose(dw, [1, 2, 0, 3]);
-      });
-      x.dispose();
-      dy.dispose();
+      const [top, bottom, left, right] = paddings(pad, kh, kw, xInfo.shape[1], xInfo.shape[2], sh, sw);
+      // Nested kernels run on the TensorInfos directly: wrapping them in Tensors would take no backend
+      // reference, and disposing such a wrapper would release the caller's data.
+      const run = (name: string, inputs: Record<string, tf.TensorInfo>, kernelAttrs: object) =>
+        tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, kernelAttrs as tf.NamedAttrMap) as tf.Tensor;
+      const padded = run('PadV2', { x: xInfo }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
+      const xT = run('Transpose', { x: padded }, { perm: [3, 1, 2, 0] });
+      const dyT = run('Transpose', { x: dyInfo }, { perm: [1, 2, 0, 3] });
+      const full = run('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });
+      const dw = full.shape[1] === kh && full.shape[2] === kw ? full : run('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [-1, kh, kw, -1] });
+      const result = run('Transpose', { x: dw }, { perm: [1, 2, 0, 3] });
+      tf.dispose([padded, xT, dyT, full, dw]);
       return result;
     },
   });

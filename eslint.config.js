@@ -1,0 +1,28 @@
+const nx = require('@nx/eslint-plugin');
+
+module.exports = [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '**/generated', '.nx'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      // The layering: contracts <- models <- training <- worker; the api never loads TensorFlow.js training
+      // code, and later the web app sees contracts (and figures) only.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:models', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
+            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:training'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+];
