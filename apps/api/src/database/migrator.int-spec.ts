@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase } from '../test-support/test-database';
+import { migrateDatabase, MIGRATIONS_DIR } from './migrator';
+
+describe('migrateDatabase (real Postgres)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('creates the database, applies every migration and records it as Prisma does', async () => {
+    const result = await migrateDatabase(db.url);
+    expect(result.alreadyApplied).toEqual([]);
+    expect(result.applied).toContain('20261127000000_init');
+
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(['Checkpoint', 'Epoch', 'LayerGradient', 'Run', 'Worker', '_prisma_migrations']);
+      const rows = await client.query(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations"`);
+      const sql = readFileSync(path.join(MIGRATIONS_DIR, '20261127000000_init', 'migration.sql'));
+      expect(rows.rows).toEqual([
+        {
+          migration_name: '20261127000000_init',
+          checksum: createHash('sha256').update(sql).digest('hex'),
+          finished_at: expect.any(Date),
+          rolled_back_at: null,
+          applied_steps_count: 1,
+        },
+      ]);
+      const indexes = await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'Run'`);
+      expect(indexes.rows.map((r) => r.indexname)).toEqual(expect.arrayContaining(['Run_createdAt_id_idx', 'Run_status_createdAt_idx']));
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('applies nothing the second time, also when two run at once', async () => {
+    const [a, b] = await Promise.all([migrateDatabase(db.url), migrateDatabase(db.url)]);
+    expect(a.applied).toEqual([]);
+    expect(b.applied).toEqual([]);
+    expect(a.alreadyApplied).toContain('20261127000000_init');
+  });
+});

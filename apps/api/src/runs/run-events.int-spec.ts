@@ -1,0 +1,104 @@
+import { RUN_EVENT_VERSION, type EpochCompletedEvent } from '@gradlab/contracts';
+import { AppConfig } from '../config/app-config';
+import { migrateDatabase } from '../database/migrator';
+import { PrismaService } from '../prisma/prisma.service';
+import { createTestDatabase } from '../test-support/test-database';
+import type { ProgressGateway } from './progress.gateway';
+import { RunEventsService } from './run-events.service';
+
+/** Records what would be broadcast; the database under test is real. */
+class RecordingGateway {
+  readonly emitted: { runId: string; event: string }[] = [];
+  emit(runId: string, event: string) {
+    this.emitted.push({ runId, event });
+  }
+}
+
+const layer = (i: number, meanAbs: number | null = 0.01) => ({
+  layerIndex: i,
+  name: `layer_dict.block_0_${i}.layer_dict.conv_0.weight`,
+  shortName: `block_0_${i}.conv_0`,
+  kind: 'conv' as const,
+  meanAbs,
+  lastBatchMeanAbs: 0.02,
+  l2: 1.5,
+  maxAbs: 0.3,
+  nonFiniteCount: 0,
+  weightL2: 4,
+});
+
+const epochEvent = (runId: string, epoch: number, valAccuracy: number): EpochCompletedEvent => ({
+  v: RUN_EVENT_VERSION,
+  type: 'epoch.completed',
+  runId,
+  at: new Date().toISOString(),
+  epoch,
+  totalEpochs: 3,
+  trainLoss: 4.5,
+  trainAccuracy: 0.02,
+  valLoss: 4.4,
+  valAccuracy,
+  learningRate: 1e-3,
+  durationMs: 1234.4,
+  layers: [layer(0), layer(1, null), layer(2)],
+});
+
+describe('RunEventsService (real Postgres)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let prisma: PrismaService;
+  let service: RunEventsService;
+  let gateway: RecordingGateway;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateDatabase(db.url);
+    prisma = new PrismaService(new AppConfig({ DATABASE_URL: db.url }));
+    gateway = new RecordingGateway();
+    service = new RunEventsService(prisma, gateway as unknown as ProgressGateway);
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  const newRun = () =>
+    prisma.run.create({ data: { name: 'r', config: {}, architecture: 'VGG_08', blockType: 'conv_block', totalEpochs: 3, status: 'running' } });
+
+  it('stores an epoch and its layer rows once, however often it is delivered', async () => {
+    const run = await newRun();
+    expect(await service.epochCompleted(epochEvent(run.id, 0, 0.1))).toBe(true);
+    expect(await service.epochCompleted(epochEvent(run.id, 0, 0.1))).toBe(false);
+    const results = await Promise.all([1, 1, 1, 1].map(() => service.epochCompleted(epochEvent(run.id, 1, 0.3))));
+    expect(results.filter(Boolean)).toHaveLength(1);
+
+    expect(await prisma.epoch.count({ where: { runId: run.id } })).toBe(2);
+    expect(await prisma.layerGradient.count({ where: { runId: run.id } })).toBe(6);
+    const stored = await prisma.layerGradient.findFirst({ where: { runId: run.id, epoch: 1, layerIndex: 1 } });
+    expect(stored?.meanAbs).toBeNull();
+    const updated = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(updated).toMatchObject({ epochsCompleted: 2, bestValAccuracy: 0.3, bestEpoch: 1 });
+    expect(gateway.emitted.filter((e) => e.runId === run.id && e.event === 'epoch.completed')).toHaveLength(2);
+  });
+
+  it('keeps the best validation epoch when a worse one arrives', async () => {
+    const run = await newRun();
+    await service.epochCompleted(epochEvent(run.id, 0, 0.5));
+    await service.epochCompleted(epochEvent(run.id, 1, 0.2));
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ bestValAccuracy: 0.5, bestEpoch: 0, epochsCompleted: 2 });
+  });
+
+  it('ignores an epoch of a run that does not exist, and never reopens a finished run', async () => {
+    expect(await service.epochCompleted(epochEvent('00000000-0000-4000-8000-000000000000', 0, 0.1))).toBe(false);
+    const run = await newRun();
+    await service.handle({ v: RUN_EVENT_VERSION, type: 'run.cancelled', runId: run.id, at: new Date().toISOString() });
+    await service.handle({ v: RUN_EVENT_VERSION, type: 'run.started', runId: run.id, at: new Date().toISOString(), backend: 'wasm', workerId: 'w', host: 'h' });
+    await service.handle({ v: RUN_EVENT_VERSION, type: 'run.completed', runId: run.id, at: new Date().toISOString(), bestEpoch: 0, testLoss: 1, testAccuracy: 0.5 });
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: 'cancelled', testAccuracy: null });
+  });
+
+  it('records a worker from its heartbeat', async () => {
+    await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: 'host-1', host: 'host', backend: 'wasm', runId: null });
+    await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: 'host-1', host: 'host', backend: 'wasm', runId: 'abc' });
+    expect(await prisma.worker.findMany()).toEqual([expect.objectContaining({ id: 'host-1', currentRunId: 'abc', backend: 'wasm' })]);
+  });
+});

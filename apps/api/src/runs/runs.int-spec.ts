@@ -1,0 +1,103 @@
+import type { INestApplication } from '@nestjs/common';
+import { cancelKey, QUEUES, redisConnectionFromUrl, TrainingJobSchema } from '@gradlab/contracts';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { migrateDatabase } from '../database/migrator';
+import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
+import { startTestApi } from '../test-support/test-api';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 2 }, data: { dataset: 'synthetic' } };
+
+describe('runs api (real Postgres and Redis, no worker)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let api: { app: INestApplication; url: string };
+  let queue: Queue;
+  let redis: IORedis;
+  const prefix = testQueuePrefix();
+
+  const post = (path: string, body?: unknown) =>
+    fetch(`${api.url}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const get = (path: string) => fetch(`${api.url}/api${path}`);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateDatabase(db.url);
+    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix });
+    queue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl(REDIS_URL), prefix });
+    redis = new IORedis(REDIS_URL);
+  });
+  afterAll(async () => {
+    await api.app.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    redis.disconnect();
+    await db.drop();
+  });
+
+  it('answers 201 with the queued run and queues a valid training job with jobId = run id', async () => {
+    const response = await post('/runs', { name: 'first', config: smallConfig });
+    expect(response.status).toBe(201);
+    const run = await response.json();
+    expect(run).toMatchObject({ name: 'first', status: 'queued', epochsCompleted: 0 });
+    expect(run.config.model).toEqual({ numFilters: 8, numStages: 1, numBlocksPerStage: 0, blockType: 'conv_block' });
+    const job = await queue.getJob(run.id);
+    expect(job?.name).toBe('train-run');
+    expect(TrainingJobSchema.parse(job?.data)).toMatchObject({ runId: run.id, config: run.config });
+    expect(job?.opts.attempts).toBe(3);
+  });
+
+  it('answers 400 naming each bad field, and stores nothing', async () => {
+    const before = (await (await get('/runs')).json()).total;
+    const response = await post('/runs', { config: { model: { numStages: 9 }, training: { batchSize: 'big' } } });
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.code).toBe('VALIDATION_FAILED');
+    expect(body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['config.model.numStages', 'config.training.batchSize']);
+    expect((await (await get('/runs')).json()).total).toBe(before);
+    expect((await post('/runs', 'not json at all')).status).toBe(400);
+  });
+
+  it('answers 404 for an unknown run on every route', async () => {
+    for (const path of ['/runs/00000000-0000-4000-8000-000000000000', '/runs/nope/epochs', '/runs/nope/gradient-flow']) {
+      const response = await get(path);
+      expect(response.status).toBe(404);
+      expect((await response.json()).code).toBe('NOT_FOUND');
+    }
+    expect((await post('/runs/nope/cancel')).status).toBe(404);
+  });
+
+  it('lists runs newest first, paginated', async () => {
+    for (const name of ['a', 'b', 'c']) await post('/runs', { name, config: smallConfig });
+    const page1 = await (await get('/runs?pageSize=2&page=1')).json();
+    const page2 = await (await get('/runs?pageSize=2&page=2')).json();
+    expect(page1.items.map((r: { name: string }) => r.name)).toEqual(['c', 'b']);
+    expect(page2.items[0].name).toBe('a');
+    expect(page1.total).toBe(page2.total);
+    expect((await get('/runs?pageSize=1000')).status).toBe(400);
+  });
+
+  it('cancels a queued run: removes its job, raises the flag, and refuses a second cancel', async () => {
+    const run = await (await post('/runs', { config: smallConfig })).json();
+    const response = await post(`/runs/${run.id}/cancel`);
+    expect(response.status).toBe(200);
+    expect((await response.json()).status).toBe('cancelled');
+    expect(await queue.getJob(run.id)).toBeUndefined();
+    expect(await redis.exists(cancelKey(run.id))).toBe(1);
+    expect((await post(`/runs/${run.id}/cancel`)).status).toBe(409);
+  });
+
+  it('reports Postgres and Redis in health', async () => {
+    const response = await get('/health');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', postgres: 'up', redis: 'up' });
+  });
+
+  it('re-queues, at start-up, an unfinished run whose job Redis lost', async () => {
+    const run = await (await post('/runs', { config: smallConfig })).json();
+    await (await queue.getJob(run.id))?.remove();
+    await api.app.close();
+    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix });
+    expect((await queue.getJob(run.id))?.data.runId).toBe(run.id);
+  });
+});

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { JOBS, QUEUES, redisConnectionFromUrl, RunEventSchema, TRAINING_JOB_VERSION, type RunEvent } from '@gradlab/contracts';
+import { selectBackend } from '@gradlab/training';
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { RunEventsPublisher } from './run-events.publisher';
+import { createTrainRunProcessor } from './train-run.processor';
+
+const connection = redisConnectionFromUrl('redis://127.0.0.1:6379');
+const prefix = `gradlab-test-${randomUUID().slice(0, 8)}`;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'gradlab-worker-'));
+const smallConfig = (dataset: 'synthetic' | 'cifar100' = 'synthetic') => ({
+  model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0, blockType: 'conv_block' },
+  training: { epochs: 2, batchSize: 50, learningRate: 1e-3, minLearningRate: 2e-5, weightDecay: 0, seed: 0 },
+  data: { dataset, augment: true, trainLimit: 200, valLimit: 50, testLimit: 50 },
+});
+
+describe('training worker (real Redis, real BullMQ)', () => {
+  let training: Queue;
+  let worker: Worker;
+  let eventsConsumer: Worker;
+  let publisher: RunEventsPublisher;
+  let redis: IORedis;
+  const events: RunEvent[] = [];
+
+  const eventsOf = (runId: string) => events.filter((e) => 'runId' in e && e.runId === runId && e.type !== 'run.progress');
+  const waitForEvent = async (runId: string, type: RunEvent['type']) => {
+    const deadline = Date.now() + 60_000;
+    while (!eventsOf(runId).some((e) => e.type === type)) {
+      if (Date.now() > deadline) throw new Error(`no ${type} for ${runId}; got ${eventsOf(runId).map((e) => e.type)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  beforeAll(async () => {
+    const backend = await selectBackend('wasm');
+    mkdirSync(path.join(dataDir, 'cifar-100-binary'));
+    writeFileSync(path.join(dataDir, 'cifar-100-binary', 'train.bin'), Buffer.alloc(12345)); // corrupt
+    training = new Queue(QUEUES.training, { connection, prefix });
+    publisher = new RunEventsPublisher(connection, prefix);
+    redis = new IORedis(connection);
+    // stands in for the api: consumes run-events and checks every payload against its contract
+    eventsConsumer = new Worker(QUEUES.runEvents, async (job) => void events.push(RunEventSchema.parse(job.data)), { connection, prefix });
+    const processor = createTrainRunProcessor({
+      backend,
+      workerId: 'test-worker',
+      dataDir,
+      redis,
+      publish: (event) => publisher.publish(event),
+      setCurrentRun: () => undefined,
+      log: () => undefined,
+    });
+    worker = new Worker(QUEUES.training, processor, { connection, prefix, concurrency: 1 });
+  });
+  afterAll(async () => {
+    await worker.close();
+    await eventsConsumer.close();
+    await publisher.close();
+    await training.obliterate({ force: true });
+    const runEvents = new Queue(QUEUES.runEvents, { connection, prefix });
+    await runEvents.obliterate({ force: true });
+    await runEvents.close();
+    await training.close();
+    redis.disconnect();
+  });
+
+  const submit = (runId: string, data: unknown, name: string = JOBS.trainRun) => training.add(name, data, { jobId: runId, attempts: 3 });
+
+  it('trains a job and reports started, every epoch with its gradient flow, and completed', async () => {
+    const runId = randomUUID();
+    await submit(runId, { v: TRAINING_JOB_VERSION, runId, config: smallConfig() });
+    await waitForEvent(runId, 'run.completed');
+    const types = eventsOf(runId).map((e) => e.type);
+    expect(types).toEqual(['run.started', 'epoch.completed', 'epoch.completed', 'run.completed']);
+    const epochs = eventsOf(runId).filter((e) => e.type === 'epoch.completed');
+    expect(epochs.map((e) => (e.type === 'epoch.completed' ? e.layers.length : 0))).toEqual([5, 5]);
+    expect(eventsOf(runId)[0]).toMatchObject({ backend: 'wasm', workerId: 'test-worker' });
+    expect(await (await training.getJob(runId))?.getState()).toBe('completed');
+  }, 90_000);
+
+  it('fails a job whose payload breaks the contract, with the reason, at once, and keeps serving', async () => {
+    const badId = randomUUID();
+    await submit(badId, { v: TRAINING_JOB_VERSION, runId: badId, config: { model: { numFilters: -3 } } });
+    const goodId = randomUUID();
+    await submit(goodId, { v: TRAINING_JOB_VERSION, runId: goodId, config: smallConfig() });
+    await waitForEvent(badId, 'run.failed');
+    const failed = eventsOf(badId).find((e) => e.type === 'run.failed');
+    expect(failed && 'error' in failed ? failed.error : '').toMatch(/^invalid training job: config\.model\.numFilters: /);
+    const job = await training.getJob(badId);
+    expect(await job?.getState()).toBe('failed');
+    expect(job?.attemptsMade).toBe(1); // final: not retried
+    await waitForEvent(goodId, 'run.completed');
+  }, 90_000);
+
+  it('fails a run whose data file is corrupt, naming the file', async () => {
+    const runId = randomUUID();
+    await submit(runId, { v: TRAINING_JOB_VERSION, runId, config: smallConfig('cifar100') });
+    await waitForEvent(runId, 'run.failed');
+    const failed = eventsOf(runId).find((e) => e.type === 'run.failed');
+    expect(failed && 'error' in failed ? failed.error : '').toContain(path.join(dataDir, 'cifar-100-binary', 'train.bin'));
+    expect((await training.getJob(runId))?.attemptsMade).toBe(1);
+  }, 60_000);
+
+  it('stops a running job when its cancel flag is raised', async () => {
+    const runId = randomUUID();
+    const config = smallConfig();
+    config.training.epochs = 50;
+    await submit(runId, { v: TRAINING_JOB_VERSION, runId, config });
+    await waitForEvent(runId, 'epoch.completed');
+    await redis.set(`gradlab:cancel:${runId}`, '1', 'EX', 60);
+    await waitForEvent(runId, 'run.cancelled');
+    expect(eventsOf(runId).filter((e) => e.type === 'epoch.completed').length).toBeLessThan(50);
+    await redis.del(`gradlab:cancel:${runId}`);
+  }, 60_000);
+});
