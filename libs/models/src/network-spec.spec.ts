@@ -1,6 +1,6 @@
 import { ModelConfigSchema } from '@gradlab/contracts';
 import { architectureName, countLayers, describeNetwork, parameterCount, shortParamName, weightParams } from './network-spec';
-import { pickModelConfig, readManifest } from './test-fixtures';
+import { pickModelConfig, readManifest } from './parity-fixtures';
 
 const FIXTURES = ['vgg08-conv_block', 'vgg38-conv_block', 'vgg38-conv_block_bn', 'vgg38-conv_block_bn_rc'];
 

@@ -11,3 +11,4 @@ export * from './gradient-stats';
 export * from './backend/select-backend';
 export * from './backend/conv2d-backprop-filter';
 export * from './train-run';
+export * from './data/download-cifar100';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The shared PyTorch parity fixtures, beside the repository (../shared) or inside it (shared/). */
+/** The shared PyTorch parity fixtures (shared/fixtures/pytorch-parity), beside the checkout or inside it. */
 export function parityFixturesDir(): string {
   const candidates = [path.resolve(__dirname, '../../../../shared/fixtures/pytorch-parity'), path.resolve(__dirname, '../../../shared/fixtures/pytorch-parity')];
   const found = candidates.find((dir) => existsSync(dir));
@@ -15,8 +15,10 @@ export interface FixtureManifest {
   params: { name: string; shape: number[]; offset: number; length: number; kind: string; fanIn: number | null }[];
 }
 
+/** A fixture's manifest, by folder name under the shared fixtures or by path. */
 export function readManifest(fixture: string): FixtureManifest {
-  return JSON.parse(readFileSync(path.join(parityFixturesDir(), fixture, 'manifest.json'), 'utf8'));
+  const dir = path.isAbsolute(fixture) ? fixture : path.join(parityFixturesDir(), fixture);
+  return JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
 }
 
 /** The four model fields of a fixture's config (the manifest also records constants such as the BN eps). */

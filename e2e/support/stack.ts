@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+
+const ROOT = path.resolve(__dirname, '../..');
+const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export interface Stack {
+  apiUrl: string;
+  databaseUrl: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the platform as `npm start` does (scripts/start.js: migrate, api, worker) as real processes, with a
+ * database, queue prefix, port and data directory of its own.
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const database = `gradlab_e2e_${randomBytes(5).toString('hex')}`;
+  const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${database}`;
+  const port = await freePort();
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const logs: string[] = [];
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js')], {
+    cwd: ROOT,
+    detached: true,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      API_URL: apiUrl,
+      QUEUE_PREFIX: `gradlab-e2e-${randomBytes(4).toString('hex')}`,
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gradlab-e2e-data-')),
+      HEARTBEAT_INTERVAL_MS: '1000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk) => logs.push(String(chunk)));
+  child.stderr?.on('data', (chunk) => logs.push(String(chunk)));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-(child.pid as number), 'SIGTERM');
+      await Promise.race([exited, sleep(10_000)]);
+      if (child.exitCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+    }
+    const admin = new Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  };
+  try {
+    await waitUntil('the api to answer /api/health', async () => (await fetch(`${apiUrl}/api/health`).catch(() => null))?.ok, 60_000);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${logs.join('')}`);
+  }
+  return { apiUrl, databaseUrl, logs, stop };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls with a sleep between tries; gives up after `timeoutMs`. */
+export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
