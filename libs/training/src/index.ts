@@ -12,3 +12,5 @@ export * from './backend/select-backend';
 export * from './backend/conv2d-backprop-filter';
 export * from './train-run';
 export * from './data/download-cifar100';
+export * from './parity/parity-fixture';
+export * from './parity/parity-check';

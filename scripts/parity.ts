@@ -1,0 +1,28 @@
+// `npm run parity -- <fixture-dir> [--backend cpu|wasm|tfjs-node|tfjs-node-gpu]`
+// Checks the TensorFlow.js implementation against a PyTorch fixture; exits 1 on any number over its bound.
+import { parseArgs } from 'node:util';
+import { BACKEND_PREFERENCE, checkParity, formatParityReport, loadParityFixture, selectBackend, type BackendName } from '@gradlab/training';
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { backend: { type: 'string' } } });
+  if (positionals.length !== 1) {
+    console.error('usage: npm run parity -- <fixture-dir> [--backend cpu|wasm|tfjs-node|tfjs-node-gpu]');
+    return 2;
+  }
+  if (values.backend && !BACKEND_PREFERENCE.includes(values.backend as BackendName)) {
+    console.error(`--backend must be one of ${BACKEND_PREFERENCE.join(', ')}`);
+    return 2;
+  }
+  const backend = await selectBackend(values.backend as BackendName | undefined);
+  const report = await checkParity(loadParityFixture(positionals[0]), backend);
+  console.log(formatParityReport(report));
+  return report.pass ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`parity failed to run: ${error.message}`);
+    process.exit(1);
+  },
+);
