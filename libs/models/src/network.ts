@@ -84,26 +84,24 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
   };
   const conv = (input: tf.Tensor4D, c: ConvSpec): tf.Tensor4D => {
     const out = tf.conv2d(input, param(`${c.path}.weight`) as tf.Tensor4D, 1, 'same');
-    return c.bias ? tf.add(out, param(`${c.path}.bias`)) : out;
+    return c.bias ? addChannelBias(out, param(`${c.path}.bias`) as tf.Tensor1D) : out;
   };
   const act = (input: tf.Tensor4D) => tf.leakyRelu(input, LEAKY_RELU_SLOPE);
   const batchNorm = (input: tf.Tensor4D, b: BatchNormSpec | null): tf.Tensor4D => {
     if (!b) return input;
     const gamma = param(`${b.path}.weight`);
     const beta = param(`${b.path}.bias`);
-    let mean: tf.Tensor1D;
-    let variance: tf.Tensor1D;
     if (training) {
-      const moments = tf.moments(input, [0, 1, 2]);
-      mean = moments.mean as tf.Tensor1D;
-      variance = moments.variance as tf.Tensor1D;
       const [n, h, w] = input.shape;
-      batchStats.push({ path: b.path, mean: tf.keep(mean), variance: tf.keep(variance), count: n * h * w });
-    } else {
-      mean = net.buffers.get(`${b.path}.running_mean`) as tf.Variable<tf.Rank.R1>;
-      variance = net.buffers.get(`${b.path}.running_var`) as tf.Variable<tf.Rank.R1>;
+      const out = batchNormTraining(input, gamma as tf.Tensor1D, beta as tf.Tensor1D, (mean, variance) => {
+        batchStats.push({ path: b.path, mean: tf.keep(mean), variance: tf.keep(variance), count: n * h * w });
+      });
+      return out;
     }
-    return tf.batchNorm4d(input, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, BATCH_NORM_EPSILON);
+    const mean = net.buffers.get(`${b.path}.running_mean`) as tf.Variable;
+    const variance = net.buffers.get(`${b.path}.running_var`) as tf.Variable;
+    const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)));
+    return tf.add(tf.mul(tf.sub(input, mean), scale), beta);
   };
 
   let out = x;
@@ -131,6 +129,64 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
   const pooled = tf.mean(out, [1, 2]) as tf.Tensor2D;
   const logits = tf.add(tf.matMul(pooled, param(`${net.spec.head.path}.weight`) as tf.Tensor2D), param(`${net.spec.head.path}.bias`)) as tf.Tensor2D;
   return { logits, batchStats };
+}
+
+/**
+ * Batch norm in training mode (batch statistics, biased variance) with PyTorch's analytic backward pass:
+ *   dx = gamma / sqrt(var + eps) / n * (n dy - sum(dy) - xhat sum(dy xhat)),  dgamma = sum(dy xhat),  dbeta = sum(dy)
+ * written with broadcasting. tf.batchNorm's own gradient tiles 1/sqrt(var) to the activations' full shape
+ * (slow on wasm), and differentiating the formula through tf.moments loses precision to cancellation.
+ * `onStats` receives the batch mean and variance for the running statistics.
+ */
+function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, onStats: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void): tf.Tensor4D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, bt] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const mean = channelSum(input, 1 / channelCount(input));
+    const variance = channelSum(tf.square(tf.sub(input, mean)), 1 / channelCount(input));
+    onStats(mean as tf.Tensor1D, variance as tf.Tensor1D);
+    const invStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON));
+    const xhat = tf.mul(tf.sub(input, mean), invStd);
+    save([xhat, invStd, g]);
+    return {
+      value: tf.add(tf.mul(xhat, g), bt),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedXhat, savedInvStd, savedGamma] = saved;
+        const count = channelCount(dy);
+        const dBeta = channelSum(dy);
+        const dGamma = channelSum(tf.mul(dy, savedXhat));
+        const centred = tf.sub(tf.sub(tf.mul(dy, count), dBeta), tf.mul(savedXhat, dGamma));
+        const dx = tf.mul(centred, tf.div(tf.mul(savedGamma, savedInvStd), count));
+        return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  return op(x, gamma, beta) as tf.Tensor4D;
+}
+
+/** x + bias per channel, whose bias gradient is the accurate two-stage channel sum of dy. */
+function addChannelBias(x: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, b] = args as tf.Tensor[];
+    return { value: tf.add(input, b), gradFunc: (dy: tf.Tensor) => [dy, channelSum(dy)] };
+  });
+  return op(x, bias) as tf.Tensor4D;
+}
+
+function channelCount(t: tf.Tensor): number {
+  return t.size / t.shape[t.rank - 1];
+}
+
+/**
+ * Per-channel sum of an NHWC tensor (times `scale`), in two stages, over W then over N x H: a float32 sum
+ * of all N x H x W values in one pass, as wasm's Sum does, loses up to N*H*W roundings, which PyTorch's
+ * blocked sums do not (it broke parity on the batch-norm fixtures).
+ */
+function channelSum(t: tf.Tensor, scale = 1): tf.Tensor1D {
+  const [n, h, w, c] = t.shape;
+  const partial = tf.sum(tf.reshape(t, [n * h, w, c]), 1);
+  const total = tf.sum(partial, 0);
+  return (scale === 1 ? total : tf.mul(total, scale)) as tf.Tensor1D;
 }
 
 /**

@@ -10,6 +10,7 @@ export * from './optim/torch-adam';
 export * from './gradient-stats';
 export * from './backend/select-backend';
 export * from './backend/conv2d-backprop-filter';
+export * from './backend/conv2d-backprop-input';
 export * from './train-run';
 export * from './data/download-cifar100';
 export * from './parity/parity-fixture';

@@ -133,12 +133,15 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
   }
 }
 
-/** One optimisation step; everything it allocates is freed by the surrounding tidy. */
-function trainStep(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number): void {
+/**
+ * One optimisation step, all on the device: forward, backward, gradient statistics (unless `stats` is null,
+ * for the benchmark), Adam, BN running statistics, loss and accuracy sums. Everything it allocates is freed.
+ */
+export function trainStep(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number): void {
   tf.tidy(() => trainStepInScope(net, optimizer, stats, sums, x, y, learningRate));
 }
 
-function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number): void {
+function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number): void {
   let batchStats: ReturnType<typeof forward>['batchStats'] = [];
   let batchAccuracy: tf.Scalar | null = null;
   const params = [...net.params.values()];
@@ -151,7 +154,7 @@ function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientSta
   // variableGrads keys gradients by the variables' internal names; map them back to PyTorch names.
   const grads: Record<string, tf.Tensor> = {};
   for (const [name, v] of net.params) grads[name] = byId[v.name];
-  stats.add(grads);
+  stats?.add(grads);
   optimizer.apply(grads, learningRate);
   updateRunningStats(net, batchStats);
   tf.tidy(() => sums.assign(tf.add(sums, tf.stack([loss, batchAccuracy as unknown as tf.Scalar]))));
@@ -213,7 +216,7 @@ function restore(net: Network, snap: Map<string, tf.Tensor>): void {
   for (const [name, v] of [...net.params, ...net.buffers]) v.assign(snap.get(name) as tf.Tensor);
 }
 
-function zerosVariable(shape: number[]): tf.Variable {
+export function zerosVariable(shape: number[]): tf.Variable {
   return tf.tidy(() => tf.variable(tf.zeros(shape), false));
 }
 

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // (and the cpu backend) on the same tfjs-core.
 import '@tensorflow/tfjs';
 import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
+import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
 
 /** What a run records as its backend. */
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -11,7 +12,7 @@ export const BACKEND_PREFERENCE: BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 
 /**
  * Chooses the best backend that loads, once per process: @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node
  * (both optional dependencies: their install downloads libtensorflow), wasm (with the missing
- * Conv2DBackpropFilter kernel registered), then the pure-JS cpu backend. `only` forces one.
+ * Conv2DBackpropFilter kernel registered, and a faster Conv2DBackpropInput), then the pure-JS cpu backend. `only` forces one.
  */
 export async function selectBackend(only?: BackendName, log: (line: string) => void = () => undefined): Promise<BackendName> {
   const candidates = only ? [only] : BACKEND_PREFERENCE;
@@ -38,6 +39,7 @@ async function activate(name: BackendName): Promise<void> {
     case 'wasm':
       require('@tensorflow/tfjs-backend-wasm');
       registerConv2DBackpropFilter('wasm');
+      registerFastConv2DBackpropInput('wasm');
       await setBackend('wasm');
       return;
     case 'cpu':

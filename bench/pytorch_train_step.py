@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Times training steps of the coursework network in PyTorch with one thread; prints the seconds.
+
+Usage: pytorch_train_step.py FILTERS BLOCKS BLOCK_TYPE BATCH STEPS WARMUP
+The network is the one the parity fixtures were made from (shared/fixtures/pytorch-parity/make_fixtures.py).
+"""
+import importlib.util, os, sys, time
+
+import torch
+import torch.nn.functional as F
+
+here = os.path.dirname(os.path.abspath(__file__))
+candidates = [os.path.join(here, '..', '..', 'shared', 'fixtures', 'pytorch-parity', 'make_fixtures.py'),
+              os.path.join(here, '..', 'shared', 'fixtures', 'pytorch-parity', 'make_fixtures.py')]
+source = next(p for p in candidates if os.path.exists(p))
+spec = importlib.util.spec_from_file_location('make_fixtures', source)
+fixtures = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fixtures)
+
+filters, blocks, block_type, batch, steps, warmup = sys.argv[1:7]
+filters, blocks, batch, steps, warmup = int(filters), int(blocks), int(batch), int(steps), int(warmup)
+torch.set_num_threads(1)
+torch.manual_seed(0)
+net = fixtures.Net(filters, 3, blocks, block_type).train()
+opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+x = torch.randn(batch, 3, 32, 32)
+y = torch.arange(batch) % 100
+
+
+def step():
+    opt.zero_grad()
+    loss = F.cross_entropy(net(x), y)
+    loss.backward()
+    opt.step()
+
+
+for _ in range(warmup):
+    step()
+start = time.perf_counter()
+for _ in range(steps):
+    step()
+print(time.perf_counter() - start)

@@ -1,0 +1,78 @@
+// npm run bench:train -- --blocks 0|5 [--batch 100] [--steps 20] [--backend wasm] [--filters 32] [--vs-pytorch]
+// Training throughput of the coursework network (images/s), and what the per-layer gradient statistics cost
+// (the same steps with statistics on and off). With --vs-pytorch, also times the same network and batch in
+// PyTorch with one thread (Debian's python3-torch, /usr/bin/python3) and prints the ratio.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelConfigSchema } from '@gradlab/contracts';
+import { architectureName, createNetwork, describeNetwork, initialParameterValues, parameterCount } from '@gradlab/models';
+import { GradientStatsAccumulator, selectBackend, TorchAdam, trainStep, zerosVariable, type BackendName } from '@gradlab/training';
+
+const { values } = parseArgs({
+  options: {
+    blocks: { type: 'string', default: '0' },
+    batch: { type: 'string', default: '100' },
+    steps: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    backend: { type: 'string', default: 'wasm' },
+    filters: { type: 'string', default: '32' },
+    'block-type': { type: 'string', default: 'conv_block' },
+    'vs-pytorch': { type: 'boolean', default: false },
+  },
+});
+const batch = Number(values.batch);
+const steps = Number(values.steps);
+const warmup = Number(values.warmup);
+const model = ModelConfigSchema.parse({ numFilters: Number(values.filters), numStages: 3, numBlocksPerStage: Number(values.blocks), blockType: values['block-type'] });
+
+async function timeSteps(withStats: boolean): Promise<number> {
+  const spec = describeNetwork(model);
+  const net = createNetwork(spec, initialParameterValues(spec, 0));
+  const optimizer = new TorchAdam(net.params);
+  const stats = withStats ? new GradientStatsAccumulator(spec) : null;
+  const sums = zerosVariable([2]);
+  const x = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 100), 'int32');
+  const run = async (n: number) => {
+    for (let i = 0; i < n; i++) trainStep(net, optimizer, stats, sums, x, y, 1e-3);
+    await sums.data(); // wait for the device
+  };
+  await run(warmup);
+  const start = process.hrtime.bigint();
+  await run(steps);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  tf.dispose([x, y, sums]);
+  stats?.dispose();
+  optimizer.dispose();
+  return seconds;
+}
+
+function timePytorch(): number {
+  const script = path.join(__dirname, 'pytorch_train_step.py');
+  const out = execFileSync('/usr/bin/python3', [script, String(model.numFilters), String(model.numBlocksPerStage), model.blockType, String(batch), String(steps), String(warmup)], { encoding: 'utf8' });
+  return Number(out.trim().split('\n').pop());
+}
+
+async function main() {
+  const backend = await selectBackend(values.backend as BackendName);
+  const name = `${architectureName(model)} (${model.blockType}, ${model.numFilters} filters, ${parameterCount(describeNetwork(model))} params)`;
+  const withStats = await timeSteps(true);
+  const withoutStats = await timeSteps(false);
+  const imagesPerSecond = (batch * steps) / withStats;
+  console.log(`${name}, batch ${batch}, ${steps} steps on ${backend}`);
+  console.log(`  gradlab:  ${imagesPerSecond.toFixed(1)} images/s (${((withStats / steps) * 1000).toFixed(1)} ms/step with gradient statistics)`);
+  console.log(`  gradient statistics: ${(((withStats - withoutStats) / withoutStats) * 100).toFixed(1)}% of step time (${((withoutStats / steps) * 1000).toFixed(1)} ms/step without)`);
+  if (values['vs-pytorch']) {
+    const torchSeconds = timePytorch();
+    const torchImages = (batch * steps) / torchSeconds;
+    console.log(`  pytorch (1 thread): ${torchImages.toFixed(1)} images/s`);
+    console.log(`  ratio gradlab / pytorch: ${(imagesPerSecond / torchImages).toFixed(2)}`);
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`bench failed: ${error.message}`);
+  process.exit(1);
+});
