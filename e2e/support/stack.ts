@@ -13,6 +13,8 @@ export interface Stack {
   apiUrl: string;
   databaseUrl: string;
   logs: string[];
+  /** Starts one more worker process against this stack (stopped with the stack). */
+  startWorker(env?: Record<string, string>): ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -26,25 +28,30 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   const logs: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js')], {
-    cwd: ROOT,
-    detached: true,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      API_URL: apiUrl,
-      QUEUE_PREFIX: `gradlab-e2e-${randomBytes(4).toString('hex')}`,
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gradlab-e2e-data-')),
-      HEARTBEAT_INTERVAL_MS: '1000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const stackEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    API_URL: apiUrl,
+    QUEUE_PREFIX: `gradlab-e2e-${randomBytes(4).toString('hex')}`,
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gradlab-e2e-data-')),
+    HEARTBEAT_INTERVAL_MS: '1000',
+    ...env,
+  };
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js')], { cwd: ROOT, detached: true, env: stackEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk) => logs.push(String(chunk)));
   child.stderr?.on('data', (chunk) => logs.push(String(chunk)));
+  const extraWorkers: ChildProcess[] = [];
+  const startWorker = (workerEnv: Record<string, string> = {}) => {
+    const worker = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'apps/worker/src/main.ts')], { cwd: ROOT, env: { ...stackEnv, ...workerEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    worker.stdout?.on('data', (chunk) => logs.push(`[worker ${worker.pid}] ${chunk}`));
+    worker.stderr?.on('data', (chunk) => logs.push(`[worker ${worker.pid}] ${chunk}`));
+    extraWorkers.push(worker);
+    return worker;
+  };
   const stop = async () => {
+    for (const worker of extraWorkers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       process.kill(-(child.pid as number), 'SIGTERM');
@@ -62,7 +69,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     await stop();
     throw new Error(`${(error as Error).message}\n${logs.join('')}`);
   }
-  return { apiUrl, databaseUrl, logs, stop };
+  return { apiUrl, databaseUrl, logs, startWorker, stop };
 }
 
 export function sleep(ms: number): Promise<void> {

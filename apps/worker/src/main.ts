@@ -2,6 +2,7 @@ import { JOBS, QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION } from '@gradla
 import { selectBackend } from '@gradlab/training';
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
+import { CheckpointsClient } from './checkpoints.client';
 import { RunEventsPublisher } from './run-events.publisher';
 import { createTrainRunProcessor } from './train-run.processor';
 import { loadWorkerConfig } from './worker-config';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     workerId: config.workerId,
     dataDir: config.dataDir,
     redis,
+    checkpoints: new CheckpointsClient(config.apiUrl, config.workerToken),
     publish: (event) => publisher.publish(event),
     setCurrentRun: (runId) => (currentRun = runId),
     log,
@@ -32,8 +34,10 @@ async function main(): Promise<void> {
     prefix: config.queuePrefix,
     concurrency: 1,
     // Steps yield to the event loop, so the lock is renewed while training; a killed worker's job stalls
-    // and is handed to another worker after lockDuration.
-    lockDuration: 60_000,
+    // and is handed to another worker, which resumes it from the latest checkpoint.
+    lockDuration: config.lockDurationMs,
+    stalledInterval: Math.max(500, Math.floor(config.lockDurationMs / 2)),
+    maxStalledCount: 3,
     name: JOBS.trainRun,
   });
   worker.on('failed', (job, error) => log(`job ${job?.id} failed: ${error.message}`));

@@ -49,6 +49,7 @@ describe('training worker (real Redis, real BullMQ)', () => {
       workerId: 'test-worker',
       dataDir,
       redis,
+      checkpoints: { download: async () => null, upload: async () => undefined }, // the api's routes are tested with the api
       publish: (event) => publisher.publish(event),
       setCurrentRun: () => undefined,
       log: () => undefined,

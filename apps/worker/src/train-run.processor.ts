@@ -11,12 +11,14 @@ import {
 import { RunCancelledError, trainRun, type BackendName } from '@gradlab/training';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
+import type { CheckpointsClient } from './checkpoints.client';
 
 export interface TrainRunProcessorDeps {
   backend: BackendName;
   workerId: string;
   dataDir: string;
   redis: IORedis;
+  checkpoints: Pick<CheckpointsClient, 'download' | 'upload'>;
   publish(event: RunEvent): Promise<void>;
   /** Tells the heartbeat which run this worker is on. */
   setCurrentRun(runId: string | null): void;
@@ -49,9 +51,16 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
     }
 
     deps.setCurrentRun(runId);
-    await emit({ type: 'run.started', runId, backend: deps.backend, workerId: deps.workerId, host: hostname() });
     try {
+      // A job handed over from a worker that died resumes from the latest checkpoint the api holds.
+      const latest = await deps.checkpoints.download(runId, 'latest');
+      const resume = latest ? { latest, best: await deps.checkpoints.download(runId, 'best') } : undefined;
+      if (resume) deps.log(`run ${runId} resumes from its latest checkpoint`);
+      await emit({ type: 'run.started', runId, backend: deps.backend, workerId: deps.workerId, host: hostname() });
       const result = await trainRun(runId, config, deps.dataDir, {
+        resume,
+        onCheckpoint: (kind, bytes, epoch) =>
+          deps.checkpoints.upload(runId, kind, bytes, epoch).catch((error: Error) => deps.log(`checkpoint not saved: ${error.message}`)),
         onEpoch: (epoch) => emit({ type: 'epoch.completed', runId, ...epoch }),
         onProgress: (p) => void emit({ type: 'run.progress', runId, ...p }).catch(() => undefined),
         isCancelled,

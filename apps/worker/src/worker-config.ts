@@ -14,6 +14,8 @@ const WorkerConfigSchema = z.object({
   TF_BACKEND: z.enum(BACKEND_PREFERENCE as [BackendName, ...BackendName[]]).optional(),
   WORKER_ID: z.string().min(1).optional(),
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+  /** How long a job stays locked without renewal; a killed worker's job goes to another after this. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
 });
 
 /** The worker's configuration, validated once at start-up. */
@@ -27,6 +29,7 @@ export interface WorkerConfig {
   workerId: string;
   host: string;
   heartbeatIntervalMs: number;
+  lockDurationMs: number;
 }
 
 export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
@@ -46,5 +49,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     workerId: c.WORKER_ID ?? `${host}-${process.pid}`,
     host,
     heartbeatIntervalMs: c.HEARTBEAT_INTERVAL_MS,
+    lockDurationMs: c.WORKER_LOCK_MS,
   };
 }

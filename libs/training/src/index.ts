@@ -15,3 +15,4 @@ export * from './train-run';
 export * from './data/download-cifar100';
 export * from './parity/parity-fixture';
 export * from './parity/parity-check';
+export * from './checkpoint';

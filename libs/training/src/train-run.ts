@@ -15,6 +15,7 @@ import {
 import { fillBatch } from './data/batches';
 import { loadSplits } from './data/datasets';
 import { IMAGE_BYTES, type ImageSet } from './data/image-set';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointTensor } from './checkpoint';
 import { RunCancelledError } from './errors';
 import { GradientStatsAccumulator } from './gradient-stats';
 import { cosineLearningRate } from './optim/cosine-schedule';
@@ -45,6 +46,10 @@ export interface TrainRunHooks {
   onProgress?(progress: { epoch: number; batch: number; batchesPerEpoch: number }): void;
   /** Polled at most every `cancelPollMs`; true stops the run with RunCancelledError. */
   isCancelled?(): Promise<boolean>;
+  /** Called after every epoch's onEpoch with the checkpoints to keep: 'best' when validation improved. */
+  onCheckpoint?(kind: 'latest' | 'best', bytes: Buffer, epoch: number): Promise<void>;
+  /** Continue from these checkpoints instead of starting afresh. */
+  resume?: { latest: Uint8Array; best: Uint8Array | null };
   progressIntervalMs?: number;
   cancelPollMs?: number;
 }
@@ -61,7 +66,8 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
   const net = createNetwork(spec, initialParameterValues(spec, training.seed));
   const optimizer = new TorchAdam(net.params, { weightDecay: training.weightDecay });
   const stats = new GradientStatsAccumulator(spec);
-  const random = new SeededRandom(training.seed + 1);
+  let random = new SeededRandom(training.seed + 1);
+  let firstEpoch = 0;
   const batchesPerEpoch = Math.ceil(splits.train.count / training.batchSize);
   const progressInterval = hooks.progressIntervalMs ?? 1000;
   const cancelPoll = hooks.cancelPollMs ?? 1000;
@@ -76,7 +82,19 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
   };
 
   try {
-    for (let epoch = 0; epoch < training.epochs; epoch++) {
+    if (hooks.resume) {
+      const latest = decodeCheckpoint(hooks.resume.latest, `latest checkpoint of run ${runId}`);
+      restoreTensors(net, optimizer, latest.tensors);
+      optimizer.step = latest.meta.adamStep;
+      random = new SeededRandom(latest.meta.random);
+      firstEpoch = latest.meta.epoch + 1;
+      if (latest.meta.best && hooks.resume.best) {
+        const bestCheckpoint = decodeCheckpoint(hooks.resume.best, `best checkpoint of run ${runId}`);
+        const snap = new Map(bestCheckpoint.tensors.map((t) => [t.name, tf.tensor(t.data, t.shape)]));
+        best = { ...latest.meta.best, snapshot: snap };
+      }
+    }
+    for (let epoch = firstEpoch; epoch < training.epochs; epoch++) {
       await checkCancelled(true);
       const started = Date.now();
       const learningRate = cosineLearningRate(epoch, training.learningRate, training.minLearningRate, training.epochs);
@@ -104,7 +122,8 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
       sums.dispose();
       const layers = await stats.takeEpoch(net.params);
       const val = await evaluate(net, splits.val, training.batchSize);
-      if (!best || val.accuracy > best.valAccuracy) {
+      const improved = !best || val.accuracy > best.valAccuracy;
+      if (improved) {
         if (best) for (const t of best.snapshot.values()) t.dispose();
         best = { epoch, valAccuracy: val.accuracy, snapshot: snapshot(net) };
       }
@@ -119,6 +138,12 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
         durationMs: Date.now() - started,
         layers,
       });
+      // After the epoch is reported: a worker that dies in between redoes the epoch, which the api stores once.
+      if (hooks.onCheckpoint && best) {
+        const meta = { runId, epoch, random: random.state(), adamStep: optimizer.step, best: { epoch: best.epoch, valAccuracy: best.valAccuracy } };
+        if (improved) await hooks.onCheckpoint('best', encodeCheckpoint({ meta: { ...meta, kind: 'best' }, tensors: await readTensors(best.snapshot) }), epoch);
+        await hooks.onCheckpoint('latest', encodeCheckpoint({ meta: { ...meta, kind: 'latest' }, tensors: await stateTensors(net, optimizer) }), epoch);
+      }
     }
 
     if (!best) throw new Error('no epoch was trained');
@@ -218,6 +243,35 @@ function restore(net: Network, snap: Map<string, tf.Tensor>): void {
 
 export function zerosVariable(shape: number[]): tf.Variable {
   return tf.tidy(() => tf.variable(tf.zeros(shape), false));
+}
+
+/** Weights, BN buffers and Adam moments, as a latest checkpoint holds them. */
+async function stateTensors(net: Network, optimizer: TorchAdam): Promise<CheckpointTensor[]> {
+  const named = new Map<string, tf.Tensor>();
+  for (const [name, v] of net.params) named.set(`param:${name}`, v);
+  for (const [name, v] of net.buffers) named.set(`buffer:${name}`, v);
+  for (const [name, v] of optimizer.m) named.set(`adam.m:${name}`, v);
+  for (const [name, v] of optimizer.v) named.set(`adam.v:${name}`, v);
+  return readTensors(named);
+}
+
+async function readTensors(named: Map<string, tf.Tensor>): Promise<CheckpointTensor[]> {
+  return Promise.all([...named].map(async ([name, t]) => ({ name, shape: t.shape, data: (await t.data()) as Float32Array })));
+}
+
+function restoreTensors(net: Network, optimizer: TorchAdam, tensors: Checkpoint['tensors']): void {
+  const targets = new Map<string, tf.Variable>();
+  for (const [name, v] of net.params) targets.set(`param:${name}`, v);
+  for (const [name, v] of net.buffers) targets.set(`buffer:${name}`, v);
+  for (const [name, v] of optimizer.m) targets.set(`adam.m:${name}`, v);
+  for (const [name, v] of optimizer.v) targets.set(`adam.v:${name}`, v);
+  for (const t of tensors) {
+    const target = targets.get(t.name);
+    if (!target) throw new Error(`checkpoint tensor ${t.name} does not belong to this network`);
+    tf.tidy(() => target.assign(tf.tensor(t.data, target.shape)));
+    targets.delete(t.name);
+  }
+  if (targets.size) throw new Error(`checkpoint lacks ${[...targets.keys()].slice(0, 3).join(', ')}`);
 }
 
 function identity(n: number): Uint32Array {

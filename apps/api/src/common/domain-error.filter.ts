@@ -8,6 +8,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
   CONFLICT: HttpStatus.CONFLICT,
   UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  UNAUTHORIZED: HttpStatus.UNAUTHORIZED,
 };
 
 /** Every REST error answers with an ErrorDto: a status, a code, a message and, for bad input, field errors. */

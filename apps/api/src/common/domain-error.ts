@@ -1,6 +1,6 @@
 import type { FieldError } from '@gradlab/contracts';
 
-export type DomainErrorCode = 'NOT_FOUND' | 'VALIDATION_FAILED' | 'CONFLICT' | 'UNAVAILABLE';
+export type DomainErrorCode = 'NOT_FOUND' | 'VALIDATION_FAILED' | 'CONFLICT' | 'UNAVAILABLE' | 'UNAUTHORIZED';
 
 /** An error the domain raises with a code; controllers' filters map codes to HTTP (and later GraphQL). */
 export class DomainError extends Error {

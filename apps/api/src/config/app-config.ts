@@ -12,6 +12,10 @@ const AppConfigSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('gradlab'),
   /** Re-queue unfinished runs that have no job at start-up (after Redis lost its data). */
   REQUEUE_ON_START: z.enum(['true', 'false']).default('true'),
+  /** Workers present it to upload and download checkpoints; unset, those routes are open (development). */
+  WORKER_TOKEN: z.string().min(16).optional(),
+  /** Largest checkpoint upload, in express's notation. */
+  CHECKPOINT_LIMIT: z.string().default('512mb'),
 });
 
 /** The api's configuration, validated once at boot; services receive it and never read process.env. */
@@ -22,6 +26,8 @@ export class AppConfig {
   readonly redisUrl: string;
   readonly queuePrefix: string;
   readonly requeueOnStart: boolean;
+  readonly workerToken: string | undefined;
+  readonly checkpointLimit: string;
 
   constructor(env: Record<string, string | undefined>) {
     const result = AppConfigSchema.safeParse(env);
@@ -36,5 +42,7 @@ export class AppConfig {
     this.redisUrl = c.REDIS_URL;
     this.queuePrefix = c.QUEUE_PREFIX;
     this.requeueOnStart = c.REQUEUE_ON_START === 'true';
+    this.workerToken = c.WORKER_TOKEN;
+    this.checkpointLimit = c.CHECKPOINT_LIMIT;
   }
 }

@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUES } from '@gradlab/contracts';
+import { CheckpointsController } from './checkpoints.controller';
+import { CheckpointsService } from './checkpoints.service';
 import { ProgressGateway } from './progress.gateway';
 import { RunEventsProcessor } from './run-events.processor';
 import { RunEventsService } from './run-events.service';
@@ -9,8 +11,8 @@ import { RunsService } from './runs.service';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents })],
-  controllers: [RunsController],
-  providers: [RunsService, RunEventsService, RunEventsProcessor, ProgressGateway],
+  controllers: [RunsController, CheckpointsController],
+  providers: [CheckpointsService, RunsService, RunEventsService, RunEventsProcessor, ProgressGateway],
   exports: [RunsService],
 })
 export class RunsModule {}

@@ -1,0 +1,57 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { PrismaService } from '../prisma/prisma.service';
+
+const KINDS = ['latest', 'best'];
+
+@Injectable()
+export class CheckpointsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Stores a checkpoint unless a newer one of that kind is already stored (uploads may be retried). */
+  async store(runId: string, kind: string, epochHeader: string | undefined, body: unknown, authorization: string | undefined) {
+    this.authorize(authorization);
+    this.checkKind(kind);
+    const epoch = Number(epochHeader);
+    if (!Number.isInteger(epoch) || epoch < 0) throw new DomainError('VALIDATION_FAILED', 'header x-gradlab-epoch: must be a non-negative integer', [{ field: 'x-gradlab-epoch', message: 'must be a non-negative integer' }]);
+    if (!Buffer.isBuffer(body) || body.length === 0) throw new DomainError('VALIDATION_FAILED', 'body: must be the checkpoint bytes (application/octet-stream)', [{ field: 'body', message: 'must be application/octet-stream bytes' }]);
+    await this.findRun(runId);
+    const data = { epoch, data: new Uint8Array(body), sizeBytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+    const existing = await this.prisma.checkpoint.findUnique({ where: { runId_kind: { runId, kind } }, select: { epoch: true } });
+    if (existing && existing.epoch > epoch) return { runId, kind, epoch: existing.epoch, stored: false };
+    await this.prisma.checkpoint.upsert({ where: { runId_kind: { runId, kind } }, create: { runId, kind, ...data }, update: data });
+    return { runId, kind, epoch, sizeBytes: data.sizeBytes, sha256: data.sha256, stored: true };
+  }
+
+  async load(runId: string, kind: string, authorization: string | undefined) {
+    this.authorize(authorization);
+    this.checkKind(kind);
+    await this.findRun(runId);
+    const checkpoint = await this.prisma.checkpoint.findUnique({ where: { runId_kind: { runId, kind } } });
+    if (!checkpoint) throw new DomainError('NOT_FOUND', `run ${runId} has no ${kind} checkpoint`);
+    return checkpoint;
+  }
+
+  /** Workers present the worker token, when one is configured; never a user's key. */
+  private authorize(authorization: string | undefined): void {
+    const token = this.config.workerToken;
+    if (!token) return;
+    const given = Buffer.from((authorization ?? '').replace(/^Bearer /, ''));
+    const expected = Buffer.from(token);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new DomainError('UNAUTHORIZED', 'a valid worker token is required');
+  }
+
+  private checkKind(kind: string): void {
+    if (!KINDS.includes(kind)) throw new DomainError('VALIDATION_FAILED', `kind: must be one of ${KINDS.join(', ')}`, [{ field: 'kind', message: `must be one of ${KINDS.join(', ')}` }]);
+  }
+
+  private async findRun(runId: string): Promise<void> {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(runId);
+    if (!isUuid || !(await this.prisma.run.findUnique({ where: { id: runId }, select: { id: true } }))) throw new DomainError('NOT_FOUND', `run ${runId} not found`);
+  }
+}
