@@ -1,5 +1,5 @@
 import { ModelConfigSchema } from '@gradlab/contracts';
-import { architectureName, countLayers, describeNetwork, parameterCount, shortParamName, weightParams } from './network-spec';
+import { architectureName, countLayers, deepSupervisionWeight, describeNetwork, parameterCount, shortParamName, weightParams } from './network-spec';
 import { pickModelConfig, readManifest } from './parity-fixtures';
 
 const FIXTURES = ['vgg08-conv_block', 'vgg38-conv_block', 'vgg38-conv_block_bn', 'vgg38-conv_block_bn_rc'];
@@ -29,6 +29,22 @@ describe('describeNetwork', () => {
     manifest.params.forEach((p, i) => {
       if (p.fanIn !== null) expect(spec.params[i].fanIn).toBe(p.fanIn);
     });
+  });
+
+  it('dense_block concatenates within a stage: layer b reads (b + 1) x F channels, the transition the whole stage', () => {
+    const spec = describeNetwork(ModelConfigSchema.parse({ numFilters: 16, numStages: 2, numBlocksPerStage: 3, blockType: 'dense_block' }));
+    const inChannels = (name: string) => spec.params.find((p) => p.name === `layer_dict.${name}.layer_dict.conv_0.weight`)?.shape[2];
+    expect([0, 1, 2].map((b) => inChannels(`block_1_${b}`))).toEqual([16, 32, 48]);
+    expect(inChannels('reduction_block_1')).toBe(64);
+    expect(countLayers(spec)).toMatchObject({ conv: 1 + 2 * (3 + 2), linear: 1, batchNorm: 1 + 2 * (3 + 2) });
+  });
+
+  it('conv_block_ds adds an auxiliary classifier per stage but the last, whose weight decays to 0', () => {
+    const spec = describeNetwork(ModelConfigSchema.parse({ numBlocksPerStage: 5, blockType: 'conv_block_ds' }));
+    expect(spec.auxHeads.map((h) => h.path)).toEqual(['aux_classifier_0', 'aux_classifier_1']);
+    expect(architectureName(spec.config)).toBe('VGG_38');
+    expect(weightParams(spec).map((p) => shortParamName(p.name))).toContain('aux_classifier_0');
+    expect([0, 50, 100].map((e) => deepSupervisionWeight(e, 100))).toEqual([0.3, 0.15, 0]);
   });
 
   it('empty_block keeps only the entry conv and the classifier', () => {

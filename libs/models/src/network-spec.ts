@@ -46,7 +46,11 @@ export type BlockSpec =
       bn1: BatchNormSpec | null;
       residual: boolean;
     }
-  | { type: 'reduction'; path: string; conv0: ConvSpec; conv1: ConvSpec; bn0: BatchNormSpec | null; bn1: BatchNormSpec | null };
+  | { type: 'reduction'; path: string; conv0: ConvSpec; conv1: ConvSpec; bn0: BatchNormSpec | null; bn1: BatchNormSpec | null }
+  /** A dense layer: conv -> leaky_relu -> BN on everything before it in the stage, concatenated after it. */
+  | { type: 'dense'; path: string; conv0: ConvSpec; bn0: BatchNormSpec }
+  /** Marks the end of a stage: where deep supervision's auxiliary classifier reads, and dense stages reset. */
+  | { type: 'stage-end'; stage: number; aux: LinearSpec | null };
 
 export interface LinearSpec {
   path: string;
@@ -60,6 +64,8 @@ export interface NetworkSpec {
   imageSize: number;
   blocks: BlockSpec[];
   head: LinearSpec;
+  /** Deep supervision's auxiliary classifiers, one per stage but the last (whose output the head reads). */
+  auxHeads: LinearSpec[];
   params: ParamSpec[];
   buffers: BufferSpec[];
 }
@@ -80,9 +86,12 @@ export const BATCH_NORM_MOMENTUM = 0.1;
  */
 export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): NetworkSpec {
   const f = config.numFilters;
-  const withBn = config.blockType === 'conv_block_bn' || config.blockType === 'conv_block_bn_rc';
+  const withBn = ['conv_block_bn', 'conv_block_bn_rc', 'dense_block'].includes(config.blockType);
   const residual = config.blockType === 'conv_block_bn_rc';
+  const dense = config.blockType === 'dense_block';
+  const deepSupervision = config.blockType === 'conv_block_ds';
   const conv = (path: string, inChannels: number, bias: boolean): ConvSpec => ({ path, inChannels, outChannels: f, bias });
+  const auxHeads: LinearSpec[] = [];
   const bn = (path: string): BatchNormSpec => ({ path, channels: f });
 
   const blocks: BlockSpec[] = [];
@@ -93,6 +102,11 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
     for (let stage = 0; stage < config.numStages; stage++) {
       for (let block = 0; block < config.numBlocksPerStage; block++) {
         const path = `layer_dict.block_${stage}_${block}`;
+        if (dense) {
+          // growth rate = numFilters: layer `block` sees the stage input and the block earlier layers' outputs
+          blocks.push({ type: 'dense', path, conv0: conv(`${path}.layer_dict.conv_0`, f * (block + 1), false), bn0: bn(`${path}.layer_dict.bn_0`) });
+          continue;
+        }
         blocks.push({
           type: 'processing',
           path,
@@ -107,11 +121,15 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
       blocks.push({
         type: 'reduction',
         path,
-        conv0: conv(`${path}.layer_dict.conv_0`, f, true),
+        // in a dense stage this is the transition: it reads the concatenation of the whole stage
+        conv0: conv(`${path}.layer_dict.conv_0`, dense ? f * (config.numBlocksPerStage + 1) : f, true),
         conv1: conv(`${path}.layer_dict.conv_1`, f, true),
         bn0: withBn ? bn(`${path}.layer_dict.bn_0`) : null,
         bn1: withBn ? bn(`${path}.layer_dict.bn_1`) : null,
       });
+      const aux = deepSupervision && stage < config.numStages - 1 ? { path: `aux_classifier_${stage}`, inFeatures: f, outFeatures: numClasses } : null;
+      if (aux) auxHeads.push(aux);
+      blocks.push({ type: 'stage-end', stage, aux });
     }
   }
   const head: LinearSpec = { path: 'logit_linear_layer', inFeatures: f, outFeatures: numClasses };
@@ -131,10 +149,19 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
     buffers.push({ name: `${b.path}.running_var`, shape: [b.channels], init: 'ones' });
   };
   // Registration order is PyTorch's named_parameters() order, which the fixtures' weights.bin follows.
+  const addLinear = (l: LinearSpec) => {
+    params.push({ name: `${l.path}.weight`, kind: 'linear_weight', shape: [l.inFeatures, l.outFeatures], torchShape: [l.outFeatures, l.inFeatures], fanIn: l.inFeatures });
+    params.push({ name: `${l.path}.bias`, kind: 'linear_bias', shape: [l.outFeatures], torchShape: [l.outFeatures], fanIn: l.inFeatures });
+  };
   for (const block of blocks) {
     if (block.type === 'entry') {
       addConv(block.conv);
       addBn(block.bn);
+    } else if (block.type === 'dense') {
+      addConv(block.conv0);
+      addBn(block.bn0);
+    } else if (block.type === 'stage-end') {
+      if (block.aux) addLinear(block.aux);
     } else {
       addConv(block.conv0);
       addBn(block.bn0);
@@ -142,10 +169,9 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
       addBn(block.bn1);
     }
   }
-  params.push({ name: `${head.path}.weight`, kind: 'linear_weight', shape: [head.inFeatures, head.outFeatures], torchShape: [head.outFeatures, head.inFeatures], fanIn: head.inFeatures });
-  params.push({ name: `${head.path}.bias`, kind: 'linear_bias', shape: [head.outFeatures], torchShape: [head.outFeatures], fanIn: head.inFeatures });
+  addLinear(head);
 
-  return { config, numClasses, imageSize: IMAGE_SIZE, blocks, head, params, buffers };
+  return { config, numClasses, imageSize: IMAGE_SIZE, blocks, head, auxHeads, params, buffers };
 }
 
 export function parameterCount(spec: NetworkSpec): number {
@@ -172,7 +198,17 @@ export function architectureName(config: ModelConfig): string {
   return `VGG_${String(layers.conv + layers.linear).padStart(2, '0')}`;
 }
 
+/**
+ * Deep supervision's weight on the auxiliary losses in epoch `epoch` of `epochs`: 0.3 at the start, decaying
+ * linearly to 0 at the end (Lee et al. 2015 decay the companion objectives' weight to nothing, so the last
+ * epochs train the main classifier alone): loss = CE(head) + alpha_e * sum_s CE(aux_s).
+ */
+export function deepSupervisionWeight(epoch: number, epochs: number): number {
+  return 0.3 * Math.max(0, 1 - epoch / epochs);
+}
+
+/** Conv + linear layers of the main path (auxiliary classifiers are not counted). */
 export function countLayers(spec: NetworkSpec): { conv: number; linear: number; batchNorm: number } {
   const count = (kind: ParamKind) => spec.params.filter((p) => p.kind === kind).length;
-  return { conv: count('conv_weight'), linear: count('linear_weight'), batchNorm: count('bn_weight') };
+  return { conv: count('conv_weight'), linear: count('linear_weight') - spec.auxHeads.length, batchNorm: count('bn_weight') };
 }

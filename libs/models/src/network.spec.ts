@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 describe('network', () => {
-  it.each(['conv_block', 'conv_block_bn', 'conv_block_bn_rc', 'empty_block'] as const)('%s maps a batch of images to 100 logits', (blockType) => {
+  it.each(['conv_block', 'conv_block_bn', 'conv_block_bn_rc', 'empty_block', 'dense_block', 'conv_block_ds'] as const)('%s maps a batch of images to 100 logits', (blockType) => {
     const spec = describeNetwork(ModelConfigSchema.parse({ numFilters: 4, numStages: 2, numBlocksPerStage: 1, blockType }));
     const net = createNetwork(spec, initialParameterValues(spec, 1));
     const before = tf.memory().numTensors;

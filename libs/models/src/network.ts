@@ -26,6 +26,8 @@ export interface BatchNormBatchStats {
 
 export interface ForwardResult {
   logits: tf.Tensor2D;
+  /** Deep supervision's auxiliary logits, one per stage but the last (empty for other block types). */
+  auxLogits: tf.Tensor2D[];
   batchStats: BatchNormBatchStats[];
 }
 
@@ -104,9 +106,23 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
     return tf.add(tf.mul(tf.sub(input, mean), scale), beta);
   };
 
+  const linear = (input: tf.Tensor2D, path: string) => tf.add(tf.matMul(input, param(`${path}.weight`) as tf.Tensor2D), param(`${path}.bias`)) as tf.Tensor2D;
+  const auxLogits: tf.Tensor2D[] = [];
   let out = x;
+  let stageFeatures: tf.Tensor4D[] = []; // dense stages: every layer's output so far
   for (const block of net.spec.blocks) {
     switch (block.type) {
+      case 'dense': {
+        if (stageFeatures.length === 0) stageFeatures = [out];
+        const input = stageFeatures.length === 1 ? stageFeatures[0] : (tf.concat(stageFeatures, 3) as tf.Tensor4D);
+        stageFeatures.push(batchNorm(act(conv(input, block.conv0)), block.bn0));
+        out = tf.concat(stageFeatures, 3) as tf.Tensor4D;
+        break;
+      }
+      case 'stage-end':
+        stageFeatures = [];
+        if (block.aux) auxLogits.push(linear(tf.mean(out, [1, 2]) as tf.Tensor2D, block.aux.path));
+        break;
       case 'entry':
         out = act(batchNorm(conv(out, block.conv), block.bn));
         break;
@@ -126,9 +142,8 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
       }
     }
   }
-  const pooled = tf.mean(out, [1, 2]) as tf.Tensor2D;
-  const logits = tf.add(tf.matMul(pooled, param(`${net.spec.head.path}.weight`) as tf.Tensor2D), param(`${net.spec.head.path}.bias`)) as tf.Tensor2D;
-  return { logits, batchStats };
+  const logits = linear(tf.mean(out, [1, 2]) as tf.Tensor2D, net.spec.head.path);
+  return { logits, auxLogits, batchStats };
 }
 
 /**

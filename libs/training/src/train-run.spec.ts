@@ -92,6 +92,17 @@ describe('trainRun', () => {
     await expect(trainRun('b', other, dataDir, { onEpoch: async () => undefined, resume: { latest: saved[0], best: null } })).rejects.toThrow(/checkpoint|shape|size/i);
   }, 60_000);
 
+  it.each(['dense_block', 'conv_block_ds'] as const)('trains %s with finite metrics and gradient flow for every weight tensor', async (blockType) => {
+    const before = tf.memory().numTensors;
+    const c = ExperimentConfigSchema.parse({ ...config({ epochs: 2, trainLimit: 300 }), model: { numFilters: 8, numStages: 2, numBlocksPerStage: 2, blockType } });
+    const { epochs, result } = await train(c);
+    expect(epochs).toHaveLength(2);
+    expect(epochs[1].layers.map((l) => l.name)).toEqual(weightParams(describeNetwork(c.model)).map((p) => p.name));
+    for (const e of epochs) expect(Number.isFinite(e.trainLoss)).toBe(true);
+    expect(Number.isFinite(result.testAccuracy)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 120_000);
+
   it('stops with RunCancelledError when cancelled', async () => {
     let polls = 0;
     const run = trainRun('cancel-me', config({ epochs: 5 }), dataDir, {

@@ -4,6 +4,7 @@ import {
   accuracy,
   createNetwork,
   crossEntropy,
+  deepSupervisionWeight,
   describeNetwork,
   disposeNetwork,
   forward,
@@ -106,7 +107,7 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
         const start = b * training.batchSize;
         const end = Math.min(start + training.batchSize, splits.train.count);
         const { x, y } = batch.fill(splits.train, order, start, end, config.data.augment ? random : null);
-        trainStep(net, optimizer, stats, sums, x, y, learningRate);
+        trainStep(net, optimizer, stats, sums, x, y, learningRate, deepSupervisionWeight(epoch, training.epochs));
         x.dispose();
         y.dispose();
         if (hooks.onProgress && Date.now() - lastProgress >= progressInterval) {
@@ -161,20 +162,24 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
 /**
  * One optimisation step, all on the device: forward, backward, gradient statistics (unless `stats` is null,
  * for the benchmark), Adam, BN running statistics, loss and accuracy sums. Everything it allocates is freed.
+ * With deep supervision the optimised loss adds `auxWeight` x the auxiliary classifiers' losses; the loss
+ * summed for the epoch's metric is the main classifier's alone, comparable with every other run.
  */
-export function trainStep(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number): void {
-  tf.tidy(() => trainStepInScope(net, optimizer, stats, sums, x, y, learningRate));
+export function trainStep(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number, auxWeight = 0): void {
+  tf.tidy(() => trainStepInScope(net, optimizer, stats, sums, x, y, learningRate, auxWeight));
 }
 
-function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number): void {
+function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number, auxWeight: number): void {
   let batchStats: ReturnType<typeof forward>['batchStats'] = [];
-  let batchAccuracy: tf.Scalar | null = null;
+  let metrics: tf.Tensor1D | null = null; // main loss, accuracy
   const params = [...net.params.values()];
-  const { value: loss, grads: byId } = tf.variableGrads(() => {
+  const { grads: byId } = tf.variableGrads(() => {
     const out = forward(net, x, true);
     batchStats = out.batchStats;
-    batchAccuracy = tf.keep(accuracy(out.logits, y));
-    return crossEntropy(out.logits, y);
+    const mainLoss = crossEntropy(out.logits, y);
+    metrics = tf.keep(tf.stack([mainLoss, accuracy(out.logits, y)]) as tf.Tensor1D);
+    if (out.auxLogits.length === 0) return mainLoss;
+    return tf.add(mainLoss, tf.mul(tf.addN(out.auxLogits.map((logits) => crossEntropy(logits, y))), auxWeight)) as tf.Scalar;
   }, params);
   // variableGrads keys gradients by the variables' internal names; map them back to PyTorch names.
   const grads: Record<string, tf.Tensor> = {};
@@ -182,10 +187,8 @@ function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientSta
   stats?.add(grads);
   optimizer.apply(grads, learningRate);
   updateRunningStats(net, batchStats);
-  tf.tidy(() => sums.assign(tf.add(sums, tf.stack([loss, batchAccuracy as unknown as tf.Scalar]))));
-  loss.dispose();
-  (batchAccuracy as tf.Scalar | null)?.dispose();
-  for (const g of Object.values(byId)) g.dispose();
+  sums.assign(tf.add(sums, metrics as unknown as tf.Tensor1D));
+  (metrics as tf.Tensor1D | null)?.dispose();
 }
 
 /** Mean over batches of batch loss and batch accuracy, batch norm in evaluation mode. */

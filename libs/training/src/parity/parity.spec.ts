@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { parityFixturesDir } from '@gradlab/models';
 import { selectBackend, type BackendName } from '../backend/select-backend';
 import { checkParity } from './parity-check';
@@ -16,15 +18,23 @@ const CASES: [string, BackendName][] = [
   ['vgg38-conv_block_bn_rc', 'wasm'],
 ];
 
+const ROOT = path.resolve(__dirname, '../../../..');
+
 describe('PyTorch parity', () => {
-  it.each(CASES)('%s on %s', async (fixture, backend) => {
-    await selectBackend(backend);
-    const report = await checkParity(loadParityFixture(path.join(parityFixturesDir(), fixture)), backend);
-    expect(report.failures).toEqual([]);
-    expect(report.pass).toBe(true);
-    // every parameter was compared: gradMeanAbs, gradL2 and paramL2After for each
-    expect(report.comparisons.filter((c) => c.quantity === 'gradL2')).toHaveLength(loadParityFixture(path.join(parityFixturesDir(), fixture)).spec.params.length);
+  // Through the command itself, in its own process (the pure-JS cpu backend crawls in Jest's sandbox).
+  it.each(CASES)('npm run parity -- %s --backend %s passes', async (fixture, backend) => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts/parity.ts'), path.join(parityFixturesDir(), fixture), '--backend', backend], { cwd: ROOT });
+    const lines = stdout.trim().split('\n');
+    expect(lines[lines.length - 1]).toBe(`parity ${fixture} ${backend} PASS`);
+    expect(stdout).not.toContain('over their bound');
+    const spec = loadParityFixture(path.join(parityFixturesDir(), fixture)).spec;
+    expect(stdout).toContain(`${spec.params.length * 3 + 2 + spec.buffers.length} comparisons`);
   }, 120_000);
+
+  it('refuses an unknown backend with exit code 2', async () => {
+    const run = promisify(execFile)(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts/parity.ts'), path.join(parityFixturesDir(), 'vgg08-conv_block'), '--backend', 'nope'], { cwd: ROOT });
+    await expect(run).rejects.toMatchObject({ code: 2 });
+  }, 60_000);
 
   it('fails, naming the parameter, when a weight is off', async () => {
     await selectBackend('wasm');
