@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ExperimentConfig, LayerGradientStat } from '@gradlab/contracts';
+import type { EpochCompletedEvent, ExperimentConfig } from '@gradlab/contracts';
 import {
   accuracy,
   createNetwork,
@@ -22,17 +22,8 @@ import { GradientStatsAccumulator } from './gradient-stats';
 import { cosineLearningRate } from './optim/cosine-schedule';
 import { TorchAdam } from './optim/torch-adam';
 
-export interface EpochResult {
-  epoch: number;
-  totalEpochs: number;
-  trainLoss: number | null;
-  trainAccuracy: number;
-  valLoss: number | null;
-  valAccuracy: number;
-  learningRate: number;
-  durationMs: number;
-  layers: LayerGradientStat[];
-}
+/** What an epoch reports: the epoch.completed event of the contracts, less its envelope. */
+export type EpochResult = Omit<EpochCompletedEvent, 'v' | 'type' | 'runId' | 'at'>;
 
 export interface TrainRunResult {
   bestEpoch: number;

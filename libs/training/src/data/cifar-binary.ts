@@ -1,18 +1,11 @@
-import { promises as fs } from 'node:fs';
-import { DataFileError } from '../errors';
+import { DataFileError, readDataFile } from '../errors';
 import { CIFAR100_CLASSES, IMAGE_BYTES, type ImageSet } from './image-set';
 
 /** cifar-100-binary/{train,test}.bin: per record <coarse label byte><fine label byte><3072 pixel bytes>. */
 export const BINARY_RECORD_BYTES = 2 + IMAGE_BYTES;
 
 export async function readCifarBinary(file: string, expectedCount?: number): Promise<ImageSet> {
-  let buffer: Buffer;
-  try {
-    buffer = await fs.readFile(file);
-  } catch (error) {
-    throw new DataFileError(file, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : String(error));
-  }
-  return parseCifarBinary(file, buffer, expectedCount);
+  return parseCifarBinary(file, await readDataFile(file), expectedCount);
 }
 
 export function parseCifarBinary(file: string, buffer: Uint8Array, expectedCount?: number): ImageSet {

@@ -1,6 +1,5 @@
-import { promises as fs } from 'node:fs';
 import { Parser } from 'pickleparser';
-import { DataFileError } from '../errors';
+import { DataFileError, readDataFile } from '../errors';
 import { CIFAR100_CLASSES, IMAGE_BYTES, type ImageSet } from './image-set';
 
 /**
@@ -40,13 +39,7 @@ function resolve(module: string, name: string): (...args: never[]) => unknown {
 }
 
 export async function readCifarPython(file: string, expectedCount?: number): Promise<ImageSet> {
-  let buffer: Buffer;
-  try {
-    buffer = await fs.readFile(file);
-  } catch (error) {
-    throw new DataFileError(file, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : String(error));
-  }
-  return parseCifarPython(file, buffer, expectedCount);
+  return parseCifarPython(file, await readDataFile(file), expectedCount);
 }
 
 export function parseCifarPython(file: string, buffer: Uint8Array, expectedCount?: number): ImageSet {
