@@ -13,8 +13,12 @@ const workers = Number(process.env.WORKERS ?? 1);
 const services = [['api', 'apps/api/src/main.ts']];
 for (let i = 0; i < workers; i++) services.push([workers > 1 ? `worker-${i}` : 'worker', 'apps/worker/src/main.ts']);
 
+// Workers talk to Redis and the api only: they never get the database URL.
+const { DATABASE_URL: _databaseUrl, ...workerEnv } = process.env;
+
 const children = services.map(([name, script]) => {
-  const child = spawn(...node(script), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = name === 'api' ? process.env : workerEnv;
+  const child = spawn(...node(script), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) => {
     let rest = '';
     stream.on('data', (chunk) => {

@@ -44,7 +44,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   child.stderr?.on('data', (chunk) => logs.push(String(chunk)));
   const extraWorkers: ChildProcess[] = [];
   const startWorker = (workerEnv: Record<string, string> = {}) => {
-    const worker = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'apps/worker/src/main.ts')], { cwd: ROOT, env: { ...stackEnv, ...workerEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { DATABASE_URL: _databaseUrl, ...withoutDatabase } = stackEnv; // workers never get it
+    const worker = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'apps/worker/src/main.ts')], { cwd: ROOT, env: { ...withoutDatabase, ...workerEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     worker.stdout?.on('data', (chunk) => logs.push(`[worker ${worker.pid}] ${chunk}`));
     worker.stderr?.on('data', (chunk) => logs.push(`[worker ${worker.pid}] ${chunk}`));
     extraWorkers.push(worker);
