@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ExperimentConfigSchema, type ExperimentConfig } from './experiment-config';
-import type { LayerKind } from './run-events';
+import { ExperimentConfigSchema } from './experiment-config';
+import { LayerGradientStatSchema, type LayerGradientStat } from './run-events';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -17,25 +17,34 @@ export const ListRunsQuerySchema = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export interface RunDto {
-  id: string;
-  name: string;
-  status: RunStatus;
-  config: ExperimentConfig;
-  backend: string | null;
-  workerId: string | null;
-  workerHost: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  epochsCompleted: number;
-  bestValAccuracy: number | null;
-  bestEpoch: number | null;
-  testLoss: number | null;
-  testAccuracy: number | null;
-  error: string | null;
-}
+const isoDate = z.string().describe('ISO 8601 timestamp');
 
+export const RunDtoSchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  status: z.enum(RUN_STATUSES),
+  config: ExperimentConfigSchema,
+  backend: z.string().nullable().describe('tfjs-node-gpu, tfjs-node, wasm or cpu, once a worker started the run'),
+  workerId: z.string().nullable(),
+  workerHost: z.string().nullable(),
+  createdAt: isoDate,
+  startedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(),
+  epochsCompleted: z.number().int(),
+  bestValAccuracy: z.number().nullable(),
+  bestEpoch: z.number().int().nullable(),
+  testLoss: z.number().nullable().describe('of the best-validation weights'),
+  testAccuracy: z.number().nullable().describe('of the best-validation weights'),
+  error: z.string().nullable(),
+});
+export type RunDto = z.infer<typeof RunDtoSchema>;
+
+export const RunPageDtoSchema = z.object({
+  items: z.array(RunDtoSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
 export interface PageDto<T> {
   items: T[];
   page: number;
@@ -43,45 +52,40 @@ export interface PageDto<T> {
   total: number;
 }
 
-export interface EpochDto {
-  epoch: number;
-  trainLoss: number | null;
-  trainAccuracy: number;
-  valLoss: number | null;
-  valAccuracy: number;
-  learningRate: number;
-  durationMs: number;
-}
+export const EpochDtoSchema = z.object({
+  epoch: z.number().int(),
+  trainLoss: z.number().nullable(),
+  trainAccuracy: z.number(),
+  valLoss: z.number().nullable(),
+  valAccuracy: z.number(),
+  learningRate: z.number(),
+  durationMs: z.number(),
+});
+export type EpochDto = z.infer<typeof EpochDtoSchema>;
 
-export interface LayerGradientDto {
-  layerIndex: number;
-  name: string;
-  shortName: string;
-  kind: LayerKind;
-  meanAbs: number | null;
-  lastBatchMeanAbs: number | null;
-  l2: number | null;
-  maxAbs: number | null;
-  nonFiniteCount: number;
-  weightL2: number | null;
-}
+/** A stored layer row is exactly what the worker reported. */
+export const LayerGradientDtoSchema = LayerGradientStatSchema;
+export type LayerGradientDto = LayerGradientStat;
 
-export interface GradientFlowDto {
-  runId: string;
-  epoch: number;
-  layers: LayerGradientDto[];
-}
+export const GradientFlowDtoSchema = z.object({
+  runId: z.string().uuid(),
+  epoch: z.number().int(),
+  layers: z.array(LayerGradientDtoSchema).describe('one row per weight tensor, in network order'),
+});
+export type GradientFlowDto = z.infer<typeof GradientFlowDtoSchema>;
 
-export interface HealthDto {
-  status: 'ok' | 'degraded';
-  postgres: 'up' | 'down';
-  redis: 'up' | 'down';
-}
+export const HealthDtoSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  postgres: z.enum(['up', 'down']),
+  redis: z.enum(['up', 'down']),
+});
+export type HealthDto = z.infer<typeof HealthDtoSchema>;
 
 /** The body of every error answer of the REST api. */
-export interface ErrorDto {
-  statusCode: number;
-  code: string;
-  message: string;
-  errors?: { field: string; message: string }[];
-}
+export const ErrorDtoSchema = z.object({
+  statusCode: z.number().int(),
+  code: z.string(),
+  message: z.string(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe('for bad input: one entry per field'),
+});
+export type ErrorDto = z.infer<typeof ErrorDtoSchema>;

@@ -87,6 +87,26 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     expect((await post(`/runs/${run.id}/cancel`)).status).toBe(409);
   });
 
+  it('serves an OpenAPI document built from the contracts, whose every path is a real route', async () => {
+    const response = await get('/docs-json');
+    expect(response.status).toBe(200);
+    const doc = await response.json();
+    expect(doc.openapi).toBe('3.1.0');
+    const model = doc.components.schemas.CreateRunRequest.properties.config.properties.model.properties;
+    expect(model.numFilters).toMatchObject({ type: 'integer', default: 32, minimum: 1, maximum: 512 });
+    expect(model.blockType.enum).toContain('conv_block_bn_rc');
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const [path, operations] of Object.entries<Record<string, unknown>>(doc.paths)) {
+      const url = `${api.url}${path.replace('{id}', id).replace('{kind}', 'latest')}`;
+      for (const method of Object.keys(operations)) {
+        const answer = await fetch(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: method === 'get' ? undefined : '{}' });
+        // a documented route answers from the api itself: never Nest's "Cannot GET" for an unknown route
+        expect([method, path, (await answer.text()).includes('Cannot ')]).toEqual([method, path, false]);
+      }
+    }
+    expect((await fetch(`${api.url}/api/docs`)).status).toBe(200);
+  });
+
   it('reports Postgres and Redis in health', async () => {
     const response = await get('/health');
     expect(response.status).toBe(200);

@@ -1,0 +1,88 @@
+import {
+  CreateRunRequestSchema,
+  EpochDtoSchema,
+  ErrorDtoSchema,
+  GradientFlowDtoSchema,
+  HealthDtoSchema,
+  RunDtoSchema,
+  RunPageDtoSchema,
+} from '@gradlab/contracts';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { z } from 'zod';
+
+/** JSON Schema (2020-12, what OpenAPI 3.1 uses) of a contract; requests as clients send them, with defaults. */
+function schema(zodSchema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _, ...json } = z.toJSONSchema(zodSchema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return json;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
+const error = (description: string) => ({ description, ...json('Error') });
+const runId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const kind = { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['latest', 'best'] } };
+
+/** The REST api's OpenAPI document, built from the same zod contracts that validate requests. */
+export function buildOpenApiDocument(): OpenAPIObject {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'gradlab api',
+      version: '1',
+      description: 'Submit, follow and read back deep-learning course experiments. Live events: socket.io on the same port, `subscribe` with `{ runId }`.',
+    },
+    paths: {
+      '/api/runs': {
+        post: {
+          summary: 'Submit a run',
+          requestBody: { required: true, ...json('CreateRunRequest') },
+          responses: { '201': { description: 'queued', ...json('Run') }, '400': error('a field is invalid: `errors` names each'), '503': error('the queue is unreachable; nothing was stored') },
+        },
+        get: {
+          summary: 'Runs, newest first',
+          parameters: [
+            { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+            { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          ],
+          responses: { '200': { description: 'a page of runs', ...json('RunPage') }, '400': error('bad query') },
+        },
+      },
+      '/api/runs/{id}': { get: { summary: 'One run', parameters: [runId], responses: { '200': { description: 'the run', ...json('Run') }, '404': error('no such run') } } },
+      '/api/runs/{id}/epochs': {
+        get: { summary: "A run's epochs", parameters: [runId], responses: { '200': { description: 'epochs in order', content: { 'application/json': { schema: { type: 'array', items: ref('Epoch') } } } }, '404': error('no such run') } },
+      },
+      '/api/runs/{id}/gradient-flow': {
+        get: {
+          summary: 'Per-layer gradient statistics of one epoch',
+          parameters: [runId, { name: 'epoch', in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'default: the latest stored epoch' }],
+          responses: { '200': { description: 'one row per weight tensor', ...json('GradientFlow') }, '404': error('no such run or epoch') },
+        },
+      },
+      '/api/runs/{id}/cancel': {
+        post: { summary: 'Cancel a queued or running run', parameters: [runId], responses: { '200': { description: 'cancelled', ...json('Run') }, '404': error('no such run'), '409': error('already finished') } },
+      },
+      '/api/runs/{id}/checkpoints/{kind}': {
+        get: { summary: 'Download a checkpoint (workers)', parameters: [runId, kind], responses: { '200': { description: 'checkpoint bytes; epoch in x-gradlab-epoch', content: { 'application/octet-stream': {} } }, '401': error('worker token required'), '404': error('none stored') } },
+        put: {
+          summary: 'Upload a checkpoint (workers)',
+          parameters: [runId, kind, { name: 'x-gradlab-epoch', in: 'header', required: true, schema: { type: 'integer', minimum: 0 } }],
+          requestBody: { required: true, content: { 'application/octet-stream': {} } },
+          responses: { '200': { description: 'stored, or ignored when a newer one is stored' }, '400': error('bad kind, epoch or body'), '401': error('worker token required'), '404': error('no such run') },
+        },
+      },
+      '/api/workers': { get: { summary: 'Workers seen through their heartbeats, and the queue depth', responses: { '200': { description: 'workers and queue counts' } } } },
+      '/api/health': { get: { summary: 'Postgres and Redis', responses: { '200': { description: 'both up', ...json('Health') }, '503': { description: 'one is down', ...json('Health') } } } },
+    },
+    components: {
+      schemas: {
+        CreateRunRequest: schema(CreateRunRequestSchema, 'input'),
+        Run: schema(RunDtoSchema, 'output'),
+        RunPage: schema(RunPageDtoSchema, 'output'),
+        Epoch: schema(EpochDtoSchema, 'output'),
+        GradientFlow: schema(GradientFlowDtoSchema, 'output'),
+        Health: schema(HealthDtoSchema, 'output'),
+        Error: schema(ErrorDtoSchema, 'output'),
+      },
+    },
+  } as OpenAPIObject;
+}
