@@ -13,8 +13,10 @@ const workers = Number(process.env.WORKERS ?? 1);
 const services = [['api', 'apps/api/src/main.ts']];
 for (let i = 0; i < workers; i++) services.push([workers > 1 ? `worker-${i}` : 'worker', 'apps/worker/src/main.ts']);
 
-// Workers talk to Redis and the api only: they never get the database URL.
+// Workers talk to Redis and the api only: they never get the database URL. They reach the api started
+// here unless API_URL says otherwise.
 const { DATABASE_URL: _databaseUrl, ...workerEnv } = process.env;
+workerEnv.API_URL ??= `http://127.0.0.1:${process.env.PORT ?? 4000}`;
 
 const children = services.map(([name, script]) => {
   const env = name === 'api' ? process.env : workerEnv;

@@ -1,0 +1,44 @@
+import type { EpochDto, GradientFlowDto, PageDto, RunDto } from '@gradlab/contracts';
+
+/** The CLI's view of the REST api; errors carry the api's own message and field errors. */
+export class ApiClient {
+  constructor(
+    readonly url: string,
+    private readonly key: string | undefined,
+  ) {}
+
+  submit(body: unknown): Promise<RunDto> {
+    return this.request('POST', '/runs', body);
+  }
+  list(page: number): Promise<PageDto<RunDto>> {
+    return this.request('GET', `/runs?page=${page}&pageSize=20`);
+  }
+  run(id: string): Promise<RunDto> {
+    return this.request('GET', `/runs/${encodeURIComponent(id)}`);
+  }
+  epochs(id: string): Promise<EpochDto[]> {
+    return this.request('GET', `/runs/${encodeURIComponent(id)}/epochs`);
+  }
+  gradientFlow(id: string, epoch: number): Promise<GradientFlowDto> {
+    return this.request('GET', `/runs/${encodeURIComponent(id)}/gradient-flow?epoch=${epoch}`);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}/api${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(this.key ? { authorization: `Bearer ${this.key}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new Error(`cannot reach the gradlab api at ${this.url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+    }
+    const payload = await response.json().catch(() => null);
+    if (!response.ok) {
+      const fields = (payload?.errors ?? []).map((e: { field: string; message: string }) => `\n  ${e.field}: ${e.message}`).join('');
+      throw new Error(`${payload?.message ?? `HTTP ${response.status}`}${fields}`);
+    }
+    return payload as T;
+  }
+}

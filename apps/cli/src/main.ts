@@ -1,0 +1,187 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { FINISHED_STATUSES, type ClientToServerEvents, type ExperimentConfigInput, type RunDto, type ServerToClientEvents } from '@gradlab/contracts';
+import { io, type Socket } from 'socket.io-client';
+import { ApiClient } from './api-client';
+import { loadCliConfig, saveCliConfig } from './cli-config';
+import { parseFrameworkCommand } from './framework-args';
+
+const USAGE = `gradlab <command>
+  config --url URL [--key KEY]          save the api address (and key)
+  submit [flags] [--watch]              submit a run; flags: --name --config FILE.json --filters --stages
+                                        --blocks --block-type --epochs --batch-size --lr --weight-decay
+                                        --seed --dataset --train-limit --val-limit --test-limit --no-augment
+  submit [--watch] -- python .../train_evaluate_image_classification_system.py --batch_size 100 ...
+                                        submit the course framework's own command line
+  list [--page N]                       your runs, newest first
+  watch RUN_ID                          follow a run live until it finishes
+  download RUN_ID [--out DIR]           summary.csv, test_summary.csv and gradient_flow.csv`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadCliConfig();
+  const api = new ApiClient(config.url, config.key);
+  switch (command) {
+    case 'config': {
+      const { values } = parseArgs({ args: rest, options: { url: { type: 'string' }, key: { type: 'string' } } });
+      if (!values.url) throw new Error('config needs --url');
+      console.log(`saved to ${saveCliConfig({ url: values.url.replace(/\/$/, ''), key: values.key })}`);
+      return 0;
+    }
+    case 'submit':
+      return submit(api, rest);
+    case 'list': {
+      const { values } = parseArgs({ args: rest, options: { page: { type: 'string', default: '1' } } });
+      const page = await api.list(Number(values.page));
+      for (const run of page.items) console.log(`${run.id}  ${run.status.padEnd(9)}  ${String(run.epochsCompleted).padStart(3)}/${run.config.training.epochs} epochs  best val ${fmt(run.bestValAccuracy)}  ${run.name}`);
+      console.log(`page ${page.page} of ${Math.max(1, Math.ceil(page.total / page.pageSize))} (${page.total} runs)`);
+      return 0;
+    }
+    case 'watch': {
+      if (!rest[0]) throw new Error('watch needs a run id');
+      return (await watch(api, rest[0])).status === 'completed' ? 0 : 1;
+    }
+    case 'download':
+      return download(api, rest);
+    default:
+      console.log(USAGE);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+async function submit(api: ApiClient, args: string[]): Promise<number> {
+  const separator = args.indexOf('--');
+  const own = separator >= 0 ? args.slice(0, separator) : args;
+  const { values } = parseArgs({
+    args: own,
+    options: {
+      name: { type: 'string' }, config: { type: 'string' }, watch: { type: 'boolean', default: false },
+      filters: { type: 'string' }, stages: { type: 'string' }, blocks: { type: 'string' }, 'block-type': { type: 'string' },
+      epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, seed: { type: 'string' },
+      dataset: { type: 'string' }, 'train-limit': { type: 'string' }, 'val-limit': { type: 'string' }, 'test-limit': { type: 'string' }, 'no-augment': { type: 'boolean' },
+    },
+  });
+  let name = values.name;
+  let config: { model: Record<string, unknown>; training: Record<string, unknown>; data: Record<string, unknown> } = { model: {}, training: {}, data: {} };
+  if (values.config) {
+    const file = JSON.parse(readFileSync(values.config, 'utf8'));
+    const fromFile = file.config ?? file;
+    config = { model: { ...fromFile.model }, training: { ...fromFile.training }, data: { ...fromFile.data } };
+    name ??= file.name;
+  }
+  if (separator >= 0) {
+    const framework = parseFrameworkCommand(args.slice(separator + 1));
+    for (const { flag, reason } of framework.ignored) console.log(`ignoring --${flag}: ${reason}`);
+    config = { model: { ...config.model, ...framework.config.model }, training: { ...config.training, ...framework.config.training }, data: { ...config.data } };
+    name ??= framework.name;
+  }
+  const set = (section: 'model' | 'training' | 'data', key: string, value: string | undefined, asNumber = true) => {
+    if (value !== undefined) config[section][key] = asNumber ? Number(value) : value;
+  };
+  set('model', 'numFilters', values.filters);
+  set('model', 'numStages', values.stages);
+  set('model', 'numBlocksPerStage', values.blocks);
+  set('model', 'blockType', values['block-type'], false);
+  set('training', 'epochs', values.epochs);
+  set('training', 'batchSize', values['batch-size']);
+  set('training', 'learningRate', values.lr);
+  set('training', 'weightDecay', values['weight-decay']);
+  set('training', 'seed', values.seed);
+  set('data', 'dataset', values.dataset, false);
+  set('data', 'trainLimit', values['train-limit']);
+  set('data', 'valLimit', values['val-limit']);
+  set('data', 'testLimit', values['test-limit']);
+  if (values['no-augment']) config.data.augment = false;
+
+  const run = await api.submit({ name, config: config as ExperimentConfigInput });
+  const m = run.config.model;
+  console.log(`submitted ${run.id}: ${run.name} (${m.numFilters} filters, ${m.numStages} stages, ${m.numBlocksPerStage} blocks per stage, ${m.blockType}, ${run.config.training.epochs} epochs)`);
+  if (!values.watch) return 0;
+  return (await watch(api, run.id)).status === 'completed' ? 0 : 1;
+}
+
+/** Follows a run over socket.io: a line per epoch, a progress bar within the epoch, until it finishes. */
+async function watch(api: ApiClient, id: string): Promise<RunDto> {
+  const initial = await api.run(id);
+  const total = initial.config.training.epochs;
+  for (const e of await api.epochs(id)) printEpoch(e.epoch, total, e);
+  if (FINISHED_STATUSES.includes(initial.status)) return finish(initial);
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(api.url, { transports: ['websocket'] });
+  const bar = (epoch: number, done: number, of: number) => {
+    if (!process.stdout.isTTY) return;
+    const width = 30;
+    const filled = Math.round((done / of) * width);
+    process.stdout.write(`\r  epoch ${epoch + 1}/${total} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${of} batches`);
+  };
+  return new Promise<RunDto>((resolve) => {
+    let last = initial;
+    const end = (run: RunDto) => {
+      socket.disconnect();
+      resolve(finish(run));
+    };
+    socket.on('connect', async () => {
+      await socket.emitWithAck('subscribe', { runId: id });
+      last = await api.run(id); // anything that finished while connecting
+      if (FINISHED_STATUSES.includes(last.status)) end(last);
+    });
+    socket.on('run.progress', (p) => p.runId === id && bar(p.epoch, p.batch, p.batchesPerEpoch));
+    socket.on('epoch.completed', (p) => p.runId === id && printEpoch(p.epoch.epoch, total, p.epoch));
+    socket.on('run.updated', (run) => {
+      if (run.id !== id) return;
+      last = run;
+      if (FINISHED_STATUSES.includes(run.status)) end(run);
+    });
+    socket.on('connect_error', (error) => console.error(`live connection: ${error.message}; retrying`));
+  });
+}
+
+function printEpoch(epoch: number, total: number, e: { trainLoss: number | null; trainAccuracy: number; valLoss: number | null; valAccuracy: number }) {
+  const clear = process.stdout.isTTY ? '\r\x1b[K' : '';
+  console.log(`${clear}epoch ${epoch + 1}/${total}  train loss ${fmt(e.trainLoss)} acc ${fmt(e.trainAccuracy)}  val loss ${fmt(e.valLoss)} acc ${fmt(e.valAccuracy)}`);
+}
+
+function finish(run: RunDto): RunDto {
+  const detail = run.status === 'completed' ? `test loss ${fmt(run.testLoss)} acc ${fmt(run.testAccuracy)} (best epoch ${(run.bestEpoch ?? 0) + 1})` : run.error ?? '';
+  console.log(`run ${run.id} ${run.status} on ${run.backend ?? 'no backend'}${detail ? `: ${detail}` : ''}`);
+  return run;
+}
+
+/** The framework's own output files: summary.csv (per epoch) and test_summary.csv, plus the gradient flow. */
+async function download(api: ApiClient, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const id = positionals[0];
+  if (!id) throw new Error('download needs a run id');
+  const run = await api.run(id);
+  const epochs = await api.epochs(id);
+  const dir = path.resolve(values.out ?? path.join(run.name.replace(/[^\w.-]+/g, '_'), 'result_outputs'));
+  mkdirSync(dir, { recursive: true });
+  const csv = (rows: (string | number | null)[][]) => rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(',')).join('\n') + '\n';
+  writeFileSync(path.join(dir, 'summary.csv'), csv([['train_acc', 'train_loss', 'val_acc', 'val_loss'], ...epochs.map((e) => [e.trainAccuracy, e.trainLoss, e.valAccuracy, e.valLoss])]));
+  const files = ['summary.csv'];
+  if (run.status === 'completed') {
+    writeFileSync(path.join(dir, 'test_summary.csv'), csv([['test_acc', 'test_loss'], [run.testAccuracy, run.testLoss]]));
+    files.push('test_summary.csv');
+  }
+  const flowRows: (string | number | null)[][] = [['epoch', 'layer_index', 'layer', 'kind', 'last_batch_mean_abs', 'mean_abs', 'l2', 'max_abs', 'non_finite', 'weight_l2']];
+  for (const e of epochs) {
+    const flow = await api.gradientFlow(id, e.epoch);
+    for (const l of flow.layers) flowRows.push([e.epoch, l.layerIndex, l.shortName, l.kind, l.lastBatchMeanAbs, l.meanAbs, l.l2, l.maxAbs, l.nonFiniteCount, l.weightL2]);
+  }
+  writeFileSync(path.join(dir, 'gradient_flow.csv'), csv(flowRows));
+  files.push('gradient_flow.csv');
+  console.log(`wrote ${files.join(', ')} to ${dir}`);
+  return 0;
+}
+
+function fmt(x: number | null | undefined): string {
+  return x === null || x === undefined ? '-' : x.toFixed(4);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`gradlab: ${error.message}`);
+    process.exit(1);
+  },
+);
