@@ -239,14 +239,18 @@ export function zerosVariable(shape: number[]): tf.Variable {
   return tf.tidy(() => tf.variable(tf.zeros(shape), false));
 }
 
-/** Weights, BN buffers and Adam moments, as a latest checkpoint holds them. */
-async function stateTensors(net: Network, optimizer: TorchAdam): Promise<CheckpointTensor[]> {
-  const named = new Map<string, tf.Tensor>();
+/** Weights, BN buffers and Adam moments by their names in a latest checkpoint. */
+function stateVariables(net: Network, optimizer: TorchAdam): Map<string, tf.Variable> {
+  const named = new Map<string, tf.Variable>();
   for (const [name, v] of net.params) named.set(`param:${name}`, v);
   for (const [name, v] of net.buffers) named.set(`buffer:${name}`, v);
   for (const [name, v] of optimizer.m) named.set(`adam.m:${name}`, v);
   for (const [name, v] of optimizer.v) named.set(`adam.v:${name}`, v);
-  return readTensors(named);
+  return named;
+}
+
+async function stateTensors(net: Network, optimizer: TorchAdam): Promise<CheckpointTensor[]> {
+  return readTensors(stateVariables(net, optimizer));
 }
 
 async function readTensors(named: Map<string, tf.Tensor>): Promise<CheckpointTensor[]> {
@@ -254,11 +258,7 @@ async function readTensors(named: Map<string, tf.Tensor>): Promise<CheckpointTen
 }
 
 function restoreTensors(net: Network, optimizer: TorchAdam, tensors: Checkpoint['tensors']): void {
-  const targets = new Map<string, tf.Variable>();
-  for (const [name, v] of net.params) targets.set(`param:${name}`, v);
-  for (const [name, v] of net.buffers) targets.set(`buffer:${name}`, v);
-  for (const [name, v] of optimizer.m) targets.set(`adam.m:${name}`, v);
-  for (const [name, v] of optimizer.v) targets.set(`adam.v:${name}`, v);
+  const targets = stateVariables(net, optimizer);
   for (const t of tensors) {
     const target = targets.get(t.name);
     if (!target) throw new Error(`checkpoint tensor ${t.name} does not belong to this network`);

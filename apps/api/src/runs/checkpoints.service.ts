@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { isUuid } from '../common/is-uuid';
 import { PrismaService } from '../prisma/prisma.service';
 
 const KINDS = ['latest', 'best'];
@@ -51,7 +52,6 @@ export class CheckpointsService {
   }
 
   private async findRun(runId: string): Promise<void> {
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(runId);
-    if (!isUuid || !(await this.prisma.run.findUnique({ where: { id: runId }, select: { id: true } }))) throw new DomainError('NOT_FOUND', `run ${runId} not found`);
+    if (!isUuid(runId) || !(await this.prisma.run.findUnique({ where: { id: runId }, select: { id: true } }))) throw new DomainError('NOT_FOUND', `run ${runId} not found`);
   }
 }

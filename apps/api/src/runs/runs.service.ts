@@ -20,6 +20,7 @@ import { architectureName } from '@gradlab/models';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { isUuid } from '../common/is-uuid';
 import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
@@ -146,8 +147,4 @@ export class RunsService implements OnApplicationBootstrap {
     if (!run) throw new DomainError('NOT_FOUND', `run ${id} not found`);
     return run;
   }
-}
-
-function isUuid(id: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 }
