@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExperimentConfigSchema } from './experiment-config';
+import { BLOCK_TYPES, ExperimentConfigSchema } from './experiment-config';
 import { LayerGradientStatSchema, type LayerGradientStat } from './run-events';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -15,7 +15,16 @@ export type CreateRunRequest = z.input<typeof CreateRunRequestSchema>;
 export const ListRunsQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  status: z.enum(RUN_STATUSES).optional(),
+  blockType: z.enum(BLOCK_TYPES).optional(),
+  architecture: z
+    .string()
+    .regex(/^VGG_\d+$/, 'must look like VGG_38')
+    .optional()
+    .describe('the depth, as the architecture name: VGG_08, VGG_38, ...'),
+  q: z.string().trim().max(200).optional().describe('part of the run name, case-insensitive'),
 });
+export type ListRunsQuery = z.input<typeof ListRunsQuerySchema>;
 
 const isoDate = z.string().describe('ISO 8601 timestamp');
 
@@ -24,6 +33,7 @@ export const RunDtoSchema = z.object({
   name: z.string(),
   status: z.enum(RUN_STATUSES),
   config: ExperimentConfigSchema,
+  architecture: z.string().describe('VGG_08, VGG_38, ...: the conv and linear layers counted'),
   backend: z.string().nullable().describe('tfjs-node-gpu, tfjs-node, wasm or cpu, once a worker started the run'),
   workerId: z.string().nullable(),
   workerHost: z.string().nullable(),
@@ -73,6 +83,22 @@ export const GradientFlowDtoSchema = z.object({
   layers: z.array(LayerGradientDtoSchema).describe('one row per weight tensor, in network order'),
 });
 export type GradientFlowDto = z.infer<typeof GradientFlowDtoSchema>;
+
+export const WorkerDtoSchema = z.object({
+  id: z.string(),
+  host: z.string(),
+  backend: z.string(),
+  currentRunId: z.string().nullable(),
+  startedAt: isoDate,
+  lastHeartbeatAt: isoDate,
+});
+export type WorkerDto = z.infer<typeof WorkerDtoSchema>;
+
+export const WorkersDtoSchema = z.object({
+  workers: z.array(WorkerDtoSchema).describe('most recent heartbeat first'),
+  queue: z.object({ waiting: z.number().int(), active: z.number().int(), delayed: z.number().int(), failed: z.number().int() }),
+});
+export type WorkersDto = z.infer<typeof WorkersDtoSchema>;
 
 export const HealthDtoSchema = z.object({
   status: z.enum(['ok', 'degraded']),

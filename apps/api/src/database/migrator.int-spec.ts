@@ -24,19 +24,21 @@ describe('migrateDatabase (real Postgres)', () => {
     try {
       const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
       expect(tables.rows.map((r) => r.table_name)).toEqual(['Checkpoint', 'Epoch', 'LayerGradient', 'Run', 'Worker', '_prisma_migrations']);
-      const rows = await client.query(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations"`);
-      const sql = readFileSync(path.join(MIGRATIONS_DIR, '20261127000000_init', 'migration.sql'));
-      expect(rows.rows).toEqual([
-        {
-          migration_name: '20261127000000_init',
-          checksum: createHash('sha256').update(sql).digest('hex'),
+      const rows = await client.query(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`);
+      const migrations = ['20261127000000_init', '20261127200000_run_list_filters'];
+      expect(rows.rows).toEqual(
+        migrations.map((name) => ({
+          migration_name: name,
+          checksum: createHash('sha256').update(readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex'),
           finished_at: expect.any(Date),
           rolled_back_at: null,
           applied_steps_count: 1,
-        },
-      ]);
+        })),
+      );
       const indexes = await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'Run'`);
-      expect(indexes.rows.map((r) => r.indexname)).toEqual(expect.arrayContaining(['Run_createdAt_id_idx', 'Run_status_createdAt_idx']));
+      expect(indexes.rows.map((r) => r.indexname)).toEqual(
+        expect.arrayContaining(['Run_createdAt_id_idx', 'Run_status_createdAt_idx', 'Run_blockType_createdAt_idx', 'Run_architecture_createdAt_idx']),
+      );
     } finally {
       await client.end();
     }

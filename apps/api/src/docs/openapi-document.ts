@@ -1,5 +1,8 @@
 import {
+  BLOCK_TYPES,
   CreateRunRequestSchema,
+  RUN_STATUSES,
+  WorkersDtoSchema,
   EpochDtoSchema,
   ErrorDtoSchema,
   GradientFlowDtoSchema,
@@ -43,6 +46,10 @@ export function buildOpenApiDocument(): OpenAPIObject {
           parameters: [
             { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
             { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+            { name: 'status', in: 'query', schema: { type: 'string', enum: [...RUN_STATUSES] } },
+            { name: 'blockType', in: 'query', schema: { type: 'string', enum: [...BLOCK_TYPES] } },
+            { name: 'architecture', in: 'query', schema: { type: 'string', pattern: '^VGG_\\d+$' }, description: 'depth, e.g. VGG_38' },
+            { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'part of the name, case-insensitive' },
           ],
           responses: { '200': { description: 'a page of runs', ...json('RunPage') }, '400': error('bad query') },
         },
@@ -58,6 +65,13 @@ export function buildOpenApiDocument(): OpenAPIObject {
           responses: { '200': { description: 'one row per weight tensor', ...json('GradientFlow') }, '404': error('no such run or epoch') },
         },
       },
+      '/api/runs/{id}/gradient-flow/all': {
+        get: {
+          summary: 'Per-layer gradient statistics of every stored epoch (the layer x epoch heatmap)',
+          parameters: [runId],
+          responses: { '200': { description: 'one entry per epoch, in order', content: { 'application/json': { schema: { type: 'array', items: ref('GradientFlow') } } } }, '404': error('no such run') },
+        },
+      },
       '/api/runs/{id}/cancel': {
         post: { summary: 'Cancel a queued or running run', parameters: [runId], responses: { '200': { description: 'cancelled', ...json('Run') }, '404': error('no such run'), '409': error('already finished') } },
       },
@@ -70,7 +84,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
           responses: { '200': { description: 'stored, or ignored when a newer one is stored' }, '400': error('bad kind, epoch or body'), '401': error('worker token required'), '404': error('no such run') },
         },
       },
-      '/api/workers': { get: { summary: 'Workers seen through their heartbeats, and the queue depth', responses: { '200': { description: 'workers and queue counts' } } } },
+      '/api/workers': { get: { summary: 'Workers seen through their heartbeats, and the queue depth', responses: { '200': { description: 'workers and queue counts', ...json('Workers') } } } },
       '/api/health': { get: { summary: 'Postgres and Redis', responses: { '200': { description: 'both up', ...json('Health') }, '503': { description: 'one is down', ...json('Health') } } } },
     },
     components: {
@@ -80,6 +94,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
         RunPage: schema(RunPageDtoSchema, 'output'),
         Epoch: schema(EpochDtoSchema, 'output'),
         GradientFlow: schema(GradientFlowDtoSchema, 'output'),
+        Workers: schema(WorkersDtoSchema, 'output'),
         Health: schema(HealthDtoSchema, 'output'),
         Error: schema(ErrorDtoSchema, 'output'),
       },

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { runRoom, type ClientToServerEvents, type ServerToClientEvents } from '@gradlab/contracts';
+import { runRoom, WORKERS_ROOM, type ClientToServerEvents, type ServerToClientEvents, type WorkersDto } from '@gradlab/contracts';
 import type { Server, Socket } from 'socket.io';
 
 /** Live progress over socket.io: a client subscribes to a run and joins that run's room. */
@@ -22,6 +22,16 @@ export class ProgressGateway {
   async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: { runId?: unknown }) {
     if (typeof body?.runId === 'string') await socket.leave(runRoom(body.runId));
     return { ok: true };
+  }
+
+  @SubscribeMessage('subscribe.workers')
+  async subscribeWorkers(@ConnectedSocket() socket: Socket) {
+    await socket.join(WORKERS_ROOM);
+    return { ok: true };
+  }
+
+  emitWorkers(snapshot: WorkersDto): void {
+    this.server?.to(WORKERS_ROOM).emit('workers.updated', snapshot);
   }
 
   emit<E extends keyof ServerToClientEvents>(runId: string, event: E, ...payload: Parameters<ServerToClientEvents[E]>): void {

@@ -1,16 +1,22 @@
-import { RUN_EVENT_VERSION, type EpochCompletedEvent } from '@gradlab/contracts';
+import { QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION, type EpochCompletedEvent, type WorkersDto } from '@gradlab/contracts';
+import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { migrateDatabase } from '../database/migrator';
 import { PrismaService } from '../prisma/prisma.service';
-import { createTestDatabase } from '../test-support/test-database';
+import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
+import { WorkersService } from '../workers/workers.service';
 import type { ProgressGateway } from './progress.gateway';
 import { RunEventsService } from './run-events.service';
 
 /** Records what would be broadcast; the database under test is real. */
 class RecordingGateway {
   readonly emitted: { runId: string; event: string }[] = [];
+  readonly workerSnapshots: WorkersDto[] = [];
   emit(runId: string, event: string) {
     this.emitted.push({ runId, event });
+  }
+  emitWorkers(snapshot: WorkersDto) {
+    this.workerSnapshots.push(snapshot);
   }
 }
 
@@ -48,15 +54,19 @@ describe('RunEventsService (real Postgres)', () => {
   let prisma: PrismaService;
   let service: RunEventsService;
   let gateway: RecordingGateway;
+  let trainingQueue: Queue;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await migrateDatabase(db.url);
     prisma = new PrismaService(new AppConfig({ DATABASE_URL: db.url }));
     gateway = new RecordingGateway();
-    service = new RunEventsService(prisma, gateway as unknown as ProgressGateway);
+    trainingQueue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix: testQueuePrefix() });
+    service = new RunEventsService(prisma, gateway as unknown as ProgressGateway, new WorkersService(prisma, trainingQueue));
   });
   afterAll(async () => {
+    await trainingQueue.obliterate({ force: true });
+    await trainingQueue.close();
     await prisma.$disconnect();
     await db.drop();
   });
@@ -100,5 +110,11 @@ describe('RunEventsService (real Postgres)', () => {
     await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: 'host-1', host: 'host', backend: 'wasm', runId: null });
     await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: 'host-1', host: 'host', backend: 'wasm', runId: 'abc' });
     expect(await prisma.worker.findMany()).toEqual([expect.objectContaining({ id: 'host-1', currentRunId: 'abc', backend: 'wasm' })]);
+    // the Workers page hears each heartbeat with the queue depth
+    await trainingQueue.add('x', {});
+    await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: 'host-2', host: 'other', backend: 'cpu', runId: null });
+    const last = gateway.workerSnapshots.at(-1);
+    expect(last?.workers.map((w) => w.id)).toEqual(['host-2', 'host-1']);
+    expect(last?.queue.waiting).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ import type {
   WorkerHeartbeatEvent,
 } from '@gradlab/contracts';
 import { PrismaService } from '../prisma/prisma.service';
+import { WorkersService } from '../workers/workers.service';
 import { ProgressGateway } from './progress.gateway';
 import { toRunDto } from './run.mapper';
 
@@ -22,6 +23,7 @@ export class RunEventsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly gateway: ProgressGateway,
+    private readonly workers: WorkersService,
   ) {}
 
   async handle(event: RunEvent): Promise<void> {
@@ -127,6 +129,7 @@ export class RunEventsService {
   private async heartbeat(e: WorkerHeartbeatEvent): Promise<void> {
     const data = { host: e.host, backend: e.backend, currentRunId: e.runId, lastHeartbeatAt: new Date(e.at) };
     await this.prisma.worker.upsert({ where: { id: e.workerId }, create: { id: e.workerId, ...data }, update: data });
+    this.gateway.emitWorkers(await this.workers.snapshot());
   }
 
   private async broadcastRun(runId: string): Promise<void> {

@@ -7,6 +7,7 @@ export function toRunDto(run: Run): RunDto {
     name: run.name,
     status: run.status,
     config: run.config as unknown as ExperimentConfig,
+    architecture: run.architecture,
     backend: run.backend,
     workerId: run.workerId,
     workerHost: run.workerHost,

@@ -31,6 +31,11 @@ export class RunsController {
     return this.runs.gradientFlow(id, epoch);
   }
 
+  @Get(':id/gradient-flow/all')
+  gradientFlowHistory(@Param('id') id: string): Promise<GradientFlowDto[]> {
+    return this.runs.gradientFlowHistory(id);
+  }
+
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(@Param('id') id: string): Promise<RunDto> {

@@ -77,6 +77,24 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     expect((await get('/runs?pageSize=1000')).status).toBe(400);
   });
 
+  it('filters the list by status, block type, depth and name, counting only the matches', async () => {
+    const bn = { ...smallConfig, model: { ...smallConfig.model, numBlocksPerStage: 2, blockType: 'conv_block_bn' } };
+    const target = await (await post('/runs', { name: 'Needle BN run', config: bn })).json();
+    expect(target.architecture).toBe('VGG_08');
+    await post('/runs', { name: 'other', config: smallConfig });
+    const names = async (query: string) => {
+      const page = await (await get(`/runs?${query}`)).json();
+      expect(page.total).toBe(page.items.length);
+      return page.items.map((r: { name: string }) => r.name);
+    };
+    expect(await names('blockType=conv_block_bn')).toEqual(['Needle BN run']);
+    expect(await names('q=needle')).toEqual(['Needle BN run']);
+    expect(await names(`architecture=${target.architecture}&q=NEEDLE&status=queued`)).toEqual(['Needle BN run']);
+    expect(await names('architecture=VGG_99')).toEqual([]);
+    const bad = await (await get('/runs?status=sleeping&blockType=x')).json();
+    expect(bad.errors.map((e: { field: string }) => e.field).sort()).toEqual(['blockType', 'status']);
+  });
+
   it('cancels a queued run: removes its job, raises the flag, and refuses a second cancel', async () => {
     const run = await (await post('/runs', { config: smallConfig })).json();
     const response = await post(`/runs/${run.id}/cancel`);

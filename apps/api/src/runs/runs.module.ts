@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUES } from '@gradlab/contracts';
+import { WorkersModule } from '../workers/workers.module';
 import { CheckpointsController } from './checkpoints.controller';
 import { CheckpointsService } from './checkpoints.service';
 import { ProgressGateway } from './progress.gateway';
@@ -10,7 +11,7 @@ import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
 
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents })],
+  imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }), WorkersModule],
   controllers: [RunsController, CheckpointsController],
   providers: [CheckpointsService, RunsService, RunEventsService, RunEventsProcessor, ProgressGateway],
   exports: [RunsService],

@@ -66,10 +66,11 @@ export class RunsService implements OnApplicationBootstrap {
   }
 
   async list(query: unknown): Promise<PageDto<RunDto>> {
-    const { page, pageSize } = parseInput(ListRunsQuerySchema, query, 'query');
+    const { page, pageSize, status, blockType, architecture, q } = parseInput(ListRunsQuerySchema, query, 'query');
+    const where = { status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
     const [items, total] = await Promise.all([
-      this.prisma.run.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize }),
-      this.prisma.run.count(),
+      this.prisma.run.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize }),
+      this.prisma.run.count({ where }),
     ]);
     return { items: items.map(toRunDto), page, pageSize, total };
   }
@@ -101,6 +102,19 @@ export class RunsService implements OnApplicationBootstrap {
     const layers = await this.prisma.layerGradient.findMany({ where: { runId: id, epoch }, orderBy: { layerIndex: 'asc' } });
     if (layers.length === 0) throw new DomainError('NOT_FOUND', `run ${id} has no gradient flow for epoch ${epoch}`);
     return { runId: id, epoch, layers: layers.map(toLayerGradientDto) };
+  }
+
+  /** Gradient flow of every stored epoch, in epoch order: what the layer x epoch heatmap draws. */
+  async gradientFlowHistory(id: string): Promise<GradientFlowDto[]> {
+    await this.findRun(id);
+    const rows = await this.prisma.layerGradient.findMany({ where: { runId: id }, orderBy: [{ epoch: 'asc' }, { layerIndex: 'asc' }] });
+    const byEpoch = new Map<number, GradientFlowDto>();
+    for (const row of rows) {
+      let flow = byEpoch.get(row.epoch);
+      if (!flow) byEpoch.set(row.epoch, (flow = { runId: id, epoch: row.epoch, layers: [] }));
+      flow.layers.push(toLayerGradientDto(row));
+    }
+    return [...byEpoch.values()];
   }
 
   /**
