@@ -1,13 +1,23 @@
-// `npm start`: migrates the database, then runs the api and one worker (WORKERS=n for more), each restarted
-// by nobody: if one exits, everything stops, so a broken start is seen at once.
+// `npm start`: migrates the database, then runs the api, one worker (WORKERS=n for more) and the dashboard
+// (on WEB_PORT, default 3000; WEB=0 leaves it out), each restarted by nobody: if one exits, everything
+// stops, so a broken start is seen at once. The dashboard is built first when its sources changed.
 const { spawn, spawnSync } = require('node:child_process');
+const { existsSync, readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const node = (script) => [process.execPath, ['-r', '@swc-node/register', path.join(root, script)]];
+const nextBin = require.resolve('next/dist/bin/next', { paths: [root] });
 
 const migrate = spawnSync(...node('scripts/db-migrate.ts'), { cwd: root, stdio: 'inherit' });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+const withWeb = process.env.WEB !== '0';
+if (withWeb && webBuildIsStale()) {
+  console.log('[web] building the dashboard (next build) ...');
+  const build = spawnSync(process.execPath, [nextBin, 'build', 'apps/web'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 const workers = Number(process.env.WORKERS ?? 1);
 const services = [['api', 'apps/api/src/main.ts']];
@@ -18,9 +28,16 @@ for (let i = 0; i < workers; i++) services.push([workers > 1 ? `worker-${i}` : '
 const { DATABASE_URL: _databaseUrl, ...workerEnv } = process.env;
 workerEnv.API_URL ??= `http://127.0.0.1:${process.env.PORT ?? 4000}`;
 
-const children = services.map(([name, script]) => {
-  const env = name === 'api' ? process.env : workerEnv;
-  const child = spawn(...node(script), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+// The dashboard talks to the api only: PORT tells it the api's port (web-config.ts).
+const { DATABASE_URL: _dbUrl, ...webEnv } = process.env;
+webEnv.NEXT_TELEMETRY_DISABLED = '1';
+const webArgs = [nextBin, 'start', 'apps/web', '-p', process.env.WEB_PORT ?? '3000', ...(process.env.HOST ? ['-H', process.env.HOST] : [])];
+
+const commands = services.map(([name, script]) => [name, node(script), name === 'api' ? process.env : workerEnv]);
+if (withWeb) commands.push(['web', [process.execPath, webArgs], webEnv]);
+
+const children = commands.map(([name, [command, args], env]) => {
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) => {
     let rest = '';
     stream.on('data', (chunk) => {
@@ -47,3 +64,18 @@ function shutdown(code) {
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
+
+/** True when apps/web has no build, or a source it is built from changed after it. */
+function webBuildIsStale() {
+  const buildId = path.join(root, 'apps/web/.next/BUILD_ID');
+  if (!existsSync(buildId)) return true;
+  const builtAt = statSync(buildId).mtimeMs;
+  const sources = ['apps/web/src', 'apps/web/next.config.ts', 'libs/contracts/src', 'libs/figures/src', 'package-lock.json'];
+  return sources.some((source) => newestMtime(path.join(root, source)) > builtAt);
+}
+
+function newestMtime(file) {
+  const stat = statSync(file);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(file).reduce((newest, entry) => Math.max(newest, newestMtime(path.join(file, entry))), stat.mtimeMs);
+}

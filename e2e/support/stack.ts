@@ -11,6 +11,8 @@ const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface Stack {
   apiUrl: string;
+  /** The dashboard, when the stack was started with WEB=1. */
+  webUrl: string;
   databaseUrl: string;
   logs: string[];
   /** Starts one more worker process against this stack (stopped with the stack). */
@@ -19,14 +21,16 @@ export interface Stack {
 }
 
 /**
- * Starts the platform as `npm start` does (scripts/start.js: migrate, api, worker) as real processes, with a
- * database, queue prefix, port and data directory of its own.
+ * Starts the platform as `npm start` does (scripts/start.js: migrate, api, worker, and the dashboard when
+ * WEB=1) as real processes, with a database, queue prefix, ports and data directory of its own.
  */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const database = `gradlab_e2e_${randomBytes(5).toString('hex')}`;
   const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${database}`;
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
+  const webPort = await freePort();
+  const webUrl = `http://127.0.0.1:${webPort}`;
   const logs: string[] = [];
   const stackEnv = {
     ...process.env,
@@ -37,6 +41,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     QUEUE_PREFIX: `gradlab-e2e-${randomBytes(4).toString('hex')}`,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gradlab-e2e-data-')),
     HEARTBEAT_INTERVAL_MS: '1000',
+    WEB: '0',
+    WEB_PORT: String(webPort),
+    API_PUBLIC_URL: apiUrl,
     ...env,
   };
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js')], { cwd: ROOT, detached: true, env: stackEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -65,12 +72,15 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     await admin.end();
   };
   try {
-    await waitUntil('the api to answer /api/health', async () => (await fetch(`${apiUrl}/api/health`).catch(() => null))?.ok, 60_000);
+    // With the dashboard, start.js may build it first.
+    const timeoutMs = stackEnv.WEB === '1' ? 300_000 : 60_000;
+    await waitUntil('the api to answer /api/health', async () => (await fetch(`${apiUrl}/api/health`).catch(() => null))?.ok, timeoutMs);
+    if (stackEnv.WEB === '1') await waitUntil('the dashboard to answer', async () => (await fetch(`${webUrl}/runs`).catch(() => null))?.ok, 60_000);
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n${logs.join('')}`);
   }
-  return { apiUrl, databaseUrl, logs, startWorker, stop };
+  return { apiUrl, webUrl, databaseUrl, logs, startWorker, stop };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,0 +1,10 @@
+import { notFound } from 'next/navigation';
+import { RunView } from '../../../components/run-view';
+import { lookUpRun } from '../../../lib/server-api';
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const lookup = await lookUpRun(id);
+  if (lookup.kind === 'not-found') notFound();
+  return <RunView runId={id} initialRun={lookup.kind === 'found' ? lookup.run : undefined} />;
+}

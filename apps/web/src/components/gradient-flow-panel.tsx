@@ -1,0 +1,79 @@
+'use client';
+
+import type { GradientFlowDto } from '@gradlab/contracts';
+import { GRADIENT_STATISTIC_LABELS, gradientFlowSpec, type GradientStatistic } from '@gradlab/figures';
+import { useEffect, useState } from 'react';
+import { VegaChart } from './vega-chart';
+
+const PLAY_STEP_MS = 700;
+
+/**
+ * Gradient flow at one epoch, chosen with a slider that can play through the epochs. It follows the newest
+ * epoch until the reader picks one.
+ */
+export function GradientFlowPanel({ runName, flows }: { runName: string; flows: GradientFlowDto[] }) {
+  const last = flows.length - 1;
+  const [picked, setPicked] = useState<number | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [statistic, setStatistic] = useState<GradientStatistic>('lastBatchMeanAbs');
+  const position = picked === null ? last : Math.min(picked, last);
+
+  useEffect(() => {
+    if (!playing) return;
+    const timer = setInterval(() => {
+      setPicked((p) => {
+        const next = (p ?? last) + 1;
+        if (next > last) {
+          setPlaying(false);
+          return null; // back to following the newest epoch
+        }
+        return next;
+      });
+    }, PLAY_STEP_MS);
+    return () => clearInterval(timer);
+  }, [playing, last]);
+
+  const flow = flows[position];
+  return (
+    <>
+      <div className="row">
+        <label>
+          Epoch {flow.epoch}
+          <input
+            type="range"
+            min={0}
+            max={last}
+            value={position}
+            onChange={(e) => {
+              setPlaying(false);
+              setPicked(Number(e.target.value));
+            }}
+            aria-label="Epoch of the gradient flow"
+          />
+        </label>
+        <button
+          type="button"
+          onClick={() => {
+            if (!playing && position >= last) setPicked(0);
+            setPlaying((p) => !p);
+          }}
+          disabled={last === 0}
+        >
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <label>
+          Statistic
+          <select value={statistic} onChange={(e) => setStatistic(e.target.value as GradientStatistic)}>
+            {(Object.keys(GRADIENT_STATISTIC_LABELS) as GradientStatistic[]).map((s) => (
+              <option key={s} value={s}>
+                {GRADIENT_STATISTIC_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted">{flow.layers.length} weight layers</span>
+      </div>
+      <VegaChart spec={gradientFlowSpec([{ label: runName, layers: flow.layers }], { statistic })} testId="gradient-flow-chart" label={`Gradient flow at epoch ${flow.epoch}`} />
+    </>
+  );
+}

@@ -1,0 +1,174 @@
+'use client';
+
+import { BLOCK_TYPES, CreateRunRequestSchema, DATASETS, toFieldErrors, type FieldError, type RunDto } from '@gradlab/contracts';
+import { BLOCK_TYPE_LABELS } from '@gradlab/figures';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { ApiError, ApiUnreachableError, apiFetch } from '../lib/api-client';
+import { useApi } from '../lib/api-context';
+import { RUN_PRESETS } from '../lib/run-presets';
+
+/** Every field of the form, as typed; empty means "the framework's default". */
+const FIELDS = {
+  'config.model.numFilters': { label: 'Filters', kind: 'int', initial: '32' },
+  'config.model.numStages': { label: 'Stages', kind: 'int', initial: '3' },
+  'config.model.numBlocksPerStage': { label: 'Blocks per stage', kind: 'int', initial: '5' },
+  'config.model.blockType': { label: 'Block type', kind: 'select', initial: 'conv_block' },
+  'config.training.epochs': { label: 'Epochs', kind: 'int', initial: '100' },
+  'config.training.batchSize': { label: 'Batch size', kind: 'int', initial: '100' },
+  'config.training.learningRate': { label: 'Learning rate', kind: 'number', initial: '0.001' },
+  'config.training.minLearningRate': { label: 'Min. learning rate (cosine floor)', kind: 'number', initial: '0.00002' },
+  'config.training.weightDecay': { label: 'Weight decay', kind: 'number', initial: '0' },
+  'config.training.seed': { label: 'Seed', kind: 'int', initial: '0' },
+  'config.data.dataset': { label: 'Dataset', kind: 'select', initial: 'cifar100' },
+  'config.data.trainLimit': { label: 'Train images (empty: all)', kind: 'int', initial: '' },
+  'config.data.valLimit': { label: 'Validation images (empty: all)', kind: 'int', initial: '' },
+  'config.data.testLimit': { label: 'Test images (empty: all)', kind: 'int', initial: '' },
+} as const;
+type FieldName = keyof typeof FIELDS;
+
+const OPTIONS: Partial<Record<FieldName, readonly string[]>> = { 'config.model.blockType': BLOCK_TYPES, 'config.data.dataset': DATASETS };
+const GROUPS: { legend: string; fields: FieldName[] }[] = [
+  { legend: 'Network', fields: ['config.model.numFilters', 'config.model.numStages', 'config.model.numBlocksPerStage', 'config.model.blockType'] },
+  {
+    legend: 'Training',
+    fields: ['config.training.epochs', 'config.training.batchSize', 'config.training.learningRate', 'config.training.minLearningRate', 'config.training.weightDecay', 'config.training.seed'],
+  },
+  { legend: 'Data', fields: ['config.data.dataset', 'config.data.trainLimit', 'config.data.valLimit', 'config.data.testLimit'] },
+];
+
+/** Form values to a request body: numbers parsed, blanks left to the defaults; text that is no number is named. */
+function toRequest(name: string, values: Record<FieldName, string>, augment: boolean): { body: unknown; notNumbers: FieldError[] } {
+  const config: Record<string, Record<string, unknown>> = { model: {}, training: {}, data: { augment } };
+  const notNumbers: FieldError[] = [];
+  for (const field of Object.keys(FIELDS) as FieldName[]) {
+    const raw = values[field].trim();
+    if (raw === '') continue;
+    const [, group, key] = field.split('.');
+    const value = FIELDS[field].kind === 'select' ? raw : Number(raw);
+    if (typeof value === 'number' && !Number.isFinite(value)) notNumbers.push({ field, message: `"${raw}" is not a number` });
+    config[group][key] = value;
+  }
+  return { body: { ...(name.trim() ? { name: name.trim() } : {}), config }, notNumbers };
+}
+
+export function NewRunForm() {
+  const router = useRouter();
+  const { apiUrl } = useApi();
+  const [name, setName] = useState('');
+  const [values, setValues] = useState(() => Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.initial])) as Record<FieldName, string>);
+  const [augment, setAugment] = useState(true);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  const set = (field: FieldName, value: string) => setValues((v) => ({ ...v, [field]: value }));
+  const errorOf = (field: string) => errors.filter((e) => e.field === field).map((e) => e.message).join('; ');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitError(null);
+    const { body, notNumbers } = toRequest(name, values, augment);
+    // The contract the api enforces, checked here first so each message sits next to its field.
+    const parsed = CreateRunRequestSchema.safeParse(body);
+    if (!parsed.success || notNumbers.length) {
+      const contractErrors = parsed.success ? [] : toFieldErrors(parsed.error).filter((e) => !notNumbers.some((n) => n.field === e.field));
+      setErrors([...notNumbers, ...contractErrors]);
+      return;
+    }
+    setErrors([]);
+    setSubmitting(true);
+    try {
+      const run = await apiFetch<RunDto>(apiUrl, '/runs', { method: 'POST', body: JSON.stringify(body) });
+      router.push(`/runs/${run.id}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.fieldErrors.length) setErrors(e.fieldErrors);
+      setSubmitError(e instanceof ApiUnreachableError || e instanceof ApiError ? e.message : `could not submit: ${(e as Error).message}`);
+      setSubmitting(false);
+    }
+  };
+
+  const unplaced = errors.filter((e) => !(e.field in FIELDS) && e.field !== 'name');
+  return (
+    <section>
+      <h1>New run</h1>
+      <div className="presets" role="group" aria-label="Presets">
+        {RUN_PRESETS.map((preset) => (
+          <button
+            key={preset.label}
+            type="button"
+            onClick={() => {
+              set('config.model.numBlocksPerStage', String(preset.numBlocksPerStage));
+              set('config.model.blockType', preset.blockType);
+              set('config.model.numFilters', '32');
+              set('config.model.numStages', '3');
+              if (!name.trim() || RUN_PRESETS.some((p) => name.startsWith(p.label))) setName(`${preset.label} seed ${values['config.training.seed'] || 0}`);
+            }}
+          >
+            {preset.label}
+          </button>
+        ))}
+      </div>
+      <form onSubmit={submit} noValidate>
+        <fieldset>
+          <legend>Run</legend>
+          <label>
+            Name (empty: made from the architecture and seed)
+            <input name="name" value={name} onChange={(e) => setName(e.target.value)} aria-describedby="error-name" />
+            <span className="field-error" id="error-name">
+              {errorOf('name')}
+            </span>
+          </label>
+        </fieldset>
+        {GROUPS.map((group) => (
+          <fieldset key={group.legend}>
+            <legend>{group.legend}</legend>
+            <div className="grid">
+              {group.fields.map((field) => {
+                const spec = FIELDS[field];
+                const options = OPTIONS[field];
+                return (
+                  <label key={field}>
+                    {spec.label}
+                    {options ? (
+                      <select name={field} value={values[field]} onChange={(e) => set(field, e.target.value)}>
+                        {options.map((o) => (
+                          <option key={o} value={o}>
+                            {field === 'config.model.blockType' ? `${BLOCK_TYPE_LABELS[o as keyof typeof BLOCK_TYPE_LABELS]} (${o})` : o}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <input name={field} inputMode={spec.kind === 'int' ? 'numeric' : 'decimal'} value={values[field]} onChange={(e) => set(field, e.target.value)} aria-invalid={!!errorOf(field)} aria-describedby={`error-${field}`} />
+                    )}
+                    <span className="field-error" id={`error-${field}`} data-testid={`error-${field}`}>
+                      {errorOf(field)}
+                    </span>
+                  </label>
+                );
+              })}
+              {group.legend === 'Data' && (
+                <label className="row" style={{ flexDirection: 'row' }}>
+                  <input type="checkbox" checked={augment} onChange={(e) => setAugment(e.target.checked)} /> Augment (random crop and flip)
+                </label>
+              )}
+            </div>
+          </fieldset>
+        ))}
+        {unplaced.map((e) => (
+          <p key={e.field} className="field-error">
+            {e.field}: {e.message}
+          </p>
+        ))}
+        {submitError && (
+          <p className="error" role="alert">
+            {submitError}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={submitting}>
+          {submitting ? 'Submitting…' : 'Submit run'}
+        </button>
+      </form>
+    </section>
+  );
+}

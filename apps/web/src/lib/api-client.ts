@@ -1,0 +1,29 @@
+import type { ErrorDto, FieldError } from '@gradlab/contracts';
+
+/** The api answered with an error status; `errors` names each bad field for a 400. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The api did not answer at all: down, restarting, or the wrong address. */
+export class ApiUnreachableError extends Error {}
+
+export async function apiFetch<T>(apiUrl: string, path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', ...init.headers }, cache: 'no-store' });
+  } catch {
+    throw new ApiUnreachableError(`cannot reach the gradlab api at ${apiUrl}`);
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as ErrorDto | null;
+    throw new ApiError(response.status, body?.message ?? `the api answered ${response.status}`, body?.errors ?? []);
+  }
+  return (await response.json()) as T;
+}

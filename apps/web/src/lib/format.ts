@@ -1,0 +1,28 @@
+/** Display helpers shared by the pages. */
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function formatTime(iso: string | null): string {
+  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }) : '–';
+}
+
+export function formatPercent(value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)}%`;
+}
+
+export function formatNumber(value: number | null | undefined, digits = 4): string {
+  return value === null || value === undefined ? '–' : value.toFixed(digits);
+}
+
+/** A run's duration: until it finished, or until now while it runs. */
+export function runDuration(run: { startedAt: string | null; finishedAt: string | null }, now: number): number | null {
+  if (!run.startedAt) return null;
+  return (run.finishedAt ? Date.parse(run.finishedAt) : now) - Date.parse(run.startedAt);
+}

@@ -1,0 +1,21 @@
+import type { EpochDto } from '@gradlab/contracts';
+import { epochFraction, estimateTimeLeftMs } from './progress';
+
+const epoch = (i: number, durationMs: number): EpochDto => ({ epoch: i, trainLoss: 1, trainAccuracy: 0, valLoss: 1, valAccuracy: 0, learningRate: 1e-3, durationMs });
+
+describe('progress estimates', () => {
+  it('has no estimate before the first epoch', () => {
+    expect(estimateTimeLeftMs([], 10, null)).toBeNull();
+  });
+
+  it('multiplies the mean epoch time by the epochs left, less the part of the current epoch done', () => {
+    expect(estimateTimeLeftMs([epoch(0, 1000), epoch(1, 3000)], 10, null)).toBe(16_000);
+    expect(estimateTimeLeftMs([epoch(0, 1000), epoch(1, 3000)], 10, { epoch: 2, batch: 25, batchesPerEpoch: 100 })).toBe(15_000);
+    expect(estimateTimeLeftMs([epoch(0, 1000)], 1, null)).toBe(0);
+  });
+
+  it('ignores batch progress of another epoch than the one training', () => {
+    expect(epochFraction({ epoch: 1, batch: 50, batchesPerEpoch: 100 }, 2)).toBe(0);
+    expect(epochFraction({ epoch: 2, batch: 50, batchesPerEpoch: 100 }, 2)).toBe(0.5);
+  });
+});

@@ -1,0 +1,19 @@
+import type { RunDto } from '@gradlab/contracts';
+import { webConfig } from '../web-config';
+
+export type ServerRunLookup = { kind: 'found'; run: RunDto } | { kind: 'not-found' } | { kind: 'unavailable' };
+
+/**
+ * Looks a run up while the page is served, so that an unknown run answers a real 404. When the api is down
+ * the page is served anyway and the browser keeps retrying.
+ */
+export async function lookUpRun(id: string): Promise<ServerRunLookup> {
+  try {
+    const response = await fetch(`${webConfig().apiUrl}/api/runs/${encodeURIComponent(id)}`, { cache: 'no-store' });
+    if (response.status === 404) return { kind: 'not-found' };
+    if (!response.ok) return { kind: 'unavailable' };
+    return { kind: 'found', run: (await response.json()) as RunDto };
+  } catch {
+    return { kind: 'unavailable' };
+  }
+}

@@ -1,0 +1,61 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { ApiUnreachableError, apiFetch } from './api-client';
+import { useApi } from './api-context';
+
+const RETRY_MS = 3000;
+
+export interface ApiResource<T> {
+  data: T | undefined;
+  error: Error | undefined;
+  loading: boolean;
+  /** Live events change the loaded data in place instead of refetching it. */
+  setData: Dispatch<SetStateAction<T | undefined>>;
+  reload(): void;
+}
+
+/**
+ * Loads from the api, again whenever the api comes back after an outage, and retries on its own while the
+ * api cannot be reached. `key` changes when what to load changes.
+ */
+export function useApiResource<T>(key: string | null, load: (fetchJson: <R>(path: string) => Promise<R>) => Promise<T>, initial?: T): ApiResource<T> {
+  const { apiUrl, generation, reportUnreachable, reportReachable } = useApi();
+  const [data, setData] = useState<T | undefined>(initial);
+  const [error, setError] = useState<Error | undefined>();
+  const [loading, setLoading] = useState(key !== null && initial === undefined);
+  const [attempt, setAttempt] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  useEffect(() => {
+    if (key === null) return;
+    let cancelled = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    setLoading(true);
+    loadRef
+      .current(<R,>(path: string) => apiFetch<R>(apiUrl, path))
+      .then((value) => {
+        if (cancelled) return;
+        setData(value);
+        setError(undefined);
+        reportReachable();
+      })
+      .catch((e: Error) => {
+        if (cancelled) return;
+        setError(e);
+        if (e instanceof ApiUnreachableError) {
+          reportUnreachable();
+          retry = setTimeout(() => setAttempt((a) => a + 1), RETRY_MS);
+        }
+      })
+      .finally(() => !cancelled && setLoading(false));
+    return () => {
+      cancelled = true;
+      clearTimeout(retry);
+    };
+  }, [key, apiUrl, generation, attempt, reportReachable, reportUnreachable]);
+
+  const reload = useCallback(() => setAttempt((a) => a + 1), []);
+  return { data, error, loading, setData, reload };
+}

@@ -1,0 +1,159 @@
+import type { RunDto } from '@gradlab/contracts';
+import { ExperimentConfigSchema } from '@gradlab/contracts';
+import { describeNetwork, weightParams } from '@gradlab/models';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshot } from './support/browser';
+import { startStack, waitUntil, type Stack } from './support/stack';
+
+const small = (epochs: number, numBlocksPerStage: number, trainLimit: number) => ({
+  model: { numFilters: 8, numStages: 1, numBlocksPerStage },
+  training: { epochs, batchSize: 50 },
+  data: { dataset: 'synthetic', trainLimit, valLimit: 200, testLimit: 200 },
+});
+const weightLayers = (config: ReturnType<typeof small>) => weightParams(describeNetwork(ExperimentConfigSchema.parse(config).model)).length;
+
+describe('dashboard in chromium: api + worker + web as `npm start` runs them', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    stack = await startStack({ WEB: '1' });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 360_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  }, 30_000);
+
+  const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
+    const response = await fetch(`${stack.apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const completed = (id: string) => waitUntil(`run ${id} to finish`, async () => {
+    const run = await api<RunDto>(`/runs/${id}`);
+    return ['completed', 'failed', 'cancelled'].includes(run.status) ? run : null;
+  }, 120_000);
+
+  let firstRunId = '';
+  const FIRST = small(4, 0, 1500);
+
+  it('New run: shows the contract’s messages next to the fields, then submits and opens the run', async () => {
+    await page.goto(`${stack.webUrl}/runs/new`);
+    await page.getByRole('button', { name: 'VGG_38 + BN + RC', exact: true }).click();
+    expect(await page.inputValue('[name="config.model.numBlocksPerStage"]')).toBe('5');
+    expect(await page.inputValue('[name="config.model.blockType"]')).toBe('conv_block_bn_rc');
+    await screenshot(page, 'new-run');
+
+    await page.fill('[name="config.model.numFilters"]', '0');
+    await page.fill('[name="config.training.batchSize"]', 'many');
+    await page.getByRole('button', { name: 'Submit run' }).click();
+    expect(await page.textContent('[data-testid="error-config.model.numFilters"]')).toMatch(/>=\s*1|too small/i);
+    expect(await page.textContent('[data-testid="error-config.training.batchSize"]')).toBe('"many" is not a number');
+    await screenshot(page, 'new-run-invalid');
+    expect(page.url()).toMatch(/\/runs\/new$/); // nothing was submitted
+
+    await page.fill('[name="name"]', 'browser run');
+    await page.fill('[name="config.model.numFilters"]', String(FIRST.model.numFilters));
+    await page.fill('[name="config.model.numStages"]', String(FIRST.model.numStages));
+    await page.fill('[name="config.model.numBlocksPerStage"]', String(FIRST.model.numBlocksPerStage));
+    await page.selectOption('[name="config.model.blockType"]', 'conv_block');
+    await page.fill('[name="config.training.epochs"]', String(FIRST.training.epochs));
+    await page.fill('[name="config.training.batchSize"]', String(FIRST.training.batchSize));
+    await page.selectOption('[name="config.data.dataset"]', 'synthetic');
+    await page.fill('[name="config.data.trainLimit"]', String(FIRST.data.trainLimit));
+    await page.fill('[name="config.data.valLimit"]', '200');
+    await page.fill('[name="config.data.testLimit"]', '200');
+    await page.getByRole('button', { name: 'Submit run' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    firstRunId = page.url().split('/').pop() as string;
+  }, 60_000);
+
+  it('Run: follows the run to completed without a reload, epoch by epoch', async () => {
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+    const seen: string[] = [];
+    await waitUntil('the run page to show completed', async () => {
+      const counter = (await page.textContent('[data-testid="epoch-counter"]'))?.trim() ?? '';
+      if (seen.at(-1) !== counter) seen.push(counter);
+      return (await page.textContent('[data-testid="run-status"]')) === 'completed';
+    }, 120_000, 100);
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+    const epochsSeen = seen.map((s) => Number(s.split('/')[0]));
+    expect(epochsSeen).toEqual([...epochsSeen].sort((a, b) => a - b)); // only ever advancing
+    expect(new Set(epochsSeen).size).toBeGreaterThanOrEqual(3); // it moved while we watched
+    await waitUntil('the last epoch', async () => (await page.textContent('[data-testid="epoch-counter"]'))?.trim() === '4 / 4', 10_000);
+
+    const layers = weightLayers(FIRST);
+    const flowPoints = page.locator('[data-testid="gradient-flow-chart"] g.mark-symbol.role-mark path');
+    await waitUntil('the gradient-flow chart', async () => (await flowPoints.count()) === layers, 15_000);
+    expect(await flowPoints.count()).toBe(layers);
+    expect(await page.locator('[data-testid="gradient-heatmap"] g.mark-rect.role-mark path').count()).toBe(layers * 4);
+    expect(await page.locator('[data-testid="learning-curves"] svg.marks').count()).toBe(1);
+    expect(await page.textContent('[data-testid="test-metrics"]')).toMatch(/test accuracy \d/);
+    await screenshot(page, 'run-completed');
+  }, 150_000);
+
+  it('Compare: overlays two runs picked in the picker', async () => {
+    const second = await api<RunDto>('/runs', { method: 'POST', body: JSON.stringify({ name: 'deeper run', config: small(2, 1, 300) }) });
+    expect((await completed(second.id)).status).toBe('completed');
+    await page.goto(`${stack.webUrl}/compare`);
+    await page.getByLabel('Compare browser run').check();
+    await page.getByLabel('Compare deeper run').check();
+    await page.waitForURL((url) => (url.searchParams.get('runs') ?? '').split(',').length === 2);
+    const flowPoints = page.locator('[data-testid="compare-gradient-flow"] g.mark-symbol.role-mark path');
+    await waitUntil('both runs on the gradient-flow axis', async () => (await flowPoints.count()) === weightLayers(FIRST) + weightLayers(small(2, 1, 300)), 15_000);
+    const legend = await page.textContent('[data-testid="compare-curves"]');
+    expect(legend).toContain('browser run');
+    expect(legend).toContain('deeper run');
+    expect(await page.locator('[data-testid="compared-runs"] tbody tr').count()).toBe(2);
+    await screenshot(page, 'compare');
+  }, 150_000);
+
+  it('Runs: lists, searches and filters the runs', async () => {
+    await page.goto(`${stack.webUrl}/runs`);
+    const rows = page.locator('[data-testid="runs-table"] tbody tr');
+    await waitUntil('two runs listed', async () => (await rows.count()) === 2, 15_000);
+    expect(await rows.first().textContent()).toContain('deeper run'); // newest first
+    expect(await page.textContent('[data-testid="runs-table"]')).toContain('· plain · 8 filters');
+    await screenshot(page, 'runs');
+    await page.getByLabel('Search runs by name').fill('browser');
+    await waitUntil('the search to apply', async () => (await rows.count()) === 1 && (await rows.first().textContent())?.includes('browser run'), 15_000);
+    expect(page.url()).toContain('q=browser');
+  }, 60_000);
+
+  it('Workers: shows the worker with its backend and the queue depth', async () => {
+    await page.goto(`${stack.webUrl}/workers`);
+    const rows = page.locator('[data-testid="workers-table"] tbody tr');
+    await waitUntil('the worker', async () => (await rows.first().textContent())?.includes('wasm'), 15_000);
+    expect(await page.textContent('[data-testid="queue-depth"]')).toContain('waiting 0');
+    await screenshot(page, 'workers');
+  }, 60_000);
+
+  it('a failed run shows its error; an unknown run is a 404 page', async () => {
+    // No CIFAR-100 files in this stack's data directory: the worker fails the run and says which file.
+    const failing = await api<RunDto>('/runs', { method: 'POST', body: JSON.stringify({ name: 'missing data', config: { ...small(1, 0, 100), data: { dataset: 'cifar100', trainLimit: 100 } } }) });
+    expect((await completed(failing.id)).status).toBe('failed');
+    await page.goto(`${stack.webUrl}/runs/${failing.id}`);
+    expect(await page.textContent('[data-testid="run-error"]')).toMatch(/cifar/i);
+    await screenshot(page, 'run-failed');
+
+    const response = await page.goto(`${stack.webUrl}/runs/00000000-0000-4000-8000-000000000000`);
+    expect(response?.status()).toBe(404);
+    expect(await page.locator('[data-testid="not-found"]').count()).toBe(1);
+    await screenshot(page, 'run-not-found');
+  }, 150_000);
+
+  it('the api unreachable: a banner and a retry instead of a blank page', async () => {
+    await page.route(`${stack.apiUrl}/**`, (route) => route.abort('connectionrefused'));
+    await page.goto(`${stack.webUrl}/runs`);
+    await page.locator('[data-testid="api-banner"]').waitFor({ timeout: 15_000 });
+    expect(await page.textContent('[data-testid="api-banner"]')).toContain('cannot be reached');
+    await screenshot(page, 'api-unreachable');
+    await page.unroute(`${stack.apiUrl}/**`);
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await waitUntil('the runs after the retry', async () => (await page.locator('[data-testid="runs-table"] tbody tr').count()) >= 3, 15_000);
+    await page.locator('[data-testid="api-banner"]').waitFor({ state: 'detached', timeout: 15_000 });
+  }, 60_000);
+});

@@ -1,0 +1,15 @@
+import type { LayerGradientDto } from '@gradlab/contracts';
+
+/** Which mean |g| a gradient-flow figure shows. */
+export type GradientStatistic = 'lastBatchMeanAbs' | 'meanAbs';
+
+export const GRADIENT_STATISTIC_LABELS: Record<GradientStatistic, string> = {
+  lastBatchMeanAbs: 'mean |g|, last batch (as plot_grad_flow)',
+  meanAbs: 'mean |g|, over the epoch',
+};
+
+/** A value a log axis can show: zero, missing or non-finite values have no place on it. */
+export function logValue(layer: LayerGradientDto, statistic: GradientStatistic): number | null {
+  const value = layer[statistic];
+  return value !== null && Number.isFinite(value) && value > 0 ? value : null;
+}
