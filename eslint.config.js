@@ -3,12 +3,12 @@ const nx = require('@nx/eslint-plugin');
 module.exports = [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '**/generated', '.nx'] },
+  { ignores: ['**/dist', '**/node_modules', '**/generated', '.nx', '**/.next', '**/next-env.d.ts'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       // The layering: contracts <- models <- training <- worker; the api never loads TensorFlow.js training
-      // code, and later the web app sees contracts (and figures) only.
+      // code; figures build on contracts, and the web app sees contracts and figures only.
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -16,10 +16,12 @@ module.exports = [
           depConstraints: [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:models', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:figures', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:training'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:figures'] },
           ],
         },
       ],
