@@ -1,0 +1,79 @@
+// `npm run bench:runs-list [-- --runs 10000 --repeat 30]`: the Runs page's queries against a database of
+// 10,000 runs, through the real api (in-process, real Postgres). Prints the median and p95 time of each
+// page request: the first page, a deep page, each filter and a name search.
+import { ExperimentConfigSchema, BLOCK_TYPES, RUN_STATUSES } from '@gradlab/contracts';
+import { architectureName } from '@gradlab/models';
+import { Client } from 'pg';
+import { migrateDatabase } from '../apps/api/src/database/migrator';
+import { createTestDatabase, testQueuePrefix } from '../apps/api/src/test-support/test-database';
+import { startTestApi } from '../apps/api/src/test-support/test-api';
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+async function seed(url: string, count: number): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const batch = 1000;
+  for (let start = 0; start < count; start += batch) {
+    const values: unknown[] = [];
+    const rows: string[] = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) {
+      const blockType = BLOCK_TYPES[i % 4];
+      const config = ExperimentConfigSchema.parse({ model: { blockType, numBlocksPerStage: i % 3 === 0 ? 0 : 5 }, training: { seed: i } });
+      const status = RUN_STATUSES[i % RUN_STATUSES.length];
+      const p = values.length;
+      rows.push(`(gen_random_uuid(), $${p + 1}, $${p + 2}::"RunStatus", $${p + 3}::jsonb, $${p + 4}, $${p + 5}, 100, now() - ($${p + 6} || ' seconds')::interval, now())`);
+      values.push(`student ${i % 300} run ${i}`, status, JSON.stringify(config), architectureName(config.model), blockType, count - i);
+    }
+    await client.query(`INSERT INTO "Run" (id, name, status, config, architecture, "blockType", "totalEpochs", "createdAt", "updatedAt") VALUES ${rows.join(',')}`, values);
+  }
+  await client.query('ANALYZE "Run"');
+  await client.end();
+}
+
+async function main() {
+  const runs = flag('runs', 10_000);
+  const repeat = flag('repeat', 30);
+  const db = await createTestDatabase();
+  await migrateDatabase(db.url);
+  await seed(db.url, runs);
+  const api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix() });
+  const deepPage = Math.floor(runs / 25 / 2);
+  const queries: [string, string][] = [
+    ['first page', 'page=1&pageSize=25'],
+    [`page ${deepPage}`, `page=${deepPage}&pageSize=25`],
+    ['status=running', 'status=running&pageSize=25'],
+    ['blockType=conv_block_bn_rc', 'blockType=conv_block_bn_rc&pageSize=25'],
+    ['architecture=VGG_38', 'architecture=VGG_38&pageSize=25'],
+    ['search "run 123"', 'q=run%20123&pageSize=25'],
+    ['all filters + search', 'status=completed&blockType=conv_block&architecture=VGG_38&q=student%201&pageSize=25'],
+  ];
+  console.log(`${runs} runs, ${repeat} requests each (GET /api/runs, 25 per page)`);
+  try {
+    for (const [label, query] of queries) {
+      const times: number[] = [];
+      let total = 0;
+      for (let i = 0; i < repeat; i++) {
+        const t0 = performance.now();
+        const response = await fetch(`${api.url}/api/runs?${query}`);
+        const body = (await response.json()) as { total: number };
+        times.push(performance.now() - t0);
+        total = body.total;
+      }
+      times.sort((a, b) => a - b);
+      const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(1);
+      console.log(`${label.padEnd(28)} median ${at(0.5).padStart(6)} ms   p95 ${at(0.95).padStart(6)} ms   (${total} matches)`);
+    }
+  } finally {
+    await api.app.close();
+    await db.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
