@@ -3,6 +3,13 @@ import type { TopLevelSpec } from 'vega-lite';
 import { GRADIENT_STATISTIC_LABELS, logValue, type GradientStatistic } from './gradient-statistic';
 import { RUN_PALETTE } from './palette';
 
+/** A log axis labelled at powers of ten only: the in-between ticks crowd it. */
+export const DECADE_AXIS = {
+  format: '.0e',
+  labelExpr: "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) < 1e-6 ? datum.label : ''",
+  gridOpacity: 0.5,
+};
+
 export interface FlowSeries {
   label: string;
   layers: LayerGradientDto[];
@@ -41,7 +48,7 @@ export function gradientFlowSpec(
   const byRelativeDepth = options.byRelativeDepth ?? series.length > 1;
   const yTitle = `${GRADIENT_STATISTIC_LABELS[statistic]} (log scale)`;
   const x = byRelativeDepth
-    ? { field: 'relativeDepth', type: 'quantitative' as const, title: 'Relative depth (0 = first layer, 1 = classifier)', scale: { domain: [0, 1] } }
+    ? { field: 'relativeDepth', type: 'quantitative' as const, title: 'Relative depth (0 = first layer, 1 = classifier)', scale: { domain: [0, 1] }, axis: { values: [0, 0.25, 0.5, 0.75, 1] } }
     : { field: 'layer', type: 'ordinal' as const, title: 'Layer (network order)', sort: { field: 'layerIndex' }, axis: { labelAngle: -60 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -51,7 +58,7 @@ export function gradientFlowSpec(
     data: { values: gradientFlowPoints(series, statistic) },
     encoding: {
       x,
-      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { type: 'log' }, axis: { format: '.0e' } },
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { type: 'log' }, axis: DECADE_AXIS },
       color: { field: 'run', type: 'nominal', title: 'Run', scale: { domain: series.map((s) => s.label), range: [...RUN_PALETTE] }, legend: series.length > 1 ? {} : null },
     },
     layer: [

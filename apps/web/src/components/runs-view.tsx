@@ -15,6 +15,7 @@ import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
 
 const PAGE_SIZE = 25;
+/** The coursework's depths, always offered; others appear once a listed run has them. */
 const DEPTHS = ['VGG_08', 'VGG_38'];
 const FILTER_KEYS = ['status', 'blockType', 'architecture', 'q'] as const;
 
@@ -107,7 +108,7 @@ export function RunsView() {
           Depth
           <select value={params.get('architecture') ?? ''} onChange={(e) => setParam('architecture', e.target.value)}>
             <option value="">any</option>
-            {[...new Set([...DEPTHS, params.get('architecture') ?? ''])].filter(Boolean).map((d) => (
+            {[...new Set([...DEPTHS, ...(data?.items.map((r) => r.architecture) ?? []), params.get('architecture') ?? ''])].filter(Boolean).sort().map((d) => (
               <option key={d}>{d}</option>
             ))}
           </select>
