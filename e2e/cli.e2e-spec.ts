@@ -15,7 +15,11 @@ describe('gradlab CLI against a live stack', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    env = { ...process.env, GRADLAB_URL: stack.apiUrl, GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-cli-')), 'config.json') };
+    env = { ...process.env, GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-cli-')), 'config.json') };
+    delete env.GRADLAB_URL;
+    delete env.GRADLAB_KEY;
+    const student = await stack.createStudent('team-a', 'a1@uni.test');
+    expect((await gradlab('config', '--url', stack.apiUrl, '--key', student)).stdout).toContain('saved to');
   }, 90_000);
   afterAll(async () => {
     await stack?.stop();
@@ -36,6 +40,15 @@ describe('gradlab CLI against a live stack', () => {
     expect(readFileSync(path.join(out, 'test_summary.csv'), 'utf8')).toMatch(/^test_acc,test_loss\n0\.\d+,\d/);
     expect(readFileSync(path.join(out, 'gradient_flow.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 2 * 5);
     expect((await gradlab('list')).stdout).toContain(`${id}  completed`);
+
+    // Another team's student gets nothing of it, as if it did not exist; without a key, nothing at all.
+    const outsider = { ...env, GRADLAB_KEY: await stack.createStudent('team-b', 'b1@uni.test') };
+    const asOutsider = (...args: string[]) => promisify(execFile)(process.execPath, [GRADLAB, ...args], { env: outsider });
+    expect((await asOutsider('list')).stdout).not.toContain(id);
+    await expect(asOutsider('download', id, '--out', mkdtempSync(path.join(tmpdir(), 'gradlab-stolen-')))).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`run ${id} not found`) });
+    await expect(asOutsider('watch', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`run ${id} not found`) });
+    const anonymous = { ...env, GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-anon-')), 'config.json'), GRADLAB_URL: stack.apiUrl };
+    await expect(promisify(execFile)(process.execPath, [GRADLAB, 'list'], { env: anonymous })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('gradlab config --key') });
   }, 120_000);
 
   it("takes the course framework's own command line", async () => {

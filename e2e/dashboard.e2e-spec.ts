@@ -3,7 +3,7 @@ import { ExperimentConfigSchema } from '@gradlab/contracts';
 import { describeNetwork, weightParams } from '@gradlab/models';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './support/browser';
-import { startStack, waitUntil, type Stack } from './support/stack';
+import { startStack, STUDENT_PASSWORD, waitUntil, type Stack } from './support/stack';
 
 const small = (epochs: number, numBlocksPerStage: number, trainLimit: number) => ({
   model: { numFilters: 8, numStages: 1, numBlocksPerStage },
@@ -22,13 +22,36 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 360_000);
+
+  /** Signs in through the form, as a person would; the api sets the httpOnly session cookie. */
+  const signIn = async (target: Page, email: string, password: string, shot?: string) => {
+    await target.goto(`${stack.webUrl}/runs`);
+    await target.waitForURL(/\/login\?next=%2Fruns/, { timeout: 15_000 }); // signed out: sent to sign in
+    await target.fill('[name="email"]', email);
+    await target.fill('[name="password"]', password);
+    if (shot) await screenshot(target, shot);
+    await target.getByRole('button', { name: 'Sign in' }).click();
+    await target.waitForURL(/\/runs$/, { timeout: 15_000 });
+    expect(await target.textContent('[data-testid="signed-in-as"]')).toContain(email);
+  };
+
+  it('Sign in: a wrong password is refused; the right one opens the runs', async () => {
+    await page.goto(`${stack.webUrl}/login`);
+    await page.fill('[name="email"]', stack.admin.email);
+    await page.fill('[name="password"]', 'not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.locator('[data-testid="login-error"]').textContent()).toContain('wrong email or password');
+    await signIn(page, stack.admin.email, stack.admin.password, 'sign-in');
+    const cookies = await page.context().cookies(stack.apiUrl);
+    expect(cookies.find((c) => c.name === 'gradlab_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
   }, 30_000);
 
   const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const response = await fetch(`${stack.apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${stack.apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.admin.token}` } });
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
@@ -144,6 +167,48 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await page.locator('[data-testid="not-found"]').count()).toBe(1);
     await screenshot(page, 'run-not-found');
   }, 150_000);
+
+  it('Settings: staff make a team, a user and a key; the key is shown once and can be revoked', async () => {
+    await page.goto(`${stack.webUrl}/settings`);
+    await page.fill('[name="teamName"]', 'team-z');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await waitUntil('the new team', async () => (await page.textContent('[data-testid="teams-list"]'))?.includes('team-z'), 10_000);
+    await page.fill('[name="userEmail"]', 'z1@uni.test');
+    await page.fill('[name="userPassword"]', 'short');
+    await page.selectOption('[name="userTeam"]', 'team-z');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await waitUntil('the password rule', async () => (await page.textContent('form.grid'))?.includes('at least 10 characters'), 10_000);
+    await page.fill('[name="userPassword"]', STUDENT_PASSWORD);
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await waitUntil('the new user', async () => (await page.textContent('[data-testid="users-table"]'))?.includes('z1@uni.test'), 10_000);
+    await page.fill('[name="keyName"]', 'browser key');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const shown = (await page.locator('[data-testid="new-key"] code').textContent({ timeout: 10_000 })) ?? '';
+    expect(shown).toMatch(/^glk_/);
+    expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(200);
+    await screenshot(page, 'settings');
+    const row = page.locator('[data-testid="keys-table"] tr', { hasText: 'browser key' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('revoked').waitFor({ timeout: 10_000 });
+    expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(401);
+  }, 60_000);
+
+  it("another team's student sees none of these runs: the run is a 404 page, the list is empty", async () => {
+    await stack.createStudent('team-b', 'b1@uni.test');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const outsider = await context.newPage();
+    await signIn(outsider, 'b1@uni.test', STUDENT_PASSWORD);
+    await outsider.locator('[data-testid="runs-table"] tbody tr', { hasText: 'No runs match' }).waitFor({ timeout: 15_000 });
+    expect(await outsider.locator('nav').textContent()).not.toContain('Workers'); // staff only
+    const response = await outsider.goto(`${stack.webUrl}/runs/${firstRunId}`);
+    expect([outsider.url(), response?.status()]).toEqual([`${stack.webUrl}/runs/${firstRunId}`, 404]);
+    expect(await outsider.locator('[data-testid="not-found"]').count()).toBe(1);
+    await outsider.goto(`${stack.webUrl}/compare?runs=${firstRunId}`);
+    await outsider.locator('text=Could not load the runs').waitFor({ timeout: 15_000 });
+    expect(await outsider.locator('[data-testid="compared-runs"]').count()).toBe(0);
+    await screenshot(outsider, 'other-team-compare');
+    await context.close();
+  }, 60_000);
 
   it('the api unreachable: a banner and a retry instead of a blank page', async () => {
     await page.route(`${stack.apiUrl}/**`, (route) => route.abort('connectionrefused'));

@@ -19,7 +19,7 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    socket = io(stack.apiUrl, { transports: ['websocket'] });
+    socket = io(stack.apiUrl, { transports: ['websocket'], auth: { token: stack.admin.token } });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
@@ -31,7 +31,7 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
   }, 30_000);
 
   const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const response = await fetch(`${stack.apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${stack.apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.admin.token}` } });
     if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
@@ -95,10 +95,11 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
   }, 180_000);
 
   it('answers 400 naming the field, and 404 for an unknown run', async () => {
-    const bad = await fetch(`${stack.apiUrl}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ config: { training: { epochs: -1 } } }) });
+    const bad = await fetch(`${stack.apiUrl}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.admin.token}` }, body: JSON.stringify({ config: { training: { epochs: -1 } } }) });
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([{ field: 'config.training.epochs', message: expect.any(String) }]);
-    expect((await fetch(`${stack.apiUrl}/api/runs/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await fetch(`${stack.apiUrl}/api/runs/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${stack.admin.token}` } })).status).toBe(404);
+    expect((await fetch(`${stack.apiUrl}/api/runs`)).status).toBe(401);
   });
 
   it('lists the worker with its backend', async () => {

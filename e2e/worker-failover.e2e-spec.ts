@@ -16,7 +16,7 @@ describe('worker killed mid-run', () => {
   }, 30_000);
 
   const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const response = await fetch(`${stack.apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${stack.apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.admin.token}` } });
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
@@ -34,7 +34,7 @@ describe('worker killed mid-run', () => {
       const current = await api<RunDto>(`/runs/${run.id}`);
       return current.workerId === 'first' && current.epochsCompleted >= 2 ? current : null;
     }, 120_000);
-    await waitUntil('a checkpoint', async () => (await fetch(`${stack.apiUrl}/api/runs/${run.id}/checkpoints/latest`)).ok, 30_000);
+    await waitUntil('a checkpoint', async () => (await fetch(`${stack.apiUrl}/api/runs/${run.id}/checkpoints/latest`, { headers: { authorization: `Bearer ${stack.workerToken}` } })).ok, 30_000);
     first.kill('SIGKILL');
     const killedAfter = (await api<RunDto>(`/runs/${run.id}`)).epochsCompleted;
 

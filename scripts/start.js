@@ -2,6 +2,7 @@
 // (on WEB_PORT, default 3000; WEB=0 leaves it out), each restarted by nobody: if one exits, everything
 // stops, so a broken start is seen at once. The dashboard is built first when its sources changed.
 const { spawn, spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
 
@@ -18,6 +19,10 @@ if (withWeb && webBuildIsStale()) {
   const build = spawnSync(process.execPath, [nextBin, 'build', 'apps/web'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
+
+// Workers authenticate to the api with the worker token (never a user's key); one is made up for this
+// start when none is set, so api and workers here share it.
+process.env.WORKER_TOKEN ??= randomBytes(24).toString('hex');
 
 const workers = Number(process.env.WORKERS ?? 1);
 const services = [['api', 'apps/api/src/main.ts']];

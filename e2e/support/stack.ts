@@ -13,6 +13,11 @@ export interface Stack {
   apiUrl: string;
   /** The dashboard, when the stack was started with WEB=1. */
   webUrl: string;
+  /** The staff admin of team "default" that GRADLAB_ADMIN_* made at start-up. */
+  admin: { email: string; password: string; token: string };
+  workerToken: string;
+  /** A team (made if missing) with a student in it, made through the api as staff would; the student's key. */
+  createStudent(team: string, email: string): Promise<string>;
   databaseUrl: string;
   logs: string[];
   /** Starts one more worker process against this stack (stopped with the stack). */
@@ -31,6 +36,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const apiUrl = `http://127.0.0.1:${port}`;
   const webPort = await freePort();
   const webUrl = `http://127.0.0.1:${webPort}`;
+  const workerToken = randomBytes(16).toString('hex');
+  const admin = { email: 'admin@gradlab.test', password: `pw-${randomBytes(8).toString('hex')}`, token: `glk_e2e_${randomBytes(16).toString('hex')}` };
   const logs: string[] = [];
   const stackEnv = {
     ...process.env,
@@ -41,6 +48,10 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     QUEUE_PREFIX: `gradlab-e2e-${randomBytes(4).toString('hex')}`,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gradlab-e2e-data-')),
     HEARTBEAT_INTERVAL_MS: '1000',
+    GRADLAB_ADMIN_EMAIL: admin.email,
+    GRADLAB_ADMIN_PASSWORD: admin.password,
+    GRADLAB_ADMIN_TOKEN: admin.token,
+    WORKER_TOKEN: workerToken,
     WEB: '0',
     WEB_PORT: String(webPort),
     API_PUBLIC_URL: apiUrl,
@@ -80,8 +91,21 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     await stop();
     throw new Error(`${(error as Error).message}\n${logs.join('')}`);
   }
-  return { apiUrl, webUrl, databaseUrl, logs, startWorker, stop };
+  const createStudent = async (team: string, email: string) => {
+    const call = async (path: string, body: unknown) => {
+      const response = await fetch(`${apiUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` }, body: JSON.stringify(body) });
+      if (!response.ok && response.status !== 409) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+    await call('/teams', { name: team });
+    const user = await call('/users', { email, team, role: 'student', password: STUDENT_PASSWORD });
+    return (await call('/keys', { name: 'e2e', userId: user.id })).key as string;
+  };
+  return { apiUrl, webUrl, admin, workerToken, databaseUrl, logs, startWorker, stop, createStudent };
 }
+
+/** Every student createStudent makes signs in with this. */
+export const STUDENT_PASSWORD = 'correct horse battery';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { redisConnectionFromUrl } from '@gradlab/contracts';
+import { AuthModule } from './auth/auth.module';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { AppConfig } from './config/app-config';
 import { HealthModule } from './health/health.module';
@@ -28,6 +29,7 @@ export class AppModule {
         BullModule.forRoot({ connection: redisConnectionFromUrl(config.redisUrl), prefix: config.queuePrefix }),
         PrismaModule,
         RedisModule,
+        AuthModule,
         RunsModule,
         WorkersModule,
         HealthModule,

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
-import { raw } from 'express';
+import { json, raw, type NextFunction, type Request, type Response } from 'express';
+import type { ErrorDto } from '@gradlab/contracts';
 import type { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { RedisIoAdapter } from './redis-io.adapter';
@@ -11,8 +12,21 @@ import { RedisIoAdapter } from './redis-io.adapter';
  */
 export function configureApp(app: INestApplication, config: AppConfig): void {
   app.setGlobalPrefix('api');
-  app.enableCors({ origin: true });
+  // Browsers send the dashboard's session cookie to the api (another port of the same site).
+  app.enableCors({ origin: true, credentials: true });
   app.use('/api/runs/:id/checkpoints', raw({ type: 'application/octet-stream', limit: config.checkpointLimit }));
+  app.use(json({ limit: config.bodyLimit }));
+  app.use(bodyParserErrors);
   app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, config.queuePrefix));
   SwaggerModule.setup('api/docs', app, buildOpenApiDocument(), { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** A body too large or not JSON answers like every other error: an ErrorDto with a clear message. */
+function bodyParserErrors(error: { status?: number; type?: string; limit?: number } | undefined, _request: Request, response: Response, next: NextFunction): void {
+  if (!error) return next();
+  const tooLarge = error.type === 'entity.too.large';
+  const body: ErrorDto = tooLarge
+    ? { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: `request body larger than the limit of ${error.limit} bytes` }
+    : { statusCode: error.status ?? 400, code: 'BAD_REQUEST', message: `request body is not valid JSON` };
+  response.status(body.statusCode).json(body);
 }

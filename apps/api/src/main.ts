@@ -7,7 +7,7 @@ import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
   const config = new AppConfig(process.env);
-  const app = await NestFactory.create(AppModule.forConfig(config), { bodyParser: true });
+  const app = await NestFactory.create(AppModule.forConfig(config), { bodyParser: false });
   configureApp(app, config);
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);

@@ -4,7 +4,8 @@ import type { EpochDto, GradientFlowDto, PageDto, RunDto } from '@gradlab/contra
 export class ApiClient {
   constructor(
     readonly url: string,
-    private readonly key: string | undefined,
+    /** An API key; the api answers 401 without one. */
+    readonly key: string | undefined,
   ) {}
 
   submit(body: unknown): Promise<RunDto> {
@@ -37,7 +38,8 @@ export class ApiClient {
     const payload = await response.json().catch(() => null);
     if (!response.ok) {
       const fields = (payload?.errors ?? []).map((e: { field: string; message: string }) => `\n  ${e.field}: ${e.message}`).join('');
-      throw new Error(`${payload?.message ?? `HTTP ${response.status}`}${fields}`);
+      const hint = response.status === 401 ? ' (save a key with `gradlab config --key KEY`, or set GRADLAB_KEY)' : '';
+      throw new Error(`${payload?.message ?? `HTTP ${response.status}`}${hint}${fields}`);
     }
     return payload as T;
   }

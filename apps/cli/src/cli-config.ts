@@ -4,7 +4,7 @@ import path from 'node:path';
 
 export interface CliConfig {
   url: string;
-  /** An API key, sent as a bearer token (for api deployments that require one). */
+  /** An API key, sent as a bearer token (and as the socket's auth token). */
   key?: string;
 }
 

@@ -107,7 +107,7 @@ async function watch(api: ApiClient, id: string): Promise<RunDto> {
   const total = initial.config.training.epochs;
   for (const e of await api.epochs(id)) printEpoch(e.epoch, total, e);
   if (FINISHED_STATUSES.includes(initial.status)) return finish(initial);
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(api.url, { transports: ['websocket'] });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(api.url, { transports: ['websocket'], auth: api.key ? { token: api.key } : {} });
   const bar = (epoch: number, done: number, of: number) => {
     if (!process.stdout.isTTY) return;
     const width = 30;

@@ -5,3 +5,4 @@ export * from './run-events';
 export * from './runs';
 export * from './socket-events';
 export * from './redis-connection';
+export * from './auth';

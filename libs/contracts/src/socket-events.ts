@@ -15,5 +15,5 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   subscribe: (payload: { runId: string }, ack?: (result: { ok: boolean; error?: string }) => void) => void;
   unsubscribe: (payload: { runId: string }) => void;
-  'subscribe.workers': (ack?: (result: { ok: boolean }) => void) => void;
+  'subscribe.workers': (ack?: (result: { ok: boolean; error?: string }) => void) => void;
 }

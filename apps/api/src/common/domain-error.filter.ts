@@ -9,18 +9,28 @@ const STATUS: Record<DomainErrorCode, number> = {
   CONFLICT: HttpStatus.CONFLICT,
   UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   UNAUTHORIZED: HttpStatus.UNAUTHORIZED,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  QUEUE_FULL: HttpStatus.TOO_MANY_REQUESTS,
+  PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
 };
 
-/** Every REST error answers with an ErrorDto: a status, a code, a message and, for bad input, field errors. */
+/**
+ * Every REST error answers with an ErrorDto: a status, a code, a message and, for bad input, field errors.
+ * GraphQL requests are left to the GraphQL layer, which maps the same codes into `extensions`.
+ */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(DomainErrorFilter.name);
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  catch(error: unknown, host: ArgumentsHost): unknown {
+    if ((host.getType() as string) === 'graphql') return error;
+    if (host.getType() === 'ws') return undefined;
     const response = host.switchToHttp().getResponse<Response>();
     let body: ErrorDto;
     if (error instanceof DomainError) {
       body = { statusCode: STATUS[error.code], code: error.code, message: error.message, errors: error.fieldErrors };
+      if (error.retryAfterSeconds) response.setHeader('retry-after', String(error.retryAfterSeconds));
     } else if (error instanceof HttpException) {
       const status = error.getStatus();
       body = { statusCode: status, code: status === 404 ? 'NOT_FOUND' : status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR', message: error.message };

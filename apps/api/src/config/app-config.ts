@@ -12,10 +12,23 @@ const AppConfigSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('gradlab'),
   /** Re-queue unfinished runs that have no job at start-up (after Redis lost its data). */
   REQUEUE_ON_START: z.enum(['true', 'false']).default('true'),
-  /** Workers present it to upload and download checkpoints; unset, those routes are open (development). */
+  /** Workers present it to upload and download checkpoints; unset, no one can (npm start makes one up). */
   WORKER_TOKEN: z.string().min(16).optional(),
   /** Largest checkpoint upload, in express's notation. */
   CHECKPOINT_LIMIT: z.string().default('512mb'),
+  /** Largest JSON request body. */
+  BODY_LIMIT: z.string().default('1mb'),
+  /** The first staff admin, made at start-up when set (team "default"); no default password. */
+  GRADLAB_ADMIN_EMAIL: z.string().trim().toLowerCase().email().optional(),
+  GRADLAB_ADMIN_PASSWORD: z.string().min(10).optional(),
+  GRADLAB_ADMIN_TOKEN: z.string().min(20).optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(168),
+  /** Secure cookies need HTTPS; set true behind TLS. */
+  SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
+  /** Run submissions per API key (or user) per minute. */
+  SUBMIT_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** Runs a team may have waiting in the queue at once. */
+  MAX_QUEUED_RUNS_PER_TEAM: z.coerce.number().int().min(1).default(20),
 });
 
 /** The api's configuration, validated once at boot; services receive it and never read process.env. */
@@ -28,6 +41,14 @@ export class AppConfig {
   readonly requeueOnStart: boolean;
   readonly workerToken: string | undefined;
   readonly checkpointLimit: string;
+  readonly bodyLimit: string;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly sessionTtlHours: number;
+  readonly secureCookies: boolean;
+  readonly submitRateLimit: number;
+  readonly maxQueuedRunsPerTeam: number;
 
   constructor(env: Record<string, string | undefined>) {
     const result = AppConfigSchema.safeParse(env);
@@ -44,5 +65,13 @@ export class AppConfig {
     this.requeueOnStart = c.REQUEUE_ON_START === 'true';
     this.workerToken = c.WORKER_TOKEN;
     this.checkpointLimit = c.CHECKPOINT_LIMIT;
+    this.bodyLimit = c.BODY_LIMIT;
+    this.adminEmail = c.GRADLAB_ADMIN_EMAIL;
+    this.adminPassword = c.GRADLAB_ADMIN_PASSWORD;
+    this.adminToken = c.GRADLAB_ADMIN_TOKEN;
+    this.sessionTtlHours = c.SESSION_TTL_HOURS;
+    this.secureCookies = c.SECURE_COOKIES === 'true';
+    this.submitRateLimit = c.SUBMIT_RATE_LIMIT;
+    this.maxQueuedRunsPerTeam = c.MAX_QUEUED_RUNS_PER_TEAM;
   }
 }

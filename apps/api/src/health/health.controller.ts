@@ -1,3 +1,4 @@
+import { Public } from '../auth/auth.decorators';
 import { Controller, Get, Res } from '@nestjs/common';
 import type { HealthDto } from '@gradlab/contracts';
 import type { Response } from 'express';
@@ -6,6 +7,7 @@ import { RedisService } from '../redis/redis.service';
 
 const PROBE_TIMEOUT_MS = 2000;
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

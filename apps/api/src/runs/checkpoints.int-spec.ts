@@ -1,13 +1,12 @@
-import type { INestApplication } from '@nestjs/common';
 import { migrateDatabase } from '../database/migrator';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
-import { startTestApi } from '../test-support/test-api';
+import { startTestApi, type TestApi } from '../test-support/test-api';
 
 const TOKEN = 'worker-token-for-tests-0123456789';
 
 describe('checkpoint routes (real Postgres)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let api: { app: INestApplication; url: string };
+  let api: TestApi;
   let runId: string;
 
   const put = (kind: string, body: Buffer, epoch: number, token = TOKEN) =>
@@ -22,7 +21,7 @@ describe('checkpoint routes (real Postgres)', () => {
     db = await createTestDatabase();
     await migrateDatabase(db.url);
     api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix(), WORKER_TOKEN: TOKEN });
-    const response = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ config: { data: { dataset: 'synthetic' } } }) });
+    const response = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ config: { data: { dataset: 'synthetic' } } }) });
     runId = (await response.json()).id;
   });
   afterAll(async () => {
@@ -52,7 +51,7 @@ describe('checkpoint routes (real Postgres)', () => {
     expect((await put('other', Buffer.from('x'), 1)).status).toBe(400);
     const noEpoch = await fetch(`${api.url}/api/runs/${runId}/checkpoints/latest`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${TOKEN}` }, body: 'x' });
     expect((await noEpoch.json()).errors[0].field).toBe('x-gradlab-epoch');
-    const otherRun = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ config: {} }) });
+    const otherRun = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ config: {} }) });
     runId = (await otherRun.json()).id;
     expect((await get('latest')).status).toBe(404);
   });

@@ -1,6 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
 import { PrismaService } from '../prisma/prisma.service';
@@ -9,14 +8,10 @@ const KINDS = ['latest', 'best'];
 
 @Injectable()
 export class CheckpointsService {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   /** Stores a checkpoint unless a newer one of that kind is already stored (uploads may be retried). */
-  async store(runId: string, kind: string, epochHeader: string | undefined, body: unknown, authorization: string | undefined) {
-    this.authorize(authorization);
+  async store(runId: string, kind: string, epochHeader: string | undefined, body: unknown) {
     this.checkKind(kind);
     const epoch = Number(epochHeader);
     if (!Number.isInteger(epoch) || epoch < 0) throw new DomainError('VALIDATION_FAILED', 'header x-gradlab-epoch: must be a non-negative integer', [{ field: 'x-gradlab-epoch', message: 'must be a non-negative integer' }]);
@@ -29,22 +24,12 @@ export class CheckpointsService {
     return { runId, kind, epoch, sizeBytes: data.sizeBytes, sha256: data.sha256, stored: true };
   }
 
-  async load(runId: string, kind: string, authorization: string | undefined) {
-    this.authorize(authorization);
+  async load(runId: string, kind: string) {
     this.checkKind(kind);
     await this.findRun(runId);
     const checkpoint = await this.prisma.checkpoint.findUnique({ where: { runId_kind: { runId, kind } } });
     if (!checkpoint) throw new DomainError('NOT_FOUND', `run ${runId} has no ${kind} checkpoint`);
     return checkpoint;
-  }
-
-  /** Workers present the worker token, when one is configured; never a user's key. */
-  private authorize(authorization: string | undefined): void {
-    const token = this.config.workerToken;
-    if (!token) return;
-    const given = Buffer.from((authorization ?? '').replace(/^Bearer /, ''));
-    const expected = Buffer.from(token);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new DomainError('UNAUTHORIZED', 'a valid worker token is required');
   }
 
   private checkKind(kind: string): void {

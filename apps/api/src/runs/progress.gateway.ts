@@ -1,31 +1,68 @@
 import { Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { runRoom, WORKERS_ROOM, type ClientToServerEvents, type ServerToClientEvents, type WorkersDto } from '@gradlab/contracts';
 import type { Server, Socket } from 'socket.io';
+import { AuthService } from '../auth/auth.service';
+import type { Principal } from '../auth/principal';
+import { isUuid } from '../common/is-uuid';
+import { PrismaService } from '../prisma/prisma.service';
 
-/** Live progress over socket.io: a client subscribes to a run and joins that run's room. */
-@WebSocketGateway({ cors: { origin: true } })
-export class ProgressGateway {
+interface SocketData {
+  principal: Principal;
+}
+type GradlabSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * Live progress over socket.io. A connection must carry an API key (`auth: { token }` or an Authorization
+ * header) or the session cookie; a client may join the room of a run of its own team only (another team's
+ * run is "not found"), and the workers room if it is staff.
+ */
+@WebSocketGateway({ cors: { origin: true, credentials: true } })
+export class ProgressGateway implements OnGatewayInit {
   private readonly logger = new Logger(ProgressGateway.name);
 
   @WebSocketServer()
-  server!: Server<ClientToServerEvents, ServerToClientEvents>;
+  server!: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  afterInit(server: Server): void {
+    server.use((socket, next) => {
+      const { auth, headers } = socket.handshake;
+      const token = typeof auth?.token === 'string' ? `Bearer ${auth.token}` : headers.authorization;
+      this.auth
+        .authenticate(token, headers.cookie)
+        .then((principal) => {
+          if (!principal) return next(new Error('unauthorized: send an API key as auth.token, or sign in'));
+          (socket.data as SocketData).principal = principal;
+          next();
+        })
+        .catch((error: Error) => next(error));
+    });
+  }
 
   @SubscribeMessage('subscribe')
-  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: { runId?: unknown }) {
+  async subscribe(@ConnectedSocket() socket: GradlabSocket, @MessageBody() body: { runId?: unknown }) {
     if (typeof body?.runId !== 'string' || !body.runId) return { ok: false, error: 'runId must be a string' };
-    await socket.join(runRoom(body.runId));
+    const runId = body.runId;
+    const run = isUuid(runId) ? await this.prisma.run.findFirst({ where: { id: runId, teamId: socket.data.principal.teamId }, select: { id: true } }) : null;
+    if (!run) return { ok: false, error: `run ${runId} not found` };
+    await socket.join(runRoom(runId));
     return { ok: true };
   }
 
   @SubscribeMessage('unsubscribe')
-  async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: { runId?: unknown }) {
+  async unsubscribe(@ConnectedSocket() socket: GradlabSocket, @MessageBody() body: { runId?: unknown }) {
     if (typeof body?.runId === 'string') await socket.leave(runRoom(body.runId));
     return { ok: true };
   }
 
   @SubscribeMessage('subscribe.workers')
-  async subscribeWorkers(@ConnectedSocket() socket: Socket) {
+  async subscribeWorkers(@ConnectedSocket() socket: GradlabSocket) {
+    if (socket.data.principal.role !== 'staff') return { ok: false, error: 'staff only' };
     await socket.join(WORKERS_ROOM);
     return { ok: true };
   }

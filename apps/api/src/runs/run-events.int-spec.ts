@@ -8,6 +8,9 @@ import { WorkersService } from '../workers/workers.service';
 import type { ProgressGateway } from './progress.gateway';
 import { RunEventsService } from './run-events.service';
 
+/** The team the migration creates. */
+const DEFAULT_TEAM_ID = '00000000-0000-4000-8000-000000000001';
+
 /** Records what would be broadcast; the database under test is real. */
 class RecordingGateway {
   readonly emitted: { runId: string; event: string }[] = [];
@@ -72,7 +75,7 @@ describe('RunEventsService (real Postgres)', () => {
   });
 
   const newRun = () =>
-    prisma.run.create({ data: { name: 'r', config: {}, architecture: 'VGG_08', blockType: 'conv_block', totalEpochs: 3, status: 'running' } });
+    prisma.run.create({ data: { name: 'r', config: {}, architecture: 'VGG_08', blockType: 'conv_block', totalEpochs: 3, status: 'running', teamId: DEFAULT_TEAM_ID } });
 
   it('stores an epoch and its layer rows once, however often it is delivered', async () => {
     const run = await newRun();

@@ -1,24 +1,23 @@
-import type { INestApplication } from '@nestjs/common';
 import { cancelKey, QUEUES, redisConnectionFromUrl, TrainingJobSchema } from '@gradlab/contracts';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { migrateDatabase } from '../database/migrator';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
-import { startTestApi } from '../test-support/test-api';
+import { startTestApi, type TestApi } from '../test-support/test-api';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 2 }, data: { dataset: 'synthetic' } };
 
 describe('runs api (real Postgres and Redis, no worker)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let api: { app: INestApplication; url: string };
+  let api: TestApi;
   let queue: Queue;
   let redis: IORedis;
   const prefix = testQueuePrefix();
 
   const post = (path: string, body?: unknown) =>
-    fetch(`${api.url}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const get = (path: string) => fetch(`${api.url}/api${path}`);
+    fetch(`${api.url}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const get = (path: string) => fetch(`${api.url}/api${path}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -117,7 +116,7 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     for (const [path, operations] of Object.entries<Record<string, unknown>>(doc.paths)) {
       const url = `${api.url}${path.replace('{id}', id).replace('{kind}', 'latest')}`;
       for (const method of Object.keys(operations)) {
-        const answer = await fetch(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: method === 'get' ? undefined : '{}' });
+        const answer = await fetch(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: method === 'get' ? undefined : '{}' });
         // a documented route answers from the api itself: never Nest's "Cannot GET" for an unknown route
         expect([method, path, (await answer.text()).includes('Cannot ')]).toEqual([method, path, false]);
       }

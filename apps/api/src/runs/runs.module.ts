@@ -9,11 +9,12 @@ import { RunEventsProcessor } from './run-events.processor';
 import { RunEventsService } from './run-events.service';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
+import { SubmissionLimitsService } from './submission-limits.service';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }), WorkersModule],
   controllers: [RunsController, CheckpointsController],
-  providers: [CheckpointsService, RunsService, RunEventsService, RunEventsProcessor, ProgressGateway],
+  providers: [CheckpointsService, RunsService, SubmissionLimitsService, RunEventsService, RunEventsProcessor, ProgressGateway],
   exports: [RunsService],
 })
 export class RunsModule {}

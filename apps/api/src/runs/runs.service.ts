@@ -24,7 +24,9 @@ import { isUuid } from '../common/is-uuid';
 import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
+import type { Principal } from '../auth/principal';
 import { ProgressGateway } from './progress.gateway';
+import { SubmissionLimitsService } from './submission-limits.service';
 import { toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
 
 /** Seven days: long enough for any run to notice that it was cancelled. */
@@ -40,10 +42,12 @@ export class RunsService implements OnApplicationBootstrap {
     private readonly gateway: ProgressGateway,
     private readonly config: AppConfig,
     private readonly redis: RedisService,
+    private readonly limits: SubmissionLimitsService,
   ) {}
 
-  async create(body: unknown): Promise<RunDto> {
+  async create(principal: Principal, body: unknown): Promise<RunDto> {
     const request = parseInput(CreateRunRequestSchema, body, 'run');
+    await this.limits.check(principal);
     const config = request.config;
     const architecture = architectureName(config.model);
     const run = await this.prisma.run.create({
@@ -53,6 +57,8 @@ export class RunsService implements OnApplicationBootstrap {
         architecture,
         blockType: config.model.blockType,
         totalEpochs: config.training.epochs,
+        teamId: principal.teamId,
+        createdById: principal.userId,
       },
     });
     try {
@@ -65,9 +71,10 @@ export class RunsService implements OnApplicationBootstrap {
     return toRunDto(run);
   }
 
-  async list(query: unknown): Promise<PageDto<RunDto>> {
+  /** The caller's team's runs only. */
+  async list(principal: Principal, query: unknown): Promise<PageDto<RunDto>> {
     const { page, pageSize, status, blockType, architecture, q } = parseInput(ListRunsQuerySchema, query, 'query');
-    const where = { status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
+    const where = { teamId: principal.teamId, status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
     const [items, total] = await Promise.all([
       this.prisma.run.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize }),
       this.prisma.run.count({ where }),
@@ -75,19 +82,19 @@ export class RunsService implements OnApplicationBootstrap {
     return { items: items.map(toRunDto), page, pageSize, total };
   }
 
-  async get(id: string): Promise<RunDto> {
-    return toRunDto(await this.findRun(id));
+  async get(principal: Principal, id: string): Promise<RunDto> {
+    return toRunDto(await this.findRun(principal, id));
   }
 
-  async epochs(id: string): Promise<EpochDto[]> {
-    await this.findRun(id);
+  async epochs(principal: Principal, id: string): Promise<EpochDto[]> {
+    await this.findRun(principal, id);
     const rows = await this.prisma.epoch.findMany({ where: { runId: id }, orderBy: { index: 'asc' } });
     return rows.map(toEpochDto);
   }
 
   /** Gradient flow of one epoch, by default the latest one stored. */
-  async gradientFlow(id: string, epochParam: unknown): Promise<GradientFlowDto> {
-    await this.findRun(id);
+  async gradientFlow(principal: Principal, id: string, epochParam: unknown): Promise<GradientFlowDto> {
+    await this.findRun(principal, id);
     let epoch: number;
     if (epochParam === undefined || epochParam === '') {
       const latest = await this.prisma.epoch.findFirst({ where: { runId: id }, orderBy: { index: 'desc' }, select: { index: true } });
@@ -105,8 +112,8 @@ export class RunsService implements OnApplicationBootstrap {
   }
 
   /** Gradient flow of every stored epoch, in epoch order: what the layer x epoch heatmap draws. */
-  async gradientFlowHistory(id: string): Promise<GradientFlowDto[]> {
-    await this.findRun(id);
+  async gradientFlowHistory(principal: Principal, id: string): Promise<GradientFlowDto[]> {
+    await this.findRun(principal, id);
     const rows = await this.prisma.layerGradient.findMany({ where: { runId: id }, orderBy: [{ epoch: 'asc' }, { layerIndex: 'asc' }] });
     const byEpoch = new Map<number, GradientFlowDto>();
     for (const row of rows) {
@@ -121,8 +128,8 @@ export class RunsService implements OnApplicationBootstrap {
    * Cancels a queued or running run: removes a job that has not started, and raises the flag that the worker
    * training it polls. The run is marked cancelled at once.
    */
-  async cancel(id: string): Promise<RunDto> {
-    const run = await this.findRun(id);
+  async cancel(principal: Principal, id: string): Promise<RunDto> {
+    const run = await this.findRun(principal, id);
     if (FINISHED_STATUSES.includes(run.status)) throw new DomainError('CONFLICT', `run ${id} is already ${run.status}`);
     await this.redis.client.set(cancelKey(id), '1', 'EX', CANCEL_FLAG_TTL_S);
     const job = await this.trainingQueue.getJob(id);
@@ -130,7 +137,7 @@ export class RunsService implements OnApplicationBootstrap {
       await job.remove().catch(() => undefined); // taken meanwhile: the worker will see the flag
     }
     await this.prisma.run.updateMany({ where: { id, status: { in: ['queued', 'running'] } }, data: { status: 'cancelled', finishedAt: new Date() } });
-    const updated = toRunDto(await this.findRun(id));
+    const updated = toRunDto(await this.findRun(principal, id));
     this.gateway.emit(id, 'run.updated', updated);
     return updated;
   }
@@ -156,8 +163,9 @@ export class RunsService implements OnApplicationBootstrap {
     await this.trainingQueue.add(JOBS.trainRun, job, { ...TRAINING_JOB_OPTIONS, jobId: runId });
   }
 
-  private async findRun(id: string) {
-    const run = isUuid(id) ? await this.prisma.run.findUnique({ where: { id } }) : null;
+  /** Another team's run is answered exactly like a run that does not exist. */
+  async findRun(principal: Pick<Principal, 'teamId'>, id: string) {
+    const run = isUuid(id) ? await this.prisma.run.findFirst({ where: { id, teamId: principal.teamId } }) : null;
     if (!run) throw new DomainError('NOT_FOUND', `run ${id} not found`);
     return run;
   }

@@ -1,7 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import type { WorkersDto } from '@gradlab/contracts';
+import { StaffOnly } from '../auth/auth.decorators';
 import { WorkersService } from './workers.service';
 
+/** Staff see the workers and the queue; students see their runs only. */
+@StaffOnly()
 @Controller('workers')
 export class WorkersController {
   constructor(private readonly workers: WorkersService) {}

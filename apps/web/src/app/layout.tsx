@@ -18,6 +18,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <ApiProvider apiUrl={webConfig().apiPublicUrl}>
           <Nav />
           <ApiBanner />
+          {/* Pages render at once (an unknown run must answer 404 while the page is served); a page whose
+              calls answer 401 sends the reader to sign in. */}
           <main>{children}</main>
         </ApiProvider>
       </body>

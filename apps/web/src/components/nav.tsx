@@ -1,15 +1,38 @@
+'use client';
+
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { apiFetch } from '../lib/api-client';
+import { useApi } from '../lib/api-context';
 
 export function Nav() {
+  const { me, apiUrl, refreshMe } = useApi();
+  const router = useRouter();
+  const signOut = async () => {
+    await apiFetch(apiUrl, '/auth/logout', { method: 'POST' }).catch(() => undefined);
+    await refreshMe();
+    router.replace('/login');
+  };
   return (
     <nav className="nav">
       <Link href="/runs" className="brand">
         gradlab
       </Link>
-      <Link href="/runs">Runs</Link>
-      <Link href="/runs/new">New run</Link>
-      <Link href="/compare">Compare</Link>
-      <Link href="/workers">Workers</Link>
+      {me && (
+        <>
+          <Link href="/runs">Runs</Link>
+          <Link href="/runs/new">New run</Link>
+          <Link href="/compare">Compare</Link>
+          {me.role === 'staff' && <Link href="/workers">Workers</Link>}
+          <Link href="/settings">Settings</Link>
+          <span className="muted" style={{ marginLeft: 'auto' }} data-testid="signed-in-as">
+            {me.email} · {me.team.name} · {me.role}
+          </span>
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </>
+      )}
     </nav>
   );
 }

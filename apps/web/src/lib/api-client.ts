@@ -17,7 +17,8 @@ export class ApiUnreachableError extends Error {}
 export async function apiFetch<T>(apiUrl: string, path: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(`${apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', ...init.headers }, cache: 'no-store' });
+    // credentials: the session cookie of the dashboard's sign-in goes with every call.
+    response = await fetch(`${apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', ...init.headers }, cache: 'no-store', credentials: 'include' });
   } catch {
     throw new ApiUnreachableError(`cannot reach the gradlab api at ${apiUrl}`);
   }
@@ -25,5 +26,6 @@ export async function apiFetch<T>(apiUrl: string, path: string, init: RequestIni
     const body = (await response.json().catch(() => null)) as ErrorDto | null;
     throw new ApiError(response.status, body?.message ?? `the api answered ${response.status}`, body?.errors ?? []);
   }
+  if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }

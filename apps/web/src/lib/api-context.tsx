@@ -1,33 +1,76 @@
 'use client';
 
-import type { ClientToServerEvents, ServerToClientEvents } from '@gradlab/contracts';
+import type { ClientToServerEvents, ServerToClientEvents, UserDto } from '@gradlab/contracts';
+import { useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { ApiError, apiFetch } from './api-client';
 
 export type GradlabSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type Me = Omit<UserDto, 'createdAt'>;
 
 interface ApiContextValue {
   apiUrl: string;
   socket: GradlabSocket | null;
+  /** The signed-in user; null before it is known or when signed out. */
+  me: Me | null;
   /** False once a request or the socket found the api down; true again when either gets through. */
   reachable: boolean;
   /** Grows each time the api comes back: pages reload their data when it changes. */
   generation: number;
   reportUnreachable(): void;
   reportReachable(): void;
+  /** A 401: off to the sign-in page, back here afterwards. */
+  reportSignedOut(): void;
+  /** After sign-in or sign-out: learn who we are again, and reconnect the socket as them. */
+  refreshMe(): Promise<Me | null>;
   retryNow(): void;
 }
 
 const ApiContext = createContext<ApiContextValue | null>(null);
+const PUBLIC_PATHS = ['/login'];
 
 /** One socket.io connection per tab, reconnecting by itself; the api's address comes from the server. */
 export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: ReactNode }) {
+  const router = useRouter();
   const [socket, setSocket] = useState<GradlabSocket | null>(null);
+  const [me, setMe] = useState<Me | null>(null);
   const [reachable, setReachable] = useState(true);
   const [generation, setGeneration] = useState(0);
 
+  const reportSignedOut = useCallback(() => {
+    setMe(null);
+    if (!PUBLIC_PATHS.includes(window.location.pathname)) router.replace(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }, [router]);
+
+  const refreshMe = useCallback(async () => {
+    try {
+      const user = await apiFetch<Me>(apiUrl, '/auth/me');
+      setMe(user);
+      setReachable(true);
+      return user;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) reportSignedOut();
+      else setReachable(false);
+      return null;
+    }
+  }, [apiUrl, reportSignedOut]);
+
   useEffect(() => {
-    const s: GradlabSocket = io(apiUrl, { transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+    void refreshMe();
+  }, [refreshMe]);
+
+  // Not signed in because the api is down: keep asking.
+  useEffect(() => {
+    if (me || reachable) return;
+    const timer = setTimeout(() => void refreshMe(), 3000);
+    return () => clearTimeout(timer);
+  }, [me, reachable, refreshMe]);
+
+  // The socket signs in with the same session cookie, so it is (re)made for each signed-in user.
+  useEffect(() => {
+    if (!me) return;
+    const s: GradlabSocket = io(apiUrl, { transports: ['websocket'], withCredentials: true, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     let wasConnected = false;
     s.on('connect', () => {
       setReachable(true);
@@ -36,23 +79,25 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
       wasConnected = true;
     });
     s.on('disconnect', () => setReachable(false));
-    s.on('connect_error', () => setReachable(false));
+    s.on('connect_error', (error) => (error.message.startsWith('unauthorized') ? reportSignedOut() : setReachable(false)));
     setSocket(s);
     return () => {
       s.disconnect();
+      setSocket(null);
     };
-  }, [apiUrl]);
+  }, [apiUrl, me?.id, reportSignedOut]);
 
   const reportUnreachable = useCallback(() => setReachable(false), []);
   const reportReachable = useCallback(() => setReachable(true), []);
   const retryNow = useCallback(() => {
     if (socket && !socket.connected) socket.connect();
+    if (!me) void refreshMe();
     setGeneration((g) => g + 1);
-  }, [socket]);
+  }, [socket, me, refreshMe]);
 
   const value = useMemo(
-    () => ({ apiUrl, socket, reachable, generation, reportUnreachable, reportReachable, retryNow }),
-    [apiUrl, socket, reachable, generation, reportUnreachable, reportReachable, retryNow],
+    () => ({ apiUrl, socket, me, reachable, generation, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow }),
+    [apiUrl, socket, me, reachable, generation, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow],
   );
   return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
 }

@@ -1,7 +1,8 @@
 import type { RunDto } from '@gradlab/contracts';
+import { headers } from 'next/headers';
 import { webConfig } from '../web-config';
 
-export type ServerRunLookup = { kind: 'found'; run: RunDto } | { kind: 'not-found' } | { kind: 'unavailable' };
+export type ServerRunLookup = { kind: 'found'; run: RunDto } | { kind: 'not-found' } | { kind: 'signed-out' } | { kind: 'unavailable' };
 
 /**
  * Looks a run up while the page is served, so that an unknown run answers a real 404. When the api is down
@@ -9,8 +10,11 @@ export type ServerRunLookup = { kind: 'found'; run: RunDto } | { kind: 'not-foun
  */
 export async function lookUpRun(id: string): Promise<ServerRunLookup> {
   try {
-    const response = await fetch(`${webConfig().apiUrl}/api/runs/${encodeURIComponent(id)}`, { cache: 'no-store' });
+    // As the reader: their session cookie goes along, so another team's run is a 404 here too.
+    const cookie = (await headers()).get('cookie') ?? '';
+    const response = await fetch(`${webConfig().apiUrl}/api/runs/${encodeURIComponent(id)}`, { cache: 'no-store', headers: { cookie } });
     if (response.status === 404) return { kind: 'not-found' };
+    if (response.status === 401) return { kind: 'signed-out' };
     if (!response.ok) return { kind: 'unavailable' };
     return { kind: 'found', run: (await response.json()) as RunDto };
   } catch {

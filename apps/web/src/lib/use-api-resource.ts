@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
-import { ApiUnreachableError, apiFetch } from './api-client';
+import { ApiError, ApiUnreachableError, apiFetch } from './api-client';
 import { useApi } from './api-context';
 
 const RETRY_MS = 3000;
@@ -20,7 +20,7 @@ export interface ApiResource<T> {
  * api cannot be reached. `key` changes when what to load changes.
  */
 export function useApiResource<T>(key: string | null, load: (fetchJson: <R>(path: string) => Promise<R>) => Promise<T>, initial?: T): ApiResource<T> {
-  const { apiUrl, generation, reportUnreachable, reportReachable } = useApi();
+  const { apiUrl, generation, reportUnreachable, reportReachable, reportSignedOut } = useApi();
   const [data, setData] = useState<T | undefined>(initial);
   const [error, setError] = useState<Error | undefined>();
   const [loading, setLoading] = useState(key !== null && initial === undefined);
@@ -44,6 +44,7 @@ export function useApiResource<T>(key: string | null, load: (fetchJson: <R>(path
       .catch((e: Error) => {
         if (cancelled) return;
         setError(e);
+        if (e instanceof ApiError && e.status === 401) reportSignedOut();
         if (e instanceof ApiUnreachableError) {
           reportUnreachable();
           retry = setTimeout(() => setAttempt((a) => a + 1), RETRY_MS);
@@ -54,7 +55,7 @@ export function useApiResource<T>(key: string | null, load: (fetchJson: <R>(path
       cancelled = true;
       clearTimeout(retry);
     };
-  }, [key, apiUrl, generation, attempt, reportReachable, reportUnreachable]);
+  }, [key, apiUrl, generation, attempt, reportReachable, reportUnreachable, reportSignedOut]);
 
   const reload = useCallback(() => setAttempt((a) => a + 1), []);
   return { data, error, loading, setData, reload };

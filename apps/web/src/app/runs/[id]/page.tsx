@@ -1,4 +1,4 @@
-import { notFound } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { RunView } from '../../../components/run-view';
 import { lookUpRun } from '../../../lib/server-api';
 
@@ -6,5 +6,6 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const { id } = await params;
   const lookup = await lookUpRun(id);
   if (lookup.kind === 'not-found') notFound();
+  if (lookup.kind === 'signed-out') redirect(`/login?next=${encodeURIComponent(`/runs/${id}`)}`);
   return <RunView runId={id} initialRun={lookup.kind === 'found' ? lookup.run : undefined} />;
 }

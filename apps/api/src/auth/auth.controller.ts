@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { SESSION_COOKIE, type UserDto } from '@gradlab/contracts';
+import type { Response } from 'express';
+import { AppConfig } from '../config/app-config';
+import { CurrentPrincipal, Public } from './auth.decorators';
+import { AuthService } from './auth.service';
+import type { Principal } from './principal';
+
+const toMe = (p: Principal) => ({ id: p.userId, email: p.email, role: p.role, team: { id: p.teamId, name: p.teamName } });
+
+/** Dashboard sign-in: an httpOnly, SameSite=Lax session cookie (scripts and the CLI use API keys). */
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<Omit<UserDto, 'createdAt'>> {
+    const { token, expiresAt, principal } = await this.auth.login(body);
+    response.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.secureCookies, path: '/', expires: expiresAt });
+    return toMe(principal);
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Headers('cookie') cookie: string | undefined, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.auth.logout(cookie);
+    response.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  me(@CurrentPrincipal() principal: Principal): Omit<UserDto, 'createdAt'> {
+    return toMe(principal);
+  }
+}

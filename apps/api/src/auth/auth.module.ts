@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { PeopleController } from './people.controller';
+import { PeopleService } from './people.service';
+
+@Global()
+@Module({
+  controllers: [AuthController, PeopleController],
+  providers: [AuthService, PeopleService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService],
+})
+export class AuthModule {}

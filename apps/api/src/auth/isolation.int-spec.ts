@@ -1,0 +1,170 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@gradlab/contracts';
+import { QUEUES, redisConnectionFromUrl, SESSION_COOKIE } from '@gradlab/contracts';
+import { Queue } from 'bullmq';
+import { io, type Socket } from 'socket.io-client';
+import { migrateDatabase } from '../database/migrator';
+import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
+import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
+
+const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 2 }, data: { dataset: 'synthetic' } };
+
+describe('teams, keys and isolation (real Postgres and Redis)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let api: TestApi;
+  let queue: Queue;
+  const prefix = testQueuePrefix();
+  const keys: Record<'a1' | 'a2' | 'b1' | 'b2', string> = { a1: '', a2: '', b1: '', b2: '' };
+  const sockets: Socket[] = [];
+
+  const call = (key: string | null, method: string, path: string, body?: unknown) =>
+    fetch(`${api.url}/api${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const connect = (auth: Record<string, string>, headers: Record<string, string> = {}) =>
+    new Promise<Socket<ServerToClientEvents, ClientToServerEvents>>((resolve, reject) => {
+      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(api.url, { transports: ['websocket'], auth, extraHeaders: headers, reconnection: false });
+      sockets.push(socket);
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateDatabase(db.url);
+    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix });
+    queue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix });
+    keys.a1 = (await createStudent(api, 'team-a', 'a1@uni.test')).key;
+    keys.a2 = (await createStudent(api, 'team-a', 'a2@uni.test')).key;
+    keys.b1 = (await createStudent(api, 'team-b', 'b1@uni.test')).key;
+    keys.b2 = (await createStudent(api, 'team-b', 'b2@uni.test')).key;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await api.app.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await db.drop();
+  });
+
+  it('answers 401 without a key, with a wrong key, and for a worker token on user routes', async () => {
+    expect((await call(null, 'GET', '/runs')).status).toBe(401);
+    expect((await call('glk_not-a-key', 'GET', '/runs')).status).toBe(401);
+    const body = await (await call(null, 'POST', '/runs', { config: smallConfig })).json();
+    expect(body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+    expect((await call(null, 'GET', '/health')).status).toBe(200); // public
+  });
+
+  it("a team's runs are invisible to the other team on every REST route, and visible to teammates", async () => {
+    const run = await (await call(keys.a1, 'POST', '/runs', { name: 'team a run', config: smallConfig })).json();
+    expect(run.status).toBe('queued');
+    for (const path of [`/runs/${run.id}`, `/runs/${run.id}/epochs`, `/runs/${run.id}/gradient-flow`, `/runs/${run.id}/gradient-flow/all`]) {
+      const answer = await call(keys.b1, 'GET', path);
+      expect([path, answer.status]).toEqual([path, 404]);
+      expect((await answer.json()).message).toBe(`run ${run.id} not found`); // the same words as for a run that does not exist
+    }
+    expect((await call(keys.b2, 'POST', `/runs/${run.id}/cancel`)).status).toBe(404);
+    expect((await (await call(keys.b1, 'GET', '/runs')).json()).items).toEqual([]);
+    expect((await call(keys.a2, 'GET', `/runs/${run.id}`)).status).toBe(200);
+    expect((await (await call(keys.a2, 'GET', '/runs')).json()).items.map((r: { id: string }) => r.id)).toEqual([run.id]);
+    expect((await call(keys.a2, 'POST', `/runs/${run.id}/cancel`)).status).toBe(200);
+  });
+
+  it('socket.io: refuses a connection without a key, and a room of another team', async () => {
+    await expect(connect({})).rejects.toThrow(/unauthorized/);
+    const run = await (await call(keys.a1, 'POST', '/runs', { config: smallConfig })).json();
+    const outsider = await connect({ token: keys.b1 });
+    expect(await outsider.emitWithAck('subscribe', { runId: run.id })).toEqual({ ok: false, error: `run ${run.id} not found` });
+    expect(await outsider.emitWithAck('subscribe.workers')).toEqual({ ok: false, error: 'staff only' });
+    const teammate = await connect({ token: keys.a2 });
+    expect(await teammate.emitWithAck('subscribe', { runId: run.id })).toEqual({ ok: true });
+    const heard: string[] = [];
+    teammate.on('run.updated', (r) => heard.push(`a2:${r.status}`));
+    outsider.on('run.updated', (r) => heard.push(`b1:${r.status}`));
+    await call(keys.a1, 'POST', `/runs/${run.id}/cancel`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(heard).toEqual(['a2:cancelled']);
+  });
+
+  it('students cannot see workers or manage people; staff can', async () => {
+    expect((await call(keys.a1, 'GET', '/workers')).status).toBe(403);
+    expect((await call(keys.a1, 'POST', '/teams', { name: 'sneaky' })).status).toBe(403);
+    expect((await call(keys.a1, 'POST', '/users', { email: 'x@uni.test', team: 'team-a' })).status).toBe(403);
+    expect((await call(api.adminToken, 'GET', '/workers')).status).toBe(200);
+    const users = await (await call(api.adminToken, 'GET', '/users')).json();
+    expect(users.map((u: { email: string }) => u.email)).toEqual(['a1@uni.test', 'a2@uni.test', 'admin@gradlab.test', 'b1@uni.test', 'b2@uni.test']);
+    const bad = await (await call(api.adminToken, 'POST', '/users', { email: 'not an email', team: 'nope', role: 'dean' })).json();
+    expect(bad.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'role']);
+  });
+
+  it('keys: shown once, stored hashed, listed without the secret, revoked at once', async () => {
+    const created = await (await call(keys.a1, 'POST', '/keys', { name: 'laptop' })).json();
+    expect(created.key).toMatch(/^glk_/);
+    expect(created.prefix).toBe(created.key.slice(0, created.prefix.length));
+    const listed = await (await call(keys.a1, 'GET', '/keys')).json();
+    expect(JSON.stringify(listed)).not.toContain(created.key);
+    expect((await call(created.key, 'GET', '/runs')).status).toBe(200);
+    expect((await call(keys.b1, 'DELETE', `/keys/${created.id}`)).status).toBe(404); // not theirs
+    expect((await call(keys.a1, 'DELETE', `/keys/${created.id}`)).status).toBe(200);
+    expect((await call(created.key, 'GET', '/runs')).status).toBe(401); // at once
+    expect((await call(keys.a1, 'POST', '/keys', { name: 'x', userId: '00000000-0000-4000-8000-000000000000' })).status).toBe(403);
+  });
+
+  it('dashboard sign-in: a wrong password is refused; the right one sets an httpOnly session cookie', async () => {
+    expect((await call(null, 'POST', '/auth/login', { email: 'a1@uni.test', password: 'wrong password!' })).status).toBe(401);
+    expect((await call(null, 'POST', '/auth/login', { email: 'nobody@uni.test', password: 'wrong password!' })).status).toBe(401);
+    const login = await call(null, 'POST', '/auth/login', { email: 'A1@uni.test', password: 'correct horse battery' });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const session = cookie.split(';')[0];
+    const me = await fetch(`${api.url}/api/auth/me`, { headers: { cookie: session } });
+    expect(await me.json()).toMatchObject({ email: 'a1@uni.test', role: 'student', team: { name: 'team-a' } });
+    const socket = await connect({}, { cookie: session });
+    expect(socket.connected).toBe(true);
+    await fetch(`${api.url}/api/auth/logout`, { method: 'POST', headers: { cookie: session } });
+    expect((await fetch(`${api.url}/api/auth/me`, { headers: { cookie: session } })).status).toBe(401);
+  });
+
+  it('rejects a body over the size limit with 413 and a message', async () => {
+    const response = await call(keys.a1, 'POST', '/runs', { name: 'x'.repeat(2 * 1024 * 1024), config: smallConfig });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+});
+
+describe('submission limits (real Postgres and Redis)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let api: TestApi;
+  const prefix = testQueuePrefix();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateDatabase(db.url);
+    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, SUBMIT_RATE_LIMIT: '3', MAX_QUEUED_RUNS_PER_TEAM: '2' });
+  });
+  afterAll(async () => {
+    await api.app.close();
+    const queue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await db.drop();
+  });
+
+  it("caps a team's queued runs, then rate-limits a key's submissions, each with a status and a message", async () => {
+    const student = await createStudent(api, 'team-c', 'c1@uni.test');
+    const submit = () => fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` }, body: JSON.stringify({ config: smallConfig }) });
+    expect((await submit()).status).toBe(201);
+    expect((await submit()).status).toBe(201);
+    const full = await submit();
+    expect(full.status).toBe(429);
+    expect(await full.json()).toMatchObject({ code: 'QUEUE_FULL', message: expect.stringContaining('team team-c already has 2 runs waiting') });
+    const limited = await submit();
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { CreateApiKeyRequestSchema, CreateTeamRequestSchema, CreateUserRequestSchema, type ApiKeyDto, type CreatedApiKeyDto, type TeamDto, type UserDto } from '@gradlab/contracts';
+import { DomainError } from '../common/domain-error';
+import { isUuid } from '../common/is-uuid';
+import { parseInput } from '../common/parse-input';
+import { PrismaService } from '../prisma/prisma.service';
+import { hashPassword } from './password-hasher';
+import type { Principal } from './principal';
+import { keyPrefix, newApiKey, sha256 } from './secret-token';
+
+type KeyRow = { id: string; name: string; prefix: string; userId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+const toKeyDto = (k: KeyRow): ApiKeyDto => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  userId: k.userId,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
+const toTeamDto = (t: { id: string; name: string; createdAt: Date }): TeamDto => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString() });
+const toUserDto = (u: { id: string; email: string; role: UserDto['role']; createdAt: Date; team: { id: string; name: string } }): UserDto => ({
+  id: u.id,
+  email: u.email,
+  role: u.role,
+  team: { id: u.team.id, name: u.team.name },
+  createdAt: u.createdAt.toISOString(),
+});
+
+/** Teams and users (staff), and API keys (each user their own; staff anyone's). */
+@Injectable()
+export class PeopleService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async createTeam(body: unknown): Promise<TeamDto> {
+    const { name } = parseInput(CreateTeamRequestSchema, body, 'team');
+    if (await this.prisma.team.findUnique({ where: { name } })) throw new DomainError('CONFLICT', `team ${name} already exists`, [{ field: 'name', message: 'already exists' }]);
+    return toTeamDto(await this.prisma.team.create({ data: { name } }));
+  }
+
+  async listTeams(): Promise<TeamDto[]> {
+    return (await this.prisma.team.findMany({ orderBy: { name: 'asc' } })).map(toTeamDto);
+  }
+
+  async createUser(body: unknown): Promise<UserDto> {
+    const request = parseInput(CreateUserRequestSchema, body, 'user');
+    const team = await this.prisma.team.findUnique({ where: { name: request.team } });
+    if (!team) throw new DomainError('VALIDATION_FAILED', `invalid user: team: no team named ${request.team}`, [{ field: 'team', message: `no team named ${request.team}` }]);
+    if (await this.prisma.user.findUnique({ where: { email: request.email } })) throw new DomainError('CONFLICT', `a user with email ${request.email} already exists`, [{ field: 'email', message: 'already taken' }]);
+    const user = await this.prisma.user.create({
+      data: { email: request.email, role: request.role, teamId: team.id, passwordHash: request.password ? await hashPassword(request.password) : null },
+      include: { team: true },
+    });
+    return toUserDto(user);
+  }
+
+  async listUsers(): Promise<UserDto[]> {
+    return (await this.prisma.user.findMany({ orderBy: { email: 'asc' }, include: { team: true } })).map(toUserDto);
+  }
+
+  /** The key is in the answer this once; only its hash is stored. */
+  async createKey(principal: Principal, body: unknown): Promise<CreatedApiKeyDto> {
+    const request = parseInput(CreateApiKeyRequestSchema, body, 'key');
+    const userId = request.userId ?? principal.userId;
+    if (userId !== principal.userId) {
+      if (principal.role !== 'staff') throw new DomainError('FORBIDDEN', 'only staff make keys for other users');
+      if (!(await this.prisma.user.findUnique({ where: { id: userId } }))) throw new DomainError('VALIDATION_FAILED', 'invalid key: userId: no such user', [{ field: 'userId', message: 'no such user' }]);
+    }
+    const key = newApiKey();
+    const row = await this.prisma.apiKey.create({ data: { userId, name: request.name, prefix: keyPrefix(key), hash: sha256(key) } });
+    return { ...toKeyDto(row), key };
+  }
+
+  /** Your own keys; staff see everyone's. */
+  async listKeys(principal: Principal): Promise<ApiKeyDto[]> {
+    const rows = await this.prisma.apiKey.findMany({ where: principal.role === 'staff' ? {} : { userId: principal.userId }, orderBy: { createdAt: 'desc' } });
+    return rows.map(toKeyDto);
+  }
+
+  /** Takes effect at once: every request looks its key up. Someone else's key is "not found" to a student. */
+  async revokeKey(principal: Principal, id: string): Promise<ApiKeyDto> {
+    const row = isUuid(id) ? await this.prisma.apiKey.findUnique({ where: { id } }) : null;
+    if (!row || (principal.role !== 'staff' && row.userId !== principal.userId)) throw new DomainError('NOT_FOUND', `key ${id} not found`);
+    const revoked = row.revokedAt ? row : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    return toKeyDto(revoked);
+  }
+}

@@ -1,0 +1,220 @@
+'use client';
+
+import { ROLES, type ApiKeyDto, type CreatedApiKeyDto, type FieldError, type TeamDto, type UserDto } from '@gradlab/contracts';
+import { useState, type FormEvent } from 'react';
+import { ApiError, apiFetch } from '../lib/api-client';
+import { useApi } from '../lib/api-context';
+import { formatTime } from '../lib/format';
+import { useApiResource } from '../lib/use-api-resource';
+
+/** Submits a small form to the api; field errors come back by name. */
+function useSubmit() {
+  const { apiUrl } = useApi();
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const submit = async <T,>(path: string, body: unknown): Promise<T | null> => {
+    setErrors([]);
+    setMessage(null);
+    try {
+      return await apiFetch<T>(apiUrl, path, { method: 'POST', body: JSON.stringify(body) });
+    } catch (e) {
+      setMessage((e as Error).message);
+      if (e instanceof ApiError) setErrors(e.fieldErrors);
+      return null;
+    }
+  };
+  const errorOf = (field: string) => errors.find((e) => e.field === field)?.message;
+  return { submit, errorOf, message };
+}
+
+function ApiKeys() {
+  const { apiUrl, me } = useApi();
+  const keys = useApiResource('keys', (fetchJson) => fetchJson<ApiKeyDto[]>('/keys'));
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<CreatedApiKeyDto | null>(null);
+  const { submit, errorOf, message } = useSubmit();
+
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    const key = await submit<CreatedApiKeyDto>('/keys', { name });
+    if (key) {
+      setCreated(key);
+      setName('');
+      keys.reload();
+    }
+  };
+  const revoke = async (id: string) => {
+    await apiFetch(apiUrl, `/keys/${id}`, { method: 'DELETE' }).catch(() => undefined);
+    keys.reload();
+  };
+
+  return (
+    <div className="card">
+      <h2>API keys</h2>
+      <p className="muted">For the CLI (`gradlab config --key KEY`), scripts and GraphQL. A key is shown once; revoking one stops it at once.</p>
+      <form onSubmit={create} className="row">
+        <label>
+          New key&apos;s name
+          <input name="keyName" value={name} onChange={(e) => setName(e.target.value)} placeholder="laptop" />
+          <span className="field-error">{errorOf('name')}</span>
+        </label>
+        <button type="submit" className="primary">
+          Create key
+        </button>
+      </form>
+      {message && <p className="error">{message}</p>}
+      {created && (
+        <p data-testid="new-key">
+          Your new key (copy it now; it will not be shown again): <code>{created.key}</code>
+        </p>
+      )}
+      <table data-testid="keys-table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Key</th>
+            {me?.role === 'staff' && <th>User</th>}
+            <th>Created</th>
+            <th>Last used</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {keys.data?.map((k) => (
+            <tr key={k.id} className={k.revokedAt ? 'muted' : undefined}>
+              <td>{k.name}</td>
+              <td>
+                <code>{k.prefix}…</code>
+              </td>
+              {me?.role === 'staff' && <td>{k.userId === me.id ? 'you' : k.userId.slice(0, 8)}</td>}
+              <td>{formatTime(k.createdAt)}</td>
+              <td>{formatTime(k.lastUsedAt)}</td>
+              <td>
+                {k.revokedAt ? (
+                  `revoked ${formatTime(k.revokedAt)}`
+                ) : (
+                  <button type="button" className="danger" onClick={() => revoke(k.id)}>
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function TeamsAndUsers() {
+  const teams = useApiResource('teams', (fetchJson) => fetchJson<TeamDto[]>('/teams'));
+  const users = useApiResource('users', (fetchJson) => fetchJson<UserDto[]>('/users'));
+  const [teamName, setTeamName] = useState('');
+  const [user, setUser] = useState({ email: '', password: '', role: 'student', team: 'default' });
+  const teamForm = useSubmit();
+  const userForm = useSubmit();
+
+  const createTeam = async (event: FormEvent) => {
+    event.preventDefault();
+    if (await teamForm.submit('/teams', { name: teamName })) {
+      setTeamName('');
+      teams.reload();
+    }
+  };
+  const createUser = async (event: FormEvent) => {
+    event.preventDefault();
+    const body = { email: user.email, role: user.role, team: user.team, ...(user.password ? { password: user.password } : {}) };
+    if (await userForm.submit('/users', body)) {
+      setUser({ ...user, email: '', password: '' });
+      users.reload();
+    }
+  };
+
+  return (
+    <>
+      <div className="card">
+        <h2>Teams</h2>
+        <form onSubmit={createTeam} className="row">
+          <label>
+            New team
+            <input name="teamName" value={teamName} onChange={(e) => setTeamName(e.target.value)} />
+            <span className="field-error">{teamForm.errorOf('name')}</span>
+          </label>
+          <button type="submit" className="primary">
+            Create team
+          </button>
+        </form>
+        {teamForm.message && <p className="error">{teamForm.message}</p>}
+        <p data-testid="teams-list">{teams.data?.map((t) => t.name).join(', ')}</p>
+      </div>
+      <div className="card">
+        <h2>Users</h2>
+        <form onSubmit={createUser} className="grid">
+          <label>
+            Email
+            <input name="userEmail" value={user.email} onChange={(e) => setUser({ ...user, email: e.target.value })} />
+            <span className="field-error">{userForm.errorOf('email')}</span>
+          </label>
+          <label>
+            Password (empty: API keys only)
+            <input name="userPassword" type="password" value={user.password} onChange={(e) => setUser({ ...user, password: e.target.value })} />
+            <span className="field-error">{userForm.errorOf('password')}</span>
+          </label>
+          <label>
+            Role
+            <select name="userRole" value={user.role} onChange={(e) => setUser({ ...user, role: e.target.value })}>
+              {ROLES.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Team
+            <select name="userTeam" value={user.team} onChange={(e) => setUser({ ...user, team: e.target.value })}>
+              {teams.data?.map((t) => (
+                <option key={t.id}>{t.name}</option>
+              ))}
+            </select>
+            <span className="field-error">{userForm.errorOf('team')}</span>
+          </label>
+          <button type="submit" className="primary">
+            Create user
+          </button>
+        </form>
+        {userForm.message && <p className="error">{userForm.message}</p>}
+        <table data-testid="users-table">
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Role</th>
+              <th>Team</th>
+              <th>Since</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data?.map((u) => (
+              <tr key={u.id}>
+                <td>{u.email}</td>
+                <td>{u.role}</td>
+                <td>{u.team.name}</td>
+                <td>{formatTime(u.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** Everyone manages their own API keys; staff also make teams and users. */
+export function SettingsView() {
+  const { me } = useApi();
+  return (
+    <section>
+      <h1>Settings</h1>
+      <ApiKeys />
+      {me?.role === 'staff' && <TeamsAndUsers />}
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+export const ROLES = ['staff', 'student'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Name of the dashboard's httpOnly session cookie. */
+export const SESSION_COOKIE = 'gradlab_session';
+/** API keys start with this, so a leaked one is recognisable (and greppable). */
+export const API_KEY_PREFIX = 'glk_';
+
+const email = z.string().trim().toLowerCase().email().max(320);
+const password = z.string().min(10, 'must be at least 10 characters').max(200);
+
+export const LoginRequestSchema = z.strictObject({ email, password: z.string().min(1).max(200) });
+export type LoginRequest = z.input<typeof LoginRequestSchema>;
+
+export const CreateTeamRequestSchema = z.strictObject({ name: z.string().trim().min(1).max(100) });
+
+export const CreateUserRequestSchema = z.strictObject({
+  email,
+  password: password.optional().describe('omit for a user who signs in with API keys only'),
+  role: z.enum(ROLES).default('student'),
+  team: z.string().trim().min(1).max(100).describe("the team's name; it must exist"),
+});
+export type CreateUserRequest = z.input<typeof CreateUserRequestSchema>;
+
+export const CreateApiKeyRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  userId: z.string().uuid().optional().describe('staff only: a key for another user; default: yourself'),
+});
+
+const isoDate = z.string().describe('ISO 8601 timestamp');
+
+export const TeamDtoSchema = z.object({ id: z.string().uuid(), name: z.string(), createdAt: isoDate });
+export type TeamDto = z.infer<typeof TeamDtoSchema>;
+
+export const UserDtoSchema = z.object({ id: z.string().uuid(), email: z.string(), role: z.enum(ROLES), team: TeamDtoSchema.pick({ id: true, name: true }), createdAt: isoDate });
+export type UserDto = z.infer<typeof UserDtoSchema>;
+
+export const ApiKeyDtoSchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  prefix: z.string().describe("the key's first characters"),
+  userId: z.string().uuid(),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+  revokedAt: isoDate.nullable(),
+});
+export type ApiKeyDto = z.infer<typeof ApiKeyDtoSchema>;
+
+export const CreatedApiKeyDtoSchema = ApiKeyDtoSchema.extend({ key: z.string().describe('shown this once; only its hash is stored') });
+export type CreatedApiKeyDto = z.infer<typeof CreatedApiKeyDtoSchema>;
