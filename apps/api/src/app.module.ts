@@ -5,6 +5,7 @@ import { redisConnectionFromUrl } from '@gradlab/contracts';
 import { AuthModule } from './auth/auth.module';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { AppConfig } from './config/app-config';
+import { GraphqlApiModule } from './graphql/graphql-api.module';
 import { HealthModule } from './health/health.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { RedisModule } from './redis/redis.module';
@@ -32,6 +33,7 @@ export class AppModule {
         AuthModule,
         RunsModule,
         WorkersModule,
+        GraphqlApiModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { ErrorDto } from '@gradlab/contracts';
 import type { Response } from 'express';
+import { toGraphQLError } from '../graphql/graphql-errors';
 import { DomainError, type DomainErrorCode } from './domain-error';
 
 const STATUS: Record<DomainErrorCode, number> = {
@@ -24,7 +25,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(DomainErrorFilter.name);
 
   catch(error: unknown, host: ArgumentsHost): unknown {
-    if ((host.getType() as string) === 'graphql') return error;
+    if ((host.getType() as string) === 'graphql') return toGraphQLError(error);
     if (host.getType() === 'ws') return undefined;
     const response = host.switchToHttp().getResponse<Response>();
     let body: ErrorDto;

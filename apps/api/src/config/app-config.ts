@@ -29,6 +29,9 @@ const AppConfigSchema = z.object({
   SUBMIT_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** Runs a team may have waiting in the queue at once. */
   MAX_QUEUED_RUNS_PER_TEAM: z.coerce.number().int().min(1).default(20),
+  /** GraphQL: deepest query and most complex query (one point a field, lists weighted by size). */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(8),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(2000),
 });
 
 /** The api's configuration, validated once at boot; services receive it and never read process.env. */
@@ -49,6 +52,8 @@ export class AppConfig {
   readonly secureCookies: boolean;
   readonly submitRateLimit: number;
   readonly maxQueuedRunsPerTeam: number;
+  readonly graphqlMaxDepth: number;
+  readonly graphqlMaxComplexity: number;
 
   constructor(env: Record<string, string | undefined>) {
     const result = AppConfigSchema.safeParse(env);
@@ -73,5 +78,7 @@ export class AppConfig {
     this.secureCookies = c.SECURE_COOKIES === 'true';
     this.submitRateLimit = c.SUBMIT_RATE_LIMIT;
     this.maxQueuedRunsPerTeam = c.MAX_QUEUED_RUNS_PER_TEAM;
+    this.graphqlMaxDepth = c.GRAPHQL_MAX_DEPTH;
+    this.graphqlMaxComplexity = c.GRAPHQL_MAX_COMPLEXITY;
   }
 }

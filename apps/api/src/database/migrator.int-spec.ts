@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase } from '../test-support/test-database';
@@ -23,9 +23,10 @@ describe('migrateDatabase (real Postgres)', () => {
     await client.connect();
     try {
       const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
-      expect(tables.rows.map((r) => r.table_name)).toEqual(['Checkpoint', 'Epoch', 'LayerGradient', 'Run', 'Worker', '_prisma_migrations']);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(['ApiKey', 'Checkpoint', 'Epoch', 'LayerGradient', 'Run', 'Session', 'Team', 'User', 'Worker', '_prisma_migrations']);
       const rows = await client.query(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`);
-      const migrations = ['20261127000000_init', '20261127200000_run_list_filters'];
+      const migrations = readdirSync(MIGRATIONS_DIR).filter((name) => /^\d{14}_/.test(name)).sort();
+      expect(migrations).toEqual(['20261127000000_init', '20261127200000_run_list_filters', '20261127210000_teams_users_keys']);
       expect(rows.rows).toEqual(
         migrations.map((name) => ({
           migration_name: name,

@@ -1,5 +1,14 @@
 import {
+  ApiKeyDtoSchema,
   BLOCK_TYPES,
+  CreateApiKeyRequestSchema,
+  CreatedApiKeyDtoSchema,
+  CreateTeamRequestSchema,
+  CreateUserRequestSchema,
+  LoginRequestSchema,
+  SESSION_COOKIE,
+  TeamDtoSchema,
+  UserDtoSchema,
   CreateRunRequestSchema,
   RUN_STATUSES,
   WorkersDtoSchema,
@@ -24,6 +33,9 @@ const json = (name: string) => ({ content: { 'application/json': { schema: ref(n
 const error = (description: string) => ({ description, ...json('Error') });
 const runId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const kind = { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['latest', 'best'] } };
+const keyId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const list = (name: string) => ({ content: { 'application/json': { schema: { type: 'array', items: ref(name) } } } });
+const staff = { '401': error('not signed in'), '403': error('staff only') };
 
 /** The REST api's OpenAPI document, built from the same zod contracts that validate requests. */
 export function buildOpenApiDocument(): OpenAPIObject {
@@ -32,8 +44,10 @@ export function buildOpenApiDocument(): OpenAPIObject {
     info: {
       title: 'gradlab api',
       version: '1',
-      description: 'Submit, follow and read back deep-learning course experiments. Live events: socket.io on the same port, `subscribe` with `{ runId }`.',
+      description:
+        'Submit, follow and read back deep-learning course experiments. Every route but health and sign-in needs an API key (`Authorization: Bearer glk_...`) or the dashboard session cookie; a run of another team answers 404. Live events: socket.io on the same port (`auth: { token }`), `subscribe` with `{ runId }`. GraphQL at /graphql.',
     },
+    security: [{ apiKey: [] }, { session: [] }],
     paths: {
       '/api/runs': {
         post: {
@@ -76,16 +90,35 @@ export function buildOpenApiDocument(): OpenAPIObject {
         post: { summary: 'Cancel a queued or running run', parameters: [runId], responses: { '200': { description: 'cancelled', ...json('Run') }, '404': error('no such run'), '409': error('already finished') } },
       },
       '/api/runs/{id}/checkpoints/{kind}': {
-        get: { summary: 'Download a checkpoint (workers)', parameters: [runId, kind], responses: { '200': { description: 'checkpoint bytes; epoch in x-gradlab-epoch', content: { 'application/octet-stream': {} } }, '401': error('worker token required'), '404': error('none stored') } },
+        get: { summary: 'Download a checkpoint (workers)', security: [{ workerToken: [] }], parameters: [runId, kind], responses: { '200': { description: 'checkpoint bytes; epoch in x-gradlab-epoch', content: { 'application/octet-stream': {} } }, '401': error('worker token required'), '404': error('none stored') } },
         put: {
           summary: 'Upload a checkpoint (workers)',
+          security: [{ workerToken: [] }],
           parameters: [runId, kind, { name: 'x-gradlab-epoch', in: 'header', required: true, schema: { type: 'integer', minimum: 0 } }],
           requestBody: { required: true, content: { 'application/octet-stream': {} } },
           responses: { '200': { description: 'stored, or ignored when a newer one is stored' }, '400': error('bad kind, epoch or body'), '401': error('worker token required'), '404': error('no such run') },
         },
       },
       '/api/workers': { get: { summary: 'Workers seen through their heartbeats, and the queue depth', responses: { '200': { description: 'workers and queue counts', ...json('Workers') } } } },
-      '/api/health': { get: { summary: 'Postgres and Redis', responses: { '200': { description: 'both up', ...json('Health') }, '503': { description: 'one is down', ...json('Health') } } } },
+      '/api/auth/login': {
+        post: { summary: 'Dashboard sign-in: sets the httpOnly session cookie', security: [], requestBody: { required: true, ...json('LoginRequest') }, responses: { '200': { description: 'signed in', ...json('User') }, '400': error('bad input'), '401': error('wrong email or password') } },
+      },
+      '/api/auth/logout': { post: { summary: 'Ends the session', security: [], responses: { '204': { description: 'signed out' } } } },
+      '/api/auth/me': { get: { summary: 'Who is calling', responses: { '200': { description: 'the caller', ...json('User') }, '401': error('not signed in') } } },
+      '/api/teams': {
+        get: { summary: 'Teams (staff)', responses: { '200': { description: 'teams by name', ...list('Team') }, ...staff } },
+        post: { summary: 'Create a team (staff)', requestBody: { required: true, ...json('CreateTeamRequest') }, responses: { '201': { description: 'created', ...json('Team') }, '400': error('bad input'), '409': error('name taken'), ...staff } },
+      },
+      '/api/users': {
+        get: { summary: 'Users (staff)', responses: { '200': { description: 'users by email', ...list('User') }, ...staff } },
+        post: { summary: 'Create a user (staff)', requestBody: { required: true, ...json('CreateUserRequest') }, responses: { '201': { description: 'created', ...json('User') }, '400': error('bad input or no such team'), '409': error('email taken'), ...staff } },
+      },
+      '/api/keys': {
+        get: { summary: 'Your API keys (staff: everyone’s), without their secrets', responses: { '200': { description: 'keys, newest first', ...list('ApiKey') }, '401': error('not signed in') } },
+        post: { summary: 'Create an API key: the key is in this answer only', requestBody: { required: true, ...json('CreateApiKeyRequest') }, responses: { '201': { description: 'created', ...json('CreatedApiKey') }, '400': error('bad input'), '403': error('a key for someone else, not being staff') } },
+      },
+      '/api/keys/{id}': { delete: { summary: 'Revoke an API key, at once', parameters: [keyId], responses: { '200': { description: 'revoked', ...json('ApiKey') }, '404': error('no such key of yours') } } },
+      '/api/health': { get: { summary: 'Postgres and Redis', security: [], responses: { '200': { description: 'both up', ...json('Health') }, '503': { description: 'one is down', ...json('Health') } } } },
     },
     components: {
       schemas: {
@@ -97,6 +130,19 @@ export function buildOpenApiDocument(): OpenAPIObject {
         Workers: schema(WorkersDtoSchema, 'output'),
         Health: schema(HealthDtoSchema, 'output'),
         Error: schema(ErrorDtoSchema, 'output'),
+        LoginRequest: schema(LoginRequestSchema, 'input'),
+        CreateTeamRequest: schema(CreateTeamRequestSchema, 'input'),
+        CreateUserRequest: schema(CreateUserRequestSchema, 'input'),
+        CreateApiKeyRequest: schema(CreateApiKeyRequestSchema, 'input'),
+        Team: schema(TeamDtoSchema, 'output'),
+        User: schema(UserDtoSchema, 'output'),
+        ApiKey: schema(ApiKeyDtoSchema, 'output'),
+        CreatedApiKey: schema(CreatedApiKeyDtoSchema, 'output'),
+      },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (glk_...)' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        workerToken: { type: 'http', scheme: 'bearer', description: 'the worker token (checkpoint routes only)' },
       },
     },
   } as OpenAPIObject;

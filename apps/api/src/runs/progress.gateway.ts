@@ -6,6 +6,7 @@ import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
 import { isUuid } from '../common/is-uuid';
 import { PrismaService } from '../prisma/prisma.service';
+import { RunProgressPubSub, type RunEventName } from './run-progress.pubsub';
 
 interface SocketData {
   principal: Principal;
@@ -27,6 +28,7 @@ export class ProgressGateway implements OnGatewayInit {
   constructor(
     private readonly auth: AuthService,
     private readonly prisma: PrismaService,
+    private readonly pubSub: RunProgressPubSub,
   ) {}
 
   afterInit(server: Server): void {
@@ -71,7 +73,9 @@ export class ProgressGateway implements OnGatewayInit {
     this.server?.to(WORKERS_ROOM).emit('workers.updated', snapshot);
   }
 
-  emit<E extends keyof ServerToClientEvents>(runId: string, event: E, ...payload: Parameters<ServerToClientEvents[E]>): void {
+  /** To the run's socket.io room, and to GraphQL `runProgress` subscribers on every api instance. */
+  emit<E extends RunEventName>(runId: string, event: E, ...payload: Parameters<ServerToClientEvents[E]>): void {
+    this.pubSub.publish({ runId, event, payload: payload[0] });
     if (!this.server) {
       this.logger.warn(`socket server not ready; dropped ${event} for run ${runId}`);
       return;

@@ -9,12 +9,13 @@ import { RunEventsProcessor } from './run-events.processor';
 import { RunEventsService } from './run-events.service';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
+import { RunProgressPubSub } from './run-progress.pubsub';
 import { SubmissionLimitsService } from './submission-limits.service';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }), WorkersModule],
   controllers: [RunsController, CheckpointsController],
-  providers: [CheckpointsService, RunsService, SubmissionLimitsService, RunEventsService, RunEventsProcessor, ProgressGateway],
-  exports: [RunsService],
+  providers: [CheckpointsService, RunsService, SubmissionLimitsService, RunProgressPubSub, RunEventsService, RunEventsProcessor, ProgressGateway],
+  exports: [RunsService, RunProgressPubSub],
 })
 export class RunsModule {}

@@ -29,6 +29,17 @@ import { ProgressGateway } from './progress.gateway';
 import { SubmissionLimitsService } from './submission-limits.service';
 import { toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
 
+const encodeCursor = (createdAt: Date, id: string) => Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    if (!Number.isNaN(Date.parse(createdAt)) && isUuid(id)) return [createdAt, id];
+  } catch {
+    // answered below
+  }
+  throw new DomainError('VALIDATION_FAILED', 'invalid query: after: not a cursor this api gave out', [{ field: 'after', message: 'not a cursor this api gave out' }]);
+}
+
 /** Seven days: long enough for any run to notice that it was cancelled. */
 const CANCEL_FLAG_TTL_S = 7 * 24 * 3600;
 
@@ -80,6 +91,28 @@ export class RunsService implements OnApplicationBootstrap {
       this.prisma.run.count({ where }),
     ]);
     return { items: items.map(toRunDto), page, pageSize, total };
+  }
+
+  /**
+   * Cursor pagination for GraphQL: newest first, the cursor the last run's (createdAt, id), so a page is an
+   * index range scan however deep it is, and runs submitted meanwhile never shift the next page.
+   */
+  async listAfter(principal: Principal, filter: Record<string, string | undefined>, first: number, after: string | null): Promise<{ items: RunDto[]; endCursor: string | null; hasNextPage: boolean; totalCount: number }> {
+    const { status, blockType, architecture, q } = parseInput(ListRunsQuerySchema, { ...filter, pageSize: first }, 'filter');
+    const where = { teamId: principal.teamId, status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
+    let cursor: { createdAt: Date; id: string } | undefined;
+    if (after) {
+      const [createdAt, id] = decodeCursor(after);
+      cursor = { createdAt: new Date(createdAt), id };
+    }
+    const page = cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {};
+    const [rows, totalCount] = await Promise.all([
+      this.prisma.run.findMany({ where: { ...where, ...page }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first + 1 }),
+      this.prisma.run.count({ where }),
+    ]);
+    const items = rows.slice(0, first);
+    const last = items.at(-1);
+    return { items: items.map(toRunDto), endCursor: last ? encodeCursor(last.createdAt, last.id) : null, hasNextPage: rows.length > first, totalCount };
   }
 
   async get(principal: Principal, id: string): Promise<RunDto> {

@@ -1,0 +1,69 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Request } from 'express';
+import depthLimit from 'graphql-depth-limit';
+import { AuthModule } from '../auth/auth.module';
+import { AuthService } from '../auth/auth.service';
+import { AppConfig } from '../config/app-config';
+import type { Principal } from '../auth/principal';
+import { RunsModule } from '../runs/runs.module';
+import { WorkersModule } from '../workers/workers.module';
+import { unauthenticated } from './graphql-errors';
+import { QueryComplexityPlugin } from './query-complexity.plugin';
+import { RunsResolver } from './runs.resolver';
+import { WorkersResolver } from './workers.resolver';
+
+/** What graphql-ws keeps for one connection: its upgrade request, and the caller found when it connected. */
+interface WsExtra {
+  request: Request;
+  principal?: Principal;
+}
+
+/**
+ * GraphQL at /graphql, code first. Every request carries an API key or the session cookie (401 otherwise);
+ * subscriptions run over graphql-ws on the same path and authenticate when they connect.
+ */
+@Module({
+  imports: [
+    RunsModule,
+    WorkersModule,
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      imports: [AuthModule],
+      inject: [AuthService, AppConfig],
+      useFactory: (auth: AuthService, config: AppConfig) => ({
+        path: '/graphql',
+        autoSchemaFile: true,
+        sortSchema: true,
+        playground: false,
+        introspection: true,
+        // The deepest useful query today (runs > items > gradientFlow > layers > field) has depth 5.
+        validationRules: [depthLimit(config.graphqlMaxDepth)],
+        // HTTP requests come as { req }; subscriptions (graphql-ws) as its context, whose caller onConnect found.
+        context: async (arg: { req?: Request; extra?: WsExtra }) => {
+          if (arg.extra) return { principal: arg.extra.principal };
+          const req = arg.req as Request;
+          const principal = await auth.authenticate(req.headers.authorization, req.headers.cookie);
+          if (!principal) throw unauthenticated();
+          return { principal };
+        },
+        subscriptions: {
+          'graphql-ws': {
+            onConnect: async (ctx) => {
+              const extra = ctx.extra as WsExtra;
+              const params = ctx.connectionParams ?? {};
+              const token = typeof params.authorization === 'string' ? params.authorization : typeof params.token === 'string' ? `Bearer ${params.token}` : extra.request.headers.authorization;
+              const principal = await auth.authenticate(token, extra.request.headers.cookie);
+              if (!principal) return false; // graphql-ws closes the socket with 4403 Forbidden
+              extra.principal = principal;
+              return true;
+            },
+          },
+        },
+      }),
+    }),
+  ],
+  providers: [RunsResolver, WorkersResolver, QueryComplexityPlugin],
+})
+export class GraphqlApiModule {}

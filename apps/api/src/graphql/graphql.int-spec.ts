@@ -1,0 +1,136 @@
+import { QUEUES, redisConnectionFromUrl } from '@gradlab/contracts';
+import { Queue } from 'bullmq';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { migrateDatabase } from '../database/migrator';
+import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
+import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
+
+const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 2 }, data: { dataset: 'synthetic' } };
+
+interface GqlAnswer {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions: Record<string, unknown> }[];
+}
+
+describe('GraphQL at /graphql (real Postgres and Redis)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let api: TestApi;
+  const prefix = testQueuePrefix();
+  const keys = { a1: '', a2: '', b1: '' };
+  const clients: Client[] = [];
+
+  const gql = async (key: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlAnswer & { status: number }> => {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as GqlAnswer) };
+  };
+  const submit = async (key: string, name: string) => {
+    const answer = await gql(key, 'mutation($input: SubmitRunInput!) { submitRun(input: $input) { id name status } }', { input: { name, config: smallConfig } });
+    return (answer.data?.submitRun as { id: string }).id;
+  };
+  const wsClient = (connectionParams: Record<string, string>) => {
+    const client = createClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateDatabase(db.url);
+    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix });
+    keys.a1 = (await createStudent(api, 'team-a', 'a1@uni.test')).key;
+    keys.a2 = (await createStudent(api, 'team-a', 'a2@uni.test')).key;
+    keys.b1 = (await createStudent(api, 'team-b', 'b1@uni.test')).key;
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    await api.app.close();
+    const queue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await db.drop();
+  });
+
+  it('answers 401 without a key', async () => {
+    const answer = await gql(null, '{ runs { totalCount } }');
+    expect(answer.status).toBe(401);
+    expect(answer.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('submitRun applies the REST contract, with field errors in extensions', async () => {
+    const answer = await gql(keys.a1, 'mutation { submitRun(input: { config: { model: { numFilters: 0 }, training: { batchSize: "big" } } }) { id } }');
+    expect(answer.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const fields = (answer.errors?.[0].extensions.fieldErrors as { field: string }[]).map((e) => e.field).sort();
+    expect(fields).toEqual(['config.model.numFilters', 'config.training.batchSize']);
+  });
+
+  it("another team's run does not exist for queries and mutations; teammates see it with its epochs", async () => {
+    const id = await submit(keys.a1, 'team a graphql run');
+    const query = 'query($id: ID!) { run(id: $id) { id name status epochs { epoch } gradientFlow { epoch } } }';
+    expect((await gql(keys.b1, query, { id })).data).toEqual({ run: null });
+    expect((await gql(keys.b1, '{ runs { totalCount items { id } } }')).data).toEqual({ runs: { totalCount: 0, items: [] } });
+    const cancel = await gql(keys.b1, 'mutation($id: ID!) { cancelRun(id: $id) { status } }', { id });
+    expect(cancel.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    expect((await gql(keys.a2, query, { id })).data).toEqual({ run: { id, name: 'team a graphql run', status: 'queued', epochs: [], gradientFlow: null } });
+  });
+
+  it('pages runs with a cursor and filters them', async () => {
+    for (const name of ['p1', 'p2', 'p3']) await submit(keys.b1, name);
+    const page = 'query($after: String) { runs(first: 2, after: $after, filter: { status: queued }) { totalCount hasNextPage endCursor items { name } } }';
+    const first = (await gql(keys.b1, page)).data?.runs as { totalCount: number; hasNextPage: boolean; endCursor: string; items: { name: string }[] };
+    expect(first).toMatchObject({ totalCount: 3, hasNextPage: true, items: [{ name: 'p3' }, { name: 'p2' }] });
+    const second = (await gql(keys.b1, page, { after: first.endCursor })).data?.runs;
+    expect(second).toMatchObject({ hasNextPage: false, items: [{ name: 'p1' }] });
+    expect((await gql(keys.b1, '{ runs(filter: { q: "P2" }) { items { name } } }')).data).toEqual({ runs: { items: [{ name: 'p2' }] } });
+    expect((await gql(keys.b1, '{ runs(after: "garbage") { totalCount } }')).errors?.[0].extensions.fieldErrors).toEqual([{ field: 'after', message: 'not a cursor this api gave out' }]);
+  });
+
+  it('workers are for staff only', async () => {
+    expect((await gql(keys.a1, '{ workers { queue { waiting } } }')).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect((await gql(api.adminToken, '{ workers { workers { id } queue { waiting } } }')).data?.workers).toMatchObject({ workers: [] });
+  });
+
+  it('refuses queries that are too complex', async () => {
+    const wide = await gql(keys.a1, '{ runs(first: 100) { items { id epochs { epoch trainLoss valLoss } gradientFlow { layers { name meanAbs l2 maxAbs } } } } }');
+    expect(wide.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxComplexity: 2000 });
+  });
+
+  it('runProgress over graphql-ws: teammates hear the run, another team is refused, no key is refused', async () => {
+    const id = await submit(keys.a1, 'watched');
+    const subscription = 'subscription($id: ID!) { runProgress(runId: $id) { runId kind run { status } } }';
+    const outsider = wsClient({ authorization: `Bearer ${keys.b1}` }).iterate({ query: subscription, variables: { id } });
+    expect((await outsider.next()).value).toMatchObject({ errors: [{ message: `run ${id} not found`, extensions: { code: 'NOT_FOUND' } }] });
+
+    const anonymous = wsClient({}).iterate({ query: subscription, variables: { id } });
+    await expect(anonymous.next()).rejects.toMatchObject({ code: 4403 });
+
+    const teammate = wsClient({ authorization: `Bearer ${keys.a2}` }).iterate({ query: subscription, variables: { id } });
+    const heard = teammate.next();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // subscribed before the event
+    expect((await gql(keys.a1, 'mutation($id: ID!) { cancelRun(id: $id) { status } }', { id })).data).toEqual({ cancelRun: { status: 'cancelled' } });
+    expect((await heard).value).toEqual({ data: { runProgress: { runId: id, kind: 'run', run: { status: 'cancelled' } } } });
+    await teammate.return?.();
+  });
+});
+
+describe('GraphQL depth limit', () => {
+  it('refuses a query deeper than GRAPHQL_MAX_DEPTH', async () => {
+    const db = await createTestDatabase();
+    await migrateDatabase(db.url);
+    const api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix(), GRAPHQL_MAX_DEPTH: '3' });
+    try {
+      const ask = (query: string) =>
+        fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ query }) }).then((r) => r.json());
+      expect((await ask('{ runs { items { id } } }')).data).toEqual({ runs: { items: [] } });
+      const deep = await ask('{ runs { items { gradientFlow { layers { name } } } } }');
+      expect(deep.errors[0].message).toMatch(/exceeds maximum operation depth of 3/);
+    } finally {
+      await api.app.close();
+      await db.drop();
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { EpochDto, GradientFlowDto, RunDto } from '@gradlab/contracts';
+import { DomainError } from '../common/domain-error';
+import { RunProgressPubSub, type RunLiveEvent } from '../runs/run-progress.pubsub';
+import { RunsService } from '../runs/runs.service';
+import type { GraphqlContext } from './graphql-context';
+import { EpochModel, GradientFlowModel, RunConnection, RunFilter, RunModel, RunProgressEvent, SubmitRunInput } from './run.models';
+
+const MAX_PAGE = 100;
+
+/** null where REST answers 404: a run of another team is indistinguishable from a missing one. */
+async function orNull<T>(work: Promise<T>): Promise<T | null> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+function toProgressEvent(event: RunLiveEvent): RunProgressEvent {
+  switch (event.event) {
+    case 'run.progress': {
+      const p = event.payload as RunLiveEvent<'run.progress'>['payload'];
+      return { runId: event.runId, kind: 'progress', epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch };
+    }
+    case 'epoch.completed': {
+      const p = event.payload as RunLiveEvent<'epoch.completed'>['payload'];
+      return { runId: event.runId, kind: 'epoch', epoch: p.epoch.epoch, epochResult: p.epoch };
+    }
+    default:
+      return { runId: event.runId, kind: 'run', run: event.payload as RunDto };
+  }
+}
+
+@Resolver(() => RunModel)
+export class RunsResolver {
+  constructor(
+    private readonly runsService: RunsService,
+    private readonly pubSub: RunProgressPubSub,
+  ) {}
+
+  @Query(() => RunConnection, { description: "The team's runs, newest first; pass endCursor as `after` for the next page", complexity: ({ args, childComplexity }) => Math.min(args.first ?? 25, MAX_PAGE) * childComplexity })
+  async runs(
+    @Context() ctx: GraphqlContext,
+    @Args('filter', { type: () => RunFilter, nullable: true }) filter: RunFilter | null,
+    @Args('first', { type: () => Int, defaultValue: 25 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<RunConnection> {
+    if (first < 1 || first > MAX_PAGE) throw new DomainError('VALIDATION_FAILED', `invalid query: first: must be 1..${MAX_PAGE}`, [{ field: 'first', message: `must be 1..${MAX_PAGE}` }]);
+    return this.runsService.listAfter(ctx.principal, { ...filter }, first, after);
+  }
+
+  @Query(() => RunModel, { nullable: true })
+  run(@Context() ctx: GraphqlContext, @Args('id', { type: () => ID }) id: string): Promise<RunDto | null> {
+    return orNull(this.runsService.get(ctx.principal, id));
+  }
+
+  @ResolveField(() => [EpochModel], { complexity: ({ childComplexity }) => 20 * childComplexity })
+  epochs(@Context() ctx: GraphqlContext, @Parent() run: RunDto): Promise<EpochDto[]> {
+    return this.runsService.epochs(ctx.principal, run.id);
+  }
+
+  @ResolveField(() => GradientFlowModel, { nullable: true, description: 'of one epoch; default: the latest', complexity: ({ childComplexity }) => 10 * childComplexity })
+  gradientFlow(@Context() ctx: GraphqlContext, @Parent() run: RunDto, @Args('epoch', { type: () => Int, nullable: true }) epoch: number | null): Promise<GradientFlowDto | null> {
+    return orNull(this.runsService.gradientFlow(ctx.principal, run.id, epoch === null ? undefined : String(epoch)));
+  }
+
+  @Mutation(() => RunModel, { description: 'The same contract and limits as POST /api/runs; field errors in extensions.fieldErrors' })
+  submitRun(@Context() ctx: GraphqlContext, @Args('input', { type: () => SubmitRunInput }) input: SubmitRunInput): Promise<RunDto> {
+    return this.runsService.create(ctx.principal, { ...(input.name === undefined || input.name === null ? {} : { name: input.name }), config: input.config });
+  }
+
+  @Mutation(() => RunModel)
+  cancelRun(@Context() ctx: GraphqlContext, @Args('id', { type: () => ID }) id: string): Promise<RunDto> {
+    return this.runsService.cancel(ctx.principal, id);
+  }
+
+  @Subscription(() => RunProgressEvent, { description: 'Batch progress, finished epochs and status changes of one run of your team', resolve: (event: RunLiveEvent) => toProgressEvent(event) })
+  async runProgress(@Context() ctx: GraphqlContext, @Args('runId', { type: () => ID }) runId: string): Promise<AsyncIterableIterator<RunLiveEvent>> {
+    await this.runsService.findRun(ctx.principal, runId); // another team's run: NOT_FOUND, and no events
+    return this.pubSub.iterator(runId);
+  }
+}

@@ -1,0 +1,17 @@
+import { Context, Query, Resolver } from '@nestjs/graphql';
+import type { WorkersDto } from '@gradlab/contracts';
+import { DomainError } from '../common/domain-error';
+import { WorkersService } from '../workers/workers.service';
+import type { GraphqlContext } from './graphql-context';
+import { WorkersModel } from './run.models';
+
+@Resolver(() => WorkersModel)
+export class WorkersResolver {
+  constructor(private readonly workersService: WorkersService) {}
+
+  @Query(() => WorkersModel, { description: 'Staff only: the workers and the training queue' })
+  workers(@Context() ctx: GraphqlContext): Promise<WorkersDto> {
+    if (ctx.principal.role !== 'staff') throw new DomainError('FORBIDDEN', 'staff only');
+    return this.workersService.snapshot();
+  }
+}

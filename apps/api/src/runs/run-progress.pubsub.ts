@@ -1,0 +1,55 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { ServerToClientEvents } from '@gradlab/contracts';
+import { PubSub } from 'graphql-subscriptions';
+import type IORedis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { RedisService } from '../redis/redis.service';
+
+export type RunEventName = 'run.updated' | 'epoch.completed' | 'run.progress';
+export interface RunLiveEvent<E extends RunEventName = RunEventName> {
+  runId: string;
+  event: E;
+  payload: Parameters<ServerToClientEvents[E]>[0];
+}
+
+/**
+ * Run events for GraphQL subscriptions. A run's events are persisted by whichever api instance took them
+ * from the queue, so they travel through Redis pub/sub to every instance, where a local PubSub hands them
+ * to that instance's subscribers.
+ */
+@Injectable()
+export class RunProgressPubSub implements OnModuleInit, OnModuleDestroy {
+  private readonly local = new PubSub();
+  private subscriber?: IORedis;
+  private readonly channel: string;
+
+  constructor(
+    private readonly redis: RedisService,
+    config: AppConfig,
+  ) {
+    this.channel = `${config.queuePrefix}:run-live-events`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber = this.redis.client.duplicate();
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      const event = JSON.parse(message) as RunLiveEvent;
+      void this.local.publish(topic(event.runId), event);
+    });
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.subscriber?.disconnect();
+  }
+
+  publish(event: RunLiveEvent): void {
+    void this.redis.client.publish(this.channel, JSON.stringify(event)).catch(() => undefined);
+  }
+
+  iterator(runId: string): AsyncIterableIterator<RunLiveEvent> {
+    return this.local.asyncIterableIterator<RunLiveEvent>(topic(runId));
+  }
+}
+
+const topic = (runId: string) => `run:${runId}`;
