@@ -105,9 +105,13 @@ describe('teams, keys and isolation (real Postgres and Redis)', () => {
     const listed = await (await call(keys.a1, 'GET', '/keys')).json();
     expect(JSON.stringify(listed)).not.toContain(created.key);
     expect((await call(created.key, 'GET', '/runs')).status).toBe(200);
+    const socket = await connect({ token: created.key });
+    const closed = new Promise((resolve) => socket.once('disconnect', resolve));
     expect((await call(keys.b1, 'DELETE', `/keys/${created.id}`)).status).toBe(404); // not theirs
     expect((await call(keys.a1, 'DELETE', `/keys/${created.id}`)).status).toBe(200);
     expect((await call(created.key, 'GET', '/runs')).status).toBe(401); // at once
+    expect(await closed).toBe('io server disconnect'); // and its live connection ends
+    await expect(connect({ token: created.key })).rejects.toThrow(/unauthorized/);
     expect((await call(keys.a1, 'POST', '/keys', { name: 'x', userId: '00000000-0000-4000-8000-000000000000' })).status).toBe(403);
   });
 

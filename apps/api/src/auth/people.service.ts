@@ -4,6 +4,7 @@ import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
 import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
+import { LiveConnections } from './live-connections';
 import { hashPassword } from './password-hasher';
 import type { Principal } from './principal';
 import { keyPrefix, newApiKey, sha256 } from './secret-token';
@@ -30,7 +31,10 @@ const toUserDto = (u: { id: string; email: string; role: UserDto['role']; create
 /** Teams and users (staff), and API keys (each user their own; staff anyone's). */
 @Injectable()
 export class PeopleService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly live: LiveConnections,
+  ) {}
 
   async createTeam(body: unknown): Promise<TeamDto> {
     const { name } = parseInput(CreateTeamRequestSchema, body, 'team');
@@ -82,6 +86,7 @@ export class PeopleService {
     const row = isUuid(id) ? await this.prisma.apiKey.findUnique({ where: { id } }) : null;
     if (!row || (principal.role !== 'staff' && row.userId !== principal.userId)) throw new DomainError('NOT_FOUND', `key ${id} not found`);
     const revoked = row.revokedAt ? row : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    this.live.disconnectKey(id);
     return toKeyDto(revoked);
   }
 }

@@ -3,6 +3,7 @@ import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocke
 import { runRoom, WORKERS_ROOM, type ClientToServerEvents, type ServerToClientEvents, type WorkersDto } from '@gradlab/contracts';
 import type { Server, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
+import { keyRoom, LiveConnections } from '../auth/live-connections';
 import type { Principal } from '../auth/principal';
 import { isUuid } from '../common/is-uuid';
 import { PrismaService } from '../prisma/prisma.service';
@@ -29,9 +30,11 @@ export class ProgressGateway implements OnGatewayInit {
     private readonly auth: AuthService,
     private readonly prisma: PrismaService,
     private readonly pubSub: RunProgressPubSub,
+    private readonly live: LiveConnections,
   ) {}
 
   afterInit(server: Server): void {
+    this.live.register(server);
     server.use((socket, next) => {
       const { auth, headers } = socket.handshake;
       const token = typeof auth?.token === 'string' ? `Bearer ${auth.token}` : headers.authorization;
@@ -40,6 +43,7 @@ export class ProgressGateway implements OnGatewayInit {
         .then((principal) => {
           if (!principal) return next(new Error('unauthorized: send an API key as auth.token, or sign in'));
           (socket.data as SocketData).principal = principal;
+          if (principal.apiKeyId) void socket.join(keyRoom(principal.apiKeyId));
           next();
         })
         .catch((error: Error) => next(error));
