@@ -47,6 +47,7 @@ describe('gradlab CLI against a live stack', () => {
     expect((await asOutsider('list')).stdout).not.toContain(id);
     await expect(asOutsider('download', id, '--out', mkdtempSync(path.join(tmpdir(), 'gradlab-stolen-')))).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`run ${id} not found`) });
     await expect(asOutsider('watch', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`run ${id} not found`) });
+    await expect(asOutsider('cancel', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`run ${id} not found`) });
     const anonymous = { ...env, GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-anon-')), 'config.json'), GRADLAB_URL: stack.apiUrl };
     await expect(promisify(execFile)(process.execPath, [GRADLAB, 'list'], { env: anonymous })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('gradlab config --key') });
   }, 120_000);
@@ -60,6 +61,8 @@ describe('gradlab CLI against a live stack', () => {
     // CIFAR-100 is not on this machine: the run fails at once, naming what is missing, and watch says so
     const watched = gradlab('watch', id);
     await expect(watched).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('cifar-100-python: missing') });
+    // a finished run cannot be cancelled, and the CLI says why
+    await expect(gradlab('cancel', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('already failed') });
   }, 120_000);
 
   it('names the field the api refused', async () => {

@@ -17,6 +17,9 @@ export class ApiClient {
   run(id: string): Promise<RunDto> {
     return this.request('GET', `/runs/${encodeURIComponent(id)}`);
   }
+  cancel(id: string): Promise<RunDto> {
+    return this.request('POST', `/runs/${encodeURIComponent(id)}/cancel`);
+  }
   epochs(id: string): Promise<EpochDto[]> {
     return this.request('GET', `/runs/${encodeURIComponent(id)}/epochs`);
   }

@@ -16,6 +16,7 @@ const USAGE = `gradlab <command>
                                         submit the course framework's own command line
   list [--page N]                       your runs, newest first
   watch RUN_ID                          follow a run live until it finishes
+  cancel RUN_ID                         cancel a queued or running run
   download RUN_ID [--out DIR]           summary.csv, test_summary.csv and gradient_flow.csv`;
 
 async function main(argv: string[]): Promise<number> {
@@ -41,6 +42,12 @@ async function main(argv: string[]): Promise<number> {
     case 'watch': {
       if (!rest[0]) throw new Error('watch needs a run id');
       return (await watch(api, rest[0])).status === 'completed' ? 0 : 1;
+    }
+    case 'cancel': {
+      if (!rest[0]) throw new Error('cancel needs a run id');
+      const run = await api.cancel(rest[0]);
+      console.log(`run ${run.id} ${run.status}`);
+      return 0;
     }
     case 'download':
       return download(api, rest);

@@ -1,22 +1,58 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type IORedis from 'ioredis';
 import type { Server } from 'socket.io';
+import type { WebSocket } from 'ws';
+import { AppConfig } from '../config/app-config';
+import { RedisService } from '../redis/redis.service';
 
-/** Each socket joins the room of the key it came with, so revoking the key can close it. */
+/** Each socket.io socket joins the room of the key it came with, so revoking the key can close it. */
 export const keyRoom = (apiKeyId: string) => `key:${apiKeyId}`;
 
 /**
- * The socket.io server, registered by the gateway when it starts, so that revoking a key also ends the
- * live connections made with it, on every api instance (the Redis adapter reaches them all).
+ * Live connections made with API keys (socket.io sockets, GraphQL subscriptions), so that revoking a key
+ * ends them at once on every api instance: socket.io through its Redis adapter, graphql-ws sockets through
+ * a Redis message that each instance acts on for its own sockets.
  */
 @Injectable()
-export class LiveConnections {
+export class LiveConnections implements OnModuleInit, OnModuleDestroy {
   private server?: Server;
+  private readonly graphqlSockets = new Map<string, Set<WebSocket>>();
+  private subscriber?: IORedis;
+  private readonly channel: string;
+
+  constructor(
+    private readonly redis: RedisService,
+    config: AppConfig,
+  ) {
+    this.channel = `${config.queuePrefix}:api-key-revoked`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber = this.redis.client.duplicate();
+    this.subscriber.on('message', (_channel: string, apiKeyId: string) => {
+      for (const socket of this.graphqlSockets.get(apiKeyId) ?? []) socket.close(4401, 'API key revoked');
+      this.graphqlSockets.delete(apiKeyId);
+    });
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  onModuleDestroy(): void {
+    this.subscriber?.disconnect();
+  }
 
   register(server: Server): void {
     this.server = server;
   }
 
-  disconnectKey(apiKeyId: string): void {
+  trackGraphqlSocket(apiKeyId: string, socket: WebSocket): void {
+    let sockets = this.graphqlSockets.get(apiKeyId);
+    if (!sockets) this.graphqlSockets.set(apiKeyId, (sockets = new Set()));
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  }
+
+  async disconnectKey(apiKeyId: string): Promise<void> {
     this.server?.in(keyRoom(apiKeyId)).disconnectSockets(true);
+    await this.redis.client.publish(this.channel, apiKeyId);
   }
 }

@@ -86,7 +86,7 @@ export class PeopleService {
     const row = isUuid(id) ? await this.prisma.apiKey.findUnique({ where: { id } }) : null;
     if (!row || (principal.role !== 'staff' && row.userId !== principal.userId)) throw new DomainError('NOT_FOUND', `key ${id} not found`);
     const revoked = row.revokedAt ? row : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
-    this.live.disconnectKey(id);
+    await this.live.disconnectKey(id);
     return toKeyDto(revoked);
   }
 }

@@ -2,9 +2,11 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
+import type { WebSocket } from 'ws';
 import depthLimit from 'graphql-depth-limit';
 import { AuthModule } from '../auth/auth.module';
 import { AuthService } from '../auth/auth.service';
+import { LiveConnections } from '../auth/live-connections';
 import { AppConfig } from '../config/app-config';
 import type { Principal } from '../auth/principal';
 import { RunsModule } from '../runs/runs.module';
@@ -17,6 +19,7 @@ import { WorkersResolver } from './workers.resolver';
 /** What graphql-ws keeps for one connection: its upgrade request, and the caller found when it connected. */
 interface WsExtra {
   request: Request;
+  socket: WebSocket;
   principal?: Principal;
 }
 
@@ -31,8 +34,8 @@ interface WsExtra {
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
       imports: [AuthModule],
-      inject: [AuthService, AppConfig],
-      useFactory: (auth: AuthService, config: AppConfig) => ({
+      inject: [AuthService, AppConfig, LiveConnections],
+      useFactory: (auth: AuthService, config: AppConfig, live: LiveConnections) => ({
         path: '/graphql',
         autoSchemaFile: true,
         sortSchema: true,
@@ -57,6 +60,7 @@ interface WsExtra {
               const principal = await auth.authenticate(token, extra.request.headers.cookie);
               if (!principal) return false; // graphql-ws closes the socket with 4403 Forbidden
               extra.principal = principal;
+              if (principal.apiKeyId) live.trackGraphqlSocket(principal.apiKeyId, extra.socket);
               return true;
             },
           },

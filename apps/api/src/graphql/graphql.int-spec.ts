@@ -115,6 +115,16 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
     expect((await heard).value).toEqual({ data: { runProgress: { runId: id, kind: 'run', run: { status: 'cancelled' } } } });
     await teammate.return?.();
   });
+
+  it('revoking a key ends the subscriptions made with it', async () => {
+    const id = await submit(keys.a1, 'watched by a key about to go');
+    const key = await (await fetch(`${api.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.a2}` }, body: JSON.stringify({ name: 'short-lived' }) })).json();
+    const subscription = wsClient({ authorization: `Bearer ${key.key}` }).iterate({ query: 'subscription($id: ID!) { runProgress(runId: $id) { kind } }', variables: { id } });
+    const next = subscription.next();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await fetch(`${api.url}/api/keys/${key.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${keys.a2}` } });
+    await expect(next).rejects.toMatchObject({ code: 4401, reason: 'API key revoked' });
+  });
 });
 
 describe('GraphQL depth limit', () => {

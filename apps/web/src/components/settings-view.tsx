@@ -30,13 +30,16 @@ function useSubmit() {
 function ApiKeys() {
   const { apiUrl, me } = useApi();
   const keys = useApiResource('keys', (fetchJson) => fetchJson<ApiKeyDto[]>('/keys'));
+  // Staff may make a key for another user (e.g. a student who only uses the CLI).
+  const users = useApiResource(me?.role === 'staff' ? 'key-users' : null, (fetchJson) => fetchJson<UserDto[]>('/users'));
+  const [owner, setOwner] = useState('');
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiKeyDto | null>(null);
   const { submit, errorOf, message } = useSubmit();
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
-    const key = await submit<CreatedApiKeyDto>('/keys', { name });
+    const key = await submit<CreatedApiKeyDto>('/keys', { name, ...(owner ? { userId: owner } : {}) });
     if (key) {
       setCreated(key);
       setName('');
@@ -58,6 +61,21 @@ function ApiKeys() {
           <input name="keyName" value={name} onChange={(e) => setName(e.target.value)} placeholder="laptop" />
           <span className="field-error">{errorOf('name')}</span>
         </label>
+        {users.data && (
+          <label>
+            For
+            <select name="keyOwner" value={owner} onChange={(e) => setOwner(e.target.value)}>
+              <option value="">you</option>
+              {users.data
+                .filter((u) => u.id !== me?.id)
+                .map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.email}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
         <button type="submit" className="primary">
           Create key
         </button>
@@ -86,7 +104,7 @@ function ApiKeys() {
               <td>
                 <code>{k.prefix}…</code>
               </td>
-              {me?.role === 'staff' && <td>{k.userId === me.id ? 'you' : k.userId.slice(0, 8)}</td>}
+              {me?.role === 'staff' && <td>{k.userId === me.id ? 'you' : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}</td>}
               <td>{formatTime(k.createdAt)}</td>
               <td>{formatTime(k.lastUsedAt)}</td>
               <td>
