@@ -91,7 +91,12 @@ export class AuthService implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     const { adminEmail, adminPassword, adminToken } = this.config;
-    if (!adminEmail) return;
+    if (!adminEmail) {
+      if ((await this.prisma.user.count()) === 0) {
+        this.logger.warn('no users yet: start once with GRADLAB_ADMIN_EMAIL and GRADLAB_ADMIN_PASSWORD (and/or GRADLAB_ADMIN_TOKEN) to make the first staff admin');
+      }
+      return;
+    }
     const team = await this.prisma.team.upsert({ where: { name: DEFAULT_TEAM }, create: { name: DEFAULT_TEAM }, update: {} });
     let admin = await this.prisma.user.findUnique({ where: { email: adminEmail } });
     if (!admin) {
