@@ -17,7 +17,8 @@ const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, modul
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.int-spec.ts', '<rootDir>/scripts/**/*.int-spec.ts'] },
+    // Real services on a shared machine: a database to create and migrate, an api to boot, scrypt hashes.
+    { ...common, displayName: 'integration', testTimeout: 30_000, testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.int-spec.ts', '<rootDir>/scripts/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'] },
   ],
 };
