@@ -6,6 +6,7 @@ import {
   FINISHED_STATUSES,
   JOBS,
   ListRunsQuerySchema,
+  type ListRunsQuery,
   QUEUES,
   TRAINING_JOB_OPTIONS,
   TRAINING_JOB_VERSION,
@@ -28,6 +29,12 @@ import type { Principal } from '../auth/principal';
 import { ProgressGateway } from './progress.gateway';
 import { SubmissionLimitsService } from './submission-limits.service';
 import { toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
+
+/** The caller's team's runs that pass the list filters (the same for REST pages and GraphQL cursors). */
+function teamRunsWhere(principal: Pick<Principal, 'teamId'>, filter: Omit<ListRunsQuery, 'page' | 'pageSize'>) {
+  const { status, blockType, architecture, q } = filter;
+  return { teamId: principal.teamId, status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
+}
 
 const encodeCursor = (createdAt: Date, id: string) => Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
 function decodeCursor(cursor: string): [string, string] {
@@ -84,8 +91,8 @@ export class RunsService implements OnApplicationBootstrap {
 
   /** The caller's team's runs only. */
   async list(principal: Principal, query: unknown): Promise<PageDto<RunDto>> {
-    const { page, pageSize, status, blockType, architecture, q } = parseInput(ListRunsQuerySchema, query, 'query');
-    const where = { teamId: principal.teamId, status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
+    const { page, pageSize, ...filter } = parseInput(ListRunsQuerySchema, query, 'query');
+    const where = teamRunsWhere(principal, filter);
     const [items, total] = await Promise.all([
       this.prisma.run.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize }),
       this.prisma.run.count({ where }),
@@ -98,8 +105,8 @@ export class RunsService implements OnApplicationBootstrap {
    * index range scan however deep it is, and runs submitted meanwhile never shift the next page.
    */
   async listAfter(principal: Principal, filter: Record<string, string | undefined>, first: number, after: string | null): Promise<{ items: RunDto[]; endCursor: string | null; hasNextPage: boolean; totalCount: number }> {
-    const { status, blockType, architecture, q } = parseInput(ListRunsQuerySchema, { ...filter, pageSize: first }, 'filter');
-    const where = { teamId: principal.teamId, status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
+    const { page: _page, pageSize: _pageSize, ...checked } = parseInput(ListRunsQuerySchema, { ...filter, pageSize: first }, 'filter');
+    const where = teamRunsWhere(principal, checked);
     let cursor: { createdAt: Date; id: string } | undefined;
     if (after) {
       const [createdAt, id] = decodeCursor(after);

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { formatDuration, formatNumber, formatPercent, formatTime, runDuration } from '../lib/format';
-import { epochFraction, estimateTimeLeftMs, type BatchProgress } from '../lib/progress';
+import { epochFraction, estimateTimeLeftMs, withEpoch, type BatchProgress } from '../lib/progress';
 import { useApiResource } from '../lib/use-api-resource';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
@@ -46,12 +46,7 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
         if (id !== runId) return;
         setData((d) => {
           if (!d || d.epochs.some((e) => e.epoch === epoch.epoch)) return d;
-          const run = {
-            ...d.run,
-            epochsCompleted: Math.max(d.run.epochsCompleted, epoch.epoch + 1),
-            bestValAccuracy: Math.max(d.run.bestValAccuracy ?? 0, epoch.valAccuracy),
-          };
-          return { run, epochs: [...d.epochs, epoch].sort((a, b) => a.epoch - b.epoch), flows: [...d.flows, { runId, epoch: epoch.epoch, layers }].sort((a, b) => a.epoch - b.epoch) };
+          return { run: withEpoch(d.run, epoch), epochs: [...d.epochs, epoch].sort((a, b) => a.epoch - b.epoch), flows: [...d.flows, { runId, epoch: epoch.epoch, layers }].sort((a, b) => a.epoch - b.epoch) };
         });
       },
     },

@@ -7,7 +7,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { formatDuration, formatPercent, formatTime, runDuration } from '../lib/format';
 import type { BatchProgress } from '../lib/progress';
-import { epochFraction } from '../lib/progress';
+import { epochFraction, withEpoch } from '../lib/progress';
 import { useApiResource } from '../lib/use-api-resource';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
@@ -57,18 +57,7 @@ export function RunsView() {
     {
       'run.updated': (run) => setData((d) => d && { ...d, items: d.items.map((r) => (r.id === run.id ? run : r)) }),
       'run.progress': (p) => setProgress((all) => ({ ...all, [p.runId]: p })),
-      'epoch.completed': ({ runId, epoch }) =>
-        setData(
-          (d) =>
-            d && {
-              ...d,
-              items: d.items.map((r) =>
-                r.id === runId
-                  ? { ...r, epochsCompleted: Math.max(r.epochsCompleted, epoch.epoch + 1), bestValAccuracy: Math.max(r.bestValAccuracy ?? 0, epoch.valAccuracy) }
-                  : r,
-              ),
-            },
-        ),
+      'epoch.completed': ({ runId, epoch }) => setData((d) => d && { ...d, items: d.items.map((r) => (r.id === runId ? withEpoch(r, epoch) : r)) }),
     },
   );
 

@@ -1,5 +1,5 @@
 import type { EpochDto } from '@gradlab/contracts';
-import { epochFraction, estimateTimeLeftMs } from './progress';
+import { epochFraction, estimateTimeLeftMs, withEpoch } from './progress';
 
 const epoch = (i: number, durationMs: number): EpochDto => ({ epoch: i, trainLoss: 1, trainAccuracy: 0, valLoss: 1, valAccuracy: 0, learningRate: 1e-3, durationMs });
 
@@ -17,5 +17,11 @@ describe('progress estimates', () => {
   it('ignores batch progress of another epoch than the one training', () => {
     expect(epochFraction({ epoch: 1, batch: 50, batchesPerEpoch: 100 }, 2)).toBe(0);
     expect(epochFraction({ epoch: 2, batch: 50, batchesPerEpoch: 100 }, 2)).toBe(0.5);
+  });
+
+  it('applies a finished epoch to a run: counter and best validation accuracy only move forward', () => {
+    const run = { epochsCompleted: 2, bestValAccuracy: 0.3 };
+    expect(withEpoch(run, { epoch: 2, valAccuracy: 0.2 })).toEqual({ epochsCompleted: 3, bestValAccuracy: 0.3 });
+    expect(withEpoch(run, { epoch: 1, valAccuracy: 0.4 })).toEqual({ epochsCompleted: 2, bestValAccuracy: 0.4 }); // a late duplicate
   });
 });

@@ -22,3 +22,8 @@ export function estimateTimeLeftMs(epochs: EpochDto[], totalEpochs: number, prog
   const remaining = Math.max(0, totalEpochs - epochs.length - epochFraction(progress, epochs.length));
   return mean * remaining;
 }
+
+/** A run as it stands once `epoch` is in: what a live `epoch.completed` event changes in a RunDto. */
+export function withEpoch<R extends { epochsCompleted: number; bestValAccuracy: number | null }>(run: R, epoch: Pick<EpochDto, 'epoch' | 'valAccuracy'>): R {
+  return { ...run, epochsCompleted: Math.max(run.epochsCompleted, epoch.epoch + 1), bestValAccuracy: Math.max(run.bestValAccuracy ?? 0, epoch.valAccuracy) };
+}
