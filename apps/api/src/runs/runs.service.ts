@@ -31,7 +31,7 @@ import { SubmissionLimitsService } from './submission-limits.service';
 import { toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
 
 /** The caller's team's runs that pass the list filters (the same for REST pages and GraphQL cursors). */
-function teamRunsWhere(principal: Pick<Principal, 'teamId'>, filter: Omit<ListRunsQuery, 'page' | 'pageSize'>) {
+function teamRunsWhere(principal: Pick<Principal, 'teamId'>, filter: Pick<ListRunsQuery, 'status' | 'blockType' | 'architecture' | 'q'>) {
   const { status, blockType, architecture, q } = filter;
   return { teamId: principal.teamId, status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
 }
@@ -105,8 +105,7 @@ export class RunsService implements OnApplicationBootstrap {
    * index range scan however deep it is, and runs submitted meanwhile never shift the next page.
    */
   async listAfter(principal: Principal, filter: Record<string, string | undefined>, first: number, after: string | null): Promise<{ items: RunDto[]; endCursor: string | null; hasNextPage: boolean; totalCount: number }> {
-    const { page: _page, pageSize: _pageSize, ...checked } = parseInput(ListRunsQuerySchema, { ...filter, pageSize: first }, 'filter');
-    const where = teamRunsWhere(principal, checked);
+    const where = teamRunsWhere(principal, parseInput(ListRunsQuerySchema, { ...filter, pageSize: first }, 'filter'));
     let cursor: { createdAt: Date; id: string } | undefined;
     if (after) {
       const [createdAt, id] = decodeCursor(after);
