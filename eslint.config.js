@@ -20,7 +20,7 @@ module.exports = [
             { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:training'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contracts', 'type:figures'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:figures'] },
           ],
         },

@@ -39,6 +39,8 @@ describe('gradlab CLI against a live stack', () => {
     expect(summary).toHaveLength(3);
     expect(readFileSync(path.join(out, 'test_summary.csv'), 'utf8')).toMatch(/^test_acc,test_loss\n0\.\d+,\d/);
     expect(readFileSync(path.join(out, 'gradient_flow.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 2 * 5);
+    for (const figure of ['learning_curves.svg', 'gradient_flow.svg']) expect(readFileSync(path.join(out, figure), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(readFileSync(path.join(out, 'gradient_flow.svg'), 'utf8').match(/aria-roledescription="point"/g)).toHaveLength(5); // a point per weight layer
     expect((await gradlab('list')).stdout).toContain(`${id}  completed`);
 
     // Another team's student gets nothing of it, as if it did not exist; without a key, nothing at all.

@@ -23,8 +23,9 @@ export class ApiClient {
   epochs(id: string): Promise<EpochDto[]> {
     return this.request('GET', `/runs/${encodeURIComponent(id)}/epochs`);
   }
-  gradientFlow(id: string, epoch: number): Promise<GradientFlowDto> {
-    return this.request('GET', `/runs/${encodeURIComponent(id)}/gradient-flow?epoch=${epoch}`);
+  /** Every stored epoch's gradient flow, in epoch order. */
+  gradientFlowHistory(id: string): Promise<GradientFlowDto[]> {
+    return this.request('GET', `/runs/${encodeURIComponent(id)}/gradient-flow/all`);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

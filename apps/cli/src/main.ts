@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FINISHED_STATUSES, type ClientToServerEvents, type ExperimentConfigInput, type RunDto, type ServerToClientEvents } from '@gradlab/contracts';
+import { gradientFlowSpec, learningCurvesSpec } from '@gradlab/figures';
+import { renderSvg } from '@gradlab/figures/src/render-svg';
 import { io, type Socket } from 'socket.io-client';
 import { ApiClient } from './api-client';
 import { loadCliConfig, saveCliConfig } from './cli-config';
@@ -17,7 +19,8 @@ const USAGE = `gradlab <command>
   list [--page N]                       your runs, newest first
   watch RUN_ID                          follow a run live until it finishes
   cancel RUN_ID                         cancel a queued or running run
-  download RUN_ID [--out DIR]           summary.csv, test_summary.csv and gradient_flow.csv`;
+  download RUN_ID [--out DIR]           summary.csv, test_summary.csv, gradient_flow.csv, and the
+                                        figures learning_curves.svg and gradient_flow.svg`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -170,13 +173,24 @@ async function download(api: ApiClient, args: string[]): Promise<number> {
     writeFileSync(path.join(dir, 'test_summary.csv'), csv([['test_acc', 'test_loss'], [run.testAccuracy, run.testLoss]]));
     files.push('test_summary.csv');
   }
+  const history = await api.gradientFlowHistory(id);
   const flowRows: (string | number | null)[][] = [['epoch', 'layer_index', 'layer', 'kind', 'last_batch_mean_abs', 'mean_abs', 'l2', 'max_abs', 'non_finite', 'weight_l2']];
-  for (const e of epochs) {
-    const flow = await api.gradientFlow(id, e.epoch);
-    for (const l of flow.layers) flowRows.push([e.epoch, l.layerIndex, l.shortName, l.kind, l.lastBatchMeanAbs, l.meanAbs, l.l2, l.maxAbs, l.nonFiniteCount, l.weightL2]);
+  for (const flow of history) {
+    for (const l of flow.layers) flowRows.push([flow.epoch, l.layerIndex, l.shortName, l.kind, l.lastBatchMeanAbs, l.meanAbs, l.l2, l.maxAbs, l.nonFiniteCount, l.weightL2]);
   }
   writeFileSync(path.join(dir, 'gradient_flow.csv'), csv(flowRows));
   files.push('gradient_flow.csv');
+  // The dashboard's figures as vector files for a LaTeX report: loss and accuracy, and the last epoch's
+  // gradient flow as the framework's plot_grad_flow draws it.
+  if (epochs.length) {
+    writeFileSync(path.join(dir, 'learning_curves.svg'), renderSvg(learningCurvesSpec([{ label: run.name, epochs }])));
+    files.push('learning_curves.svg');
+  }
+  const last = history.at(-1);
+  if (last) {
+    writeFileSync(path.join(dir, 'gradient_flow.svg'), renderSvg(gradientFlowSpec([{ label: run.name, layers: last.layers }])));
+    files.push('gradient_flow.svg');
+  }
   console.log(`wrote ${files.join(', ')} to ${dir}`);
   return 0;
 }

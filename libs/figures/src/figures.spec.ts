@@ -1,12 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import type { EpochDto, GradientFlowDto, LayerGradientDto } from '@gradlab/contracts';
-import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg } from './render-svg';
 import { architectureSummary, gradientFlowPoints, gradientFlowSpec, gradientHeatmapSpec, learningCurvePoints, learningCurvesSpec, RUN_PALETTE } from './index';
 
-const RENDER = path.join(__dirname, '../bin/render-svg.mjs');
-/** Renders through real Vega (in a child process: Vega is ESM only) and returns the SVG. */
-const renderSvg = (spec: TopLevelSpec) => execFileSync(process.execPath, [RENDER], { input: JSON.stringify(spec) }).toString();
 const countMarks = (svg: string, mark: string) => {
   const group = svg.split(`class="mark-${mark} role-mark`).slice(1);
   return group.reduce((n, g) => n + (g.split('</g>')[0].match(/<path/g)?.length ?? 0), 0);
