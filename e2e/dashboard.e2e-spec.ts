@@ -50,11 +50,7 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await stack?.stop();
   }, 30_000);
 
-  const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const response = await fetch(`${stack.apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.admin.token}` } });
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const api = <T>(path: string, init?: RequestInit) => stack.api<T>(path, init);
   const completed = (id: string) => waitUntil(`run ${id} to finish`, async () => {
     const run = await api<RunDto>(`/runs/${id}`);
     return ['completed', 'failed', 'cancelled'].includes(run.status) ? run : null;

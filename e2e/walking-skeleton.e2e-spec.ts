@@ -30,11 +30,7 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
     await stack?.stop();
   }, 30_000);
 
-  const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const response = await fetch(`${stack.apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.admin.token}` } });
-    if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const api = <T>(path: string, init?: RequestInit) => stack.api<T>(path, init);
   const waitForStatus = (id: string, statuses: RunDto['status'][], timeoutMs = 120_000) =>
     waitUntil(`run ${id} to be ${statuses.join(' or ')}`, async () => {
       const run = await api<RunDto>(`/runs/${id}`);

@@ -15,11 +15,7 @@ describe('worker killed mid-run', () => {
     await stack?.stop();
   }, 30_000);
 
-  const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const response = await fetch(`${stack.apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.admin.token}` } });
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const api = <T>(path: string, init?: RequestInit) => stack.api<T>(path, init);
 
   it('another worker resumes the run from its latest checkpoint', async () => {
     const first = stack.startWorker({ WORKER_ID: 'first' });

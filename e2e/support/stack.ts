@@ -18,6 +18,8 @@ export interface Stack {
   workerToken: string;
   /** A team (made if missing) with a student in it, made through the api as staff would; the student's key. */
   createStudent(team: string, email: string): Promise<string>;
+  /** A REST call as the admin; throws on an error status, with the api's answer. */
+  api<T>(path: string, init?: RequestInit): Promise<T>;
   databaseUrl: string;
   logs: string[];
   /** Starts one more worker process against this stack (stopped with the stack). */
@@ -101,7 +103,12 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     const user = await call('/users', { email, team, role: 'student', password: STUDENT_PASSWORD });
     return (await call('/keys', { name: 'e2e', userId: user.id })).key as string;
   };
-  return { apiUrl, webUrl, admin, workerToken, databaseUrl, logs, startWorker, stop, createStudent };
+  const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
+    const response = await fetch(`${apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` } });
+    if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  return { apiUrl, webUrl, admin, workerToken, databaseUrl, logs, startWorker, stop, createStudent, api };
 }
 
 /** Every student createStudent makes signs in with this. */
