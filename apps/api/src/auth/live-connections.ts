@@ -1,5 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type IORedis from 'ioredis';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Server } from 'socket.io';
 import type { WebSocket } from 'ws';
 import { AppConfig } from '../config/app-config';
@@ -14,10 +13,9 @@ export const keyRoom = (apiKeyId: string) => `key:${apiKeyId}`;
  * a Redis message that each instance acts on for its own sockets.
  */
 @Injectable()
-export class LiveConnections implements OnModuleInit, OnModuleDestroy {
+export class LiveConnections implements OnModuleInit {
   private server?: Server;
   private readonly graphqlSockets = new Map<string, Set<WebSocket>>();
-  private subscriber?: IORedis;
   private readonly channel: string;
 
   constructor(
@@ -28,16 +26,10 @@ export class LiveConnections implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = this.redis.client.duplicate();
-    this.subscriber.on('message', (_channel: string, apiKeyId: string) => {
+    await this.redis.subscribe(this.channel, (apiKeyId) => {
       for (const socket of this.graphqlSockets.get(apiKeyId) ?? []) socket.close(4401, 'API key revoked');
       this.graphqlSockets.delete(apiKeyId);
     });
-    await this.subscriber.subscribe(this.channel);
-  }
-
-  onModuleDestroy(): void {
-    this.subscriber?.disconnect();
   }
 
   register(server: Server): void {

@@ -3,17 +3,34 @@ import { redisConnectionFromUrl } from '@gradlab/contracts';
 import IORedis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
-/** The api's own Redis connection, for what is not a queue operation: cancel flags and health probes. */
+/**
+ * The api's own Redis connections, for what is not a queue operation: cancel flags, rate windows, health
+ * probes, and pub/sub between api instances (one subscriber connection shared by every channel).
+ */
 @Injectable()
 export class RedisService implements OnModuleDestroy {
   readonly client: IORedis;
+  private subscriber?: IORedis;
+  private readonly handlers = new Map<string, (message: string) => void>();
 
   constructor(config: AppConfig) {
     this.client = new IORedis({ ...redisConnectionFromUrl(config.redisUrl), maxRetriesPerRequest: 2, lazyConnect: false });
     this.client.on('error', () => undefined); // reported through health; ioredis reconnects by itself
   }
 
+  /** Calls `onMessage` for every message published on `channel`, by any api instance. */
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {
+    if (!this.subscriber) {
+      this.subscriber = this.client.duplicate();
+      this.subscriber.on('error', () => undefined);
+      this.subscriber.on('message', (from: string, message: string) => this.handlers.get(from)?.(message));
+    }
+    this.handlers.set(channel, onMessage);
+    await this.subscriber.subscribe(channel);
+  }
+
   async onModuleDestroy(): Promise<void> {
+    this.subscriber?.disconnect();
     this.client.disconnect();
   }
 }

@@ -1,7 +1,6 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { ServerToClientEvents } from '@gradlab/contracts';
 import { PubSub } from 'graphql-subscriptions';
-import type IORedis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 
@@ -18,9 +17,8 @@ export interface RunLiveEvent<E extends RunEventName = RunEventName> {
  * to that instance's subscribers.
  */
 @Injectable()
-export class RunProgressPubSub implements OnModuleInit, OnModuleDestroy {
+export class RunProgressPubSub implements OnModuleInit {
   private readonly local = new PubSub();
-  private subscriber?: IORedis;
   private readonly channel: string;
 
   constructor(
@@ -31,16 +29,10 @@ export class RunProgressPubSub implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = this.redis.client.duplicate();
-    this.subscriber.on('message', (_channel: string, message: string) => {
+    await this.redis.subscribe(this.channel, (message) => {
       const event = JSON.parse(message) as RunLiveEvent;
       void this.local.publish(topic(event.runId), event);
     });
-    await this.subscriber.subscribe(this.channel);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.subscriber?.disconnect();
   }
 
   publish(event: RunLiveEvent): void {
