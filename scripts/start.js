@@ -2,6 +2,7 @@
 // (on WEB_PORT, default 3000; WEB=0 leaves it out), each restarted by nobody: if one exits, everything
 // stops, so a broken start is seen at once. The dashboard is built first when its sources changed.
 const { spawn, spawnSync } = require('node:child_process');
+const os = require('node:os');
 const { randomBytes } = require('node:crypto');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
@@ -32,6 +33,8 @@ for (let i = 0; i < workers; i++) services.push([workers > 1 ? `worker-${i}` : '
 // here unless API_URL says otherwise.
 const { DATABASE_URL: _databaseUrl, ...workerEnv } = process.env;
 workerEnv.API_URL ??= `http://127.0.0.1:${process.env.PORT ?? 4000}`;
+// The host's cores are shared out: each worker's wasm backend gets an equal share of threads.
+workerEnv.WASM_THREADS ??= String(Math.max(1, Math.floor(os.availableParallelism() / workers)));
 
 // The dashboard talks to the api only: PORT tells it the api's port (web-config.ts).
 const { DATABASE_URL: _dbUrl, ...webEnv } = process.env;

@@ -1,5 +1,5 @@
 import { JOBS, QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION } from '@gradlab/contracts';
-import { selectBackend } from '@gradlab/training';
+import { selectBackend, wasmThreadCount } from '@gradlab/training';
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { CheckpointsClient } from './checkpoints.client';
@@ -11,8 +11,8 @@ import { loadWorkerConfig } from './worker-config';
 async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
   const log = (line: string) => console.log(`[worker ${config.workerId}] ${line}`);
-  const backend = await selectBackend(config.backend, log);
-  log(`backend ${backend}, data in ${config.dataDir}`);
+  const backend = await selectBackend(config.backend, log, { wasmThreads: config.wasmThreads });
+  log(`backend ${backend}${backend === 'wasm' ? ` (${wasmThreadCount()} threads)` : ''}, data in ${config.dataDir}`);
 
   const connection = redisConnectionFromUrl(config.redisUrl);
   const redis = new IORedis({ ...connection, maxRetriesPerRequest: 3 });

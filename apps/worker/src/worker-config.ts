@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { BACKEND_PREFERENCE, type BackendName } from '@gradlab/training';
+import { BACKEND_PREFERENCE, defaultWasmThreads, MAX_WASM_THREADS, type BackendName } from '@gradlab/training';
 
 const WorkerConfigSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
@@ -12,6 +12,8 @@ const WorkerConfigSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('gradlab'),
   /** Force a backend instead of the best that loads. */
   TF_BACKEND: z.enum(BACKEND_PREFERENCE as [BackendName, ...BackendName[]]).optional(),
+  /** Threads of the wasm backend; `npm start` gives each of its WORKERS an equal share of the cores. */
+  WASM_THREADS: z.coerce.number().int().min(1).max(MAX_WASM_THREADS).optional(),
   WORKER_ID: z.string().min(1).optional(),
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   /** How long a job stays locked without renewal; a killed worker's job goes to another after this. */
@@ -26,6 +28,7 @@ export interface WorkerConfig {
   dataDir: string;
   queuePrefix: string;
   backend: BackendName | undefined;
+  wasmThreads: number;
   workerId: string;
   host: string;
   heartbeatIntervalMs: number;
@@ -46,6 +49,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     dataDir: path.resolve(c.DATA_DIR),
     queuePrefix: c.QUEUE_PREFIX,
     backend: c.TF_BACKEND,
+    wasmThreads: c.WASM_THREADS ?? defaultWasmThreads(),
     workerId: c.WORKER_ID ?? `${host}-${process.pid}`,
     host,
     heartbeatIntervalMs: c.HEARTBEAT_INTERVAL_MS,

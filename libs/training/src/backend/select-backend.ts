@@ -1,24 +1,41 @@
+import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle registers no gradient functions; the @tensorflow/tfjs bundle registers them all
 // (and the cpu backend) on the same tfjs-core.
 import '@tensorflow/tfjs';
 import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
+import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
 
 /** What a run records as its backend. */
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCE: BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 
+export interface BackendOptions {
+  /** Threads of the wasm backend's XNNPACK pool; all the host's cores (at most 8) unless given. */
+  wasmThreads?: number;
+}
+
+/** One per core, at most the 8 the wasm backend's pool takes. */
+export function defaultWasmThreads(): number {
+  return Math.min(MAX_WASM_THREADS, os.availableParallelism());
+}
+
 /**
  * Chooses the best backend that loads, once per process: @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node
- * (both optional dependencies: their install downloads libtensorflow), wasm (with the missing
- * Conv2DBackpropFilter kernel registered, and a faster Conv2DBackpropInput), then the pure-JS cpu backend. `only` forces one.
+ * (both optional dependencies: their install downloads libtensorflow), wasm (multi-threaded, with the missing
+ * Conv2DBackpropFilter kernel registered and a faster Conv2DBackpropInput), then the pure-JS cpu backend.
+ * `only` forces one.
  */
-export async function selectBackend(only?: BackendName, log: (line: string) => void = () => undefined): Promise<BackendName> {
+export async function selectBackend(
+  only?: BackendName,
+  log: (line: string) => void = () => undefined,
+  options: BackendOptions = {},
+): Promise<BackendName> {
   const candidates = only ? [only] : BACKEND_PREFERENCE;
   for (const name of candidates) {
     try {
-      await activate(name);
+      await activate(name, options.wasmThreads ?? defaultWasmThreads());
       return name;
     } catch (error) {
       log(`backend ${name} unavailable: ${(error as Error).message.split('\n')[0]}`);
@@ -28,7 +45,7 @@ export async function selectBackend(only?: BackendName, log: (line: string) => v
   throw new Error('no TensorFlow.js backend could be loaded');
 }
 
-async function activate(name: BackendName): Promise<void> {
+async function activate(name: BackendName, wasmThreads: number): Promise<void> {
   switch (name) {
     case 'tfjs-node-gpu':
     case 'tfjs-node':
@@ -40,7 +57,7 @@ async function activate(name: BackendName): Promise<void> {
       require('@tensorflow/tfjs-backend-wasm');
       registerConv2DBackpropFilter('wasm');
       registerFastConv2DBackpropInput('wasm');
-      await setBackend('wasm');
+      await withWasmThreads(wasmThreads, () => setBackend('wasm'));
       return;
     case 'cpu':
       require('@tensorflow/tfjs-backend-cpu');
