@@ -63,7 +63,7 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
       const flow = await api<GradientFlowDto>(`/runs/${created.id}/gradient-flow?epoch=${epoch}`);
       expect(flow.epoch).toBe(epoch);
       expect(flow.layers.map((l) => l.name)).toEqual(weightTensors); // one row per weight tensor, network order
-      for (const l of flow.layers) for (const v of [l.meanAbs, l.lastBatchMeanAbs, l.l2, l.maxAbs, l.weightL2]) expect(Number.isFinite(v)).toBe(true);
+      for (const l of flow.layers) for (const v of [l.meanAbs, l.lastBatchMeanAbs, l.l2, l.maxAbs, l.weightL2, l.updateRatio]) expect(Number.isFinite(v)).toBe(true);
     }
     expect((await api<GradientFlowDto>(`/runs/${created.id}/gradient-flow`)).epoch).toBe(1); // latest by default
 

@@ -174,9 +174,9 @@ async function download(api: ApiClient, args: string[]): Promise<number> {
     files.push('test_summary.csv');
   }
   const history = await api.gradientFlowHistory(id);
-  const flowRows: (string | number | null)[][] = [['epoch', 'layer_index', 'layer', 'kind', 'last_batch_mean_abs', 'mean_abs', 'l2', 'max_abs', 'non_finite', 'weight_l2']];
+  const flowRows: (string | number | null)[][] = [['epoch', 'layer_index', 'layer', 'kind', 'last_batch_mean_abs', 'mean_abs', 'l2', 'max_abs', 'non_finite', 'weight_l2', 'update_ratio']];
   for (const flow of history) {
-    for (const l of flow.layers) flowRows.push([flow.epoch, l.layerIndex, l.shortName, l.kind, l.lastBatchMeanAbs, l.meanAbs, l.l2, l.maxAbs, l.nonFiniteCount, l.weightL2]);
+    for (const l of flow.layers) flowRows.push([flow.epoch, l.layerIndex, l.shortName, l.kind, l.lastBatchMeanAbs, l.meanAbs, l.l2, l.maxAbs, l.nonFiniteCount, l.weightL2, l.updateRatio]);
   }
   writeFileSync(path.join(dir, 'gradient_flow.csv'), csv(flowRows));
   files.push('gradient_flow.csv');

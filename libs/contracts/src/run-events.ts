@@ -34,6 +34,11 @@ export const LayerGradientStatSchema = z.strictObject({
   nonFiniteCount: z.number().int().min(0),
   /** L2 norm of the weight tensor at the end of the epoch. */
   weightL2: statistic,
+  /**
+   * Update-to-weight ratio ||w_after - w_before|| / ||w_before|| of the epoch's last step (about 1e-3 is
+   * healthy; far smaller means the layer has stopped learning). Optional: events from before it existed.
+   */
+  updateRatio: statistic.optional(),
 });
 export type LayerGradientStat = z.infer<typeof LayerGradientStatSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BLOCK_TYPES, ExperimentConfigSchema } from './experiment-config';
-import { LayerGradientStatSchema, type LayerGradientStat } from './run-events';
+import { LayerGradientStatSchema } from './run-events';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -74,8 +74,9 @@ export const EpochDtoSchema = z.object({
 export type EpochDto = z.infer<typeof EpochDtoSchema>;
 
 /** A stored layer row is exactly what the worker reported. */
-export const LayerGradientDtoSchema = LayerGradientStatSchema;
-export type LayerGradientDto = LayerGradientStat;
+/** As stored: the update-to-weight ratio is null for epochs recorded before it was measured. */
+export const LayerGradientDtoSchema = LayerGradientStatSchema.extend({ updateRatio: z.number().nullable() });
+export type LayerGradientDto = z.infer<typeof LayerGradientDtoSchema>;
 
 export const GradientFlowDtoSchema = z.object({
   runId: z.string().uuid(),

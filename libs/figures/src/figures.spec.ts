@@ -18,6 +18,7 @@ const layer = (i: number, value: number | null): LayerGradientDto => ({
   maxAbs: 1,
   nonFiniteCount: 0,
   weightL2: 1,
+  updateRatio: 1e-3,
 });
 const epoch = (i: number, loss: number): EpochDto => ({ epoch: i, trainLoss: loss, trainAccuracy: 0.1 * i, valLoss: loss + 0.1, valAccuracy: 0.05 * i, learningRate: 1e-3, durationMs: 1000 });
 

@@ -39,7 +39,7 @@ describe('trainRun', () => {
     for (const e of epochs) {
       expect(e.layers.map((l) => l.name)).toEqual(layers.map((l) => l.name));
       for (const l of e.layers) {
-        for (const v of [l.meanAbs, l.lastBatchMeanAbs, l.l2, l.maxAbs, l.weightL2]) expect(Number.isFinite(v)).toBe(true);
+        for (const v of [l.meanAbs, l.lastBatchMeanAbs, l.l2, l.maxAbs, l.weightL2, l.updateRatio]) expect(Number.isFinite(v)).toBe(true);
         expect(l.maxAbs as number).toBeGreaterThanOrEqual(l.lastBatchMeanAbs as number);
         expect(l.nonFiniteCount).toBe(0);
       }

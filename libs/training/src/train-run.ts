@@ -98,7 +98,10 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
         const start = b * training.batchSize;
         const end = Math.min(start + training.batchSize, splits.train.count);
         const { x, y } = batch.fill(splits.train, order, start, end, config.data.augment ? random : null);
-        trainStep(net, optimizer, stats, sums, x, y, learningRate, deepSupervisionWeight(epoch, training.epochs));
+        trainStep(net, optimizer, stats, sums, x, y, learningRate, {
+          auxWeight: deepSupervisionWeight(epoch, training.epochs),
+          recordUpdate: b === batchesPerEpoch - 1,
+        });
         x.dispose();
         y.dispose();
         if (hooks.onProgress && Date.now() - lastProgress >= progressInterval) {
@@ -150,17 +153,25 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
   }
 }
 
+export interface StepOptions {
+  /** Deep supervision: the weight of the auxiliary classifiers' losses (0 without). */
+  auxWeight?: number;
+  /** Record the update-to-weight ratio of this step (the epoch's last) in the statistics. */
+  recordUpdate?: boolean;
+}
+
 /**
  * One optimisation step, all on the device: forward, backward, gradient statistics (unless `stats` is null,
  * for the benchmark), Adam, BN running statistics, loss and accuracy sums. Everything it allocates is freed.
  * With deep supervision the optimised loss adds `auxWeight` x the auxiliary classifiers' losses; the loss
  * summed for the epoch's metric is the main classifier's alone, comparable with every other run.
  */
-export function trainStep(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number, auxWeight = 0): void {
-  tf.tidy(() => trainStepInScope(net, optimizer, stats, sums, x, y, learningRate, auxWeight));
+export function trainStep(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number, options: StepOptions = {}): void {
+  tf.tidy(() => trainStepInScope(net, optimizer, stats, sums, x, y, learningRate, options));
 }
 
-function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number, auxWeight: number): void {
+function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number, options: StepOptions): void {
+  const auxWeight = options.auxWeight ?? 0;
   let batchStats: ReturnType<typeof forward>['batchStats'] = [];
   let metrics: tf.Tensor1D | null = null; // main loss, accuracy
   const params = [...net.params.values()];
@@ -176,7 +187,9 @@ function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientSta
   const grads: Record<string, tf.Tensor> = {};
   for (const [name, v] of net.params) grads[name] = byId[v.name];
   stats?.add(grads);
+  const before = stats && options.recordUpdate ? stats.weightsBefore(net.params) : null;
   optimizer.apply(grads, learningRate);
+  if (stats && before) stats.recordUpdate(before, net.params);
   updateRunningStats(net, batchStats);
   sums.assign(tf.add(sums, metrics as unknown as tf.Tensor1D));
   (metrics as tf.Tensor1D | null)?.dispose();

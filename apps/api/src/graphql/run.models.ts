@@ -30,6 +30,7 @@ export class LayerGradientModel {
   @Field(() => Float, { nullable: true }) maxAbs!: number | null;
   @Field(() => Int) nonFiniteCount!: number;
   @Field(() => Float, { nullable: true }) weightL2!: number | null;
+  @Field(() => Float, { nullable: true, description: "||w - w_before|| / ||w_before|| of the epoch's last step" }) updateRatio!: number | null;
 }
 
 @ObjectType()

@@ -34,6 +34,8 @@ const layer = (i: number, meanAbs: number | null = 0.01) => ({
   maxAbs: 0.3,
   nonFiniteCount: 0,
   weightL2: 4,
+  // Layer 2 comes as from a worker older than the update-to-weight ratio.
+  ...(i === 2 ? {} : { updateRatio: 1e-3 }),
 });
 
 const epochEvent = (runId: string, epoch: number, valAccuracy: number): EpochCompletedEvent => ({
@@ -88,6 +90,8 @@ describe('RunEventsService (real Postgres)', () => {
     expect(await prisma.layerGradient.count({ where: { runId: run.id } })).toBe(6);
     const stored = await prisma.layerGradient.findFirst({ where: { runId: run.id, epoch: 1, layerIndex: 1 } });
     expect(stored?.meanAbs).toBeNull();
+    expect(stored?.updateRatio).toBe(1e-3);
+    expect((await prisma.layerGradient.findFirst({ where: { runId: run.id, epoch: 1, layerIndex: 2 } }))?.updateRatio).toBeNull();
     const updated = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(updated).toMatchObject({ epochsCompleted: 2, bestValAccuracy: 0.3, bestEpoch: 1 });
     expect(gateway.emitted.filter((e) => e.runId === run.id && e.event === 'epoch.completed')).toHaveLength(2);

@@ -91,7 +91,7 @@ export class RunEventsService {
       this.gateway.emit(runId, 'epoch.completed', {
         runId,
         epoch: { epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate, durationMs: Math.round(durationMs) },
-        layers,
+        layers: layers.map((l) => ({ ...l, updateRatio: l.updateRatio ?? null })),
       });
       await this.broadcastRun(runId);
     }

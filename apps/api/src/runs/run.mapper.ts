@@ -47,5 +47,6 @@ export function toLayerGradientDto(row: LayerGradient): LayerGradientDto {
     maxAbs: row.maxAbs,
     nonFiniteCount: row.nonFiniteCount,
     weightL2: row.weightL2,
+    updateRatio: row.updateRatio,
   };
 }
