@@ -1,4 +1,4 @@
-// npm run bench:profile -- [--blocks 0] [--batch 100] [--backend wasm]
+// npm run bench:profile -- [--blocks 0] [--batch 100] [--backend wasm] [--threads N]
 // Where a training step's time goes: tf.profile over one step, kernel time summed per kernel name.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -6,10 +6,10 @@ import { ModelConfigSchema } from '@gradlab/contracts';
 import { createNetwork, describeNetwork, initialParameterValues } from '@gradlab/models';
 import { GradientStatsAccumulator, selectBackend, TorchAdam, trainStep, zerosVariable, type BackendName } from '@gradlab/training';
 
-const { values } = parseArgs({ options: { blocks: { type: 'string', default: '0' }, batch: { type: 'string', default: '100' }, backend: { type: 'string', default: 'wasm' } } });
+const { values } = parseArgs({ options: { blocks: { type: 'string', default: '0' }, batch: { type: 'string', default: '100' }, backend: { type: 'string', default: 'wasm' }, threads: { type: 'string' } } });
 
 async function main() {
-  await selectBackend(values.backend as BackendName);
+  await selectBackend(values.backend as BackendName, undefined, { wasmThreads: values.threads ? Number(values.threads) : undefined });
   const batch = Number(values.batch);
   const spec = describeNetwork(ModelConfigSchema.parse({ numBlocksPerStage: Number(values.blocks) }));
   const net = createNetwork(spec, initialParameterValues(spec, 0));

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Times training steps of the coursework network in PyTorch with one thread; prints the seconds.
+"""Times training steps of the coursework network in PyTorch; prints the seconds.
 
-Usage: pytorch_train_step.py FILTERS BLOCKS BLOCK_TYPE BATCH STEPS WARMUP
+Usage: pytorch_train_step.py FILTERS BLOCKS BLOCK_TYPE BATCH STEPS WARMUP [THREADS (default 1)]
 The network is the one the parity fixtures were made from (shared/fixtures/pytorch-parity/make_fixtures.py).
 """
 import importlib.util, os, sys, time
@@ -19,7 +19,7 @@ spec.loader.exec_module(fixtures)
 
 filters, blocks, block_type, batch, steps, warmup = sys.argv[1:7]
 filters, blocks, batch, steps, warmup = int(filters), int(blocks), int(batch), int(steps), int(warmup)
-torch.set_num_threads(1)
+torch.set_num_threads(int(sys.argv[7]) if len(sys.argv) > 7 else 1)
 torch.manual_seed(0)
 net = fixtures.Net(filters, 3, blocks, block_type).train()
 opt = torch.optim.Adam(net.parameters(), lr=1e-3)

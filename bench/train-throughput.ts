@@ -1,14 +1,15 @@
-// npm run bench:train -- --blocks 0|5 [--batch 100] [--steps 20] [--backend wasm] [--filters 32] [--vs-pytorch]
+// npm run bench:train -- --blocks 0|5 [--batch 100] [--steps 20] [--backend wasm] [--threads N] [--filters 32] [--vs-pytorch]
 // Training throughput of the coursework network (images/s), and what the per-layer gradient statistics cost
 // (the same steps with statistics on and off, alternated twice, best of each). With --vs-pytorch, also times the same network and batch in
-// PyTorch with one thread (Debian's python3-torch, /usr/bin/python3) and prints the ratio.
+// PyTorch with one thread (Debian's python3-torch, /usr/bin/python3) and prints the ratio; when gradlab ran
+// on several wasm threads, also PyTorch with as many, and that ratio.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelConfigSchema } from '@gradlab/contracts';
 import { architectureName, createNetwork, describeNetwork, initialParameterValues, parameterCount } from '@gradlab/models';
-import { GradientStatsAccumulator, selectBackend, TorchAdam, trainStep, zerosVariable, type BackendName } from '@gradlab/training';
+import { GradientStatsAccumulator, selectBackend, TorchAdam, trainStep, wasmThreadCount, zerosVariable, type BackendName } from '@gradlab/training';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
     backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string' },
     filters: { type: 'string', default: '32' },
     'block-type': { type: 'string', default: 'conv_block' },
     'vs-pytorch': { type: 'boolean', default: false },
@@ -49,14 +51,17 @@ async function timeSteps(withStats: boolean): Promise<number> {
   return seconds;
 }
 
-function timePytorch(): number {
+function timePytorch(threads: number): number {
   const script = path.join(__dirname, 'pytorch_train_step.py');
-  const out = execFileSync('/usr/bin/python3', [script, String(model.numFilters), String(model.numBlocksPerStage), model.blockType, String(batch), String(steps), String(warmup)], { encoding: 'utf8' });
+  const args = [script, String(model.numFilters), String(model.numBlocksPerStage), model.blockType, String(batch), String(steps), String(warmup), String(threads)];
+  const out = execFileSync('/usr/bin/python3', args, { encoding: 'utf8' });
   return Number(out.trim().split('\n').pop());
 }
 
 async function main() {
-  const backend = await selectBackend(values.backend as BackendName);
+  const backend = await selectBackend(values.backend as BackendName, undefined, { wasmThreads: values.threads ? Number(values.threads) : undefined });
+  const threadCount = backend === 'wasm' ? wasmThreadCount() : 1;
+  const threads = backend === 'wasm' ? `, ${threadCount} thread(s)` : '';
   const name = `${architectureName(model)} (${model.blockType}, ${model.numFilters} filters, ${parameterCount(describeNetwork(model))} params)`;
   // Alternate the two modes and keep each one's best: the machine is shared, and whichever runs second
   // was consistently slower when each ran once.
@@ -67,14 +72,15 @@ async function main() {
     withoutStats = Math.min(withoutStats, await timeSteps(false));
   }
   const imagesPerSecond = (batch * steps) / withStats;
-  console.log(`${name}, batch ${batch}, ${steps} steps on ${backend}`);
+  console.log(`${name}, batch ${batch}, ${steps} steps on ${backend}${threads}`);
   console.log(`  gradlab:  ${imagesPerSecond.toFixed(1)} images/s (${((withStats / steps) * 1000).toFixed(1)} ms/step with gradient statistics)`);
   console.log(`  gradient statistics: ${(((withStats - withoutStats) / withoutStats) * 100).toFixed(1)}% of step time (${((withoutStats / steps) * 1000).toFixed(1)} ms/step without)`);
   if (values['vs-pytorch']) {
-    const torchSeconds = timePytorch();
-    const torchImages = (batch * steps) / torchSeconds;
-    console.log(`  pytorch (1 thread): ${torchImages.toFixed(1)} images/s`);
-    console.log(`  ratio gradlab / pytorch: ${(imagesPerSecond / torchImages).toFixed(2)}`);
+    for (const torchThreads of threadCount > 1 ? [1, threadCount] : [1]) {
+      const torchImages = (batch * steps) / timePytorch(torchThreads);
+      console.log(`  pytorch (${torchThreads} thread${torchThreads > 1 ? 's' : ''}): ${torchImages.toFixed(1)} images/s`);
+      console.log(`  ratio gradlab / pytorch (${torchThreads}): ${(imagesPerSecond / torchImages).toFixed(2)}`);
+    }
   }
 }
 
