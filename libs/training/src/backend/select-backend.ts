@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
+import { registerPreciseCpuConv2D } from './cpu-conv2d';
 import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
 
 /** What a run records as its backend. */
@@ -24,7 +25,7 @@ export function defaultWasmThreads(): number {
 /**
  * Chooses the best backend that loads, once per process: @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node
  * (both optional dependencies: their install downloads libtensorflow), wasm (multi-threaded, with the missing
- * Conv2DBackpropFilter kernel registered and a faster Conv2DBackpropInput), then the pure-JS cpu backend.
+ * Conv2DBackpropFilter kernel registered and a faster Conv2DBackpropInput), then the pure-JS cpu backend (its Conv2D summing in float64).
  * `only` forces one.
  */
 export async function selectBackend(
@@ -61,6 +62,7 @@ async function activate(name: BackendName, wasmThreads: number): Promise<void> {
       return;
     case 'cpu':
       require('@tensorflow/tfjs-backend-cpu');
+      registerPreciseCpuConv2D();
       await setBackend('cpu');
       return;
   }
