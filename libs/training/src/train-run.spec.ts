@@ -78,7 +78,9 @@ describe('trainRun', () => {
     [...first, ...rest].forEach((e, i) => {
       const s = straight.epochs[i];
       for (const key of ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'learningRate'] as const) expect(Math.abs((e[key] as number) - (s[key] as number))).toBeLessThanOrEqual(1e-6);
-      e.layers.forEach((l, j) => expect(Math.abs((l.meanAbs as number) - (s.layers[j].meanAbs as number))).toBeLessThanOrEqual(1e-6 * Math.abs(s.layers[j].meanAbs as number) + 1e-12));
+      e.layers.forEach((l, j) => {
+        for (const key of ['meanAbs', 'updateRatio'] as const) expect(Math.abs((l[key] as number) - (s.layers[j][key] as number))).toBeLessThanOrEqual(1e-6 * Math.abs(s.layers[j][key] as number) + 1e-12);
+      });
     });
     expect(result.bestEpoch).toBe(straight.result.bestEpoch);
     expect(Math.abs(result.testAccuracy - straight.result.testAccuracy)).toBeLessThanOrEqual(1e-6);

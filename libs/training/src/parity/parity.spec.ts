@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parityFixturesDir } from '@gradlab/models';
@@ -6,34 +7,78 @@ import { selectBackend, type BackendName } from '../backend/select-backend';
 import { checkParity } from './parity-check';
 import { loadParityFixture } from './parity-fixture';
 
+const FIXTURES = ['vgg08-conv_block', 'vgg38-conv_block', 'vgg38-conv_block_bn', 'vgg38-conv_block_bn_rc'];
+const BACKENDS: BackendName[] = ['wasm', 'cpu'];
 /**
- * Forward, backward and one Adam step against PyTorch (float64 reference), within the fixtures README's
- * tolerances. Not here: vgg38-conv_block_bn, which misses one bound on wasm (see the README's "Known gaps"),
- * and the VGG_38 fixtures on cpu, which take ~3 minutes each and are run by hand with `npm run parity`.
+ * The one known gap (README, "PyTorch parity"): in vgg38-conv_block_bn, Adam's first step moves each
+ * parameter by about lr x sign(g), and a few gradient entries (of conv biases and BN weights) cancel below
+ * float32 resolution, so their sign, and with it the parameter's L2 after the step, can differ from the
+ * float64 reference. PyTorch's own float32 misses the same bound there (1.5e-3 on
+ * reduction_block_1.conv_1.bias; bench/pytorch_float32_vs_fixture.py). Allowed: at most two `paramL2After`
+ * misses, none over PyTorch's own error; every other number of the fixture must pass.
  */
-const CASES: [string, BackendName][] = [
-  ['vgg08-conv_block', 'cpu'],
-  ['vgg08-conv_block', 'wasm'],
-  ['vgg38-conv_block', 'wasm'],
-  ['vgg38-conv_block_bn_rc', 'wasm'],
-];
+const KNOWN_MISSES: Record<string, { quantity: string; count: number; maxError: number }> = {
+  'vgg38-conv_block_bn': { quantity: 'paramL2After', count: 2, maxError: 2e-3 },
+};
 
 const ROOT = path.resolve(__dirname, '../../../..');
+const parity = (fixture: string, backend: string) =>
+  promisify(execFile)(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts/parity.ts'), path.join(parityFixturesDir(), fixture), '--backend', backend], { cwd: ROOT }).then(
+    ({ stdout }) => ({ code: 0, stdout }),
+    (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+  );
 
-describe('PyTorch parity', () => {
-  // Through the command itself, in its own process (the pure-JS cpu backend crawls in Jest's sandbox).
-  it.each(CASES)('npm run parity -- %s --backend %s passes', async (fixture, backend) => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts/parity.ts'), path.join(parityFixturesDir(), fixture), '--backend', backend], { cwd: ROOT });
-    const lines = stdout.trim().split('\n');
-    expect(lines[lines.length - 1]).toBe(`parity ${fixture} ${backend} PASS`);
-    expect(stdout).not.toContain('over their bound');
-    const spec = loadParityFixture(path.join(parityFixturesDir(), fixture)).spec;
-    expect(stdout).toContain(`${spec.params.length * 3 + 2 + spec.buffers.length} comparisons`);
-  }, 120_000);
+// The eight runs take minutes on the pure-JS cpu backend: all are started at once, two at a time (the cores
+// of the machine), and each test waits for its own.
+const runs = new Map<string, Promise<{ code: number; stdout: string }>>();
+beforeAll(() => {
+  const queue = BACKENDS.flatMap((backend) => FIXTURES.map((fixture) => [fixture, backend] as const)).reverse(); // cpu first: the longest
+  let slots = Math.max(2, Math.min(os.availableParallelism(), 4));
+  const waiting: (() => void)[] = [];
+  const slot = () => (slots > 0 ? (slots--, Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve)));
+  const release = () => (waiting.length ? (waiting.shift() as () => void)() : slots++);
+  for (const [fixture, backend] of queue) {
+    runs.set(`${fixture} ${backend}`, slot().then(() => parity(fixture, backend).finally(release)));
+  }
+});
+
+/** The lines listed under "over their bound". */
+function failures(stdout: string): { quantity: string; error: number; line: string }[] {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('over their bound'));
+  if (start < 0) return [];
+  const end = lines.findIndex((l, i) => i > start && l.startsWith('worst error per kind'));
+  return lines.slice(start + 1, end).map((line) => {
+    return { quantity: line.trim().split(/\s+/)[0], error: Number(/ error (\S+) /.exec(line)?.[1]), line };
+  });
+}
+
+describe('PyTorch parity, through npm run parity', () => {
+  it.each(BACKENDS.flatMap((backend) => FIXTURES.map((fixture) => [fixture, backend])))(
+    '%s on %s: every number within the README bound',
+    async (fixture, backend) => {
+      const { code, stdout } = await (runs.get(`${fixture} ${backend}`) as Promise<{ code: number; stdout: string }>);
+      const lines = stdout.trim().split('\n');
+      const spec = loadParityFixture(path.join(parityFixturesDir(), fixture)).spec;
+      expect(stdout).toContain(`${spec.params.length * 3 + 2 + spec.buffers.length} comparisons`);
+      const known = KNOWN_MISSES[fixture];
+      if (!known) {
+        expect(failures(stdout)).toEqual([]);
+        expect(lines[lines.length - 1]).toBe(`parity ${fixture} ${backend} PASS`);
+        expect(code).toBe(0);
+        return;
+      }
+      const missed = failures(stdout);
+      expect(missed.filter((f) => f.quantity !== known.quantity || !(f.error <= known.maxError))).toEqual([]);
+      expect(missed.length).toBeLessThanOrEqual(known.count);
+      expect(lines[lines.length - 1]).toBe(`parity ${fixture} ${backend} ${missed.length ? 'FAIL' : 'PASS'}`);
+      expect(code).toBe(missed.length ? 1 : 0);
+    },
+    15 * 60_000,
+  );
 
   it('refuses an unknown backend with exit code 2', async () => {
-    const run = promisify(execFile)(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts/parity.ts'), path.join(parityFixturesDir(), 'vgg08-conv_block'), '--backend', 'nope'], { cwd: ROOT });
-    await expect(run).rejects.toMatchObject({ code: 2 });
+    await expect(parity('vgg08-conv_block', 'nope')).resolves.toMatchObject({ code: 2 });
   }, 60_000);
 
   it('fails, naming the parameter, when a weight is off', async () => {
