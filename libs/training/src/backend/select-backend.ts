@@ -3,9 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle registers no gradient functions; the @tensorflow/tfjs bundle registers them all
 // (and the cpu backend) on the same tfjs-core.
 import '@tensorflow/tfjs';
+import { registerFastAvgPoolGrad } from './avg-pool-grad';
 import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
 import { registerPreciseCpuConv2D } from './cpu-conv2d';
+import { registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
 import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
 
 /** What a run records as its backend. */
@@ -25,7 +27,7 @@ export function defaultWasmThreads(): number {
 /**
  * Chooses the best backend that loads, once per process: @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node
  * (both optional dependencies: their install downloads libtensorflow), wasm (multi-threaded, with the missing
- * Conv2DBackpropFilter kernel registered and a faster Conv2DBackpropInput), then the pure-JS cpu backend (its Conv2D summing in float64).
+ * Conv2DBackpropFilter kernel registered and faster Conv2DBackpropInput, AvgPoolGrad and LeakyRelu), then the pure-JS cpu backend (its Conv2D summing in float64).
  * `only` forces one.
  */
 export async function selectBackend(
@@ -34,6 +36,7 @@ export async function selectBackend(
   options: BackendOptions = {},
 ): Promise<BackendName> {
   const candidates = only ? [only] : BACKEND_PREFERENCE;
+  registerLeakyReluGradient();
   for (const name of candidates) {
     try {
       await activate(name, options.wasmThreads ?? defaultWasmThreads());
@@ -58,6 +61,8 @@ async function activate(name: BackendName, wasmThreads: number): Promise<void> {
       require('@tensorflow/tfjs-backend-wasm');
       registerConv2DBackpropFilter('wasm');
       registerFastConv2DBackpropInput('wasm');
+      registerFastAvgPoolGrad('wasm');
+      registerFastLeakyRelu('wasm');
       await withWasmThreads(wasmThreads, () => setBackend('wasm'));
       return;
     case 'cpu':
