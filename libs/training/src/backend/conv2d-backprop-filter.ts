@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { runNestedKernel as run } from './replace-kernel';
 
 /**
  * The wasm backend has no Conv2DBackpropFilter kernel, so it cannot train a CNN. The filter gradient is a
@@ -23,10 +24,6 @@ export function registerConv2DBackpropFilter(backendName: string): void {
       const [kh, kw] = filterShape;
       const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
       const [top, bottom, left, right] = paddings(pad, kh, kw, xInfo.shape[1], xInfo.shape[2], sh, sw);
-      // Nested kernels run on the TensorInfos directly: wrapping them in Tensors would take no backend
-      // reference, and disposing such a wrapper would release the caller's data.
-      const run = (name: string, inputs: Record<string, tf.TensorInfo>, kernelAttrs: object) =>
-        tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, kernelAttrs as tf.NamedAttrMap) as tf.Tensor;
       const padded = run('PadV2', { x: xInfo }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
       const xT = run('Transpose', { x: padded }, { perm: [3, 1, 2, 0] });
       const dyT = run('Transpose', { x: dyInfo }, { perm: [1, 2, 0, 3] });
