@@ -1,6 +1,7 @@
 // npm run bench:train -- --blocks 0|5 [--batch 100] [--steps 20] [--backend wasm] [--threads N] [--filters 32] [--vs-pytorch]
 // Training throughput of the coursework network (images/s), and what the per-layer gradient statistics cost
-// (the same steps with statistics on and off, alternated twice, best of each). With --vs-pytorch, also times the same network and batch in
+// (the same steps with statistics on and off, alternated twice, best of each; and the statistics timed alone,
+// which the machine's noise does not swamp). With --vs-pytorch, also times the same network and batch in
 // PyTorch with one thread (Debian's python3-torch, /usr/bin/python3) and prints the ratio; when gradlab ran
 // on several wasm threads, also PyTorch with as many, and that ratio.
 import { execFileSync } from 'node:child_process';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelConfigSchema } from '@gradlab/contracts';
-import { architectureName, createNetwork, describeNetwork, initialParameterValues, parameterCount } from '@gradlab/models';
+import { architectureName, createNetwork, describeNetwork, initialParameterValues, parameterCount, weightParams } from '@gradlab/models';
 import { GradientStatsAccumulator, selectBackend, TorchAdam, trainStep, wasmThreadCount, zerosVariable, type BackendName } from '@gradlab/training';
 
 const { values } = parseArgs({
@@ -51,6 +52,23 @@ async function timeSteps(withStats: boolean): Promise<number> {
   return seconds;
 }
 
+/** Seconds per step of the statistics alone, on gradients of the network's shapes: free of the step's noise. */
+async function timeStatsAlone(calls: number): Promise<number> {
+  const spec = describeNetwork(model);
+  const stats = new GradientStatsAccumulator(spec);
+  const weights = new Map(weightParams(spec).map((p) => [p.name, tf.variable(tf.randomNormal(p.shape))]));
+  const grads = Object.fromEntries([...weights].map(([name, w]) => [name, w as tf.Tensor]));
+  stats.add(grads);
+  await stats.takeEpoch(weights); // warm-up, and waits for the device
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) stats.add(grads);
+  await stats.takeEpoch(weights);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9 / calls;
+  tf.dispose([...weights.values()]);
+  stats.dispose();
+  return seconds;
+}
+
 function timePytorch(threads: number): number {
   const script = path.join(__dirname, 'pytorch_train_step.py');
   const args = [script, String(model.numFilters), String(model.numBlocksPerStage), model.blockType, String(batch), String(steps), String(warmup), String(threads)];
@@ -75,6 +93,8 @@ async function main() {
   console.log(`${name}, batch ${batch}, ${steps} steps on ${backend}${threads}`);
   console.log(`  gradlab:  ${imagesPerSecond.toFixed(1)} images/s (${((withStats / steps) * 1000).toFixed(1)} ms/step with gradient statistics)`);
   console.log(`  gradient statistics: ${(((withStats - withoutStats) / withoutStats) * 100).toFixed(1)}% of step time (${((withoutStats / steps) * 1000).toFixed(1)} ms/step without)`);
+  const alone = await timeStatsAlone(50);
+  console.log(`  gradient statistics timed alone: ${(alone * 1000).toFixed(2)} ms/step, ${((alone / (withoutStats / steps)) * 100).toFixed(1)}% of a step`);
   if (values['vs-pytorch']) {
     for (const torchThreads of threadCount > 1 ? [1, threadCount] : [1]) {
       const torchImages = (batch * steps) / timePytorch(torchThreads);
