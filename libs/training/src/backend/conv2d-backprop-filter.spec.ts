@@ -22,6 +22,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
     [[4, 8, 8, 3], [3, 3, 3, 5], 1, 'same'],
     [[2, 9, 7, 4], [3, 3, 4, 2], 1, 'valid'],
     [[3, 8, 8, 2], [3, 3, 2, 3], 2, 'same'],
+    [[2, 8, 8, 6], [3, 3, 6, 4], 1, 'same'],
   ] as const)('agrees with the cpu backend for x %j, filter %j, stride %d, %s padding', async (xShape, filterShape, strides, pad) => {
     const cpu = await filterGradient('cpu', [...xShape], [...filterShape], strides, pad);
     const wasm = await filterGradient('wasm', [...xShape], [...filterShape], strides, pad);
