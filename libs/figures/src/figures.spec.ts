@@ -46,6 +46,12 @@ describe('figure specs', () => {
     expect(svg.includes('log scale')).toBe(true);
   });
 
+  it('gradient flow can show the update-to-weight ratio, titled as such, leaving out epochs stored without it', () => {
+    const layers = [{ ...layer(0, 1e-3), updateRatio: 2e-3 }, { ...layer(1, 1e-3), updateRatio: null }, { ...layer(2, 1e-3), updateRatio: 4e-6 }];
+    expect(gradientFlowPoints([{ label: 'run', layers }], 'updateRatio').map((p) => [p.layer, p.value])).toEqual([['block_0', 2e-3], ['block_2', 4e-6]]);
+    expect(renderSvg(gradientFlowSpec([{ label: 'run', layers }], { statistic: 'updateRatio' })).includes('update / weight')).toBe(true);
+  });
+
   it('gradient flow of runs of different depths shares one axis by relative depth', () => {
     const shallow = { label: 'VGG_08', layers: [0, 1, 2].map((i) => layer(i, 1e-3)) };
     const deep = { label: 'VGG_38', layers: [0, 1, 2, 3, 4].map((i) => layer(i, 1e-6)) };
