@@ -1,39 +1,43 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runNestedKernel as run } from './replace-kernel';
+import { replaceKernel, runNestedKernel as run } from './replace-kernel';
 
 /**
  * The wasm backend has no Conv2DBackpropFilter kernel, so it cannot train a CNN. The filter gradient is a
  * convolution of the input with the output gradient in which the batch plays the role of the channels:
  *   dW[kh, kw, ci, co] = sum_{n,y,x} xPadded[n, y*s + kh, x*s + kw, ci] * dy[n, y, x, co]
  * i.e. conv2d(x^T as [ci, H, W, n], dy^T as a [Ho, Wo, n, co] filter, dilation = stride), transposed back.
+ * The cpu backend has one, but it reads every element through TensorBuffer.get: 17 s of the 17.4 s of a
+ * batch-10 VGG_08 step. There this kernel takes its place for NHWC (with cpu-conv2d's float64 sums).
  */
 export function registerConv2DBackpropFilter(backendName: string): void {
-  if (tf.getKernel('Conv2DBackpropFilter', backendName)) return;
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropFilter',
-    backendName,
-    kernelFunc: ({ inputs, attrs }) => {
-      const { x: xInfo, dy: dyInfo } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-      const { strides, pad, dataFormat, filterShape } = attrs as unknown as {
-        strides: number | [number, number];
-        pad: 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
-        dataFormat: 'NHWC' | 'NCHW';
-        filterShape: [number, number, number, number];
-      };
-      if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on ${backendName}: only NHWC is supported`);
-      const [kh, kw] = filterShape;
-      const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
-      const [top, bottom, left, right] = paddings(pad, kh, kw, xInfo.shape[1], xInfo.shape[2], sh, sw);
-      const padded = run('PadV2', { x: xInfo }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
-      const xT = run('Transpose', { x: padded }, { perm: [3, 1, 2, 0] });
-      const dyT = run('Transpose', { x: dyInfo }, { perm: [1, 2, 0, 3] });
-      const full = run('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });
-      const dw = full.shape[1] === kh && full.shape[2] === kw ? full : run('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [-1, kh, kw, -1] });
-      const result = run('Transpose', { x: dw }, { perm: [1, 2, 0, 3] });
-      tf.dispose([padded, xT, dyT, full, dw]);
-      return result;
-    },
-  });
+  const kernelFunc = (args: Parameters<tf.KernelFunc>[0]) => filterGradient(args, backendName);
+  if (tf.getKernel('Conv2DBackpropFilter', backendName)) {
+    replaceKernel('Conv2DBackpropFilter', backendName, (args, original) => ((args.attrs as { dataFormat?: string }).dataFormat === 'NCHW' ? original(args) : kernelFunc(args)));
+    return;
+  }
+  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc, gradlab: true } as tf.KernelConfig);
+}
+
+function filterGradient({ inputs, attrs }: Parameters<tf.KernelFunc>[0], backendName: string): tf.Tensor {
+  const { x: xInfo, dy: dyInfo } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const { strides, pad, dataFormat, filterShape } = attrs as unknown as {
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+    dataFormat: 'NHWC' | 'NCHW';
+    filterShape: [number, number, number, number];
+  };
+  if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on ${backendName}: only NHWC is supported`);
+  const [kh, kw] = filterShape;
+  const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
+  const [top, bottom, left, right] = paddings(pad, kh, kw, xInfo.shape[1], xInfo.shape[2], sh, sw);
+  const padded = run('PadV2', { x: xInfo }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
+  const xT = run('Transpose', { x: padded }, { perm: [3, 1, 2, 0] });
+  const dyT = run('Transpose', { x: dyInfo }, { perm: [1, 2, 0, 3] });
+  const full = run('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });
+  const dw = full.shape[1] === kh && full.shape[2] === kw ? full : run('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [-1, kh, kw, -1] });
+  const result = run('Transpose', { x: dw }, { perm: [1, 2, 0, 3] });
+  tf.dispose([padded, xT, dyT, full, dw]);
+  return result;
 }
 
 function paddings(pad: unknown, kh: number, kw: number, h: number, w: number, sh: number, sw: number): [number, number, number, number] {

@@ -27,7 +27,8 @@ export function defaultWasmThreads(): number {
 /**
  * Chooses the best backend that loads, once per process: @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node
  * (both optional dependencies: their install downloads libtensorflow), wasm (multi-threaded, with the missing
- * Conv2DBackpropFilter kernel registered and faster Conv2DBackpropInput, AvgPoolGrad and LeakyRelu), then the pure-JS cpu backend (its Conv2D summing in float64).
+ * Conv2DBackpropFilter kernel registered and faster Conv2DBackpropInput, AvgPoolGrad and LeakyRelu), then the pure-JS cpu backend (its Conv2D summing in float64, and a
+ * faster Conv2DBackpropFilter).
  * `only` forces one.
  */
 export async function selectBackend(
@@ -68,6 +69,7 @@ async function activate(name: BackendName, wasmThreads: number): Promise<void> {
     case 'cpu':
       require('@tensorflow/tfjs-backend-cpu');
       registerPreciseCpuConv2D();
+      registerConv2DBackpropFilter('cpu');
       await setBackend('cpu');
       return;
   }
