@@ -26,6 +26,11 @@ export class GradientStatsAccumulator {
   private readonly names: string[];
   private readonly sizes: number[];
   private readonly largest: number;
+  // Constants of every step, made once: each layer's element count, and which columns take the maximum and
+  // which the latest batch (the others are summed).
+  private readonly sizesTensor: tf.Tensor1D;
+  private readonly isMaxColumn: tf.Tensor2D;
+  private readonly isLastColumn: tf.Tensor2D;
   private readonly acc: tf.Variable;
   /** ||w after - w before|| / ||w before|| of the latest step that recorded it, per layer. */
   private readonly updateRatio: tf.Variable;
@@ -36,6 +41,10 @@ export class GradientStatsAccumulator {
     this.names = weights.map((p) => p.name);
     this.sizes = weights.map((p) => p.shape.reduce((a, b) => a * b, 1));
     this.largest = Math.max(...this.sizes);
+    this.sizesTensor = tf.tensor1d(this.sizes);
+    const columns = Array.from({ length: COLUMNS }, (_, c) => c);
+    this.isMaxColumn = tf.tensor2d([columns.map((c) => c === MAX_ABS)], [1, COLUMNS], 'bool');
+    this.isLastColumn = tf.tensor2d([columns.map((c) => c === LAST_MEAN_ABS)], [1, COLUMNS], 'bool');
     this.acc = tf.tidy(() => tf.variable(tf.zeros([this.names.length, COLUMNS]), false));
     this.updateRatio = tf.tidy(() => tf.variable(tf.fill([this.names.length], NaN), false));
   }
@@ -45,7 +54,7 @@ export class GradientStatsAccumulator {
     tf.tidy(() => {
       const rows = tf.stack(this.names.map((name, i) => tf.pad(tf.reshape(grads[name], [-1]), [[0, this.largest - this.sizes[i]]]))) as tf.Tensor2D;
       const abs = tf.abs(rows);
-      const meanAbs = tf.div(tf.sum(abs, 1), tf.tensor1d(this.sizes));
+      const meanAbs = tf.div(tf.sum(abs, 1), this.sizesTensor);
       const l2 = tf.sqrt(tf.sum(tf.square(rows), 1));
       const maxAbs = tf.max(abs, 1);
       // g - g is NaN exactly where g is NaN or infinite.
@@ -55,16 +64,15 @@ export class GradientStatsAccumulator {
         this.acc.assign(batch);
         return;
       }
-      const column = tf.range(0, COLUMNS, 1, 'int32').reshape([1, COLUMNS]);
       const summed = tf.add(this.acc, batch);
-      const combined = tf.where(tf.equal(column, MAX_ABS), tf.maximum(this.acc, batch), tf.where(tf.equal(column, LAST_MEAN_ABS), batch, summed));
+      const combined = tf.where(this.isMaxColumn, tf.maximum(this.acc, batch), tf.where(this.isLastColumn, batch, summed));
       this.acc.assign(combined);
     });
     this.batches++;
   }
 
   /**
-   * Keeps the weights as they are before an optimiser step, for updateAfter. A clone shares the data, and the
+   * Keeps the weights as they are before an optimiser step, for recordUpdate. A clone shares the data, and the
    * step's assign gives each variable new data, so nothing is copied.
    */
   weightsBefore(params: Map<string, tf.Variable>): tf.Tensor[] {
@@ -111,8 +119,7 @@ export class GradientStatsAccumulator {
   }
 
   dispose(): void {
-    this.acc.dispose();
-    this.updateRatio.dispose();
+    tf.dispose([this.acc, this.updateRatio, this.sizesTensor, this.isMaxColumn, this.isLastColumn]);
   }
 }
 

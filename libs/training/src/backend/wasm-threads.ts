@@ -31,7 +31,7 @@ export async function withWasmThreads<T>(threads: number, start: () => Promise<T
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   const restore = [
     replace(URL, 'createObjectURL', (blob: Blob) => (blob.type === 'application/javascript' ? PTHREAD_ENTRY : originalCreateObjectURL(blob))),
-    replace(os, 'cpus', () => Array.from({ length: count * 2 }, () => originalCpus()[0])),
+    replace(os, 'cpus', () => Array(count * 2).fill(originalCpus()[0])),
     replace(workerThreads, 'Worker', PthreadWorker),
   ];
   try {
