@@ -32,12 +32,15 @@ for (let i = 0; i < workers; i++) services.push([workers > 1 ? `worker-${i}` : '
 // Workers talk to Redis and the api only: they never get the database URL. They reach the api started
 // here unless API_URL says otherwise.
 const { DATABASE_URL: _databaseUrl, ...workerEnv } = process.env;
-workerEnv.API_URL ??= `http://127.0.0.1:${process.env.PORT ?? 4000}`;
+const apiUrl = `http://127.0.0.1:${process.env.PORT ?? 4000}`;
+workerEnv.API_URL ??= apiUrl;
 // The host's cores are shared out: each worker's wasm backend gets an equal share of threads.
 workerEnv.WASM_THREADS ??= String(Math.max(1, Math.floor(os.availableParallelism() / workers)));
 
-// The dashboard talks to the api only: PORT tells it the api's port (web-config.ts).
-const { DATABASE_URL: _dbUrl, ...webEnv } = process.env;
+// The dashboard talks to the api only, at API_URL (web-config.ts). PORT is the api's port here; the
+// dashboard's is WEB_PORT, and `next start -p` would overwrite PORT anyway, so the dashboard never sees it.
+const { DATABASE_URL: _dbUrl, PORT: _apiPort, ...webEnv } = process.env;
+webEnv.API_URL ??= apiUrl;
 webEnv.NEXT_TELEMETRY_DISABLED = '1';
 const webArgs = [nextBin, 'start', 'apps/web', '-p', process.env.WEB_PORT ?? '3000', ...(process.env.HOST ? ['-H', process.env.HOST] : [])];
 

@@ -12,12 +12,13 @@ import { RedisIoAdapter } from './redis-io.adapter';
  */
 export function configureApp(app: INestApplication, config: AppConfig): void {
   app.setGlobalPrefix('api');
-  // Browsers send the dashboard's session cookie to the api (another port of the same site).
-  app.enableCors({ origin: true, credentials: true });
+  // Browsers send the dashboard's session cookie to the api (another port of the same site); only the
+  // dashboard's own pages may make them do so.
+  app.enableCors({ origin: config.webOrigins, credentials: true });
   app.use('/api/runs/:id/checkpoints', raw({ type: 'application/octet-stream', limit: config.checkpointLimit }));
   app.use(json({ limit: config.bodyLimit }));
   app.use(bodyParserErrors);
-  app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, config.queuePrefix));
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, config.queuePrefix, config.webOrigins));
   SwaggerModule.setup('api/docs', app, buildOpenApiDocument(), { jsonDocumentUrl: 'api/docs-json' });
 }
 

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -14,6 +15,7 @@ export class RedisIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     redisUrl: string,
     private readonly channelPrefix: string,
+    private readonly webOrigins: string[],
   ) {
     super(app);
     this.pub = new IORedis({ ...redisConnectionFromUrl(redisUrl), maxRetriesPerRequest: 3 });
@@ -21,7 +23,16 @@ export class RedisIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server: Server = super.createIOServer(port, options);
+    // A browser's WebSocket is not bound by CORS, so its origin is checked here: no other site's page may
+    // open a socket with the dashboard user's cookie. Clients outside a browser send no Origin.
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      cors: { origin: this.webOrigins, credentials: true },
+      allowRequest: (request: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void) => {
+        const origin = request.headers.origin;
+        callback(null, !origin || this.webOrigins.includes(origin));
+      },
+    });
     server.adapter(createAdapter(this.pub, this.sub, { key: `${this.channelPrefix}:socket.io` }));
     return server;
   }

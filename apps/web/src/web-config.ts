@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import type { BrowserApiAddress } from './lib/api-address';
 
+/**
+ * The dashboard's own variables. PORT is not one of them: `next start -p` sets it to the dashboard's port,
+ * so the api is named by its URL alone.
+ */
 const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(4000),
-  API_URL: z.string().url().optional(),
+  API_URL: z.string().url().default('http://127.0.0.1:4000'),
   API_PUBLIC_URL: z.string().url().optional(),
 });
 
@@ -10,18 +14,20 @@ export interface WebConfig {
   /** Where this server reaches the api (server-rendered pages). */
   apiUrl: string;
   /** Where browsers reach the api (REST and socket.io). */
-  apiPublicUrl: string;
+  browserApi: BrowserApiAddress;
 }
 
 let cached: WebConfig | undefined;
 
-/** Read once from the environment; PORT is the api's port, as in `npm start`. */
+/** Read once from the environment. */
 export function webConfig(): WebConfig {
   if (cached) return cached;
   const parsed = EnvSchema.safeParse(process.env);
   if (!parsed.success) throw new Error(`invalid web configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const env = parsed.data;
-  const apiUrl = (env.API_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/$/, '');
-  cached = { apiUrl, apiPublicUrl: (env.API_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '') };
+  const apiUrl = env.API_URL.replace(/\/$/, '');
+  const api = new URL(apiUrl);
+  const port = api.port || (api.protocol === 'https:' ? '443' : '80');
+  cached = { apiUrl, browserApi: env.API_PUBLIC_URL ? { url: env.API_PUBLIC_URL.replace(/\/$/, '') } : { port } };
   return cached;
 }

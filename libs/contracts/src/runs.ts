@@ -95,8 +95,12 @@ export const WorkerDtoSchema = z.object({
 });
 export type WorkerDto = z.infer<typeof WorkerDtoSchema>;
 
+/** A worker silent for this long (six heartbeats at the default interval) is shown as offline. */
+export const WORKER_OFFLINE_AFTER_MS = 30_000;
+
 export const WorkersDtoSchema = z.object({
-  workers: z.array(WorkerDtoSchema).describe('most recent heartbeat first'),
+  workers: z.array(WorkerDtoSchema).describe('most recent heartbeat first; a worker silent for longer than forgetAfterMs is left out'),
+  forgetAfterMs: z.number().int().describe('how long a silent worker stays listed (offline after WORKER_OFFLINE_AFTER_MS)'),
   queue: z.object({ waiting: z.number().int(), active: z.number().int(), delayed: z.number().int(), failed: z.number().int() }),
 });
 export type WorkersDto = z.infer<typeof WorkersDtoSchema>;

@@ -33,6 +33,17 @@ export class AuthController {
     response.clearCookie(SESSION_COOKIE, { path: '/' });
   }
 
+  /**
+   * Who is signed in, or `{ user: null }`: the dashboard asks on every page, and a signed-out visitor is no
+   * error (a 401 would be one in the browser's console).
+   */
+  @Public()
+  @Get('session')
+  async session(@Headers('authorization') authorization: string | undefined, @Headers('cookie') cookie: string | undefined): Promise<{ user: Omit<UserDto, 'createdAt'> | null }> {
+    const principal = await this.auth.authenticate(authorization, cookie);
+    return { user: principal ? toMe(principal) : null };
+  }
+
   @Get('me')
   me(@CurrentPrincipal() principal: Principal): Omit<UserDto, 'createdAt'> {
     return toMe(principal);

@@ -22,7 +22,13 @@ function toPrincipal(user: UserWithTeam, apiKeyId: string | null): Principal {
 export function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
   for (const part of (cookieHeader ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    // Any page on the same host can set a cookie; a malformed one is ignored, never a 500.
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

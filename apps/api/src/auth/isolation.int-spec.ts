@@ -129,8 +129,26 @@ describe('teams, keys and isolation (real Postgres and Redis)', () => {
     expect(await me.json()).toMatchObject({ email: 'a1@uni.test', role: 'student', team: { name: 'team-a' } });
     const socket = await connect({}, { cookie: session });
     expect(socket.connected).toBe(true);
+    expect(await (await fetch(`${api.url}/api/auth/session`, { headers: { cookie: session } })).json()).toMatchObject({ user: { email: 'a1@uni.test' } });
     await fetch(`${api.url}/api/auth/logout`, { method: 'POST', headers: { cookie: session } });
     expect((await fetch(`${api.url}/api/auth/me`, { headers: { cookie: session } })).status).toBe(401);
+    // Signed out is no error for the dashboard's session check; a malformed cookie is ignored, not a 500.
+    const signedOut = await fetch(`${api.url}/api/auth/session`, { headers: { cookie: `${SESSION_COOKIE}=%` } });
+    expect([signedOut.status, await signedOut.json()]).toEqual([200, { user: null }]);
+    expect((await fetch(`${api.url}/api/runs`, { headers: { cookie: `${SESSION_COOKIE}=%E0%A4%A` } })).status).toBe(401);
+  });
+
+  it("only the dashboard's own origins may call with the session cookie (CORS and socket.io)", async () => {
+    const preflight = (origin: string) => fetch(`${api.url}/api/runs`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    for (const origin of ['http://localhost:3000', 'http://127.0.0.1:3000']) {
+      const allowed = await preflight(origin);
+      expect([allowed.headers.get('access-control-allow-origin'), allowed.headers.get('access-control-allow-credentials')]).toEqual([origin, 'true']);
+    }
+    expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await fetch(`${api.url}/api/health`, { headers: { origin: 'http://evil.example' } })).headers.get('access-control-allow-origin')).toBeNull();
+    // A browser's WebSocket ignores CORS, so the socket checks the Origin itself; clients outside a browser send none.
+    await expect(connect({ token: keys.a1 }, { origin: 'http://evil.example' })).rejects.toThrow();
+    expect((await connect({ token: keys.a1 }, { origin: 'http://localhost:3000' })).connected).toBe(true);
   });
 
   it('rejects a body over the size limit with 413 and a message', async () => {

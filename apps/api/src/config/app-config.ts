@@ -32,6 +32,21 @@ const AppConfigSchema = z.object({
   /** GraphQL: deepest query and most complex query (one point a field, lists weighted by size). */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(8),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(2000),
+  /** The dashboard's port: its origins on this machine are the default allowed origins. */
+  WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Origins (comma-separated) whose pages may call the api with the session cookie. */
+  WEB_ORIGIN: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const origins = (value ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+      for (const origin of origins) {
+        if (!/^https?:\/\/[^/\s]+$/.test(origin)) ctx.addIssue({ code: 'custom', message: `"${origin}" is no origin (scheme://host[:port], no path)` });
+      }
+      return origins;
+    }),
+  /** A worker silent for this long is dropped from the workers list (it is shown offline well before). */
+  WORKER_FORGET_AFTER_S: z.coerce.number().int().min(30).default(600),
 });
 
 /** The api's configuration, validated once at boot; services receive it and never read process.env. */
@@ -54,6 +69,9 @@ export class AppConfig {
   readonly maxQueuedRunsPerTeam: number;
   readonly graphqlMaxDepth: number;
   readonly graphqlMaxComplexity: number;
+  /** Browser origins allowed to call the api with credentials (CORS and socket.io). */
+  readonly webOrigins: string[];
+  readonly workerForgetAfterMs: number;
 
   constructor(env: Record<string, string | undefined>) {
     const result = AppConfigSchema.safeParse(env);
@@ -80,5 +98,7 @@ export class AppConfig {
     this.maxQueuedRunsPerTeam = c.MAX_QUEUED_RUNS_PER_TEAM;
     this.graphqlMaxDepth = c.GRAPHQL_MAX_DEPTH;
     this.graphqlMaxComplexity = c.GRAPHQL_MAX_COMPLEXITY;
+    this.webOrigins = c.WEB_ORIGIN.length ? c.WEB_ORIGIN : [`http://localhost:${c.WEB_PORT}`, `http://127.0.0.1:${c.WEB_PORT}`];
+    this.workerForgetAfterMs = c.WORKER_FORGET_AFTER_S * 1000;
   }
 }

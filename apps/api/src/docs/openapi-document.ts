@@ -104,6 +104,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
         post: { summary: 'Dashboard sign-in: sets the httpOnly session cookie', security: [], requestBody: { required: true, ...json('LoginRequest') }, responses: { '200': { description: 'signed in', ...json('User') }, '400': error('bad input'), '401': error('wrong email or password') } },
       },
       '/api/auth/logout': { post: { summary: 'Ends the session', security: [], responses: { '204': { description: 'signed out' } } } },
+      '/api/auth/session': { get: { summary: 'Who is signed in, or { user: null }: never a 401', security: [], responses: { '200': { description: '{ user }, null when signed out' } } } },
       '/api/auth/me': { get: { summary: 'Who is calling', responses: { '200': { description: 'the caller', ...json('User') }, '401': error('not signed in') } } },
       '/api/teams': {
         get: { summary: 'Teams (staff)', responses: { '200': { description: 'teams by name', ...list('Team') }, ...staff } },

@@ -113,5 +113,6 @@ export class QueueDepth {
 @ObjectType()
 export class WorkersModel {
   @Field(() => [WorkerModel]) workers!: WorkerModel[];
+  @Field(() => Int, { description: 'how long a silent worker stays listed, in ms' }) forgetAfterMs!: number;
   @Field(() => QueueDepth) queue!: QueueDepth;
 }

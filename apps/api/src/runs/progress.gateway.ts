@@ -19,7 +19,8 @@ type GradlabSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<s
  * header) or the session cookie; a client may join the room of a run of its own team only (another team's
  * run is "not found"), and the workers room if it is staff.
  */
-@WebSocketGateway({ cors: { origin: true, credentials: true } })
+// CORS and the allowed origins are set once for every gateway in RedisIoAdapter.
+@WebSocketGateway()
 export class ProgressGateway implements OnGatewayInit {
   private readonly logger = new Logger(ProgressGateway.name);
 

@@ -67,7 +67,7 @@ describe('RunEventsService (real Postgres)', () => {
     prisma = new PrismaService(new AppConfig({ DATABASE_URL: db.url }));
     gateway = new RecordingGateway();
     trainingQueue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix: testQueuePrefix() });
-    service = new RunEventsService(prisma, gateway as unknown as ProgressGateway, new WorkersService(prisma, trainingQueue));
+    service = new RunEventsService(prisma, gateway as unknown as ProgressGateway, new WorkersService(prisma, new AppConfig({ DATABASE_URL: db.url }), trainingQueue));
   });
   afterAll(async () => {
     await trainingQueue.obliterate({ force: true });

@@ -15,7 +15,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <ApiProvider apiUrl={webConfig().apiPublicUrl}>
+        <ApiProvider address={webConfig().browserApi}>
           <Nav />
           <ApiBanner />
           {/* Pages render at once (an unknown run must answer 404 while the page is served); a page whose

@@ -5,7 +5,7 @@ import { architectureSummary, gradientHeatmapSpec, learningCurvesSpec } from '@g
 import { useState } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
-import { formatDuration, formatNumber, formatPercent, formatTime, runDuration } from '../lib/format';
+import { formatDuration, formatNumber, formatPercent, runDuration } from '../lib/format';
 import { epochFraction, estimateTimeLeftMs, withEpoch, type BatchProgress } from '../lib/progress';
 import { useApiResource } from '../lib/use-api-resource';
 import { useNow } from '../lib/use-now';
@@ -15,6 +15,7 @@ import { GradientFlowPanel } from './gradient-flow-panel';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
 import { VegaChart } from './vega-chart';
+import { LocalTime } from './local-time';
 
 interface RunData {
   run: RunDto;
@@ -92,7 +93,7 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
           <span>{architectureSummary(run)}</span>
           <span className="muted">backend: {run.backend ?? '–'}</span>
           <span className="muted">worker: {run.workerHost ?? '–'}</span>
-          <span className="muted">started: {formatTime(run.startedAt)}</span>
+          <span className="muted">started: <LocalTime iso={run.startedAt} /></span>
           <span className="muted">duration: {duration === null ? '–' : formatDuration(duration)}</span>
         </div>
         <h2>

@@ -5,7 +5,7 @@ import { architectureSummary, BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { formatDuration, formatPercent, formatTime, runDuration } from '../lib/format';
+import { formatDuration, formatPercent, runDuration } from '../lib/format';
 import type { BatchProgress } from '../lib/progress';
 import { epochFraction, withEpoch } from '../lib/progress';
 import { useApiResource } from '../lib/use-api-resource';
@@ -13,6 +13,7 @@ import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
+import { LocalTime } from './local-time';
 
 const PAGE_SIZE = 25;
 /** The coursework's depths, always offered; others appear once a listed run has them. */
@@ -139,7 +140,7 @@ export function RunsView() {
                 </td>
                 <td>{formatPercent(run.bestValAccuracy)}</td>
                 <td>{run.backend ?? '–'}</td>
-                <td>{formatTime(run.startedAt)}</td>
+                <td><LocalTime iso={run.startedAt} /></td>
                 <td>{duration === null ? '–' : formatDuration(duration)}</td>
               </tr>
             );

@@ -4,8 +4,8 @@ import { ROLES, type ApiKeyDto, type CreatedApiKeyDto, type FieldError, type Tea
 import { useState, type FormEvent } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
-import { formatTime } from '../lib/format';
 import { useApiResource } from '../lib/use-api-resource';
+import { LocalTime } from './local-time';
 
 /** Submits a small form to the api; field errors come back by name. */
 function useSubmit() {
@@ -105,11 +105,11 @@ function ApiKeys() {
                 <code>{k.prefix}…</code>
               </td>
               {me?.role === 'staff' && <td>{k.userId === me.id ? 'you' : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}</td>}
-              <td>{formatTime(k.createdAt)}</td>
-              <td>{formatTime(k.lastUsedAt)}</td>
+              <td><LocalTime iso={k.createdAt} /></td>
+              <td><LocalTime iso={k.lastUsedAt} /></td>
               <td>
                 {k.revokedAt ? (
-                  `revoked ${formatTime(k.revokedAt)}`
+                  <>revoked <LocalTime iso={k.revokedAt} /></>
                 ) : (
                   <button type="button" className="danger" onClick={() => revoke(k.id)}>
                     Revoke
@@ -215,7 +215,7 @@ function TeamsAndUsers() {
                 <td>{u.email}</td>
                 <td>{u.role}</td>
                 <td>{u.team.name}</td>
-                <td>{formatTime(u.createdAt)}</td>
+                <td><LocalTime iso={u.createdAt} /></td>
               </tr>
             ))}
           </tbody>

@@ -1,20 +1,27 @@
 'use client';
 
-import type { WorkersDto } from '@gradlab/contracts';
+import { WORKER_OFFLINE_AFTER_MS, type WorkersDto } from '@gradlab/contracts';
 import Link from 'next/link';
+import { useEffect } from 'react';
 import { formatDuration } from '../lib/format';
 import { useApiResource } from '../lib/use-api-resource';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
 
-/** A worker that has not been heard from for this long is shown as silent (it may have died). */
-const SILENT_AFTER_MS = 30_000;
+/** Dead workers send no heartbeat, so no event says they died: the list is also fetched again this often. */
+const REFRESH_MS = 15_000;
 
 export function WorkersView() {
   const now = useNow(1000);
-  const { data, error, setData } = useApiResource('workers', (fetchJson) => fetchJson<WorkersDto>('/workers'));
+  const { data, error, setData, reload } = useApiResource('workers', (fetchJson) => fetchJson<WorkersDto>('/workers'));
   useSocketEvents({ workers: true }, { 'workers.updated': (snapshot) => setData(snapshot) });
+  useEffect(() => {
+    const timer = setInterval(reload, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
 
+  const silentFor = (w: WorkersDto['workers'][number]) => (now === null ? 0 : Math.max(0, now - Date.parse(w.lastHeartbeatAt)));
+  const listed = (data?.workers ?? []).filter((w) => silentFor(w) <= (data?.forgetAfterMs ?? Infinity));
   return (
     <section>
       <h1>Workers</h1>
@@ -28,42 +35,52 @@ export function WorkersView() {
             <span>delayed {data.queue.delayed}</span>
             <span>failed {data.queue.failed}</span>
           </div>
-          <table data-testid="workers-table">
-            <thead>
-              <tr>
-                <th>Worker</th>
-                <th>Host</th>
-                <th>Backend</th>
-                <th>Current run</th>
-                <th>Last heartbeat</th>
-                <th>Up for</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.workers.map((w) => {
-                const silentFor = now - Date.parse(w.lastHeartbeatAt);
-                return (
-                  <tr key={w.id} className={silentFor > SILENT_AFTER_MS ? 'muted' : undefined}>
-                    <td>{w.id}</td>
-                    <td>{w.host}</td>
-                    <td>{w.backend}</td>
-                    <td>{w.currentRunId ? <Link href={`/runs/${w.currentRunId}`}>{w.currentRunId.slice(0, 8)}</Link> : <span className="muted">idle</span>}</td>
-                    <td>
-                      {formatDuration(Math.max(0, silentFor))} ago{silentFor > SILENT_AFTER_MS && <strong className="error"> silent</strong>}
-                    </td>
-                    <td>{formatDuration(now - Date.parse(w.startedAt))}</td>
-                  </tr>
-                );
-              })}
-              {data.workers.length === 0 && (
+          <p className="muted">
+            A worker silent for {formatDuration(WORKER_OFFLINE_AFTER_MS)} is shown offline (it may have died; its run goes to another worker), and after{' '}
+            {formatDuration(data.forgetAfterMs)} it leaves the list.
+          </p>
+          <div className="table-scroll">
+            <table data-testid="workers-table">
+              <thead>
                 <tr>
-                  <td colSpan={6} className="muted">
-                    No worker has reported yet.
-                  </td>
+                  <th>Worker</th>
+                  <th>Host</th>
+                  <th>Backend</th>
+                  <th>Current run</th>
+                  <th>Last heartbeat</th>
+                  <th>Up for</th>
                 </tr>
-              )}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {listed.map((w) => {
+                  const silent = silentFor(w);
+                  const offline = silent > WORKER_OFFLINE_AFTER_MS;
+                  // An offline worker was up until its last heartbeat, not until now.
+                  const upUntil = offline ? Date.parse(w.lastHeartbeatAt) : now;
+                  return (
+                    <tr key={w.id} className={offline ? 'muted' : undefined} data-testid="worker-row">
+                      <td>{w.id}</td>
+                      <td>{w.host}</td>
+                      <td>{w.backend}</td>
+                      <td>{offline ? <span className="muted">–</span> : w.currentRunId ? <Link href={`/runs/${w.currentRunId}`}>{w.currentRunId.slice(0, 8)}</Link> : <span className="muted">idle</span>}</td>
+                      <td>
+                        {now === null ? '–' : `${formatDuration(silent)} ago`}
+                        {offline && <strong className="error"> offline</strong>}
+                      </td>
+                      <td>{upUntil === null ? '–' : formatDuration(upUntil - Date.parse(w.startedAt))}</td>
+                    </tr>
+                  );
+                })}
+                {listed.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="muted">
+                      No worker has reported recently.
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>

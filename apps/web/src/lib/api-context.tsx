@@ -4,6 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents, UserDto } from '@gradl
 import { useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { resolveBrowserApiUrl, type BrowserApiAddress } from './api-address';
 import { ApiError, apiFetch } from './api-client';
 
 export type GradlabSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -30,9 +31,13 @@ interface ApiContextValue {
 const ApiContext = createContext<ApiContextValue | null>(null);
 const PUBLIC_PATHS = ['/login'];
 
-/** One socket.io connection per tab, reconnecting by itself; the api's address comes from the server. */
-export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: ReactNode }) {
+/**
+ * One socket.io connection per tab, reconnecting by itself. The server says how to find the api; the browser
+ * resolves it against its own address (nothing calls the api while the page is rendered on the server).
+ */
+export function ApiProvider({ address, children }: { address: BrowserApiAddress; children: ReactNode }) {
   const router = useRouter();
+  const [apiUrl] = useState(() => (typeof window === 'undefined' ? '' : resolveBrowserApiUrl(address, window.location)));
   const [socket, setSocket] = useState<GradlabSocket | null>(null);
   const [me, setMe] = useState<Me | null>(null);
   const [reachable, setReachable] = useState(true);
@@ -45,9 +50,10 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
 
   const refreshMe = useCallback(async () => {
     try {
-      const user = await apiFetch<Me>(apiUrl, '/auth/me');
+      const { user } = await apiFetch<{ user: Me | null }>(apiUrl, '/auth/session');
       setMe(user);
       setReachable(true);
+      if (!user) reportSignedOut();
       return user;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) reportSignedOut();

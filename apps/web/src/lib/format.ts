@@ -9,8 +9,9 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-export function formatTime(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }) : '–';
+/** In the reader's locale and time zone: call it in the browser only (LocalTime does). */
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 }
 
 export function formatPercent(value: number | null | undefined): string {
@@ -21,8 +22,9 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
   return value === null || value === undefined ? '–' : value.toFixed(digits);
 }
 
-/** A run's duration: until it finished, or until now while it runs. */
-export function runDuration(run: { startedAt: string | null; finishedAt: string | null }, now: number): number | null {
+/** A run's duration: until it finished, or until now while it runs (unknown before the clock is). */
+export function runDuration(run: { startedAt: string | null; finishedAt: string | null }, now: number | null): number | null {
   if (!run.startedAt) return null;
-  return (run.finishedAt ? Date.parse(run.finishedAt) : now) - Date.parse(run.startedAt);
+  if (run.finishedAt) return Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+  return now === null ? null : now - Date.parse(run.startedAt);
 }

@@ -16,11 +16,13 @@ export interface ApiResource<T> {
 }
 
 /**
- * Loads from the api, again whenever the api comes back after an outage, and retries on its own while the
- * api cannot be reached. `key` changes when what to load changes.
+ * Loads from the api once the reader is signed in, again whenever the api comes back after an outage, and
+ * retries on its own while the api cannot be reached. `key` changes when what to load changes.
  */
 export function useApiResource<T>(key: string | null, load: (fetchJson: <R>(path: string) => Promise<R>) => Promise<T>, initial?: T): ApiResource<T> {
-  const { apiUrl, generation, reportUnreachable, reportReachable, reportSignedOut } = useApi();
+  const { apiUrl, me, generation, reportUnreachable, reportReachable, reportSignedOut } = useApi();
+  // Nothing is asked before the session is known: a signed-out visitor goes to sign in without a 401.
+  const signedInAs = me?.id ?? null;
   const [data, setData] = useState<T | undefined>(initial);
   const [error, setError] = useState<Error | undefined>();
   const [loading, setLoading] = useState(key !== null && initial === undefined);
@@ -29,7 +31,7 @@ export function useApiResource<T>(key: string | null, load: (fetchJson: <R>(path
   loadRef.current = load;
 
   useEffect(() => {
-    if (key === null) return;
+    if (key === null || signedInAs === null) return;
     let cancelled = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
     setLoading(true);
@@ -55,7 +57,7 @@ export function useApiResource<T>(key: string | null, load: (fetchJson: <R>(path
       cancelled = true;
       clearTimeout(retry);
     };
-  }, [key, apiUrl, generation, attempt, reportReachable, reportUnreachable, reportSignedOut]);
+  }, [key, apiUrl, signedInAs, generation, attempt, reportReachable, reportUnreachable, reportSignedOut]);
 
   const reload = useCallback(() => setAttempt((a) => a + 1), []);
   return { data, error, loading, setData, reload };
