@@ -2,8 +2,8 @@ import type { RunDto } from '@gradlab/contracts';
 import { ExperimentConfigSchema } from '@gradlab/contracts';
 import { describeNetwork, weightParams } from '@gradlab/models';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshot } from './support/browser';
-import { startStack, STUDENT_PASSWORD, waitUntil, type Stack } from './support/stack';
+import { collectConsoleErrors, launchChromium, screenshot } from './support/browser';
+import { sleep, startStack, STUDENT_PASSWORD, waitUntil, type Stack } from './support/stack';
 
 const small = (epochs: number, numBlocksPerStage: number, trainLimit: number) => ({
   model: { numFilters: 8, numStages: 1, numBlocksPerStage },
@@ -99,10 +99,10 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
       return (await page.textContent('[data-testid="run-status"]')) === 'completed';
     }, 120_000, 100);
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
-    const epochsSeen = seen.map((s) => Number(s.split('/')[0]));
+    const epochsSeen = seen.map((s) => Number(s.split(' of ')[0]));
     expect(epochsSeen).toEqual([...epochsSeen].sort((a, b) => a - b)); // only ever advancing
     expect(new Set(epochsSeen).size).toBeGreaterThanOrEqual(3); // it moved while we watched
-    await waitUntil('the last epoch', async () => (await page.textContent('[data-testid="epoch-counter"]'))?.trim() === '4 / 4', 10_000);
+    await waitUntil('the last epoch', async () => (await page.textContent('[data-testid="epoch-counter"]'))?.trim() === '4 of 4', 10_000);
 
     const layers = weightLayers(FIRST);
     const flowPoints = page.locator('[data-testid="gradient-flow-chart"] g.mark-symbol.role-mark path');
@@ -141,6 +141,28 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await waitUntil('the search to apply', async () => (await rows.count()) === 1 && (await rows.first().textContent())?.includes('browser run'), 15_000);
     expect(page.url()).toContain('q=browser');
   }, 60_000);
+
+  it('Run: "run again" submits the same config with the next seed; "clone and edit" fills New run with it', async () => {
+    await page.goto(`${stack.webUrl}/runs/${firstRunId}`);
+    await page.getByRole('button', { name: 'Run again (seed 1)' }).click();
+    await page.waitForURL((url) => /\/runs\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(firstRunId), { timeout: 15_000 });
+    const again = await api<RunDto>(`/runs/${page.url().split('/').pop()}`);
+    const first = await api<RunDto>(`/runs/${firstRunId}`);
+    expect(again.name).toBe('browser run seed 1');
+    expect(again.config).toEqual({ ...first.config, training: { ...first.config.training, seed: 1 } });
+    await completed(again.id);
+
+    await page.goto(`${stack.webUrl}/runs/${firstRunId}`);
+    await page.getByRole('link', { name: 'Clone and edit' }).click();
+    await page.waitForURL(/\/runs\/new\?from=/);
+    await waitUntil('the cloned config', async () => (await page.inputValue('[name="name"]')) === 'browser run (edited)', 10_000);
+    expect(await page.inputValue('[name="config.model.numFilters"]')).toBe(String(FIRST.model.numFilters));
+    expect(await page.inputValue('[name="config.data.trainLimit"]')).toBe(String(FIRST.data.trainLimit));
+    // Epochs of this network were measured, so its duration is estimated before it is submitted.
+    await waitUntil('the estimate', async () => (await page.textContent('[data-testid="estimate"]'))?.includes('measured on this network'), 10_000);
+    expect(await page.textContent('[data-testid="estimate"]')).toMatch(/^About \d/);
+    await screenshot(page, 'new-run-cloned');
+  }, 150_000);
 
   it('Workers: shows the worker with its backend and the queue depth', async () => {
     await page.goto(`${stack.webUrl}/workers`);
@@ -181,11 +203,20 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await page.getByRole('button', { name: 'Create key' }).click();
     const shown = (await page.locator('[data-testid="new-key"] code').textContent({ timeout: 10_000 })) ?? '';
     expect(shown).toMatch(/^glk_/);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.webUrl });
+    await page.locator('[data-testid="new-key"]').getByRole('button', { name: 'Copy' }).click();
+    await page.locator('[data-testid="new-key"]').getByRole('button', { name: 'Copied' }).waitFor({ timeout: 5_000 });
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
     expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(200);
     await screenshot(page, 'settings');
     const row = page.locator('[data-testid="keys-table"] tr', { hasText: 'browser key' });
     await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'No' }).click(); // asked first: "No" keeps the key
+    expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(200);
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Yes, revoke' }).click();
     await row.getByText('revoked').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-testid="new-key"]').count()).toBe(0); // its "copy it now" box is gone
     expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(401);
   }, 60_000);
 
@@ -205,6 +236,80 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await screenshot(outsider, 'other-team-compare');
     await context.close();
   }, 60_000);
+
+  it('a queued run shows its place and wait; Compare follows a running run live; cancel asks first', async () => {
+    const long = await api<RunDto>('/runs', { method: 'POST', body: JSON.stringify({ name: 'long run', config: small(40, 0, 1500) }) });
+    const queued = await api<RunDto>('/runs', { method: 'POST', body: JSON.stringify({ name: 'waiting run', config: small(2, 0, 300) }) });
+    await waitUntil('the long run to start', async () => (await api<RunDto>(`/runs/${long.id}`)).status === 'running', 30_000);
+
+    await page.goto(`${stack.webUrl}/runs/${queued.id}`);
+    const place = page.locator('[data-testid="queue-position"]');
+    await place.waitFor({ timeout: 15_000 });
+    expect(await place.textContent()).toContain('next to start');
+    await waitUntil('an estimated wait', async () => /about .+ until it starts/.test((await place.textContent()) ?? ''), 15_000);
+    await screenshot(page, 'run-queued');
+    await page.getByTestId('cancel-run').click();
+    await page.getByRole('button', { name: 'No' }).click(); // asked first: "No" leaves it queued
+    expect((await api<RunDto>(`/runs/${queued.id}`)).status).toBe('queued');
+    await page.getByTestId('cancel-run').click();
+    await page.getByRole('button', { name: 'Yes, cancel run' }).click();
+    await waitUntil('the run cancelled', async () => (await page.textContent('[data-testid="run-status"]')) === 'cancelled', 10_000);
+
+    await page.goto(`${stack.webUrl}/compare?runs=${long.id},${firstRunId}`);
+    const cell = page.locator('[data-testid="compared-runs"] tr', { hasText: 'long run' }).getByTestId('compared-epochs');
+    await cell.waitFor({ timeout: 15_000 });
+    const before = Number((await cell.textContent())?.split(' of ')[0]);
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+    await waitUntil('Compare to move with the run', async () => Number((await cell.textContent())?.split(' of ')[0]) >= before + 2, 60_000);
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page'); // no reload
+    await screenshot(page, 'compare-live');
+    await api(`/runs/${long.id}/cancel`, { method: 'POST' });
+  }, 150_000);
+
+  it('every page in Asia/Tokyo with de-DE: no console error, and at 390 px nothing scrolls sideways', async () => {
+    const runs = (await api<{ items: RunDto[] }>('/runs?pageSize=50')).items;
+    const failedRun = runs.find((r) => r.status === 'failed') as RunDto;
+    const pages: [string, string, string][] = [
+      ['runs', '/runs', '[data-testid="runs-table"] tbody tr a'],
+      ['new-run', '/runs/new', '[data-testid="estimate"]'],
+      ['run', `/runs/${firstRunId}`, '[data-testid="gradient-heatmap"] svg'],
+      ['run-failed', `/runs/${failedRun.id}`, '[data-testid="run-error"]'],
+      ['compare', `/compare?runs=${runs.map((r) => r.id).slice(0, 3).join(',')}`, '[data-testid="compare-curves"] svg'],
+      ['workers', '/workers', '[data-testid="worker-row"]'],
+      ['settings', '/settings', '[data-testid="users-table"] tbody tr'],
+    ];
+    const context = await browser.newContext({ timezoneId: 'Asia/Tokyo', locale: 'de-DE', viewport: { width: 1440, height: 900 } });
+    const tokyo = await context.newPage();
+    const errors = collectConsoleErrors(tokyo);
+    await tokyo.goto(`${stack.webUrl}/login`);
+    await screenshot(tokyo, 'page-login-1440');
+    await tokyo.setViewportSize({ width: 390, height: 844 });
+    await screenshot(tokyo, 'page-login-390');
+    expect(await tokyo.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await tokyo.setViewportSize({ width: 1440, height: 900 });
+    await signIn(tokyo, stack.admin.email, stack.admin.password);
+    const tooWide: string[] = [];
+    for (const [name, path, ready] of pages) {
+      await tokyo.setViewportSize({ width: 1440, height: 900 });
+      await tokyo.goto(`${stack.webUrl}${path}`);
+      await tokyo.locator(ready).first().waitFor({ timeout: 15_000 });
+      await screenshot(tokyo, `page-${name}-1440`);
+      await tokyo.setViewportSize({ width: 390, height: 844 });
+      await tokyo.locator(ready).first().waitFor({ timeout: 15_000 });
+      await sleep(600); // charts redraw for the new width
+      await screenshot(tokyo, `page-${name}-390`);
+      const width = await tokyo.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 390) tooWide.push(`${name}: ${width} px`);
+    }
+    // Times are the browser's own: Tokyo's clock, German notation.
+    await tokyo.goto(`${stack.webUrl}/runs/${firstRunId}`);
+    const started = await tokyo.locator('time').first().getAttribute('datetime');
+    const expected = new Date(started as string).toLocaleString('de-DE', { timeZone: 'Asia/Tokyo', dateStyle: 'short', timeStyle: 'medium' });
+    await waitUntil('the start time in Tokyo', async () => (await tokyo.locator('time').first().textContent()) === expected, 10_000);
+    expect(tooWide).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
 
   it('the api unreachable: a banner and a retry instead of a blank page', async () => {
     await page.route(`${stack.apiUrl}/**`, (route) => route.abort('connectionrefused'));

@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     case 'list': {
       const { values } = parseArgs({ args: rest, options: { page: { type: 'string', default: '1' } } });
       const page = await api.list(Number(values.page));
-      for (const run of page.items) console.log(`${run.id}  ${run.status.padEnd(9)}  ${String(run.epochsCompleted).padStart(3)}/${run.config.training.epochs} epochs  best val ${fmt(run.bestValAccuracy)}  ${run.name}`);
+      for (const run of page.items) console.log(`${run.id}  ${run.status.padEnd(9)}  ${String(run.epochsCompleted).padStart(3)} of ${run.config.training.epochs} epochs done  best val ${fmt(run.bestValAccuracy)}  ${run.name}`);
       console.log(`page ${page.page} of ${Math.max(1, Math.ceil(page.total / page.pageSize))} (${page.total} runs)`);
       return 0;
     }
@@ -122,7 +122,7 @@ async function watch(api: ApiClient, id: string): Promise<RunDto> {
     if (!process.stdout.isTTY) return;
     const width = 30;
     const filled = Math.round((done / of) * width);
-    process.stdout.write(`\r  epoch ${epoch + 1}/${total} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${of} batches`);
+    process.stdout.write(`\r  epoch ${epoch} (${epoch + 1} of ${total}) [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${of} batches`);
   };
   return new Promise<RunDto>((resolve) => {
     let last = initial;
@@ -146,13 +146,14 @@ async function watch(api: ApiClient, id: string): Promise<RunDto> {
   });
 }
 
+/** Epochs are numbered from 0, as the course framework numbers them (row N of its summary.csv); "1 of 3" counts. */
 function printEpoch(epoch: number, total: number, e: { trainLoss: number | null; trainAccuracy: number; valLoss: number | null; valAccuracy: number }) {
   const clear = process.stdout.isTTY ? '\r\x1b[K' : '';
-  console.log(`${clear}epoch ${epoch + 1}/${total}  train loss ${fmt(e.trainLoss)} acc ${fmt(e.trainAccuracy)}  val loss ${fmt(e.valLoss)} acc ${fmt(e.valAccuracy)}`);
+  console.log(`${clear}epoch ${epoch} (${epoch + 1} of ${total})  train loss ${fmt(e.trainLoss)} acc ${fmt(e.trainAccuracy)}  val loss ${fmt(e.valLoss)} acc ${fmt(e.valAccuracy)}`);
 }
 
 function finish(run: RunDto): RunDto {
-  const detail = run.status === 'completed' ? `test loss ${fmt(run.testLoss)} acc ${fmt(run.testAccuracy)} (best epoch ${(run.bestEpoch ?? 0) + 1})` : run.error ?? '';
+  const detail = run.status === 'completed' ? `test loss ${fmt(run.testLoss)} acc ${fmt(run.testAccuracy)} (best epoch ${run.bestEpoch})` : run.error ?? '';
   console.log(`run ${run.id} ${run.status} on ${run.backend ?? 'no backend'}${detail ? `: ${detail}` : ''}`);
   return run;
 }

@@ -72,6 +72,8 @@ export const RunProgressEventSchema = z.strictObject({
   epoch: z.number().int().min(0),
   batch: z.number().int().min(0),
   batchesPerEpoch: z.number().int().min(1),
+  /** Time since the epoch began: the time left can be estimated within the first epoch. */
+  epochElapsedMs: z.number().min(0).optional(),
 });
 
 export const RunCompletedEventSchema = z.strictObject({

@@ -120,3 +120,26 @@ export const ErrorDtoSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe('for bad input: one entry per field'),
 });
 export type ErrorDto = z.infer<typeof ErrorDtoSchema>;
+
+export const EstimateRequestSchema = z.strictObject({ config: ExperimentConfigSchema });
+export type EstimateRequest = z.input<typeof EstimateRequestSchema>;
+
+/** How long a config would train, from the epoch times workers measured: before it is submitted. */
+export const DurationEstimateDtoSchema = z.object({
+  epochMs: z.number().nullable().describe('one epoch (training and validation); null when no epoch was ever measured'),
+  totalMs: z.number().nullable().describe('every epoch and the test'),
+  basis: z.enum(['same-network', 'scaled', 'none']).describe('same-network: measured on this network; scaled: from other networks by their multiply-adds'),
+  epochsMeasured: z.number().int().describe('how many stored epochs the estimate rests on'),
+});
+export type DurationEstimateDto = z.infer<typeof DurationEstimateDtoSchema>;
+
+/** Where a queued run stands: the training queue is first come, first served across teams. */
+export const QueuePositionDtoSchema = z.object({
+  status: z.enum(RUN_STATUSES),
+  position: z.number().int().nullable().describe('1 = next to start; null unless queued'),
+  ahead: z.number().int().describe('queued runs before this one (of every team)'),
+  running: z.number().int().describe('runs training now'),
+  workers: z.number().int().describe('workers heard from in the last 30 s'),
+  estimatedWaitMs: z.number().nullable().describe('until it starts: the work ahead over the workers; null when nothing was measured yet'),
+});
+export type QueuePositionDto = z.infer<typeof QueuePositionDtoSchema>;

@@ -8,7 +8,7 @@ export const WORKERS_ROOM = 'workers';
 export interface ServerToClientEvents {
   'run.updated': (run: RunDto) => void;
   'epoch.completed': (payload: { runId: string; epoch: EpochDto; layers: LayerGradientDto[] }) => void;
-  'run.progress': (payload: { runId: string; epoch: number; batch: number; batchesPerEpoch: number }) => void;
+  'run.progress': (payload: { runId: string; epoch: number; batch: number; batchesPerEpoch: number; epochElapsedMs?: number }) => void;
   'workers.updated': (snapshot: WorkersDto) => void;
 }
 

@@ -1,6 +1,6 @@
 import type { EpochDto, GradientFlowDto, LayerGradientDto } from '@gradlab/contracts';
 import { renderSvg } from './render-svg';
-import { architectureSummary, gradientFlowPoints, gradientFlowSpec, gradientHeatmapSpec, learningCurvePoints, learningCurvesSpec, RUN_PALETTE } from './index';
+import { architectureSummary, CHANCE, coloursById, gradientFlowPoints, gradientFlowSpec, gradientHeatmapCells, gradientHeatmapSpec, learningCurvePoints, learningCurvesSpec, RUN_PALETTE } from './index';
 
 const countMarks = (svg: string, mark: string) => {
   const group = svg.split(`class="mark-${mark} role-mark`).slice(1);
@@ -37,13 +37,77 @@ describe('figure specs', () => {
     expect(svg.includes(`stroke="${RUN_PALETTE[1]}"`)).toBe(true); // the second run's colour
   });
 
-  it('gradient flow: one point per weight layer on a log axis, zero and missing values left out', () => {
+  it('learning curves: the legend draws train solid and validation dashed, as lines', () => {
+    const svg = renderSvg(learningCurvesSpec([{ label: 'VGG_08', epochs: [epoch(0, 4), epoch(1, 3)] }]));
+    const legendSymbol = (label: string) => {
+      const entries = svg.split('role-legend-symbol').slice(1);
+      const entry = entries.find((e) => e.split('role-legend-label')[1]?.includes(`>${label}<`));
+      return entry?.match(/<path[^>]*>/)?.[0] ?? '';
+    };
+    expect(legendSymbol('train')).toMatch(/d="M-\d+,0L\d+,0"/); // a line, not a dot
+    expect(legendSymbol('train')).toContain('stroke-dasharray="1,0"');
+    expect(legendSymbol('validation')).toContain('stroke-dasharray="6,3"');
+  });
+
+  it('learning curves: a dotted chance rule at ln(100) and 1%, accuracy in percent, whole epochs', () => {
+    expect(CHANCE.loss).toBeCloseTo(4.60517, 5);
+    const spec = JSON.stringify(learningCurvesSpec([{ label: 'one epoch', epochs: [epoch(0, 4.2)] }]));
+    expect(spec).toContain(`"chance":${Math.log(100)}`);
+    expect(spec).toContain('"chance":0.01');
+    const svg = renderSvg(learningCurvesSpec([{ label: 'one epoch', epochs: [epoch(0, 4.2)] }]));
+    expect(svg.split('class="mark-rule role-mark').length - 1).toBe(2); // one rule a panel
+    expect(svg).toContain('stroke-dasharray="2,3"');
+    expect(svg).toContain('>chance (ln 100)<');
+    expect(svg).toMatch(/>\d+%</); // accuracy ticks in percent
+    const xLabels = [...svg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].map((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]));
+    expect(xLabels.flat()).not.toContain('0.000000');
+    expect(xLabels.some((labels) => labels.join(',') === '0,1')).toBe(true); // one epoch: whole ticks only
+  });
+
+  it('compare: a run keeps its colour whichever other runs are picked, and picked runs never share one', () => {
+    const ids = ['a1b2', 'c3d4', 'e5f6', '0718', '9abc'];
+    const alone = coloursById(['c3d4']).get('c3d4');
+    expect(coloursById(['a1b2', 'c3d4']).get('c3d4')).toBe(alone);
+    expect(coloursById(['9abc', 'c3d4', '0718']).get('c3d4')).toBe(alone);
+    const all = coloursById(ids);
+    expect(new Set(all.values()).size).toBe(ids.length);
+    const spec = JSON.stringify(learningCurvesSpec([{ label: 'x', epochs: [epoch(0, 4)], colour: '#123456' }]));
+    expect(spec).toContain('"range":["#123456"]');
+  });
+
+  it('gradient flow: one point per weight layer on a log axis; an exact zero is kept at the bottom, marked, missing values left out', () => {
     const layers = [layer(0, 1e-3), layer(1, 1e-9), layer(2, 0), layer(3, null), layer(4, 2e-2)];
-    expect(gradientFlowPoints([{ label: 'run', layers }], 'meanAbs').map((p) => p.layer)).toEqual(['block_0', 'block_1', 'block_4']);
-    const svg = renderSvg(gradientFlowSpec([{ label: 'run', layers: [layer(0, 1e-3), layer(1, 1e-9), layer(2, 2e-2)] }]));
-    expect(countMarks(svg, 'symbol')).toBe(3);
+    const points = gradientFlowPoints([{ label: 'run', layers }], 'meanAbs');
+    expect(points.map((p) => p.layer)).toEqual(['block_0', 'block_1', 'block_2', 'block_4']);
+    const zero = points.find((p) => p.layer === 'block_2');
+    expect(zero).toMatchObject({ value: 0, zero: true, plotted: 1e-10, text: '0 (exactly)' }); // a decade below the smallest
+    const svg = renderSvg(gradientFlowSpec([{ label: 'run', layers }]));
+    expect(countMarks(svg, 'symbol')).toBe(4); // three filled points and the open triangle of the zero
     expect(svg.includes('Layer (network order)')).toBe(true);
-    expect(svg.includes('log scale')).toBe(true);
+    expect(svg.includes('exactly 0')).toBe(true); // the axis title says what the triangle means
+  });
+
+  it('gradient flow stays readable with 77 layers: smaller labels, thinned so that none overlaps', () => {
+    const layers = Array.from({ length: 77 }, (_, i) => layer(i, 10 ** (-6 + i / 20)));
+    const spec = JSON.stringify(gradientFlowSpec([{ label: 'VGG_38 BN+RC', layers }]));
+    expect(spec).toContain('"labelOverlap":"greedy"');
+    const svg = renderSvg(gradientFlowSpec([{ label: 'VGG_38 BN+RC', layers }]));
+    expect(countMarks(svg, 'symbol')).toBe(77);
+    // Vega hides an overlapping label by making it transparent.
+    const labels = svg.split('role-axis-label')[1]?.split('</g>')[0].match(/<text[^>]*opacity="1"/g)?.length ?? 0;
+    expect(labels).toBeGreaterThan(5);
+    expect(labels).toBeLessThan(40); // thinned: 77 names at 8 px would overlap on 640 px
+  });
+
+  it('tooltips and titles name the statistic shown; the heatmap follows the chosen statistic', () => {
+    const layers = [{ ...layer(0, 1e-3), updateRatio: 2e-3 }, { ...layer(1, 1e-3), updateRatio: 0 }];
+    const flow = JSON.stringify(gradientFlowSpec([{ label: 'run', layers }], { statistic: 'updateRatio' }));
+    expect(flow).toContain('"title":"update / weight (L2), last step"');
+    const history: GradientFlowDto[] = [{ runId: 'r', epoch: 0, layers }];
+    expect(gradientHeatmapCells(history, 'updateRatio').map((c) => [c.value, c.zero])).toEqual([[2e-3, false], [0, true]]);
+    const heatmap = JSON.stringify(gradientHeatmapSpec(history, { statistic: 'updateRatio' }));
+    expect(heatmap).toContain('"title":"update / weight (L2), last step"');
+    expect(heatmap).not.toContain('mean |g|');
   });
 
   it('gradient flow can show the update-to-weight ratio, titled as such, leaving out epochs stored without it', () => {

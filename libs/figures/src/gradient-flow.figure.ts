@@ -1,7 +1,7 @@
 import type { LayerGradientDto } from '@gradlab/contracts';
 import type { TopLevelSpec } from 'vega-lite';
-import { GRADIENT_STATISTIC_LABELS, logValue, type GradientStatistic } from './gradient-statistic';
-import { RUN_PALETTE } from './palette';
+import { GRADIENT_STATISTIC_LABELS, statisticText, statisticValue, zeroFloor, type GradientStatistic } from './gradient-statistic';
+import { runColours } from './palette';
 
 /** A log axis labelled at powers of ten only: the in-between ticks crowd it. */
 export const DECADE_AXIS = {
@@ -10,27 +10,49 @@ export const DECADE_AXIS = {
   gridOpacity: 0.5,
 };
 
+/** Past this many layers, layer names are set smaller and thinned so that none overlaps another. */
+export const MANY_LAYERS = 30;
+
 export interface FlowSeries {
   label: string;
   layers: LayerGradientDto[];
+  /** The run's colour; by default the palette's, in series order. */
+  colour?: string;
 }
 
-interface FlowPoint {
+export interface FlowPoint {
   run: string;
   layer: string;
   layerIndex: number;
   relativeDepth: number;
+  /** The stored value (0 for an exact zero). */
   value: number;
+  /** Where it is drawn: the value itself, or the bottom of the axis for an exact zero. */
+  plotted: number;
+  zero: boolean;
+  /** The value as the tooltip says it. */
+  text: string;
 }
 
 export function gradientFlowPoints(series: FlowSeries[], statistic: GradientStatistic): FlowPoint[] {
+  const placed = series.map(({ label, layers }) => ({ label, layers: layers.map((layer, position) => ({ layer, position, point: statisticValue(layer, statistic) })) }));
+  const floor = zeroFloor(placed.flatMap((s) => s.layers.map((l) => l.point?.value ?? 0)));
   const points: FlowPoint[] = [];
-  for (const { label, layers } of series) {
+  for (const { label, layers } of placed) {
     const last = Math.max(1, layers.length - 1);
-    layers.forEach((layer, position) => {
-      const value = logValue(layer, statistic);
-      if (value !== null) points.push({ run: label, layer: layer.shortName, layerIndex: layer.layerIndex, relativeDepth: position / last, value });
-    });
+    for (const { layer, position, point } of layers) {
+      if (!point) continue;
+      points.push({
+        run: label,
+        layer: layer.shortName,
+        layerIndex: layer.layerIndex,
+        relativeDepth: position / last,
+        value: point.value,
+        plotted: point.zero ? floor : point.value,
+        zero: point.zero,
+        text: statisticText(point),
+      });
+    }
   }
   return points;
 }
@@ -38,41 +60,49 @@ export function gradientFlowPoints(series: FlowSeries[], statistic: GradientStat
 /**
  * Mean |g| per weight layer in network order on a log axis, one point per layer (the framework's
  * plot_grad_flow). With several runs of different depths, the x axis is the relative depth instead, so a
- * VGG_08 and a VGG_38 share one axis.
+ * VGG_08 and a VGG_38 share one axis. A layer whose statistic is exactly 0 is drawn at the bottom of the
+ * axis as an open triangle, not dropped.
  */
 export function gradientFlowSpec(
   series: FlowSeries[],
   options: { statistic?: GradientStatistic; byRelativeDepth?: boolean; width?: number; height?: number } = {},
 ): TopLevelSpec {
   const statistic = options.statistic ?? 'lastBatchMeanAbs';
+  const label = GRADIENT_STATISTIC_LABELS[statistic];
   const byRelativeDepth = options.byRelativeDepth ?? series.length > 1;
-  const yTitle = `${GRADIENT_STATISTIC_LABELS[statistic]} (log scale)`;
+  const points = gradientFlowPoints(series, statistic);
+  const manyLayers = Math.max(0, ...series.map((s) => s.layers.length)) > MANY_LAYERS;
   const x = byRelativeDepth
     ? { field: 'relativeDepth', type: 'quantitative' as const, title: 'Relative depth (0 = first layer, 1 = classifier)', scale: { domain: [0, 1] }, axis: { values: [0, 0.25, 0.5, 0.75, 1] } }
-    : { field: 'layer', type: 'ordinal' as const, title: 'Layer (network order)', sort: { field: 'layerIndex' }, axis: { labelAngle: -60 } };
+    : {
+        field: 'layer',
+        type: 'ordinal' as const,
+        title: 'Layer (network order)',
+        sort: { field: 'layerIndex' },
+        axis: { labelAngle: -60, labelOverlap: 'greedy' as const, labelFontSize: manyLayers ? 8 : 10, labelSeparation: 2, labelLimit: 120 },
+      };
+  const tooltip = [
+    { field: 'run', title: 'Run' },
+    { field: 'layer', title: 'Layer' },
+    { field: 'text', title: label },
+  ];
+  const colour = { field: 'run', type: 'nominal' as const, title: 'Run', scale: { domain: series.map((s) => s.label), range: runColours(series) }, legend: series.length > 1 ? {} : null };
+  const hasZeros = points.some((p) => p.zero);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    description: 'Gradient flow: mean absolute gradient per weight layer',
+    description: `Gradient flow: ${label} per weight layer`,
     width: options.width ?? 640,
     height: options.height ?? 260,
-    data: { values: gradientFlowPoints(series, statistic) },
+    data: { values: points },
     encoding: {
       x,
-      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { type: 'log' }, axis: DECADE_AXIS },
-      color: { field: 'run', type: 'nominal', title: 'Run', scale: { domain: series.map((s) => s.label), range: [...RUN_PALETTE] }, legend: series.length > 1 ? {} : null },
+      y: { field: 'plotted', type: 'quantitative', title: `${label} (log scale${hasZeros ? '; ▽ = exactly 0' : ''})`, scale: { type: 'log' }, axis: DECADE_AXIS },
+      color: colour,
     },
     layer: [
-      { mark: { type: 'line', strokeWidth: 1.5 } },
-      {
-        mark: { type: 'point', filled: true, size: 40 },
-        encoding: {
-          tooltip: [
-            { field: 'run', title: 'Run' },
-            { field: 'layer', title: 'Layer' },
-            { field: 'value', title: 'mean |g|', format: '.3e' },
-          ],
-        },
-      },
+      { transform: [{ filter: '!datum.zero' }], mark: { type: 'line', strokeWidth: 1.5 } },
+      { transform: [{ filter: '!datum.zero' }], mark: { type: 'point', filled: true, size: manyLayers ? 24 : 40 }, encoding: { tooltip } },
+      { transform: [{ filter: 'datum.zero' }], mark: { type: 'point', shape: 'triangle-down', filled: false, strokeWidth: 1.5, size: 60 }, encoding: { tooltip } },
     ],
-  };
+  } as TopLevelSpec;
 }

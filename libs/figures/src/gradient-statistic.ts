@@ -9,8 +9,31 @@ export const GRADIENT_STATISTIC_LABELS: Record<GradientStatistic, string> = {
   updateRatio: 'update / weight (L2), last step',
 };
 
-/** A value a log axis can show: zero, missing or non-finite values have no place on it. */
-export function logValue(layer: LayerGradientDto, statistic: GradientStatistic): number | null {
+/** A value as a log axis shows it: zero is kept (a layer that has stopped entirely), marked as such. */
+export interface LogPlacedValue {
+  /** The stored value; 0 for an exact zero. */
+  value: number;
+  zero: boolean;
+}
+
+/** The layer's statistic, or null when it was not measured or is not finite (nothing to place). */
+export function statisticValue(layer: LayerGradientDto, statistic: GradientStatistic): LogPlacedValue | null {
   const value = layer[statistic];
-  return value !== null && Number.isFinite(value) && value > 0 ? value : null;
+  if (value === null || !Number.isFinite(value) || value < 0) return null;
+  return { value, zero: value === 0 };
+}
+
+/**
+ * Where exact zeros sit on a log axis: a decade below the smallest value that is not zero, so they are at
+ * the bottom of the axis and never taken for a small gradient.
+ */
+export function zeroFloor(values: number[]): number {
+  const positive = values.filter((v) => v > 0);
+  const smallest = positive.length ? Math.min(...positive) : 1e-8;
+  return 10 ** (Math.floor(Math.log10(smallest)) - 1);
+}
+
+/** A value for a tooltip: exact zeros said in words. */
+export function statisticText(point: LogPlacedValue): string {
+  return point.zero ? '0 (exactly)' : point.value.toExponential(3);
 }

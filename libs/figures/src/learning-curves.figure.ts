@@ -46,14 +46,15 @@ export function learningCurvePoints(series: CurveSeries[]): CurvePoint[] {
  * run (e.g. VGG_08 against VGG_38), with chance marked by a dotted rule so that a stuck network never looks
  * as if it learned on a zoomed axis. Epochs are numbered from 0, as the course framework numbers them.
  */
-export function learningCurvesSpec(series: CurveSeries[], options: { width?: number; height?: number; columns?: 1 | 2 } = {}): TopLevelSpec {
+export function learningCurvesSpec(series: CurveSeries[], options: { width?: number; height?: number; columns?: 1 | 2; legend?: 'right' | 'bottom' } = {}): TopLevelSpec {
   const width = options.width ?? 320;
   const height = options.height ?? 220;
   const colours = runColours(series);
   const lastEpoch = Math.max(0, ...series.flatMap((s) => s.epochs.map((e) => e.epoch)));
   const showPoints = series.every((s) => s.epochs.length <= 30);
   const panel = (metric: CurvePoint['metric'], title: string) => {
-    const format = metric === 'accuracy' ? '.0%' : '.2f';
+    // '~' trims trailing zeros: 1%, 1.5%, 2% on a narrow range, never 1%, 1%, 2%.
+    const format = metric === 'accuracy' ? '.3~%' : '.3~f';
     const encoding = {
       // Whole epochs only: one tick per epoch, at most about ten.
       x: { field: 'epoch', type: 'quantitative' as const, title: 'Epoch', scale: { domain: [0, Math.max(1, lastEpoch)] }, axis: { tickMinStep: 1, format: 'd' } },
@@ -108,5 +109,6 @@ export function learningCurvesSpec(series: CurveSeries[], options: { width?: num
     data: { values: learningCurvePoints(series) },
     ...(options.columns === 1 ? { vconcat: panels } : { hconcat: panels }),
     resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
+    ...(options.legend === 'bottom' ? { config: { legend: { orient: 'bottom', direction: 'vertical' } } } : {}),
   } as TopLevelSpec;
 }

@@ -35,7 +35,7 @@ export interface TrainRunHooks {
   /** Called after every epoch; the loop waits for it (the worker publishes the epoch). */
   onEpoch(result: EpochResult): Promise<void>;
   /** Called at most every `progressIntervalMs` with the position inside the epoch. */
-  onProgress?(progress: { epoch: number; batch: number; batchesPerEpoch: number }): void;
+  onProgress?(progress: { epoch: number; batch: number; batchesPerEpoch: number; epochElapsedMs: number }): void;
   /** Polled at most every `cancelPollMs`; true stops the run with RunCancelledError. */
   isCancelled?(): Promise<boolean>;
   /** Called after every epoch's onEpoch with the checkpoints to keep: 'best' when validation improved. */
@@ -106,7 +106,7 @@ export async function trainRun(runId: string, config: ExperimentConfig, dataDir:
         y.dispose();
         if (hooks.onProgress && Date.now() - lastProgress >= progressInterval) {
           lastProgress = Date.now();
-          hooks.onProgress({ epoch, batch: b + 1, batchesPerEpoch });
+          hooks.onProgress({ epoch, batch: b + 1, batchesPerEpoch, epochElapsedMs: lastProgress - started });
         }
         // Let the event loop breathe: the queue's lock renewal and heartbeats run between steps.
         await new Promise((resolve) => setImmediate(resolve));

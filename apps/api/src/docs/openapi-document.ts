@@ -18,6 +18,9 @@ import {
   HealthDtoSchema,
   RunDtoSchema,
   RunPageDtoSchema,
+  EstimateRequestSchema,
+  DurationEstimateDtoSchema,
+  QueuePositionDtoSchema,
 } from '@gradlab/contracts';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -67,6 +70,16 @@ export function buildOpenApiDocument(): OpenAPIObject {
           ],
           responses: { '200': { description: 'a page of runs', ...json('RunPage') }, '400': error('bad query') },
         },
+      },
+      '/api/runs/estimate': {
+        post: {
+          summary: 'How long a config would train, from the epoch times workers measured',
+          requestBody: { required: true, ...json('EstimateRequest') },
+          responses: { '200': { description: 'the estimate', ...json('DurationEstimate') }, '400': error('a field is invalid') },
+        },
+      },
+      '/api/runs/{id}/queue': {
+        get: { summary: "A queued run's place in the queue and its estimated wait", parameters: [runId], responses: { '200': { description: 'its place', ...json('QueuePosition') }, '404': error('no such run') } },
       },
       '/api/runs/{id}': { get: { summary: 'One run', parameters: [runId], responses: { '200': { description: 'the run', ...json('Run') }, '404': error('no such run') } } },
       '/api/runs/{id}/epochs': {
@@ -130,6 +143,9 @@ export function buildOpenApiDocument(): OpenAPIObject {
         GradientFlow: schema(GradientFlowDtoSchema, 'output'),
         Workers: schema(WorkersDtoSchema, 'output'),
         Health: schema(HealthDtoSchema, 'output'),
+        EstimateRequest: schema(EstimateRequestSchema, 'input'),
+        DurationEstimate: schema(DurationEstimateDtoSchema, 'output'),
+        QueuePosition: schema(QueuePositionDtoSchema, 'output'),
         Error: schema(ErrorDtoSchema, 'output'),
         LoginRequest: schema(LoginRequestSchema, 'input'),
         CreateTeamRequest: schema(CreateTeamRequestSchema, 'input'),

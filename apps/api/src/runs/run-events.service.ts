@@ -99,7 +99,7 @@ export class RunEventsService {
   }
 
   private async progress(e: RunProgressEvent): Promise<void> {
-    this.gateway.emit(e.runId, 'run.progress', { runId: e.runId, epoch: e.epoch, batch: e.batch, batchesPerEpoch: e.batchesPerEpoch });
+    this.gateway.emit(e.runId, 'run.progress', { runId: e.runId, epoch: e.epoch, batch: e.batch, batchesPerEpoch: e.batchesPerEpoch, epochElapsedMs: e.epochElapsedMs });
   }
 
   private async completed(e: RunCompletedEvent): Promise<void> {

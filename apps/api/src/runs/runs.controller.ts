@@ -1,16 +1,27 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import type { EpochDto, GradientFlowDto, PageDto, RunDto } from '@gradlab/contracts';
+import type { DurationEstimateDto, EpochDto, GradientFlowDto, PageDto, QueuePositionDto, RunDto } from '@gradlab/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { RunEstimatesService } from './run-estimates.service';
 import { RunsService } from './runs.service';
 
 @Controller('runs')
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly estimates: RunEstimatesService,
+  ) {}
 
   @Post()
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<RunDto> {
     return this.runs.create(principal, body);
+  }
+
+  /** How long a config would train, before it is submitted. */
+  @Post('estimate')
+  @HttpCode(200)
+  estimate(@Body() body: unknown): Promise<DurationEstimateDto> {
+    return this.estimates.estimate(body);
   }
 
   @Get()
@@ -21,6 +32,11 @@ export class RunsController {
   @Get(':id')
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RunDto> {
     return this.runs.get(principal, id);
+  }
+
+  @Get(':id/queue')
+  queuePosition(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<QueuePositionDto> {
+    return this.estimates.queuePosition(principal, id);
   }
 
   @Get(':id/epochs')

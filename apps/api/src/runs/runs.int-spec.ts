@@ -1,6 +1,7 @@
 import { cancelKey, QUEUES, redisConnectionFromUrl, TrainingJobSchema } from '@gradlab/contracts';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
+import { Client } from 'pg';
 import { migrateDatabase } from '../database/migrator';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { startTestApi, type TestApi } from '../test-support/test-api';
@@ -136,5 +137,31 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     await api.app.close();
     api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix });
     expect((await queue.getJob(run.id))?.data.runId).toBe(run.id);
+  });
+
+  it('says where a queued run stands, and estimates durations from the epochs stored', async () => {
+    const first = await (await post('/runs', { name: 'queue a', config: smallConfig })).json();
+    const second = await (await post('/runs', { name: 'queue b', config: smallConfig })).json();
+    const place = async (id: string) => (await get(`/runs/${id}/queue`)).json();
+    const [a, b] = [await place(first.id), await place(second.id)];
+    expect(b.position - a.position).toBe(1);
+    expect(b).toMatchObject({ status: 'queued', ahead: b.position - 1, workers: 0, estimatedWaitMs: null }); // nothing measured yet
+    expect((await post('/runs/estimate', { config: smallConfig })).status).toBe(200);
+    expect(await (await post('/runs/estimate', { config: smallConfig })).json()).toEqual({ epochMs: null, totalMs: null, basis: 'none', epochsMeasured: 0 });
+    const bad = await post('/runs/estimate', { config: { training: { epochs: 0 } } });
+    expect([bad.status, (await bad.json()).errors[0].field]).toEqual([400, 'config.training.epochs']);
+
+    // One epoch of this network took 2 s: every run of it is estimated from that.
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`INSERT INTO "Epoch" ("runId", index, "trainAccuracy", "valAccuracy", "learningRate", "durationMs") VALUES ($1, 0, 0, 0, 0.001, 2000)`, [first.id]);
+    await client.end();
+    const estimate = await (await post('/runs/estimate', { config: smallConfig })).json();
+    expect(estimate).toMatchObject({ basis: 'same-network', epochsMeasured: 1 });
+    expect(estimate.epochMs).toBeCloseTo(2000, 6);
+    expect(estimate.totalMs).toBeGreaterThan(4000); // two epochs and the test
+    const later = await place(second.id);
+    expect(later.estimatedWaitMs).toBeGreaterThanOrEqual(estimate.totalMs * later.ahead); // the runs ahead, over at least one worker
+    expect((await place(first.id)).position).toBe(a.position);
   });
 });

@@ -6,6 +6,7 @@ import { CheckpointsController } from './checkpoints.controller';
 import { CheckpointsService } from './checkpoints.service';
 import { ProgressGateway } from './progress.gateway';
 import { RunEventsProcessor } from './run-events.processor';
+import { RunEstimatesService } from './run-estimates.service';
 import { RunEventsService } from './run-events.service';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
@@ -15,7 +16,7 @@ import { SubmissionLimitsService } from './submission-limits.service';
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }), WorkersModule],
   controllers: [RunsController, CheckpointsController],
-  providers: [CheckpointsService, RunsService, SubmissionLimitsService, RunProgressPubSub, RunEventsService, RunEventsProcessor, ProgressGateway],
+  providers: [CheckpointsService, RunsService, RunEstimatesService, SubmissionLimitsService, RunProgressPubSub, RunEventsService, RunEventsProcessor, ProgressGateway],
   exports: [RunsService, RunProgressPubSub],
 })
 export class RunsModule {}

@@ -1,15 +1,18 @@
 'use client';
 
 import type { EpochDto, GradientFlowDto, PageDto, RunDto } from '@gradlab/contracts';
-import { architectureSummary, gradientFlowSpec, learningCurvesSpec } from '@gradlab/figures';
+import { architectureSummary, coloursById, gradientFlowSpec } from '@gradlab/figures';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError } from '../lib/api-client';
+import { learningCurvesForWidth } from '../lib/chart-layout';
 import { formatPercent } from '../lib/format';
+import { withEpoch } from '../lib/progress';
 import { useApiResource } from '../lib/use-api-resource';
+import { useSocketEvents } from '../lib/use-socket-events';
 import { StatusBadge } from './status-badge';
-import { VegaChart } from './vega-chart';
+import { fitWidth, VegaChart } from './vega-chart';
 
 interface ComparedRun {
   run: RunDto;
@@ -18,7 +21,10 @@ interface ComparedRun {
   flow: GradientFlowDto | null;
 }
 
-/** Runs chosen in the picker, overlaid: the coursework's Figure 1 and gradient flow by relative depth. */
+/**
+ * Runs chosen in the picker, overlaid: the coursework's Figure 1 and gradient flow by relative depth. Each
+ * run keeps one colour in both charts, whichever other runs are picked, and the view follows the runs live.
+ */
 export function CompareView() {
   const router = useRouter();
   const pathname = usePathname();
@@ -34,16 +40,37 @@ export function CompareView() {
     const runs = await Promise.all(
       selected.map(async (id) => {
         const [run, epochs] = await Promise.all([fetchJson<RunDto>(`/runs/${id}`), fetchJson<EpochDto[]>(`/runs/${id}/epochs`)]);
-        const flow = await fetchJson<GradientFlowDto>(`/runs/${id}/gradient-flow`).catch((e) => {
-          if (e instanceof ApiError && e.status === 404) return null; // no epoch finished yet
-          throw e;
-        });
+        // A run with no finished epoch has no gradient flow yet: not asked, rather than answered 404.
+        const flow =
+          run.epochsCompleted === 0
+            ? null
+            : await fetchJson<GradientFlowDto>(`/runs/${id}/gradient-flow`).catch((e) => {
+                if (e instanceof ApiError && e.status === 404) return null; // stored meanwhile by no epoch
+                throw e;
+              });
         return { run, epochs, flow };
       }),
     );
     // Two runs may share a name; the legend must still tell them apart.
     return runs.map((r): ComparedRun => ({ ...r, label: runs.filter((o) => o.run.name === r.run.name).length > 1 ? `${r.run.name} (${r.run.id.slice(0, 8)})` : r.run.name }));
   });
+
+  // Live: finished epochs and status changes of the compared runs are applied as they arrive.
+  const setCompared = compared.setData;
+  useSocketEvents(
+    { runIds: selected },
+    {
+      'run.updated': (run) => setCompared((rows) => rows?.map((r) => (r.run.id === run.id ? { ...r, run } : r))),
+      'epoch.completed': ({ runId, epoch, layers }) =>
+        setCompared((rows) =>
+          rows?.map((r) => {
+            if (r.run.id !== runId || r.epochs.some((e) => e.epoch === epoch.epoch)) return r;
+            const latest = !r.flow || epoch.epoch > r.flow.epoch;
+            return { ...r, run: withEpoch(r.run, epoch), epochs: [...r.epochs, epoch].sort((a, b) => a.epoch - b.epoch), flow: latest ? { runId, epoch: epoch.epoch, layers } : r.flow };
+          }),
+        ),
+    },
+  );
 
   const toggle = (id: string) => {
     const next = selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id];
@@ -55,6 +82,8 @@ export function CompareView() {
   };
 
   const rows = compared.data ?? [];
+  const colours = coloursById(selected);
+  const colourOf = (id: string) => colours.get(id);
   const withEpochs = rows.filter((r) => r.epochs.length > 0);
   const withFlow = rows.filter((r): r is ComparedRun & { flow: GradientFlowDto } => r.flow !== null);
   return (
@@ -78,6 +107,7 @@ export function CompareView() {
       {compared.error && <p className="error">Could not load the runs: {compared.error.message}</p>}
       {rows.length > 0 && (
         <>
+          <div className="table-scroll">
           <table data-testid="compared-runs">
             <thead>
               <tr>
@@ -93,14 +123,15 @@ export function CompareView() {
               {rows.map(({ run, label }) => (
                 <tr key={run.id}>
                   <td>
+                    <span className="swatch" style={{ background: colourOf(run.id) }} aria-hidden="true" />
                     <Link href={`/runs/${run.id}`}>{label}</Link>
                   </td>
                   <td>{architectureSummary(run)}</td>
                   <td>
                     <StatusBadge status={run.status} />
                   </td>
-                  <td>
-                    {run.epochsCompleted} / {run.config.training.epochs}
+                  <td data-testid="compared-epochs">
+                    {run.epochsCompleted} of {run.config.training.epochs}
                   </td>
                   <td>{formatPercent(run.bestValAccuracy)}</td>
                   <td>{formatPercent(run.testAccuracy)}</td>
@@ -108,10 +139,15 @@ export function CompareView() {
               ))}
             </tbody>
           </table>
+          </div>
           <div className="card">
             <h2>Training and validation loss and accuracy</h2>
             {withEpochs.length ? (
-              <VegaChart spec={learningCurvesSpec(withEpochs.map((r) => ({ label: r.label, epochs: r.epochs })))} testId="compare-curves" label="Loss and accuracy of the compared runs" />
+              <VegaChart
+                spec={(width) => learningCurvesForWidth(withEpochs.map((r) => ({ label: r.label, epochs: r.epochs, colour: colourOf(r.run.id) })), width)}
+                testId="compare-curves"
+                label="Loss and accuracy of the compared runs"
+              />
             ) : (
               <p className="muted">None of these runs has finished an epoch.</p>
             )}
@@ -119,7 +155,11 @@ export function CompareView() {
           <div className="card">
             <h2>Gradient flow by relative depth (latest epoch)</h2>
             {withFlow.length ? (
-              <VegaChart spec={gradientFlowSpec(withFlow.map((r) => ({ label: r.label, layers: r.flow.layers })), { byRelativeDepth: true })} testId="compare-gradient-flow" label="Gradient flow of the compared runs" />
+              <VegaChart
+                spec={(width) => fitWidth(gradientFlowSpec(withFlow.map((r) => ({ label: r.label, layers: r.flow.layers, colour: colourOf(r.run.id) })), { byRelativeDepth: true }), width)}
+                testId="compare-gradient-flow"
+                label="Gradient flow of the compared runs"
+              />
             ) : (
               <p className="muted">No gradient flow recorded yet.</p>
             )}

@@ -3,19 +3,34 @@
 import type { GradientFlowDto } from '@gradlab/contracts';
 import { GRADIENT_STATISTIC_LABELS, gradientFlowSpec, type GradientStatistic } from '@gradlab/figures';
 import { useEffect, useState } from 'react';
-import { VegaChart } from './vega-chart';
+import { fitWidth, VegaChart } from './vega-chart';
 
 const PLAY_STEP_MS = 700;
+
+/** The statistic the gradient charts show; the run page keeps one choice for the flow and the heatmap. */
+export function StatisticPicker({ statistic, onChange }: { statistic: GradientStatistic; onChange: (statistic: GradientStatistic) => void }) {
+  return (
+    <label>
+      Statistic
+      <select value={statistic} onChange={(e) => onChange(e.target.value as GradientStatistic)} data-testid="statistic">
+        {(Object.keys(GRADIENT_STATISTIC_LABELS) as GradientStatistic[]).map((s) => (
+          <option key={s} value={s}>
+            {GRADIENT_STATISTIC_LABELS[s]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /**
  * Gradient flow at one epoch, chosen with a slider that can play through the epochs. It follows the newest
  * epoch until the reader picks one.
  */
-export function GradientFlowPanel({ runName, flows }: { runName: string; flows: GradientFlowDto[] }) {
+export function GradientFlowPanel({ runName, flows, statistic, onStatistic }: { runName: string; flows: GradientFlowDto[]; statistic: GradientStatistic; onStatistic: (statistic: GradientStatistic) => void }) {
   const last = flows.length - 1;
   const [picked, setPicked] = useState<number | null>(null);
   const [playing, setPlaying] = useState(false);
-  const [statistic, setStatistic] = useState<GradientStatistic>('lastBatchMeanAbs');
   const position = picked === null ? last : Math.min(picked, last);
 
   useEffect(() => {
@@ -38,7 +53,7 @@ export function GradientFlowPanel({ runName, flows }: { runName: string; flows: 
     <>
       <div className="row">
         <label>
-          Epoch {flow.epoch}
+          <span data-testid="flow-epoch">Epoch {flow.epoch}</span>
           <input
             type="range"
             min={0}
@@ -61,19 +76,10 @@ export function GradientFlowPanel({ runName, flows }: { runName: string; flows: 
         >
           {playing ? 'Pause' : 'Play'}
         </button>
-        <label>
-          Statistic
-          <select value={statistic} onChange={(e) => setStatistic(e.target.value as GradientStatistic)}>
-            {(Object.keys(GRADIENT_STATISTIC_LABELS) as GradientStatistic[]).map((s) => (
-              <option key={s} value={s}>
-                {GRADIENT_STATISTIC_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <StatisticPicker statistic={statistic} onChange={onStatistic} />
         <span className="muted">{flow.layers.length} weight layers</span>
       </div>
-      <VegaChart spec={gradientFlowSpec([{ label: runName, layers: flow.layers }], { statistic })} testId="gradient-flow-chart" label={`Gradient flow at epoch ${flow.epoch}`} />
+      <VegaChart spec={(width) => fitWidth(gradientFlowSpec([{ label: runName, layers: flow.layers }], { statistic }), width)} testId="gradient-flow-chart" label={`Gradient flow at epoch ${flow.epoch}`} />
     </>
   );
 }

@@ -1,12 +1,18 @@
 'use client';
 
-import { BLOCK_TYPES, CreateRunRequestSchema, DATASETS, toFieldErrors, type FieldError, type RunDto } from '@gradlab/contracts';
+import { BLOCK_TYPES, CreateRunRequestSchema, DATASETS, toFieldErrors, type DurationEstimateDto, type ExperimentConfig, type FieldError, type RunDto } from '@gradlab/contracts';
 import { BLOCK_TYPE_LABELS } from '@gradlab/figures';
-import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, ApiUnreachableError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
+import { formatDuration } from '../lib/format';
 import { RUN_PRESETS } from '../lib/run-presets';
+import { useApiResource } from '../lib/use-api-resource';
+
+/** The estimate is asked again this long after the last keystroke. */
+const ESTIMATE_DEBOUNCE_MS = 400;
 
 /** Every field of the form, as typed; empty means "the framework's default". */
 const FIELDS = {
@@ -52,15 +58,65 @@ function toRequest(name: string, values: Record<FieldName, string>, augment: boo
   return { body: { ...(name.trim() ? { name: name.trim() } : {}), config }, notNumbers };
 }
 
+/** A stored config as form values: every field filled, limits left empty when the run used all the data. */
+function configToValues(config: ExperimentConfig): Record<FieldName, string> {
+  const values = {} as Record<FieldName, string>;
+  for (const field of Object.keys(FIELDS) as FieldName[]) {
+    const [, group, key] = field.split('.') as [string, keyof ExperimentConfig, string];
+    const value = (config[group] as Record<string, unknown>)[key];
+    values[field] = value === undefined || value === null ? '' : String(value);
+  }
+  return values;
+}
+
+function describeEstimate(estimate: DurationEstimateDto): string {
+  if (estimate.totalMs === null || estimate.epochMs === null) return 'No worker has measured an epoch yet, so the duration is not known.';
+  const basis = estimate.basis === 'same-network' ? `measured on this network (${estimate.epochsMeasured} epochs)` : `scaled from ${estimate.epochsMeasured} epochs of other networks by their size`;
+  return `About ${formatDuration(estimate.totalMs)} of training (${formatDuration(estimate.epochMs)} an epoch on one worker), ${basis}.`;
+}
+
 export function NewRunForm() {
   const router = useRouter();
-  const { apiUrl } = useApi();
+  const { apiUrl, me } = useApi();
+  const cloneOf = useSearchParams().get('from');
   const [name, setName] = useState('');
   const [values, setValues] = useState(() => Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.initial])) as Record<FieldName, string>);
   const [augment, setAugment] = useState(true);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+
+  const [estimate, setEstimate] = useState<DurationEstimateDto | null>(null);
+
+  // "Clone and edit": the form starts from another run's config.
+  const source = useApiResource(cloneOf ? `clone:${cloneOf}` : null, (fetchJson) => fetchJson<RunDto>(`/runs/${cloneOf}`));
+  useEffect(() => {
+    if (!source.data) return;
+    setValues(configToValues(source.data.config));
+    setAugment(source.data.config.data.augment);
+    setName(`${source.data.name} (edited)`.slice(0, 200));
+  }, [source.data]);
+
+  // The duration of what the form says now, from the throughput workers have measured.
+  useEffect(() => {
+    if (!me) return;
+    const { body, notNumbers } = toRequest(name, values, augment);
+    const parsed = CreateRunRequestSchema.safeParse(body);
+    if (!parsed.success || notNumbers.length) {
+      setEstimate(null);
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      apiFetch<DurationEstimateDto>(apiUrl, '/runs/estimate', { method: 'POST', body: JSON.stringify({ config: (body as { config: unknown }).config }) })
+        .then((e) => !cancelled && setEstimate(e))
+        .catch(() => !cancelled && setEstimate(null));
+    }, ESTIMATE_DEBOUNCE_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [apiUrl, me, name, values, augment]);
 
   const set = (field: FieldName, value: string) => setValues((v) => ({ ...v, [field]: value }));
   const errorOf = (field: string) => errors.filter((e) => e.field === field).map((e) => e.message).join('; ');
@@ -92,6 +148,12 @@ export function NewRunForm() {
   return (
     <section>
       <h1>New run</h1>
+      {cloneOf && source.data && (
+        <p className="muted">
+          Starting from the config of <Link href={`/runs/${cloneOf}`}>{source.data.name}</Link>.
+        </p>
+      )}
+      {source.error && <p className="error">Could not load the run to clone: {source.error.message}</p>}
       <div className="presets" role="group" aria-label="Presets">
         {RUN_PRESETS.map((preset) => (
           <button
@@ -160,6 +222,9 @@ export function NewRunForm() {
             {e.field}: {e.message}
           </p>
         ))}
+        <p className="estimate" data-testid="estimate">
+          {estimate ? describeEstimate(estimate) : 'Estimating the duration…'}
+        </p>
         {submitError && (
           <p className="error" role="alert">
             {submitError}

@@ -1,21 +1,27 @@
 'use client';
 
 import { FINISHED_STATUSES, type EpochDto, type GradientFlowDto, type RunDto } from '@gradlab/contracts';
-import { architectureSummary, gradientHeatmapSpec, learningCurvesSpec } from '@gradlab/figures';
+import { architectureSummary, GRADIENT_STATISTIC_LABELS, gradientHeatmapSpec, type GradientStatistic } from '@gradlab/figures';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
+import { learningCurvesForWidth } from '../lib/chart-layout';
 import { formatDuration, formatNumber, formatPercent, runDuration } from '../lib/format';
 import { epochFraction, estimateTimeLeftMs, withEpoch, type BatchProgress } from '../lib/progress';
+import { runAgainRequest } from '../lib/run-again';
 import { useApiResource } from '../lib/use-api-resource';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { ConfigTable } from './config-table';
-import { GradientFlowPanel } from './gradient-flow-panel';
-import { ProgressBar } from './progress-bar';
-import { StatusBadge } from './status-badge';
-import { VegaChart } from './vega-chart';
+import { ConfirmButton } from './confirm-button';
+import { GradientFlowPanel, StatisticPicker } from './gradient-flow-panel';
 import { LocalTime } from './local-time';
+import { ProgressBar } from './progress-bar';
+import { QueuePosition } from './queue-position';
+import { StatusBadge } from './status-badge';
+import { fitWidth, VegaChart } from './vega-chart';
 
 interface RunData {
   run: RunDto;
@@ -23,9 +29,13 @@ interface RunData {
   flows: GradientFlowDto[];
 }
 
-/** One run, live: socket events are applied to what was loaded; everything is reloaded after a reconnect. */
+/**
+ * One run, live: socket events are applied to what was loaded; everything is reloaded after a reconnect.
+ * Epochs are numbered from 0, as the course framework numbers them; "2 of 3 done" is a count.
+ */
 export function RunView({ runId, initialRun }: { runId: string; initialRun?: RunDto }) {
   const { apiUrl } = useApi();
+  const router = useRouter();
   const now = useNow(1000);
   const { data, error, setData } = useApiResource<RunData>(runId, async (fetchJson) => {
     const [run, epochs, flows] = await Promise.all([
@@ -36,7 +46,8 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
     return { run, epochs, flows };
   });
   const [progress, setProgress] = useState<BatchProgress | null>(null);
-  const [cancelError, setCancelError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [statistic, setStatistic] = useState<GradientStatistic>('lastBatchMeanAbs');
 
   useSocketEvents(
     { runIds: [runId] },
@@ -65,45 +76,62 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
   const fraction = run.status === 'running' ? epochFraction(progress, run.epochsCompleted) : 0;
   const timeLeft = live ? estimateTimeLeftMs(epochs, total, progress) : null;
   const duration = runDuration(run, now);
+  const current = run.status === 'running' && progress && progress.epoch === run.epochsCompleted ? progress : null;
 
-  const cancel = async () => {
-    setCancelError(null);
+  const act = async (action: () => Promise<void>, what: string) => {
+    setActionError(null);
     try {
-      const updated = await apiFetch<RunDto>(apiUrl, `/runs/${runId}/cancel`, { method: 'POST' });
-      setData((d) => d && { ...d, run: updated });
+      await action();
     } catch (e) {
-      setCancelError((e as Error).message);
+      setActionError(`Could not ${what}: ${(e as Error).message}`);
     }
   };
+  const cancel = () =>
+    act(async () => {
+      const updated = await apiFetch<RunDto>(apiUrl, `/runs/${runId}/cancel`, { method: 'POST' });
+      setData((d) => d && { ...d, run: updated });
+    }, 'cancel');
+  const runAgain = () =>
+    act(async () => {
+      const again = await apiFetch<RunDto>(apiUrl, '/runs', { method: 'POST', body: JSON.stringify(runAgainRequest(run)) });
+      router.push(`/runs/${again.id}`);
+    }, 'submit it again');
 
   return (
     <section>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h1>{run.name}</h1>
-        {live && (
-          <button type="button" className="danger" onClick={cancel}>
-            Cancel run
+        <div className="row">
+          <button type="button" onClick={runAgain} title={`The same config with seed ${run.config.training.seed + 1}`}>
+            Run again (seed {run.config.training.seed + 1})
           </button>
-        )}
+          <Link href={`/runs/new?from=${run.id}`} className="button">
+            Clone and edit
+          </Link>
+          {live && <ConfirmButton label="Cancel run" question="Cancel this run? Its epochs so far are kept." onConfirm={cancel} testId="cancel-run" />}
+        </div>
       </div>
-      {cancelError && <p className="error">Could not cancel: {cancelError}</p>}
+      {actionError && <p className="error">{actionError}</p>}
       <div className="card">
         <div className="row">
           <StatusBadge status={run.status} />
           <span>{architectureSummary(run)}</span>
           <span className="muted">backend: {run.backend ?? '–'}</span>
           <span className="muted">worker: {run.workerHost ?? '–'}</span>
-          <span className="muted">started: <LocalTime iso={run.startedAt} /></span>
+          <span className="muted">
+            started: <LocalTime iso={run.startedAt} />
+          </span>
           <span className="muted">duration: {duration === null ? '–' : formatDuration(duration)}</span>
         </div>
         <h2>
-          Epoch <span data-testid="epoch-counter">{run.epochsCompleted} / {total}</span>
+          Epochs done: <span data-testid="epoch-counter">{run.epochsCompleted} of {total}</span>
         </h2>
         <ProgressBar value={(run.epochsCompleted + fraction) / total} label="Epochs completed" testId="epoch-progress" />
+        {run.status === 'queued' && <QueuePosition runId={run.id} />}
         {run.status === 'running' && (
-          <p className="muted">
-            {progress && progress.epoch === run.epochsCompleted ? `Epoch ${progress.epoch + 1}: batch ${progress.batch} of ${progress.batchesPerEpoch}. ` : ''}
-            {timeLeft === null ? 'Time left: known after the first epoch.' : `About ${formatDuration(timeLeft)} left.`}
+          <p className="muted" data-testid="time-left">
+            {current ? `Training epoch ${current.epoch}: batch ${current.batch} of ${current.batchesPerEpoch}. ` : ''}
+            {timeLeft === null ? 'Time left: known once the first batches are done.' : `About ${formatDuration(timeLeft)} left.`}
           </p>
         )}
         {run.status === 'running' && <ProgressBar value={fraction} label="Progress within the epoch" testId="batch-progress" />}
@@ -133,17 +161,32 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
 
       <div className="card">
         <h2>Loss and accuracy</h2>
-        {epochs.length === 0 ? <p className="muted">No epoch has finished yet.</p> : <VegaChart spec={learningCurvesSpec([{ label: run.name, epochs }])} testId="learning-curves" label="Loss and accuracy per epoch" />}
+        {epochs.length === 0 ? (
+          <p className="muted">No epoch has finished yet.</p>
+        ) : (
+          <VegaChart spec={(width) => learningCurvesForWidth([{ label: run.name, epochs }], width)} testId="learning-curves" label="Loss and accuracy per epoch" />
+        )}
       </div>
 
       <div className="card">
         <h2>Gradient flow</h2>
-        {flows.length === 0 ? <p className="muted">Recorded at the end of each epoch.</p> : <GradientFlowPanel runName={run.name} flows={flows} />}
+        {flows.length === 0 ? <p className="muted">Recorded at the end of each epoch.</p> : <GradientFlowPanel runName={run.name} flows={flows} statistic={statistic} onStatistic={setStatistic} />}
       </div>
 
       <div className="card">
-        <h2>Mean |g| per layer and epoch</h2>
-        {flows.length === 0 ? <p className="muted">Recorded at the end of each epoch.</p> : <VegaChart spec={gradientHeatmapSpec(flows)} testId="gradient-heatmap" label="Heatmap of mean absolute gradient per layer and epoch" />}
+        <h2>
+          <span data-testid="heatmap-title">{GRADIENT_STATISTIC_LABELS[statistic]}</span> per layer and epoch
+        </h2>
+        {flows.length === 0 ? (
+          <p className="muted">Recorded at the end of each epoch.</p>
+        ) : (
+          <>
+            <div className="row">
+              <StatisticPicker statistic={statistic} onChange={setStatistic} />
+            </div>
+            <VegaChart spec={(width) => fitWidth(gradientHeatmapSpec(flows, { statistic }), width)} testId="gradient-heatmap" label="Heatmap of the gradient statistic per layer and epoch" />
+          </>
+        )}
       </div>
 
       <div className="card">

@@ -105,6 +105,7 @@ export function RunsView() {
         </label>
       </div>
       {error && !data && <p className="error">Could not load the runs: {error.message}</p>}
+      <div className="table-scroll">
       <table data-testid="runs-table">
         <thead>
           <tr>
@@ -133,9 +134,9 @@ export function RunsView() {
                   <StatusBadge status={run.status} />
                 </td>
                 <td>
-                  <ProgressBar value={done} label={`${run.name}: epoch ${run.epochsCompleted} of ${total}`} />
+                  <ProgressBar value={done} label={`${run.name}: ${run.epochsCompleted} of ${total} epochs done`} />
                   <span className="muted">
-                    {run.epochsCompleted} / {total}
+                    {run.epochsCompleted} of {total}
                   </span>
                 </td>
                 <td>{formatPercent(run.bestValAccuracy)}</td>
@@ -154,6 +155,7 @@ export function RunsView() {
           )}
         </tbody>
       </table>
+      </div>
       <div className="pager">
         <button type="button" disabled={page <= 1} onClick={() => setParam('page', String(page - 1))}>
           Previous

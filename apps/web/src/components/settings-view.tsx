@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { useApiResource } from '../lib/use-api-resource';
+import { ConfirmButton } from './confirm-button';
 import { LocalTime } from './local-time';
 
 /** Submits a small form to the api; field errors come back by name. */
@@ -42,13 +43,31 @@ function ApiKeys() {
     const key = await submit<CreatedApiKeyDto>('/keys', { name, ...(owner ? { userId: owner } : {}) });
     if (key) {
       setCreated(key);
+      setCopied(false);
       setName('');
       keys.reload();
     }
   };
+  const [revokeError, setRevokeError] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
   const revoke = async (id: string) => {
-    await apiFetch(apiUrl, `/keys/${id}`, { method: 'DELETE' }).catch(() => undefined);
+    setRevokeError(null);
+    try {
+      await apiFetch(apiUrl, `/keys/${id}`, { method: 'DELETE' });
+      // A revoked key is of no use: its "copy it now" box goes with it.
+      if (created?.id === id) setCreated(null);
+    } catch (e) {
+      setRevokeError(`Could not revoke the key: ${(e as Error).message}`);
+    }
     keys.reload();
+  };
+  const copy = async (key: string) => {
+    try {
+      await navigator.clipboard.writeText(key);
+      setCopied(true);
+    } catch {
+      setCopied(false); // no clipboard (an insecure origin): the key stays selectable
+    }
   };
 
   return (
@@ -82,10 +101,20 @@ function ApiKeys() {
       </form>
       {message && <p className="error">{message}</p>}
       {created && (
-        <p data-testid="new-key">
-          Your new key (copy it now; it will not be shown again): <code>{created.key}</code>
+        <div className="new-key" data-testid="new-key">
+          <p>Your new key (copy it now; it will not be shown again):</p>
+          <code>{created.key}</code>
+          <button type="button" onClick={() => copy(created.key)}>
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        </div>
+      )}
+      {revokeError && (
+        <p className="error" role="alert">
+          {revokeError}
         </p>
       )}
+      <div className="table-scroll">
       <table data-testid="keys-table">
         <thead>
           <tr>
@@ -111,15 +140,14 @@ function ApiKeys() {
                 {k.revokedAt ? (
                   <>revoked <LocalTime iso={k.revokedAt} /></>
                 ) : (
-                  <button type="button" className="danger" onClick={() => revoke(k.id)}>
-                    Revoke
-                  </button>
+                  <ConfirmButton label="Revoke" question={`Revoke "${k.name}"? It stops working at once.`} onConfirm={() => revoke(k.id)} />
                 )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
     </div>
   );
 }
@@ -200,6 +228,7 @@ function TeamsAndUsers() {
           </button>
         </form>
         {userForm.message && <p className="error">{userForm.message}</p>}
+        <div className="table-scroll">
         <table data-testid="users-table">
           <thead>
             <tr>
@@ -220,6 +249,7 @@ function TeamsAndUsers() {
             ))}
           </tbody>
         </table>
+        </div>
       </div>
     </>
   );

@@ -3,16 +3,48 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { useEffect, useRef, useState } from 'react';
 
+/** A spec for the width the chart has on the page, in CSS pixels. */
+export type SpecForWidth = (width: number) => TopLevelSpec;
+
+/** Widths are rounded to this step, so that a resize by a pixel does not redraw the chart. */
+const WIDTH_STEP = 20;
+/** vega-embed keeps this much to the right of a chart for its actions menu. */
+export const EMBED_ACTIONS_PX = 40;
+/** Room for a y axis with its title and labels. */
+export const AXIS_PX = 75;
+
 /**
- * Draws a Vega-Lite spec from libs/figures as SVG (crisp, and the same spec the figure export renders).
- * Vega is loaded in the browser only.
+ * A single-view spec (one chart, its axes and legend) made to fit `width` as a whole: Vega shrinks the plot
+ * to leave room for the axes and legend.
  */
-export function VegaChart({ spec, testId, label }: { spec: TopLevelSpec; testId: string; label: string }) {
+export function fitWidth(spec: TopLevelSpec, width: number): TopLevelSpec {
+  return { ...spec, width: width - EMBED_ACTIONS_PX, autosize: { type: 'fit-x', contains: 'padding' } } as TopLevelSpec;
+}
+
+/**
+ * Draws a Vega-Lite spec from libs/figures as SVG (crisp, and the same spec the figure export renders), at
+ * the width of its container, so that it fits a phone as well as a desktop. Vega is loaded in the browser
+ * only.
+ */
+export function VegaChart({ spec, testId, label }: { spec: SpecForWidth; testId: string; label: string }) {
+  const frame = useRef<HTMLElement>(null);
   const container = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const specJson = JSON.stringify(spec);
+  const specJson = width === null ? null : JSON.stringify(spec(width));
 
   useEffect(() => {
+    const element = frame.current;
+    if (!element) return;
+    const measure = () => setWidth(Math.max(200, Math.floor(element.clientWidth / WIDTH_STEP) * WIDTH_STEP));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    if (specJson === null) return;
     let cancelled = false;
     let finalize: (() => void) | undefined;
     import('vega-embed')
@@ -34,7 +66,7 @@ export function VegaChart({ spec, testId, label }: { spec: TopLevelSpec; testId:
   }, [specJson]);
 
   return (
-    <figure className="chart" aria-label={label}>
+    <figure className="chart" aria-label={label} ref={frame}>
       <div ref={container} data-testid={testId} />
       {error && <p className="error">Could not draw the chart: {error}</p>}
     </figure>

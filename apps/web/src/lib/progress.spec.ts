@@ -4,8 +4,15 @@ import { epochFraction, estimateTimeLeftMs, withEpoch } from './progress';
 const epoch = (i: number, durationMs: number): EpochDto => ({ epoch: i, trainLoss: 1, trainAccuracy: 0, valLoss: 1, valAccuracy: 0, learningRate: 1e-3, durationMs });
 
 describe('progress estimates', () => {
-  it('has no estimate before the first epoch', () => {
+  it('has no estimate before the first batches are reported', () => {
     expect(estimateTimeLeftMs([], 10, null)).toBeNull();
+    expect(estimateTimeLeftMs([], 10, { epoch: 0, batch: 0, batchesPerEpoch: 95, epochElapsedMs: 500 })).toBeNull();
+    expect(estimateTimeLeftMs([], 10, { epoch: 0, batch: 79, batchesPerEpoch: 95 })).toBeNull(); // an older worker's progress
+  });
+
+  it('extrapolates within the first epoch from the batches done so far', () => {
+    // 79 of 95 batches in 79 s: an epoch takes 95 s, and 9 epochs and 16 batches are left.
+    expect(estimateTimeLeftMs([], 10, { epoch: 0, batch: 79, batchesPerEpoch: 95, epochElapsedMs: 79_000 })).toBeCloseTo(95_000 * (10 - 79 / 95), 6);
   });
 
   it('multiplies the mean epoch time by the epochs left, less the part of the current epoch done', () => {

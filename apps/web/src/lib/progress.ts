@@ -4,6 +4,8 @@ export interface BatchProgress {
   epoch: number;
   batch: number;
   batchesPerEpoch: number;
+  /** Time since the epoch began (workers before it was added do not send it). */
+  epochElapsedMs?: number;
 }
 
 /** How far into the epoch now training the run is, 0..1; 0 when no batch of it was reported. */
@@ -14,13 +16,16 @@ export function epochFraction(progress: BatchProgress | null, epochsCompleted: n
 
 /**
  * Time left: the mean duration of the finished epochs times the epochs still to train, less the part of the
- * current one already done. Null until an epoch has finished.
+ * current one already done. Within the first epoch, the epoch's duration is extrapolated from its batches
+ * so far (validation is not in it yet, so this is a little short). Null until either is known.
  */
 export function estimateTimeLeftMs(epochs: EpochDto[], totalEpochs: number, progress: BatchProgress | null): number | null {
-  if (epochs.length === 0) return null;
-  const mean = epochs.reduce((sum, e) => sum + e.durationMs, 0) / epochs.length;
-  const remaining = Math.max(0, totalEpochs - epochs.length - epochFraction(progress, epochs.length));
-  return mean * remaining;
+  const fraction = epochFraction(progress, epochs.length);
+  let epochMs: number;
+  if (epochs.length > 0) epochMs = epochs.reduce((sum, e) => sum + e.durationMs, 0) / epochs.length;
+  else if (progress?.epochElapsedMs !== undefined && fraction > 0) epochMs = progress.epochElapsedMs / fraction;
+  else return null;
+  return epochMs * Math.max(0, totalEpochs - epochs.length - fraction);
 }
 
 /** A run as it stands once `epoch` is in: what a live `epoch.completed` event changes in a RunDto. */

@@ -1,5 +1,10 @@
+import { Suspense } from 'react';
 import { NewRunForm } from '../../../components/new-run-form';
 
 export default function NewRunPage() {
-  return <NewRunForm />;
+  return (
+    <Suspense>
+      <NewRunForm />
+    </Suspense>
+  );
 }

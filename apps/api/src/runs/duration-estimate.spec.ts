@@ -1,0 +1,32 @@
+import { ExperimentConfigSchema, type ExperimentConfigInput } from '@gradlab/contracts';
+import { describeNetwork, forwardMultiplyAdds } from '@gradlab/models';
+import { estimateDuration } from './duration-estimate';
+
+const config = (input: ExperimentConfigInput) => ExperimentConfigSchema.parse(input);
+const vgg08 = config({ model: { numBlocksPerStage: 0 }, training: { epochs: 10 }, data: { dataset: 'synthetic', trainLimit: 1000, valLimit: 200, testLimit: 500 } });
+
+describe('duration estimates', () => {
+  it('says so when nothing was measured', () => {
+    expect(estimateDuration([], vgg08)).toEqual({ epochMs: null, totalMs: null, basis: 'none', epochsMeasured: 0 });
+  });
+
+  it('uses the same network when it was measured, scaled to this data, with the median epoch', () => {
+    const measured = config({ ...vgg08, data: { dataset: 'synthetic', trainLimit: 500, valLimit: 100 } }); // half the images
+    const samples = [1000, 1100, 5000].map((durationMs) => ({ durationMs, config: measured }));
+    const other = config({ model: { numBlocksPerStage: 1 }, data: { dataset: 'synthetic' } });
+    const estimate = estimateDuration([...samples, { durationMs: 1, config: other }], vgg08);
+    expect(estimate.basis).toBe('same-network');
+    expect(estimate.epochsMeasured).toBe(3);
+    expect(estimate.epochMs).toBeCloseTo(2200, 6); // twice the work of the median epoch (1100 ms)
+    const testMs = (2200 / (3 * 1000 + 200)) * 500;
+    expect(estimate.totalMs).toBeCloseTo(2200 * 10 + testMs, 6);
+  });
+
+  it('scales from other networks by their multiply-adds when this one was never measured', () => {
+    const vgg38 = config({ ...vgg08, model: {} });
+    const estimate = estimateDuration([{ durationMs: 1000, config: vgg08 }], vgg38);
+    expect(estimate.basis).toBe('scaled');
+    const ratio = forwardMultiplyAdds(describeNetwork(vgg38.model)) / forwardMultiplyAdds(describeNetwork(vgg08.model));
+    expect(estimate.epochMs).toBeCloseTo(1000 * ratio, 6);
+  });
+});

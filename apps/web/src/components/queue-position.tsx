@@ -1,0 +1,29 @@
+'use client';
+
+import type { QueuePositionDto } from '@gradlab/contracts';
+import { useEffect } from 'react';
+import { formatDuration } from '../lib/format';
+import { useApiResource } from '../lib/use-api-resource';
+
+/** How often a queued run's place is asked again: runs ahead start and finish without an event for this one. */
+const REFRESH_MS = 5_000;
+
+/** A queued run's place in the queue and the wait until it starts. */
+export function QueuePosition({ runId }: { runId: string }) {
+  const { data, reload } = useApiResource(`queue:${runId}`, (fetchJson) => fetchJson<QueuePositionDto>(`/runs/${runId}/queue`));
+  useEffect(() => {
+    const timer = setInterval(reload, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
+  if (!data || data.position === null) return <p className="muted">Waiting for a worker…</p>;
+  const wait = data.estimatedWaitMs === null ? 'the wait is known once a worker has measured an epoch' : data.estimatedWaitMs < 1000 ? 'it should start at once' : `about ${formatDuration(data.estimatedWaitMs)} until it starts`;
+  const workers = data.workers === 0 ? 'no worker is online' : `${data.workers} worker${data.workers === 1 ? '' : 's'} online, ${data.running} run${data.running === 1 ? '' : 's'} training`;
+  return (
+    <p data-testid="queue-position">
+      <strong>
+        Queued: {data.position === 1 ? 'next to start' : `number ${data.position} in the queue`}
+      </strong>{' '}
+      ({data.ahead} ahead of it, of every team; {workers}); {wait}.
+    </p>
+  );
+}
