@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { JOBS, QUEUES, redisConnectionFromUrl, RunEventSchema, TRAINING_JOB_VERSION, type RunEvent } from '@gradlab/contracts';
+import { JOBS, QUEUES, redisConnectionFromUrl, RunEventSchema, runOwnerKey, TRAINING_JOB_VERSION, type RunEvent } from '@gradlab/contracts';
 import { selectBackend } from '@gradlab/training';
 import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
@@ -48,6 +48,7 @@ describe('training worker (real Redis, real BullMQ)', () => {
       backend,
       workerId: 'test-worker',
       dataDir,
+      queuePrefix: prefix,
       redis,
       checkpoints: { download: async () => null, upload: async () => undefined }, // the api's routes are tested with the api
       publish: (event) => publisher.publish(event),
@@ -115,5 +116,23 @@ describe('training worker (real Redis, real BullMQ)', () => {
     await waitForEvent(runId, 'run.cancelled');
     expect(eventsOf(runId).filter((e) => e.type === 'epoch.completed').length).toBeLessThan(50);
     await redis.del(`gradlab:cancel:${runId}`);
+  }, 60_000);
+
+  it('stops quietly once another attempt holds its run (an attempt orphaned by a Redis flush)', async () => {
+    const runId = randomUUID();
+    const config = smallConfig();
+    config.training.epochs = 50;
+    await submit(runId, { v: TRAINING_JOB_VERSION, runId, config });
+    await waitForEvent(runId, 'epoch.completed');
+    expect(await redis.get(runOwnerKey(prefix, runId))).toMatch(/^test-worker:/); // claimed when it started
+    await redis.set(runOwnerKey(prefix, runId), 'another-worker:attempt', 'EX', 60); // as the re-queued job does
+    const job = await training.getJob(runId);
+    for (let i = 0; i < 100 && (await job?.getState()) !== 'completed'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await job?.getState()).toBe('completed');
+    expect((await training.getJob(runId))?.returnvalue).toBe('handed over');
+    const types = eventsOf(runId).map((e) => e.type);
+    expect(types.filter((t) => t === 'epoch.completed').length).toBeLessThan(50);
+    expect(types).not.toContain('run.completed'); // the other attempt reports the run, not this one
+    expect(types).not.toContain('run.failed');
   }, 60_000);
 });

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   cancelKey,
   JOBS,
   RUN_EVENT_VERSION,
+  runOwnerKey,
   toFieldErrors,
   TRAINING_JOB_OPTIONS,
   TrainingJobSchema,
@@ -17,6 +19,8 @@ export interface TrainRunProcessorDeps {
   backend: BackendName;
   workerId: string;
   dataDir: string;
+  /** QUEUE_PREFIX: the run-owner keys live beside the queues. */
+  queuePrefix: string;
   redis: IORedis;
   checkpoints: Pick<CheckpointsClient, 'download' | 'upload'>;
   publish(event: RunEvent): Promise<void>;
@@ -26,6 +30,12 @@ export interface TrainRunProcessorDeps {
 }
 
 type Distribute<T> = T extends unknown ? Omit<T, 'v' | 'at'> : never;
+
+/** A run's owner key outlives any run, and then some. */
+const OWNER_TTL_S = 7 * 24 * 3600;
+
+/** Another training attempt took the run over (this one was orphaned, e.g. by a Redis flush). */
+class RunHandedOverError extends Error {}
 
 /**
  * One training job: validate the payload, train, report every epoch. A payload that fails its contract, bad
@@ -51,6 +61,17 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
     }
 
     deps.setCurrentRun(runId);
+    // This attempt holds the run from now on. Checked with every cancel poll: once another attempt has
+    // claimed it, this one stops without a word, so two never train the same run for long.
+    const owner = `${deps.workerId}:${randomUUID()}`;
+    const ownerKey = runOwnerKey(deps.queuePrefix, runId);
+    await deps.redis.set(ownerKey, owner, 'EX', OWNER_TTL_S);
+    const checkStillOwner = async () => {
+      let holder = await deps.redis.get(ownerKey);
+      // Gone (Redis was flushed): claim it again, unless another attempt does so first.
+      if (holder === null && (await deps.redis.set(ownerKey, owner, 'EX', OWNER_TTL_S, 'NX')) === 'OK') holder = owner;
+      if (holder !== owner) throw new RunHandedOverError(`run ${runId} is now trained by another attempt (${holder})`);
+    };
     try {
       // A job handed over from a worker that died resumes from the latest checkpoint the api holds.
       const latest = await deps.checkpoints.download(runId, 'latest');
@@ -63,12 +84,19 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
           deps.checkpoints.upload(runId, kind, bytes, epoch).catch((error: Error) => deps.log(`checkpoint not saved: ${error.message}`)),
         onEpoch: (epoch) => emit({ type: 'epoch.completed', runId, ...epoch }),
         onProgress: (p) => void emit({ type: 'run.progress', runId, ...p }).catch(() => undefined),
-        isCancelled,
+        isCancelled: async () => {
+          await checkStillOwner();
+          return isCancelled();
+        },
       });
       await emit({ type: 'run.completed', runId, ...result });
       deps.log(`run ${runId} completed: test accuracy ${result.testAccuracy.toFixed(4)}`);
       return 'completed';
     } catch (error) {
+      if (error instanceof RunHandedOverError) {
+        deps.log(`stopped: ${error.message}`);
+        return 'handed over';
+      }
       if (error instanceof RunCancelledError) {
         await emit({ type: 'run.cancelled', runId });
         deps.log(`run ${runId} cancelled`);

@@ -28,5 +28,11 @@ export const TrainingJobSchema = z.strictObject({
 });
 export type TrainingJob = z.infer<typeof TrainingJobSchema>;
 
+/**
+ * Redis key naming the training attempt that holds a run. Each attempt claims it when it starts, so an
+ * attempt orphaned by a Redis flush (its run re-queued and taken by another) sees it has lost the run.
+ */
+export const runOwnerKey = (queuePrefix: string, runId: string) => `${queuePrefix}:owner:${runId}`;
+
 /** Redis key the api sets to ask the worker training a run to stop it. */
 export const cancelKey = (runId: string) => `gradlab:cancel:${runId}`;

@@ -2,7 +2,11 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { ErrorDto } from '@gradlab/contracts';
 import type { Response } from 'express';
 import { toGraphQLError } from '../graphql/graphql-errors';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { DomainError, type DomainErrorCode } from './domain-error';
+
+/** What a 503 for a database outage tells clients to wait before trying again. */
+export const DATABASE_RETRY_AFTER_S = 5;
 
 const STATUS: Record<DomainErrorCode, number> = {
   NOT_FOUND: HttpStatus.NOT_FOUND,
@@ -32,6 +36,10 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (error instanceof DomainError) {
       body = { statusCode: STATUS[error.code], code: error.code, message: error.message, errors: error.fieldErrors };
       if (error.retryAfterSeconds) response.setHeader('retry-after', String(error.retryAfterSeconds));
+    } else if (isDatabaseUnavailable(error)) {
+      // Postgres is down or restarting: nothing is wrong with the request, so say when to try again.
+      body = { statusCode: 503, code: 'UNAVAILABLE', message: 'the database cannot be reached just now; try again shortly' };
+      response.setHeader('retry-after', String(DATABASE_RETRY_AFTER_S));
     } else if (error instanceof HttpException) {
       const status = error.getStatus();
       body = { statusCode: status, code: status === 404 ? 'NOT_FOUND' : status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR', message: error.message };

@@ -12,6 +12,8 @@ const AppConfigSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('gradlab'),
   /** Re-queue unfinished runs that have no job at start-up (after Redis lost its data). */
   REQUEUE_ON_START: z.enum(['true', 'false']).default('true'),
+  /** How often runs and queues are reconciled while the api runs (0: only at start-up). */
+  RECONCILE_INTERVAL_S: z.coerce.number().min(0).default(30),
   /** Workers present it to upload and download checkpoints; unset, no one can (npm start makes one up). */
   WORKER_TOKEN: z.string().min(16).optional(),
   /** Largest checkpoint upload, in express's notation. */
@@ -57,6 +59,7 @@ export class AppConfig {
   readonly redisUrl: string;
   readonly queuePrefix: string;
   readonly requeueOnStart: boolean;
+  readonly reconcileIntervalMs: number;
   readonly workerToken: string | undefined;
   readonly checkpointLimit: string;
   readonly bodyLimit: string;
@@ -86,6 +89,7 @@ export class AppConfig {
     this.redisUrl = c.REDIS_URL;
     this.queuePrefix = c.QUEUE_PREFIX;
     this.requeueOnStart = c.REQUEUE_ON_START === 'true';
+    this.reconcileIntervalMs = c.RECONCILE_INTERVAL_S * 1000;
     this.workerToken = c.WORKER_TOKEN;
     this.checkpointLimit = c.CHECKPOINT_LIMIT;
     this.bodyLimit = c.BODY_LIMIT;

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { isDatabaseUnavailable } from '../common/database-unavailable';
 import { DomainError, type DomainErrorCode } from '../common/domain-error';
 
 /** GraphQL's usual codes where one exists; field errors travel in `extensions.fieldErrors`, as REST's `errors`. */
@@ -15,6 +16,7 @@ const CODES: Record<DomainErrorCode, string> = {
 };
 
 export function toGraphQLError(error: unknown): GraphQLError | unknown {
+  if (isDatabaseUnavailable(error)) return new GraphQLError('the database cannot be reached just now; try again shortly', { extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 5 } });
   if (!(error instanceof DomainError)) return error;
   return new GraphQLError(error.message, {
     extensions: {

@@ -6,7 +6,7 @@ import { PrismaService } from '../prisma/prisma.service';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { WorkersService } from '../workers/workers.service';
 import type { ProgressGateway } from './progress.gateway';
-import { RunEventsService } from './run-events.service';
+import { EpochsPendingError, RunEventsService } from './run-events.service';
 
 /** The team the migration creates. */
 const DEFAULT_TEAM_ID = '00000000-0000-4000-8000-000000000001';
@@ -111,6 +111,18 @@ describe('RunEventsService (real Postgres)', () => {
     await service.handle({ v: RUN_EVENT_VERSION, type: 'run.started', runId: run.id, at: new Date().toISOString(), backend: 'wasm', workerId: 'w', host: 'h' });
     await service.handle({ v: RUN_EVENT_VERSION, type: 'run.completed', runId: run.id, at: new Date().toISOString(), bestEpoch: 0, testLoss: 1, testAccuracy: 0.5 });
     expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: 'cancelled', testAccuracy: null });
+  });
+
+  it('completes a run only once all its epochs are stored: a run.completed never overtakes them', async () => {
+    const run = await newRun(); // 3 epochs
+    const completed = { v: RUN_EVENT_VERSION, type: 'run.completed', runId: run.id, at: new Date().toISOString(), bestEpoch: 1, testLoss: 1, testAccuracy: 0.5 } as const;
+    await service.epochCompleted(epochEvent(run.id, 0, 0.1));
+    await expect(service.handle(completed)).rejects.toBeInstanceOf(EpochsPendingError);
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('running');
+    await service.epochCompleted(epochEvent(run.id, 2, 0.2));
+    await service.epochCompleted(epochEvent(run.id, 1, 0.3)); // late, out of order
+    await service.handle(completed);
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: 'completed', epochsCompleted: 3, testAccuracy: 0.5 });
   });
 
   it('records a worker from its heartbeat', async () => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type {
   EpochCompletedEvent,
   RunCancelledEvent,
@@ -14,12 +14,26 @@ import { WorkersService } from '../workers/workers.service';
 import { ProgressGateway } from './progress.gateway';
 import { toRunDto } from './run.mapper';
 
+/** A run.completed came before all of the run's epochs were stored: it waits for them. */
+export class EpochsPendingError extends Error {}
+
+/**
+ * How long a run.completed waits for missing epochs while Postgres is up. Epoch events delayed by an outage
+ * arrive within a minute of its end; an epoch still missing after this was lost, and the run completes
+ * without it (said in the log) rather than never.
+ */
+const EPOCHS_WAIT_MAX_MS = 10 * 60_000;
+
 /**
  * Persists what workers report and relays it to the run's socket.io room. Every write is idempotent, so a
  * repeated delivery or a retried job changes nothing twice; a finished run is never reopened.
  */
 @Injectable()
 export class RunEventsService {
+  private readonly logger = new Logger(RunEventsService.name);
+  /** Runs whose run.completed is waiting for epochs, and since when. */
+  private readonly waitingForEpochs = new Map<string, number>();
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly gateway: ProgressGateway,
@@ -102,7 +116,16 @@ export class RunEventsService {
     this.gateway.emit(e.runId, 'run.progress', { runId: e.runId, epoch: e.epoch, batch: e.batch, batchesPerEpoch: e.batchesPerEpoch, epochElapsedMs: e.epochElapsedMs });
   }
 
+  /** Only once every epoch is stored: a run.completed never overtakes its epochs. */
   private async completed(e: RunCompletedEvent): Promise<void> {
+    const run = await this.prisma.run.findUnique({ where: { id: e.runId }, select: { epochsCompleted: true, totalEpochs: true, status: true } });
+    if (run && (run.status === 'queued' || run.status === 'running') && run.epochsCompleted < run.totalEpochs) {
+      const since = this.waitingForEpochs.get(e.runId) ?? Date.now();
+      this.waitingForEpochs.set(e.runId, since);
+      if (Date.now() - since < EPOCHS_WAIT_MAX_MS) throw new EpochsPendingError(`run ${e.runId} has ${run.epochsCompleted} of ${run.totalEpochs} epochs stored`);
+      this.logger.warn(`run ${e.runId} completed with ${run.epochsCompleted} of ${run.totalEpochs} epochs stored: the others never arrived`);
+    }
+    this.waitingForEpochs.delete(e.runId);
     await this.prisma.run.updateMany({
       where: { id: e.runId, status: { in: ['queued', 'running'] } },
       data: { status: 'completed', finishedAt: new Date(e.at), testLoss: e.testLoss, testAccuracy: e.testAccuracy, bestEpoch: e.bestEpoch },

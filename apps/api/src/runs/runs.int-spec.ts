@@ -139,6 +139,18 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     expect((await queue.getJob(run.id))?.data.runId).toBe(run.id);
   });
 
+  it('re-queues, without a restart, the runs a Redis flush took the jobs of', async () => {
+    await api.app.close();
+    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, RECONCILE_INTERVAL_S: '1' });
+    const run = await (await post('/runs', { config: smallConfig })).json();
+    await queue.obliterate({ force: true }); // every key of this stack's queue, as FLUSHALL would
+    expect(await queue.getJob(run.id)).toBeUndefined();
+    const deadline = Date.now() + 10_000;
+    while (!(await queue.getJob(run.id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await queue.getJob(run.id))?.data.runId).toBe(run.id);
+    expect((await (await get(`/runs/${run.id}`)).json()).status).toBe('queued');
+  });
+
   it('says where a queued run stands, and estimates durations from the epochs stored', async () => {
     const first = await (await post('/runs', { name: 'queue a', config: smallConfig })).json();
     const second = await (await post('/runs', { name: 'queue b', config: smallConfig })).json();

@@ -9,6 +9,7 @@ import { RunEventsProcessor } from './run-events.processor';
 import { RunEstimatesService } from './run-estimates.service';
 import { RunEventsService } from './run-events.service';
 import { RunsController } from './runs.controller';
+import { RunsReconciler } from './runs-reconciler.service';
 import { RunsService } from './runs.service';
 import { RunProgressPubSub } from './run-progress.pubsub';
 import { SubmissionLimitsService } from './submission-limits.service';
@@ -16,7 +17,7 @@ import { SubmissionLimitsService } from './submission-limits.service';
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }), WorkersModule],
   controllers: [RunsController, CheckpointsController],
-  providers: [CheckpointsService, RunsService, RunEstimatesService, SubmissionLimitsService, RunProgressPubSub, RunEventsService, RunEventsProcessor, ProgressGateway],
+  providers: [CheckpointsService, RunsService, RunsReconciler, RunEstimatesService, SubmissionLimitsService, RunProgressPubSub, RunEventsService, RunEventsProcessor, ProgressGateway],
   exports: [RunsService, RunProgressPubSub],
 })
 export class RunsModule {}

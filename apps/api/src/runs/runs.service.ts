@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   cancelKey,
   CreateRunRequestSchema,
@@ -51,9 +51,7 @@ function decodeCursor(cursor: string): [string, string] {
 const CANCEL_FLAG_TTL_S = 7 * 24 * 3600;
 
 @Injectable()
-export class RunsService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(RunsService.name);
-
+export class RunsService {
   constructor(
     private readonly prisma: PrismaService,
     @InjectQueue(QUEUES.training) private readonly trainingQueue: Queue<TrainingJob>,
@@ -181,23 +179,8 @@ export class RunsService implements OnApplicationBootstrap {
     return updated;
   }
 
-  /**
-   * Postgres holds the truth: at start-up every unfinished run whose job Redis no longer has is queued again
-   * (jobId = runId, so a run that still has its job is left alone).
-   */
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.requeueOnStart) return;
-    const unfinished = await this.prisma.run.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true, config: true } });
-    let requeued = 0;
-    for (const run of unfinished) {
-      if (await this.trainingQueue.getJob(run.id)) continue;
-      await this.enqueue(run.id, run.config as unknown as ExperimentConfig);
-      requeued++;
-    }
-    if (requeued) this.logger.log(`re-queued ${requeued} unfinished run(s) that had no job`);
-  }
-
-  private async enqueue(runId: string, config: ExperimentConfig): Promise<void> {
+  /** Queues a run's training job (jobId = runId: a run that still has its job is left alone). */
+  async enqueue(runId: string, config: ExperimentConfig): Promise<void> {
     const job: TrainingJob = { v: TRAINING_JOB_VERSION, runId, config };
     await this.trainingQueue.add(JOBS.trainRun, job, { ...TRAINING_JOB_OPTIONS, jobId: runId });
   }

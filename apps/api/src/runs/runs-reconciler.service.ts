@@ -1,0 +1,113 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { QUEUES, type ExperimentConfig, type TrainingJob } from '@gradlab/contracts';
+import type { Queue } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { PrismaService } from '../prisma/prisma.service';
+import { RedisService } from '../redis/redis.service';
+import { RunsService } from './runs.service';
+
+/** A training job that finished this long ago without its run finishing lost its last event. */
+const FINISHED_JOB_GRACE_MS = 60_000;
+/** Failed event jobs looked at in one pass. */
+const FAILED_EVENTS_BATCH = 1000;
+
+export interface ReconcileReport {
+  requeued: string[];
+  retriedEvents: number;
+}
+
+/**
+ * Postgres holds the truth, Redis only moves work. At start-up and every RECONCILE_INTERVAL_S this mends
+ * where the two disagree:
+ * - an unfinished run with no training job (Redis lost it, or was flushed) is queued again;
+ * - an unfinished run whose job finished a while ago, with no run event left to deliver, lost its final
+ *   event: it is queued again, resumes from its last checkpoint and reports again;
+ * - run events that failed (by an api of an older version, or a bug) are tried again; those that broke
+ *   their contract are left failed.
+ * One api instance at a time does it (a Redis lock).
+ */
+@Injectable()
+export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RunsReconciler.name);
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly runs: RunsService,
+    private readonly redis: RedisService,
+    private readonly config: AppConfig,
+    @InjectQueue(QUEUES.training) private readonly trainingQueue: Queue<TrainingJob>,
+    @InjectQueue(QUEUES.runEvents) private readonly eventsQueue: Queue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.requeueOnStart) await this.reconcileLogged();
+    if (this.config.reconcileIntervalMs > 0) {
+      this.timer = setInterval(() => void this.reconcileLogged(), this.config.reconcileIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async reconcile(): Promise<ReconcileReport> {
+    const lock = `${this.config.queuePrefix}:reconcile-lock`;
+    const acquired = await this.redis.client.set(lock, String(process.pid), 'PX', Math.max(10_000, this.config.reconcileIntervalMs), 'NX');
+    if (acquired !== 'OK') return { requeued: [], retriedEvents: 0 };
+    try {
+      const retriedEvents = await this.retryFailedEvents();
+      const requeued = await this.requeueOrphanedRuns();
+      return { requeued, retriedEvents };
+    } finally {
+      await this.redis.client.del(lock);
+    }
+  }
+
+  private async reconcileLogged(): Promise<void> {
+    try {
+      const { requeued, retriedEvents } = await this.reconcile();
+      if (requeued.length) this.logger.log(`re-queued ${requeued.length} unfinished run(s) that had no live job: ${requeued.join(', ')}`);
+      if (retriedEvents) this.logger.log(`tried ${retriedEvents} failed run event(s) again`);
+    } catch (error) {
+      // Postgres or Redis down: the next pass tries again.
+      this.logger.warn(`reconciling runs and queues failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  private async retryFailedEvents(): Promise<number> {
+    const failed = await this.eventsQueue.getFailed(0, FAILED_EVENTS_BATCH - 1);
+    let retried = 0;
+    for (const job of failed) {
+      if (job.failedReason?.startsWith('invalid run event')) continue;
+      await job.retry('failed').then(
+        () => retried++,
+        () => undefined, // retried meanwhile by another instance
+      );
+    }
+    return retried;
+  }
+
+  private async requeueOrphanedRuns(): Promise<string[]> {
+    const unfinished = await this.prisma.run.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true, config: true } });
+    if (unfinished.length === 0) return [];
+    const events = await this.eventsQueue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+    const eventsPending = Object.values(events).some((count) => count > 0);
+    const requeued: string[] = [];
+    for (const run of unfinished) {
+      const job = await this.trainingQueue.getJob(run.id);
+      if (job) {
+        const state = await job.getState();
+        const finished = state === 'completed' || state === 'failed';
+        // Its final event may still be on its way: only when none is left is it lost.
+        if (!finished || eventsPending || Date.now() - (job.finishedOn ?? Date.now()) < FINISHED_JOB_GRACE_MS) continue;
+        await job.remove();
+      }
+      await this.runs.enqueue(run.id, run.config as unknown as ExperimentConfig);
+      requeued.push(run.id);
+    }
+    return requeued;
+  }
+}
