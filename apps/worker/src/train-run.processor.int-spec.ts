@@ -132,7 +132,23 @@ describe('training worker (real Redis, real BullMQ)', () => {
     expect((await training.getJob(runId))?.returnvalue).toBe('handed over');
     const types = eventsOf(runId).map((e) => e.type);
     expect(types.filter((t) => t === 'epoch.completed').length).toBeLessThan(50);
+    // Before it stops, it reports again every epoch it trained: events a flush took are not lost.
+    const epochs = eventsOf(runId).flatMap((e) => (e.type === 'epoch.completed' ? [e.epoch] : []));
+    expect(new Set(epochs).size * 2).toBeLessThanOrEqual(epochs.length + 1);
     expect(types).not.toContain('run.completed'); // the other attempt reports the run, not this one
     expect(types).not.toContain('run.failed');
+  }, 60_000);
+
+  it('reports its epochs again when Redis lost its data (its owner key vanished), and goes on', async () => {
+    const runId = randomUUID();
+    const config = smallConfig();
+    config.training.epochs = 4;
+    await submit(runId, { v: TRAINING_JOB_VERSION, runId, config });
+    await waitForEvent(runId, 'epoch.completed');
+    await redis.del(runOwnerKey(prefix, runId)); // as FLUSHALL does
+    await waitForEvent(runId, 'run.completed');
+    const epochs = eventsOf(runId).flatMap((e) => (e.type === 'epoch.completed' ? [e.epoch] : []));
+    expect(new Set(epochs)).toEqual(new Set([0, 1, 2, 3]));
+    expect(epochs.length).toBeGreaterThan(4); // the first epoch(s) went twice
   }, 60_000);
 });

@@ -66,11 +66,24 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
     const owner = `${deps.workerId}:${randomUUID()}`;
     const ownerKey = runOwnerKey(deps.queuePrefix, runId);
     await deps.redis.set(ownerKey, owner, 'EX', OWNER_TTL_S);
+    // Every epoch reported by this attempt, to report again if Redis lost events not yet stored.
+    const reported: Distribute<RunEvent>[] = [];
+    const reportAgain = async (why: string) => {
+      deps.log(`${why}: reporting epochs ${reported.map((e) => ('epoch' in e ? e.epoch : '')).join(', ')} of run ${runId} again`);
+      for (const event of reported) await emit(event); // stored once, however often delivered
+    };
     const checkStillOwner = async () => {
       let holder = await deps.redis.get(ownerKey);
-      // Gone (Redis was flushed): claim it again, unless another attempt does so first.
-      if (holder === null && (await deps.redis.set(ownerKey, owner, 'EX', OWNER_TTL_S, 'NX')) === 'OK') holder = owner;
-      if (holder !== owner) throw new RunHandedOverError(`run ${runId} is now trained by another attempt (${holder})`);
+      // Gone: Redis lost its data (a flush), and with it any event not yet stored. Claim the run again,
+      // unless another attempt does so first, and report again what was trained.
+      if (holder === null && (await deps.redis.set(ownerKey, owner, 'EX', OWNER_TTL_S, 'NX')) === 'OK') {
+        holder = owner;
+        await reportAgain('Redis lost its data');
+      }
+      if (holder !== owner) {
+        await reportAgain('another attempt took the run over');
+        throw new RunHandedOverError(`run ${runId} is now trained by another attempt (${holder})`);
+      }
     };
     try {
       // A job handed over from a worker that died resumes from the latest checkpoint the api holds.
@@ -82,13 +95,18 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
         resume,
         onCheckpoint: (kind, bytes, epoch) =>
           deps.checkpoints.upload(runId, kind, bytes, epoch).catch((error: Error) => deps.log(`checkpoint not saved: ${error.message}`)),
-        onEpoch: (epoch) => emit({ type: 'epoch.completed', runId, ...epoch }),
+        onEpoch: (epoch) => {
+          const event = { type: 'epoch.completed', runId, ...epoch } as const;
+          reported.push(event);
+          return emit(event);
+        },
         onProgress: (p) => void emit({ type: 'run.progress', runId, ...p }).catch(() => undefined),
         isCancelled: async () => {
           await checkStillOwner();
           return isCancelled();
         },
       });
+      await checkStillOwner(); // a flush during the test evaluation: the epochs go again before the result
       await emit({ type: 'run.completed', runId, ...result });
       deps.log(`run ${runId} completed: test accuracy ${result.testAccuracy.toFixed(4)}`);
       return 'completed';
