@@ -4,6 +4,7 @@ import { json, raw, type NextFunction, type Request, type Response } from 'expre
 import type { ErrorDto } from '@gradlab/contracts';
 import type { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './docs/openapi-document';
+import { refuseNulBytes } from './common/refuse-nul-bytes';
 import { RedisIoAdapter } from './redis-io.adapter';
 
 /**
@@ -18,6 +19,7 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   app.use('/api/runs/:id/checkpoints', raw({ type: 'application/octet-stream', limit: config.checkpointLimit }));
   app.use(json({ limit: config.bodyLimit }));
   app.use(bodyParserErrors);
+  app.use(refuseNulBytes);
   app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, config.queuePrefix, config.webOrigins));
   SwaggerModule.setup('api/docs', app, buildOpenApiDocument(), { jsonDocumentUrl: 'api/docs-json' });
 }

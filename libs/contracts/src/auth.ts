@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './validation';
 
 export const ROLES = ['staff', 'student'] as const;
 export type Role = (typeof ROLES)[number];
@@ -8,13 +9,13 @@ export const SESSION_COOKIE = 'gradlab_session';
 /** API keys start with this, so a leaked one is recognisable (and greppable). */
 export const API_KEY_PREFIX = 'glk_';
 
-const email = z.string().trim().toLowerCase().email().max(320);
+const email = text().trim().toLowerCase().email().max(320);
 const password = z.string().min(10, 'must be at least 10 characters').max(200);
 
 export const LoginRequestSchema = z.strictObject({ email, password: z.string().min(1).max(200) });
 export type LoginRequest = z.input<typeof LoginRequestSchema>;
 
-export const CreateTeamRequestSchema = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const CreateTeamRequestSchema = z.strictObject({ name: text().trim().min(1).max(100) });
 
 export const CreateUserRequestSchema = z.strictObject({
   email,
@@ -25,7 +26,7 @@ export const CreateUserRequestSchema = z.strictObject({
 export type CreateUserRequest = z.input<typeof CreateUserRequestSchema>;
 
 export const CreateApiKeyRequestSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: text().trim().min(1).max(100),
   userId: z.string().uuid().optional().describe('staff only: a key for another user; default: yourself'),
 });
 

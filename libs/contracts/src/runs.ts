@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { BLOCK_TYPES, ExperimentConfigSchema } from './experiment-config';
 import { LayerGradientStatSchema } from './run-events';
+import { text } from './validation';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 
 export const CreateRunRequestSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text().trim().min(1).max(200).optional(),
   config: ExperimentConfigSchema,
 });
 export type CreateRunRequest = z.input<typeof CreateRunRequestSchema>;
@@ -22,7 +23,7 @@ export const ListRunsQuerySchema = z.strictObject({
     .regex(/^VGG_\d+$/, 'must look like VGG_38')
     .optional()
     .describe('the depth, as the architecture name: VGG_08, VGG_38, ...'),
-  q: z.string().trim().max(200).optional().describe('part of the run name, case-insensitive'),
+  q: text().trim().max(200).optional().describe('part of the run name, case-insensitive'),
 });
 export type ListRunsQuery = z.input<typeof ListRunsQuerySchema>;
 

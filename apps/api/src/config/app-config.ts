@@ -4,6 +4,8 @@ export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/gradla
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 const AppConfigSchema = z.object({
+  /** `development` shows stack traces and internal error messages in GraphQL answers; nothing else does. */
+  NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().default(DEFAULT_DATABASE_URL),
@@ -34,6 +36,11 @@ const AppConfigSchema = z.object({
   /** GraphQL: deepest query and most complex query (one point a field, lists weighted by size). */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(8),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(2000),
+  /** GraphQL: most fields (fragments expanded) and aliases in one query. */
+  GRAPHQL_MAX_NODES: z.coerce.number().int().min(10).default(500),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  /** GraphQL: complexity points one user may spend per minute, across all their keys and sessions. */
+  GRAPHQL_COST_PER_MINUTE: z.coerce.number().int().min(100).default(20_000),
   /** The dashboard's port: its origins on this machine are the default allowed origins. */
   WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Origins (comma-separated) whose pages may call the api with the session cookie. */
@@ -53,6 +60,7 @@ const AppConfigSchema = z.object({
 
 /** The api's configuration, validated once at boot; services receive it and never read process.env. */
 export class AppConfig {
+  readonly development: boolean;
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
@@ -72,6 +80,9 @@ export class AppConfig {
   readonly maxQueuedRunsPerTeam: number;
   readonly graphqlMaxDepth: number;
   readonly graphqlMaxComplexity: number;
+  readonly graphqlMaxNodes: number;
+  readonly graphqlMaxAliases: number;
+  readonly graphqlCostPerMinute: number;
   /** Browser origins allowed to call the api with credentials (CORS and socket.io). */
   readonly webOrigins: string[];
   readonly workerForgetAfterMs: number;
@@ -83,6 +94,7 @@ export class AppConfig {
       throw new Error(`invalid api configuration: ${problems}`);
     }
     const c = result.data;
+    this.development = c.NODE_ENV === 'development';
     this.port = c.PORT;
     this.host = c.HOST;
     this.databaseUrl = c.DATABASE_URL;
@@ -102,6 +114,9 @@ export class AppConfig {
     this.maxQueuedRunsPerTeam = c.MAX_QUEUED_RUNS_PER_TEAM;
     this.graphqlMaxDepth = c.GRAPHQL_MAX_DEPTH;
     this.graphqlMaxComplexity = c.GRAPHQL_MAX_COMPLEXITY;
+    this.graphqlMaxNodes = c.GRAPHQL_MAX_NODES;
+    this.graphqlMaxAliases = c.GRAPHQL_MAX_ALIASES;
+    this.graphqlCostPerMinute = c.GRAPHQL_COST_PER_MINUTE;
     this.webOrigins = c.WEB_ORIGIN.length ? c.WEB_ORIGIN : [`http://localhost:${c.WEB_PORT}`, `http://127.0.0.1:${c.WEB_PORT}`];
     this.workerForgetAfterMs = c.WORKER_FORGET_AFTER_S * 1000;
   }

@@ -3,7 +3,6 @@ import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import type { WebSocket } from 'ws';
-import depthLimit from 'graphql-depth-limit';
 import { AuthModule } from '../auth/auth.module';
 import { AuthService } from '../auth/auth.service';
 import { LiveConnections } from '../auth/live-connections';
@@ -11,8 +10,9 @@ import { AppConfig } from '../config/app-config';
 import type { Principal } from '../auth/principal';
 import { RunsModule } from '../runs/runs.module';
 import { WorkersModule } from '../workers/workers.module';
-import { unauthenticated } from './graphql-errors';
+import { maskInternalError, unauthenticated } from './graphql-errors';
 import { QueryComplexityPlugin } from './query-complexity.plugin';
+import { queryLimitsRule } from './query-limits.rule';
 import { RunsResolver } from './runs.resolver';
 import { WorkersResolver } from './workers.resolver';
 
@@ -41,8 +41,15 @@ interface WsExtra {
         sortSchema: true,
         playground: false,
         introspection: true,
+        // Field resolvers (a run's epochs, its gradient flow) map domain errors like every other resolver.
+        fieldResolverEnhancers: ['filters'],
+        // Stack traces and internal messages stay in the log outside development.
+        includeStacktraceInErrorResponses: config.development,
+        formatError: (formatted, error) => maskInternalError(formatted, error, config.development),
         // The deepest useful query today (runs > items > gradientFlow > layers > field) has depth 5.
-        validationRules: [depthLimit(config.graphqlMaxDepth)],
+        validationRules: [
+          queryLimitsRule({ maxDepth: config.graphqlMaxDepth, maxNodes: config.graphqlMaxNodes, maxAliases: config.graphqlMaxAliases, maxIntrospectionDepth: 15, maxIntrospectionLists: 1 }),
+        ],
         // HTTP requests come as { req }; subscriptions (graphql-ws) as its context, whose caller onConnect found.
         context: async (arg: { req?: Request; extra?: WsExtra }) => {
           if (arg.extra) return { principal: arg.extra.principal };

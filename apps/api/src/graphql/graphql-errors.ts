@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import { Logger } from '@nestjs/common';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from '../common/database-unavailable';
 import { DomainError, type DomainErrorCode } from '../common/domain-error';
 
@@ -29,4 +30,18 @@ export function toGraphQLError(error: unknown): GraphQLError | unknown {
 
 export function unauthenticated(): GraphQLError {
   return new GraphQLError('sign in, or send an API key as "Authorization: Bearer <key>"', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+const logger = new Logger('GraphQL');
+
+/**
+ * What a GraphQL error tells the caller. Outside development an unexpected error says "internal error"
+ * and no more (its message may quote SQL or source lines): the details go to the log.
+ */
+export function maskInternalError(formatted: GraphQLFormattedError, error: unknown, development: boolean): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code !== 'INTERNAL_SERVER_ERROR' || development) return formatted;
+  const original = (error as { originalError?: Error })?.originalError ?? error;
+  logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
+  return { message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, ...(formatted.path ? { path: formatted.path } : {}) };
 }

@@ -1,5 +1,6 @@
 import { QUEUES, redisConnectionFromUrl } from '@gradlab/contracts';
 import { Queue } from 'bullmq';
+import { getIntrospectionQuery } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { migrateDatabase } from '../database/migrator';
@@ -142,5 +143,81 @@ describe('GraphQL depth limit', () => {
       await api.app.close();
       await db.drop();
     }
+  });
+});
+
+describe('GraphQL that cannot be turned against us', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let api: TestApi;
+  let student: { key: string; userId: string };
+  let secondKey = '';
+
+  const ask = async (key: string | null, query: string, variables?: Record<string, unknown>) => {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await response.text();
+    return { status: response.status, text, body: JSON.parse(text) as GqlAnswer };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateDatabase(db.url);
+    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix(), GRAPHQL_COST_PER_MINUTE: '2000' });
+    student = await createStudent(api, 'team-g', 'g1@uni.test');
+    const made = await fetch(`${api.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` }, body: JSON.stringify({ name: 'second' }) });
+    secondKey = (await made.json()).key;
+  });
+  afterAll(async () => {
+    await api.app.close();
+    await db.drop();
+  });
+
+  it('shows no stack trace or source path in any error, signed in or not', async () => {
+    for (const answer of [await ask(null, '{ __typename }'), await ask(api.adminToken, '{ nope }'), await ask(api.adminToken, '{ run(id: "x") { gradientFlow(epoch: -1) { epoch } } }')]) {
+      expect(answer.status).toBeLessThan(500);
+      expect(answer.text).not.toMatch(/stacktrace|\/src\/|node_modules/);
+    }
+  });
+
+  it('refuses a fragment cycle, too many aliases or fields, and nested introspection as validation errors; standard introspection works', async () => {
+    const cycle = await ask(api.adminToken, 'query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }');
+    expect(cycle.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const aliases = await ask(api.adminToken, `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ')} }`);
+    expect(aliases.body.errors?.[0]).toMatchObject({ message: "'' has more than 30 aliases", extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    const bomb = `query { ...F0 } ${Array.from({ length: 12 }, (_, i) => `fragment F${i} on Query { ${i === 11 ? '__typename' : `...F${i + 1} ...F${i + 1}`} }`).join(' ')}`;
+    expect((await ask(api.adminToken, bomb)).body.errors?.[0].message).toMatch(/more than 500 fields/);
+    const nested = await ask(api.adminToken, '{ __schema { types { fields { type { fields { name } } } } } }');
+    expect(nested.body.errors?.[0].message).toMatch(/lists a type's members through another type's/);
+    const introspection = await ask(api.adminToken, getIntrospectionQuery());
+    expect(introspection.body.errors).toBeUndefined();
+    expect((introspection.body.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(10);
+  });
+
+  it('weighs what a field costs the database: a page and its count are 20 points before any field', async () => {
+    const wide = await ask(api.adminToken, `{ ${Array.from({ length: 30 }, (_, i) => `r${i}: runs(first: 100) { items { epochs { epoch } } }`).join(' ')} }`);
+    expect(wide.body.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
+    const counts = await ask(api.adminToken, `{ ${Array.from({ length: 30 }, (_, i) => `r${i}: runs(first: 1) { totalCount }`).join(' ')} }`);
+    expect(counts.body.errors).toBeUndefined(); // 30 x 21 = 630 points: allowed once ...
+  });
+
+  it('limits GraphQL spending per user per minute, across all their keys', async () => {
+    const query = `{ ${Array.from({ length: 30 }, (_, i) => `r${i}: runs(first: 1) { totalCount }`).join(' ')} }`; // 630 points
+    for (let i = 0; i < 3; i++) expect((await ask(student.key, query)).body.errors).toBeUndefined();
+    const over = await ask(secondKey, query); // the same user with another key: 2,520 > 2,000
+    expect(over.status).toBe(429);
+    expect(over.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await ask(api.adminToken, '{ runs(first: 1) { totalCount } }')).body.errors).toBeUndefined(); // another user is not held back
+  });
+
+  it('refuses a subscription over POST, and bad variables, with 400s', async () => {
+    const subscription = await ask(api.adminToken, 'subscription { runProgress(runId: "00000000-0000-4000-8000-000000000000") { kind } }');
+    expect([subscription.status, subscription.body.errors?.[0].extensions.code]).toEqual([400, 'BAD_REQUEST']);
+    const nullJson = await ask(api.adminToken, 'mutation ($c: JSON!) { submitRun(input: { config: $c }) { id } }', { c: null });
+    expect([nullJson.status, nullJson.body.errors?.[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
+    const epoch = await ask(api.adminToken, '{ runs { items { gradientFlow(epoch: -1) { epoch } } } }');
+    expect(epoch.status).toBeLessThan(500);
   });
 });

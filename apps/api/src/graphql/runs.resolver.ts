@@ -7,6 +7,11 @@ import type { GraphqlContext } from './graphql-context';
 import { EpochModel, GradientFlowModel, RunConnection, RunFilter, RunModel, RunProgressEvent, SubmitRunInput } from './run.models';
 
 const MAX_PAGE = 100;
+/**
+ * Complexity counts what a field costs the database: SQL_QUERY points for each query it runs, on top of a
+ * point a field. So `runs(first: 1) { totalCount }` (a page query and a count) weighs 21, not 1.
+ */
+const SQL_QUERY = 10;
 
 /** null where REST answers 404: a run of another team is indistinguishable from a missing one. */
 async function orNull<T>(work: Promise<T>): Promise<T | null> {
@@ -40,7 +45,7 @@ export class RunsResolver {
     private readonly pubSub: RunProgressPubSub,
   ) {}
 
-  @Query(() => RunConnection, { description: "The team's runs, newest first; pass endCursor as `after` for the next page", complexity: ({ args, childComplexity }) => Math.min(args.first ?? 25, MAX_PAGE) * childComplexity })
+  @Query(() => RunConnection, { description: "The team's runs, newest first; pass endCursor as `after` for the next page", complexity: ({ args, childComplexity }) => 2 * SQL_QUERY + Math.min(Math.max(1, args.first ?? 25), MAX_PAGE) * childComplexity })
   async runs(
     @Context() ctx: GraphqlContext,
     @Args('filter', { type: () => RunFilter, nullable: true }) filter: RunFilter | null,
@@ -51,22 +56,22 @@ export class RunsResolver {
     return this.runsService.listAfter(ctx.principal, { ...filter }, first, after);
   }
 
-  @Query(() => RunModel, { nullable: true })
+  @Query(() => RunModel, { nullable: true, complexity: ({ childComplexity }) => SQL_QUERY + childComplexity })
   run(@Context() ctx: GraphqlContext, @Args('id', { type: () => ID }) id: string): Promise<RunDto | null> {
     return orNull(this.runsService.get(ctx.principal, id));
   }
 
-  @ResolveField(() => [EpochModel], { complexity: ({ childComplexity }) => 20 * childComplexity })
+  @ResolveField(() => [EpochModel], { complexity: ({ childComplexity }) => 2 * SQL_QUERY + 20 * childComplexity })
   epochs(@Context() ctx: GraphqlContext, @Parent() run: RunDto): Promise<EpochDto[]> {
     return this.runsService.epochs(ctx.principal, run.id);
   }
 
-  @ResolveField(() => GradientFlowModel, { nullable: true, description: 'of one epoch; default: the latest', complexity: ({ childComplexity }) => 10 * childComplexity })
+  @ResolveField(() => GradientFlowModel, { nullable: true, description: 'of one epoch; default: the latest', complexity: ({ childComplexity }) => 3 * SQL_QUERY + 10 * childComplexity })
   gradientFlow(@Context() ctx: GraphqlContext, @Parent() run: RunDto, @Args('epoch', { type: () => Int, nullable: true }) epoch: number | null): Promise<GradientFlowDto | null> {
     return orNull(this.runsService.gradientFlow(ctx.principal, run.id, epoch === null ? undefined : String(epoch)));
   }
 
-  @Mutation(() => RunModel, { description: 'The same contract and limits as POST /api/runs; field errors in extensions.fieldErrors' })
+  @Mutation(() => RunModel, { description: 'The same contract and limits as POST /api/runs; field errors in extensions.fieldErrors', complexity: ({ childComplexity }) => 3 * SQL_QUERY + childComplexity })
   submitRun(@Context() ctx: GraphqlContext, @Args('input', { type: () => SubmitRunInput }) input: SubmitRunInput): Promise<RunDto> {
     return this.runsService.create(ctx.principal, { ...(input.name === undefined || input.name === null ? {} : { name: input.name }), config: input.config });
   }

@@ -36,16 +36,23 @@ function teamRunsWhere(principal: Pick<Principal, 'teamId'>, filter: Pick<ListRu
   return { teamId: principal.teamId, status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
 }
 
+const CURSOR_EARLIEST = Date.UTC(2000, 0, 1);
+const CURSOR_LATEST = Date.UTC(9999, 11, 31);
 const encodeCursor = (createdAt: Date, id: string) => Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
 function decodeCursor(cursor: string): [string, string] {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    if (!Number.isNaN(Date.parse(createdAt)) && isUuid(id)) return [createdAt, id];
+    // Only dates this api can have given out: Postgres refuses some that JavaScript accepts.
+    const time = Date.parse(createdAt);
+    if (time >= CURSOR_EARLIEST && time <= CURSOR_LATEST && isUuid(id)) return [createdAt, id];
   } catch {
     // answered below
   }
   throw new DomainError('VALIDATION_FAILED', 'invalid query: after: not a cursor this api gave out', [{ field: 'after', message: 'not a cursor this api gave out' }]);
 }
+
+/** The largest epoch index there can be (training.epochs is at most 1000; the column is an int4). */
+const MAX_EPOCH_INDEX = 2_147_483_647;
 
 /** Seven days: long enough for any run to notice that it was cancelled. */
 const CANCEL_FLAG_TTL_S = 7 * 24 * 3600;
@@ -139,8 +146,9 @@ export class RunsService {
       epoch = latest.index;
     } else {
       epoch = Number(epochParam);
-      if (!Number.isInteger(epoch) || epoch < 0) {
-        throw new DomainError('VALIDATION_FAILED', 'invalid query: epoch: must be a non-negative integer', [{ field: 'epoch', message: 'must be a non-negative integer' }]);
+      // Epochs are stored as int4: a larger number is no epoch, not a database error.
+      if (!Number.isInteger(epoch) || epoch < 0 || epoch > MAX_EPOCH_INDEX) {
+        throw new DomainError('VALIDATION_FAILED', `invalid query: epoch: must be an integer from 0 to ${MAX_EPOCH_INDEX}`, [{ field: 'epoch', message: `must be an integer from 0 to ${MAX_EPOCH_INDEX}` }]);
       }
     }
     const layers = await this.prisma.layerGradient.findMany({ where: { runId: id, epoch }, orderBy: { layerIndex: 'asc' } });
