@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import { text } from './validation';
 
-export const ROLES = ['staff', 'student'] as const;
+/**
+ * admin: everything, in every team (teams, people and keys anywhere); staff: the workers and queue, and the
+ * people and keys of their own team; student: their own runs and keys. Everyone sees their own team's runs.
+ */
+export const ROLES = ['admin', 'staff', 'student'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Staff rights: admins have them too. */
+export const isStaffRole = (role: Role) => role === 'staff' || role === 'admin';
 
 /** Name of the dashboard's httpOnly session cookie. */
 export const SESSION_COOKIE = 'gradlab_session';

@@ -1,9 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Res } from '@nestjs/common';
 import { SESSION_COOKIE, type UserDto } from '@gradlab/contracts';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { CurrentPrincipal, Public } from './auth.decorators';
+import { DomainError } from '../common/domain-error';
 import { AuthService } from './auth.service';
+import { LoginLimiterService } from './login-limiter.service';
 import type { Principal } from './principal';
 
 const toMe = (p: Principal) => ({ id: p.userId, email: p.email, role: p.role, team: { id: p.teamId, name: p.teamName } });
@@ -14,13 +16,25 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly config: AppConfig,
+    private readonly limiter: LoginLimiterService,
   ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<Omit<UserDto, 'createdAt'>> {
-    const { token, expiresAt, principal } = await this.auth.login(body);
+  async login(@Body() body: unknown, @Ip() ip: string, @Res({ passthrough: true }) response: Response): Promise<Omit<UserDto, 'createdAt'>> {
+    const rawEmail = (body as { email?: unknown } | null)?.email;
+    const email = typeof rawEmail === 'string' ? rawEmail.trim().toLowerCase() : '';
+    await this.limiter.check(email, ip);
+    let session: Awaited<ReturnType<AuthService['login']>>;
+    try {
+      session = await this.auth.login(body);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'UNAUTHORIZED') await this.limiter.failed(email, ip);
+      throw error;
+    }
+    await this.limiter.succeeded(email);
+    const { token, expiresAt, principal } = session;
     response.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.secureCookies, path: '/', expires: expiresAt });
     return toMe(principal);
   }

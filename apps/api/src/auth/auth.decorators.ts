@@ -2,11 +2,12 @@ import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestj
 import type { Principal } from './principal';
 
 export const AUTH_KIND = 'gradlab:auth';
-/** public: anyone; staff: staff users only; worker: the worker token only (never a user's key). */
-export type AuthKind = 'public' | 'staff' | 'worker';
+/** public: anyone; staff: staff and admins; admin: admins only; worker: the worker token only (never a user's key). */
+export type AuthKind = 'public' | 'staff' | 'admin' | 'worker';
 
 export const Public = () => SetMetadata(AUTH_KIND, 'public' satisfies AuthKind);
 export const StaffOnly = () => SetMetadata(AUTH_KIND, 'staff' satisfies AuthKind);
+export const AdminOnly = () => SetMetadata(AUTH_KIND, 'admin' satisfies AuthKind);
 export const WorkerOnly = () => SetMetadata(AUTH_KIND, 'worker' satisfies AuthKind);
 
 export interface AuthenticatedRequest {

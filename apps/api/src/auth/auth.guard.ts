@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { isStaffRole } from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
 import { AUTH_KIND, type AuthenticatedRequest, type AuthKind } from './auth.decorators';
 import { AuthService } from './auth.service';
@@ -32,7 +33,8 @@ export class AuthGuard implements CanActivate {
     }
     const principal = await this.auth.authenticate(header(request, 'authorization'), header(request, 'cookie'));
     if (!principal) throw new DomainError('UNAUTHORIZED', 'sign in, or send an API key as "Authorization: Bearer <key>"');
-    if (kind === 'staff' && principal.role !== 'staff') throw new DomainError('FORBIDDEN', 'staff only');
+    if (kind === 'staff' && !isStaffRole(principal.role)) throw new DomainError('FORBIDDEN', 'staff only');
+    if (kind === 'admin' && principal.role !== 'admin') throw new DomainError('FORBIDDEN', 'admins only');
     request.principal = principal;
     return true;
   }

@@ -107,9 +107,13 @@ export class AuthService implements OnApplicationBootstrap {
     let admin = await this.prisma.user.findUnique({ where: { email: adminEmail } });
     if (!admin) {
       admin = await this.prisma.user
-        .create({ data: { email: adminEmail, role: 'staff', teamId: team.id, passwordHash: adminPassword ? await hashPassword(adminPassword) : null } })
+        .create({ data: { email: adminEmail, role: 'admin', teamId: team.id, passwordHash: adminPassword ? await hashPassword(adminPassword) : null } })
         .catch(async () => this.prisma.user.findUniqueOrThrow({ where: { email: adminEmail } })); // another api instance won the race
-      this.logger.log(`created the staff admin ${adminEmail} in team ${DEFAULT_TEAM}`);
+      this.logger.log(`created the admin ${adminEmail} in team ${DEFAULT_TEAM}`);
+    } else if (admin.role !== 'admin') {
+      // Made as staff before there was an admin role: GRADLAB_ADMIN_EMAIL names the admin.
+      admin = await this.prisma.user.update({ where: { id: admin.id }, data: { role: 'admin' } });
+      this.logger.log(`${adminEmail} is the admin (GRADLAB_ADMIN_EMAIL)`);
     }
     if (adminToken) {
       await this.prisma.apiKey.upsert({

@@ -1,6 +1,7 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@gradlab/contracts';
 import { QUEUES, redisConnectionFromUrl, SESSION_COOKIE } from '@gradlab/contracts';
 import { Queue } from 'bullmq';
+import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { migrateDatabase } from '../database/migrator';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
@@ -115,6 +116,33 @@ describe('teams, keys and isolation (real Postgres and Redis)', () => {
     expect((await call(keys.a1, 'POST', '/keys', { name: 'x', userId: '00000000-0000-4000-8000-000000000000' })).status).toBe(403);
   });
 
+  it("staff act within their own team; only an admin makes teams or reaches another team's people and keys", async () => {
+    const staff = await (await call(api.adminToken, 'POST', '/users', { email: 'sa@uni.test', team: 'team-a', role: 'staff' })).json();
+    const staffKey = (await (await call(api.adminToken, 'POST', '/keys', { name: 'staff', userId: staff.id })).json()).key as string;
+    const everyone = (await (await call(api.adminToken, 'GET', '/users')).json()) as { id: string; email: string; team: { name: string } }[];
+    const b1 = everyone.find((u) => u.email === 'b1@uni.test') as { id: string };
+    const a1 = everyone.find((u) => u.email === 'a1@uni.test') as { id: string };
+    expect(new Set(everyone.map((u) => u.team.name))).toEqual(new Set(['default', 'team-a', 'team-b'])); // the admin sees all
+
+    const users = (await (await call(staffKey, 'GET', '/users')).json()) as { team: { name: string } }[];
+    expect(new Set(users.map((u) => u.team.name))).toEqual(new Set(['team-a']));
+    expect(((await (await call(staffKey, 'GET', '/teams')).json()) as { name: string }[]).map((t) => t.name)).toEqual(['team-a']);
+    expect((await call(staffKey, 'POST', '/teams', { name: 'team-s' })).status).toBe(403);
+    const otherTeamUser = await call(staffKey, 'POST', '/users', { email: 'sx@uni.test', team: 'team-b', role: 'student' });
+    expect([otherTeamUser.status, (await otherTeamUser.json()).errors[0].field]).toEqual([400, 'team']);
+    expect((await call(staffKey, 'POST', '/users', { email: 'sy@uni.test', team: 'team-a', role: 'admin' })).status).toBe(403);
+    // A key for another team's user: that user does not exist for this staff member.
+    const foreignKey = await call(staffKey, 'POST', '/keys', { name: 'x', userId: b1.id });
+    expect([foreignKey.status, (await foreignKey.json()).errors[0]]).toEqual([400, { field: 'userId', message: 'no such user' }]);
+    expect((await call(staffKey, 'POST', '/keys', { name: 'for a1', userId: a1.id })).status).toBe(201);
+    const keysSeen = (await (await call(staffKey, 'GET', '/keys')).json()) as { userId: string }[];
+    expect(keysSeen.some((k) => k.userId === b1.id)).toBe(false);
+    const b1Keys = (await (await call(api.adminToken, 'GET', '/keys')).json()) as { id: string; userId: string }[];
+    const b1Key = b1Keys.find((k) => k.userId === b1.id) as { id: string };
+    expect((await call(staffKey, 'DELETE', `/keys/${b1Key.id}`)).status).toBe(404);
+    expect((await call(keys.b1, 'GET', '/runs')).status).toBe(200); // still valid
+  });
+
   it('dashboard sign-in: a wrong password is refused; the right one sets an httpOnly session cookie', async () => {
     expect((await call(null, 'POST', '/auth/login', { email: 'a1@uni.test', password: 'wrong password!' })).status).toBe(401);
     expect((await call(null, 'POST', '/auth/login', { email: 'nobody@uni.test', password: 'wrong password!' })).status).toBe(401);
@@ -151,6 +179,24 @@ describe('teams, keys and isolation (real Postgres and Redis)', () => {
     expect((await connect({ token: keys.a1 }, { origin: 'http://localhost:3000' })).connected).toBe(true);
   });
 
+  it('slows password guessing: after 5 wrong passwords an account waits, longer each time; a right one clears it', async () => {
+    await call(api.adminToken, 'POST', '/users', { email: 'guess@uni.test', team: 'team-a', role: 'student', password: 'the right passphrase' });
+    const login = (password: string) => call(null, 'POST', '/auth/login', { email: 'Guess@uni.test', password });
+    for (let i = 0; i < 5; i++) expect((await login('wrong password!')).status).toBe(401);
+    expect((await login('wrong password!')).status).toBe(401); // the 6th is checked, then the account waits 1 s
+    const refused = await login('the right passphrase'); // even the right one, while it waits
+    expect([refused.status, (await refused.json()).code]).toEqual([429, 'RATE_LIMITED']);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await login('wrong password!')).status).toBe(401); // now 2 s
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await login('the right passphrase')).status).toBe(429); // still waiting: the wait grew
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await login('the right passphrase')).status).toBe(200);
+    expect((await login('wrong password!')).status).toBe(401); // cleared: free tries again
+    expect((await login('wrong password!')).status).toBe(401);
+  });
+
   it('rejects a body over the size limit with 413 and a message', async () => {
     const response = await call(keys.a1, 'POST', '/runs', { name: 'x'.repeat(2 * 1024 * 1024), config: smallConfig });
     expect(response.status).toBe(413);
@@ -166,7 +212,7 @@ describe('submission limits (real Postgres and Redis)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await migrateDatabase(db.url);
-    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, SUBMIT_RATE_LIMIT: '3', MAX_QUEUED_RUNS_PER_TEAM: '2' });
+    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, SUBMIT_RATE_LIMIT: '3', SUBMIT_RATE_LIMIT_TEAM: '12', MAX_QUEUED_RUNS_PER_TEAM: '2', LOGIN_FAILURES_PER_IP: '3' });
   });
   afterAll(async () => {
     await api.app.close();
@@ -176,7 +222,14 @@ describe('submission limits (real Postgres and Redis)', () => {
     await db.drop();
   });
 
-  it("caps a team's queued runs, then rate-limits a key's submissions, each with a status and a message", async () => {
+  /** Rate limits count in fixed one-minute windows: a test that fills one starts well inside it. */
+  const awayFromMinuteBoundary = async () => {
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+  };
+
+  it("caps a team's queued runs, then rate-limits a user's submissions across their keys, each with a status and a message", async () => {
+    await awayFromMinuteBoundary();
     const student = await createStudent(api, 'team-c', 'c1@uni.test');
     const submit = () => fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` }, body: JSON.stringify({ config: smallConfig }) });
     expect((await submit()).status).toBe(201);
@@ -188,5 +241,35 @@ describe('submission limits (real Postgres and Redis)', () => {
     expect(limited.status).toBe(429);
     expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another key of the same user: the same limit.
+    const secondKey = (await (await fetch(`${api.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` }, body: JSON.stringify({ name: 'second' }) })).json()).key;
+    const viaSecond = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secondKey}` }, body: JSON.stringify({ config: smallConfig }) });
+    expect([viaSecond.status, (await viaSecond.json()).message]).toEqual([429, expect.stringContaining('per user')]);
+  });
+
+  it('holds the queue cap under concurrent submissions, and limits a team\'s submissions per minute', async () => {
+    const students = await Promise.all([1, 2, 3, 4, 5].map((i) => createStudent(api, 'team-d', `d${i}@uni.test`)));
+    await awayFromMinuteBoundary();
+    const submit = (key: string) => fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ config: smallConfig }) });
+    const answers = await Promise.all(students.flatMap((student) => [submit(student.key), submit(student.key)]));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([201, 201, 429, 429, 429, 429, 429, 429, 429, 429]); // the cap is 2, however the 10 race
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM "Run" r JOIN "Team" t ON t.id = r."teamId" WHERE t.name = 'team-d' AND r.status = 'queued'`);
+    await client.end();
+    expect(rows[0].n).toBe(2);
+    // 10 of the team's 12 a minute are spent: the 13th submission is refused for the team, whoever sends it.
+    expect((await submit(students[0].key)).status).toBe(429);
+    expect((await submit(students[1].key)).status).toBe(429);
+    const overTeam = await submit(students[2].key);
+    expect([overTeam.status, (await overTeam.json()).message]).toEqual([429, expect.stringContaining('for team team-d')]);
+  });
+
+  it('refuses an address after LOGIN_FAILURES_PER_IP failed sign-ins, whichever accounts they tried', async () => {
+    const login = (email: string) => fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'not the password' }) });
+    for (const email of ['x1@uni.test', 'x2@uni.test', 'x3@uni.test']) expect((await login(email)).status).toBe(401);
+    const refused = await login('x4@uni.test');
+    expect([refused.status, (await refused.json()).message]).toEqual([429, expect.stringContaining('from this address')]);
   });
 });

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import type { ApiKeyDto, CreatedApiKeyDto, TeamDto, UserDto } from '@gradlab/contracts';
-import { CurrentPrincipal, StaffOnly } from './auth.decorators';
+import { AdminOnly, CurrentPrincipal, StaffOnly } from './auth.decorators';
 import { PeopleService } from './people.service';
 import type { Principal } from './principal';
 
@@ -8,7 +8,7 @@ import type { Principal } from './principal';
 export class PeopleController {
   constructor(private readonly people: PeopleService) {}
 
-  @StaffOnly()
+  @AdminOnly()
   @Post('teams')
   createTeam(@Body() body: unknown): Promise<TeamDto> {
     return this.people.createTeam(body);
@@ -16,20 +16,20 @@ export class PeopleController {
 
   @StaffOnly()
   @Get('teams')
-  listTeams(): Promise<TeamDto[]> {
-    return this.people.listTeams();
+  listTeams(@CurrentPrincipal() principal: Principal): Promise<TeamDto[]> {
+    return this.people.listTeams(principal);
   }
 
   @StaffOnly()
   @Post('users')
-  createUser(@Body() body: unknown): Promise<UserDto> {
-    return this.people.createUser(body);
+  createUser(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<UserDto> {
+    return this.people.createUser(principal, body);
   }
 
   @StaffOnly()
   @Get('users')
-  listUsers(): Promise<UserDto[]> {
-    return this.people.listUsers();
+  listUsers(@CurrentPrincipal() principal: Principal): Promise<UserDto[]> {
+    return this.people.listUsers(principal);
   }
 
   @Post('keys')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CreateApiKeyRequestSchema, CreateTeamRequestSchema, CreateUserRequestSchema, type ApiKeyDto, type CreatedApiKeyDto, type TeamDto, type UserDto } from '@gradlab/contracts';
+import { isStaffRole, CreateApiKeyRequestSchema, CreateTeamRequestSchema, CreateUserRequestSchema, type ApiKeyDto, type CreatedApiKeyDto, type TeamDto, type UserDto } from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
 import { parseInput } from '../common/parse-input';
@@ -28,7 +28,10 @@ const toUserDto = (u: { id: string; email: string; role: UserDto['role']; create
   createdAt: u.createdAt.toISOString(),
 });
 
-/** Teams and users (staff), and API keys (each user their own; staff anyone's). */
+/**
+ * Teams, users and API keys. Everyone manages their own keys; staff also the users and keys of their own
+ * team; an admin those of every team, and makes teams. Another team's user or key is "not found" to staff.
+ */
 @Injectable()
 export class PeopleService {
   constructor(
@@ -42,14 +45,19 @@ export class PeopleService {
     return toTeamDto(await this.prisma.team.create({ data: { name } }));
   }
 
-  async listTeams(): Promise<TeamDto[]> {
-    return (await this.prisma.team.findMany({ orderBy: { name: 'asc' } })).map(toTeamDto);
+  /** All teams for an admin; their own for staff. */
+  async listTeams(principal: Principal): Promise<TeamDto[]> {
+    return (await this.prisma.team.findMany({ where: this.teamScope(principal, 'id'), orderBy: { name: 'asc' } })).map(toTeamDto);
   }
 
-  async createUser(body: unknown): Promise<UserDto> {
+  async createUser(principal: Principal, body: unknown): Promise<UserDto> {
     const request = parseInput(CreateUserRequestSchema, body, 'user');
     const team = await this.prisma.team.findUnique({ where: { name: request.team } });
-    if (!team) throw new DomainError('VALIDATION_FAILED', `invalid user: team: no team named ${request.team}`, [{ field: 'team', message: `no team named ${request.team}` }]);
+    if (!team || (principal.role !== 'admin' && team.id !== principal.teamId)) {
+      const message = principal.role === 'admin' ? `no team named ${request.team}` : `staff add users to their own team (${principal.teamName}) only`;
+      throw new DomainError('VALIDATION_FAILED', `invalid user: team: ${message}`, [{ field: 'team', message }]);
+    }
+    if (request.role === 'admin' && principal.role !== 'admin') throw new DomainError('FORBIDDEN', 'only an admin makes admins', [{ field: 'role', message: 'only an admin makes admins' }]);
     if (await this.prisma.user.findUnique({ where: { email: request.email } })) throw new DomainError('CONFLICT', `a user with email ${request.email} already exists`, [{ field: 'email', message: 'already taken' }]);
     const user = await this.prisma.user.create({
       data: { email: request.email, role: request.role, teamId: team.id, passwordHash: request.password ? await hashPassword(request.password) : null },
@@ -58,8 +66,9 @@ export class PeopleService {
     return toUserDto(user);
   }
 
-  async listUsers(): Promise<UserDto[]> {
-    return (await this.prisma.user.findMany({ orderBy: { email: 'asc' }, include: { team: true } })).map(toUserDto);
+  /** Every user for an admin; their own team's for staff. */
+  async listUsers(principal: Principal): Promise<UserDto[]> {
+    return (await this.prisma.user.findMany({ where: this.teamScope(principal, 'teamId'), orderBy: { email: 'asc' }, include: { team: true } })).map(toUserDto);
   }
 
   /** The key is in the answer this once; only its hash is stored. */
@@ -67,26 +76,40 @@ export class PeopleService {
     const request = parseInput(CreateApiKeyRequestSchema, body, 'key');
     const userId = request.userId ?? principal.userId;
     if (userId !== principal.userId) {
-      if (principal.role !== 'staff') throw new DomainError('FORBIDDEN', 'only staff make keys for other users');
-      if (!(await this.prisma.user.findUnique({ where: { id: userId } }))) throw new DomainError('VALIDATION_FAILED', 'invalid key: userId: no such user', [{ field: 'userId', message: 'no such user' }]);
+      if (!isStaffRole(principal.role)) throw new DomainError('FORBIDDEN', 'only staff make keys for other users');
+      // Another team's user is no user to staff.
+      const owner = isUuid(userId) ? await this.prisma.user.findFirst({ where: { id: userId, ...this.teamScope(principal, 'teamId') } }) : null;
+      if (!owner) throw new DomainError('VALIDATION_FAILED', 'invalid key: userId: no such user', [{ field: 'userId', message: 'no such user' }]);
     }
     const key = newApiKey();
     const row = await this.prisma.apiKey.create({ data: { userId, name: request.name, prefix: keyPrefix(key), hash: sha256(key) } });
     return { ...toKeyDto(row), key };
   }
 
-  /** Your own keys; staff see everyone's. */
+  /** Your own keys; staff see their team's, an admin everyone's. */
   async listKeys(principal: Principal): Promise<ApiKeyDto[]> {
-    const rows = await this.prisma.apiKey.findMany({ where: principal.role === 'staff' ? {} : { userId: principal.userId }, orderBy: { createdAt: 'desc' } });
+    const rows = await this.prisma.apiKey.findMany({ where: this.keyScope(principal), orderBy: { createdAt: 'desc' } });
     return rows.map(toKeyDto);
   }
 
-  /** Takes effect at once: every request looks its key up. Someone else's key is "not found" to a student. */
+  /** Takes effect at once: every request looks its key up. A key the caller may not manage is "not found". */
   async revokeKey(principal: Principal, id: string): Promise<ApiKeyDto> {
-    const row = isUuid(id) ? await this.prisma.apiKey.findUnique({ where: { id } }) : null;
-    if (!row || (principal.role !== 'staff' && row.userId !== principal.userId)) throw new DomainError('NOT_FOUND', `key ${id} not found`);
+    const row = isUuid(id) ? await this.prisma.apiKey.findFirst({ where: { id, ...this.keyScope(principal) } }) : null;
+    if (!row) throw new DomainError('NOT_FOUND', `key ${id} not found`);
     const revoked = row.revokedAt ? row : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
     await this.live.disconnectKey(id);
     return toKeyDto(revoked);
+  }
+
+  /** Rows of the caller's team, unless the caller is an admin. */
+  private teamScope(principal: Principal, column: 'id' | 'teamId'): Record<string, string> {
+    return principal.role === 'admin' ? {} : { [column]: principal.teamId };
+  }
+
+  /** The keys the caller may see and revoke: an admin all, staff their team's, anyone else their own. */
+  private keyScope(principal: Principal) {
+    if (principal.role === 'admin') return {};
+    if (principal.role === 'staff') return { user: { teamId: principal.teamId } };
+    return { userId: principal.userId };
   }
 }

@@ -24,3 +24,10 @@ const ADAPTER_UNREACHABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed',
 /** Postgres SQLSTATE class 08 (connection exception) and 57P01-03 (shutting down, crashed, starting up). */
 const isConnectionSqlState = (code: string) => /^08[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code);
 const UNREACHABLE_MESSAGE = /Can't reach database server|ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|Server has closed the connection|Timed out fetching a new connection/i;
+
+/** A unique constraint refused a row: two requests made the same thing at the same moment. */
+export function isUniqueViolation(error: unknown): boolean {
+  const { code, meta } = (error ?? {}) as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } } };
+  const adapter = meta?.driverAdapterError?.cause;
+  return code === 'P2002' || adapter?.originalCode === '23505' || adapter?.kind === 'UniqueConstraintViolation';
+}

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { ErrorDto } from '@gradlab/contracts';
 import type { Response } from 'express';
 import { toGraphQLError } from '../graphql/graphql-errors';
-import { isDatabaseUnavailable } from './database-unavailable';
+import { isDatabaseUnavailable, isUniqueViolation } from './database-unavailable';
 import { DomainError, type DomainErrorCode } from './domain-error';
 
 /** What a 503 for a database outage tells clients to wait before trying again. */
@@ -36,6 +36,9 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (error instanceof DomainError) {
       body = { statusCode: STATUS[error.code], code: error.code, message: error.message, errors: error.fieldErrors };
       if (error.retryAfterSeconds) response.setHeader('retry-after', String(error.retryAfterSeconds));
+    } else if (isUniqueViolation(error)) {
+      // Two requests raced to make the same thing (a team, a user): the loser hears what a second try would.
+      body = { statusCode: 409, code: 'CONFLICT', message: 'it already exists (made by a request at the same moment)' };
     } else if (isDatabaseUnavailable(error)) {
       // Postgres is down or restarting: nothing is wrong with the request, so say when to try again.
       body = { statusCode: 503, code: 'UNAVAILABLE', message: 'the database cannot be reached just now; try again shortly' };

@@ -29,8 +29,12 @@ const AppConfigSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(168),
   /** Secure cookies need HTTPS; set true behind TLS. */
   SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
-  /** Run submissions per API key (or user) per minute. */
+  /** Run submissions per user (all their keys and sessions together) per minute. */
   SUBMIT_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** Run submissions per team per minute. */
+  SUBMIT_RATE_LIMIT_TEAM: z.coerce.number().int().min(1).default(120),
+  /** Failed sign-ins from one address in 15 minutes before it is refused. */
+  LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
   /** Runs a team may have waiting in the queue at once. */
   MAX_QUEUED_RUNS_PER_TEAM: z.coerce.number().int().min(1).default(20),
   /** GraphQL: deepest query and most complex query (one point a field, lists weighted by size). */
@@ -77,6 +81,8 @@ export class AppConfig {
   readonly sessionTtlHours: number;
   readonly secureCookies: boolean;
   readonly submitRateLimit: number;
+  readonly submitRateLimitTeam: number;
+  readonly loginFailuresPerIp: number;
   readonly maxQueuedRunsPerTeam: number;
   readonly graphqlMaxDepth: number;
   readonly graphqlMaxComplexity: number;
@@ -111,6 +117,8 @@ export class AppConfig {
     this.sessionTtlHours = c.SESSION_TTL_HOURS;
     this.secureCookies = c.SECURE_COOKIES === 'true';
     this.submitRateLimit = c.SUBMIT_RATE_LIMIT;
+    this.submitRateLimitTeam = c.SUBMIT_RATE_LIMIT_TEAM;
+    this.loginFailuresPerIp = c.LOGIN_FAILURES_PER_IP;
     this.maxQueuedRunsPerTeam = c.MAX_QUEUED_RUNS_PER_TEAM;
     this.graphqlMaxDepth = c.GRAPHQL_MAX_DEPTH;
     this.graphqlMaxComplexity = c.GRAPHQL_MAX_COMPLEXITY;

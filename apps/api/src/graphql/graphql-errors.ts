@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { isDatabaseUnavailable } from '../common/database-unavailable';
+import { isDatabaseUnavailable, isUniqueViolation } from '../common/database-unavailable';
 import { DomainError, type DomainErrorCode } from '../common/domain-error';
 
 /** GraphQL's usual codes where one exists; field errors travel in `extensions.fieldErrors`, as REST's `errors`. */
@@ -17,6 +17,7 @@ const CODES: Record<DomainErrorCode, string> = {
 };
 
 export function toGraphQLError(error: unknown): GraphQLError | unknown {
+  if (isUniqueViolation(error)) return new GraphQLError('it already exists (made by a request at the same moment)', { extensions: { code: 'CONFLICT' } });
   if (isDatabaseUnavailable(error)) return new GraphQLError('the database cannot be reached just now; try again shortly', { extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 5 } });
   if (!(error instanceof DomainError)) return error;
   return new GraphQLError(error.message, {

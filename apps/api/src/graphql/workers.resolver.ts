@@ -1,5 +1,5 @@
 import { Context, Query, Resolver } from '@nestjs/graphql';
-import type { WorkersDto } from '@gradlab/contracts';
+import { isStaffRole, type WorkersDto } from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
 import { WorkersService } from '../workers/workers.service';
 import type { GraphqlContext } from './graphql-context';
@@ -11,7 +11,7 @@ export class WorkersResolver {
 
   @Query(() => WorkersModel, { description: 'Staff only: the workers and the training queue', complexity: ({ childComplexity }) => 20 + childComplexity })
   workers(@Context() ctx: GraphqlContext): Promise<WorkersDto> {
-    if (ctx.principal.role !== 'staff') throw new DomainError('FORBIDDEN', 'staff only');
+    if (!isStaffRole(ctx.principal.role)) throw new DomainError('FORBIDDEN', 'staff only');
     return this.workersService.snapshot();
   }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { runRoom, WORKERS_ROOM, type ClientToServerEvents, type ServerToClientEvents, type WorkersDto } from '@gradlab/contracts';
+import { isStaffRole, runRoom, WORKERS_ROOM, type ClientToServerEvents, type ServerToClientEvents, type WorkersDto } from '@gradlab/contracts';
 import type { Server, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
 import { keyRoom, LiveConnections } from '../auth/live-connections';
@@ -69,7 +69,7 @@ export class ProgressGateway implements OnGatewayInit {
 
   @SubscribeMessage('subscribe.workers')
   async subscribeWorkers(@ConnectedSocket() socket: GradlabSocket) {
-    if (socket.data.principal.role !== 'staff') return { ok: false, error: 'staff only' };
+    if (!isStaffRole(socket.data.principal.role)) return { ok: false, error: 'staff only' };
     await socket.join(WORKERS_ROOM);
     return { ok: true };
   }

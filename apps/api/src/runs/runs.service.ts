@@ -70,10 +70,10 @@ export class RunsService {
 
   async create(principal: Principal, body: unknown): Promise<RunDto> {
     const request = parseInput(CreateRunRequestSchema, body, 'run');
-    await this.limits.check(principal);
+    await this.limits.checkRate(principal);
     const config = request.config;
     const architecture = architectureName(config.model);
-    const run = await this.prisma.run.create({
+    const run = await this.limits.withQueueRoom(principal, (tx) => tx.run.create({
       data: {
         name: request.name ?? `${architecture} ${config.model.blockType} seed ${config.training.seed}`,
         config: config as object,
@@ -83,7 +83,7 @@ export class RunsService {
         teamId: principal.teamId,
         createdById: principal.userId,
       },
-    });
+    }));
     try {
       await this.enqueue(run.id, config);
     } catch (error) {

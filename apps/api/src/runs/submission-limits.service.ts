@@ -7,9 +7,13 @@ import { RedisService } from '../redis/redis.service';
 
 const WINDOW_S = 60;
 
+/** What a transaction can run queries with: the client itself, or a transaction's. */
+type Tx = Pick<PrismaService, 'run' | '$executeRaw'>;
+
 /**
- * What keeps one student's script from flooding the course's GPUs: submissions per key per minute (a
- * fixed window in Redis, shared by every api instance) and a cap on a team's queued runs.
+ * What keeps one student's script from flooding the course's GPUs: submissions per user (across all their
+ * keys and sessions) and per team per minute, in fixed windows in Redis shared by every api instance, and a
+ * cap on a team's queued runs that concurrent submissions cannot overshoot.
  */
 @Injectable()
 export class SubmissionLimitsService {
@@ -19,21 +23,38 @@ export class SubmissionLimitsService {
     private readonly config: AppConfig,
   ) {}
 
-  async check(principal: Principal): Promise<void> {
+  /** The rate limits: a submission counts against its user and its team. */
+  async checkRate(principal: Principal): Promise<void> {
+    await this.countInWindow(`user:${principal.userId}`, this.config.submitRateLimit, 'per user');
+    await this.countInWindow(`team:${principal.teamId}`, this.config.submitRateLimitTeam, `for team ${principal.teamName}`);
+  }
+
+  /**
+   * Runs `insert` only while the team has room in the queue. The team's advisory lock is held until the
+   * transaction ends, so two submissions cannot both see the last free place.
+   */
+  async withQueueRoom<T>(principal: Principal, insert: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('gradlab:queue-cap'), hashtext(${principal.teamId}))`;
+      const queued = await tx.run.count({ where: { teamId: principal.teamId, status: 'queued' } });
+      if (queued >= this.config.maxQueuedRunsPerTeam) {
+        throw new DomainError(
+          'QUEUE_FULL',
+          `team ${principal.teamName} already has ${queued} runs waiting in the queue (the limit is ${this.config.maxQueuedRunsPerTeam}); wait for some to start, or cancel some`,
+        );
+      }
+      return insert(tx);
+    });
+  }
+
+  private async countInWindow(subject: string, limit: number, scope: string): Promise<void> {
     const window = Math.floor(Date.now() / 1000 / WINDOW_S);
-    const key = `${this.config.queuePrefix}:submit-rate:${principal.apiKeyId ?? `user:${principal.userId}`}:${window}`;
+    const key = `${this.config.queuePrefix}:submit-rate:${subject}:${window}`;
     const count = await this.redis.client.incr(key);
     if (count === 1) await this.redis.client.expire(key, WINDOW_S * 2);
-    if (count > this.config.submitRateLimit) {
+    if (count > limit) {
       const retryAfter = WINDOW_S - (Math.floor(Date.now() / 1000) % WINDOW_S);
-      throw new DomainError('RATE_LIMITED', `at most ${this.config.submitRateLimit} submissions a minute per key; try again in ${retryAfter} s`, undefined, retryAfter);
-    }
-    const queued = await this.prisma.run.count({ where: { teamId: principal.teamId, status: 'queued' } });
-    if (queued >= this.config.maxQueuedRunsPerTeam) {
-      throw new DomainError(
-        'QUEUE_FULL',
-        `team ${principal.teamName} already has ${queued} runs waiting in the queue (the limit is ${this.config.maxQueuedRunsPerTeam}); wait for some to start, or cancel some`,
-      );
+      throw new DomainError('RATE_LIMITED', `at most ${limit} submissions a minute ${scope}; try again in ${retryAfter} s`, undefined, retryAfter);
     }
   }
 }

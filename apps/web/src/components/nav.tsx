@@ -1,5 +1,6 @@
 'use client';
 
+import { isStaffRole } from '@gradlab/contracts';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { apiFetch } from '../lib/api-client';
@@ -23,7 +24,7 @@ export function Nav() {
           <Link href="/runs">Runs</Link>
           <Link href="/runs/new">New run</Link>
           <Link href="/compare">Compare</Link>
-          {me.role === 'staff' && <Link href="/workers">Workers</Link>}
+          {isStaffRole(me.role) && <Link href="/workers">Workers</Link>}
           <Link href="/settings">Settings</Link>
           <span className="muted" style={{ marginLeft: 'auto' }} data-testid="signed-in-as">
             {me.email} · {me.team.name} · {me.role}

@@ -1,6 +1,6 @@
 'use client';
 
-import { ROLES, type ApiKeyDto, type CreatedApiKeyDto, type FieldError, type TeamDto, type UserDto } from '@gradlab/contracts';
+import { isStaffRole, ROLES, type ApiKeyDto, type CreatedApiKeyDto, type FieldError, type TeamDto, type UserDto } from '@gradlab/contracts';
 import { useState, type FormEvent } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
@@ -32,7 +32,8 @@ function ApiKeys() {
   const { apiUrl, me } = useApi();
   const keys = useApiResource('keys', (fetchJson) => fetchJson<ApiKeyDto[]>('/keys'));
   // Staff may make a key for another user (e.g. a student who only uses the CLI).
-  const users = useApiResource(me?.role === 'staff' ? 'key-users' : null, (fetchJson) => fetchJson<UserDto[]>('/users'));
+  const staff = me !== null && isStaffRole(me.role);
+  const users = useApiResource(staff ? 'key-users' : null, (fetchJson) => fetchJson<UserDto[]>('/users'));
   const [owner, setOwner] = useState('');
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiKeyDto | null>(null);
@@ -120,7 +121,7 @@ function ApiKeys() {
           <tr>
             <th>Name</th>
             <th>Key</th>
-            {me?.role === 'staff' && <th>User</th>}
+            {staff && <th>User</th>}
             <th>Created</th>
             <th>Last used</th>
             <th />
@@ -133,7 +134,7 @@ function ApiKeys() {
               <td>
                 <code>{k.prefix}…</code>
               </td>
-              {me?.role === 'staff' && <td>{k.userId === me.id ? 'you' : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}</td>}
+              {staff && <td>{k.userId === me?.id ? 'you' : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}</td>}
               <td><LocalTime iso={k.createdAt} /></td>
               <td><LocalTime iso={k.lastUsedAt} /></td>
               <td>
@@ -152,11 +153,14 @@ function ApiKeys() {
   );
 }
 
-function TeamsAndUsers() {
+/** Staff add users to their own team; an admin also makes teams, and users anywhere. */
+function TeamsAndUsers({ admin }: { admin: boolean }) {
   const teams = useApiResource('teams', (fetchJson) => fetchJson<TeamDto[]>('/teams'));
   const users = useApiResource('users', (fetchJson) => fetchJson<UserDto[]>('/users'));
   const [teamName, setTeamName] = useState('');
-  const [user, setUser] = useState({ email: '', password: '', role: 'student', team: 'default' });
+  const [user, setUser] = useState({ email: '', password: '', role: 'student', team: '' });
+  // Until one is picked: the first team listed (staff see their own only).
+  const team = user.team || teams.data?.[0]?.name || '';
   const teamForm = useSubmit();
   const userForm = useSubmit();
 
@@ -169,7 +173,7 @@ function TeamsAndUsers() {
   };
   const createUser = async (event: FormEvent) => {
     event.preventDefault();
-    const body = { email: user.email, role: user.role, team: user.team, ...(user.password ? { password: user.password } : {}) };
+    const body = { email: user.email, role: user.role, team, ...(user.password ? { password: user.password } : {}) };
     if (await userForm.submit('/users', body)) {
       setUser({ ...user, email: '', password: '' });
       users.reload();
@@ -180,6 +184,7 @@ function TeamsAndUsers() {
     <>
       <div className="card">
         <h2>Teams</h2>
+        {admin && (
         <form onSubmit={createTeam} className="row">
           <label>
             New team
@@ -190,6 +195,7 @@ function TeamsAndUsers() {
             Create team
           </button>
         </form>
+        )}
         {teamForm.message && <p className="error">{teamForm.message}</p>}
         <p data-testid="teams-list">{teams.data?.map((t) => t.name).join(', ')}</p>
       </div>
@@ -209,14 +215,14 @@ function TeamsAndUsers() {
           <label>
             Role
             <select name="userRole" value={user.role} onChange={(e) => setUser({ ...user, role: e.target.value })}>
-              {ROLES.map((r) => (
+              {ROLES.filter((r) => admin || r !== 'admin').map((r) => (
                 <option key={r}>{r}</option>
               ))}
             </select>
           </label>
           <label>
             Team
-            <select name="userTeam" value={user.team} onChange={(e) => setUser({ ...user, team: e.target.value })}>
+            <select name="userTeam" value={team} onChange={(e) => setUser({ ...user, team: e.target.value })}>
               {teams.data?.map((t) => (
                 <option key={t.id}>{t.name}</option>
               ))}
@@ -262,7 +268,7 @@ export function SettingsView() {
     <section>
       <h1>Settings</h1>
       <ApiKeys />
-      {me?.role === 'staff' && <TeamsAndUsers />}
+      {me && isStaffRole(me.role) && <TeamsAndUsers admin={me.role === 'admin'} />}
     </section>
   );
 }
