@@ -1,7 +1,18 @@
 // `npm run parity -- <fixture-dir> [--backend cpu|wasm|tfjs-node|tfjs-node-gpu]`
-// Checks the TensorFlow.js implementation against a PyTorch fixture; exits 1 on any number over its bound.
+// Checks the TensorFlow.js implementation against a PyTorch fixture, one-step or trajectory (told apart by
+// its manifest); exits 1 on any number over its bound.
 import { parseArgs } from 'node:util';
-import { BACKEND_PREFERENCE, checkParity, formatParityReport, loadParityFixture, selectBackend, type BackendName } from '@gradlab/training';
+import {
+  BACKEND_PREFERENCE,
+  checkParity,
+  checkTrajectory,
+  formatParityReport,
+  isTrajectoryFixture,
+  loadParityFixture,
+  loadTrajectoryFixture,
+  selectBackend,
+  type BackendName,
+} from '@gradlab/training';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { backend: { type: 'string' } } });
@@ -14,7 +25,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const backend = await selectBackend(values.backend as BackendName | undefined);
-  const report = await checkParity(loadParityFixture(positionals[0]), backend);
+  const dir = positionals[0];
+  const report = isTrajectoryFixture(dir) ? await checkTrajectory(loadTrajectoryFixture(dir), backend) : await checkParity(loadParityFixture(dir), backend);
   console.log(formatParityReport(report));
   return report.pass ? 0 : 1;
 }

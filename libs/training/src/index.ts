@@ -16,4 +16,5 @@ export * from './train-run';
 export * from './data/download-cifar100';
 export * from './parity/parity-fixture';
 export * from './parity/parity-check';
+export * from './parity/trajectory-check';
 export * from './checkpoint';

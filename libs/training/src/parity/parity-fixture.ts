@@ -25,7 +25,7 @@ export interface ParityManifest extends FixtureManifest {
   gradL2: Record<string, number>;
   adamStep: { lr: number; weightDecay: number; betas: [number, number]; eps: number; paramL2After: Record<string, number> };
   batchNormRunningL2After: Record<string, number>;
-  float32VsFloat64: { maxRelErrGradMeanAbsByKind: Record<string, number> };
+  float32VsFloat64: { maxRelErrGradMeanAbsByKind: Record<string, number>; relErrByParam?: Record<string, { paramL2After?: number }> };
   input: { file: string; shape: [number, number, number, number] };
   logits: { file: string; shape: [number, number] };
 }
@@ -34,6 +34,22 @@ export function loadParityFixture(dir: string): ParityFixture {
   const manifest = readManifest(path.resolve(dir)) as ParityManifest;
   const model = ModelConfigSchema.parse(pickModelConfig(manifest.config));
   const spec = describeNetwork(model);
+  const [n, , h, w] = manifest.input.shape;
+  return {
+    name: path.basename(path.resolve(dir)),
+    manifest,
+    model,
+    spec,
+    values: readParameters(dir, manifest, spec),
+    input: readNchwAsNhwc(dir, manifest.input.file, manifest.input.shape),
+    inputShape: [n, h, w, manifest.input.shape[1]],
+    labels: Int32Array.from(manifest.labels),
+    logits: readFloat32(path.join(dir, manifest.logits.file)),
+  };
+}
+
+/** The fixture's parameters (weights.bin, PyTorch layout) in TF.js layout, by PyTorch name. */
+export function readParameters(dir: string, manifest: FixtureManifest, spec: NetworkSpec): Map<string, Float32Array> {
   const weights = readFloat32(path.join(dir, 'weights.bin'));
   const values = new Map<string, Float32Array>();
   for (const p of spec.params) {
@@ -42,24 +58,18 @@ export function loadParityFixture(dir: string): ParityFixture {
     if (entry.length !== p.shape.reduce((a, b) => a * b, 1)) throw new Error(`${dir}: ${p.name} has ${entry.length} values, expected shape ${p.torchShape}`);
     values.set(p.name, torchToTfLayout(p, weights.subarray(entry.offset, entry.offset + entry.length)));
   }
-  const [n, c, h, w] = manifest.input.shape;
-  const nchw = readFloat32(path.join(dir, manifest.input.file));
-  if (nchw.length !== n * c * h * w) throw new Error(`${dir}/${manifest.input.file}: ${nchw.length} values, expected ${n * c * h * w}`);
-  const input = new Float32Array(nchw.length);
+  return values;
+}
+
+/** A float32 NCHW file as NHWC, what TF.js convolutions take. */
+export function readNchwAsNhwc(dir: string, file: string, [n, c, h, w]: number[]): Float32Array {
+  const nchw = readFloat32(path.join(dir, file));
+  if (nchw.length !== n * c * h * w) throw new Error(`${dir}/${file}: ${nchw.length} values, expected ${n * c * h * w}`);
+  const nhwc = new Float32Array(nchw.length);
   for (let b = 0; b < n; b++)
     for (let ch = 0; ch < c; ch++)
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) input[((b * h + y) * w + x) * c + ch] = nchw[((b * c + ch) * h + y) * w + x];
-  return {
-    name: path.basename(path.resolve(dir)),
-    manifest,
-    model,
-    spec,
-    values,
-    input,
-    inputShape: [n, h, w, c],
-    labels: Int32Array.from(manifest.labels),
-    logits: readFloat32(path.join(dir, manifest.logits.file)),
-  };
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) nhwc[((b * h + y) * w + x) * c + ch] = nchw[((b * c + ch) * h + y) * w + x];
+  return nhwc;
 }
 
 function readFloat32(file: string): Float32Array {
