@@ -1,0 +1,131 @@
+// npm run bench:fidelity -- [--config vgg08|vgg38-bn-rc] [--seeds N] [--epochs N] [--train N] [--val N] [--test N] [--threads N]
+// Is a gradlab run as good as a PyTorch run of the same config? Trains the same config, seed by seed, on the
+// very same images (the synthetic data set's CIFAR-100 binary files, split as a worker splits them) in
+// gradlab, through trainRun as a worker does, and in the course framework's recipe in PyTorch
+// (bench/pytorch_fidelity.py, Debian's /usr/bin/python3). Prints per-epoch mean ± std of train loss and
+// validation accuracy for both, every seed's test accuracy (of the best-validation weights), and the
+// difference of the means with its 95% interval and Welch's t.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { promisify } from 'node:util';
+import { ExperimentConfigSchema, type ExperimentConfig } from '@gradlab/contracts';
+import { encodeCifarBinary, loadSplits, selectBackend, trainRun, wasmThreadCount, type EpochResult } from '@gradlab/training';
+
+const CONFIGS = {
+  vgg08: { model: { numFilters: 32, numStages: 3, numBlocksPerStage: 0, blockType: 'conv_block' }, seeds: 8 },
+  'vgg38-bn-rc': { model: { numFilters: 32, numStages: 3, numBlocksPerStage: 5, blockType: 'conv_block_bn_rc' }, seeds: 3 },
+} as const;
+
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string', default: 'vgg08' },
+    seeds: { type: 'string' },
+    epochs: { type: 'string', default: '4' },
+    train: { type: 'string', default: '4750' },
+    val: { type: 'string', default: '250' },
+    test: { type: 'string', default: '1000' },
+    threads: { type: 'string' },
+  },
+});
+if (!(values.config in CONFIGS)) throw new Error(`--config must be one of ${Object.keys(CONFIGS).join(', ')}`);
+const chosen = CONFIGS[values.config as keyof typeof CONFIGS];
+const seeds = Number(values.seeds ?? chosen.seeds);
+const epochs = Number(values.epochs);
+
+interface SeedResult {
+  epochs: Pick<EpochResult, 'trainLoss' | 'valAccuracy'>[];
+  testAccuracy: number;
+}
+
+const configFor = (seed: number): ExperimentConfig =>
+  ExperimentConfigSchema.parse({
+    model: chosen.model,
+    training: { epochs, batchSize: 100, learningRate: 1e-3, minLearningRate: 2e-5, weightDecay: 0, seed },
+    data: { dataset: 'synthetic', augment: true, trainLimit: Number(values.train), valLimit: Number(values.val), testLimit: Number(values.test) },
+  });
+
+async function gradlabRun(config: ExperimentConfig, dataDir: string): Promise<SeedResult> {
+  const collected: SeedResult['epochs'] = [];
+  const result = await trainRun(`fidelity-${config.training.seed}`, config, dataDir, { onEpoch: async (e) => void collected.push(e) });
+  return { epochs: collected, testAccuracy: result.testAccuracy };
+}
+
+/** The same split a worker makes (trainRun's own), written out for the PyTorch side. */
+async function pytorchRun(config: ExperimentConfig, dataDir: string): Promise<SeedResult> {
+  const splits = await loadSplits(config.data, dataDir, config.training.seed);
+  const dir = mkdtempSync(path.join(tmpdir(), 'gradlab-fidelity-'));
+  try {
+    for (const [name, set] of Object.entries(splits)) writeFileSync(path.join(dir, `${name}.bin`), encodeCifarBinary(set));
+    const m = config.model;
+    const t = config.training;
+    const args = [path.join(__dirname, 'pytorch_fidelity.py'), dir, m.numFilters, m.numStages, m.numBlocksPerStage, m.blockType, t.epochs, t.batchSize, t.learningRate, t.weightDecay, t.seed].map(String);
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', args, { env: { ...process.env, THREADS: String(wasmThreadCount()) }, maxBuffer: 16 * 1024 * 1024 });
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    return { epochs: lines.slice(0, -1), testAccuracy: lines.at(-1).testAccuracy };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
+const pm = (xs: number[], digits = 3) => `${mean(xs).toFixed(digits)} ± ${std(xs).toFixed(digits)}`;
+
+/** Two-sided 95% quantile of Student's t (a table to 30 degrees of freedom, then the normal's). */
+function t975(df: number): number {
+  const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+  return df < 1 ? Infinity : df <= 30 ? table[Math.floor(df) - 1] : 1.96;
+}
+
+/** Welch's t for the difference of two means, its Welch-Satterthwaite degrees of freedom and 95% interval. */
+export function welch(a: number[], b: number[]): { difference: number; standardError: number; df: number; t: number; low: number; high: number } {
+  const va = std(a) ** 2 / a.length;
+  const vb = std(b) ** 2 / b.length;
+  const standardError = Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / (va ** 2 / Math.max(1, a.length - 1) + vb ** 2 / Math.max(1, b.length - 1));
+  const difference = mean(a) - mean(b);
+  const half = t975(df) * standardError;
+  return { difference, standardError, df, t: difference / standardError, low: difference - half, high: difference + half };
+}
+
+async function main(): Promise<void> {
+  const backend = await selectBackend('wasm', () => undefined, { wasmThreads: values.threads ? Number(values.threads) : undefined });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gradlab-fidelity-data-'));
+  console.log(`bench:fidelity ${values.config}: ${seeds} seeds, ${epochs} epochs, ${values.train} train / ${values.val} val / ${values.test} test images of the synthetic set; gradlab on ${backend} (${wasmThreadCount()} threads), PyTorch ${wasmThreadCount()} threads`);
+  const gradlab: SeedResult[] = [];
+  const pytorch: SeedResult[] = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    const config = configFor(seed);
+    const started = Date.now();
+    gradlab.push(await gradlabRun(config, dataDir));
+    const mid = Date.now();
+    pytorch.push(await pytorchRun(config, dataDir));
+    console.log(`seed ${seed}: test accuracy gradlab ${gradlab[seed].testAccuracy.toFixed(3)} (${((mid - started) / 1000).toFixed(0)} s), PyTorch ${pytorch[seed].testAccuracy.toFixed(3)} (${((Date.now() - mid) / 1000).toFixed(0)} s)`);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+
+  console.log('\nper epoch, mean ± std over seeds (epochs numbered from 0):');
+  console.log('| epoch | train loss, PyTorch | train loss, gradlab | val. accuracy, PyTorch | val. accuracy, gradlab |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (let e = 0; e < epochs; e++) {
+    const of = (runs: SeedResult[], key: 'trainLoss' | 'valAccuracy') => runs.map((r) => r.epochs[e][key] ?? NaN);
+    console.log(`| ${e} | ${pm(of(pytorch, 'trainLoss'))} | ${pm(of(gradlab, 'trainLoss'))} | ${pm(of(pytorch, 'valAccuracy'))} | ${pm(of(gradlab, 'valAccuracy'))} |`);
+  }
+  const g = gradlab.map((r) => r.testAccuracy);
+  const p = pytorch.map((r) => r.testAccuracy);
+  console.log(`\ntest accuracy per seed, PyTorch: ${p.map((x) => x.toFixed(3)).join(', ')}`);
+  console.log(`test accuracy per seed, gradlab: ${g.map((x) => x.toFixed(3)).join(', ')}`);
+  console.log(`test accuracy, mean ± std: PyTorch ${pm(p)}, gradlab ${pm(g)}`);
+  const w = welch(g, p);
+  console.log(`gradlab - PyTorch: ${w.difference.toFixed(4)}, 95% interval [${w.low.toFixed(4)}, ${w.high.toFixed(4)}], standard error ${w.standardError.toFixed(4)}, Welch's t = ${w.t.toFixed(2)} (df ${w.df.toFixed(1)})`);
+  const verdict = w.difference >= -2 * w.standardError ? 'within two standard errors: no sign that gradlab trains worse' : 'gradlab is more than two standard errors BELOW PyTorch: a bug to find';
+  console.log(verdict);
+}
+
+main().catch((error: Error) => {
+  console.error(`bench:fidelity failed: ${error.message}`);
+  process.exit(1);
+});
