@@ -136,4 +136,15 @@ describe('RunEventsService (real Postgres)', () => {
     expect(last?.workers.map((w) => w.id)).toEqual(['host-2', 'host-1']);
     expect(last?.queue.waiting).toBe(1);
   });
+
+  it('drops a worker silent for longer than WORKER_FORGET_AFTER_S from the list', async () => {
+    const longAgo = new Date(Date.now() - 601_000).toISOString(); // the default is 600 s
+    await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: longAgo, workerId: 'dead-1', host: 'gone', backend: 'wasm', runId: null });
+    await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: 'alive-1', host: 'here', backend: 'wasm', runId: null });
+    const last = gateway.workerSnapshots.at(-1);
+    expect(last?.workers.map((w) => w.id)).toContain('alive-1');
+    expect(last?.workers.map((w) => w.id)).not.toContain('dead-1');
+    expect(last?.forgetAfterMs).toBe(600_000);
+    expect(await prisma.worker.findUnique({ where: { id: 'dead-1' } })).not.toBeNull(); // kept, only not listed
+  });
 });
