@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { RunDto } from '@gradlab/contracts';
 import { ExperimentConfigSchema } from '@gradlab/contracts';
 import { describeNetwork, weightParams } from '@gradlab/models';
@@ -112,6 +113,13 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await page.locator('[data-testid="learning-curves"] svg.marks').count()).toBe(1);
     expect(await page.textContent('[data-testid="test-metrics"]')).toMatch(/test accuracy \d/);
     await screenshot(page, 'run-completed');
+
+    // The chart as a report-ready PDF, downloaded as a person would.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-learning-curves').getByRole('link', { name: 'PDF' }).click()]);
+    expect(download.suggestedFilename()).toBe('browser-run_learning-curves.pdf');
+    const pdf = readFileSync(await download.path());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeLessThan(100_000);
   }, 150_000);
 
   it('Compare: overlays two runs picked in the picker', async () => {

@@ -9,6 +9,7 @@ import { GraphqlApiModule } from './graphql/graphql-api.module';
 import { HealthModule } from './health/health.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { RedisModule } from './redis/redis.module';
+import { FiguresModule } from './figures/figures.module';
 import { RunsModule } from './runs/runs.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -32,6 +33,7 @@ export class AppModule {
         RedisModule,
         AuthModule,
         RunsModule,
+        FiguresModule,
         WorkersModule,
         GraphqlApiModule,
         HealthModule,

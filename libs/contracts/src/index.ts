@@ -6,3 +6,4 @@ export * from './runs';
 export * from './socket-events';
 export * from './redis-connection';
 export * from './auth';
+export * from './figures';

@@ -4,3 +4,4 @@ export * from './gradient-statistic';
 export * from './learning-curves.figure';
 export * from './gradient-flow.figure';
 export * from './gradient-heatmap.figure';
+export * from './layout';

@@ -94,7 +94,7 @@ export function learningCurvesSpec(series: CurveSeries[], options: { width?: num
           layer: [
             { mark: { type: 'rule' as const, strokeDash: [2, 3], color: '#6b6b6b', strokeWidth: 1.25 }, encoding: { y: { field: 'chance', type: 'quantitative' as const } } },
             {
-              mark: { type: 'text' as const, align: 'right' as const, baseline: 'bottom' as const, dy: -2, fontSize: 10, color: '#6b6b6b' },
+              mark: { type: 'text' as const, align: 'right' as const, baseline: 'bottom' as const, dy: -2, color: '#6b6b6b' },
               encoding: { y: { field: 'chance', type: 'quantitative' as const }, x: { value: width - 2 }, text: { field: 'label' } },
             },
           ],
@@ -109,6 +109,7 @@ export function learningCurvesSpec(series: CurveSeries[], options: { width?: num
     data: { values: learningCurvePoints(series) },
     ...(options.columns === 1 ? { vconcat: panels } : { hconcat: panels }),
     resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
-    ...(options.legend === 'bottom' ? { config: { legend: { orient: 'bottom', direction: 'vertical' } } } : {}),
+    // Below the panels, the run and split legends stack, so that they take no more width than the panels.
+    ...(options.legend === 'bottom' ? { config: { legend: { orient: 'bottom', direction: 'vertical', layout: { bottom: { anchor: 'start', direction: 'vertical' } } } } } : {}),
   } as TopLevelSpec;
 }

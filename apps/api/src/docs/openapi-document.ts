@@ -21,6 +21,7 @@ import {
   EstimateRequestSchema,
   DurationEstimateDtoSchema,
   QueuePositionDtoSchema,
+  FigureQuerySchema,
 } from '@gradlab/contracts';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -38,6 +39,8 @@ const runId = { name: 'id', in: 'path', required: true, schema: { type: 'string'
 const kind = { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['latest', 'best'] } };
 const keyId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const list = (name: string) => ({ content: { 'application/json': { schema: { type: 'array', items: ref(name) } } } });
+const figureFile = { name: 'file', in: 'path', required: true, schema: { type: 'string', example: 'learning-curves.pdf' } };
+const figureQuery = Object.entries((schema(FigureQuerySchema, 'input') as { properties: Record<string, unknown> }).properties).map(([name, s]) => ({ name, in: 'query', schema: s }));
 const staff = { '401': error('not signed in'), '403': error('staff only') };
 
 /** The REST api's OpenAPI document, built from the same zod contracts that validate requests. */
@@ -80,6 +83,20 @@ export function buildOpenApiDocument(): OpenAPIObject {
       },
       '/api/runs/{id}/queue': {
         get: { summary: "A queued run's place in the queue and its estimated wait", parameters: [runId], responses: { '200': { description: 'its place', ...json('QueuePosition') }, '404': error('no such run') } },
+      },
+      '/api/runs/{id}/figures/{file}': {
+        get: {
+          summary: "A run's figure as a file: learning-curves, gradient-flow or gradient-heatmap, as .svg, .pdf, .png or .csv",
+          parameters: [runId, figureFile, ...figureQuery],
+          responses: { '200': { description: 'the file (Content-Disposition names it)' }, '400': error('a bad query'), '404': error('no such run or figure') },
+        },
+      },
+      '/api/figures/{file}': {
+        get: {
+          summary: 'A figure of several runs (?runs=id,id): learning-curves (Figure 1) or gradient-flow by relative depth',
+          parameters: [figureFile, ...figureQuery],
+          responses: { '200': { description: 'the file (Content-Disposition names it)' }, '400': error('a bad query'), '404': error('no such run or figure') },
+        },
       },
       '/api/runs/{id}': { get: { summary: 'One run', parameters: [runId], responses: { '200': { description: 'the run', ...json('Run') }, '404': error('no such run') } } },
       '/api/runs/{id}/epochs': {

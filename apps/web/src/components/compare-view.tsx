@@ -1,18 +1,18 @@
 'use client';
 
 import type { EpochDto, GradientFlowDto, PageDto, RunDto } from '@gradlab/contracts';
-import { architectureSummary, coloursById, gradientFlowSpec } from '@gradlab/figures';
+import { architectureSummary, coloursById, fitWidth, gradientFlowSpec, learningCurvesForWidth } from '@gradlab/figures';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError } from '../lib/api-client';
-import { learningCurvesForWidth } from '../lib/chart-layout';
 import { formatPercent } from '../lib/format';
 import { withEpoch } from '../lib/progress';
 import { useApiResource } from '../lib/use-api-resource';
 import { useSocketEvents } from '../lib/use-socket-events';
+import { FigureDownloads } from './figure-downloads';
 import { StatusBadge } from './status-badge';
-import { fitWidth, VegaChart } from './vega-chart';
+import { VegaChart } from './vega-chart';
 
 interface ComparedRun {
   run: RunDto;
@@ -143,11 +143,14 @@ export function CompareView() {
           <div className="card">
             <h2>Training and validation loss and accuracy</h2>
             {withEpochs.length ? (
+              <>
               <VegaChart
                 spec={(width) => learningCurvesForWidth(withEpochs.map((r) => ({ label: r.label, epochs: r.epochs, colour: colourOf(r.run.id) })), width)}
                 testId="compare-curves"
                 label="Loss and accuracy of the compared runs"
               />
+              <FigureDownloads path="/figures/learning-curves" query={{ runs: withEpochs.map((r) => r.run.id).join(',') }} testId="download-compare-curves" />
+              </>
             ) : (
               <p className="muted">None of these runs has finished an epoch.</p>
             )}
@@ -155,11 +158,14 @@ export function CompareView() {
           <div className="card">
             <h2>Gradient flow by relative depth (latest epoch)</h2>
             {withFlow.length ? (
+              <>
               <VegaChart
                 spec={(width) => fitWidth(gradientFlowSpec(withFlow.map((r) => ({ label: r.label, layers: r.flow.layers, colour: colourOf(r.run.id) })), { byRelativeDepth: true }), width)}
                 testId="compare-gradient-flow"
                 label="Gradient flow of the compared runs"
               />
+              <FigureDownloads path="/figures/gradient-flow" query={{ runs: withFlow.map((r) => r.run.id).join(',') }} testId="download-compare-gradient-flow" />
+              </>
             ) : (
               <p className="muted">No gradient flow recorded yet.</p>
             )}

@@ -1,13 +1,12 @@
 'use client';
 
 import { FINISHED_STATUSES, type EpochDto, type GradientFlowDto, type RunDto } from '@gradlab/contracts';
-import { architectureSummary, GRADIENT_STATISTIC_LABELS, gradientHeatmapSpec, type GradientStatistic } from '@gradlab/figures';
+import { architectureSummary, fitWidth, GRADIENT_STATISTIC_LABELS, gradientHeatmapSpec, type GradientStatistic, learningCurvesForWidth } from '@gradlab/figures';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
-import { learningCurvesForWidth } from '../lib/chart-layout';
 import { formatDuration, formatNumber, formatPercent, runDuration } from '../lib/format';
 import { epochFraction, estimateTimeLeftMs, withEpoch, type BatchProgress } from '../lib/progress';
 import { runAgainRequest } from '../lib/run-again';
@@ -16,12 +15,13 @@ import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { ConfigTable } from './config-table';
 import { ConfirmButton } from './confirm-button';
+import { FigureDownloads } from './figure-downloads';
 import { GradientFlowPanel, StatisticPicker } from './gradient-flow-panel';
 import { LocalTime } from './local-time';
 import { ProgressBar } from './progress-bar';
 import { QueuePosition } from './queue-position';
 import { StatusBadge } from './status-badge';
-import { fitWidth, VegaChart } from './vega-chart';
+import { VegaChart } from './vega-chart';
 
 interface RunData {
   run: RunDto;
@@ -164,13 +164,16 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
         {epochs.length === 0 ? (
           <p className="muted">No epoch has finished yet.</p>
         ) : (
-          <VegaChart spec={(width) => learningCurvesForWidth([{ label: run.name, epochs }], width)} testId="learning-curves" label="Loss and accuracy per epoch" />
+          <>
+            <VegaChart spec={(width) => learningCurvesForWidth([{ label: run.name, epochs }], width)} testId="learning-curves" label="Loss and accuracy per epoch" />
+            <FigureDownloads path={`/runs/${run.id}/figures/learning-curves`} testId="download-learning-curves" />
+          </>
         )}
       </div>
 
       <div className="card">
         <h2>Gradient flow</h2>
-        {flows.length === 0 ? <p className="muted">Recorded at the end of each epoch.</p> : <GradientFlowPanel runName={run.name} flows={flows} statistic={statistic} onStatistic={setStatistic} />}
+        {flows.length === 0 ? <p className="muted">Recorded at the end of each epoch.</p> : <GradientFlowPanel runId={run.id} runName={run.name} flows={flows} statistic={statistic} onStatistic={setStatistic} />}
       </div>
 
       <div className="card">
@@ -185,6 +188,7 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
               <StatisticPicker statistic={statistic} onChange={setStatistic} />
             </div>
             <VegaChart spec={(width) => fitWidth(gradientHeatmapSpec(flows, { statistic }), width)} testId="gradient-heatmap" label="Heatmap of the gradient statistic per layer and epoch" />
+            <FigureDownloads path={`/runs/${run.id}/figures/gradient-heatmap`} query={{ statistic }} testId="download-gradient-heatmap" />
           </>
         )}
       </div>

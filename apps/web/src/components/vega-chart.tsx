@@ -3,23 +3,13 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { useEffect, useRef, useState } from 'react';
 
-/** A spec for the width the chart has on the page, in CSS pixels. */
+/** A spec for the width the chart has on the page, in CSS pixels (libs/figures' fitWidth, learningCurvesForWidth). */
 export type SpecForWidth = (width: number) => TopLevelSpec;
 
 /** Widths are rounded to this step, so that a resize by a pixel does not redraw the chart. */
 const WIDTH_STEP = 20;
 /** vega-embed keeps this much to the right of a chart for its actions menu. */
-export const EMBED_ACTIONS_PX = 40;
-/** Room for a y axis with its title and labels. */
-export const AXIS_PX = 75;
-
-/**
- * A single-view spec (one chart, its axes and legend) made to fit `width` as a whole: Vega shrinks the plot
- * to leave room for the axes and legend.
- */
-export function fitWidth(spec: TopLevelSpec, width: number): TopLevelSpec {
-  return { ...spec, width: width - EMBED_ACTIONS_PX, autosize: { type: 'fit-x', contains: 'padding' } } as TopLevelSpec;
-}
+const EMBED_ACTIONS_PX = 40;
 
 /**
  * Draws a Vega-Lite spec from libs/figures as SVG (crisp, and the same spec the figure export renders), at
@@ -31,7 +21,8 @@ export function VegaChart({ spec, testId, label }: { spec: SpecForWidth; testId:
   const container = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const specJson = width === null ? null : JSON.stringify(spec(width));
+  // The spec gets the width left beside vega-embed's actions menu.
+  const specJson = width === null ? null : JSON.stringify(spec(width - EMBED_ACTIONS_PX));
 
   useEffect(() => {
     const element = frame.current;

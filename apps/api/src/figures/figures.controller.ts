@@ -1,0 +1,27 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { FiguresService, type FigureFile } from './figures.service';
+
+/** Figures as files: `GET /api/runs/:id/figures/learning-curves.pdf`, `GET /api/figures/learning-curves.svg?runs=a,b`. */
+@Controller()
+export class FiguresController {
+  constructor(private readonly figures: FiguresService) {}
+
+  @Get('runs/:id/figures/:file')
+  async runFigure(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('file') file: string, @Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
+    send(response, await this.figures.runFigure(principal, id, file, query));
+  }
+
+  @Get('figures/:file')
+  async setFigure(@CurrentPrincipal() principal: Principal, @Param('file') file: string, @Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
+    send(response, await this.figures.setFigure(principal, file, query));
+  }
+}
+
+function send(response: Response, file: FigureFile): void {
+  response.setHeader('content-type', file.contentType);
+  response.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+  response.send(file.body);
+}

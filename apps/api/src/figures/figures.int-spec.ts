@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { RUN_EVENT_VERSION, type EpochCompletedEvent, type RunDto } from '@gradlab/contracts';
+import { learningCurvePoints } from '@gradlab/figures';
+import { migrateDatabase } from '../database/migrator';
+import { RunEventsService } from '../runs/run-events.service';
+import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
+import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
+
+const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 3 }, data: { dataset: 'synthetic' } };
+const layers = Array.from({ length: 5 }, (_, i) => ({
+  layerIndex: i,
+  name: `layer_dict.block_${i}.weight`,
+  shortName: `block_${i}`,
+  kind: 'conv' as const,
+  meanAbs: 10 ** -(i + 2),
+  lastBatchMeanAbs: i === 1 ? 0 : 10 ** -(i + 2),
+  l2: 1,
+  maxAbs: 1,
+  nonFiniteCount: 0,
+  weightL2: 1,
+  updateRatio: 1e-3,
+}));
+const epoch = (runId: string, index: number): EpochCompletedEvent => ({
+  v: RUN_EVENT_VERSION,
+  type: 'epoch.completed',
+  runId,
+  at: new Date().toISOString(),
+  epoch: index,
+  totalEpochs: 3,
+  trainLoss: 4.6 - index,
+  trainAccuracy: 0.01 + 0.1 * index,
+  valLoss: 4.7 - index,
+  valAccuracy: 0.01 + 0.08 * index,
+  learningRate: 1e-3,
+  durationMs: 1000,
+  layers,
+});
+
+/** Poppler's tools (Debian's poppler-utils), as a reader of the PDF would see it. */
+const poppler = (tool: 'pdffonts' | 'pdftotext', pdf: Buffer, ...args: string[]) => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-pdf-')), 'figure.pdf');
+  writeFileSync(file, pdf);
+  return execFileSync(tool, [...args, file, ...(tool === 'pdftotext' ? ['-'] : [])]).toString();
+};
+
+describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let api: TestApi;
+  const runs: RunDto[] = [];
+  let outsider = '';
+
+  const get = async (route: string, key = api.adminToken) => {
+    const response = await fetch(`${api.url}/api${route}`, { headers: { authorization: `Bearer ${key}` } });
+    return { status: response.status, type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition'), body: Buffer.from(await response.arrayBuffer()) };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateDatabase(db.url);
+    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix() });
+    const events = api.app.get(RunEventsService);
+    for (const name of ['VGG_08 seed 0', 'VGG_38 BN+RC seed 0']) {
+      const response = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ name, config: smallConfig }) });
+      const run = (await response.json()) as RunDto;
+      for (let e = 0; e < 3; e++) await events.epochCompleted(epoch(run.id, e));
+      runs.push(run);
+    }
+    outsider = (await createStudent(api, 'team-other', 'other@uni.test')).key;
+  }, 60_000);
+  afterAll(async () => {
+    await api.app.close();
+    await db.drop();
+  });
+
+  it('SVG: Figure 1 with its axis titles, named for the run', async () => {
+    const svg = await get(`/runs/${runs[0].id}/figures/learning-curves.svg`);
+    expect([svg.status, svg.type]).toEqual([200, 'image/svg+xml']);
+    expect(svg.disposition).toBe('attachment; filename="vgg-08-seed-0_learning-curves.svg"');
+    const text = svg.body.toString();
+    expect(text.startsWith('<svg')).toBe(true);
+    for (const title of ['>Loss<', '>Accuracy<', '>Epoch<']) expect(text).toContain(title);
+    expect(Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(text)?.[1])).toBeLessThanOrEqual(3.25 * 72 + 1); // laid out at the column's width
+  });
+
+  it('PDF: vector, its font embedded, text selectable, well under 100 KB', async () => {
+    const pdf = await get(`/figures/learning-curves.pdf?runs=${runs.map((r) => r.id).join(',')}&title=VGG_08%20against%20VGG_38`);
+    expect([pdf.status, pdf.type]).toEqual([200, 'application/pdf']);
+    expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.body.length).toBeLessThan(100_000);
+    const fonts = poppler('pdffonts', pdf.body).split('\n').slice(2).filter(Boolean);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const font of fonts) expect(font).toMatch(/DejaVuSans\s+CID TrueType\s+Identity-H\s+yes/); // emb: yes
+    const text = poppler('pdftotext', pdf.body);
+    for (const words of ['Loss', 'Accuracy', 'Epoch', 'VGG_08 against VGG_38', 'VGG_08 seed 0', 'VGG_38 BN+RC seed 0', 'train', 'validation']) expect(text).toContain(words);
+  });
+
+  it('PNG: as many pixels across as dpi x inches', async () => {
+    const width = async (query: string) => {
+      const png = await get(`/runs/${runs[0].id}/figures/gradient-flow.png${query}`);
+      expect([png.status, png.type]).toEqual([200, 'image/png']);
+      expect(png.body.subarray(1, 4).toString()).toBe('PNG');
+      return png.body.readUInt32BE(16); // IHDR width
+    };
+    expect(await width('')).toBe(975); // a column, 3.25 in at 300 dpi
+    expect(await width('?width=page&dpi=200')).toBe(1350); // 6.75 in at 200 dpi
+  });
+
+  it('CSV: exactly the points plotted, and the statistic asked for', async () => {
+    const csv = (await get(`/runs/${runs[0].id}/figures/learning-curves.csv`)).body.toString().trim().split('\n');
+    const epochs = [0, 1, 2].map((e) => ({ ...epoch(runs[0].id, e), durationMs: 1000 }));
+    const points = learningCurvePoints([{ label: runs[0].name, epochs }]);
+    expect(csv[0]).toBe('run,epoch,split,metric,value');
+    expect(csv.slice(1)).toEqual(points.map((p) => [p.run, p.epoch, p.split, p.metric, p.value].join(',')));
+    const flow = (await get(`/runs/${runs[0].id}/figures/gradient-flow.csv?epoch=1`)).body.toString().trim().split('\n');
+    expect(flow).toHaveLength(6); // a header and five layers, the zero kept
+    expect(flow[0].split(',')).toEqual(expect.arrayContaining(['layer', 'value', 'zero']));
+    const heatmap = (await get(`/runs/${runs[0].id}/figures/gradient-heatmap.csv?statistic=updateRatio`)).body.toString().trim().split('\n');
+    expect(heatmap).toHaveLength(1 + 3 * 5);
+  });
+
+  it("answers another team's run, a bad figure or a bad query with 404 or 400, as for runs", async () => {
+    expect((await get(`/runs/${runs[0].id}/figures/learning-curves.pdf`, outsider)).status).toBe(404);
+    expect((await get(`/figures/learning-curves.pdf?runs=${runs[0].id}`, outsider)).status).toBe(404);
+    expect((await get(`/runs/${runs[0].id}/figures/learning-curves.docx`)).status).toBe(404);
+    expect((await get(`/runs/${runs[0].id}/figures/pie.svg`)).status).toBe(404);
+    expect((await get(`/runs/${runs[0].id}/figures/learning-curves.png?dpi=5000`)).status).toBe(400);
+    expect((await get('/figures/learning-curves.svg?runs=not-a-run')).status).toBe(400);
+  });
+});

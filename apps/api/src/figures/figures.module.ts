@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { RunsModule } from '../runs/runs.module';
+import { FiguresController } from './figures.controller';
+import { FiguresService } from './figures.service';
+
+@Module({ imports: [RunsModule], controllers: [FiguresController], providers: [FiguresService] })
+export class FiguresModule {}

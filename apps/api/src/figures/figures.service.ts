@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { figureFileName, FigureQuerySchema, parseFigureFile, RUN_FIGURES, SET_FIGURES, type FigureFormat, type FigureQuery, type RunDto } from '@gradlab/contracts';
+import { coloursById, fitWidth, gradientFlowSpec, gradientHeatmapSpec, learningCurvesForPrint, type GradientStatistic } from '@gradlab/figures';
+import { figureCsv, printWidthPt, renderFigure } from '@gradlab/figures/src/render-figure';
+import type { TopLevelSpec } from 'vega-lite';
+import type { Principal } from '../auth/principal';
+import { DomainError } from '../common/domain-error';
+import { isUuid } from '../common/is-uuid';
+import { parseInput } from '../common/parse-input';
+import { RunsService } from '../runs/runs.service';
+
+/** At most this many runs in one figure: the palette has eight colours. */
+const MAX_RUNS_IN_FIGURE = 8;
+
+export interface FigureFile {
+  body: Buffer;
+  contentType: string;
+  fileName: string;
+}
+
+/**
+ * Report-ready figures, rendered on the server from the same libs/figures specs the dashboard draws: SVG,
+ * vector PDF with its font embedded, PNG at a chosen dpi, and the plotted data as CSV, at the width of a
+ * report's column or page. Runs are looked up as the caller, so another team's run is not found.
+ */
+@Injectable()
+export class FiguresService {
+  constructor(private readonly runs: RunsService) {}
+
+  async runFigure(principal: Principal, runId: string, file: string, rawQuery: unknown): Promise<FigureFile> {
+    const run = await this.runs.get(principal, runId);
+    const { figure, format } = this.parseFile(file, RUN_FIGURES);
+    const query = parseInput(FigureQuerySchema, rawQuery, 'query');
+    const statistic = (query.statistic ?? (figure === 'gradient-heatmap' ? 'meanAbs' : 'lastBatchMeanAbs')) as GradientStatistic;
+    let spec: TopLevelSpec;
+    if (figure === 'learning-curves') {
+      spec = learningCurvesForPrint([{ label: run.name, epochs: await this.runs.epochs(principal, run.id) }], printWidthPt(query.width));
+    } else if (figure === 'gradient-flow') {
+      const flow = await this.runs.gradientFlow(principal, run.id, query.epoch === undefined ? undefined : String(query.epoch));
+      spec = fitWidth(gradientFlowSpec([{ label: run.name, layers: flow.layers }], { statistic, height: 160 }), printWidthPt(query.width));
+    } else {
+      spec = fitWidth(gradientHeatmapSpec(await this.runs.gradientFlowHistory(principal, run.id), { statistic }), printWidthPt(query.width));
+    }
+    return this.render(spec, format, query, figureFileName(run.name, figure, format));
+  }
+
+  /** Figure 1 of several runs overlaid, or their gradient flow (latest epoch) by relative depth. */
+  async setFigure(principal: Principal, file: string, rawQuery: unknown): Promise<FigureFile> {
+    const { figure, format } = this.parseFile(file, SET_FIGURES);
+    const query = parseInput(FigureQuerySchema, rawQuery, 'query');
+    const ids = (query.runs ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+    if (ids.length === 0 || ids.length > MAX_RUNS_IN_FIGURE || !ids.every(isUuid)) {
+      throw new DomainError('VALIDATION_FAILED', `invalid query: runs: 1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated`, [{ field: 'runs', message: `1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated` }]);
+    }
+    const runs: RunDto[] = [];
+    for (const id of ids) runs.push(await this.runs.get(principal, id)); // another team's run: 404, as for one run
+    const labels = labelsFor(runs);
+    // The colours Compare gives these runs: a run keeps its colour from the dashboard to the report.
+    const colours = coloursById(ids);
+    let spec: TopLevelSpec;
+    if (figure === 'learning-curves') {
+      const series = await Promise.all(runs.map(async (run, i) => ({ label: labels[i], colour: colours.get(run.id), epochs: await this.runs.epochs(principal, run.id) })));
+      spec = learningCurvesForPrint(series, printWidthPt(query.width));
+    } else {
+      const statistic = (query.statistic ?? 'lastBatchMeanAbs') as GradientStatistic;
+      const series = await Promise.all(runs.map(async (run, i) => ({ label: labels[i], colour: colours.get(run.id), layers: (await this.runs.gradientFlow(principal, run.id, undefined)).layers })));
+      spec = fitWidth(gradientFlowSpec(series, { statistic, byRelativeDepth: true, height: 160 }), printWidthPt(query.width));
+    }
+    const subject = runs.length === 1 ? runs[0].name : `${runs.length} runs`;
+    return this.render(spec, format, query, figureFileName(subject, figure, format));
+  }
+
+  private parseFile(file: string, figures: readonly string[]): { figure: string; format: FigureFormat } {
+    const parsed = parseFigureFile(file, figures);
+    if (!parsed) throw new DomainError('NOT_FOUND', `no figure ${file}: figures are ${figures.join(', ')}, as .svg, .pdf, .png or .csv`);
+    return parsed;
+  }
+
+  private async render(spec: TopLevelSpec, format: FigureFormat, query: FigureQuery, fileName: string): Promise<FigureFile> {
+    if (format === 'csv') return { body: figureCsv(spec), contentType: 'text/csv; charset=utf-8', fileName };
+    const rendered = await renderFigure(spec, format, { width: query.width, dpi: query.dpi, title: query.title, legend: query.legend });
+    return { ...rendered, fileName };
+  }
+}
+
+/** Runs named in a legend: by name, with the id's start where two share a name. */
+function labelsFor(runs: RunDto[]): string[] {
+  return runs.map((run) => (runs.filter((other) => other.name === run.name).length > 1 ? `${run.name} (${run.id.slice(0, 8)})` : run.name));
+}
