@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the api and CLI compile this file without libs/figures' ambient types; this brings them along
 /// <reference path="./svg-to-pdfkit.d.ts" />
 import path from 'node:path';
 import { FIGURE_WIDTHS_IN, type FigureFormat } from '@gradlab/contracts';
