@@ -5,7 +5,7 @@ export const RUN_FIGURES = ['learning-curves', 'gradient-flow', 'gradient-heatma
 export const SET_FIGURES = ['learning-curves', 'gradient-flow'] as const;
 export type RunFigure = (typeof RUN_FIGURES)[number];
 
-export const FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv'] as const;
+export const FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv', 'tex'] as const;
 export type FigureFormat = (typeof FIGURE_FORMATS)[number];
 
 /** Printed widths of a two-column report (ICML): one column, or the whole page. */

@@ -50,7 +50,7 @@ export function forPrint(spec: TopLevelSpec, options: FigureOptions): TopLevelSp
 export const printWidthPt = (width: FigureOptions['width']) => FIGURE_WIDTHS_IN[width] * POINTS_PER_INCH;
 
 /** A figure spec as SVG, vector PDF (fonts embedded, text selectable) or PNG at `dpi`. */
-export function renderFigure(spec: TopLevelSpec, format: Exclude<FigureFormat, 'csv'>, options: FigureOptions): Promise<RenderedFigure> {
+export function renderFigure(spec: TopLevelSpec, format: Exclude<FigureFormat, 'csv' | 'tex'>, options: FigureOptions): Promise<RenderedFigure> {
   const svg = renderSvg(forPrint(spec, options));
   if (format === 'svg') return Promise.resolve({ body: Buffer.from(svg), contentType: 'image/svg+xml' });
   if (format === 'png') {

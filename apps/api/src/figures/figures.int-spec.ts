@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RUN_EVENT_VERSION, type EpochCompletedEvent, type RunDto } from '@gradlab/contracts';
@@ -120,6 +120,32 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     const heatmap = (await get(`/runs/${runs[0].id}/figures/gradient-heatmap.csv?statistic=updateRatio`)).body.toString().trim().split('\n');
     expect(heatmap).toHaveLength(1 + 3 * 5);
   });
+
+  it('TeX: pgfplots in a standalone document that pdflatex compiles on its own, for every figure', async () => {
+    // Each route, and words its compiled PDF must show.
+    const routes: [string, string][] = [
+      [`/runs/${runs[0].id}/figures/learning-curves.tex?title=Figure%201%3A%20VGG_08%20%26%20more`, 'Figure 1: VGG_08 & more'],
+      [`/runs/${runs[0].id}/figures/gradient-flow.tex`, 'Layer (network order)'],
+      [`/runs/${runs[0].id}/figures/gradient-heatmap.tex?statistic=meanAbs`, 'Layer (network order)'],
+      [`/figures/learning-curves.tex?runs=${runs.map((r) => r.id).join(',')}`, 'VGG_38 BN+RC seed 0, validation'],
+      [`/figures/gradient-flow.tex?runs=${runs.map((r) => r.id).join(',')}&width=page`, 'Relative depth'],
+    ];
+    for (const [route, words] of routes) {
+      const tex = await get(route);
+      expect([tex.status, tex.type]).toEqual([200, 'application/x-tex; charset=utf-8']);
+      const text = tex.body.toString();
+      expect(text).toContain('\\documentclass[border=2pt]{standalone}');
+      expect(text).toContain('\\usepackage{pgfplots}');
+      const dir = mkdtempSync(path.join(tmpdir(), 'gradlab-tex-'));
+      writeFileSync(path.join(dir, 'figure.tex'), text);
+      try {
+        execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'figure.tex'], { cwd: dir, stdio: 'pipe', timeout: 60_000 });
+      } catch (error) {
+        throw new Error(`${route} does not compile:\n${(error as { stdout?: Buffer }).stdout?.toString().slice(-1500)}`);
+      }
+      expect(poppler('pdftotext', readFileSync(path.join(dir, 'figure.pdf'))).replace(/\s+/g, ' ')).toContain(words);
+    }
+  }, 120_000);
 
   it("answers another team's run, a bad figure or a bad query with 404 or 400, as for runs", async () => {
     expect((await get(`/runs/${runs[0].id}/figures/learning-curves.pdf`, outsider)).status).toBe(404);

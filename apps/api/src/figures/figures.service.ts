@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { figureFileName, FigureQuerySchema, parseFigureFile, RUN_FIGURES, SET_FIGURES, type FigureFormat, type FigureQuery, type RunDto } from '@gradlab/contracts';
+import { FIGURE_WIDTHS_IN, figureFileName, FigureQuerySchema, parseFigureFile, RUN_FIGURES, SET_FIGURES, type FigureFormat, type FigureQuery, type RunDto } from '@gradlab/contracts';
 import { coloursById, fitWidth, gradientFlowSpec, gradientHeatmapSpec, learningCurvesForPrint, type GradientStatistic } from '@gradlab/figures';
+import { figureTex, type TexFigure } from '@gradlab/figures/src/figure-tex';
 import { figureCsv, printWidthPt, renderFigure } from '@gradlab/figures/src/render-figure';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Principal } from '../auth/principal';
@@ -41,7 +42,7 @@ export class FiguresService {
     } else {
       spec = fitWidth(gradientHeatmapSpec(await this.runs.gradientFlowHistory(principal, run.id), { statistic }), printWidthPt(query.width));
     }
-    return this.render(spec, format, query, figureFileName(run.name, figure, format));
+    return this.render(figure, spec, format, query, figureFileName(run.name, figure, format));
   }
 
   /** Figure 1 of several runs overlaid, or their gradient flow (latest epoch) by relative depth. */
@@ -67,17 +68,18 @@ export class FiguresService {
       spec = fitWidth(gradientFlowSpec(series, { statistic, byRelativeDepth: true, height: 160 }), printWidthPt(query.width));
     }
     const subject = runs.length === 1 ? runs[0].name : `${runs.length} runs`;
-    return this.render(spec, format, query, figureFileName(subject, figure, format));
+    return this.render(figure, spec, format, query, figureFileName(subject, figure, format));
   }
 
   private parseFile(file: string, figures: readonly string[]): { figure: string; format: FigureFormat } {
     const parsed = parseFigureFile(file, figures);
-    if (!parsed) throw new DomainError('NOT_FOUND', `no figure ${file}: figures are ${figures.join(', ')}, as .svg, .pdf, .png or .csv`);
+    if (!parsed) throw new DomainError('NOT_FOUND', `no figure ${file}: figures are ${figures.join(', ')}, as .svg, .pdf, .png, .csv or .tex`);
     return parsed;
   }
 
-  private async render(spec: TopLevelSpec, format: FigureFormat, query: FigureQuery, fileName: string): Promise<FigureFile> {
+  private async render(figure: string, spec: TopLevelSpec, format: FigureFormat, query: FigureQuery, fileName: string): Promise<FigureFile> {
     if (format === 'csv') return { body: figureCsv(spec), contentType: 'text/csv; charset=utf-8', fileName };
+    if (format === 'tex') return { body: Buffer.from(figureTex(figure as TexFigure, spec, { widthIn: FIGURE_WIDTHS_IN[query.width], title: query.title, legend: query.legend })), contentType: 'application/x-tex; charset=utf-8', fileName };
     const rendered = await renderFigure(spec, format, { width: query.width, dpi: query.dpi, title: query.title, legend: query.legend });
     return { ...rendered, fileName };
   }
