@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FINISHED_STATUSES, type ClientToServerEvents, type ExperimentConfigInput, type RunDto, type ServerToClientEvents } from '@gradlab/contracts';
-import { gradientFlowSpec, learningCurvesSpec } from '@gradlab/figures';
+import { frameworkSummaryCsv, frameworkTestSummaryCsv, gradientFlowCsv, gradientFlowSpec, learningCurvesSpec } from '@gradlab/figures';
 import { renderSvg } from '@gradlab/figures/src/render-svg';
 import { io, type Socket } from 'socket.io-client';
 import { ApiClient } from './api-client';
@@ -167,19 +167,14 @@ async function download(api: ApiClient, args: string[]): Promise<number> {
   const epochs = await api.epochs(id);
   const dir = path.resolve(values.out ?? path.join(run.name.replace(/[^\w.-]+/g, '_'), 'result_outputs'));
   mkdirSync(dir, { recursive: true });
-  const csv = (rows: (string | number | null)[][]) => rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(',')).join('\n') + '\n';
-  writeFileSync(path.join(dir, 'summary.csv'), csv([['train_acc', 'train_loss', 'val_acc', 'val_loss'], ...epochs.map((e) => [e.trainAccuracy, e.trainLoss, e.valAccuracy, e.valLoss])]));
+  writeFileSync(path.join(dir, 'summary.csv'), frameworkSummaryCsv(epochs));
   const files = ['summary.csv'];
   if (run.status === 'completed') {
-    writeFileSync(path.join(dir, 'test_summary.csv'), csv([['test_acc', 'test_loss'], [run.testAccuracy, run.testLoss]]));
+    writeFileSync(path.join(dir, 'test_summary.csv'), frameworkTestSummaryCsv(run));
     files.push('test_summary.csv');
   }
   const history = await api.gradientFlowHistory(id);
-  const flowRows: (string | number | null)[][] = [['epoch', 'layer_index', 'layer', 'kind', 'last_batch_mean_abs', 'mean_abs', 'l2', 'max_abs', 'non_finite', 'weight_l2', 'update_ratio']];
-  for (const flow of history) {
-    for (const l of flow.layers) flowRows.push([flow.epoch, l.layerIndex, l.shortName, l.kind, l.lastBatchMeanAbs, l.meanAbs, l.l2, l.maxAbs, l.nonFiniteCount, l.weightL2, l.updateRatio]);
-  }
-  writeFileSync(path.join(dir, 'gradient_flow.csv'), csv(flowRows));
+  writeFileSync(path.join(dir, 'gradient_flow.csv'), gradientFlowCsv(history));
   files.push('gradient_flow.csv');
   // The dashboard's figures as vector files for a LaTeX report: loss and accuracy, and the last epoch's
   // gradient flow as the framework's plot_grad_flow draws it.

@@ -5,3 +5,4 @@ export * from './learning-curves.figure';
 export * from './gradient-flow.figure';
 export * from './gradient-heatmap.figure';
 export * from './layout';
+export * from './run-tables';

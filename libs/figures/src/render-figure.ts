@@ -7,6 +7,7 @@ import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from './render-svg';
+import { toCsv } from './run-tables';
 
 /** One font for every format, shipped in an npm package: embedded in PDFs, drawn into PNGs. */
 const FONT_FILE = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf/DejaVuSans.ttf');
@@ -80,9 +81,5 @@ function svgToPdf(svg: string): Promise<Buffer> {
 export function figureCsv(spec: TopLevelSpec): Buffer {
   const rows = ((spec as { data?: { values?: Record<string, unknown>[] } }).data?.values ?? []) as Record<string, unknown>[];
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const field = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return Buffer.from([columns.join(','), ...rows.map((row) => columns.map((c) => field(row[c])).join(','))].join('\n') + '\n');
+  return Buffer.from(toCsv([columns, ...rows.map((row) => columns.map((c) => row[c] as string | number | null))]));
 }

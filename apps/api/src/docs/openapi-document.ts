@@ -91,6 +91,14 @@ export function buildOpenApiDocument(): OpenAPIObject {
           responses: { '200': { description: 'the file (Content-Disposition names it)' }, '400': error('a bad query'), '404': error('no such run or figure') },
         },
       },
+      '/api/runs.csv': { get: { summary: 'The runs table as CSV, with the filters of GET /api/runs', responses: { '200': { description: 'runs.csv' }, '400': error('bad query') } } },
+      '/api/runs/{id}/files/{file}': {
+        get: {
+          summary: "A run's data: summary.csv and test_summary.csv (the course framework's columns), epochs.csv, gradient_flow.csv",
+          parameters: [runId, { name: 'file', in: 'path', required: true, schema: { type: 'string', enum: ['summary.csv', 'test_summary.csv', 'epochs.csv', 'gradient_flow.csv'] } }],
+          responses: { '200': { description: 'the file' }, '404': error('no such run or file'), '409': error('test_summary.csv of a run not completed') },
+        },
+      },
       '/api/figures/{file}': {
         get: {
           summary: 'A figure of several runs (?runs=id,id): learning-curves (Figure 1) or gradient-flow by relative depth',

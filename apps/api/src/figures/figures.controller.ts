@@ -3,11 +3,30 @@ import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { FiguresService, type FigureFile } from './figures.service';
+import { RunFilesService } from './run-files.service';
 
-/** Figures as files: `GET /api/runs/:id/figures/learning-curves.pdf`, `GET /api/figures/learning-curves.svg?runs=a,b`. */
+/**
+ * Downloads: figures (`GET /api/runs/:id/figures/learning-curves.pdf`, `GET /api/figures/learning-curves.svg?runs=a,b`),
+ * a run's data files and the runs table.
+ */
 @Controller()
 export class FiguresController {
-  constructor(private readonly figures: FiguresService) {}
+  constructor(
+    private readonly figures: FiguresService,
+    private readonly files: RunFilesService,
+  ) {}
+
+  /** The runs table, filtered as `GET /api/runs` is, as CSV. */
+  @Get('runs.csv')
+  async runsTable(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
+    send(response, await this.files.runsTable(principal, query));
+  }
+
+  /** summary.csv and test_summary.csv as the course framework writes them; epochs.csv; gradient_flow.csv. */
+  @Get('runs/:id/files/:file')
+  async runFile(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('file') file: string, @Res() response: Response): Promise<void> {
+    send(response, await this.files.runFile(principal, id, file));
+  }
 
   @Get('runs/:id/figures/:file')
   async runFigure(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('file') file: string, @Query() query: Record<string, string>, @Res() response: Response): Promise<void> {

@@ -147,6 +147,24 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     }
   }, 120_000);
 
+  it("a run's data as the course framework writes it, and the runs table, as CSV", async () => {
+    const summary = await get(`/runs/${runs[0].id}/files/summary.csv`);
+    expect(summary.disposition).toBe('attachment; filename="vgg-08-seed-0_summary.csv"');
+    expect(summary.body.toString().trim().split('\n')[0]).toBe('train_acc,train_loss,val_acc,val_loss');
+    expect(summary.body.toString().trim().split('\n').slice(1).map((line) => line.split(',').map(Number))).toEqual([0, 1, 2].map((e) => [0.01 + 0.1 * e, 4.6 - e, 0.01 + 0.08 * e, 4.7 - e]));
+    expect((await get(`/runs/${runs[0].id}/files/test_summary.csv`)).status).toBe(409); // not completed: no test metrics yet
+    expect((await get(`/runs/${runs[0].id}/files/epochs.csv`)).body.toString().split('\n')[0]).toBe('epoch,train_loss,train_acc,val_loss,val_acc,learning_rate,duration_ms');
+    expect((await get(`/runs/${runs[0].id}/files/gradient_flow.csv`)).body.toString().trim().split('\n')).toHaveLength(1 + 3 * 5);
+    await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ name: 'a name, with "quotes"', config: smallConfig }) });
+    const table = (await get('/runs.csv')).body.toString().trim().split('\n');
+    expect(table[0]).toMatch(/^id,name,architecture,block_type,/);
+    expect(table).toHaveLength(4);
+    expect(table[1]).toContain(',"a name, with ""quotes""",'); // quoted as CSV quotes
+    expect((await get('/runs.csv?q=VGG_38')).body.toString().trim().split('\n')).toHaveLength(2); // the list's filters
+    expect((await get('/runs.csv', outsider)).body.toString().trim().split('\n')).toHaveLength(1); // the header only
+    expect((await get(`/runs/${runs[0].id}/files/summary.csv`, outsider)).status).toBe(404);
+  });
+
   it("answers another team's run, a bad figure or a bad query with 404 or 400, as for runs", async () => {
     expect((await get(`/runs/${runs[0].id}/figures/learning-curves.pdf`, outsider)).status).toBe(404);
     expect((await get(`/figures/learning-curves.pdf?runs=${runs[0].id}`, outsider)).status).toBe(404);

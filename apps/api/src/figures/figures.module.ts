@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { RunsModule } from '../runs/runs.module';
 import { FiguresController } from './figures.controller';
 import { FiguresService } from './figures.service';
+import { RunFilesService } from './run-files.service';
 
-@Module({ imports: [RunsModule], controllers: [FiguresController], providers: [FiguresService] })
+@Module({ imports: [RunsModule], controllers: [FiguresController], providers: [FiguresService, RunFilesService] })
 export class FiguresModule {}

@@ -194,6 +194,28 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
       </div>
 
       <div className="card">
+        <h2>Data</h2>
+        <div className="downloads" data-testid="run-files">
+          <span className="muted">As the course framework writes them:</span>
+          <a href={`${apiUrl}/api/runs/${run.id}/files/summary.csv`} download>
+            summary.csv
+          </a>
+          {run.status === 'completed' && (
+            <a href={`${apiUrl}/api/runs/${run.id}/files/test_summary.csv`} download>
+              test_summary.csv
+            </a>
+          )}
+          <span className="muted">All of it:</span>
+          <a href={`${apiUrl}/api/runs/${run.id}/files/epochs.csv`} download>
+            epochs.csv
+          </a>
+          <a href={`${apiUrl}/api/runs/${run.id}/files/gradient_flow.csv`} download>
+            gradient_flow.csv
+          </a>
+        </div>
+      </div>
+
+      <div className="card">
         <h2>Configuration</h2>
         <ConfigTable config={run.config} />
       </div>

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import { formatDuration, formatPercent, runDuration } from '../lib/format';
 import type { BatchProgress } from '../lib/progress';
 import { epochFraction, withEpoch } from '../lib/progress';
+import { useApi } from '../lib/api-context';
 import { useApiResource } from '../lib/use-api-resource';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
@@ -22,6 +23,7 @@ const FILTER_KEYS = ['status', 'blockType', 'architecture', 'q'] as const;
 
 /** The team's runs, newest first, filtered server-side; unfinished runs update live. */
 export function RunsView() {
+  const { apiUrl } = useApi();
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -29,11 +31,13 @@ export function RunsView() {
   const [search, setSearch] = useState(params.get('q') ?? '');
   const now = useNow(1000);
 
-  const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
+  const filters = new URLSearchParams();
   for (const key of FILTER_KEYS) {
     const value = params.get(key);
-    if (value) query.set(key, value);
+    if (value) filters.set(key, value);
   }
+  const filterQuery = filters.toString();
+  const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), ...Object.fromEntries(filters) });
   const { data, error, setData } = useApiResource(query.toString(), (fetchJson) => fetchJson<PageDto<RunDto>>(`/runs?${query}`));
   const [progress, setProgress] = useState<Record<string, BatchProgress>>({});
 
@@ -67,7 +71,13 @@ export function RunsView() {
     <section>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h1>Runs</h1>
-        <Link href="/runs/new">New run</Link>
+        <div className="row">
+          {/* The table as it is filtered now, every page of it. */}
+          <a href={`${apiUrl}/api/runs.csv?${filterQuery}`} download data-testid="runs-csv">
+            Download CSV
+          </a>
+          <Link href="/runs/new">New run</Link>
+        </div>
       </div>
       <div className="filters">
         <label>
