@@ -16,7 +16,8 @@ type Row = Record<string, unknown>;
 export function texEscape(text: string): string {
   const map: Record<string, string> = { '\\': '\\textbackslash{}', '{': '\\{', '}': '\\}', $: '\\$', '&': '\\&', '#': '\\#', _: '\\_', '%': '\\%', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}' };
   // The triangle that marks exact zeros has a LaTeX name; other characters past Latin-1 have no glyph in T1.
-  return text.replace(/[\\{}$&#_%~^]/g, (c) => map[c]).replace(/▽/g, '$\\bigtriangledown$').replace(/[^\u0000-\u00ff$]/g, '?');
+  const escaped = text.replace(/[\\{}$&#_%~^]/g, (c) => map[c]).replace(/▽/g, '$\\bigtriangledown$');
+  return Array.from(escaped, (ch) => ((ch.codePointAt(0) ?? 0) > 0xff ? '?' : ch)).join('');
 }
 
 /**
