@@ -68,6 +68,17 @@ describe('gradlab CLI against a live stack', () => {
     await expect(gradlab('cancel', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('already failed') });
   }, 120_000);
 
+  it("imports the course's reference run folder and prints the new run's id last", async () => {
+    const folder = path.resolve(__dirname, '../../shared/reference/course-runs/VGG_38');
+    const { stdout } = await gradlab('import', folder);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toBe('imported VGG_38: VGG_38, 100 epochs, test accuracy 0.0100');
+    const id = lines[lines.length - 1];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await gradlab('list')).stdout).toContain(`${id}  completed`);
+    await expect(gradlab('import', path.resolve(__dirname, '..'))).rejects.toMatchObject({ stderr: expect.stringContaining('has no summary.csv') });
+  }, 60_000);
+
   it('names the field the api refused', async () => {
     await expect(gradlab('submit', '--filters', '0')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('config.model.numFilters') });
   });

@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { RedisModule } from './redis/redis.module';
 import { FiguresModule } from './figures/figures.module';
+import { ImportsModule } from './imports/imports.module';
 import { RunsModule } from './runs/runs.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -34,6 +35,7 @@ export class AppModule {
         AuthModule,
         RunsModule,
         FiguresModule,
+        ImportsModule,
         WorkersModule,
         GraphqlApiModule,
         HealthModule,

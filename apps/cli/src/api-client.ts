@@ -28,13 +28,22 @@ export class ApiClient {
     return this.request('GET', `/runs/${encodeURIComponent(id)}/gradient-flow/all`);
   }
 
+  /** A course framework result folder's files, as multipart: the api makes a read-only run of them. */
+  importResults(fields: Record<string, string>, files: { name: string; bytes: Buffer }[]): Promise<RunDto> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    for (const file of files) form.append('files', new Blob([Uint8Array.from(file.bytes)]), file.name);
+    return this.request('POST', '/imports', form);
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response;
+    const multipart = body instanceof FormData; // fetch sets its content type, with the boundary
     try {
       response = await fetch(`${this.url}/api${path}`, {
         method,
-        headers: { 'content-type': 'application/json', ...(this.key ? { authorization: `Bearer ${this.key}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { ...(multipart ? {} : { 'content-type': 'application/json' }), ...(this.key ? { authorization: `Bearer ${this.key}` } : {}) },
+        body: body === undefined ? undefined : multipart ? body : JSON.stringify(body),
       });
     } catch (error) {
       throw new Error(`cannot reach the gradlab api at ${this.url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FINISHED_STATUSES, type ClientToServerEvents, type ExperimentConfigInput, type RunDto, type ServerToClientEvents } from '@gradlab/contracts';
@@ -20,7 +20,9 @@ const USAGE = `gradlab <command>
   watch RUN_ID                          follow a run live until it finishes
   cancel RUN_ID                         cancel a queued or running run
   download RUN_ID [--out DIR]           summary.csv, test_summary.csv, gradient_flow.csv, and the
-                                        figures learning_curves.svg and gradient_flow.svg`;
+                                        figures learning_curves.svg and gradient_flow.svg
+  import DIR [--name NAME]              the course framework's result folder (DIR or DIR/result_outputs
+                                        with summary.csv, test_summary.csv) as a read-only run; prints its id`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -54,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'download':
       return download(api, rest);
+    case 'import':
+      return importResults(api, rest);
     default:
       console.log(USAGE);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
@@ -156,6 +160,25 @@ function finish(run: RunDto): RunDto {
   const detail = run.status === 'completed' ? `test loss ${fmt(run.testLoss)} acc ${fmt(run.testAccuracy)} (best epoch ${run.bestEpoch})` : run.error ?? '';
   console.log(`run ${run.id} ${run.status} on ${run.backend ?? 'no backend'}${detail ? `: ${detail}` : ''}`);
   return run;
+}
+
+/**
+ * A course framework result folder (VGG_38_experiment/ or its result_outputs/) as a read-only run; the last
+ * line printed is the new run's id, for scripts.
+ */
+async function importResults(api: ApiClient, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' } } });
+  if (!positionals[0]) throw new Error('import needs a result folder');
+  const given = path.resolve(positionals[0]);
+  const dir = existsSync(path.join(given, 'result_outputs')) ? path.join(given, 'result_outputs') : given;
+  // The experiment's folder names the network (VGG_38_experiment), not result_outputs.
+  const folder = path.basename(path.basename(dir) === 'result_outputs' ? path.dirname(dir) : dir);
+  const names = readdirSync(dir).filter((f) => f === 'summary.csv' || f === 'test_summary.csv' || /\.(pdf|png)$/i.test(f));
+  if (!names.includes('summary.csv')) throw new Error(`${dir} has no summary.csv: is it the framework's result_outputs folder?`);
+  const run = await api.importResults({ folder, ...(values.name ? { name: values.name } : {}) }, names.map((name) => ({ name, bytes: readFileSync(path.join(dir, name)) })));
+  console.log(`imported ${folder}: ${run.architecture}, ${run.epochsCompleted} epochs, test accuracy ${fmt(run.testAccuracy)}`);
+  console.log(run.id);
+  return 0;
 }
 
 /** The framework's own output files: summary.csv (per epoch) and test_summary.csv, plus the gradient flow. */

@@ -6,6 +6,8 @@ import { text } from './validation';
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+export const RUN_KINDS = ['trained', 'imported'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
 
 export const CreateRunRequestSchema = z.strictObject({
   name: text().trim().min(1).max(200).optional(),
@@ -33,6 +35,7 @@ export const RunDtoSchema = z.object({
   id: z.string().uuid(),
   name: z.string(),
   status: z.enum(RUN_STATUSES),
+  kind: z.enum(RUN_KINDS).describe('trained by gradlab, or imported from the course framework\'s result files (read-only)'),
   config: ExperimentConfigSchema,
   architecture: z.string().describe('VGG_08, VGG_38, ...: the conv and linear layers counted'),
   backend: z.string().nullable().describe('tfjs-node-gpu, tfjs-node, wasm or cpu, once a worker started the run'),

@@ -91,6 +91,13 @@ export function buildOpenApiDocument(): OpenAPIObject {
           responses: { '200': { description: 'the file (Content-Disposition names it)' }, '400': error('a bad query'), '404': error('no such run or figure') },
         },
       },
+      '/api/imports': {
+        post: {
+          summary: "Import the course framework's result folder as a read-only run (kind: imported)",
+          requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { files: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'summary.csv, test_summary.csv (optional), the .pdf/.png figures (ignored)' }, name: { type: 'string' }, folder: { type: 'string', description: 'e.g. VGG_38_experiment: the network is read from it' } } } } } },
+          responses: { '201': { description: 'the imported run', ...json('Run') }, '400': error('a bad file: errors name the file, line and column; nothing was stored') },
+        },
+      },
       '/api/runs.csv': { get: { summary: 'The runs table as CSV, with the filters of GET /api/runs', responses: { '200': { description: 'runs.csv' }, '400': error('bad query') } } },
       '/api/runs/{id}/files/{file}': {
         get: {

@@ -1,4 +1,4 @@
-import type { EpochDto, ExperimentConfig, LayerGradientDto, LayerKind, RunDto } from '@gradlab/contracts';
+import type { EpochDto, ExperimentConfig, LayerGradientDto, LayerKind, RunDto, RunKind } from '@gradlab/contracts';
 import type { Epoch, LayerGradient, Run } from '../generated/prisma/client';
 
 export function toRunDto(run: Run): RunDto {
@@ -6,6 +6,7 @@ export function toRunDto(run: Run): RunDto {
     id: run.id,
     name: run.name,
     status: run.status,
+    kind: run.kind as RunKind,
     config: run.config as unknown as ExperimentConfig,
     architecture: run.architecture,
     backend: run.backend,

@@ -1,0 +1,22 @@
+import { Body, Controller, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { AnyFilesInterceptor } from '@nestjs/platform-express';
+import type { RunDto } from '@gradlab/contracts';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { ImportsService, type UploadedFile } from './imports.service';
+
+/** Most files one import holds (two CSVs and the framework's figures), and the largest. */
+const MAX_FILES = 20;
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+@Controller('imports')
+export class ImportsController {
+  constructor(private readonly imports: ImportsService) {}
+
+  /** multipart/form-data: summary.csv, test_summary.csv (optional), name and folder (optional). */
+  @Post()
+  @UseInterceptors(AnyFilesInterceptor({ limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES } }))
+  create(@CurrentPrincipal() principal: Principal, @Body() fields: Record<string, string>, @UploadedFiles() files: UploadedFile[] = []): Promise<RunDto> {
+    return this.imports.import(principal, { ...fields }, files);
+  }
+}
