@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { RunDto } from '@gradlab/contracts';
 import { ExperimentConfigSchema } from '@gradlab/contracts';
 import { describeNetwork, weightParams } from '@gradlab/models';
@@ -171,6 +172,20 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await page.textContent('[data-testid="estimate"]')).toMatch(/^About \d/);
     await screenshot(page, 'new-run-cloned');
   }, 150_000);
+
+  it("New run: imports the course framework's reference results as a read-only run", async () => {
+    await page.goto(`${stack.webUrl}/runs/new`);
+    const dir = path.resolve(__dirname, '../../shared/reference/course-runs/VGG_08/result_outputs');
+    await page.fill('[data-testid="import-form"] [name="folder"]', 'VGG_08_experiment');
+    await page.setInputFiles('[data-testid="import-form"] [name="files"]', [path.join(dir, 'summary.csv'), path.join(dir, 'test_summary.csv')]);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    await page.getByTestId('imported').waitFor({ timeout: 15_000 });
+    expect(await page.textContent('[data-testid="epoch-counter"]')).toBe('101 of 101');
+    expect(await page.textContent('[data-testid="test-metrics"]')).toContain('test accuracy 50.0%');
+    await page.locator('[data-testid="learning-curves"] svg.marks').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'run-imported');
+  }, 60_000);
 
   it('Workers: shows the worker with its backend and the queue depth', async () => {
     await page.goto(`${stack.webUrl}/workers`);

@@ -35,7 +35,7 @@ export class FiguresService {
     const statistic = (query.statistic ?? (figure === 'gradient-heatmap' ? 'meanAbs' : 'lastBatchMeanAbs')) as GradientStatistic;
     let spec: TopLevelSpec;
     if (figure === 'learning-curves') {
-      spec = learningCurvesForPrint([{ label: run.name, epochs: await this.runs.epochs(principal, run.id) }], printWidthPt(query.width));
+      spec = learningCurvesForPrint([{ label: labelOf(run), epochs: await this.runs.epochs(principal, run.id) }], printWidthPt(query.width));
     } else if (figure === 'gradient-flow') {
       const flow = await this.runs.gradientFlow(principal, run.id, query.epoch === undefined ? undefined : String(query.epoch));
       spec = fitWidth(gradientFlowSpec([{ label: run.name, layers: flow.layers }], { statistic, height: 160 }), printWidthPt(query.width));
@@ -85,7 +85,12 @@ export class FiguresService {
   }
 }
 
-/** Runs named in a legend: by name, with the id's start where two share a name. */
+/** Runs named in a legend: by name, marked when imported, with the id's start where two share a name. */
 function labelsFor(runs: RunDto[]): string[] {
-  return runs.map((run) => (runs.filter((other) => other.name === run.name).length > 1 ? `${run.name} (${run.id.slice(0, 8)})` : run.name));
+  return runs.map((run) => {
+    const name = labelOf(run);
+    return runs.filter((other) => other.name === run.name).length > 1 ? `${name} (${run.id.slice(0, 8)})` : name;
+  });
 }
+
+const labelOf = (run: RunDto) => (run.kind === 'imported' ? `${run.name} (imported)` : run.name);

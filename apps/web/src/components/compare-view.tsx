@@ -51,8 +51,11 @@ export function CompareView() {
         return { run, epochs, flow };
       }),
     );
-    // Two runs may share a name; the legend must still tell them apart.
-    return runs.map((r): ComparedRun => ({ ...r, label: runs.filter((o) => o.run.name === r.run.name).length > 1 ? `${r.run.name} (${r.run.id.slice(0, 8)})` : r.run.name }));
+    // Two runs may share a name; the legend must still tell them apart, and say which were imported.
+    return runs.map((r): ComparedRun => {
+      const name = r.run.kind === 'imported' ? `${r.run.name} (imported)` : r.run.name;
+      return { ...r, label: runs.filter((o) => o.run.name === r.run.name).length > 1 ? `${name} (${r.run.id.slice(0, 8)})` : name };
+    });
   });
 
   // Live: finished epochs and status changes of the compared runs are applied as they arrive.

@@ -115,6 +115,11 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
       <div className="card">
         <div className="row">
           <StatusBadge status={run.status} />
+          {run.kind === 'imported' && (
+            <span className="status" data-testid="imported">
+              imported from the course framework (read-only)
+            </span>
+          )}
           <span>{architectureSummary(run)}</span>
           <span className="muted">backend: {run.backend ?? '–'}</span>
           <span className="muted">worker: {run.workerHost ?? '–'}</span>

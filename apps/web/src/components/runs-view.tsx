@@ -138,6 +138,7 @@ export function RunsView() {
               <tr key={run.id}>
                 <td>
                   <Link href={`/runs/${run.id}`}>{run.name}</Link>
+                  {run.kind === 'imported' && <span className="status"> imported</span>}
                 </td>
                 <td>{architectureSummary(run)}</td>
                 <td>
