@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
 import { startStack, type Stack } from './support/stack';
 
 const GRADLAB = path.resolve(__dirname, '../apps/cli/bin/gradlab.js');
@@ -77,6 +78,9 @@ describe('gradlab CLI against a live stack', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect((await gradlab('list')).stdout).toContain(`${id}  completed`);
     await expect(gradlab('import', path.resolve(__dirname, '..'))).rejects.toMatchObject({ stderr: expect.stringContaining('has no summary.csv') });
+    const zip = path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-pack-')), 'pack.zip');
+    expect((await gradlab('report-pack', id, '--out', zip)).stdout).toContain(`wrote ${zip}`);
+    expect(Object.keys(unzipSync(readFileSync(zip)))).toEqual(expect.arrayContaining(['README.txt', 'results.tex']));
   }, 60_000);
 
   it('names the field the api refused', async () => {

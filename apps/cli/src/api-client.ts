@@ -28,6 +28,15 @@ export class ApiClient {
     return this.request('GET', `/runs/${encodeURIComponent(id)}/gradient-flow/all`);
   }
 
+  /** The report pack of these runs: a zip. */
+  async reportPack(ids: string[]): Promise<Buffer> {
+    const response = await fetch(`${this.url}/api/report-pack?runs=${ids.map(encodeURIComponent).join(',')}`, { headers: this.key ? { authorization: `Bearer ${this.key}` } : {} }).catch((error: Error) => {
+      throw new Error(`cannot reach the gradlab api at ${this.url}: ${error.message}`);
+    });
+    if (!response.ok) throw new Error(((await response.json().catch(() => null)) as { message?: string } | null)?.message ?? `HTTP ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
   /** A course framework result folder's files, as multipart: the api makes a read-only run of them. */
   importResults(fields: Record<string, string>, files: { name: string; bytes: Buffer }[]): Promise<RunDto> {
     const form = new FormData();

@@ -21,6 +21,8 @@ const USAGE = `gradlab <command>
   cancel RUN_ID                         cancel a queued or running run
   download RUN_ID [--out DIR]           summary.csv, test_summary.csv, gradient_flow.csv, and the
                                         figures learning_curves.svg and gradient_flow.svg
+  report-pack RUN_ID... [--out FILE]    every figure in every format, the framework's CSVs and results.tex
+                                        of these runs, as a zip (default report-pack.zip)
   import DIR [--name NAME]              the course framework's result folder (DIR or DIR/result_outputs
                                         with summary.csv, test_summary.csv) as a read-only run; prints its id`;
 
@@ -58,6 +60,13 @@ async function main(argv: string[]): Promise<number> {
       return download(api, rest);
     case 'import':
       return importResults(api, rest);
+    case 'report-pack': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string', default: 'report-pack.zip' } } });
+      if (positionals.length === 0) throw new Error('report-pack needs run ids');
+      writeFileSync(path.resolve(values.out), await api.reportPack(positionals));
+      console.log(`wrote ${path.resolve(values.out)}`);
+      return 0;
+    }
     default:
       console.log(USAGE);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

@@ -98,6 +98,13 @@ export function buildOpenApiDocument(): OpenAPIObject {
           responses: { '201': { description: 'the imported run', ...json('Run') }, '400': error('a bad file: errors name the file, line and column; nothing was stored') },
         },
       },
+      '/api/report-pack': {
+        get: {
+          summary: 'A zip for a report: every figure of ?runs= in every format, the framework CSVs, results.tex, README.txt',
+          parameters: [{ name: 'runs', in: 'query', required: true, schema: { type: 'string' }, description: '1 to 8 run ids, comma-separated' }],
+          responses: { '200': { description: 'the zip' }, '400': error('bad runs'), '404': error('no such run') },
+        },
+      },
       '/api/runs.csv': { get: { summary: 'The runs table as CSV, with the filters of GET /api/runs', responses: { '200': { description: 'runs.csv' }, '400': error('bad query') } } },
       '/api/runs/{id}/files/{file}': {
         get: {

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { FiguresService, type FigureFile } from './figures.service';
+import { ReportPackService } from './report-pack.service';
 import { RunFilesService } from './run-files.service';
 
 /**
@@ -14,7 +15,15 @@ export class FiguresController {
   constructor(
     private readonly figures: FiguresService,
     private readonly files: RunFilesService,
+    private readonly reportPacks: ReportPackService,
   ) {}
+
+  /** Every figure in every format, the framework's CSVs and results.tex of `?runs=`, as one zip. */
+  @Get('report-pack')
+  async reportPack(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
+    const { body, fileName } = await this.reportPacks.pack(principal, query);
+    send(response, { body, contentType: 'application/zip', fileName });
+  }
 
   /** The runs table, filtered as `GET /api/runs` is, as CSV. */
   @Get('runs.csv')

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RUN_EVENT_VERSION, type EpochCompletedEvent, type RunDto } from '@gradlab/contracts';
 import { learningCurvePoints } from '@gradlab/figures';
+import { unzipSync } from 'fflate';
 import { migrateDatabase } from '../database/migrator';
 import { RunEventsService } from '../runs/run-events.service';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
@@ -164,6 +165,54 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     expect((await get('/runs.csv', outsider)).body.toString().trim().split('\n')).toHaveLength(1); // the header only
     expect((await get(`/runs/${runs[0].id}/files/summary.csv`, outsider)).status).toBe(404);
   });
+
+  it('report pack: the reference runs and a trained run, every figure and file, results.tex compiling', async () => {
+    const imports: RunDto[] = [];
+    for (const folder of ['VGG_08', 'VGG_38']) {
+      const dir = path.resolve(__dirname, '../../../../../shared/reference/course-runs', folder, 'result_outputs');
+      const form = new FormData();
+      form.append('folder', folder);
+      for (const file of ['summary.csv', 'test_summary.csv']) form.append('files', new Blob([readFileSync(path.join(dir, file))]), file);
+      imports.push(await (await fetch(`${api.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${api.adminToken}` }, body: form })).json());
+    }
+    const ids = [...imports.map((r) => r.id), runs[0].id];
+    const pack = await get(`/report-pack?runs=${ids.join(',')}`);
+    expect([pack.status, pack.type]).toEqual([200, 'application/zip']);
+    expect(pack.disposition).toBe('attachment; filename="report-pack_3-runs.zip"');
+    const files = unzipSync(new Uint8Array(pack.body));
+    const names = Object.keys(files).sort();
+    const dir = (run: RunDto) => `${run.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${run.id.slice(0, 8)}`;
+    const formats = ['csv', 'pdf', 'png', 'svg', 'tex'];
+    const expected = [
+      'README.txt',
+      'results.tex',
+      ...formats.map((f) => `compare/learning-curves.${f}`),
+      ...imports.flatMap((r) => [`${dir(r)}/summary.csv`, `${dir(r)}/test_summary.csv`, ...formats.map((f) => `${dir(r)}/learning-curves.${f}`)]),
+      ...[`${dir(runs[0])}/summary.csv`, ...['learning-curves', 'gradient-flow', 'gradient-heatmap'].flatMap((fig) => formats.map((f) => `${dir(runs[0])}/${fig}.${f}`))],
+    ].sort();
+    expect(names).toEqual(expected);
+    const testSummary = Buffer.from(files[`${dir(imports[1])}/test_summary.csv`]).toString().trim().split('\n');
+    expect(testSummary[0]).toBe('test_acc,test_loss');
+    expect(Number(testSummary[1].split(',')[0])).toBeCloseTo(0.01, 2); // VGG_38 at chance, as imported
+    const readme = Buffer.from(files['README.txt']).toString();
+    for (const name of ['results.tex', 'compare/learning-curves.{svg, pdf, png, csv, tex}']) expect(readme).toContain(name);
+    const results = Buffer.from(files['results.tex']).toString();
+    expect(results).toContain('VGG\\_08 (imported)');
+    expect(results).toContain('50.0'); // VGG_08's test accuracy (0.4995), in percent
+    // The pack's .tex files compile, each on its own, as in a report's build.
+    const work = mkdtempSync(path.join(tmpdir(), 'gradlab-pack-'));
+    for (const name of ['results.tex', 'compare/learning-curves.tex']) {
+      const target = path.join(work, name.replace('/', '_'));
+      writeFileSync(target, Buffer.from(files[name]));
+      try {
+        execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', path.basename(target)], { cwd: work, stdio: 'pipe', timeout: 60_000 });
+      } catch (error) {
+        throw new Error(`${name} does not compile:\n${(error as { stdout?: Buffer }).stdout?.toString().slice(-1500)}`);
+      }
+    }
+    expect(poppler('pdftotext', readFileSync(path.join(work, 'results.pdf')))).toContain('Test acc.');
+    expect((await get(`/report-pack?runs=${ids.join(',')}`, outsider)).status).toBe(404);
+  }, 120_000);
 
   it("answers another team's run, a bad figure or a bad query with 404 or 400, as for runs", async () => {
     expect((await get(`/runs/${runs[0].id}/figures/learning-curves.pdf`, outsider)).status).toBe(404);

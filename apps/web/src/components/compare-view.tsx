@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError } from '../lib/api-client';
+import { useApi } from '../lib/api-context';
 import { formatPercent } from '../lib/format';
 import { withEpoch } from '../lib/progress';
 import { useApiResource } from '../lib/use-api-resource';
@@ -26,6 +27,7 @@ interface ComparedRun {
  * run keeps one colour in both charts, whichever other runs are picked, and the view follows the runs live.
  */
 export function CompareView() {
+  const { apiUrl } = useApi();
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -110,6 +112,12 @@ export function CompareView() {
       {compared.error && <p className="error">Could not load the runs: {compared.error.message}</p>}
       {rows.length > 0 && (
         <>
+          <p className="downloads">
+            <a href={`${apiUrl}/api/report-pack?runs=${rows.map((r) => r.run.id).join(',')}`} download data-testid="report-pack">
+              Download the report pack (.zip)
+            </a>
+            <span className="muted">every figure in every format, each run&apos;s summary.csv and test_summary.csv, results.tex</span>
+          </p>
           <div className="table-scroll">
           <table data-testid="compared-runs">
             <thead>
