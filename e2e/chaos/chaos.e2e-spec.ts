@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import type { RunDto } from '@gradlab/contracts';
 import { Client } from 'pg';
-import { sleep, waitUntil } from '../support/stack';
+import { freePort, sleep, waitUntil } from '../support/stack';
 import { ChaosStack } from './chaos-stack';
 
 /** Tiny runs of 8 epochs (a second or so each), so that every fault strikes while they train. */
@@ -107,14 +106,3 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

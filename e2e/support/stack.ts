@@ -129,7 +129,8 @@ export async function waitUntil<T>(what: string, check: () => Promise<T | undefi
   }
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now, on loopback. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -31,8 +31,12 @@ export function parseFigureFile(file: string, figures: readonly string[]): { fig
   return { figure: match[1], format: match[2] as FigureFormat };
 }
 
-/** A file name that says what it is: "VGG_38 BN+RC seed 0" and learning-curves.pdf: vgg-38-bn-rc-seed-0_learning-curves.pdf. */
+/** A run's name as part of a file name: "VGG_38 BN+RC seed 0" is vgg-38-bn-rc-seed-0. */
+export function fileSlug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || 'run';
+}
+
+/** A file name that says what it is: vgg-38-bn-rc-seed-0_learning-curves.pdf. */
 export function figureFileName(subject: string, figure: string, format: FigureFormat): string {
-  const slug = subject.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || 'run';
-  return `${slug}_${figure}.${format}`;
+  return `${fileSlug(subject)}_${figure}.${format}`;
 }

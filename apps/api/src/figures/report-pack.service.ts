@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FIGURE_FORMATS, type RunDto } from '@gradlab/contracts';
+import { FIGURE_FORMATS, fileSlug, type RunDto } from '@gradlab/contracts';
 import { zipSync } from 'fflate';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
@@ -11,7 +11,6 @@ import { resultsTableTex } from './results-table';
 
 /** At most this many runs a pack: every figure of each is rendered in every format. */
 const MAX_RUNS_IN_PACK = 8;
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'run';
 
 /**
  * Everything a report needs from a set of runs, in one zip: every figure in every format (each run's and the
@@ -43,7 +42,7 @@ export class ReportPackService {
 
     const valLossAtBest = new Map<string, number | null>();
     for (const run of runs) {
-      const dir = `${slug(run.name)}-${run.id.slice(0, 8)}`;
+      const dir = `${fileSlug(run.name)}-${run.id.slice(0, 8)}`;
       const epochs = await this.runs.epochs(principal, run.id);
       valLossAtBest.set(run.id, epochs.find((e) => e.epoch === run.bestEpoch)?.valLoss ?? null);
       add(`${dir}/summary.csv`, (await this.files.runFile(principal, run.id, 'summary.csv')).body, `the course framework's summary.csv of ${run.name} (row k is epoch k)`);
@@ -71,6 +70,6 @@ export class ReportPackService {
     add('results.tex', resultsTableTex(runs, valLossAtBest), 'the table of results (standalone LaTeX; runs differing only by seed as mean ± std)');
     readme.push('', 'Epochs are numbered from 0, as the course framework numbers them. Every .tex compiles on its own with pdflatex.');
     entries['README.txt'] = Buffer.from(readme.join('\n') + '\n');
-    return { body: Buffer.from(zipSync(entries, { level: 6 })), fileName: runs.length === 1 ? `${slug(runs[0].name)}_report-pack.zip` : `report-pack_${runs.length}-runs.zip` };
+    return { body: Buffer.from(zipSync(entries, { level: 6 })), fileName: runs.length === 1 ? `${fileSlug(runs[0].name)}_report-pack.zip` : `report-pack_${runs.length}-runs.zip` };
   }
 }

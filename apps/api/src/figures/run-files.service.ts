@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ListRunsQuery, type RunDto } from '@gradlab/contracts';
+import { fileSlug, type ListRunsQuery, type RunDto } from '@gradlab/contracts';
 import { epochsCsv, frameworkSummaryCsv, frameworkTestSummaryCsv, gradientFlowCsv, runsCsv } from '@gradlab/figures';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
@@ -12,7 +12,6 @@ export const RUN_FILES = ['summary.csv', 'test_summary.csv', 'epochs.csv', 'grad
 const MAX_EXPORTED_RUNS = 10_000;
 const PAGE = 200;
 
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || 'run';
 const csvFile = (body: string, fileName: string): FigureFile => ({ body: Buffer.from(body), contentType: 'text/csv; charset=utf-8', fileName });
 
 @Injectable()
@@ -21,7 +20,7 @@ export class RunFilesService {
 
   async runFile(principal: Principal, id: string, file: string): Promise<FigureFile> {
     const run = await this.runs.get(principal, id);
-    const name = `${slug(run.name)}_${file}`;
+    const name = `${fileSlug(run.name)}_${file}`;
     switch (file) {
       case 'summary.csv':
         return csvFile(frameworkSummaryCsv(await this.runs.epochs(principal, id)), name);
