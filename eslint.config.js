@@ -15,14 +15,15 @@ module.exports = [
         {
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@tensorflow/*'] },
             { sourceTag: 'type:models', onlyDependOnLibsWithTags: ['type:contracts'] },
-            { sourceTag: 'type:figures', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:figures', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@tensorflow/*'] },
             { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
-            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:figures'] },
+            // The api describes networks (@gradlab/models) but never builds them (@gradlab/models/tf).
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:figures'], bannedExternalImports: ['@tensorflow/*'] },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:training'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contracts', 'type:figures'] },
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:figures'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:figures'], bannedExternalImports: ['@tensorflow/*'] },
           ],
         },
       ],

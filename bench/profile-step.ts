@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelConfigSchema } from '@gradlab/contracts';
-import { createNetwork, describeNetwork, initialParameterValues } from '@gradlab/models';
+import { describeNetwork } from '@gradlab/models';
+import { createNetwork, initialParameterValues } from '@gradlab/models/tf';
 import { GradientStatsAccumulator, selectBackend, TorchAdam, trainStep, zerosVariable, type BackendName } from '@gradlab/training';
 
 const { values } = parseArgs({ options: { blocks: { type: 'string', default: '0' }, batch: { type: 'string', default: '100' }, backend: { type: 'string', default: 'wasm' }, threads: { type: 'string' } } });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelConfigSchema } from '@gradlab/contracts';
-import { architectureName, createNetwork, describeNetwork, initialParameterValues, parameterCount, weightParams } from '@gradlab/models';
+import { architectureName, describeNetwork, parameterCount, weightParams } from '@gradlab/models';
+import { createNetwork, initialParameterValues } from '@gradlab/models/tf';
 import { GradientStatsAccumulator, selectBackend, TorchAdam, trainStep, wasmThreadCount, zerosVariable, type BackendName } from '@gradlab/training';
 
 const { values } = parseArgs({

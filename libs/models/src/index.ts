@@ -1,5 +1,4 @@
 export * from './network-spec';
-export * from './network';
 export * from './network-cost';
 export * from './seeded-random';
 export * from './torch-layout';

@@ -1,18 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EpochCompletedEvent, ExperimentConfig } from '@gradlab/contracts';
-import {
-  accuracy,
-  createNetwork,
-  crossEntropy,
-  deepSupervisionWeight,
-  describeNetwork,
-  disposeNetwork,
-  forward,
-  initialParameterValues,
-  SeededRandom,
-  updateRunningStats,
-  type Network,
-} from '@gradlab/models';
+import { deepSupervisionWeight, describeNetwork, SeededRandom } from '@gradlab/models';
+import { accuracy, createNetwork, crossEntropy, disposeNetwork, forward, initialParameterValues, updateRunningStats, type Network } from '@gradlab/models/tf';
 import { fillBatch } from './data/batches';
 import { loadSplits } from './data/datasets';
 import { IMAGE_BYTES, type ImageSet } from './data/image-set';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createNetwork, crossEntropy, disposeNetwork, forward, updateRunningStats, type ParamKind } from '@gradlab/models';
+import { type ParamKind } from '@gradlab/models';
+import { createNetwork, crossEntropy, disposeNetwork, forward, updateRunningStats } from '@gradlab/models/tf';
 import { TorchAdam } from '../optim/torch-adam';
 import type { ParityFixture } from './parity-fixture';
 
