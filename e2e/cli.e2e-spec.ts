@@ -83,6 +83,12 @@ describe('gradlab CLI against a live stack', () => {
     expect(Object.keys(unzipSync(readFileSync(zip)))).toEqual(expect.arrayContaining(['README.txt', 'results.tex']));
   }, 60_000);
 
+  it('prints its usage for --help, whatever the command, and asks the api nothing', async () => {
+    const { stdout } = await gradlab('watch', '--help');
+    expect(stdout).toContain('watch RUN_ID');
+    expect(stdout).toContain('report-pack RUN_ID...');
+  });
+
   it('names the field the api refused', async () => {
     await expect(gradlab('submit', '--filters', '0')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('config.model.numFilters') });
   });

@@ -28,6 +28,11 @@ const USAGE = `gradlab <command>
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Help asked of any command is help, never an argument (`gradlab watch --help` is no run id).
+  if (rest.includes('--help') || rest.includes('-h') || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
   const config = loadCliConfig();
   const api = new ApiClient(config.url, config.key);
   switch (command) {
