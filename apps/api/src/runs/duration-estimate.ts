@@ -19,9 +19,10 @@ const median = (values: number[]) => {
 /**
  * Milliseconds per unit of work (a forward multiply-add of one image), from measured epochs. Epochs of the
  * same network are preferred; otherwise every network's, since time scales with multiply-adds to a first
- * approximation. The median, so that an epoch slowed by a busy host does not move it.
+ * approximation. The median, so that an epoch slowed by a busy host does not move it. The samples are read
+ * once; the estimator it returns answers for any number of configs (a queue's worth) cheaply.
  */
-export function estimateDuration(samples: EpochSample[], config: ExperimentConfig): DurationEstimateDto {
+export function durationEstimator(samples: EpochSample[]): (config: ExperimentConfig) => DurationEstimateDto {
   const works = new Map<string, number>();
   const workOf = (c: ExperimentConfig) => {
     const sizes = splitSizes(c.data);
@@ -30,12 +31,23 @@ export function estimateDuration(samples: EpochSample[], config: ExperimentConfi
     if (work === undefined) works.set(key, (work = epochWork(describeNetwork(c.model), c.data)));
     return work;
   };
-  const usable = samples.filter((s) => s.durationMs > 0);
-  const same = usable.filter((s) => networkKey(s.config) === networkKey(config));
-  const basisSamples = same.length ? same : usable;
-  if (!basisSamples.length) return { epochMs: null, totalMs: null, basis: 'none', epochsMeasured: 0 };
-  const msPerWork = median(basisSamples.map((s) => s.durationMs / workOf(s.config)));
-  const epochMs = msPerWork * workOf(config);
-  const testMs = msPerWork * forwardMultiplyAdds(describeNetwork(config.model)) * splitSizes(config.data).test;
-  return { epochMs, totalMs: epochMs * config.training.epochs + testMs, basis: same.length ? 'same-network' : 'scaled', epochsMeasured: basisSamples.length };
+  const rates = samples.filter((s) => s.durationMs > 0).map((s) => ({ network: networkKey(s.config), msPerWork: s.durationMs / workOf(s.config) }));
+  const overall = rates.length ? median(rates.map((r) => r.msPerWork)) : null;
+  const byNetwork = new Map<string, number[]>();
+  for (const r of rates) byNetwork.set(r.network, [...(byNetwork.get(r.network) ?? []), r.msPerWork]);
+  const medianByNetwork = new Map([...byNetwork].map(([network, values]) => [network, { rate: median(values), count: values.length }]));
+
+  return (config) => {
+    const same = medianByNetwork.get(networkKey(config));
+    const msPerWork = same?.rate ?? overall;
+    if (msPerWork === null) return { epochMs: null, totalMs: null, basis: 'none', epochsMeasured: 0 };
+    const epochMs = msPerWork * workOf(config);
+    const testMs = msPerWork * forwardMultiplyAdds(describeNetwork(config.model)) * splitSizes(config.data).test;
+    return { epochMs, totalMs: epochMs * config.training.epochs + testMs, basis: same ? 'same-network' : 'scaled', epochsMeasured: same?.count ?? rates.length };
+  };
+}
+
+/** One config's estimate (durationEstimator for many). */
+export function estimateDuration(samples: EpochSample[], config: ExperimentConfig): DurationEstimateDto {
+  return durationEstimator(samples)(config);
 }

@@ -3,7 +3,7 @@ import { EstimateRequestSchema, WORKER_OFFLINE_AFTER_MS, type DurationEstimateDt
 import type { Principal } from '../auth/principal';
 import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
-import { estimateDuration, type EpochSample } from './duration-estimate';
+import { durationEstimator, estimateDuration, type EpochSample } from './duration-estimate';
 import { RunsService } from './runs.service';
 
 /** Recent epochs are what the workers of today measured; older ones may be of other hardware. */
@@ -36,16 +36,16 @@ export class RunEstimatesService {
     ]);
     if (run.status !== 'queued') return { status: run.status, position: null, ahead: 0, running: running.length, workers, estimatedWaitMs: null };
     const ahead = await this.prisma.run.findMany({ where: { status: 'queued', createdAt: { lt: run.createdAt } }, select: { config: true }, orderBy: { createdAt: 'asc' }, take: QUEUE_LOOKAHEAD });
-    const samples = await this.recentEpochs();
+    const estimate = durationEstimator(await this.recentEpochs());
     let workMs = 0;
     for (const r of running) {
       const config = r.config as unknown as ExperimentConfig;
-      const { epochMs } = estimateDuration(samples, config);
+      const { epochMs } = estimate(config);
       if (epochMs === null) return { status: run.status, position: ahead.length + 1, ahead: ahead.length, running: running.length, workers, estimatedWaitMs: null };
       workMs += epochMs * Math.max(0, config.training.epochs - r.epochsCompleted);
     }
     for (const r of ahead) {
-      const { totalMs } = estimateDuration(samples, r.config as unknown as ExperimentConfig);
+      const { totalMs } = estimate(r.config as unknown as ExperimentConfig);
       if (totalMs === null) return { status: run.status, position: ahead.length + 1, ahead: ahead.length, running: running.length, workers, estimatedWaitMs: null };
       workMs += totalMs;
     }
