@@ -115,6 +115,11 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await page.textContent('[data-testid="test-metrics"]')).toMatch(/test accuracy \d/);
     await screenshot(page, 'run-completed');
 
+    // Links rendered on the server point at the api too (the browser's address of it, not the dashboard's).
+    await page.reload();
+    await page.locator('[data-testid="run-files"] a').first().waitFor({ timeout: 15_000 });
+    expect(await page.getAttribute('[data-testid="run-files"] a', 'href')).toBe(`${stack.apiUrl}/api/runs/${firstRunId}/files/summary.csv`);
+
     // The chart as a report-ready PDF, downloaded as a person would.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-learning-curves').getByRole('link', { name: 'PDF' }).click()]);
     expect(download.suggestedFilename()).toBe('browser-run_learning-curves.pdf');

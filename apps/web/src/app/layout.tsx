@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { ApiBanner } from '../components/api-banner';
 import { Nav } from '../components/nav';
+import { resolveBrowserApiUrl } from '../lib/api-address';
 import { ApiProvider } from '../lib/api-context';
 import { webConfig } from '../web-config';
 import './globals.css';
@@ -11,11 +13,24 @@ export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = { title: 'gradlab', description: 'Follow, compare and diagnose deep-learning course runs' };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * Where this browser reaches the api, worked out from the address it asked for this page by (its Host
+ * header): the same URL the browser would work out from its location, so links rendered here and in the
+ * browser agree.
+ */
+async function browserApiUrl(): Promise<string> {
+  const request = await headers();
+  const host = request.get('x-forwarded-host') ?? request.get('host') ?? 'localhost';
+  const protocol = (request.get('x-forwarded-proto') ?? 'http').split(',')[0].trim();
+  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+  return resolveBrowserApiUrl(webConfig().browserApi, { protocol: `${protocol}:`, hostname });
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <ApiProvider address={webConfig().browserApi}>
+        <ApiProvider apiUrl={await browserApiUrl()}>
           <Nav />
           <ApiBanner />
           {/* Pages render at once (an unknown run must answer 404 while the page is served); a page whose

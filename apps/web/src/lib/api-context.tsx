@@ -4,7 +4,6 @@ import type { ClientToServerEvents, ServerToClientEvents, UserDto } from '@gradl
 import { useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { resolveBrowserApiUrl, type BrowserApiAddress } from './api-address';
 import { ApiError, apiFetch } from './api-client';
 
 export type GradlabSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -32,12 +31,11 @@ const ApiContext = createContext<ApiContextValue | null>(null);
 const PUBLIC_PATHS = ['/login'];
 
 /**
- * One socket.io connection per tab, reconnecting by itself. The server says how to find the api; the browser
- * resolves it against its own address (nothing calls the api while the page is rendered on the server).
+ * One socket.io connection per tab, reconnecting by itself. The api's address as this browser reaches it
+ * comes from the server (layout.tsx), so what the server renders and what the browser renders agree.
  */
-export function ApiProvider({ address, children }: { address: BrowserApiAddress; children: ReactNode }) {
+export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: ReactNode }) {
   const router = useRouter();
-  const [apiUrl] = useState(() => (typeof window === 'undefined' ? '' : resolveBrowserApiUrl(address, window.location)));
   const [socket, setSocket] = useState<GradlabSocket | null>(null);
   const [me, setMe] = useState<Me | null>(null);
   const [reachable, setReachable] = useState(true);
