@@ -49,12 +49,8 @@ export class FiguresService {
   async setFigure(principal: Principal, file: string, rawQuery: unknown): Promise<FigureFile> {
     const { figure, format } = this.parseFile(file, SET_FIGURES);
     const query = parseInput(FigureQuerySchema, rawQuery, 'query');
-    const ids = (query.runs ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-    if (ids.length === 0 || ids.length > MAX_RUNS_IN_FIGURE || !ids.every(isUuid)) {
-      throw new DomainError('VALIDATION_FAILED', `invalid query: runs: 1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated`, [{ field: 'runs', message: `1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated` }]);
-    }
-    const runs: RunDto[] = [];
-    for (const id of ids) runs.push(await this.runs.get(principal, id)); // another team's run: 404, as for one run
+    const runs = await this.runsOf(principal, query.runs);
+    const ids = runs.map((run) => run.id);
     const labels = labelsFor(runs);
     // The colours Compare gives these runs: a run keeps its colour from the dashboard to the report.
     const colours = coloursById(ids);
@@ -69,6 +65,20 @@ export class FiguresService {
     }
     const subject = runs.length === 1 ? runs[0].name : `${runs.length} runs`;
     return this.render(figure, spec, format, query, figureFileName(subject, figure, format));
+  }
+
+  /**
+   * The runs of `?runs=id,id,...` (1 to 8: the palette has eight colours), looked up as the caller, so that
+   * another team's run is 404 as for one run.
+   */
+  async runsOf(principal: Principal, runsParam: string | undefined): Promise<RunDto[]> {
+    const ids = (runsParam ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+    if (ids.length === 0 || ids.length > MAX_RUNS_IN_FIGURE || !ids.every(isUuid)) {
+      throw new DomainError('VALIDATION_FAILED', `invalid query: runs: 1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated`, [{ field: 'runs', message: `1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated` }]);
+    }
+    const runs: RunDto[] = [];
+    for (const id of ids) runs.push(await this.runs.get(principal, id));
+    return runs;
   }
 
   private parseFile(file: string, figures: readonly string[]): { figure: string; format: FigureFormat } {

@@ -2,15 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { FIGURE_FORMATS, fileSlug, type RunDto } from '@gradlab/contracts';
 import { zipSync } from 'fflate';
 import type { Principal } from '../auth/principal';
-import { DomainError } from '../common/domain-error';
-import { isUuid } from '../common/is-uuid';
 import { RunsService } from '../runs/runs.service';
 import { FiguresService } from './figures.service';
 import { RunFilesService } from './run-files.service';
 import { resultsTableTex } from './results-table';
 
-/** At most this many runs a pack: every figure of each is rendered in every format. */
-const MAX_RUNS_IN_PACK = 8;
 
 /**
  * Everything a report needs from a set of runs, in one zip: every figure in every format (each run's and the
@@ -25,12 +21,8 @@ export class ReportPackService {
   ) {}
 
   async pack(principal: Principal, query: { runs?: string }): Promise<{ body: Buffer; fileName: string }> {
-    const ids = (query.runs ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-    if (ids.length === 0 || ids.length > MAX_RUNS_IN_PACK || !ids.every(isUuid)) {
-      throw new DomainError('VALIDATION_FAILED', `invalid query: runs: 1 to ${MAX_RUNS_IN_PACK} run ids, comma-separated`, [{ field: 'runs', message: `1 to ${MAX_RUNS_IN_PACK} run ids, comma-separated` }]);
-    }
-    const runs: RunDto[] = [];
-    for (const id of ids) runs.push(await this.runs.get(principal, id)); // another team's run: 404
+    const runs = await this.figures.runsOf(principal, query.runs);
+    const ids = runs.map((run) => run.id);
     const entries: Record<string, Uint8Array> = {};
     const readme: string[] = ['gradlab report pack', '', `Runs: ${runs.map((r) => `${r.name} (${r.kind}, ${r.id})`).join('; ')}`, ''];
     const add = (file: string, body: Buffer | string, what: string) => {
