@@ -18,12 +18,14 @@ module.exports = [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@tensorflow/*'] },
             { sourceTag: 'type:models', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:figures', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@tensorflow/*'] },
+            // Pure functions over stored epochs and gradient statistics, shared by the api, the web app and the CLI.
+            { sourceTag: 'type:analysis', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@tensorflow/*'] },
             { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
             // The api describes networks (@gradlab/models) but never builds them (@gradlab/models/tf).
-            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:figures'], bannedExternalImports: ['@tensorflow/*'] },
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:models', 'type:figures'], bannedExternalImports: ['@tensorflow/*'] },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:training'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contracts', 'type:figures'] },
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:figures'], bannedExternalImports: ['@tensorflow/*'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures'], bannedExternalImports: ['@tensorflow/*'] },
           ],
         },
       ],

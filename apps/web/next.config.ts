@@ -5,7 +5,7 @@ const workspaceRoot = path.join(__dirname, '../..');
 
 const nextConfig: NextConfig = {
   // The workspace libraries are TypeScript sources; Next compiles them with the app.
-  transpilePackages: ['@gradlab/contracts', '@gradlab/figures'],
+  transpilePackages: ['@gradlab/contracts', '@gradlab/figures', '@gradlab/analysis'],
   turbopack: { root: workspaceRoot },
   outputFileTracingRoot: workspaceRoot,
   poweredByHeader: false,

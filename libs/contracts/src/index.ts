@@ -7,3 +7,5 @@ export * from './socket-events';
 export * from './redis-connection';
 export * from './auth';
 export * from './figures';
+export * from './groups';
+export * from './analysis';

@@ -1,0 +1,3 @@
+export * from './statistics';
+export * from './aggregate';
+export * from './diagnosis';
