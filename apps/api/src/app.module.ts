@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { AppConfig } from './config/app-config';
 import { GraphqlApiModule } from './graphql/graphql-api.module';
+import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { RedisModule } from './redis/redis.module';
@@ -34,6 +35,7 @@ export class AppModule {
         RedisModule,
         AuthModule,
         RunsModule,
+        GroupsModule,
         FiguresModule,
         ImportsModule,
         WorkersModule,

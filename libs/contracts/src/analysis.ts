@@ -90,3 +90,19 @@ export const DiagnosisDtoSchema = z.object({
   findings: z.array(FindingDtoSchema).describe('most severe first; empty: nothing wrong found'),
 });
 export type DiagnosisDto = z.infer<typeof DiagnosisDtoSchema>;
+
+/** The staff cohort view: per team member, their runs, groups, diagnoses and worker time. */
+export const CohortMemberDtoSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  role: z.string(),
+  runs: z.record(z.string(), z.number().int()).describe('runs by status, and total'),
+  groups: z.number().int(),
+  findings: z.record(z.string(), z.number().int()).describe('runs with each finding code, from their latest diagnosis'),
+  healthyRuns: z.number().int().describe('runs with epochs and no finding'),
+  workerMs: z.number().describe('worker time used: start to finish (or to now) of every run a worker trained'),
+  lastRunAt: z.string().nullable(),
+});
+export type CohortMemberDto = z.infer<typeof CohortMemberDtoSchema>;
+export const CohortDtoSchema = z.object({ teams: z.array(z.object({ id: z.string(), name: z.string(), members: z.array(CohortMemberDtoSchema) })) });
+export type CohortDto = z.infer<typeof CohortDtoSchema>;

@@ -14,6 +14,8 @@ export type BlockType = z.infer<typeof BlockTypeSchema>;
 export const DATASETS = ['cifar100', 'synthetic'] as const;
 export const DatasetSchema = z.enum(DATASETS);
 export type Dataset = z.infer<typeof DatasetSchema>;
+/** Classes of each dataset: chance is 1/C accuracy and ln C loss. The synthetic set mimics CIFAR-100's labels. */
+export const DATASET_CLASSES: Record<Dataset, number> = { cifar100: 100, synthetic: 100 };
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 

@@ -50,6 +50,7 @@ export const RunDtoSchema = z.object({
   testLoss: z.number().nullable().describe('of the best-validation weights'),
   testAccuracy: z.number().nullable().describe('of the best-validation weights'),
   error: z.string().nullable(),
+  groupId: z.string().uuid().nullable().describe('the seed group or sweep the run belongs to'),
 });
 export type RunDto = z.infer<typeof RunDtoSchema>;
 

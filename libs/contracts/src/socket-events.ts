@@ -1,3 +1,4 @@
+import type { DiagnosisDto } from './analysis';
 import type { EpochDto, LayerGradientDto, RunDto, WorkersDto } from './runs';
 
 /** socket.io: one room per run; a client joins with `subscribe` and receives that run's events. */
@@ -8,6 +9,8 @@ export const WORKERS_ROOM = 'workers';
 export interface ServerToClientEvents {
   'run.updated': (run: RunDto) => void;
   'epoch.completed': (payload: { runId: string; epoch: EpochDto; layers: LayerGradientDto[] }) => void;
+  /** The run's diagnosis, recomputed after each stored epoch. */
+  'run.diagnosis': (diagnosis: DiagnosisDto) => void;
   'run.progress': (payload: { runId: string; epoch: number; batch: number; batchesPerEpoch: number; epochElapsedMs?: number }) => void;
   'workers.updated': (snapshot: WorkersDto) => void;
 }

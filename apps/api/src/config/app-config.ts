@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_GROUP_RUNS } from '@gradlab/contracts';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/gradlab';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -35,8 +36,10 @@ const AppConfigSchema = z.object({
   SUBMIT_RATE_LIMIT_TEAM: z.coerce.number().int().min(1).default(120),
   /** Failed sign-ins from one address in 15 minutes before it is refused. */
   LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
-  /** Runs a team may have waiting in the queue at once. */
-  MAX_QUEUED_RUNS_PER_TEAM: z.coerce.number().int().min(1).default(20),
+  /** Runs a team may have waiting in the queue at once: room for the largest default group (MAX_GROUP_RUNS). */
+  MAX_QUEUED_RUNS_PER_TEAM: z.coerce.number().int().min(1).default(64),
+  /** Runs one group (seeds x grid cells) may have; each also counts against MAX_QUEUED_RUNS_PER_TEAM. */
+  MAX_GROUP_RUNS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_MAX_GROUP_RUNS),
   /** GraphQL: deepest query and most complex query (one point a field, lists weighted by size). */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(8),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(2000),
@@ -84,6 +87,7 @@ export class AppConfig {
   readonly submitRateLimitTeam: number;
   readonly loginFailuresPerIp: number;
   readonly maxQueuedRunsPerTeam: number;
+  readonly maxGroupRuns: number;
   readonly graphqlMaxDepth: number;
   readonly graphqlMaxComplexity: number;
   readonly graphqlMaxNodes: number;
@@ -120,6 +124,7 @@ export class AppConfig {
     this.submitRateLimitTeam = c.SUBMIT_RATE_LIMIT_TEAM;
     this.loginFailuresPerIp = c.LOGIN_FAILURES_PER_IP;
     this.maxQueuedRunsPerTeam = c.MAX_QUEUED_RUNS_PER_TEAM;
+    this.maxGroupRuns = c.MAX_GROUP_RUNS;
     this.graphqlMaxDepth = c.GRAPHQL_MAX_DEPTH;
     this.graphqlMaxComplexity = c.GRAPHQL_MAX_COMPLEXITY;
     this.graphqlMaxNodes = c.GRAPHQL_MAX_NODES;

@@ -22,6 +22,12 @@ import {
   DurationEstimateDtoSchema,
   QueuePositionDtoSchema,
   FigureQuerySchema,
+  CreateGroupRequestSchema,
+  GroupDtoSchema,
+  GroupSummaryDtoSchema,
+  AggregateDtoSchema,
+  DiagnosisDtoSchema,
+  CohortDtoSchema,
 } from '@gradlab/contracts';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -83,6 +89,40 @@ export function buildOpenApiDocument(): OpenAPIObject {
       },
       '/api/runs/{id}/queue': {
         get: { summary: "A queued run's place in the queue and its estimated wait", parameters: [runId], responses: { '200': { description: 'its place', ...json('QueuePosition') }, '404': error('no such run') } },
+      },
+      '/api/runs/{id}/diagnosis': {
+        get: { summary: 'What the run’s stored epochs and gradient statistics say is wrong with it: findings with evidence and fixes (most severe first)', parameters: [runId], responses: { '200': { description: 'its findings; none: nothing found', ...json('Diagnosis') }, '404': error('no such run') } },
+      },
+      '/api/groups': {
+        post: {
+          summary: 'Submit a group: one config over seeds and an optional grid; the cross product is queued as runs of the group',
+          requestBody: { required: true, ...json('CreateGroupRequest') },
+          responses: { '201': { description: 'the group and its runs', ...json('Group') }, '400': error('bad config, seeds or grid (field errors name them: grid.lr[1])'), '429': error('rate limited, or the team’s queue has no room for every run (QUEUE_FULL)') },
+        },
+        get: { summary: 'The team’s groups, newest first', responses: { '200': { description: 'groups with their runs counted by status', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: ref('GroupSummary') } } } } } } } },
+      },
+      '/api/groups/{id}': {
+        get: { summary: 'A group: its runs with seed and cell, and its cells with mean ± std of best validation and test accuracy', parameters: [runId], responses: { '200': { description: 'the group', ...json('Group') }, '404': error('no such group') } },
+      },
+      '/api/groups/{id}/aggregate': {
+        get: {
+          summary: 'Mean, std, min, max and n per epoch and per layer and epoch (gradient magnitudes in log10 space), and the final test metrics',
+          parameters: [runId, { name: 'cell', in: 'query', schema: { type: 'string', example: 'lr=0.001 batch=64' }, description: 'one cell of a grid, as the group lists it; needed when the group has a grid' }],
+          responses: { '200': { description: 'the aggregate', ...json('Aggregate') }, '400': error('a grid group without a cell'), '404': error('no such group') },
+        },
+      },
+      '/api/groups/{id}/cancel': {
+        post: { summary: 'Cancel every queued or running run of the group', parameters: [runId], responses: { '200': { description: 'the group', ...json('Group') }, '404': error('no such group') } },
+      },
+      '/api/aggregate': {
+        get: {
+          summary: 'Aggregate chosen runs that share one config up to the seed',
+          parameters: [{ name: 'runs', in: 'query', required: true, schema: { type: 'string' }, description: 'run ids, comma-separated' }],
+          responses: { '200': { description: 'the aggregate', ...json('Aggregate') }, '400': error('configs that differ beyond the seed'), '404': error('a run not found') },
+        },
+      },
+      '/api/cohort': {
+        get: { summary: 'Staff: per team member, runs by status, groups, findings and worker time', responses: { '200': { description: 'the cohort', ...json('Cohort') }, ...staff } },
       },
       '/api/runs/{id}/figures/{file}': {
         get: {
@@ -176,6 +216,12 @@ export function buildOpenApiDocument(): OpenAPIObject {
     components: {
       schemas: {
         CreateRunRequest: schema(CreateRunRequestSchema, 'input'),
+        CreateGroupRequest: schema(CreateGroupRequestSchema, 'input'),
+        Group: schema(GroupDtoSchema, 'output'),
+        GroupSummary: schema(GroupSummaryDtoSchema, 'output'),
+        Aggregate: schema(AggregateDtoSchema, 'output'),
+        Diagnosis: schema(DiagnosisDtoSchema, 'output'),
+        Cohort: schema(CohortDtoSchema, 'output'),
         Run: schema(RunDtoSchema, 'output'),
         RunPage: schema(RunPageDtoSchema, 'output'),
         Epoch: schema(EpochDtoSchema, 'output'),

@@ -13,6 +13,8 @@ import { WorkersModule } from '../workers/workers.module';
 import { maskInternalError, unauthenticated } from './graphql-errors';
 import { QueryComplexityPlugin } from './query-complexity.plugin';
 import { queryLimitsRule } from './query-limits.rule';
+import { GroupsModule } from '../groups/groups.module';
+import { GroupsResolver } from './groups.resolver';
 import { RunsResolver } from './runs.resolver';
 import { WorkersResolver } from './workers.resolver';
 
@@ -30,6 +32,7 @@ interface WsExtra {
 @Module({
   imports: [
     RunsModule,
+    GroupsModule,
     WorkersModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
@@ -75,6 +78,6 @@ interface WsExtra {
       }),
     }),
   ],
-  providers: [RunsResolver, WorkersResolver, QueryComplexityPlugin],
+  providers: [RunsResolver, GroupsResolver, WorkersResolver, QueryComplexityPlugin],
 })
 export class GraphqlApiModule {}

@@ -58,6 +58,7 @@ export class RunModel {
   @Field(() => Float, { nullable: true }) testLoss!: number | null;
   @Field(() => Float, { nullable: true }) testAccuracy!: number | null;
   @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => ID, { nullable: true, description: 'the group (seeds, sweep) the run belongs to' }) groupId!: string | null;
 }
 
 @ObjectType()
@@ -85,12 +86,13 @@ export class SubmitRunInput {
 @ObjectType({ description: 'A live event of one run: batch progress, a finished epoch, or a new status' })
 export class RunProgressEvent {
   @Field(() => ID) runId!: string;
-  @Field(() => String, { description: 'progress | epoch | run' }) kind!: 'progress' | 'epoch' | 'run';
+  @Field(() => String, { description: 'progress | epoch | run | diagnosis' }) kind!: 'progress' | 'epoch' | 'run' | 'diagnosis';
   @Field(() => Int, { nullable: true }) epoch?: number;
   @Field(() => Int, { nullable: true }) batch?: number;
   @Field(() => Int, { nullable: true }) batchesPerEpoch?: number;
   @Field(() => EpochModel, { nullable: true }) epochResult?: EpochModel;
   @Field(() => RunModel, { nullable: true }) run?: RunModel;
+  @Field(() => [String], { nullable: true, description: 'for kind diagnosis: the finding codes, most severe first' }) findingCodes?: string[];
 }
 
 @ObjectType()

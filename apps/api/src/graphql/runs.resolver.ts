@@ -1,9 +1,12 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import type { EpochDto, GradientFlowDto, RunDto } from '@gradlab/contracts';
+import type { DiagnosisDto, EpochDto, ExperimentConfig, GradientFlowDto, RunDto } from '@gradlab/contracts';
+import { DiagnosisService } from '../runs/diagnosis.service';
 import { DomainError } from '../common/domain-error';
 import { RunProgressPubSub, type RunLiveEvent } from '../runs/run-progress.pubsub';
 import { RunsService } from '../runs/runs.service';
 import type { GraphqlContext } from './graphql-context';
+import { DiagnosisModel } from './group.models';
+import { orNull } from './or-null';
 import { EpochModel, GradientFlowModel, RunConnection, RunFilter, RunModel, RunProgressEvent, SubmitRunInput } from './run.models';
 
 const MAX_PAGE = 100;
@@ -13,15 +16,6 @@ const MAX_PAGE = 100;
  */
 const SQL_QUERY = 10;
 
-/** null where REST answers 404: a run of another team is indistinguishable from a missing one. */
-async function orNull<T>(work: Promise<T>): Promise<T | null> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
-    throw error;
-  }
-}
 
 function toProgressEvent(event: RunLiveEvent): RunProgressEvent {
   switch (event.event) {
@@ -33,6 +27,8 @@ function toProgressEvent(event: RunLiveEvent): RunProgressEvent {
       const p = event.payload as RunLiveEvent<'epoch.completed'>['payload'];
       return { runId: event.runId, kind: 'epoch', epoch: p.epoch.epoch, epochResult: p.epoch };
     }
+    case 'run.diagnosis':
+      return { runId: event.runId, kind: 'diagnosis', findingCodes: (event.payload as RunLiveEvent<'run.diagnosis'>['payload']).findings.map((f) => f.code) };
     default:
       return { runId: event.runId, kind: 'run', run: event.payload as RunDto };
   }
@@ -43,6 +39,7 @@ export class RunsResolver {
   constructor(
     private readonly runsService: RunsService,
     private readonly pubSub: RunProgressPubSub,
+    private readonly diagnosisService: DiagnosisService,
   ) {}
 
   @Query(() => RunConnection, { description: "The team's runs, newest first; pass endCursor as `after` for the next page", complexity: ({ args, childComplexity }) => 2 * SQL_QUERY + Math.min(Math.max(1, args.first ?? 25), MAX_PAGE) * childComplexity })
@@ -69,6 +66,12 @@ export class RunsResolver {
   @ResolveField(() => GradientFlowModel, { nullable: true, description: 'of one epoch; default: the latest', complexity: ({ childComplexity }) => 3 * SQL_QUERY + 10 * childComplexity })
   gradientFlow(@Context() ctx: GraphqlContext, @Parent() run: RunDto, @Args('epoch', { type: () => Int, nullable: true }) epoch: number | null): Promise<GradientFlowDto | null> {
     return orNull(this.runsService.gradientFlow(ctx.principal, run.id, epoch === null ? undefined : String(epoch)));
+  }
+
+  @ResolveField(() => DiagnosisModel, { description: 'what the stored epochs and gradient statistics say is wrong (GET /api/runs/:id/diagnosis)', complexity: ({ childComplexity }) => 3 * SQL_QUERY + 5 * childComplexity })
+  diagnosis(@Parent() run: RunDto): Promise<DiagnosisDto> {
+    // The parent run was resolved for the caller's team already.
+    return this.diagnosisService.diagnose(run.id, run.config as ExperimentConfig);
   }
 
   @Mutation(() => RunModel, { description: 'The same contract and limits as POST /api/runs; field errors in extensions.fieldErrors', complexity: ({ childComplexity }) => 3 * SQL_QUERY + childComplexity })

@@ -1,10 +1,11 @@
-import { QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION, type EpochCompletedEvent, type WorkersDto } from '@gradlab/contracts';
+import { ExperimentConfigSchema, QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION, type EpochCompletedEvent, type WorkersDto } from '@gradlab/contracts';
 import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { migrateDatabase } from '../database/migrator';
 import { PrismaService } from '../prisma/prisma.service';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { WorkersService } from '../workers/workers.service';
+import { DiagnosisService } from './diagnosis.service';
 import type { ProgressGateway } from './progress.gateway';
 import { EpochsPendingError, RunEventsService } from './run-events.service';
 
@@ -13,10 +14,10 @@ const DEFAULT_TEAM_ID = '00000000-0000-4000-8000-000000000001';
 
 /** Records what would be broadcast; the database under test is real. */
 class RecordingGateway {
-  readonly emitted: { runId: string; event: string }[] = [];
+  readonly emitted: { runId: string; event: string; payload: unknown }[] = [];
   readonly workerSnapshots: WorkersDto[] = [];
-  emit(runId: string, event: string) {
-    this.emitted.push({ runId, event });
+  emit(runId: string, event: string, payload: unknown) {
+    this.emitted.push({ runId, event, payload });
   }
   emitWorkers(snapshot: WorkersDto) {
     this.workerSnapshots.push(snapshot);
@@ -67,7 +68,7 @@ describe('RunEventsService (real Postgres)', () => {
     prisma = new PrismaService(new AppConfig({ DATABASE_URL: db.url }));
     gateway = new RecordingGateway();
     trainingQueue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix: testQueuePrefix() });
-    service = new RunEventsService(prisma, gateway as unknown as ProgressGateway, new WorkersService(prisma, new AppConfig({ DATABASE_URL: db.url }), trainingQueue));
+    service = new RunEventsService(prisma, gateway as unknown as ProgressGateway, new WorkersService(prisma, new AppConfig({ DATABASE_URL: db.url }), trainingQueue), new DiagnosisService(prisma, gateway as unknown as ProgressGateway));
   });
   afterAll(async () => {
     await trainingQueue.obliterate({ force: true });
@@ -77,7 +78,7 @@ describe('RunEventsService (real Postgres)', () => {
   });
 
   const newRun = () =>
-    prisma.run.create({ data: { name: 'r', config: {}, architecture: 'VGG_08', blockType: 'conv_block', totalEpochs: 3, status: 'running', teamId: DEFAULT_TEAM_ID } });
+    prisma.run.create({ data: { name: 'r', config: ExperimentConfigSchema.parse({}) as object, architecture: 'VGG_08', blockType: 'conv_block', totalEpochs: 3, status: 'running', teamId: DEFAULT_TEAM_ID } });
 
   it('stores an epoch and its layer rows once, however often it is delivered', async () => {
     const run = await newRun();
@@ -95,6 +96,23 @@ describe('RunEventsService (real Postgres)', () => {
     const updated = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(updated).toMatchObject({ epochsCompleted: 2, bestValAccuracy: 0.3, bestEpoch: 1 });
     expect(gateway.emitted.filter((e) => e.runId === run.id && e.event === 'epoch.completed')).toHaveLength(2);
+  });
+
+  it('diagnoses the run after each stored epoch, keeps the findings on it and sends them to its room', async () => {
+    const run = await newRun();
+    // Plain deep net at chance: first layers' gradients 1e-12 against 1e-3 at the end, loss ln 100.
+    const stuck = (epoch: number): EpochCompletedEvent => ({
+      ...epochEvent(run.id, epoch, 0.01),
+      trainLoss: 4.61,
+      layers: [0, 1, 2, 3].map((i) => ({ ...layer(i, i < 2 ? 1e-12 : 1e-3), shortName: `conv_${i}`, updateRatio: i < 2 ? 0 : 1e-3 })),
+    });
+    for (const epoch of [0, 1, 2]) await service.epochCompleted(stuck(epoch));
+    const sent = () => gateway.emitted.filter((e) => e.runId === run.id && e.event === 'run.diagnosis').map((e) => e.payload as { epochsSeen: number; findings: { code: string }[] });
+    const deadline = Date.now() + 10_000;
+    while (sent().at(-1)?.epochsSeen !== 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(sent().at(-1)?.findings.map((f) => f.code)).toEqual(['vanishing_gradients', 'stuck_at_chance', 'dead_layers']);
+    const stored = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(stored.findings).toEqual([{ code: 'vanishing_gradients', severity: 'critical' }, { code: 'stuck_at_chance', severity: 'critical' }, { code: 'dead_layers', severity: 'warning' }]);
   });
 
   it('keeps the best validation epoch when a worse one arrives', async () => {

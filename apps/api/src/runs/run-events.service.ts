@@ -11,6 +11,7 @@ import type {
 } from '@gradlab/contracts';
 import { PrismaService } from '../prisma/prisma.service';
 import { WorkersService } from '../workers/workers.service';
+import { DiagnosisService } from './diagnosis.service';
 import { ProgressGateway } from './progress.gateway';
 import { toRunDto } from './run.mapper';
 
@@ -38,6 +39,7 @@ export class RunEventsService {
     private readonly prisma: PrismaService,
     private readonly gateway: ProgressGateway,
     private readonly workers: WorkersService,
+    private readonly diagnosis: DiagnosisService,
   ) {}
 
   async handle(event: RunEvent): Promise<void> {
@@ -108,6 +110,8 @@ export class RunEventsService {
         layers: layers.map((l) => ({ ...l, updateRatio: l.updateRatio ?? null })),
       });
       await this.broadcastRun(runId);
+      // Off the event's path: storing an epoch does not wait for its diagnosis.
+      void this.diagnosis.refresh(runId);
     }
     return stored;
   }

@@ -4,7 +4,7 @@ import { PubSub } from 'graphql-subscriptions';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 
-export type RunEventName = 'run.updated' | 'epoch.completed' | 'run.progress';
+export type RunEventName = 'run.updated' | 'epoch.completed' | 'run.progress' | 'run.diagnosis';
 export interface RunLiveEvent<E extends RunEventName = RunEventName> {
   runId: string;
   event: E;

@@ -21,6 +21,7 @@ export function toRunDto(run: Run): RunDto {
     testLoss: run.testLoss,
     testAccuracy: run.testAccuracy,
     error: run.error,
+    groupId: run.groupId,
   };
 }
 

@@ -4,6 +4,7 @@ import { QUEUES } from '@gradlab/contracts';
 import { WorkersModule } from '../workers/workers.module';
 import { CheckpointsController } from './checkpoints.controller';
 import { CheckpointsService } from './checkpoints.service';
+import { DiagnosisService } from './diagnosis.service';
 import { ProgressGateway } from './progress.gateway';
 import { RunEventsProcessor } from './run-events.processor';
 import { RunEstimatesService } from './run-estimates.service';
@@ -17,7 +18,7 @@ import { SubmissionLimitsService } from './submission-limits.service';
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }), WorkersModule],
   controllers: [RunsController, CheckpointsController],
-  providers: [CheckpointsService, RunsService, RunsReconciler, RunEstimatesService, SubmissionLimitsService, RunProgressPubSub, RunEventsService, RunEventsProcessor, ProgressGateway],
-  exports: [RunsService, RunProgressPubSub],
+  providers: [CheckpointsService, DiagnosisService, RunsService, RunsReconciler, RunEstimatesService, SubmissionLimitsService, RunProgressPubSub, RunEventsService, RunEventsProcessor, ProgressGateway],
+  exports: [RunsService, RunProgressPubSub, DiagnosisService, SubmissionLimitsService],
 })
 export class RunsModule {}

@@ -187,6 +187,16 @@ export class RunsService {
     return updated;
   }
 
+  /** Queues many runs' jobs in one round trip (a group's). */
+  async enqueueMany(jobs: { runId: string; config: ExperimentConfig }[]): Promise<void> {
+    await this.trainingQueue.addBulk(jobs.map(({ runId, config }) => ({ name: JOBS.trainRun, data: { v: TRAINING_JOB_VERSION, runId, config } satisfies TrainingJob, opts: { ...TRAINING_JOB_OPTIONS, jobId: runId } })));
+  }
+
+  /** Removes jobs that have not started (undoing a submission that could not complete). */
+  async dequeue(runIds: string[]): Promise<void> {
+    for (const id of runIds) await (await this.trainingQueue.getJob(id).catch(() => undefined))?.remove().catch(() => undefined);
+  }
+
   /** Queues a run's training job (jobId = runId: a run that still has its job is left alone). */
   async enqueue(runId: string, config: ExperimentConfig): Promise<void> {
     const job: TrainingJob = { v: TRAINING_JOB_VERSION, runId, config };

@@ -8,7 +8,7 @@ import { RedisService } from '../redis/redis.service';
 const WINDOW_S = 60;
 
 /** What a transaction can run queries with: the client itself, or a transaction's. */
-type Tx = Pick<PrismaService, 'run' | '$executeRaw'>;
+type Tx = Pick<PrismaService, 'run' | 'runGroup' | '$executeRaw'>;
 
 /**
  * What keeps one student's script from flooding the course's GPUs: submissions per user (across all their
@@ -30,17 +30,19 @@ export class SubmissionLimitsService {
   }
 
   /**
-   * Runs `insert` only while the team has room in the queue. The team's advisory lock is held until the
-   * transaction ends, so two submissions cannot both see the last free place.
+   * Runs `insert` only while the team has room in the queue for `adding` more runs (a group's every run
+   * counts). The team's advisory lock is held until the transaction ends, so two submissions cannot both see
+   * the last free place.
    */
-  async withQueueRoom<T>(principal: Principal, insert: (tx: Tx) => Promise<T>): Promise<T> {
+  async withQueueRoom<T>(principal: Principal, insert: (tx: Tx) => Promise<T>, adding = 1): Promise<T> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('gradlab:queue-cap'), hashtext(${principal.teamId}))`;
       const queued = await tx.run.count({ where: { teamId: principal.teamId, status: 'queued' } });
-      if (queued >= this.config.maxQueuedRunsPerTeam) {
+      if (queued + adding > this.config.maxQueuedRunsPerTeam) {
+        const these = adding === 1 ? '' : `; these ${adding} runs would make ${queued + adding}`;
         throw new DomainError(
           'QUEUE_FULL',
-          `team ${principal.teamName} already has ${queued} runs waiting in the queue (the limit is ${this.config.maxQueuedRunsPerTeam}); wait for some to start, or cancel some`,
+          `team ${principal.teamName} already has ${queued} runs waiting in the queue (the limit is ${this.config.maxQueuedRunsPerTeam}${these}); wait for some to start, or cancel some`,
         );
       }
       return insert(tx);
