@@ -12,6 +12,9 @@ const COURSE_LINE = `python pytorch_mlp_framework/train_evaluate_image_classific
 describe('gradlab CLI against a live stack', () => {
   let stack: Stack;
   let env: NodeJS.ProcessEnv;
+  let studentKey = '';
+  /** The api as the CLI's student sees it. */
+  const asStudent = async <T>(route: string): Promise<T> => (await fetch(`${stack.apiUrl}/api${route}`, { headers: { authorization: `Bearer ${studentKey}` } })).json() as Promise<T>;
   const gradlab = (...args: string[]) => promisify(execFile)(process.execPath, [GRADLAB, ...args], { env });
 
   beforeAll(async () => {
@@ -20,6 +23,7 @@ describe('gradlab CLI against a live stack', () => {
     delete env.GRADLAB_URL;
     delete env.GRADLAB_KEY;
     const student = await stack.createStudent('team-a', 'a1@uni.test');
+    studentKey = student;
     expect((await gradlab('config', '--url', stack.apiUrl, '--key', student)).stdout).toContain('saved to');
   }, 90_000);
   afterAll(async () => {
@@ -88,6 +92,56 @@ describe('gradlab CLI against a live stack', () => {
     expect(stdout).toContain('watch RUN_ID');
     expect(stdout).toContain('report-pack RUN_ID...');
   });
+
+  it('submits a seed group over a grid, shows its cells with mean +- std, and diagnoses a run as the api does', async () => {
+    const tiny = ['--filters', '8', '--stages', '1', '--blocks', '0', '--epochs', '1', '--batch-size', '50', '--dataset', 'synthetic', '--train-limit', '200', '--val-limit', '100', '--test-limit', '100'];
+    const { stdout } = await gradlab('submit', '--name', 'cli sweep', ...tiny, '--seeds', '0..1', '--grid', 'lr=1e-2,3e-3', 'wd=0');
+    expect(stdout).toMatch(/^submitted group [0-9a-f-]{36}: cli sweep, 4 runs \(2 seeds x 2 cells\)/m);
+    expect(stdout).toMatch(/seed 1 {2}lr=0\.003 wd=0$/m);
+    const groupId = /submitted group ([0-9a-f-]{36})/.exec(stdout)?.[1] as string;
+    let shown = '';
+    const deadline = Date.now() + 90_000;
+    while (!/4 completed/.test(shown) && Date.now() < deadline) {
+      shown = (await gradlab('group', groupId)).stdout;
+      if (!/4 completed/.test(shown)) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    expect(shown).toMatch(/^cli sweep: 4 runs, 4 completed$/m);
+    // one cell marked best, each with a mean +- std over its two seeds
+    expect(shown.match(/^ {2}[* ] lr=0\.0\d+ wd=0 +best val 0\.\d{4} \+- 0\.\d{4} \(n=2\) {2}test 0\.\d{4} \+- 0\.\d{4} \(n=2\)$/gm)).toHaveLength(2);
+    expect(shown.match(/^ {2}\* /gm)).toHaveLength(1);
+    expect((await gradlab('groups')).stdout).toContain(`${groupId}    4 runs  4 completed  cli sweep`);
+    await expect(gradlab('submit', ...tiny, '--seeds', '3..1')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--seeds: 3..1: the range ends before it starts') });
+    await expect(gradlab('submit', ...tiny, '--grid', 'lr=-1')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('grid.lr[0]: -1: Too small') });
+  }, 120_000);
+
+  it('diagnoses, on runs it trained, a deep plain net as vanishing and stuck, and the same net with BN+RC as neither', async () => {
+    // VGG_38 with 8 filters: quick, and deep enough that the plain net's gradients vanish (asserted below).
+    const deep = (blockType: string) => ['--filters', '8', '--stages', '3', '--blocks', '5', '--block-type', blockType, '--epochs', '3', '--batch-size', '50', '--dataset', 'synthetic', '--train-limit', '1000', '--val-limit', '100', '--test-limit', '100'];
+    const ids: Record<string, string> = {};
+    for (const blockType of ['conv_block', 'conv_block_bn_rc']) ids[blockType] = /submitted ([0-9a-f-]{36})/.exec((await gradlab('submit', '--name', blockType, ...deep(blockType))).stdout)?.[1] as string;
+    for (const id of Object.values(ids)) await expect(gradlab('watch', id)).resolves.toMatchObject({ stdout: expect.stringContaining('completed') });
+
+    // The plain net really vanishes: its first conv's mean |g| is many decades under the last layer's.
+    const flow = await asStudent<{ layers: { meanAbs: number; kind: string }[] }>(`/runs/${ids.conv_block}/gradient-flow`);
+    const weights = flow.layers.filter((l) => l.kind !== 'batchnorm');
+    expect(weights[0].meanAbs / (weights.at(-1) as { meanAbs: number }).meanAbs).toBeLessThan(1e-6);
+
+    const plain = (await gradlab('diagnose', ids.conv_block).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { stdout: string; code: number }) => error,
+    ));
+    expect(plain.code).toBe(1); // critical findings
+    expect(plain.stdout).toMatch(/^CRITICAL vanishing_gradients: The first layers' mean \|gradient\|/m);
+    expect(plain.stdout).toMatch(/^CRITICAL stuck_at_chance: After 3 epochs/m);
+    expect(plain.stdout).toContain('fix: Residual connections around each block (conv_block_bn_rc) (He et al. 2016');
+    const fixed = await gradlab('diagnose', ids.conv_block_bn_rc);
+    expect(fixed.stdout).not.toMatch(/vanishing_gradients|stuck_at_chance/);
+    // the api's diagnosis (computed live as the epochs arrived) says the same
+    const codes = async (id: string) => (await asStudent<{ findings: { code: string }[] }>(`/runs/${id}/diagnosis`)).findings.map((f) => f.code);
+    expect(await codes(ids.conv_block)).toEqual(expect.arrayContaining(['vanishing_gradients', 'stuck_at_chance']));
+    expect(await codes(ids.conv_block_bn_rc)).not.toEqual(expect.arrayContaining(['vanishing_gradients']));
+    expect(await codes(ids.conv_block_bn_rc)).not.toContain('stuck_at_chance');
+  }, 180_000);
 
   it('names the field the api refused', async () => {
     await expect(gradlab('submit', '--filters', '0')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('config.model.numFilters') });

@@ -1,4 +1,4 @@
-import type { EpochDto, GradientFlowDto, PageDto, RunDto } from '@gradlab/contracts';
+import type { EpochDto, GradientFlowDto, GroupDto, GroupSummaryDto, PageDto, RunDto } from '@gradlab/contracts';
 
 /** The CLI's view of the REST api; errors carry the api's own message and field errors. */
 export class ApiClient {
@@ -10,6 +10,18 @@ export class ApiClient {
 
   submit(body: unknown): Promise<RunDto> {
     return this.request('POST', '/runs', body);
+  }
+  submitGroup(body: unknown): Promise<GroupDto> {
+    return this.request('POST', '/groups', body);
+  }
+  group(id: string): Promise<GroupDto> {
+    return this.request('GET', `/groups/${encodeURIComponent(id)}`);
+  }
+  groups(): Promise<{ items: GroupSummaryDto[] }> {
+    return this.request('GET', '/groups');
+  }
+  cancelGroup(id: string): Promise<GroupDto> {
+    return this.request('POST', `/groups/${encodeURIComponent(id)}/cancel`);
   }
   list(page: number): Promise<PageDto<RunDto>> {
     return this.request('GET', `/runs?page=${page}&pageSize=20`);

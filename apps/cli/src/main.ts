@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FINISHED_STATUSES, type ClientToServerEvents, type ExperimentConfigInput, type RunDto, type ServerToClientEvents } from '@gradlab/contracts';
+import { diagnose } from '@gradlab/analysis';
+import { cellKey, DATASET_CLASSES, FINISHED_STATUSES, parseGridAxis, parseSeeds, type ClientToServerEvents, type ExperimentConfigInput, type RunDto, type ServerToClientEvents } from '@gradlab/contracts';
 import { frameworkSummaryCsv, frameworkTestSummaryCsv, gradientFlowCsv, gradientFlowSpec, learningCurvesSpec } from '@gradlab/figures';
 import { renderSvg } from '@gradlab/figures/src/render-svg';
 import { io, type Socket } from 'socket.io-client';
@@ -16,6 +17,12 @@ const USAGE = `gradlab <command>
                                         --seed --dataset --train-limit --val-limit --test-limit --no-augment
   submit [--watch] -- python .../train_evaluate_image_classification_system.py --batch_size 100 ...
                                         submit the course framework's own command line
+  submit [flags] --seeds 0..4 [--grid lr=1e-3,3e-4 batch=64,128 wd=0,1e-4]
+                                        submit a group: every seed in every cell of the grid (grid names:
+                                        lr minLr batch wd epochs filters stages blocks block augment)
+  group GROUP_ID [--cancel]             a group's runs, and per cell mean +- std of best val and test accuracy
+  groups                                your team's groups, newest first
+  diagnose RUN_ID                       what the run's epochs and gradient flow say is wrong, with fixes
   list [--page N]                       your runs, newest first
   watch RUN_ID                          follow a run live until it finishes
   cancel RUN_ID                         cancel a queued or running run
@@ -44,6 +51,17 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'submit':
       return submit(api, rest);
+    case 'group':
+      return showGroup(api, rest);
+    case 'groups': {
+      const { items } = await api.groups();
+      for (const g of items) console.log(`${g.id}  ${String(g.size).padStart(3)} runs  ${Object.entries(g.counts).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ')}  ${g.name}`);
+      return 0;
+    }
+    case 'diagnose': {
+      if (!rest[0]) throw new Error('diagnose needs a run id');
+      return diagnoseRun(api, rest[0]);
+    }
     case 'list': {
       const { values } = parseArgs({ args: rest, options: { page: { type: 'string', default: '1' } } });
       const page = await api.list(Number(values.page));
@@ -80,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function submit(api: ApiClient, args: string[]): Promise<number> {
   const separator = args.indexOf('--');
-  const own = separator >= 0 ? args.slice(0, separator) : args;
+  const { rest: own, seeds, grid } = takeGroupFlags(separator >= 0 ? args.slice(0, separator) : args);
   const { values } = parseArgs({
     args: own,
     options: {
@@ -122,11 +140,74 @@ async function submit(api: ApiClient, args: string[]): Promise<number> {
   set('data', 'testLimit', values['test-limit']);
   if (values['no-augment']) config.data.augment = false;
 
+  if (seeds !== undefined || grid !== undefined) {
+    if (values.watch) throw new Error('--watch follows one run; follow a group with `gradlab group ID`');
+    const group = await api.submitGroup({ name, config, ...(seeds ? { seeds } : {}), ...(grid ? { grid } : {}) });
+    console.log(`submitted group ${group.id}: ${group.name}, ${group.runs.length} runs (${group.seeds.length} seeds x ${group.cells.length} cells)`);
+    for (const run of group.runs) console.log(`  ${run.id}  seed ${run.seed}  ${cellKey(run.cell)}`);
+    return 0;
+  }
   const run = await api.submit({ name, config: config as ExperimentConfigInput });
   const m = run.config.model;
   console.log(`submitted ${run.id}: ${run.name} (${m.numFilters} filters, ${m.numStages} stages, ${m.numBlocksPerStage} blocks per stage, ${m.blockType}, ${run.config.training.epochs} epochs)`);
   if (!values.watch) return 0;
   return (await watch(api, run.id)).status === 'completed' ? 0 : 1;
+}
+
+/**
+ * `--seeds 0..4` and `--grid lr=1e-3,3e-4 batch=64,128`: a grid takes every following word up to the next
+ * flag (or repeat --grid). The other arguments are returned for parseArgs.
+ */
+function takeGroupFlags(args: string[]): { rest: string[]; seeds?: number[]; grid?: Record<string, (string | number | boolean)[]> } {
+  const rest: string[] = [];
+  let seeds: number[] | undefined;
+  let grid: Record<string, (string | number | boolean)[]> | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    if (flag === '--seeds') {
+      const value = inline ?? args[++i];
+      const parsed = parseSeeds(value ?? '');
+      if (typeof parsed === 'string') throw new Error(`--seeds: ${parsed}`);
+      seeds = parsed;
+    } else if (flag === '--grid') {
+      grid ??= {};
+      const words = inline !== undefined ? [inline] : [];
+      while (i + 1 < args.length && !args[i + 1].startsWith('--')) words.push(args[++i]);
+      if (words.length === 0) throw new Error('--grid needs name=value,value (for example lr=1e-3,3e-4)');
+      for (const word of words) {
+        const axis = parseGridAxis(word);
+        if (typeof axis === 'string') throw new Error(`--grid: ${axis}`);
+        grid[axis[0]] = axis[1];
+      }
+    } else rest.push(args[i]);
+  }
+  return { rest, seeds, grid };
+}
+
+async function showGroup(api: ApiClient, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { cancel: { type: 'boolean', default: false } } });
+  if (!positionals[0]) throw new Error('group needs a group id');
+  const group = values.cancel ? await api.cancelGroup(positionals[0]) : await api.group(positionals[0]);
+  console.log(`${group.name}: ${group.runs.length} runs, ${Object.entries(group.counts).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  for (const run of group.runs) console.log(`  ${run.id}  ${run.status.padEnd(9)}  seed ${String(run.seed).padEnd(4)} ${cellKey(run.cell).padEnd(24)} best val ${fmt(run.bestValAccuracy)}  test ${fmt(run.testAccuracy)}`);
+  console.log('cells (mean +- std over seeds; * the best):');
+  const pm = (s: { mean: number | null; std: number | null; n: number }) => (s.mean === null ? '-' : `${s.mean.toFixed(4)} +- ${s.std === null ? '-' : s.std.toFixed(4)} (n=${s.n})`);
+  for (const cell of group.cells) console.log(`  ${cell.best ? '*' : ' '} ${(cell.key || '(no grid)').padEnd(24)} best val ${pm(cell.bestValAccuracy)}  test ${pm(cell.testAccuracy)}`);
+  return 0;
+}
+
+/** The same diagnosis as the api's and the dashboard's (libs/analysis), over the run's stored data. */
+async function diagnoseRun(api: ApiClient, id: string): Promise<number> {
+  const [run, epochs, flow] = await Promise.all([api.run(id), api.epochs(id), api.gradientFlowHistory(id)]);
+  const findings = diagnose({ numClasses: DATASET_CLASSES[run.config.data.dataset], epochs, gradientFlow: flow });
+  console.log(`${run.name}: ${epochs.length} epochs`);
+  if (findings.length === 0) console.log('no problems found');
+  for (const f of findings) {
+    console.log(`${f.severity.toUpperCase()} ${f.code}: ${f.summary}`);
+    console.log(`  evidence: ${f.evidence.chart}, epochs ${f.evidence.epochs.join(', ')}${f.evidence.layers.length ? `, layers ${f.evidence.layers.slice(0, 6).join(', ')}${f.evidence.layers.length > 6 ? ', ...' : ''}` : ''}`);
+    for (const fix of f.fixes) console.log(`  fix: ${fix.fix} (${fix.reference})`);
+  }
+  return findings.some((f) => f.severity === 'critical') ? 1 : 0;
 }
 
 /** Follows a run over socket.io: a line per epoch, a progress bar within the epoch, until it finishes. */
