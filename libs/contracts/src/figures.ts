@@ -21,6 +21,7 @@ export const FigureQuerySchema = z.strictObject({
   epoch: z.coerce.number().int().min(0).max(2_147_483_647).optional().describe('gradient-flow: which epoch (default: the latest)'),
   statistic: z.enum(['lastBatchMeanAbs', 'meanAbs', 'updateRatio']).optional(),
   runs: z.string().max(2000).optional().describe('comma-separated run ids, for the figures of a set of runs'),
+  cell: z.string().max(2000).optional().describe("a group's figures: one cell of its grid, as the group lists it"),
 });
 export type FigureQuery = z.infer<typeof FigureQuerySchema>;
 

@@ -6,3 +6,4 @@ export * from './gradient-flow.figure';
 export * from './gradient-heatmap.figure';
 export * from './layout';
 export * from './run-tables';
+export * from './aggregate.figure';

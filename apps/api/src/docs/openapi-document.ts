@@ -114,6 +114,13 @@ export function buildOpenApiDocument(): OpenAPIObject {
       '/api/groups/{id}/cancel': {
         post: { summary: 'Cancel every queued or running run of the group', parameters: [runId], responses: { '200': { description: 'the group', ...json('Group') }, '404': error('no such group') } },
       },
+      '/api/groups/{id}/figures/{file}': {
+        get: {
+          summary: "A group's figures over seeds: learning-curves (mean ± std bands) or gradient-flow (geometric mean, log-space band), as .svg, .pdf, .png or .csv",
+          parameters: [runId, figureFile, ...figureQuery],
+          responses: { '200': { description: 'the figure file' }, '400': error('a grid group without a cell, or a bad query'), '404': error('no such group or figure') },
+        },
+      },
       '/api/aggregate': {
         get: {
           summary: 'Aggregate chosen runs that share one config up to the seed',

@@ -42,6 +42,11 @@ export class FiguresController {
     send(response, await this.figures.runFigure(principal, id, file, query));
   }
 
+  @Get('groups/:id/figures/:file')
+  async groupFigure(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('file') file: string, @Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
+    send(response, await this.figures.groupFigure(principal, id, file, query));
+  }
+
   @Get('figures/:file')
   async setFigure(@CurrentPrincipal() principal: Principal, @Param('file') file: string, @Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
     send(response, await this.figures.setFigure(principal, file, query));

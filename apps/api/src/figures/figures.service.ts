@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FIGURE_WIDTHS_IN, figureFileName, FigureQuerySchema, parseFigureFile, RUN_FIGURES, SET_FIGURES, type FigureFormat, type FigureQuery, type RunDto } from '@gradlab/contracts';
-import { coloursById, fitWidth, gradientFlowSpec, gradientHeatmapSpec, learningCurvesForPrint, type GradientStatistic } from '@gradlab/figures';
+import { aggregateCurvesSpec, aggregateGradientFlowSpec, coloursById, fitWidth, gradientFlowSpec, gradientHeatmapSpec, learningCurvesForPrint, type GradientStatistic } from '@gradlab/figures';
 import { figureTex, type TexFigure } from '@gradlab/figures/src/figure-tex';
 import { figureCsv, printWidthPt, renderFigure } from '@gradlab/figures/src/render-figure';
 import type { TopLevelSpec } from 'vega-lite';
@@ -8,6 +8,8 @@ import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
 import { parseInput } from '../common/parse-input';
+import { AggregatesService } from '../groups/aggregates.service';
+import { GroupsService } from '../groups/groups.service';
 import { RunsService } from '../runs/runs.service';
 
 /** At most this many runs in one figure: the palette has eight colours. */
@@ -26,7 +28,34 @@ export interface FigureFile {
  */
 @Injectable()
 export class FiguresService {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly groups: GroupsService,
+    private readonly aggregates: AggregatesService,
+  ) {}
+
+  /**
+   * A group's (or one grid cell's) figures over seeds: Figure 1 as mean +- std bands, or the gradient flow's
+   * geometric mean per layer in a log-space band (latest epoch every run reached, or `epoch`).
+   */
+  async groupFigure(principal: Principal, groupId: string, file: string, rawQuery: unknown): Promise<FigureFile> {
+    const group = await this.groups.findGroup(principal, groupId);
+    const { figure, format } = this.parseFile(file, SET_FIGURES);
+    if (format === 'tex') throw new DomainError('NOT_FOUND', `no figure ${file}: a group's figures are .svg, .pdf, .png or .csv`);
+    const query = parseInput(FigureQuerySchema, rawQuery, 'query');
+    const aggregate = await this.aggregates.ofGroup(principal, group.id, query.cell);
+    const subject = query.cell ? `${group.name} ${query.cell}` : group.name;
+    let spec: TopLevelSpec;
+    if (figure === 'learning-curves') {
+      spec = aggregateCurvesSpec([{ label: subject, epochs: aggregate.epochs }], { width: Math.floor((printWidthPt(query.width) - 2 * 45 - 120) / 2), height: 120 });
+    } else {
+      const everyRun = aggregate.gradientFlow.filter((f) => f.layers.every((l) => l.n === aggregate.runs.length));
+      const flow = query.epoch === undefined ? everyRun.at(-1) : aggregate.gradientFlow.find((f) => f.epoch === query.epoch);
+      if (!flow) throw new DomainError('NOT_FOUND', `group ${group.id} has no gradient flow${query.epoch === undefined ? ' that every run reached' : ` for epoch ${query.epoch}`}`);
+      spec = fitWidth(aggregateGradientFlowSpec(flow.layers, { statistic: query.statistic ?? 'lastBatchMeanAbs', height: 160 }), printWidthPt(query.width));
+    }
+    return this.render(figure, spec, format, query, figureFileName(subject, figure, format));
+  }
 
   async runFigure(principal: Principal, runId: string, file: string, rawQuery: unknown): Promise<FigureFile> {
     const run = await this.runs.get(principal, runId);

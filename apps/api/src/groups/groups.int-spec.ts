@@ -126,6 +126,20 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     expect(layer0.weightL2).toEqual({ mean: 2, std: 0, min: 2, max: 2, n: 2 });
     expect(body.gradientFlow.map((f) => f.layers[0].n)).toEqual([2, 2, 1]);
     expect(body.logScale).toEqual(['meanAbs', 'lastBatchMeanAbs', 'l2', 'maxAbs', 'updateRatio']);
+    // as report figures: mean +- std bands in SVG and PDF, and the numbers plotted as CSV
+    const figure = async (file: string) => {
+      const response = await fetch(`${api.url}/api/groups/${group.id}/figures/${file}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+      return { status: response.status, type: response.headers.get('content-type'), body: Buffer.from(await response.arrayBuffer()) };
+    };
+    const svg = await figure('learning-curves.svg');
+    expect(svg.body.toString()).toContain('Group (mean ± std)');
+    expect(svg.body.toString().match(/aria-roledescription="area mark"/g)).toHaveLength(4);
+    expect((await figure('learning-curves.pdf')).body.subarray(0, 5).toString()).toBe('%PDF-');
+    const csv = (await figure('learning-curves.csv')).body.toString().split('\n');
+    expect(csv[0]).toBe('series,epoch,split,metric,mean,lower,upper,std,n');
+    expect(csv[1]).toBe(`seeds,0,train,loss,5,${5 - Math.SQRT2},${5 + Math.SQRT2},${Math.SQRT2},2`);
+    expect((await figure('gradient-flow.svg')).body.toString()).toContain('geometric mean over seeds');
+    expect((await figure('learning-curves.tex')).status).toBe(404);
     // the same runs chosen by id
     const chosen = await call<AggregateDto>('GET', `/api/aggregate?runs=${a.id},${b.id}`);
     expect(chosen.body.epochs).toEqual(body.epochs);
@@ -186,7 +200,7 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
 
   it("answers another team's group 404 everywhere, as a group that does not exist", async () => {
     const { body: group } = await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [0] });
-    for (const [method, route] of [['GET', `/api/groups/${group.id}`], ['GET', `/api/groups/${group.id}/aggregate`], ['POST', `/api/groups/${group.id}/cancel`], ['GET', `/api/aggregate?runs=${group.runs[0].id}`], ['GET', `/api/runs/${group.runs[0].id}/diagnosis`]]) {
+    for (const [method, route] of [['GET', `/api/groups/${group.id}`], ['GET', `/api/groups/${group.id}/aggregate`], ['GET', `/api/groups/${group.id}/figures/learning-curves.svg`], ['POST', `/api/groups/${group.id}/cancel`], ['GET', `/api/aggregate?runs=${group.runs[0].id}`], ['GET', `/api/runs/${group.runs[0].id}/diagnosis`]]) {
       const answer = await call(method, route, undefined, outsider);
       expect([route, answer.status]).toEqual([route, 404]);
     }
