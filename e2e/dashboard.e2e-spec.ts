@@ -189,7 +189,90 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await page.textContent('[data-testid="epoch-counter"]')).toBe('101 of 101');
     expect(await page.textContent('[data-testid="test-metrics"]')).toContain('test accuracy 50.0%');
     await page.locator('[data-testid="learning-curves"] svg.marks').waitFor({ timeout: 15_000 });
+    // the course's VGG_08 is healthy
+    await page.getByTestId('diagnosis-healthy').waitFor({ timeout: 15_000 });
+    expect(await page.textContent('[data-testid="diagnosis-healthy"]')).toContain('No problems found in 101 epochs');
     await screenshot(page, 'run-imported');
+  }, 60_000);
+
+  let groupId = '';
+  it('Groups: New run submits seeds over a grid; the group page follows it, draws mean ± std and marks the best cell', async () => {
+    const tiny = small(2, 0, 300);
+    await page.goto(`${stack.webUrl}/runs/new`);
+    await page.fill('[name="name"]', 'browser sweep');
+    await page.fill('[name="config.model.numFilters"]', String(tiny.model.numFilters));
+    await page.fill('[name="config.model.numStages"]', String(tiny.model.numStages));
+    await page.fill('[name="config.model.numBlocksPerStage"]', '0');
+    await page.selectOption('[name="config.model.blockType"]', 'conv_block');
+    await page.fill('[name="config.training.epochs"]', '2');
+    await page.fill('[name="config.training.batchSize"]', '50');
+    await page.selectOption('[name="config.data.dataset"]', 'synthetic');
+    await page.fill('[name="config.data.trainLimit"]', '300');
+    await page.fill('[name="config.data.valLimit"]', '100');
+    await page.fill('[name="config.data.testLimit"]', '100');
+    await page.fill('[name="seeds"]', '0..1');
+    await page.fill('[name="grid"]', 'lr=1e-2,-1');
+    expect(await page.textContent('[data-testid="group-size"]')).toContain('A group of 4 runs');
+    // the api's field error lands under the grid
+    await page.getByRole('button', { name: 'Submit group (4 runs)' }).click();
+    await waitUntil('the grid error', async () => /grid\.lr\[1\]: -1: Too small/.test((await page.textContent('[data-testid="error-grid"]')) ?? ''), 10_000);
+    expect(page.url()).toMatch(/\/runs\/new$/);
+    await page.fill('[name="grid"]', 'lr=1e-2,3e-3');
+    await screenshot(page, 'new-group');
+    await page.getByRole('button', { name: 'Submit group (4 runs)' }).click();
+    await page.waitForURL(/\/groups\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    groupId = page.url().split('/').pop() as string;
+
+    // followed live to the end, without a reload
+    await waitUntil('the group to complete', async () => /4 runs: 4 completed/.test((await page.textContent('[data-testid="group-counts"]')) ?? ''), 150_000, 250);
+    const cells = page.locator('[data-testid="grid-cell"]');
+    expect(await cells.count()).toBe(2);
+    await waitUntil('both cells measured', async () => (await page.locator('[data-testid="cell-best-val"]').allTextContents()).every((t) => /% ± [\d.]+ \(n=2\)/.test(t)), 15_000);
+    expect(await page.locator('[data-testid="best-cell"]').count()).toBe(1);
+    // sorted by mean best validation accuracy, highest first; a click turns it round
+    const means = async () => (await page.locator('[data-testid="cell-best-val"]').allTextContents()).map((t) => parseFloat(t));
+    const descending = await means();
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    await page.getByTestId('sort-best-val').click();
+    expect(await means()).toEqual([...descending].reverse());
+    // mean ± std bands: a band per split and panel
+    await waitUntil('the bands', async () => (await page.locator('[data-testid="aggregate-curves"] g.mark-area.role-mark path').count()) === 4, 15_000);
+    expect(await page.textContent('[data-testid="aggregate-n"]')).toMatch(/of 2 runs; epoch 1 reached by 2/);
+    await page.locator('[data-testid="aggregate-gradient-flow"] svg.marks').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'group');
+    // the bands as a report figure, downloaded as a person would
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-aggregate-curves').getByRole('link', { name: 'PDF' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^browser-sweep.*learning-curves\.pdf$/);
+    expect(readFileSync(await download.path()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await page.getByTestId('download-aggregate-curves').getByRole('link', { name: 'TEX' }).count()).toBe(0);
+
+    // a member's page links back, and its diagnosis panel says it is healthy
+    await page.locator('[data-testid="group-runs"] a').first().click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    expect(await page.getAttribute('[data-testid="run-group"]', 'href')).toBe(`/groups/${groupId}`);
+    await page.getByTestId('diagnosis').locator('p').first().waitFor({ timeout: 15_000 });
+  }, 240_000);
+
+  it("Diagnosis: the course's VGG_38 is found stuck at chance, with its evidence and the usual fixes; staff see it in the cohort", async () => {
+    await page.goto(`${stack.webUrl}/runs/new`);
+    const dir = path.resolve(__dirname, '../../shared/reference/course-runs/VGG_38/result_outputs');
+    await page.fill('[data-testid="import-form"] [name="folder"]', 'VGG_38_experiment');
+    await page.setInputFiles('[data-testid="import-form"] [name="files"]', [path.join(dir, 'summary.csv'), path.join(dir, 'test_summary.csv')]);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    const stuck = page.getByTestId('finding-stuck_at_chance');
+    await stuck.waitFor({ timeout: 15_000 });
+    expect(await stuck.textContent()).toMatch(/critical\s*stuck at chance: After 100 epochs the train loss is 4\.60\d \(ln 100 = 4\.605\)/);
+    expect(await stuck.locator('a').getAttribute('href')).toBe('#chart-learning-curves');
+    await stuck.locator('summary').click();
+    expect(await stuck.textContent()).toContain('He et al. 2016');
+    await screenshot(page, 'run-diagnosis');
+
+    await page.goto(`${stack.webUrl}/cohort`);
+    const admin = page.locator('[data-testid="cohort-member"]', { hasText: stack.admin.email });
+    await admin.waitFor({ timeout: 15_000 });
+    expect(await admin.textContent()).toContain('stuck at chance: 1');
+    await screenshot(page, 'cohort');
   }, 60_000);
 
   it('Workers: shows the worker with its backend and the queue depth', async () => {
@@ -262,6 +345,10 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await outsider.locator('text=Could not load the runs').waitFor({ timeout: 15_000 });
     expect(await outsider.locator('[data-testid="compared-runs"]').count()).toBe(0);
     await screenshot(outsider, 'other-team-compare');
+    // nor the group, nor the cohort (staff only)
+    await outsider.goto(`${stack.webUrl}/groups/${groupId}`);
+    await outsider.getByTestId('not-found').waitFor({ timeout: 15_000 });
+    expect(await outsider.locator('nav').textContent()).not.toContain('Cohort');
     await context.close();
   }, 60_000);
 
@@ -302,8 +389,11 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
       ['new-run', '/runs/new', '[data-testid="estimate"]'],
       ['run', `/runs/${firstRunId}`, '[data-testid="gradient-heatmap"] svg'],
       ['run-failed', `/runs/${failedRun.id}`, '[data-testid="run-error"]'],
-      ['compare', `/compare?runs=${runs.map((r) => r.id).slice(0, 3).join(',')}`, '[data-testid="compare-curves"] svg'],
+      ['compare', `/compare?runs=${runs.map((r) => r.id).slice(0, 3).join(',')}&groups=${groupId}`, '[data-testid="compare-group-curves"] svg'],
       ['workers', '/workers', '[data-testid="worker-row"]'],
+      ['groups', '/groups', '[data-testid="groups"] tbody tr a'],
+      ['group', `/groups/${groupId}`, '[data-testid="aggregate-curves"] svg'],
+      ['cohort', '/cohort', '[data-testid="cohort-member"]'],
       ['settings', '/settings', '[data-testid="users-table"] tbody tr'],
     ];
     const context = await browser.newContext({ timezoneId: 'Asia/Tokyo', locale: 'de-DE', viewport: { width: 1440, height: 900 } });

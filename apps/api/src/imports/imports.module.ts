@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { RunsModule } from '../runs/runs.module';
 import { ImportsController } from './imports.controller';
 import { ImportsService } from './imports.service';
 
-@Module({ controllers: [ImportsController], providers: [ImportsService] })
+@Module({ imports: [RunsModule], controllers: [ImportsController], providers: [ImportsService] })
 export class ImportsModule {}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { parseInput } from '../common/parse-input';
+import { DiagnosisService } from '../runs/diagnosis.service';
 import { PrismaService } from '../prisma/prisma.service';
 import { toRunDto } from '../runs/run.mapper';
 import { ImportFileError, networkFromFolderName, readFrameworkResults } from './framework-results';
@@ -31,7 +32,10 @@ const cosine = (epoch: number, epochs: number) => 2e-5 + ((1e-3 - 2e-5) * (1 + M
  */
 @Injectable()
 export class ImportsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly diagnosis: DiagnosisService,
+  ) {}
 
   async import(principal: Principal, fields: unknown, files: UploadedFile[]): Promise<RunDto> {
     const { name, folder } = parseInput(ImportFieldsSchema, fields, 'import');
@@ -77,6 +81,8 @@ export class ImportsService {
       });
       return created;
     });
+    // Diagnosed once, as a trained run is after each epoch: its findings count in the staff cohort view.
+    await this.diagnosis.refresh(run.id);
     return toRunDto(run);
   }
 }

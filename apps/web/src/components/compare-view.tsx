@@ -11,6 +11,7 @@ import { formatPercent } from '../lib/format';
 import { withEpoch } from '../lib/progress';
 import { useApiResource } from '../lib/use-api-resource';
 import { useSocketEvents } from '../lib/use-socket-events';
+import { CompareGroups } from './compare-groups';
 import { FigureDownloads } from './figure-downloads';
 import { StatusBadge } from './status-badge';
 import { VegaChart } from './vega-chart';
@@ -108,6 +109,7 @@ export function CompareView() {
           ))}
         </div>
       </div>
+      <CompareGroups />
       {selected.length === 0 && <p className="muted">Pick two or more runs, e.g. VGG_08 and VGG_38, to draw the coursework&apos;s Figure 1.</p>}
       {compared.error && <p className="error">Could not load the runs: {compared.error.message}</p>}
       {rows.length > 0 && (

@@ -1,6 +1,6 @@
 'use client';
 
-import { FIGURE_FORMATS } from '@gradlab/contracts';
+import { FIGURE_FORMATS, type FigureFormat } from '@gradlab/contracts';
 import { useState } from 'react';
 import { useApi } from '../lib/api-context';
 
@@ -9,7 +9,7 @@ import { useApi } from '../lib/api-context';
  * and the plotted data as CSV, at a column's or the page's width. `path` is the figure's route without its
  * extension, e.g. `/runs/ID/figures/learning-curves`; `query` what else the figure depends on.
  */
-export function FigureDownloads({ path, query = {}, testId }: { path: string; query?: Record<string, string | number | undefined>; testId: string }) {
+export function FigureDownloads({ path, query = {}, testId, formats = FIGURE_FORMATS }: { path: string; query?: Record<string, string | number | undefined>; testId: string; formats?: readonly FigureFormat[] }) {
   const { apiUrl } = useApi();
   const [width, setWidth] = useState<'column' | 'page'>('column');
   const params = new URLSearchParams({ width });
@@ -17,7 +17,7 @@ export function FigureDownloads({ path, query = {}, testId }: { path: string; qu
   return (
     <div className="downloads" data-testid={testId}>
       <span className="muted">Download for a report:</span>
-      {FIGURE_FORMATS.map((format) => (
+      {formats.map((format) => (
         <a key={format} href={`${apiUrl}/api${path}.${format}?${params}`} download>
           {format.toUpperCase()}
         </a>

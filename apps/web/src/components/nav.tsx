@@ -23,8 +23,10 @@ export function Nav() {
         <>
           <Link href="/runs">Runs</Link>
           <Link href="/runs/new">New run</Link>
+          <Link href="/groups">Groups</Link>
           <Link href="/compare">Compare</Link>
           {isStaffRole(me.role) && <Link href="/workers">Workers</Link>}
+          {isStaffRole(me.role) && <Link href="/cohort">Cohort</Link>}
           <Link href="/settings">Settings</Link>
           <span className="muted" style={{ marginLeft: 'auto' }} data-testid="signed-in-as">
             {me.email} · {me.team.name} · {me.role}

@@ -1,6 +1,6 @@
 'use client';
 
-import { BLOCK_TYPES, CreateRunRequestSchema, DATASETS, toFieldErrors, type DurationEstimateDto, type ExperimentConfig, type FieldError, type RunDto } from '@gradlab/contracts';
+import { BLOCK_TYPES, CreateRunRequestSchema, DATASETS, GRID_PARAMETERS, toFieldErrors, type DurationEstimateDto, type ExperimentConfig, type FieldError, type GroupDto, type RunDto } from '@gradlab/contracts';
 import { BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
@@ -8,6 +8,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, ApiUnreachableError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { formatDuration } from '../lib/format';
+import { groupFields } from '../lib/group-request';
 import { RUN_PRESETS } from '../lib/run-presets';
 import { useApiResource } from '../lib/use-api-resource';
 
@@ -82,6 +83,9 @@ export function NewRunForm() {
   const [name, setName] = useState('');
   const [values, setValues] = useState(() => Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.initial])) as Record<FieldName, string>);
   const [augment, setAugment] = useState(true);
+  // A group: several seeds and/or a grid; both empty, a single run.
+  const [seedsText, setSeedsText] = useState('');
+  const [gridText, setGridText] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -132,9 +136,20 @@ export function NewRunForm() {
       setErrors([...notNumbers, ...contractErrors]);
       return;
     }
+    const group = groupFields(seedsText, gridText);
+    if (group.group && group.errors.length) {
+      setErrors(group.errors);
+      return;
+    }
     setErrors([]);
     setSubmitting(true);
     try {
+      if (group.group) {
+        const request = { ...(body as object), ...(group.seeds ? { seeds: group.seeds } : {}), ...(group.grid ? { grid: group.grid } : {}) };
+        const created = await apiFetch<GroupDto>(apiUrl, '/groups', { method: 'POST', body: JSON.stringify(request) });
+        router.push(`/groups/${created.id}`);
+        return;
+      }
       const run = await apiFetch<RunDto>(apiUrl, '/runs', { method: 'POST', body: JSON.stringify(body) });
       router.push(`/runs/${run.id}`);
     } catch (e) {
@@ -144,7 +159,10 @@ export function NewRunForm() {
     }
   };
 
-  const unplaced = errors.filter((e) => !(e.field in FIELDS) && e.field !== 'name');
+  const groupErrorOf = (field: 'seeds' | 'grid') => errors.filter((e) => e.field === field || e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}(`)).map((e) => (e.field === field ? e.message : `${e.field}: ${e.message}`)).join('; ');
+  const unplaced = errors.filter((e) => !(e.field in FIELDS) && e.field !== 'name' && !/^(seeds|grid)\b/.test(e.field));
+  const planned = groupFields(seedsText, gridText);
+  const groupSize = planned.group && planned.errors.length === 0 ? (planned.seeds?.length ?? 1) * Object.values(planned.grid ?? {}).reduce((n, values) => n * values.length, 1) : null;
   return (
     <section>
       <h1>New run</h1>
@@ -217,6 +235,30 @@ export function NewRunForm() {
             </div>
           </fieldset>
         ))}
+        <fieldset>
+          <legend>Seeds and grid (optional: a group of runs)</legend>
+          <div className="grid">
+            <label>
+              Seeds (e.g. 0..4 or 0,1,2; empty: the seed above)
+              <input name="seeds" value={seedsText} onChange={(e) => setSeedsText(e.target.value)} placeholder="0..4" aria-invalid={!!groupErrorOf('seeds')} aria-describedby="error-seeds" />
+              <span className="field-error" id="error-seeds" data-testid="error-seeds">
+                {groupErrorOf('seeds')}
+              </span>
+            </label>
+            <label>
+              Grid: one parameter a line, name=value,value ({Object.keys(GRID_PARAMETERS).join(', ')})
+              <textarea name="grid" rows={3} value={gridText} onChange={(e) => setGridText(e.target.value)} placeholder={'lr=1e-3,3e-4\nbatch=64,128'} aria-invalid={!!groupErrorOf('grid')} aria-describedby="error-grid" />
+              <span className="field-error" id="error-grid" data-testid="error-grid">
+                {groupErrorOf('grid')}
+              </span>
+            </label>
+          </div>
+          {groupSize !== null && (
+            <p className="muted" data-testid="group-size">
+              A group of {groupSize} run{groupSize === 1 ? '' : 's'}: every seed in every cell of the grid.
+            </p>
+          )}
+        </fieldset>
         {unplaced.map((e) => (
           <p key={e.field} className="field-error">
             {e.field}: {e.message}
@@ -231,7 +273,7 @@ export function NewRunForm() {
           </p>
         )}
         <button type="submit" className="primary" disabled={submitting}>
-          {submitting ? 'Submitting…' : 'Submit run'}
+          {submitting ? 'Submitting…' : groupSize !== null ? `Submit group (${groupSize} runs)` : 'Submit run'}
         </button>
       </form>
     </section>

@@ -15,6 +15,7 @@ import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { ConfigTable } from './config-table';
 import { ConfirmButton } from './confirm-button';
+import { DiagnosisPanel, EVIDENCE_ANCHORS } from './diagnosis-panel';
 import { FigureDownloads } from './figure-downloads';
 import { GradientFlowPanel, StatisticPicker } from './gradient-flow-panel';
 import { LocalTime } from './local-time';
@@ -127,6 +128,11 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
             started: <LocalTime iso={run.startedAt} />
           </span>
           <span className="muted">duration: {duration === null ? '–' : formatDuration(duration)}</span>
+          {run.groupId && (
+            <Link href={`/groups/${run.groupId}`} data-testid="run-group">
+              its group
+            </Link>
+          )}
         </div>
         <h2>
           Epochs done: <span data-testid="epoch-counter">{run.epochsCompleted} of {total}</span>
@@ -150,6 +156,11 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
         )}
       </div>
 
+      <div className="card" data-testid="diagnosis">
+        <h2>Diagnosis</h2>
+        <DiagnosisPanel runId={run.id} />
+      </div>
+
       <div className="card">
         <h2>Test metrics</h2>
         {run.testAccuracy === null ? (
@@ -164,7 +175,7 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
         )}
       </div>
 
-      <div className="card">
+      <div className="card" id={EVIDENCE_ANCHORS['learning-curves']}>
         <h2>Loss and accuracy</h2>
         {epochs.length === 0 ? (
           <p className="muted">No epoch has finished yet.</p>
@@ -176,7 +187,7 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
         )}
       </div>
 
-      <div className="card">
+      <div className="card" id={EVIDENCE_ANCHORS['gradient-flow']}>
         <h2>Gradient flow</h2>
         {flows.length === 0 ? <p className="muted">Recorded at the end of each epoch.</p> : <GradientFlowPanel runId={run.id} runName={run.name} flows={flows} statistic={statistic} onStatistic={setStatistic} />}
       </div>

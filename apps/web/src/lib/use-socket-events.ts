@@ -26,7 +26,7 @@ export function useSocketEvents(options: { runIds?: string[]; workers?: boolean 
     };
     if (socket.connected) join();
     socket.on('connect', join);
-    const names = ['run.updated', 'epoch.completed', 'run.progress', 'workers.updated'] as const;
+    const names = ['run.updated', 'epoch.completed', 'run.progress', 'run.diagnosis', 'workers.updated'] as const;
     const listeners = names.map((name) => {
       const listener = (...args: unknown[]) => (handlersRef.current[name] as ((...a: unknown[]) => void) | undefined)?.(...args);
       socket.on(name, listener as never);

@@ -1,0 +1,5 @@
+import { CohortView } from '../../components/cohort-view';
+
+export default function CohortPage() {
+  return <CohortView />;
+}

@@ -1,0 +1,6 @@
+import { GroupView } from '../../../components/group-view';
+
+export default async function GroupPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return <GroupView groupId={id} />;
+}

@@ -1,0 +1,5 @@
+import { GroupsView } from '../../components/groups-view';
+
+export default function GroupsPage() {
+  return <GroupsView />;
+}

@@ -1,0 +1,70 @@
+'use client';
+
+import type { CohortDto } from '@gradlab/contracts';
+import { formatDuration } from '../lib/format';
+import { useApiResource } from '../lib/use-api-resource';
+import { LocalTime } from './local-time';
+
+/** Staff: where each team member stands, at a glance: runs, groups, what their runs' diagnoses found, worker time. */
+export function CohortView() {
+  const { data, error } = useApiResource<CohortDto>('cohort', (fetchJson) => fetchJson('/cohort'));
+  return (
+    <section>
+      <h1>Cohort</h1>
+      <p className="muted">Per member: runs by status, groups, how many runs each diagnosis finding was found in, and the worker time their runs used.</p>
+      {error && <p className="error">Could not load the cohort: {error.message}</p>}
+      {data?.teams.map((team) => (
+        <div className="card" key={team.id}>
+          <h2>{team.name}</h2>
+          <div className="table-scroll">
+            <table data-testid={`cohort-${team.name}`}>
+              <thead>
+                <tr>
+                  <th>Member</th>
+                  <th>Runs</th>
+                  <th>Queued / running</th>
+                  <th>Completed</th>
+                  <th>Failed</th>
+                  <th>Groups</th>
+                  <th>Findings (runs)</th>
+                  <th>Healthy runs</th>
+                  <th>Worker time</th>
+                  <th>Last run</th>
+                </tr>
+              </thead>
+              <tbody>
+                {team.members.map((m) => (
+                  <tr key={m.userId} data-testid="cohort-member">
+                    <td>
+                      {m.email} <span className="muted">{m.role}</span>
+                    </td>
+                    <td>{m.runs.total}</td>
+                    <td>
+                      {m.runs.queued} / {m.runs.running}
+                    </td>
+                    <td>{m.runs.completed}</td>
+                    <td>{m.runs.failed}</td>
+                    <td>{m.groups}</td>
+                    <td>
+                      <span className="chips">
+                        {Object.entries(m.findings).map(([code, n]) => (
+                          <span key={code} className={`status ${code === 'dead_layers' || code === 'overfitting' || code === 'loss_spike' ? 'severity-warning' : 'severity-critical'}`}>
+                            {code.replaceAll('_', ' ')}: {n}
+                          </span>
+                        ))}
+                        {Object.keys(m.findings).length === 0 && <span className="muted">none</span>}
+                      </span>
+                    </td>
+                    <td>{m.healthyRuns}</td>
+                    <td>{m.workerMs > 0 ? formatDuration(m.workerMs) : '–'}</td>
+                    <td>{m.lastRunAt ? <LocalTime iso={m.lastRunAt} /> : '–'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ))}
+    </section>
+  );
+}

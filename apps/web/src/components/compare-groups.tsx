@@ -1,0 +1,90 @@
+'use client';
+
+import type { AggregateDto, GroupDto, GroupSummaryDto } from '@gradlab/contracts';
+import { aggregateCurvesSpec } from '@gradlab/figures';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useState } from 'react';
+import { useApiResource } from '../lib/use-api-resource';
+import { meanStd } from './group-view';
+import { VegaChart } from './vega-chart';
+
+/** The palette has eight colours: at most this many cells are drawn together. */
+const MAX_SERIES = 8;
+
+interface ComparedCell {
+  label: string;
+  groupId: string;
+  aggregate: AggregateDto;
+}
+
+/** Groups in Compare: each picked group's cells as mean ± std curves over their seeds, overlaid. */
+export function CompareGroups() {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const [selected, setSelected] = useState(() => (params.get('groups') ?? '').split(',').filter(Boolean));
+  const groups = useApiResource<{ items: GroupSummaryDto[] }>('compare-groups', (fetchJson) => fetchJson('/groups'));
+  const compared = useApiResource<ComparedCell[]>(selected.length ? `compare-groups:${selected.join(',')}` : null, async (fetchJson) => {
+    const cells: ComparedCell[] = [];
+    for (const id of selected) {
+      const group = await fetchJson<GroupDto>(`/groups/${id}`);
+      for (const cell of group.cells) {
+        if (cells.length >= MAX_SERIES) break;
+        const aggregate = await fetchJson<AggregateDto>(`/groups/${id}/aggregate?cell=${encodeURIComponent(cell.key)}`);
+        cells.push({ label: cell.key ? `${group.name} ${cell.key}` : group.name, groupId: id, aggregate });
+      }
+    }
+    return cells;
+  });
+  const toggle = (id: string) => {
+    const next = selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id];
+    setSelected(next);
+    const query = new URLSearchParams(params);
+    if (next.length) query.set('groups', next.join(','));
+    else query.delete('groups');
+    router.replace(`${pathname}?${query}`);
+  };
+  const drawn = (compared.data ?? []).filter((c) => c.aggregate.epochs.length > 0);
+  return (
+    <div className="card">
+      <h2>Groups: mean ± std over seeds</h2>
+      {groups.data && groups.data.items.length === 0 && <p className="muted">No groups yet.</p>}
+      <div className="picker" data-testid="group-picker">
+        {groups.data?.items.map((g) => (
+          <label key={g.id} className="row" style={{ flexDirection: 'row' }}>
+            <input type="checkbox" checked={selected.includes(g.id)} onChange={() => toggle(g.id)} aria-label={`Compare group ${g.name}`} />
+            <Link href={`/groups/${g.id}`}>{g.name}</Link>
+            <span className="muted">{g.size} runs</span>
+          </label>
+        ))}
+      </div>
+      {compared.error && <p className="error">Could not load the groups: {compared.error.message}</p>}
+      {drawn.length > 0 && (
+        <>
+          <table data-testid="compared-groups">
+            <thead>
+              <tr>
+                <th>Group (cell)</th>
+                <th>Runs</th>
+                <th>Best val. acc.</th>
+                <th>Test acc.</th>
+              </tr>
+            </thead>
+            <tbody>
+              {drawn.map((c) => (
+                <tr key={c.label}>
+                  <td>{c.label}</td>
+                  <td>{c.aggregate.runs.length}</td>
+                  <td>{meanStd(c.aggregate.test.bestValAccuracy)}</td>
+                  <td>{meanStd(c.aggregate.test.testAccuracy)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <VegaChart spec={(width) => aggregateCurvesSpec(drawn.map((c) => ({ label: c.label, epochs: c.aggregate.epochs })), { width: Math.max(200, Math.floor((width - 330) / 2)) })} testId="compare-group-curves" label="Mean and standard deviation over seeds of the compared groups" />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,234 @@
+'use client';
+
+import { FINISHED_STATUSES, type AggregateDto, type GroupDto, type RunDto, type StatDto } from '@gradlab/contracts';
+import { aggregateCurvesSpec, aggregateGradientFlowSpec, fitWidth } from '@gradlab/figures';
+import Link from 'next/link';
+import { useEffect, useRef, useState } from 'react';
+import { ApiError, apiFetch } from '../lib/api-client';
+import { useApi } from '../lib/api-context';
+import { gridParameters, sortCells, type CellColumn, type CellSort } from '../lib/grid-table';
+import { useApiResource } from '../lib/use-api-resource';
+import { useSocketEvents } from '../lib/use-socket-events';
+import { ConfirmButton } from './confirm-button';
+import { FigureDownloads } from './figure-downloads';
+import { LocalTime } from './local-time';
+import { StatusBadge } from './status-badge';
+import { VegaChart } from './vega-chart';
+
+/** A group's figures: no pgfplots (.tex) version of the bands. */
+const GROUP_FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv'] as const;
+
+/** A finished epoch reloads the aggregate, at most this often. */
+const AGGREGATE_RELOAD_MS = 2000;
+
+const pct = (value: number | null) => (value === null ? '–' : `${(100 * value).toFixed(1)}%`);
+/** "41.2% ± 1.3 (n=3)": the std in percentage points. */
+export const meanStd = (s: Pick<StatDto, 'mean' | 'std' | 'n'>) => (s.mean === null ? '–' : `${pct(s.mean)}${s.std === null ? '' : ` ± ${(100 * s.std).toFixed(1)}`} (n=${s.n})`);
+
+/**
+ * A group: its members with their status, its cells (a sortable table with the best cell marked), and for
+ * the chosen cell the curves and gradient flow over seeds as mean ± std. Followed live: members' events
+ * update the table, finished epochs reload the aggregate.
+ */
+export function GroupView({ groupId }: { groupId: string }) {
+  const { apiUrl } = useApi();
+  const group = useApiResource<GroupDto>(`group:${groupId}`, (fetchJson) => fetchJson<GroupDto>(`/groups/${groupId}`));
+  const [cellKey, setCellKey] = useState<string | null>(null);
+  const [sort, setSort] = useState<CellSort>({ column: 'bestValAccuracy', descending: true });
+  const [actionError, setActionError] = useState<string | null>(null);
+  const cells = group.data?.cells ?? [];
+  // The best cell by default, or the only one.
+  const chosen = cellKey ?? cells.find((c) => c.best)?.key ?? cells[0]?.key ?? null;
+  const aggregate = useApiResource<AggregateDto>(chosen === null ? null : `aggregate:${groupId}:${chosen}`, (fetchJson) => fetchJson<AggregateDto>(`/groups/${groupId}/aggregate?cell=${encodeURIComponent(chosen ?? '')}`));
+
+  const reloadAggregate = aggregate.reload;
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
+  const setGroup = group.setData;
+  const reloadGroup = group.reload;
+  useSocketEvents(
+    { runIds: group.data?.runs.map((r) => r.id) ?? [] },
+    {
+      'run.updated': (run: RunDto) => {
+        setGroup((g) => g && { ...g, runs: g.runs.map((r) => (r.id === run.id ? { ...r, ...run } : r)) });
+        if (FINISHED_STATUSES.includes(run.status)) reloadGroup(); // the cells' means change
+      },
+      'epoch.completed': () => {
+        if (pending.current) return;
+        pending.current = setTimeout(() => {
+          pending.current = null;
+          reloadAggregate();
+        }, AGGREGATE_RELOAD_MS);
+      },
+    },
+  );
+
+  if (!group.data) {
+    if (group.error instanceof ApiError && group.error.status === 404) return <p data-testid="not-found">Group {groupId} not found.</p>;
+    return <p className="muted">{group.error ? `Could not load the group: ${group.error.message}` : 'Loading…'}</p>;
+  }
+  const g = group.data;
+  const parameters = gridParameters(cells);
+  const open = g.runs.some((r) => !FINISHED_STATUSES.includes(r.status));
+  const counts = Object.entries(g.counts).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`).join(', ');
+  const cancel = async () => {
+    setActionError(null);
+    try {
+      setGroup(await apiFetch<GroupDto>(apiUrl, `/groups/${groupId}/cancel`, { method: 'POST' }));
+    } catch (e) {
+      setActionError(`Could not cancel the group: ${(e as Error).message}`);
+    }
+  };
+  const sortBy = (column: CellColumn) => setSort((s) => ({ column, descending: s.column === column ? !s.descending : column !== `param:${parameters[0]}` }));
+  const arrow = (column: CellColumn) => (sort.column === column ? (sort.descending ? ' ▼' : ' ▲') : '');
+  const agg = aggregate.data;
+  const everyRun = agg?.gradientFlow.filter((f) => f.layers.length > 0 && f.layers.every((l) => l.n === agg.runs.length)).at(-1);
+  const label = chosen ? `${g.name} ${chosen}` : g.name;
+
+  return (
+    <section>
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <h1>{g.name}</h1>
+        {open && <ConfirmButton label="Cancel group" question={`Cancel every queued or running run of this group? Finished runs are kept.`} onConfirm={cancel} testId="cancel-group" />}
+      </div>
+      {actionError && <p className="error">{actionError}</p>}
+      <div className="card">
+        <div className="row">
+          <span data-testid="group-counts">
+            {g.runs.length} runs: {counts}
+          </span>
+          <span className="muted">
+            seeds {g.seeds.join(', ')}
+            {parameters.length > 0 && ` × ${parameters.map((p) => `${p} ∈ {${g.grid[p].join(', ')}}`).join(' × ')}`}
+          </span>
+          <span className="muted">
+            submitted <LocalTime iso={g.createdAt} />
+          </span>
+        </div>
+      </div>
+
+      <div className="card">
+        <h2>{parameters.length ? 'Grid' : 'Over seeds'}</h2>
+        <p className="muted">Mean ± sample standard deviation over the seeds of each cell; ★ the highest mean best-validation accuracy. Click a column to sort, a row to draw it.</p>
+        <div className="table-scroll">
+          <table data-testid="grid-table">
+            <thead>
+              <tr>
+                <th />
+                {parameters.map((p) => (
+                  <th key={p}>
+                    <button type="button" className="sort" onClick={() => sortBy(`param:${p}`)}>
+                      {p}
+                      {arrow(`param:${p}`)}
+                    </button>
+                  </th>
+                ))}
+                <th>Runs</th>
+                <th>
+                  <button type="button" className="sort" onClick={() => sortBy('bestValAccuracy')} data-testid="sort-best-val">
+                    Best val. acc.{arrow('bestValAccuracy')}
+                  </button>
+                </th>
+                <th>
+                  <button type="button" className="sort" onClick={() => sortBy('testAccuracy')} data-testid="sort-test">
+                    Test acc.{arrow('testAccuracy')}
+                  </button>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sortCells(cells, sort).map((cell) => (
+                <tr key={cell.key} className={cell.best ? 'best-cell' : undefined} aria-selected={cell.key === chosen} data-testid="grid-cell" onClick={() => setCellKey(cell.key)} style={{ cursor: 'pointer' }}>
+                  <td>
+                    <input type="radio" name="cell" checked={cell.key === chosen} onChange={() => setCellKey(cell.key)} aria-label={`Draw ${cell.key || 'the group'}`} />
+                    {cell.best && (
+                      <span title="best cell" data-testid="best-cell">
+                        {' '}★
+                      </span>
+                    )}
+                  </td>
+                  {parameters.map((p) => (
+                    <td key={p}>{String(cell.cell[p])}</td>
+                  ))}
+                  <td>{cell.runIds.length}</td>
+                  <td data-testid="cell-best-val">{meanStd(cell.bestValAccuracy)}</td>
+                  <td>{meanStd(cell.testAccuracy)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+
+      <div className="card">
+        <h2>Loss and accuracy over seeds{chosen ? ` (${chosen})` : ''}</h2>
+        {!agg || agg.epochs.length === 0 ? (
+          <p className="muted">{aggregate.error ? `Could not aggregate: ${aggregate.error.message}` : 'No epoch has finished yet.'}</p>
+        ) : (
+          <>
+            <p className="muted" data-testid="aggregate-n">
+              Mean (line) ± one standard deviation (band) of {agg.runs.length} runs; epoch {agg.epochs.at(-1)?.epoch} reached by {agg.epochs.at(-1)?.n}. Test accuracy {meanStd(agg.test.testAccuracy)}.
+            </p>
+            <VegaChart spec={(width) => aggregateCurvesSpec([{ label, epochs: agg.epochs }], { width: Math.max(200, Math.floor((width - 330) / 2)) })} testId="aggregate-curves" label="Mean and standard deviation of loss and accuracy over seeds" />
+            <FigureDownloads path={`/groups/${groupId}/figures/learning-curves`} query={{ cell: chosen || undefined }} testId="download-aggregate-curves" formats={GROUP_FIGURE_FORMATS} />
+          </>
+        )}
+      </div>
+
+      <div className="card">
+        <h2>Gradient flow over seeds{everyRun ? ` (epoch ${everyRun.epoch})` : ''}</h2>
+        {!everyRun ? (
+          <p className="muted">Drawn once every run of the cell has finished an epoch.</p>
+        ) : (
+          <>
+            <p className="muted">Geometric mean per layer (aggregated in log space) in a band of ×/÷ 10^std.</p>
+            <VegaChart spec={(width) => fitWidth(aggregateGradientFlowSpec(everyRun.layers), width)} testId="aggregate-gradient-flow" label="Gradient flow over seeds" />
+            <FigureDownloads path={`/groups/${groupId}/figures/gradient-flow`} query={{ cell: chosen || undefined }} testId="download-aggregate-gradient-flow" formats={GROUP_FIGURE_FORMATS} />
+          </>
+        )}
+      </div>
+
+      <div className="card">
+        <h2>Runs</h2>
+        <div className="table-scroll">
+          <table data-testid="group-runs">
+            <thead>
+              <tr>
+                <th>Run</th>
+                <th>Seed</th>
+                {parameters.map((p) => (
+                  <th key={p}>{p}</th>
+                ))}
+                <th>Status</th>
+                <th>Epochs</th>
+                <th>Best val. acc.</th>
+                <th>Test acc.</th>
+              </tr>
+            </thead>
+            <tbody>
+              {g.runs.map((run) => (
+                <tr key={run.id}>
+                  <td>
+                    <Link href={`/runs/${run.id}`}>{run.name}</Link>
+                  </td>
+                  <td>{run.seed}</td>
+                  {parameters.map((p) => (
+                    <td key={p}>{String(run.cell[p])}</td>
+                  ))}
+                  <td>
+                    <StatusBadge status={run.status} />
+                  </td>
+                  <td>
+                    {run.epochsCompleted} of {run.config.training.epochs}
+                  </td>
+                  <td>{pct(run.bestValAccuracy)}</td>
+                  <td>{pct(run.testAccuracy)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+  );
+}
