@@ -1,22 +1,16 @@
-import { EPOCH_METRICS, LOG_GRADIENT_STATISTICS, type AggregateDto, type AggregateLayerDto, type EpochDto, type LogGradientStatistic } from '@gradlab/contracts';
-import { summarize, summarizeLog } from './statistics';
+import { EPOCH_METRICS, type AggregateDto, type EpochDto } from '@gradlab/contracts';
+import { summarize } from './statistics';
 
+/**
+ * Epoch metrics and final test metrics across runs. (The per-layer gradient statistics are aggregated by
+ * Postgres with the same definitions as summarize and summarizeLog: see the api's AggregatesService.)
+ */
 export interface RunForAggregate {
   id: string;
   epochs: readonly EpochDto[];
   testAccuracy: number | null;
   testLoss: number | null;
   bestValAccuracy: number | null;
-}
-
-/** One (epoch, layer) of gradient statistics with every run's value side by side (any order, nulls kept). */
-export interface LayerValues {
-  epoch: number;
-  layerIndex: number;
-  name: string;
-  shortName: string;
-  kind: string;
-  values: Record<LogGradientStatistic | 'weightL2' | 'nonFiniteCount', readonly (number | null)[]>;
 }
 
 /**
@@ -43,32 +37,4 @@ export function aggregateTest(runs: readonly RunForAggregate[]): AggregateDto['t
     testLoss: summarize(runs.map((r) => r.testLoss)),
     bestValAccuracy: summarize(runs.map((r) => r.bestValAccuracy)),
   };
-}
-
-export function aggregateLayer(layer: LayerValues): AggregateLayerDto {
-  return {
-    layerIndex: layer.layerIndex,
-    name: layer.name,
-    shortName: layer.shortName,
-    kind: layer.kind,
-    n: layer.values.meanAbs.length,
-    ...(Object.fromEntries(LOG_GRADIENT_STATISTICS.map((s) => [s, summarizeLog(layer.values[s])])) as Record<LogGradientStatistic, ReturnType<typeof summarizeLog>>),
-    weightL2: summarize(layer.values.weightL2),
-    nonFiniteCount: summarize(layer.values.nonFiniteCount),
-  };
-}
-
-/** Layers grouped by epoch, in epoch and then network order. */
-export function aggregateGradientFlow(layers: readonly LayerValues[]): AggregateDto['gradientFlow'] {
-  const byEpoch = new Map<number, AggregateLayerDto[]>();
-  for (const layer of layers) {
-    const rows = byEpoch.get(layer.epoch) ?? [];
-    rows.push(aggregateLayer(layer));
-    byEpoch.set(layer.epoch, rows);
-  }
-  return [...byEpoch.entries()].sort(([a], [b]) => a - b).map(([epoch, rows]) => ({ epoch, layers: rows.sort((a, b) => a.layerIndex - b.layerIndex) }));
-}
-
-export function aggregateRuns(runs: readonly RunForAggregate[], layers: readonly LayerValues[]): AggregateDto {
-  return { runs: runs.map((r) => r.id), epochs: aggregateEpochs(runs), test: aggregateTest(runs), gradientFlow: aggregateGradientFlow(layers), logScale: [...LOG_GRADIENT_STATISTICS] };
 }

@@ -1,4 +1,4 @@
-import { aggregateEpochs, aggregateLayer, aggregateRuns, aggregateTest, type RunForAggregate } from './aggregate';
+import { aggregateEpochs, aggregateTest, type RunForAggregate } from './aggregate';
 import { summarize, summarizeLog } from './statistics';
 
 const epoch = (index: number, trainLoss: number | null, valAccuracy: number) => ({ epoch: index, trainLoss, trainAccuracy: 0.5, valLoss: 1, valAccuracy, learningRate: 1e-3, durationMs: 1000 });
@@ -47,25 +47,5 @@ describe('aggregation over runs', () => {
     expect(test.testAccuracy).toEqual({ mean: 0.3, std: null, min: 0.3, max: 0.3, n: 1 });
     expect(test.bestValAccuracy.mean).toBeCloseTo(0.35, 12);
     expect(test.bestValAccuracy.std).toBeCloseTo(Math.sqrt(0.005), 12);
-  });
-
-  it('aggregates a layer: log statistics in log space, weight norms linearly', () => {
-    const layer = aggregateLayer({
-      epoch: 0,
-      layerIndex: 3,
-      name: 'layer_dict.conv.weight',
-      shortName: 'conv',
-      kind: 'conv',
-      values: { meanAbs: [1e-3, 1e-5], lastBatchMeanAbs: [1e-3, 0], l2: [1, 100], maxAbs: [1, 1], updateRatio: [null, 1e-3], weightL2: [2, 4], nonFiniteCount: [0, 0] },
-    });
-    expect(layer.meanAbs.geometricMean).toBeCloseTo(1e-4, 15);
-    expect(layer.lastBatchMeanAbs).toMatchObject({ n: 1, zeros: 1 });
-    expect(layer.l2.geometricMean).toBeCloseTo(10, 10);
-    expect(layer.weightL2).toEqual({ mean: 3, std: expect.closeTo(Math.SQRT2, 12), min: 2, max: 4, n: 2 });
-    expect(layer.updateRatio.n).toBe(1);
-    const all = aggregateRuns(runs, [{ epoch: 1, layerIndex: 0, name: 'x', shortName: 'x', kind: 'conv', values: { meanAbs: [1], lastBatchMeanAbs: [1], l2: [1], maxAbs: [1], updateRatio: [1], weightL2: [1], nonFiniteCount: [0] } }]);
-    expect(all.runs).toEqual(['a', 'b']);
-    expect(all.logScale).toContain('meanAbs');
-    expect(all.gradientFlow[0].epoch).toBe(1);
   });
 });

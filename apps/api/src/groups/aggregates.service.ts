@@ -1,16 +1,53 @@
 import { Injectable } from '@nestjs/common';
-import { aggregateRuns, type LayerValues } from '@gradlab/analysis';
-import { cellKey, type AggregateDto, type ExperimentConfig, type GridCell } from '@gradlab/contracts';
+import { aggregateEpochs, aggregateTest } from '@gradlab/analysis';
+import { cellKey, LOG_GRADIENT_STATISTICS, type AggregateDto, type AggregateLayerDto, type ExperimentConfig, type GridCell, type LogStatDto, type StatDto } from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../prisma/prisma.service';
 import { toEpochDto } from '../runs/run.mapper';
+import { cellLayersByEpoch, READ_CELL_SQL } from './group-layer-statistics';
 import { GroupsService } from './groups.service';
 
 const MAX_RUNS = 200;
 
-type LayerRow = Omit<LayerValues, 'values'> & Record<keyof LayerValues['values'], (number | null)[]>;
+/**
+ * Chosen runs' layer statistics, per (epoch, layer), computed by Postgres where the rows lie (a group cell's
+ * are kept as running statistics instead: group-layer-statistics.ts). The definitions are libs/analysis's
+ * summarize (sample std, null under two values) and summarizeLog (log10 of the positive values, zeros
+ * counted apart); groups.int-spec checks both paths against those functions and numbers worked by hand.
+ */
+const logColumns = (s: string) =>
+  `avg(log("${s}")) FILTER (WHERE "${s}" > 0) AS "${s}_logMean", stddev_samp(log("${s}")) FILTER (WHERE "${s}" > 0) AS "${s}_logStd",
+   min("${s}") FILTER (WHERE "${s}" > 0) AS "${s}_min", max("${s}") FILTER (WHERE "${s}" > 0) AS "${s}_max",
+   count(*) FILTER (WHERE "${s}" > 0) AS "${s}_n", count(*) FILTER (WHERE "${s}" = 0) AS "${s}_zeros"`;
+const linearColumns = (s: string) => `avg("${s}") AS "${s}_mean", stddev_samp("${s}") AS "${s}_std", min("${s}") AS "${s}_min", max("${s}") AS "${s}_max", count("${s}") AS "${s}_n"`;
+const LAYER_STATISTICS_SQL = `
+  SELECT epoch, "layerIndex", count(*) AS n, ${LOG_GRADIENT_STATISTICS.map(logColumns).join(', ')}, ${linearColumns('weightL2')}, ${linearColumns('nonFiniteCount')}
+  FROM "LayerGradient" WHERE "runId" = ANY($1::uuid[])
+  GROUP BY epoch, "layerIndex" ORDER BY epoch, "layerIndex"`;
+/** Enough memory for the sort of 150,000 narrow rows not to spill to disk (it halves the query's time). */
+const AGGREGATE_WORK_MEM = '64MB';
+
+type LayerStatsRow = { epoch: number; layerIndex: number; n: bigint } & Record<string, number | bigint | null>;
+const num = (v: number | bigint | null | undefined) => (v === null || v === undefined ? null : Number(v));
+
+function toLayerDto(row: LayerStatsRow, names: Map<number, { name: string; shortName: string; kind: string }>): AggregateLayerDto {
+  const log = (s: string): LogStatDto => {
+    const mean = num(row[`${s}_logMean`]);
+    return { geometricMean: mean === null ? null : 10 ** mean, log10Std: num(row[`${s}_logStd`]), min: num(row[`${s}_min`]), max: num(row[`${s}_max`]), n: Number(row[`${s}_n`]), zeros: Number(row[`${s}_zeros`]) };
+  };
+  const linear = (s: string): StatDto => ({ mean: num(row[`${s}_mean`]), std: num(row[`${s}_std`]), min: num(row[`${s}_min`]), max: num(row[`${s}_max`]), n: Number(row[`${s}_n`]) });
+  const label = names.get(row.layerIndex) ?? { name: `layer ${row.layerIndex}`, shortName: `layer ${row.layerIndex}`, kind: 'conv' };
+  return {
+    layerIndex: row.layerIndex,
+    ...label,
+    n: Number(row.n),
+    ...(Object.fromEntries(LOG_GRADIENT_STATISTICS.map((s) => [s, log(s)])) as Pick<AggregateLayerDto, (typeof LOG_GRADIENT_STATISTICS)[number]>),
+    weightL2: linear('weightL2'),
+    nonFiniteCount: linear('nonFiniteCount'),
+  };
+}
 
 /** Dotted paths where two configs differ. */
 function differences(a: unknown, b: unknown, path = ''): string[] {
@@ -24,8 +61,8 @@ const withoutSeed = (config: ExperimentConfig) => ({ ...config, training: { ...c
 
 /**
  * Mean, std, min, max and n across runs of one config (up to seed), per epoch, per layer and epoch, and of
- * the final test metrics. Postgres groups the gradient rows (one row per epoch and layer with every run's
- * values side by side); libs/analysis computes the statistics, the same functions the tests check by hand.
+ * the final test metrics: epochs and test metrics by libs/analysis, the layers' statistics by Postgres.
+ * Aggregates are of runs of one config up to the seed: a group's cell, or chosen runs checked to be such.
  */
 @Injectable()
 export class AggregatesService {
@@ -44,7 +81,7 @@ export class AggregatesService {
       const message = `${cell === undefined ? 'the group is a grid: name one of its cells' : `no cell "${cell}"`}; its cells are ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
       throw new DomainError('VALIDATION_FAILED', `invalid query: cell: ${message}`, [{ field: 'cell', message }]);
     }
-    return this.aggregate(runs.filter((r) => cellKey((r.cell ?? {}) as GridCell) === wanted).map((r) => r.id));
+    return this.aggregate(runs.filter((r) => cellKey((r.cell ?? {}) as GridCell) === wanted).map((r) => r.id), { groupId: id, cell: wanted });
   }
 
   /** Chosen runs of the caller's team (`?runs=a,b,c`); they must share one config up to the seed. */
@@ -62,24 +99,57 @@ export class AggregatesService {
     return this.aggregate(ids);
   }
 
-  async aggregate(runIds: string[]): Promise<AggregateDto> {
-    const [runs, epochs, layers] = await Promise.all([
+  /**
+   * The aggregate of these runs. A group cell's layer statistics are read from its running statistics
+   * (GroupLayerStat); chosen runs' are computed from their rows.
+   */
+  async aggregate(runIds: string[], groupCell?: { groupId: string; cell: string }): Promise<AggregateDto> {
+    if (groupCell) {
+      const [base, stats] = await Promise.all([
+        this.epochsAndTest(runIds),
+        this.prisma.$queryRawUnsafe<{ rows: string | null }[]>(READ_CELL_SQL, groupCell.groupId, groupCell.cell),
+      ]);
+      const byEpoch = cellLayersByEpoch(stats[0]?.rows ?? null);
+      return { ...base, gradientFlow: [...byEpoch.entries()].map(([epoch, layers]) => ({ epoch, layers })), logScale: [...LOG_GRADIENT_STATISTICS] };
+    }
+    return this.computed(runIds);
+  }
+
+  private async epochsAndTest(runIds: string[]): Promise<Pick<AggregateDto, 'runs' | 'epochs' | 'test'>> {
+    const [runs, epochs] = await Promise.all([
       this.prisma.run.findMany({ where: { id: { in: runIds } }, select: { id: true, testAccuracy: true, testLoss: true, bestValAccuracy: true } }),
       this.prisma.epoch.findMany({ where: { runId: { in: runIds } }, orderBy: [{ runId: 'asc' }, { index: 'asc' }] }),
-      this.prisma.$queryRaw<LayerRow[]>`
-        SELECT epoch, "layerIndex", min(name) AS name, min("shortName") AS "shortName", min(kind) AS kind,
-               array_agg("meanAbs") AS "meanAbs", array_agg("lastBatchMeanAbs") AS "lastBatchMeanAbs", array_agg(l2) AS l2,
-               array_agg("maxAbs") AS "maxAbs", array_agg("updateRatio") AS "updateRatio", array_agg("weightL2") AS "weightL2",
-               array_agg("nonFiniteCount") AS "nonFiniteCount"
-        FROM "LayerGradient" WHERE "runId" = ANY(${runIds}::uuid[])
-        GROUP BY epoch, "layerIndex" ORDER BY epoch, "layerIndex"`,
     ]);
     const order = new Map(runIds.map((id, i) => [id, i]));
     runs.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    const epochsOf = (id: string) => epochs.filter((e) => e.runId === id).map(toEpochDto);
-    return aggregateRuns(
-      runs.map((run) => ({ ...run, epochs: epochsOf(run.id) })),
-      layers.map(({ meanAbs, lastBatchMeanAbs, l2, maxAbs, updateRatio, weightL2, nonFiniteCount, ...layer }) => ({ ...layer, values: { meanAbs, lastBatchMeanAbs, l2, maxAbs, updateRatio, weightL2, nonFiniteCount } })),
-    );
+    const withEpochs = runs.map((run) => ({ ...run, epochs: epochs.filter((e) => e.runId === run.id).map(toEpochDto) }));
+    return { runs: runs.map((r) => r.id), epochs: aggregateEpochs(withEpochs), test: aggregateTest(withEpochs) };
+  }
+
+  private async computed(runIds: string[]): Promise<AggregateDto> {
+    const [base, layers, names] = await Promise.all([
+      this.epochsAndTest(runIds),
+      this.prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${AGGREGATE_WORK_MEM}'`);
+        return tx.$queryRawUnsafe<LayerStatsRow[]>(LAYER_STATISTICS_SQL, runIds);
+      }),
+      // Names and kinds per layer index: the runs share one network.
+      this.prisma.$queryRaw<{ layerIndex: number; name: string; shortName: string; kind: string }[]>`
+        SELECT DISTINCT ON ("layerIndex") "layerIndex", name, "shortName", kind FROM "LayerGradient"
+        WHERE "runId" = ANY(${runIds}::uuid[]) AND epoch = (SELECT min(epoch) FROM "LayerGradient" WHERE "runId" = ANY(${runIds}::uuid[]))
+        ORDER BY "layerIndex"`,
+    ]);
+    const labels = new Map(names.map(({ layerIndex, ...label }) => [layerIndex, label]));
+    const byEpoch = new Map<number, AggregateLayerDto[]>();
+    for (const row of layers) {
+      const rows = byEpoch.get(row.epoch) ?? [];
+      rows.push(toLayerDto(row, labels));
+      byEpoch.set(row.epoch, rows);
+    }
+    return {
+      ...base,
+      gradientFlow: [...byEpoch.entries()].map(([epoch, rows]) => ({ epoch, layers: rows })),
+      logScale: [...LOG_GRADIENT_STATISTICS],
+    };
   }
 }

@@ -1,4 +1,5 @@
 import { QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION, type AggregateDto, type CohortDto, type DiagnosisDto, type EpochCompletedEvent, type GroupDto } from '@gradlab/contracts';
+import { summarize, summarizeLog } from '@gradlab/analysis';
 import { Queue } from 'bullmq';
 import { migrateDatabase } from '../database/migrator';
 import { RunEventsService } from '../runs/run-events.service';
@@ -140,15 +141,52 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     expect(csv[1]).toBe(`seeds,0,train,loss,5,${5 - Math.SQRT2},${5 + Math.SQRT2},${Math.SQRT2},2`);
     expect((await figure('gradient-flow.svg')).body.toString()).toContain('geometric mean over seeds');
     expect((await figure('learning-curves.tex')).status).toBe(404);
-    // the same runs chosen by id
+    // the same runs chosen by id: their layer statistics computed from the rows rather than kept
     const chosen = await call<AggregateDto>('GET', `/api/aggregate?runs=${a.id},${b.id}`);
     expect(chosen.body.epochs).toEqual(body.epochs);
+    expect(chosen.body.gradientFlow[0].layers[0].meanAbs).toEqual({ ...layer0.meanAbs, geometricMean: expect.closeTo(1e-3, 15), log10Std: expect.closeTo(Math.SQRT2, 12) });
     // GraphQL gives the same numbers
     const answer = await gql('query($id: ID!) { group(id: $id) { name runs { id groupId } aggregate { epochs { epoch n trainLoss { mean std n } } test { bestValAccuracy { mean n } } } } }', { id: group.id });
     const graph = answer.data?.group as { runs: { groupId: string }[]; aggregate: { epochs: { n: number; trainLoss: { mean: number; std: number } }[]; test: { bestValAccuracy: { mean: number; n: number } } } };
     expect(graph.runs.every((r) => r.groupId === group.id)).toBe(true);
     expect(graph.aggregate.epochs[0]).toMatchObject({ n: 2, trainLoss: { mean: 5, std: expect.closeTo(Math.SQRT2, 12) } });
     expect(graph.aggregate.test.bestValAccuracy).toEqual({ mean: expect.closeTo(0.35, 12), n: 2 });
+  });
+
+  it("gives, kept as running statistics (a group) and computed from the rows (chosen runs), exactly what libs/analysis's summarize and summarizeLog give, zeros and nulls included", async () => {
+    const { body: group } = await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [10, 11, 12, 13] });
+    const events = api.app.get(RunEventsService);
+    const random = (i: number) => Math.abs(Math.sin(i * 12.9898) * 43758.5453) % 1; // deterministic, spread over decades below
+    const sent: EpochCompletedEvent[] = [];
+    group.runs.forEach((run, r) => {
+      for (const e of [0, 1]) {
+        const event = epochEvent(run.id, e, 4 - e, 0.1, 1);
+        event.layers = event.layers.map((l, i) => {
+          const k = 100 * r + 10 * e + i;
+          return { ...l, meanAbs: 10 ** (-1 - 6 * random(k)), lastBatchMeanAbs: k % 7 === 0 ? 0 : 10 ** (-2 * random(k + 1)), l2: random(k + 2), maxAbs: k % 5 === 0 ? null : 1 + random(k + 3), updateRatio: 10 ** (-4 * random(k + 4)), weightL2: 5 * random(k + 5), nonFiniteCount: k % 3 };
+        });
+        sent.push(event);
+      }
+    });
+    for (const event of sent) await events.epochCompleted(event);
+    const { body: kept } = await call<AggregateDto>('GET', `/api/groups/${group.id}/aggregate`);
+    const { body: computed } = await call<AggregateDto>('GET', `/api/aggregate?runs=${group.runs.map((r) => r.id).join(',')}`);
+    const close = (x: number | null, digits: number) => (x === null ? null : expect.closeTo(x, digits));
+    for (const body of [kept, computed]) for (const flow of body.gradientFlow) {
+      for (const layer of flow.layers) {
+        const values = sent.filter((e) => e.epoch === flow.epoch).map((e) => e.layers[layer.layerIndex]);
+        for (const s of ['meanAbs', 'lastBatchMeanAbs', 'l2', 'maxAbs', 'updateRatio'] as const) {
+          const expected = summarizeLog(values.map((v) => v[s] ?? null));
+          expect(layer[s]).toEqual({ geometricMean: close(expected.geometricMean, 12), log10Std: close(expected.log10Std, 10), min: expected.min, max: expected.max, n: expected.n, zeros: expected.zeros });
+        }
+        const weight = summarize(values.map((v) => v.weightL2));
+        expect(layer.weightL2).toEqual({ ...weight, mean: close(weight.mean, 12), std: close(weight.std, 10) });
+        expect(layer.nonFiniteCount.max).toBe(Math.max(...values.map((v) => v.nonFiniteCount)));
+      }
+    }
+    expect(kept.gradientFlow.map((f) => f.layers.length)).toEqual([3, 3]);
+    expect(kept.gradientFlow.flatMap((f) => f.layers).some((l) => l.lastBatchMeanAbs.zeros > 0)).toBe(true);
+    expect(kept.gradientFlow.flatMap((f) => f.layers).some((l) => l.maxAbs.n < 4)).toBe(true);
   });
 
   it('names a cell of a grid, and refuses to mix configs that differ beyond the seed', async () => {

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { diagnose, type LayerStats } from '@gradlab/analysis';
 import { DATASET_CLASSES, type DiagnosisDto, type ExperimentConfig, type LayerKind } from '@gradlab/contracts';
 import { PrismaService } from '../prisma/prisma.service';
@@ -13,10 +13,13 @@ type LayerRow = { epoch: number; shortName: string; kind: LayerKind; meanAbs: nu
  * to the run's room as `run.diagnosis`.
  */
 @Injectable()
-export class DiagnosisService {
+export class DiagnosisService implements OnModuleDestroy {
   private readonly logger = new Logger(DiagnosisService.name);
   /** Runs being diagnosed now, and whether another epoch arrived meanwhile (then once more, not once each). */
   private readonly inFlight = new Map<string, boolean>();
+  /** Diagnoses under way: shutting down waits for them, so none writes or emits after the connections close. */
+  private readonly running = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -49,7 +52,20 @@ export class DiagnosisService {
   }
 
   /** Diagnoses the run, keeps the findings' codes on it and tells its room; never throws (logged instead). */
-  async refresh(runId: string): Promise<DiagnosisDto | null> {
+  refresh(runId: string): Promise<DiagnosisDto | null> {
+    if (this.stopping) return Promise.resolve(null);
+    const work = this.refreshNow(runId);
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+    return work;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.running]);
+  }
+
+  private async refreshNow(runId: string): Promise<DiagnosisDto | null> {
     if (this.inFlight.has(runId)) {
       this.inFlight.set(runId, true);
       return null;

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { cellKey, type GridCell } from '@gradlab/contracts';
 import type {
   EpochCompletedEvent,
   RunCancelledEvent,
@@ -9,6 +10,7 @@ import type {
   RunStartedEvent,
   WorkerHeartbeatEvent,
 } from '@gradlab/contracts';
+import { ADD_EPOCH_SQL, epochContributions } from '../groups/group-layer-statistics';
 import { PrismaService } from '../prisma/prisma.service';
 import { WorkersService } from '../workers/workers.service';
 import { DiagnosisService } from './diagnosis.service';
@@ -73,7 +75,7 @@ export class RunEventsService {
   /** Writes the epoch and its layer rows in one transaction; returns false when it was already stored. */
   async epochCompleted(e: EpochCompletedEvent): Promise<boolean> {
     const stored = await this.prisma.$transaction(async (tx) => {
-      const run = await tx.run.findUnique({ where: { id: e.runId }, select: { id: true } });
+      const run = await tx.run.findUnique({ where: { id: e.runId }, select: { id: true, groupId: true, cell: true } });
       if (!run) return false;
       // ON CONFLICT DO NOTHING: a concurrent duplicate waits for this row, then inserts nothing.
       const { count } = await tx.epoch.createMany({
@@ -93,6 +95,8 @@ export class RunEventsService {
       });
       if (count === 0) return false;
       await tx.layerGradient.createMany({ data: e.layers.map((l) => ({ ...l, runId: e.runId, epoch: e.epoch })) });
+      // A group's running statistics take the epoch in the same transaction: counted once, with it.
+      if (run.groupId && e.layers.length > 0) await tx.$executeRawUnsafe(ADD_EPOCH_SQL, run.groupId, cellKey((run.cell ?? {}) as GridCell), e.epoch, epochContributions(e.layers));
       await tx.$executeRaw`
         UPDATE "Run" SET
           "epochsCompleted" = (SELECT count(*) FROM "Epoch" WHERE "runId" = ${e.runId}::uuid),
