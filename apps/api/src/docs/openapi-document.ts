@@ -147,8 +147,11 @@ export function buildOpenApiDocument(): OpenAPIObject {
       },
       '/api/report-pack': {
         get: {
-          summary: 'A zip for a report: every figure of ?runs= in every format, the framework CSVs, results.tex, README.txt',
-          parameters: [{ name: 'runs', in: 'query', required: true, schema: { type: 'string' }, description: '1 to 8 run ids, comma-separated' }],
+          summary: 'A zip for a report: every figure of ?runs= in every format, each group cell\'s figures over seeds, the framework CSVs, results.tex, README.txt',
+          parameters: [
+            { name: 'runs', in: 'query', schema: { type: 'string' }, description: '1 to 8 run ids, comma-separated (optional with groups)' },
+            { name: 'groups', in: 'query', schema: { type: 'string' }, description: 'up to 8 group ids, comma-separated' },
+          ],
           responses: { '200': { description: 'the zip' }, '400': error('bad runs'), '404': error('no such run') },
         },
       },

@@ -1,6 +1,7 @@
 import { QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION, type AggregateDto, type CohortDto, type DiagnosisDto, type EpochCompletedEvent, type GroupDto } from '@gradlab/contracts';
 import { summarize, summarizeLog } from '@gradlab/analysis';
 import { Queue } from 'bullmq';
+import { unzipSync } from 'fflate';
 import { migrateDatabase } from '../database/migrator';
 import { RunEventsService } from '../runs/run-events.service';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
@@ -141,6 +142,13 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     expect(csv[1]).toBe(`seeds,0,train,loss,5,${5 - Math.SQRT2},${5 + Math.SQRT2},${Math.SQRT2},2`);
     expect((await figure('gradient-flow.svg')).body.toString()).toContain('geometric mean over seeds');
     expect((await figure('learning-curves.tex')).status).toBe(404);
+    // and in the report pack: the group's figures over seeds, its runs as one mean ± std row of results.tex
+    const pack = await fetch(`${api.url}/api/report-pack?groups=${group.id}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+    expect(pack.headers.get('content-disposition')).toContain('seeds_report-pack.zip');
+    const files = unzipSync(new Uint8Array(await pack.arrayBuffer()));
+    const dir = `groups/seeds-${group.id.slice(0, 8)}`;
+    for (const file of ['learning-curves.pdf', 'learning-curves.svg', 'learning-curves.csv', 'gradient-flow.png']) expect(Object.keys(files)).toContain(`${dir}/${file}`);
+    expect(Buffer.from(files['results.tex']).toString()).toMatch(/\\pm/);
     // the same runs chosen by id: their layer statistics computed from the rows rather than kept
     const chosen = await call<AggregateDto>('GET', `/api/aggregate?runs=${a.id},${b.id}`);
     expect(chosen.body.epochs).toEqual(body.epochs);

@@ -104,6 +104,9 @@ export function GroupView({ groupId }: { groupId: string }) {
           <span className="muted">
             submitted <LocalTime iso={g.createdAt} />
           </span>
+          <a href={`${apiUrl}/api/report-pack?groups=${groupId}`} download data-testid="group-report-pack">
+            Download the report pack (.zip)
+          </a>
         </div>
       </div>
 
