@@ -23,7 +23,7 @@ import type { Run, RunGroup } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { RunsService } from '../runs/runs.service';
 import { SubmissionLimitsService } from '../runs/submission-limits.service';
-import { toRunDto } from '../runs/run.mapper';
+import { newRunData, toRunDto } from '../runs/run.mapper';
 
 const counts = (runs: readonly Pick<Run, 'status'>[]) => Object.fromEntries(RUN_STATUSES.map((s) => [s, runs.filter((r) => r.status === s).length]));
 
@@ -80,17 +80,7 @@ export class GroupsService {
           const cell = cellKey(member.cell);
           runs.push(
             await tx.run.create({
-              data: {
-                name: `${name}${cell ? ` ${cell}` : ''} seed ${member.seed}`,
-                config: member.config as object,
-                architecture: architectureName(member.config.model),
-                blockType: member.config.model.blockType,
-                totalEpochs: member.config.training.epochs,
-                teamId: principal.teamId,
-                createdById: principal.userId,
-                groupId: group.id,
-                cell: cell ? member.cell : undefined,
-              },
+              data: { ...newRunData(principal, `${name}${cell ? ` ${cell}` : ''} seed ${member.seed}`, member.config), groupId: group.id, cell: cell ? member.cell : undefined },
             }),
           );
         }

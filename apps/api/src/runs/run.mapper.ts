@@ -1,3 +1,4 @@
+import { architectureName } from '@gradlab/models';
 import type { EpochDto, ExperimentConfig, LayerGradientDto, LayerKind, RunDto, RunKind } from '@gradlab/contracts';
 import type { Epoch, LayerGradient, Run } from '../generated/prisma/client';
 
@@ -50,5 +51,18 @@ export function toLayerGradientDto(row: LayerGradient): LayerGradientDto {
     nonFiniteCount: row.nonFiniteCount,
     weightL2: row.weightL2,
     updateRatio: row.updateRatio,
+  };
+}
+
+/** A new run's row: what every submission (a run, a group's member) stores. */
+export function newRunData(principal: { teamId: string; userId: string }, name: string, config: ExperimentConfig) {
+  return {
+    name,
+    config: config as object,
+    architecture: architectureName(config.model),
+    blockType: config.model.blockType,
+    totalEpochs: config.training.epochs,
+    teamId: principal.teamId,
+    createdById: principal.userId,
   };
 }

@@ -28,7 +28,7 @@ import { RedisService } from '../redis/redis.service';
 import type { Principal } from '../auth/principal';
 import { ProgressGateway } from './progress.gateway';
 import { SubmissionLimitsService } from './submission-limits.service';
-import { toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
+import { newRunData, toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
 
 /** The caller's team's runs that pass the list filters (the same for REST pages and GraphQL cursors). */
 function teamRunsWhere(principal: Pick<Principal, 'teamId'>, filter: Pick<ListRunsQuery, 'status' | 'blockType' | 'architecture' | 'q'>) {
@@ -73,17 +73,7 @@ export class RunsService {
     await this.limits.checkRate(principal);
     const config = request.config;
     const architecture = architectureName(config.model);
-    const run = await this.limits.withQueueRoom(principal, (tx) => tx.run.create({
-      data: {
-        name: request.name ?? `${architecture} ${config.model.blockType} seed ${config.training.seed}`,
-        config: config as object,
-        architecture,
-        blockType: config.model.blockType,
-        totalEpochs: config.training.epochs,
-        teamId: principal.teamId,
-        createdById: principal.userId,
-      },
-    }));
+    const run = await this.limits.withQueueRoom(principal, (tx) => tx.run.create({ data: newRunData(principal, request.name ?? `${architecture} ${config.model.blockType} seed ${config.training.seed}`, config) }));
     try {
       await this.enqueue(run.id, config);
     } catch (error) {

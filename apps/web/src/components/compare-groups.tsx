@@ -5,8 +5,8 @@ import { aggregateCurvesSpec } from '@gradlab/figures';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
+import { formatMeanStd } from '../lib/format';
 import { useApiResource } from '../lib/use-api-resource';
-import { meanStd } from './group-view';
 import { VegaChart } from './vega-chart';
 
 /** The palette has eight colours: at most this many cells are drawn together. */
@@ -76,8 +76,8 @@ export function CompareGroups() {
                 <tr key={c.label}>
                   <td>{c.label}</td>
                   <td>{c.aggregate.runs.length}</td>
-                  <td>{meanStd(c.aggregate.test.bestValAccuracy)}</td>
-                  <td>{meanStd(c.aggregate.test.testAccuracy)}</td>
+                  <td>{formatMeanStd(c.aggregate.test.bestValAccuracy)}</td>
+                  <td>{formatMeanStd(c.aggregate.test.testAccuracy)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,11 +1,12 @@
 'use client';
 
-import { FINISHED_STATUSES, type AggregateDto, type GroupDto, type RunDto, type StatDto } from '@gradlab/contracts';
+import { FINISHED_STATUSES, type AggregateDto, type GroupDto, type RunDto } from '@gradlab/contracts';
 import { aggregateCurvesSpec, aggregateGradientFlowSpec, fitWidth } from '@gradlab/figures';
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
+import { formatMeanStd, formatPercent } from '../lib/format';
 import { gridParameters, sortCells, type CellColumn, type CellSort } from '../lib/grid-table';
 import { useApiResource } from '../lib/use-api-resource';
 import { useSocketEvents } from '../lib/use-socket-events';
@@ -21,9 +22,6 @@ const GROUP_FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv'] as const;
 /** A finished epoch reloads the aggregate, at most this often. */
 const AGGREGATE_RELOAD_MS = 2000;
 
-const pct = (value: number | null) => (value === null ? '–' : `${(100 * value).toFixed(1)}%`);
-/** "41.2% ± 1.3 (n=3)": the std in percentage points. */
-export const meanStd = (s: Pick<StatDto, 'mean' | 'std' | 'n'>) => (s.mean === null ? '–' : `${pct(s.mean)}${s.std === null ? '' : ` ± ${(100 * s.std).toFixed(1)}`} (n=${s.n})`);
 
 /**
  * A group: its members with their status, its cells (a sortable table with the best cell marked), and for
@@ -154,8 +152,8 @@ export function GroupView({ groupId }: { groupId: string }) {
                     <td key={p}>{String(cell.cell[p])}</td>
                   ))}
                   <td>{cell.runIds.length}</td>
-                  <td data-testid="cell-best-val">{meanStd(cell.bestValAccuracy)}</td>
-                  <td>{meanStd(cell.testAccuracy)}</td>
+                  <td data-testid="cell-best-val">{formatMeanStd(cell.bestValAccuracy)}</td>
+                  <td>{formatMeanStd(cell.testAccuracy)}</td>
                 </tr>
               ))}
             </tbody>
@@ -170,7 +168,7 @@ export function GroupView({ groupId }: { groupId: string }) {
         ) : (
           <>
             <p className="muted" data-testid="aggregate-n">
-              Mean (line) ± one standard deviation (band) of {agg.runs.length} runs; epoch {agg.epochs.at(-1)?.epoch} reached by {agg.epochs.at(-1)?.n}. Test accuracy {meanStd(agg.test.testAccuracy)}.
+              Mean (line) ± one standard deviation (band) of {agg.runs.length} runs; epoch {agg.epochs.at(-1)?.epoch} reached by {agg.epochs.at(-1)?.n}. Test accuracy {formatMeanStd(agg.test.testAccuracy)}.
             </p>
             <VegaChart spec={(width) => aggregateCurvesSpec([{ label, epochs: agg.epochs }], { width: Math.max(200, Math.floor((width - 330) / 2)) })} testId="aggregate-curves" label="Mean and standard deviation of loss and accuracy over seeds" />
             <FigureDownloads path={`/groups/${groupId}/figures/learning-curves`} query={{ cell: chosen || undefined }} testId="download-aggregate-curves" formats={GROUP_FIGURE_FORMATS} />
@@ -224,8 +222,8 @@ export function GroupView({ groupId }: { groupId: string }) {
                   <td>
                     {run.epochsCompleted} of {run.config.training.epochs}
                   </td>
-                  <td>{pct(run.bestValAccuracy)}</td>
-                  <td>{pct(run.testAccuracy)}</td>
+                  <td>{formatPercent(run.bestValAccuracy)}</td>
+                  <td>{formatPercent(run.testAccuracy)}</td>
                 </tr>
               ))}
             </tbody>

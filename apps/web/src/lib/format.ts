@@ -18,6 +18,11 @@ export function formatPercent(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)}%`;
 }
 
+/** "41.2% ± 1.3 (n=3)": a mean over seeds, its std in percentage points, and how many runs. */
+export function formatMeanStd(stat: { mean: number | null; std: number | null; n: number }): string {
+  return stat.mean === null ? '–' : `${formatPercent(stat.mean)}${stat.std === null ? '' : ` ± ${(100 * stat.std).toFixed(1)}`} (n=${stat.n})`;
+}
+
 export function formatNumber(value: number | null | undefined, digits = 4): string {
   return value === null || value === undefined ? '–' : value.toFixed(digits);
 }
