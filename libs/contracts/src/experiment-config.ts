@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-/** Processing blocks the coursework network can be built from (see libs/models). */
 /**
- * conv_block: the framework's plain block; empty_block: identity; conv_block_bn: + batch norm;
- * conv_block_bn_rc: + residual connections; dense_block: DenseNet-style concatenation within a stage
- * (Huang et al. 2017); conv_block_ds: plain blocks with deep supervision, an auxiliary classifier per
- * stage (Lee et al. 2015). See libs/models/src/network-spec.ts.
+ * Processing blocks the coursework network can be built from. conv_block: the framework's plain block;
+ * empty_block: identity; conv_block_bn: + batch norm; conv_block_bn_rc: + residual connections;
+ * dense_block: DenseNet-style concatenation within a stage (Huang et al. 2017); conv_block_ds: plain blocks
+ * with deep supervision, an auxiliary classifier per stage (Lee et al. 2015). See
+ * libs/models/src/network-spec.ts.
  */
 export const BLOCK_TYPES = ['conv_block', 'empty_block', 'conv_block_bn', 'conv_block_bn_rc', 'dense_block', 'conv_block_ds'] as const;
 export const BlockTypeSchema = z.enum(BLOCK_TYPES);

@@ -78,8 +78,7 @@ export const EpochDtoSchema = z.object({
 });
 export type EpochDto = z.infer<typeof EpochDtoSchema>;
 
-/** A stored layer row is exactly what the worker reported. */
-/** As stored: the update-to-weight ratio is null for epochs recorded before it was measured. */
+/** A stored layer row is what the worker reported; the update-to-weight ratio is null for epochs recorded before it was measured. */
 export const LayerGradientDtoSchema = LayerGradientStatSchema.extend({ updateRatio: z.number().nullable() });
 export type LayerGradientDto = z.infer<typeof LayerGradientDtoSchema>;
 
