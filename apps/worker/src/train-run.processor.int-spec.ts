@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { JOBS, QUEUES, redisConnectionFromUrl, RunEventSchema, runOwnerKey, TRAINING_JOB_VERSION, type RunEvent } from '@gradlab/contracts';
+import { cancelKey, JOBS, QUEUES, redisConnectionFromUrl, RunEventSchema, runOwnerKey, TRAINING_JOB_VERSION, type RunEvent } from '@gradlab/contracts';
 import { selectBackend } from '@gradlab/training';
 import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
@@ -112,10 +112,10 @@ describe('training worker (real Redis, real BullMQ)', () => {
     config.training.epochs = 50;
     await submit(runId, { v: TRAINING_JOB_VERSION, runId, config });
     await waitForEvent(runId, 'epoch.completed');
-    await redis.set(`gradlab:cancel:${runId}`, '1', 'EX', 60);
+    await redis.set(cancelKey(prefix, runId), '1', 'EX', 60); // as the api raises it, under the queue prefix
     await waitForEvent(runId, 'run.cancelled');
     expect(eventsOf(runId).filter((e) => e.type === 'epoch.completed').length).toBeLessThan(50);
-    await redis.del(`gradlab:cancel:${runId}`);
+    await redis.del(cancelKey(prefix, runId));
   }, 60_000);
 
   it('stops quietly once another attempt holds its run (an attempt orphaned by a Redis flush)', async () => {

@@ -54,7 +54,7 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
       throw new UnrecoverableError(`invalid training job: ${reason}`);
     }
     const { config } = parsed.data;
-    const isCancelled = async () => (await deps.redis.exists(cancelKey(runId))) === 1;
+    const isCancelled = async () => (await deps.redis.exists(cancelKey(deps.queuePrefix, runId))) === 1;
     if (await isCancelled()) {
       await emit({ type: 'run.cancelled', runId });
       return 'cancelled';

@@ -34,5 +34,5 @@ export type TrainingJob = z.infer<typeof TrainingJobSchema>;
  */
 export const runOwnerKey = (queuePrefix: string, runId: string) => `${queuePrefix}:owner:${runId}`;
 
-/** Redis key the api sets to ask the worker training a run to stop it. */
-export const cancelKey = (runId: string) => `gradlab:cancel:${runId}`;
+/** Redis key the api sets to ask the worker training a run to stop it (under QUEUE_PREFIX, as the queues). */
+export const cancelKey = (queuePrefix: string, runId: string) => `${queuePrefix}:cancel:${runId}`;

@@ -101,7 +101,8 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     expect(response.status).toBe(200);
     expect((await response.json()).status).toBe('cancelled');
     expect(await queue.getJob(run.id)).toBeUndefined();
-    expect(await redis.exists(cancelKey(run.id))).toBe(1);
+    expect(await redis.exists(cancelKey(prefix, run.id))).toBe(1); // under this api's QUEUE_PREFIX
+    expect(await redis.exists(`gradlab:cancel:${run.id}`)).toBe(0);
     expect((await post(`/runs/${run.id}/cancel`)).status).toBe(409);
   });
 

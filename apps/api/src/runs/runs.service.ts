@@ -166,7 +166,7 @@ export class RunsService {
   async cancel(principal: Principal, id: string): Promise<RunDto> {
     const run = await this.findRun(principal, id);
     if (FINISHED_STATUSES.includes(run.status)) throw new DomainError('CONFLICT', `run ${id} is already ${run.status}`);
-    await this.redis.client.set(cancelKey(id), '1', 'EX', CANCEL_FLAG_TTL_S);
+    await this.redis.client.set(cancelKey(this.config.queuePrefix, id), '1', 'EX', CANCEL_FLAG_TTL_S);
     const job = await this.trainingQueue.getJob(id);
     if (job && ['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(await job.getState())) {
       await job.remove().catch(() => undefined); // taken meanwhile: the worker will see the flag
