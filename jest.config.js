@@ -15,10 +15,18 @@ const swc = [
 const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  // Jest reads the per-test timeout from the global config when projects are used, not from a project's own:
+  // 30 s for every test, as the integration suite's real services on a shared 2-core machine need.
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'] },
     // Real services on a shared machine: a database to create and migrate, an api to boot, scrypt hashes.
-    { ...common, displayName: 'integration', testTimeout: 30_000, testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.int-spec.ts', '<rootDir>/scripts/**/*.int-spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testTimeout: 30_000,
+      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.int-spec.ts', '<rootDir>/scripts/**/*.int-spec.ts'],
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'] },
   ],
 };

@@ -1,4 +1,13 @@
-import { QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION, type AggregateDto, type CohortDto, type DiagnosisDto, type EpochCompletedEvent, type GroupDto } from '@gradlab/contracts';
+import {
+  QUEUES,
+  redisConnectionFromUrl,
+  RUN_EVENT_VERSION,
+  type AggregateDto,
+  type CohortDto,
+  type DiagnosisDto,
+  type EpochCompletedEvent,
+  type GroupDto,
+} from '@gradlab/contracts';
 import { summarize, summarizeLog } from '@gradlab/analysis';
 import { Queue } from 'bullmq';
 import { unzipSync } from 'fflate';
@@ -23,7 +32,19 @@ const epochEvent = (runId: string, epoch: number, trainLoss: number, valAccuracy
   valAccuracy,
   learningRate: 1e-3,
   durationMs: 1000,
-  layers: [0, 1, 2].map((i) => ({ layerIndex: i, name: `layer_dict.conv_${i}.weight`, shortName: `conv_${i}`, kind: 'conv' as const, meanAbs: g * 10 ** -i, lastBatchMeanAbs: g, l2: 1, maxAbs: 1, nonFiniteCount: 0, weightL2: 2 * (i + 1), updateRatio: 1e-3 })),
+  layers: [0, 1, 2].map((i) => ({
+    layerIndex: i,
+    name: `layer_dict.conv_${i}.weight`,
+    shortName: `conv_${i}`,
+    kind: 'conv' as const,
+    meanAbs: g * 10 ** -i,
+    lastBatchMeanAbs: g,
+    l2: 1,
+    maxAbs: 1,
+    nonFiniteCount: 0,
+    weightL2: 2 * (i + 1),
+    updateRatio: 1e-3,
+  })),
 });
 
 describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api, Postgres and Redis)', () => {
@@ -34,11 +55,19 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
   const prefix = testQueuePrefix();
 
   const call = async <T = unknown>(method: string, route: string, body?: unknown, key = api.adminToken) => {
-    const response = await fetch(`${api.url}${route}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${api.url}${route}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as T & { message?: string; errors?: { field: string; message: string }[] } };
   };
   const gql = async (query: string, variables?: Record<string, unknown>, key = api.adminToken) => {
-    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions: Record<string, unknown> }[] };
   };
 
@@ -57,30 +86,41 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
   });
 
   it('queues the cross product of seeds and grid as runs of the group, each with its seed, cell and job', async () => {
-    const { status, body: group } = await call<GroupDto>('POST', '/api/groups', { name: 'lr sweep', config: smallConfig, seeds: [0, 1, 2], grid: { lr: [1e-3, 3e-4], 'training.batchSize': [64] } });
+    const { status, body: group } = await call<GroupDto>('POST', '/api/groups', {
+      name: 'lr sweep',
+      config: smallConfig,
+      seeds: [0, 1, 2],
+      grid: { lr: [1e-3, 3e-4], 'training.batchSize': [64] },
+    });
     expect(status).toBe(201);
     expect(group).toMatchObject({ name: 'lr sweep', seeds: [0, 1, 2], grid: { lr: [1e-3, 3e-4], batch: [64] }, counts: { queued: 6 } });
     expect(group.runs).toHaveLength(6);
     expect(group.runs.map((r) => [r.seed, r.cell.lr, r.config.training.learningRate, r.config.training.batchSize, r.config.training.seed])).toEqual([
-      [0, 1e-3, 1e-3, 64, 0], [1, 1e-3, 1e-3, 64, 1], [2, 1e-3, 1e-3, 64, 2],
-      [0, 3e-4, 3e-4, 64, 0], [1, 3e-4, 3e-4, 64, 1], [2, 3e-4, 3e-4, 64, 2],
+      [0, 1e-3, 1e-3, 64, 0],
+      [1, 1e-3, 1e-3, 64, 1],
+      [2, 1e-3, 1e-3, 64, 2],
+      [0, 3e-4, 3e-4, 64, 0],
+      [1, 3e-4, 3e-4, 64, 1],
+      [2, 3e-4, 3e-4, 64, 2],
     ]);
     expect(group.runs[0].name).toBe('lr sweep lr=0.001 batch=64 seed 0');
     expect(group.runs.every((r) => r.groupId === group.id && r.status === 'queued')).toBe(true);
-    expect(group.cells.map((c) => [c.key, c.runIds.length])).toEqual([['lr=0.001 batch=64', 3], ['lr=0.0003 batch=64', 3]]);
+    expect(group.cells.map((c) => [c.key, c.runIds.length])).toEqual([
+      ['lr=0.001 batch=64', 3],
+      ['lr=0.0003 batch=64', 3],
+    ]);
     for (const run of group.runs) expect((await queue.getJob(run.id))?.data.config.training.seed).toBe(run.seed);
     const listed = await call<{ items: { id: string; size: number }[] }>('GET', '/api/groups');
     expect(listed.body.items[0]).toMatchObject({ id: group.id, size: 6 });
-  });
+  }, 30_000);
 
   it('refuses bad seeds and grids with field errors, and writes nothing', async () => {
     const before = await call<{ items: unknown[] }>('GET', '/api/groups');
     const bad = await call('POST', '/api/groups', { config: smallConfig, seeds: [0, 0], grid: { lr: [1e-3, -1], momentum: [0.9], batch: [] } });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual(expect.arrayContaining([
-      { field: 'seeds', message: 'must not repeat a seed' },
-      expect.objectContaining({ field: 'grid.batch' }),
-    ]));
+    expect(bad.body.errors).toEqual(
+      expect.arrayContaining([{ field: 'seeds', message: 'must not repeat a seed' }, expect.objectContaining({ field: 'grid.batch' })]),
+    );
     const values = await call('POST', '/api/groups', { config: smallConfig, grid: { lr: [1e-3, -1], momentum: [0.9] } });
     expect(values.body.errors).toEqual([
       { field: 'grid.lr[1]', message: '-1: Too small: expected number to be >0' },
@@ -89,7 +129,7 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     const tooMany = await call('POST', '/api/groups', { config: smallConfig, seeds: [0, 1, 2, 3, 4], grid: { lr: [1e-3, 3e-4, 1e-4] } });
     expect(tooMany.body.errors).toEqual([{ field: 'grid', message: 'the group would have 15 runs (5 seeds x 3 cells); at most 12' }]);
     expect((await call<{ items: unknown[] }>('GET', '/api/groups')).body.items).toHaveLength(before.body.items.length);
-  });
+  }, 30_000);
 
   it("counts every run against the team's queue cap: all or nothing", async () => {
     const student = (await createStudent(api, 'team-cap', 'cap@uni.test')).key;
@@ -103,15 +143,24 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     const cancelled = await call<GroupDto>('POST', `/api/groups/${first.body.id}/cancel`, undefined, student);
     expect(cancelled.body.counts).toMatchObject({ cancelled: 12, queued: 0 });
     for (const run of first.body.runs) expect(await queue.getJob(run.id)).toBeUndefined();
-  });
+  }, 30_000);
 
   it('aggregates a seed group per epoch and per layer, checked against numbers worked by hand', async () => {
     const { body: group } = await call<GroupDto>('POST', '/api/groups', { name: 'seeds', config: smallConfig, seeds: [0, 1] });
     const [a, b] = group.runs;
     const events = api.app.get(RunEventsService);
     // run a: three epochs; run b stopped after two
-    for (const [e, loss, acc] of [[0, 4, 0.1], [1, 3, 0.2], [2, 2, 0.3]]) await events.epochCompleted(epochEvent(a.id, e, loss, acc, 1e-2));
-    for (const [e, loss, acc] of [[0, 6, 0.3], [1, 5, 0.4]]) await events.epochCompleted(epochEvent(b.id, e, loss, acc, 1e-4));
+    for (const [e, loss, acc] of [
+      [0, 4, 0.1],
+      [1, 3, 0.2],
+      [2, 2, 0.3],
+    ])
+      await events.epochCompleted(epochEvent(a.id, e, loss, acc, 1e-2));
+    for (const [e, loss, acc] of [
+      [0, 6, 0.3],
+      [1, 5, 0.4],
+    ])
+      await events.epochCompleted(epochEvent(b.id, e, loss, acc, 1e-4));
     const { status, body } = await call<AggregateDto>('GET', `/api/groups/${group.id}/aggregate`);
     expect(status).toBe(200);
     expect(body.runs).toEqual([a.id, b.id]);
@@ -147,19 +196,30 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     expect(pack.headers.get('content-disposition')).toContain('seeds_report-pack.zip');
     const files = unzipSync(new Uint8Array(await pack.arrayBuffer()));
     const dir = `groups/seeds-${group.id.slice(0, 8)}`;
-    for (const file of ['learning-curves.pdf', 'learning-curves.svg', 'learning-curves.csv', 'gradient-flow.png']) expect(Object.keys(files)).toContain(`${dir}/${file}`);
+    for (const file of ['learning-curves.pdf', 'learning-curves.svg', 'learning-curves.csv', 'gradient-flow.png'])
+      expect(Object.keys(files)).toContain(`${dir}/${file}`);
     expect(Buffer.from(files['results.tex']).toString()).toMatch(/\\pm/);
     // the same runs chosen by id: their layer statistics computed from the rows rather than kept
     const chosen = await call<AggregateDto>('GET', `/api/aggregate?runs=${a.id},${b.id}`);
     expect(chosen.body.epochs).toEqual(body.epochs);
-    expect(chosen.body.gradientFlow[0].layers[0].meanAbs).toEqual({ ...layer0.meanAbs, geometricMean: expect.closeTo(1e-3, 15), log10Std: expect.closeTo(Math.SQRT2, 12) });
+    expect(chosen.body.gradientFlow[0].layers[0].meanAbs).toEqual({
+      ...layer0.meanAbs,
+      geometricMean: expect.closeTo(1e-3, 15),
+      log10Std: expect.closeTo(Math.SQRT2, 12),
+    });
     // GraphQL gives the same numbers
-    const answer = await gql('query($id: ID!) { group(id: $id) { name runs { id groupId } aggregate { epochs { epoch n trainLoss { mean std n } } test { bestValAccuracy { mean n } } } } }', { id: group.id });
-    const graph = answer.data?.group as { runs: { groupId: string }[]; aggregate: { epochs: { n: number; trainLoss: { mean: number; std: number } }[]; test: { bestValAccuracy: { mean: number; n: number } } } };
+    const answer = await gql(
+      'query($id: ID!) { group(id: $id) { name runs { id groupId } aggregate { epochs { epoch n trainLoss { mean std n } } test { bestValAccuracy { mean n } } } } }',
+      { id: group.id },
+    );
+    const graph = answer.data?.group as {
+      runs: { groupId: string }[];
+      aggregate: { epochs: { n: number; trainLoss: { mean: number; std: number } }[]; test: { bestValAccuracy: { mean: number; n: number } } };
+    };
     expect(graph.runs.every((r) => r.groupId === group.id)).toBe(true);
     expect(graph.aggregate.epochs[0]).toMatchObject({ n: 2, trainLoss: { mean: 5, std: expect.closeTo(Math.SQRT2, 12) } });
     expect(graph.aggregate.test.bestValAccuracy).toEqual({ mean: expect.closeTo(0.35, 12), n: 2 });
-  });
+  }, 30_000);
 
   it("gives, kept as running statistics (a group) and computed from the rows (chosen runs), exactly what libs/analysis's summarize and summarizeLog give, zeros and nulls included", async () => {
     const { body: group } = await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [10, 11, 12, 13] });
@@ -171,7 +231,16 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
         const event = epochEvent(run.id, e, 4 - e, 0.1, 1);
         event.layers = event.layers.map((l, i) => {
           const k = 100 * r + 10 * e + i;
-          return { ...l, meanAbs: 10 ** (-1 - 6 * random(k)), lastBatchMeanAbs: k % 7 === 0 ? 0 : 10 ** (-2 * random(k + 1)), l2: random(k + 2), maxAbs: k % 5 === 0 ? null : 1 + random(k + 3), updateRatio: 10 ** (-4 * random(k + 4)), weightL2: 5 * random(k + 5), nonFiniteCount: k % 3 };
+          return {
+            ...l,
+            meanAbs: 10 ** (-1 - 6 * random(k)),
+            lastBatchMeanAbs: k % 7 === 0 ? 0 : 10 ** (-2 * random(k + 1)),
+            l2: random(k + 2),
+            maxAbs: k % 5 === 0 ? null : 1 + random(k + 3),
+            updateRatio: 10 ** (-4 * random(k + 4)),
+            weightL2: 5 * random(k + 5),
+            nonFiniteCount: k % 3,
+          };
         });
         sent.push(event);
       }
@@ -180,22 +249,30 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     const { body: kept } = await call<AggregateDto>('GET', `/api/groups/${group.id}/aggregate`);
     const { body: computed } = await call<AggregateDto>('GET', `/api/aggregate?runs=${group.runs.map((r) => r.id).join(',')}`);
     const close = (x: number | null, digits: number) => (x === null ? null : expect.closeTo(x, digits));
-    for (const body of [kept, computed]) for (const flow of body.gradientFlow) {
-      for (const layer of flow.layers) {
-        const values = sent.filter((e) => e.epoch === flow.epoch).map((e) => e.layers[layer.layerIndex]);
-        for (const s of ['meanAbs', 'lastBatchMeanAbs', 'l2', 'maxAbs', 'updateRatio'] as const) {
-          const expected = summarizeLog(values.map((v) => v[s] ?? null));
-          expect(layer[s]).toEqual({ geometricMean: close(expected.geometricMean, 12), log10Std: close(expected.log10Std, 10), min: expected.min, max: expected.max, n: expected.n, zeros: expected.zeros });
+    for (const body of [kept, computed])
+      for (const flow of body.gradientFlow) {
+        for (const layer of flow.layers) {
+          const values = sent.filter((e) => e.epoch === flow.epoch).map((e) => e.layers[layer.layerIndex]);
+          for (const s of ['meanAbs', 'lastBatchMeanAbs', 'l2', 'maxAbs', 'updateRatio'] as const) {
+            const expected = summarizeLog(values.map((v) => v[s] ?? null));
+            expect(layer[s]).toEqual({
+              geometricMean: close(expected.geometricMean, 12),
+              log10Std: close(expected.log10Std, 10),
+              min: expected.min,
+              max: expected.max,
+              n: expected.n,
+              zeros: expected.zeros,
+            });
+          }
+          const weight = summarize(values.map((v) => v.weightL2));
+          expect(layer.weightL2).toEqual({ ...weight, mean: close(weight.mean, 12), std: close(weight.std, 10) });
+          expect(layer.nonFiniteCount.max).toBe(Math.max(...values.map((v) => v.nonFiniteCount)));
         }
-        const weight = summarize(values.map((v) => v.weightL2));
-        expect(layer.weightL2).toEqual({ ...weight, mean: close(weight.mean, 12), std: close(weight.std, 10) });
-        expect(layer.nonFiniteCount.max).toBe(Math.max(...values.map((v) => v.nonFiniteCount)));
       }
-    }
     expect(kept.gradientFlow.map((f) => f.layers.length)).toEqual([3, 3]);
     expect(kept.gradientFlow.flatMap((f) => f.layers).some((l) => l.lastBatchMeanAbs.zeros > 0)).toBe(true);
     expect(kept.gradientFlow.flatMap((f) => f.layers).some((l) => l.maxAbs.n < 4)).toBe(true);
-  });
+  }, 30_000);
 
   it('names a cell of a grid, and refuses to mix configs that differ beyond the seed', async () => {
     const { body: group } = await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [0, 1], grid: { lr: [1e-3, 3e-4] } });
@@ -206,29 +283,44 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     expect(cell.body.runs).toEqual(group.cells[1].runIds);
     const mixed = await call('GET', `/api/aggregate?runs=${group.runs[0].id},${group.runs[2].id}`);
     expect(mixed.status).toBe(400);
-    expect(mixed.body.errors?.[0]).toEqual({ field: 'runs', message: "the runs' configs differ in training.learningRate: aggregate runs of one config over seeds" });
-  });
+    expect(mixed.body.errors?.[0]).toEqual({
+      field: 'runs',
+      message: "the runs' configs differ in training.learningRate: aggregate runs of one config over seeds",
+    });
+  }, 30_000);
 
   it('submits a group over GraphQL with the same contract, field errors included', async () => {
-    const answer = await gql('mutation($input: SubmitGroupInput!) { submitGroup(input: $input) { id seeds runs { id } cells { key } } }', { input: { config: smallConfig, seeds: [3, 4], grid: { wd: [0, 1e-4] } } });
+    const answer = await gql('mutation($input: SubmitGroupInput!) { submitGroup(input: $input) { id seeds runs { id } cells { key } } }', {
+      input: { config: smallConfig, seeds: [3, 4], grid: { wd: [0, 1e-4] } },
+    });
     expect(answer.errors).toBeUndefined();
     const group = answer.data?.submitGroup as { id: string; runs: unknown[]; cells: { key: string }[] };
     expect(group.runs).toHaveLength(4);
     expect(group.cells.map((c) => c.key)).toEqual(['wd=0', 'wd=0.0001']);
     const bad = await gql('mutation { submitGroup(input: { config: {}, grid: { wd: [2] } }) { id } }');
-    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: [{ field: 'grid.wd[0]', message: '2: Too big: expected number to be <=1' }] });
+    expect(bad.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fieldErrors: [{ field: 'grid.wd[0]', message: '2: Too big: expected number to be <=1' }],
+    });
     await gql('mutation($id: ID!) { cancelGroup(id: $id) { id } }', { id: group.id });
-  });
+  }, 30_000);
 
   it('serves a run’s diagnosis over REST and GraphQL, and counts it in the staff cohort view', async () => {
     const { body: group } = await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [7] });
     const run = group.runs[0];
     const events = api.app.get(RunEventsService);
-    for (const e of [0, 1, 2]) await events.epochCompleted({ ...epochEvent(run.id, e, 4.61, 0.01, 1e-3), layers: epochEvent(run.id, e, 0, 0, 1e-3).layers.map((l, i) => ({ ...l, meanAbs: i === 0 ? 1e-12 : 1e-3 })) });
+    for (const e of [0, 1, 2])
+      await events.epochCompleted({
+        ...epochEvent(run.id, e, 4.61, 0.01, 1e-3),
+        layers: epochEvent(run.id, e, 0, 0, 1e-3).layers.map((l, i) => ({ ...l, meanAbs: i === 0 ? 1e-12 : 1e-3 })),
+      });
     const diagnosis = await call<DiagnosisDto>('GET', `/api/runs/${run.id}/diagnosis`);
     expect(diagnosis.body.findings.map((f) => f.code)).toEqual(['vanishing_gradients', 'stuck_at_chance']);
     expect(diagnosis.body.findings[0]).toMatchObject({ severity: 'critical', evidence: { chart: 'gradient-flow', epochs: [1, 2], layers: ['conv_0'] } });
-    const graph = await gql('query($id: ID!) { run(id: $id) { diagnosis { epochsSeen findings { code severity evidence { epochs } fixes { reference } } } } }', { id: run.id });
+    const graph = await gql(
+      'query($id: ID!) { run(id: $id) { diagnosis { epochsSeen findings { code severity evidence { epochs } fixes { reference } } } } }',
+      { id: run.id },
+    );
     expect((graph.data?.run as { diagnosis: DiagnosisDto }).diagnosis.findings.map((f) => f.code)).toEqual(['vanishing_gradients', 'stuck_at_chance']);
 
     // the live diagnosis keeps the codes on the run: the cohort view counts them
@@ -242,11 +334,18 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     expect(admin?.groups).toBeGreaterThanOrEqual(5);
     expect(admin?.runs.total).toBeGreaterThanOrEqual(13);
     expect((await call('GET', '/api/cohort', undefined, outsider)).status).toBe(403);
-  });
+  }, 30_000);
 
   it("answers another team's group 404 everywhere, as a group that does not exist", async () => {
     const { body: group } = await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [0] });
-    for (const [method, route] of [['GET', `/api/groups/${group.id}`], ['GET', `/api/groups/${group.id}/aggregate`], ['GET', `/api/groups/${group.id}/figures/learning-curves.svg`], ['POST', `/api/groups/${group.id}/cancel`], ['GET', `/api/aggregate?runs=${group.runs[0].id}`], ['GET', `/api/runs/${group.runs[0].id}/diagnosis`]]) {
+    for (const [method, route] of [
+      ['GET', `/api/groups/${group.id}`],
+      ['GET', `/api/groups/${group.id}/aggregate`],
+      ['GET', `/api/groups/${group.id}/figures/learning-curves.svg`],
+      ['POST', `/api/groups/${group.id}/cancel`],
+      ['GET', `/api/aggregate?runs=${group.runs[0].id}`],
+      ['GET', `/api/runs/${group.runs[0].id}/diagnosis`],
+    ]) {
       const answer = await call(method, route, undefined, outsider);
       expect([route, answer.status]).toEqual([route, 404]);
     }
@@ -256,5 +355,5 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     const cancel = await gql('mutation($id: ID!) { cancelGroup(id: $id) { id } }', { id: group.id }, outsider);
     expect(cancel.errors?.[0].extensions.code).toBe('NOT_FOUND');
     expect((await call<GroupDto>('GET', `/api/groups/${group.id}`)).body.counts).toMatchObject({ queued: 1 });
-  });
+  }, 30_000);
 });

@@ -68,7 +68,12 @@ describe('RunEventsService (real Postgres)', () => {
     prisma = new PrismaService(new AppConfig({ DATABASE_URL: db.url }));
     gateway = new RecordingGateway();
     trainingQueue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix: testQueuePrefix() });
-    service = new RunEventsService(prisma, gateway as unknown as ProgressGateway, new WorkersService(prisma, new AppConfig({ DATABASE_URL: db.url }), trainingQueue), new DiagnosisService(prisma, gateway as unknown as ProgressGateway));
+    service = new RunEventsService(
+      prisma,
+      gateway as unknown as ProgressGateway,
+      new WorkersService(prisma, new AppConfig({ DATABASE_URL: db.url }), trainingQueue),
+      new DiagnosisService(prisma, gateway as unknown as ProgressGateway),
+    );
   });
   afterAll(async () => {
     await trainingQueue.obliterate({ force: true });
@@ -78,7 +83,17 @@ describe('RunEventsService (real Postgres)', () => {
   });
 
   const newRun = () =>
-    prisma.run.create({ data: { name: 'r', config: ExperimentConfigSchema.parse({}) as object, architecture: 'VGG_08', blockType: 'conv_block', totalEpochs: 3, status: 'running', teamId: DEFAULT_TEAM_ID } });
+    prisma.run.create({
+      data: {
+        name: 'r',
+        config: ExperimentConfigSchema.parse({}) as object,
+        architecture: 'VGG_08',
+        blockType: 'conv_block',
+        totalEpochs: 3,
+        status: 'running',
+        teamId: DEFAULT_TEAM_ID,
+      },
+    });
 
   it('stores an epoch and its layer rows once, however often it is delivered', async () => {
     const run = await newRun();
@@ -107,13 +122,24 @@ describe('RunEventsService (real Postgres)', () => {
       layers: [0, 1, 2, 3].map((i) => ({ ...layer(i, i < 2 ? 1e-12 : 1e-3), shortName: `conv_${i}`, updateRatio: i < 2 ? 0 : 1e-3 })),
     });
     for (const epoch of [0, 1, 2]) await service.epochCompleted(stuck(epoch));
-    const sent = () => gateway.emitted.filter((e) => e.runId === run.id && e.event === 'run.diagnosis').map((e) => e.payload as { epochsSeen: number; findings: { code: string }[] });
+    const sent = () =>
+      gateway.emitted
+        .filter((e) => e.runId === run.id && e.event === 'run.diagnosis')
+        .map((e) => e.payload as { epochsSeen: number; findings: { code: string }[] });
     const deadline = Date.now() + 10_000;
     while (sent().at(-1)?.epochsSeen !== 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(sent().at(-1)?.findings.map((f) => f.code)).toEqual(['vanishing_gradients', 'stuck_at_chance', 'dead_layers']);
+    expect(
+      sent()
+        .at(-1)
+        ?.findings.map((f) => f.code),
+    ).toEqual(['vanishing_gradients', 'stuck_at_chance', 'dead_layers']);
     const stored = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
-    expect(stored.findings).toEqual([{ code: 'vanishing_gradients', severity: 'critical' }, { code: 'stuck_at_chance', severity: 'critical' }, { code: 'dead_layers', severity: 'warning' }]);
-  });
+    expect(stored.findings).toEqual([
+      { code: 'vanishing_gradients', severity: 'critical' },
+      { code: 'stuck_at_chance', severity: 'critical' },
+      { code: 'dead_layers', severity: 'warning' },
+    ]);
+  }, 30_000);
 
   it('keeps the best validation epoch when a worse one arrives', async () => {
     const run = await newRun();
@@ -127,13 +153,29 @@ describe('RunEventsService (real Postgres)', () => {
     const run = await newRun();
     await service.handle({ v: RUN_EVENT_VERSION, type: 'run.cancelled', runId: run.id, at: new Date().toISOString() });
     await service.handle({ v: RUN_EVENT_VERSION, type: 'run.started', runId: run.id, at: new Date().toISOString(), backend: 'wasm', workerId: 'w', host: 'h' });
-    await service.handle({ v: RUN_EVENT_VERSION, type: 'run.completed', runId: run.id, at: new Date().toISOString(), bestEpoch: 0, testLoss: 1, testAccuracy: 0.5 });
+    await service.handle({
+      v: RUN_EVENT_VERSION,
+      type: 'run.completed',
+      runId: run.id,
+      at: new Date().toISOString(),
+      bestEpoch: 0,
+      testLoss: 1,
+      testAccuracy: 0.5,
+    });
     expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: 'cancelled', testAccuracy: null });
   });
 
   it('completes a run only once all its epochs are stored: a run.completed never overtakes them', async () => {
     const run = await newRun(); // 3 epochs
-    const completed = { v: RUN_EVENT_VERSION, type: 'run.completed', runId: run.id, at: new Date().toISOString(), bestEpoch: 1, testLoss: 1, testAccuracy: 0.5 } as const;
+    const completed = {
+      v: RUN_EVENT_VERSION,
+      type: 'run.completed',
+      runId: run.id,
+      at: new Date().toISOString(),
+      bestEpoch: 1,
+      testLoss: 1,
+      testAccuracy: 0.5,
+    } as const;
     await service.epochCompleted(epochEvent(run.id, 0, 0.1));
     await expect(service.handle(completed)).rejects.toBeInstanceOf(EpochsPendingError);
     expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('running');
@@ -144,12 +186,36 @@ describe('RunEventsService (real Postgres)', () => {
   });
 
   it('records a worker from its heartbeat', async () => {
-    await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: 'host-1', host: 'host', backend: 'wasm', runId: null });
-    await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: 'host-1', host: 'host', backend: 'wasm', runId: 'abc' });
+    await service.handle({
+      v: RUN_EVENT_VERSION,
+      type: 'worker.heartbeat',
+      at: new Date().toISOString(),
+      workerId: 'host-1',
+      host: 'host',
+      backend: 'wasm',
+      runId: null,
+    });
+    await service.handle({
+      v: RUN_EVENT_VERSION,
+      type: 'worker.heartbeat',
+      at: new Date().toISOString(),
+      workerId: 'host-1',
+      host: 'host',
+      backend: 'wasm',
+      runId: 'abc',
+    });
     expect(await prisma.worker.findMany()).toEqual([expect.objectContaining({ id: 'host-1', currentRunId: 'abc', backend: 'wasm' })]);
     // the Workers page hears each heartbeat with the queue depth
     await trainingQueue.add('x', {});
-    await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: 'host-2', host: 'other', backend: 'cpu', runId: null });
+    await service.handle({
+      v: RUN_EVENT_VERSION,
+      type: 'worker.heartbeat',
+      at: new Date().toISOString(),
+      workerId: 'host-2',
+      host: 'other',
+      backend: 'cpu',
+      runId: null,
+    });
     const last = gateway.workerSnapshots.at(-1);
     expect(last?.workers.map((w) => w.id)).toEqual(['host-2', 'host-1']);
     expect(last?.queue.waiting).toBe(1);
@@ -158,7 +224,15 @@ describe('RunEventsService (real Postgres)', () => {
   it('drops a worker silent for longer than WORKER_FORGET_AFTER_S from the list', async () => {
     const longAgo = new Date(Date.now() - 601_000).toISOString(); // the default is 600 s
     await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: longAgo, workerId: 'dead-1', host: 'gone', backend: 'wasm', runId: null });
-    await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: 'alive-1', host: 'here', backend: 'wasm', runId: null });
+    await service.handle({
+      v: RUN_EVENT_VERSION,
+      type: 'worker.heartbeat',
+      at: new Date().toISOString(),
+      workerId: 'alive-1',
+      host: 'here',
+      backend: 'wasm',
+      runId: null,
+    });
     const last = gateway.workerSnapshots.at(-1);
     expect(last?.workers.map((w) => w.id)).toContain('alive-1');
     expect(last?.workers.map((w) => w.id)).not.toContain('dead-1');
