@@ -14,7 +14,8 @@ describe('gradlab CLI against a live stack', () => {
   let env: NodeJS.ProcessEnv;
   let studentKey = '';
   /** The api as the CLI's student sees it. */
-  const asStudent = async <T>(route: string): Promise<T> => (await fetch(`${stack.apiUrl}/api${route}`, { headers: { authorization: `Bearer ${studentKey}` } })).json() as Promise<T>;
+  const asStudent = async <T>(route: string): Promise<T> =>
+    (await fetch(`${stack.apiUrl}/api${route}`, { headers: { authorization: `Bearer ${studentKey}` } })).json() as Promise<T>;
   const gradlab = (...args: string[]) => promisify(execFile)(process.execPath, [GRADLAB, ...args], { env });
 
   beforeAll(async () => {
@@ -31,7 +32,30 @@ describe('gradlab CLI against a live stack', () => {
   }, 30_000);
 
   it('submits from flags, watches the run to the end, and downloads the framework-style results', async () => {
-    const { stdout } = await gradlab('submit', '--name', 'cli run', '--filters', '8', '--stages', '1', '--blocks', '0', '--epochs', '2', '--batch-size', '50', '--dataset', 'synthetic', '--train-limit', '300', '--val-limit', '100', '--test-limit', '100', '--watch');
+    const { stdout } = await gradlab(
+      'submit',
+      '--name',
+      'cli run',
+      '--filters',
+      '8',
+      '--stages',
+      '1',
+      '--blocks',
+      '0',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '50',
+      '--dataset',
+      'synthetic',
+      '--train-limit',
+      '300',
+      '--val-limit',
+      '100',
+      '--test-limit',
+      '100',
+      '--watch',
+    );
     expect(stdout).toMatch(/^submitted [0-9a-f-]{36}: cli run/m);
     expect(stdout).toMatch(/^epoch 0 \(1 of 2\) {2}train loss \d/m);
     expect(stdout).toMatch(/^epoch 1 \(2 of 2\) {2}train loss \d/m); // numbered from 0, as the course framework
@@ -45,7 +69,8 @@ describe('gradlab CLI against a live stack', () => {
     expect(summary).toHaveLength(3);
     expect(readFileSync(path.join(out, 'test_summary.csv'), 'utf8')).toMatch(/^test_acc,test_loss\n0\.\d+,\d/);
     expect(readFileSync(path.join(out, 'gradient_flow.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 2 * 5);
-    for (const figure of ['learning_curves.svg', 'gradient_flow.svg']) expect(readFileSync(path.join(out, figure), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    for (const figure of ['learning_curves.svg', 'gradient_flow.svg'])
+      expect(readFileSync(path.join(out, figure), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(readFileSync(path.join(out, 'gradient_flow.svg'), 'utf8').match(/aria-roledescription="point"/g)).toHaveLength(5); // a point per weight layer
     expect((await gradlab('list')).stdout).toContain(`${id}  completed`);
 
@@ -53,11 +78,17 @@ describe('gradlab CLI against a live stack', () => {
     const outsider = { ...env, GRADLAB_KEY: await stack.createStudent('team-b', 'b1@uni.test') };
     const asOutsider = (...args: string[]) => promisify(execFile)(process.execPath, [GRADLAB, ...args], { env: outsider });
     expect((await asOutsider('list')).stdout).not.toContain(id);
-    await expect(asOutsider('download', id, '--out', mkdtempSync(path.join(tmpdir(), 'gradlab-stolen-')))).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`run ${id} not found`) });
+    await expect(asOutsider('download', id, '--out', mkdtempSync(path.join(tmpdir(), 'gradlab-stolen-')))).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`run ${id} not found`),
+    });
     await expect(asOutsider('watch', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`run ${id} not found`) });
     await expect(asOutsider('cancel', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`run ${id} not found`) });
     const anonymous = { ...env, GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-anon-')), 'config.json'), GRADLAB_URL: stack.apiUrl };
-    await expect(promisify(execFile)(process.execPath, [GRADLAB, 'list'], { env: anonymous })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('gradlab config --key') });
+    await expect(promisify(execFile)(process.execPath, [GRADLAB, 'list'], { env: anonymous })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('gradlab config --key'),
+    });
   }, 120_000);
 
   it("takes the course framework's own command line", async () => {
@@ -94,7 +125,26 @@ describe('gradlab CLI against a live stack', () => {
   });
 
   it('submits a seed group over a grid, shows its cells with mean +- std, and diagnoses a run as the api does', async () => {
-    const tiny = ['--filters', '8', '--stages', '1', '--blocks', '0', '--epochs', '1', '--batch-size', '50', '--dataset', 'synthetic', '--train-limit', '200', '--val-limit', '100', '--test-limit', '100'];
+    const tiny = [
+      '--filters',
+      '8',
+      '--stages',
+      '1',
+      '--blocks',
+      '0',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '50',
+      '--dataset',
+      'synthetic',
+      '--train-limit',
+      '200',
+      '--val-limit',
+      '100',
+      '--test-limit',
+      '100',
+    ];
     const { stdout } = await gradlab('submit', '--name', 'cli sweep', ...tiny, '--seeds', '0..1', '--grid', 'lr=1e-2,3e-3', 'wd=0');
     expect(stdout).toMatch(/^submitted group [0-9a-f-]{36}: cli sweep, 4 runs \(2 seeds x 2 cells\)/m);
     expect(stdout).toMatch(/seed 1 {2}lr=0\.003 wd=0$/m);
@@ -110,15 +160,43 @@ describe('gradlab CLI against a live stack', () => {
     expect(shown.match(/^ {2}[* ] lr=0\.0\d+ wd=0 +best val 0\.\d{4} \+- 0\.\d{4} \(n=2\) {2}test 0\.\d{4} \+- 0\.\d{4} \(n=2\)$/gm)).toHaveLength(2);
     expect(shown.match(/^ {2}\* /gm)).toHaveLength(1);
     expect((await gradlab('groups')).stdout).toContain(`${groupId}    4 runs  4 completed  cli sweep`);
-    await expect(gradlab('submit', ...tiny, '--seeds', '3..1')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--seeds: 3..1: the range ends before it starts') });
-    await expect(gradlab('submit', ...tiny, '--grid', 'lr=-1')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('grid.lr[0]: -1: Too small') });
+    await expect(gradlab('submit', ...tiny, '--seeds', '3..1')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--seeds: 3..1: the range ends before it starts'),
+    });
+    await expect(gradlab('submit', ...tiny, '--grid', 'lr=-1')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('grid.lr[0]: -1: Too small'),
+    });
   }, 120_000);
 
   it('diagnoses, on runs it trained, a deep plain net as vanishing and stuck, and the same net with BN+RC as neither', async () => {
     // VGG_38 with 8 filters: quick, and deep enough that the plain net's gradients vanish (asserted below).
-    const deep = (blockType: string) => ['--filters', '8', '--stages', '3', '--blocks', '5', '--block-type', blockType, '--epochs', '3', '--batch-size', '50', '--dataset', 'synthetic', '--train-limit', '1000', '--val-limit', '100', '--test-limit', '100'];
+    const deep = (blockType: string) => [
+      '--filters',
+      '8',
+      '--stages',
+      '3',
+      '--blocks',
+      '5',
+      '--block-type',
+      blockType,
+      '--epochs',
+      '3',
+      '--batch-size',
+      '50',
+      '--dataset',
+      'synthetic',
+      '--train-limit',
+      '1000',
+      '--val-limit',
+      '100',
+      '--test-limit',
+      '100',
+    ];
     const ids: Record<string, string> = {};
-    for (const blockType of ['conv_block', 'conv_block_bn_rc']) ids[blockType] = /submitted ([0-9a-f-]{36})/.exec((await gradlab('submit', '--name', blockType, ...deep(blockType))).stdout)?.[1] as string;
+    for (const blockType of ['conv_block', 'conv_block_bn_rc'])
+      ids[blockType] = /submitted ([0-9a-f-]{36})/.exec((await gradlab('submit', '--name', blockType, ...deep(blockType))).stdout)?.[1] as string;
     for (const id of Object.values(ids)) await expect(gradlab('watch', id)).resolves.toMatchObject({ stdout: expect.stringContaining('completed') });
 
     // The plain net really vanishes: its first conv's mean |g| is many decades under the last layer's.
@@ -126,10 +204,10 @@ describe('gradlab CLI against a live stack', () => {
     const weights = flow.layers.filter((l) => l.kind !== 'batchnorm');
     expect(weights[0].meanAbs / (weights.at(-1) as { meanAbs: number }).meanAbs).toBeLessThan(1e-6);
 
-    const plain = (await gradlab('diagnose', ids.conv_block).then(
+    const plain = await gradlab('diagnose', ids.conv_block).then(
       () => ({ code: 0, stdout: '' }),
       (error: { stdout: string; code: number }) => error,
-    ));
+    );
     expect(plain.code).toBe(1); // critical findings
     expect(plain.stdout).toMatch(/^CRITICAL vanishing_gradients: The first layers' mean \|gradient\|/m);
     expect(plain.stdout).toMatch(/^CRITICAL stuck_at_chance: After 3 epochs/m);
@@ -142,6 +220,45 @@ describe('gradlab CLI against a live stack', () => {
     expect(await codes(ids.conv_block_bn_rc)).not.toEqual(expect.arrayContaining(['vanishing_gradients']));
     expect(await codes(ids.conv_block_bn_rc)).not.toContain('stuck_at_chance');
   }, 180_000);
+
+  it('watch ends with a clear message and exit code 1 when the api closes the live connection (a revoked key)', async () => {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${studentKey}` };
+    const second = (await (await fetch(`${stack.apiUrl}/api/keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'to revoke' }) })).json()) as {
+      id: string;
+      key: string;
+    };
+    const tiny = [
+      '--filters',
+      '8',
+      '--stages',
+      '1',
+      '--blocks',
+      '0',
+      '--batch-size',
+      '50',
+      '--dataset',
+      'synthetic',
+      '--train-limit',
+      '300',
+      '--val-limit',
+      '100',
+      '--test-limit',
+      '100',
+    ];
+    const id = /submitted ([0-9a-f-]{36})/.exec((await gradlab('submit', '--name', 'long watch', ...tiny, '--epochs', '200')).stdout)?.[1] as string;
+    const child = execFile(process.execPath, [GRADLAB, 'watch', id], { env: { ...env, GRADLAB_KEY: second.key } });
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (chunk) => (out += chunk));
+    child.stderr?.on('data', (chunk) => (err += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    for (let i = 0; i < 600 && !/^epoch 0 /m.test(out); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(out).toMatch(/^epoch 0 /m); // following it live
+    expect((await fetch(`${stack.apiUrl}/api/keys/${second.id}`, { method: 'DELETE', headers })).status).toBe(200);
+    expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))])).toBe(1);
+    expect(err).toContain('the api closed the live connection');
+    await gradlab('cancel', id);
+  }, 120_000);
 
   it('names the field the api refused', async () => {
     await expect(gradlab('submit', '--filters', '0')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('config.model.numFilters') });

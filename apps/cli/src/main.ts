@@ -2,7 +2,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { diagnose } from '@gradlab/analysis';
-import { cellKey, DATASET_CLASSES, FINISHED_STATUSES, parseGridAxis, parseSeeds, type ClientToServerEvents, type ExperimentConfigInput, type RunDto, type ServerToClientEvents } from '@gradlab/contracts';
+import {
+  cellKey,
+  DATASET_CLASSES,
+  FINISHED_STATUSES,
+  parseGridAxis,
+  parseSeeds,
+  type ClientToServerEvents,
+  type ExperimentConfigInput,
+  type RunDto,
+  type ServerToClientEvents,
+} from '@gradlab/contracts';
 import { frameworkSummaryCsv, frameworkTestSummaryCsv, gradientFlowCsv, gradientFlowSpec, learningCurvesSpec } from '@gradlab/figures';
 import { renderSvg } from '@gradlab/figures/src/render-svg';
 import { io, type Socket } from 'socket.io-client';
@@ -55,7 +65,13 @@ async function main(argv: string[]): Promise<number> {
       return showGroup(api, rest);
     case 'groups': {
       const { items } = await api.groups();
-      for (const g of items) console.log(`${g.id}  ${String(g.size).padStart(3)} runs  ${Object.entries(g.counts).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ')}  ${g.name}`);
+      for (const g of items)
+        console.log(
+          `${g.id}  ${String(g.size).padStart(3)} runs  ${Object.entries(g.counts)
+            .filter(([, n]) => n > 0)
+            .map(([s, n]) => `${n} ${s}`)
+            .join(', ')}  ${g.name}`,
+        );
       return 0;
     }
     case 'diagnose': {
@@ -65,7 +81,10 @@ async function main(argv: string[]): Promise<number> {
     case 'list': {
       const { values } = parseArgs({ args: rest, options: { page: { type: 'string', default: '1' } } });
       const page = await api.list(Number(values.page));
-      for (const run of page.items) console.log(`${run.id}  ${run.status.padEnd(9)}  ${String(run.epochsCompleted).padStart(3)} of ${run.config.training.epochs} epochs done  best val ${fmt(run.bestValAccuracy)}  ${run.name}`);
+      for (const run of page.items)
+        console.log(
+          `${run.id}  ${run.status.padEnd(9)}  ${String(run.epochsCompleted).padStart(3)} of ${run.config.training.epochs} epochs done  best val ${fmt(run.bestValAccuracy)}  ${run.name}`,
+        );
       console.log(`page ${page.page} of ${Math.max(1, Math.ceil(page.total / page.pageSize))} (${page.total} runs)`);
       return 0;
     }
@@ -102,10 +121,23 @@ async function submit(api: ApiClient, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args: own,
     options: {
-      name: { type: 'string' }, config: { type: 'string' }, watch: { type: 'boolean', default: false },
-      filters: { type: 'string' }, stages: { type: 'string' }, blocks: { type: 'string' }, 'block-type': { type: 'string' },
-      epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, seed: { type: 'string' },
-      dataset: { type: 'string' }, 'train-limit': { type: 'string' }, 'val-limit': { type: 'string' }, 'test-limit': { type: 'string' }, 'no-augment': { type: 'boolean' },
+      name: { type: 'string' },
+      config: { type: 'string' },
+      watch: { type: 'boolean', default: false },
+      filters: { type: 'string' },
+      stages: { type: 'string' },
+      blocks: { type: 'string' },
+      'block-type': { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      lr: { type: 'string' },
+      'weight-decay': { type: 'string' },
+      seed: { type: 'string' },
+      dataset: { type: 'string' },
+      'train-limit': { type: 'string' },
+      'val-limit': { type: 'string' },
+      'test-limit': { type: 'string' },
+      'no-augment': { type: 'boolean' },
     },
   });
   let name = values.name;
@@ -119,7 +151,11 @@ async function submit(api: ApiClient, args: string[]): Promise<number> {
   if (separator >= 0) {
     const framework = parseFrameworkCommand(args.slice(separator + 1));
     for (const { flag, reason } of framework.ignored) console.log(`ignoring --${flag}: ${reason}`);
-    config = { model: { ...config.model, ...framework.config.model }, training: { ...config.training, ...framework.config.training }, data: { ...config.data } };
+    config = {
+      model: { ...config.model, ...framework.config.model },
+      training: { ...config.training, ...framework.config.training },
+      data: { ...config.data },
+    };
     name ??= framework.name;
   }
   const set = (section: 'model' | 'training' | 'data', key: string, value: string | undefined, asNumber = true) => {
@@ -149,7 +185,9 @@ async function submit(api: ApiClient, args: string[]): Promise<number> {
   }
   const run = await api.submit({ name, config: config as ExperimentConfigInput });
   const m = run.config.model;
-  console.log(`submitted ${run.id}: ${run.name} (${m.numFilters} filters, ${m.numStages} stages, ${m.numBlocksPerStage} blocks per stage, ${m.blockType}, ${run.config.training.epochs} epochs)`);
+  console.log(
+    `submitted ${run.id}: ${run.name} (${m.numFilters} filters, ${m.numStages} stages, ${m.numBlocksPerStage} blocks per stage, ${m.blockType}, ${run.config.training.epochs} epochs)`,
+  );
   if (!values.watch) return 0;
   return (await watch(api, run.id)).status === 'completed' ? 0 : 1;
 }
@@ -188,11 +226,21 @@ async function showGroup(api: ApiClient, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { cancel: { type: 'boolean', default: false } } });
   if (!positionals[0]) throw new Error('group needs a group id');
   const group = values.cancel ? await api.cancelGroup(positionals[0]) : await api.group(positionals[0]);
-  console.log(`${group.name}: ${group.runs.length} runs, ${Object.entries(group.counts).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ')}`);
-  for (const run of group.runs) console.log(`  ${run.id}  ${run.status.padEnd(9)}  seed ${String(run.seed).padEnd(4)} ${cellKey(run.cell).padEnd(24)} best val ${fmt(run.bestValAccuracy)}  test ${fmt(run.testAccuracy)}`);
+  console.log(
+    `${group.name}: ${group.runs.length} runs, ${Object.entries(group.counts)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')}`,
+  );
+  for (const run of group.runs)
+    console.log(
+      `  ${run.id}  ${run.status.padEnd(9)}  seed ${String(run.seed).padEnd(4)} ${cellKey(run.cell).padEnd(24)} best val ${fmt(run.bestValAccuracy)}  test ${fmt(run.testAccuracy)}`,
+    );
   console.log('cells (mean +- std over seeds; * the best):');
-  const pm = (s: { mean: number | null; std: number | null; n: number }) => (s.mean === null ? '-' : `${s.mean.toFixed(4)} +- ${s.std === null ? '-' : s.std.toFixed(4)} (n=${s.n})`);
-  for (const cell of group.cells) console.log(`  ${cell.best ? '*' : ' '} ${(cell.key || '(no grid)').padEnd(24)} best val ${pm(cell.bestValAccuracy)}  test ${pm(cell.testAccuracy)}`);
+  const pm = (s: { mean: number | null; std: number | null; n: number }) =>
+    s.mean === null ? '-' : `${s.mean.toFixed(4)} +- ${s.std === null ? '-' : s.std.toFixed(4)} (n=${s.n})`;
+  for (const cell of group.cells)
+    console.log(`  ${cell.best ? '*' : ' '} ${(cell.key || '(no grid)').padEnd(24)} best val ${pm(cell.bestValAccuracy)}  test ${pm(cell.testAccuracy)}`);
   return 0;
 }
 
@@ -204,7 +252,9 @@ async function diagnoseRun(api: ApiClient, id: string): Promise<number> {
   if (findings.length === 0) console.log('no problems found');
   for (const f of findings) {
     console.log(`${f.severity.toUpperCase()} ${f.code}: ${f.summary}`);
-    console.log(`  evidence: ${f.evidence.chart}, epochs ${f.evidence.epochs.join(', ')}${f.evidence.layers.length ? `, layers ${f.evidence.layers.slice(0, 6).join(', ')}${f.evidence.layers.length > 6 ? ', ...' : ''}` : ''}`);
+    console.log(
+      `  evidence: ${f.evidence.chart}, epochs ${f.evidence.epochs.join(', ')}${f.evidence.layers.length ? `, layers ${f.evidence.layers.slice(0, 6).join(', ')}${f.evidence.layers.length > 6 ? ', ...' : ''}` : ''}`,
+    );
     for (const fix of f.fixes) console.log(`  fix: ${fix.fix} (${fix.reference})`);
   }
   return findings.some((f) => f.severity === 'critical') ? 1 : 0;
@@ -223,11 +273,15 @@ async function watch(api: ApiClient, id: string): Promise<RunDto> {
     const filled = Math.round((done / of) * width);
     process.stdout.write(`\r  epoch ${epoch} (${epoch + 1} of ${total}) [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${of} batches`);
   };
-  return new Promise<RunDto>((resolve) => {
+  return new Promise<RunDto>((resolve, reject) => {
     let last = initial;
     const end = (run: RunDto) => {
       socket.disconnect();
       resolve(finish(run));
+    };
+    const fail = (message: string) => {
+      socket.disconnect();
+      reject(new Error(message));
     };
     socket.on('connect', async () => {
       await socket.emitWithAck('subscribe', { runId: id });
@@ -241,18 +295,32 @@ async function watch(api: ApiClient, id: string): Promise<RunDto> {
       last = run;
       if (FINISHED_STATUSES.includes(run.status)) end(run);
     });
-    socket.on('connect_error', (error) => console.error(`live connection: ${error.message}; retrying`));
+    // The api closed the connection itself (a revoked key, a run gone): socket.io will not reconnect, so say
+    // what happened instead of waiting for ever. A dropped transport reconnects by itself.
+    socket.on('disconnect', async (reason) => {
+      if (reason !== 'io server disconnect') return;
+      const run = await api.run(id).catch((error: Error) => error);
+      if (run instanceof Error) fail(`the api closed the live connection: ${run.message}`);
+      else if (FINISHED_STATUSES.includes(run.status)) end(run);
+      else fail(`the api closed the live connection; run ${id} is still ${run.status} (gradlab watch ${id} to follow it again)`);
+    });
+    socket.on('connect_error', (error) => {
+      if (error.message.startsWith('unauthorized')) fail(`live connection refused: ${error.message}`);
+      else console.error(`live connection: ${error.message}; retrying`);
+    });
   });
 }
 
 /** Epochs are numbered from 0, as the course framework numbers them (row N of its summary.csv); "1 of 3" counts. */
 function printEpoch(epoch: number, total: number, e: { trainLoss: number | null; trainAccuracy: number; valLoss: number | null; valAccuracy: number }) {
   const clear = process.stdout.isTTY ? '\r\x1b[K' : '';
-  console.log(`${clear}epoch ${epoch} (${epoch + 1} of ${total})  train loss ${fmt(e.trainLoss)} acc ${fmt(e.trainAccuracy)}  val loss ${fmt(e.valLoss)} acc ${fmt(e.valAccuracy)}`);
+  console.log(
+    `${clear}epoch ${epoch} (${epoch + 1} of ${total})  train loss ${fmt(e.trainLoss)} acc ${fmt(e.trainAccuracy)}  val loss ${fmt(e.valLoss)} acc ${fmt(e.valAccuracy)}`,
+  );
 }
 
 function finish(run: RunDto): RunDto {
-  const detail = run.status === 'completed' ? `test loss ${fmt(run.testLoss)} acc ${fmt(run.testAccuracy)} (best epoch ${run.bestEpoch})` : run.error ?? '';
+  const detail = run.status === 'completed' ? `test loss ${fmt(run.testLoss)} acc ${fmt(run.testAccuracy)} (best epoch ${run.bestEpoch})` : (run.error ?? '');
   console.log(`run ${run.id} ${run.status} on ${run.backend ?? 'no backend'}${detail ? `: ${detail}` : ''}`);
   return run;
 }
@@ -270,7 +338,10 @@ async function importResults(api: ApiClient, args: string[]): Promise<number> {
   const folder = path.basename(path.basename(dir) === 'result_outputs' ? path.dirname(dir) : dir);
   const names = readdirSync(dir).filter((f) => f === 'summary.csv' || f === 'test_summary.csv' || /\.(pdf|png)$/i.test(f));
   if (!names.includes('summary.csv')) throw new Error(`${dir} has no summary.csv: is it the framework's result_outputs folder?`);
-  const run = await api.importResults({ folder, ...(values.name ? { name: values.name } : {}) }, names.map((name) => ({ name, bytes: readFileSync(path.join(dir, name)) })));
+  const run = await api.importResults(
+    { folder, ...(values.name ? { name: values.name } : {}) },
+    names.map((name) => ({ name, bytes: readFileSync(path.join(dir, name)) })),
+  );
   console.log(`imported ${folder}: ${run.architecture}, ${run.epochsCompleted} epochs, test accuracy ${fmt(run.testAccuracy)}`);
   console.log(run.id);
   return 0;
