@@ -22,7 +22,11 @@ module.exports = [
             { sourceTag: 'type:analysis', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@tensorflow/*'] },
             { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
             // The api describes networks (@gradlab/models) but never builds them (@gradlab/models/tf).
-            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:models', 'type:figures'], bannedExternalImports: ['@tensorflow/*'] },
+            {
+              sourceTag: 'scope:api',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:models', 'type:figures'],
+              bannedExternalImports: ['@tensorflow/*'],
+            },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:training'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures'], bannedExternalImports: ['@tensorflow/*'] },

@@ -38,14 +38,32 @@ async function time(repeat: number, work: () => Promise<unknown>): Promise<strin
 const layersOf = (seed: number, epoch: number) =>
   Array.from({ length: LAYERS }, (_, l) => {
     const r = (k: number) => Math.abs(Math.sin((seed * 1e4 + epoch * 100 + l) * 12.9898 + k) * 43758.5453) % 1;
-    return { layerIndex: l, name: `layer_dict.layer_${l}.weight`, shortName: `layer_${l}`, kind: (l % 2 ? 'batchnorm' : 'conv') as 'conv' | 'batchnorm', meanAbs: 10 ** (-2 - 2 * r(1)), lastBatchMeanAbs: 10 ** (-2 - 2 * r(2)), l2: r(3), maxAbs: r(4), nonFiniteCount: 0, weightL2: 1 + r(5), updateRatio: 10 ** (-3 - r(6)) };
+    return {
+      layerIndex: l,
+      name: `layer_dict.layer_${l}.weight`,
+      shortName: `layer_${l}`,
+      kind: (l % 2 ? 'batchnorm' : 'conv') as 'conv' | 'batchnorm',
+      meanAbs: 10 ** (-2 - 2 * r(1)),
+      lastBatchMeanAbs: 10 ** (-2 - 2 * r(2)),
+      l2: r(3),
+      maxAbs: r(4),
+      nonFiniteCount: 0,
+      weightL2: 1 + r(5),
+      updateRatio: 10 ** (-3 - r(6)),
+    };
   });
 
 async function main() {
   const repeat = flag('repeat', 20);
   const db = await createTestDatabase();
   await migrateDatabase(db.url);
-  const api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix(), MAX_GROUP_RUNS: '40', MAX_QUEUED_RUNS_PER_TEAM: '100', SUBMIT_RATE_LIMIT: '1000' });
+  const api = await startTestApi({
+    DATABASE_URL: db.url,
+    QUEUE_PREFIX: testQueuePrefix(),
+    MAX_GROUP_RUNS: '40',
+    MAX_QUEUED_RUNS_PER_TEAM: '100',
+    SUBMIT_RATE_LIMIT: '1000',
+  });
   const events = api.app.get(RunEventsService);
   const aggregates = api.app.get(AggregatesService);
   const get = async (route: string) => (await fetch(`${api.url}/api${route}`, { headers: { authorization: `Bearer ${api.adminToken}` } })).arrayBuffer();
@@ -57,14 +75,32 @@ async function main() {
       const response = await fetch(`${api.url}/api/groups`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
-        body: JSON.stringify({ name: `bench ${size}`, config: { model: { blockType: 'conv_block_bn_rc' }, data: { dataset: 'synthetic' } }, seeds: Array.from({ length: size }, (_, i) => i) }),
+        body: JSON.stringify({
+          name: `bench ${size}`,
+          config: { model: { blockType: 'conv_block_bn_rc' }, data: { dataset: 'synthetic' } },
+          seeds: Array.from({ length: size }, (_, i) => i),
+        }),
       });
       const group = (await response.json()) as GroupDto;
       groups.push(group);
       const store = async (runId: string, seed: number) => {
         for (let epoch = 0; epoch < EPOCHS; epoch++) {
           const t0 = performance.now();
-          await events.epochCompleted({ v: RUN_EVENT_VERSION, type: 'epoch.completed', runId, at: new Date().toISOString(), epoch, totalEpochs: EPOCHS, trainLoss: 4.6 - epoch * 0.02, trainAccuracy: 0.01 + epoch * 0.004, valLoss: 4.6 - epoch * 0.015, valAccuracy: 0.01 + epoch * 0.0035, learningRate: 1e-3, durationMs: 60_000, layers: layersOf(seed, epoch) });
+          await events.epochCompleted({
+            v: RUN_EVENT_VERSION,
+            type: 'epoch.completed',
+            runId,
+            at: new Date().toISOString(),
+            epoch,
+            totalEpochs: EPOCHS,
+            trainLoss: 4.6 - epoch * 0.02,
+            trainAccuracy: 0.01 + epoch * 0.004,
+            valLoss: 4.6 - epoch * 0.015,
+            valAccuracy: 0.01 + epoch * 0.0035,
+            learningRate: 1e-3,
+            durationMs: 60_000,
+            layers: layersOf(seed, epoch),
+          });
           storeTimes.push(performance.now() - t0);
         }
       };
@@ -73,17 +109,47 @@ async function main() {
     }
     storeTimes.sort((a, b) => a - b);
     const total = groups.reduce((n, g) => n + g.runs.length, 0);
-    console.log(`${total} runs x ${EPOCHS} epochs x ${LAYERS} layers stored through RunEventsService (${total * EPOCHS * LAYERS} layer rows); ${repeat} repeats each`);
-    console.log(`storing an epoch (4 at once; with the group's running statistics): median ${storeTimes[storeTimes.length >> 1].toFixed(1)} ms, p95 ${storeTimes[Math.floor(storeTimes.length * 0.95)].toFixed(1)} ms`);
+    console.log(
+      `${total} runs x ${EPOCHS} epochs x ${LAYERS} layers stored through RunEventsService (${total * EPOCHS * LAYERS} layer rows); ${repeat} repeats each`,
+    );
+    console.log(
+      `storing an epoch (4 at once; with the group's running statistics): median ${storeTimes[storeTimes.length >> 1].toFixed(1)} ms, p95 ${storeTimes[Math.floor(storeTimes.length * 0.95)].toFixed(1)} ms`,
+    );
 
     // One at a time: what a group's running statistics add to storing an epoch.
-    const post = async (route: string, body: unknown) => (await fetch(`${api.url}/api${route}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify(body) })).json();
+    const post = async (route: string, body: unknown) =>
+      (
+        await fetch(`${api.url}/api${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+          body: JSON.stringify(body),
+        })
+      ).json();
     const benchConfig = { model: { blockType: 'conv_block_bn_rc' }, data: { dataset: 'synthetic' } };
     const single = (await post('/runs', { config: benchConfig })) as { id: string };
     const member = ((await post('/groups', { config: benchConfig, seeds: [99] })) as GroupDto).runs[0];
-    for (const [label, runId] of [['a run in no group', single.id], ['a run of a group', member.id]] as const) {
+    for (const [label, runId] of [
+      ['a run in no group', single.id],
+      ['a run of a group', member.id],
+    ] as const) {
       let epoch = 0;
-      const median = await time(Math.min(repeat * 2, EPOCHS - 1), () => events.epochCompleted({ v: RUN_EVENT_VERSION, type: 'epoch.completed', runId, at: new Date().toISOString(), epoch: epoch++, totalEpochs: EPOCHS, trainLoss: 4, trainAccuracy: 0.1, valLoss: 4, valAccuracy: 0.1, learningRate: 1e-3, durationMs: 1, layers: layersOf(1, epoch) }));
+      const median = await time(Math.min(repeat * 2, EPOCHS - 1), () =>
+        events.epochCompleted({
+          v: RUN_EVENT_VERSION,
+          type: 'epoch.completed',
+          runId,
+          at: new Date().toISOString(),
+          epoch: epoch++,
+          totalEpochs: EPOCHS,
+          trainLoss: 4,
+          trainAccuracy: 0.1,
+          valLoss: 4,
+          valAccuracy: 0.1,
+          learningRate: 1e-3,
+          durationMs: 1,
+          layers: layersOf(1, epoch),
+        }),
+      );
       console.log(`storing an epoch of ${label}, one at a time: ${median}`);
     }
 
@@ -105,7 +171,9 @@ async function main() {
     const epochs = JSON.parse(Buffer.from(await get(`/runs/${runId}/epochs`)).toString());
     const flows = JSON.parse(Buffer.from(await get(`/runs/${runId}/gradient-flow/all`)).toString());
     console.log(`pure diagnose(), every epoch's layers     ${await time(repeat, async () => diagnose({ numClasses: 100, epochs, gradientFlow: flows }))}`);
-    console.log(`DiagnosisService.diagnose (query + pure)  ${await time(repeat, () => diagnosis.diagnose(runId, config))}   (runs after an epoch is stored, not within it)`);
+    console.log(
+      `DiagnosisService.diagnose (query + pure)  ${await time(repeat, () => diagnosis.diagnose(runId, config))}   (runs after an epoch is stored, not within it)`,
+    );
   } finally {
     await api.app.close();
     await db.drop();

@@ -61,9 +61,27 @@ async function pytorchRun(config: ExperimentConfig, dataDir: string): Promise<Se
     for (const [name, set] of Object.entries(splits)) writeFileSync(path.join(dir, `${name}.bin`), encodeCifarBinary(set));
     const m = config.model;
     const t = config.training;
-    const args = [path.join(__dirname, 'pytorch_fidelity.py'), dir, m.numFilters, m.numStages, m.numBlocksPerStage, m.blockType, t.epochs, t.batchSize, t.learningRate, t.weightDecay, t.seed].map(String);
-    const { stdout } = await promisify(execFile)('/usr/bin/python3', args, { env: { ...process.env, THREADS: String(wasmThreadCount()) }, maxBuffer: 16 * 1024 * 1024 });
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const args = [
+      path.join(__dirname, 'pytorch_fidelity.py'),
+      dir,
+      m.numFilters,
+      m.numStages,
+      m.numBlocksPerStage,
+      m.blockType,
+      t.epochs,
+      t.batchSize,
+      t.learningRate,
+      t.weightDecay,
+      t.seed,
+    ].map(String);
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', args, {
+      env: { ...process.env, THREADS: String(wasmThreadCount()) },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     return { epochs: lines.slice(0, -1), testAccuracy: lines.at(-1).testAccuracy };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -76,7 +94,10 @@ const pm = (xs: number[], digits = 3) => `${mean(xs).toFixed(digits)} ± ${std(x
 
 /** Two-sided 95% quantile of Student's t (a table to 30 degrees of freedom, then the normal's). */
 function t975(df: number): number {
-  const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+  const table = [
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074,
+    2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  ];
   return df < 1 ? Infinity : df <= 30 ? table[Math.floor(df) - 1] : 1.96;
 }
 
@@ -94,7 +115,9 @@ export function welch(a: number[], b: number[]): { difference: number; standardE
 async function main(): Promise<void> {
   const backend = await selectBackend('wasm', () => undefined, { wasmThreads: values.threads ? Number(values.threads) : undefined });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gradlab-fidelity-data-'));
-  console.log(`bench:fidelity ${values.config}: ${seeds} seeds, ${epochs} epochs, ${values.train} train / ${values.val} val / ${values.test} test images of the synthetic set; gradlab on ${backend} (${wasmThreadCount()} threads), PyTorch ${wasmThreadCount()} threads`);
+  console.log(
+    `bench:fidelity ${values.config}: ${seeds} seeds, ${epochs} epochs, ${values.train} train / ${values.val} val / ${values.test} test images of the synthetic set; gradlab on ${backend} (${wasmThreadCount()} threads), PyTorch ${wasmThreadCount()} threads`,
+  );
   const gradlab: SeedResult[] = [];
   const pytorch: SeedResult[] = [];
   for (let seed = 0; seed < seeds; seed++) {
@@ -103,7 +126,9 @@ async function main(): Promise<void> {
     gradlab.push(await gradlabRun(config, dataDir));
     const mid = Date.now();
     pytorch.push(await pytorchRun(config, dataDir));
-    console.log(`seed ${seed}: test accuracy gradlab ${gradlab[seed].testAccuracy.toFixed(3)} (${((mid - started) / 1000).toFixed(0)} s), PyTorch ${pytorch[seed].testAccuracy.toFixed(3)} (${((Date.now() - mid) / 1000).toFixed(0)} s)`);
+    console.log(
+      `seed ${seed}: test accuracy gradlab ${gradlab[seed].testAccuracy.toFixed(3)} (${((mid - started) / 1000).toFixed(0)} s), PyTorch ${pytorch[seed].testAccuracy.toFixed(3)} (${((Date.now() - mid) / 1000).toFixed(0)} s)`,
+    );
   }
   rmSync(dataDir, { recursive: true, force: true });
 
@@ -112,7 +137,9 @@ async function main(): Promise<void> {
   console.log('| --- | --- | --- | --- | --- |');
   for (let e = 0; e < epochs; e++) {
     const of = (runs: SeedResult[], key: 'trainLoss' | 'valAccuracy') => runs.map((r) => r.epochs[e][key] ?? NaN);
-    console.log(`| ${e} | ${pm(of(pytorch, 'trainLoss'))} | ${pm(of(gradlab, 'trainLoss'))} | ${pm(of(pytorch, 'valAccuracy'))} | ${pm(of(gradlab, 'valAccuracy'))} |`);
+    console.log(
+      `| ${e} | ${pm(of(pytorch, 'trainLoss'))} | ${pm(of(gradlab, 'trainLoss'))} | ${pm(of(pytorch, 'valAccuracy'))} | ${pm(of(gradlab, 'valAccuracy'))} |`,
+    );
   }
   const g = gradlab.map((r) => r.testAccuracy);
   const p = pytorch.map((r) => r.testAccuracy);
@@ -120,8 +147,13 @@ async function main(): Promise<void> {
   console.log(`test accuracy per seed, gradlab: ${g.map((x) => x.toFixed(3)).join(', ')}`);
   console.log(`test accuracy, mean ± std: PyTorch ${pm(p)}, gradlab ${pm(g)}`);
   const w = welch(g, p);
-  console.log(`gradlab - PyTorch: ${w.difference.toFixed(4)}, 95% interval [${w.low.toFixed(4)}, ${w.high.toFixed(4)}], standard error ${w.standardError.toFixed(4)}, Welch's t = ${w.t.toFixed(2)} (df ${w.df.toFixed(1)})`);
-  const verdict = w.difference >= -2 * w.standardError ? 'within two standard errors: no sign that gradlab trains worse' : 'gradlab is more than two standard errors BELOW PyTorch: a bug to find';
+  console.log(
+    `gradlab - PyTorch: ${w.difference.toFixed(4)}, 95% interval [${w.low.toFixed(4)}, ${w.high.toFixed(4)}], standard error ${w.standardError.toFixed(4)}, Welch's t = ${w.t.toFixed(2)} (df ${w.df.toFixed(1)})`,
+  );
+  const verdict =
+    w.difference >= -2 * w.standardError
+      ? 'within two standard errors: no sign that gradlab trains worse'
+      : 'gradlab is more than two standard errors BELOW PyTorch: a bug to find';
   console.log(verdict);
 }
 

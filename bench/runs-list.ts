@@ -25,10 +25,15 @@ async function seed(url: string, count: number): Promise<void> {
       const config = ExperimentConfigSchema.parse({ model: { blockType, numBlocksPerStage: i % 3 === 0 ? 0 : 5 }, training: { seed: i } });
       const status = RUN_STATUSES[i % RUN_STATUSES.length];
       const p = values.length;
-      rows.push(`(gen_random_uuid(), $${p + 1}, $${p + 2}::"RunStatus", $${p + 3}::jsonb, $${p + 4}, $${p + 5}, 100, now() - ($${p + 6} || ' seconds')::interval, now())`);
+      rows.push(
+        `(gen_random_uuid(), $${p + 1}, $${p + 2}::"RunStatus", $${p + 3}::jsonb, $${p + 4}, $${p + 5}, 100, now() - ($${p + 6} || ' seconds')::interval, now())`,
+      );
       values.push(`student ${i % 300} run ${i}`, status, JSON.stringify(config), architectureName(config.model), blockType, count - i);
     }
-    await client.query(`INSERT INTO "Run" (id, name, status, config, architecture, "blockType", "totalEpochs", "createdAt", "updatedAt") VALUES ${rows.join(',')}`, values);
+    await client.query(
+      `INSERT INTO "Run" (id, name, status, config, architecture, "blockType", "totalEpochs", "createdAt", "updatedAt") VALUES ${rows.join(',')}`,
+      values,
+    );
   }
   await client.query('ANALYZE "Run"');
   await client.end();

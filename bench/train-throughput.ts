@@ -29,7 +29,12 @@ const { values } = parseArgs({
 const batch = Number(values.batch);
 const steps = Number(values.steps);
 const warmup = Number(values.warmup);
-const model = ModelConfigSchema.parse({ numFilters: Number(values.filters), numStages: 3, numBlocksPerStage: Number(values.blocks), blockType: values['block-type'] });
+const model = ModelConfigSchema.parse({
+  numFilters: Number(values.filters),
+  numStages: 3,
+  numBlocksPerStage: Number(values.blocks),
+  blockType: values['block-type'],
+});
 
 async function timeSteps(withStats: boolean): Promise<number> {
   const spec = describeNetwork(model);
@@ -38,7 +43,10 @@ async function timeSteps(withStats: boolean): Promise<number> {
   const stats = withStats ? new GradientStatsAccumulator(spec) : null;
   const sums = zerosVariable([2]);
   const x = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 100), 'int32');
+  const y = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % 100),
+    'int32',
+  );
   const run = async (n: number) => {
     for (let i = 0; i < n; i++) trainStep(net, optimizer, stats, sums, x, y, 1e-3);
     await sums.data(); // wait for the device
@@ -72,7 +80,16 @@ async function timeStatsAlone(calls: number): Promise<number> {
 
 function timePytorch(threads: number): number {
   const script = path.join(__dirname, 'pytorch_train_step.py');
-  const args = [script, String(model.numFilters), String(model.numBlocksPerStage), model.blockType, String(batch), String(steps), String(warmup), String(threads)];
+  const args = [
+    script,
+    String(model.numFilters),
+    String(model.numBlocksPerStage),
+    model.blockType,
+    String(batch),
+    String(steps),
+    String(warmup),
+    String(threads),
+  ];
   const out = execFileSync('/usr/bin/python3', args, { encoding: 'utf8' });
   return Number(out.trim().split('\n').pop());
 }
@@ -93,7 +110,9 @@ async function main() {
   const imagesPerSecond = (batch * steps) / withStats;
   console.log(`${name}, batch ${batch}, ${steps} steps on ${backend}${threads}`);
   console.log(`  gradlab:  ${imagesPerSecond.toFixed(1)} images/s (${((withStats / steps) * 1000).toFixed(1)} ms/step with gradient statistics)`);
-  console.log(`  gradient statistics: ${(((withStats - withoutStats) / withoutStats) * 100).toFixed(1)}% of step time (${((withoutStats / steps) * 1000).toFixed(1)} ms/step without)`);
+  console.log(
+    `  gradient statistics: ${(((withStats - withoutStats) / withoutStats) * 100).toFixed(1)}% of step time (${((withoutStats / steps) * 1000).toFixed(1)} ms/step without)`,
+  );
   const alone = await timeStatsAlone(50);
   console.log(`  gradient statistics timed alone: ${(alone * 1000).toFixed(2)} ms/step, ${((alone / (withoutStats / steps)) * 100).toFixed(1)}% of a step`);
   if (values['vs-pytorch']) {

@@ -53,10 +53,15 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
   }, 30_000);
 
   const api = <T>(path: string, init?: RequestInit) => stack.api<T>(path, init);
-  const completed = (id: string) => waitUntil(`run ${id} to finish`, async () => {
-    const run = await api<RunDto>(`/runs/${id}`);
-    return ['completed', 'failed', 'cancelled'].includes(run.status) ? run : null;
-  }, 120_000);
+  const completed = (id: string) =>
+    waitUntil(
+      `run ${id} to finish`,
+      async () => {
+        const run = await api<RunDto>(`/runs/${id}`);
+        return ['completed', 'failed', 'cancelled'].includes(run.status) ? run : null;
+      },
+      120_000,
+    );
 
   let firstRunId = '';
   const FIRST = small(4, 0, 1500);
@@ -95,11 +100,16 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
   it('Run: follows the run to completed without a reload, epoch by epoch', async () => {
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
     const seen: string[] = [];
-    await waitUntil('the run page to show completed', async () => {
-      const counter = (await page.textContent('[data-testid="epoch-counter"]'))?.trim() ?? '';
-      if (seen.at(-1) !== counter) seen.push(counter);
-      return (await page.textContent('[data-testid="run-status"]')) === 'completed';
-    }, 120_000, 100);
+    await waitUntil(
+      'the run page to show completed',
+      async () => {
+        const counter = (await page.textContent('[data-testid="epoch-counter"]'))?.trim() ?? '';
+        if (seen.at(-1) !== counter) seen.push(counter);
+        return (await page.textContent('[data-testid="run-status"]')) === 'completed';
+      },
+      120_000,
+      100,
+    );
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
     const epochsSeen = seen.map((s) => Number(s.split(' of ')[0]));
     expect(epochsSeen).toEqual([...epochsSeen].sort((a, b) => a - b)); // only ever advancing
@@ -121,7 +131,10 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await page.getAttribute('[data-testid="run-files"] a', 'href')).toBe(`${stack.apiUrl}/api/runs/${firstRunId}/files/summary.csv`);
 
     // The chart as a report-ready PDF, downloaded as a person would.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-learning-curves').getByRole('link', { name: 'PDF' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-learning-curves').getByRole('link', { name: 'PDF' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('browser-run_learning-curves.pdf');
     const pdf = readFileSync(await download.path());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -136,7 +149,11 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await page.getByLabel('Compare deeper run').check();
     await page.waitForURL((url) => (url.searchParams.get('runs') ?? '').split(',').length === 2);
     const flowPoints = page.locator('[data-testid="compare-gradient-flow"] g.mark-symbol.role-mark path');
-    await waitUntil('both runs on the gradient-flow axis', async () => (await flowPoints.count()) === weightLayers(FIRST) + weightLayers(small(2, 1, 300)), 15_000);
+    await waitUntil(
+      'both runs on the gradient-flow axis',
+      async () => (await flowPoints.count()) === weightLayers(FIRST) + weightLayers(small(2, 1, 300)),
+      15_000,
+    );
     const legend = await page.textContent('[data-testid="compare-curves"]');
     expect(legend).toContain('browser run');
     expect(legend).toContain('deeper run');
@@ -224,10 +241,19 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     groupId = page.url().split('/').pop() as string;
 
     // followed live to the end, without a reload
-    await waitUntil('the group to complete', async () => /4 runs: 4 completed/.test((await page.textContent('[data-testid="group-counts"]')) ?? ''), 150_000, 250);
+    await waitUntil(
+      'the group to complete',
+      async () => /4 runs: 4 completed/.test((await page.textContent('[data-testid="group-counts"]')) ?? ''),
+      150_000,
+      250,
+    );
     const cells = page.locator('[data-testid="grid-cell"]');
     expect(await cells.count()).toBe(2);
-    await waitUntil('both cells measured', async () => (await page.locator('[data-testid="cell-best-val"]').allTextContents()).every((t) => /% ± [\d.]+ \(n=2\)/.test(t)), 15_000);
+    await waitUntil(
+      'both cells measured',
+      async () => (await page.locator('[data-testid="cell-best-val"]').allTextContents()).every((t) => /% ± [\d.]+ \(n=2\)/.test(t)),
+      15_000,
+    );
     expect(await page.locator('[data-testid="best-cell"]').count()).toBe(1);
     // sorted by mean best validation accuracy, highest first; a click turns it round
     const means = async () => (await page.locator('[data-testid="cell-best-val"]').allTextContents()).map((t) => parseFloat(t));
@@ -241,9 +267,16 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await page.locator('[data-testid="aggregate-gradient-flow"] svg.marks').waitFor({ timeout: 15_000 });
     await screenshot(page, 'group');
     // the bands as a report figure, downloaded as a person would
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-aggregate-curves').getByRole('link', { name: 'PDF' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-aggregate-curves').getByRole('link', { name: 'PDF' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^browser-sweep.*learning-curves\.pdf$/);
-    expect(readFileSync(await download.path()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      readFileSync(await download.path())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     expect(await page.getByTestId('download-aggregate-curves').getByRole('link', { name: 'TEX' }).count()).toBe(0);
 
     // a member's page links back, and its diagnosis panel says it is healthy
@@ -285,7 +318,10 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
 
   it('a failed run shows its error; an unknown run is a 404 page', async () => {
     // No CIFAR-100 files in this stack's data directory: the worker fails the run and says which file.
-    const failing = await api<RunDto>('/runs', { method: 'POST', body: JSON.stringify({ name: 'missing data', config: { ...small(1, 0, 100), data: { dataset: 'cifar100', trainLimit: 100 } } }) });
+    const failing = await api<RunDto>('/runs', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'missing data', config: { ...small(1, 0, 100), data: { dataset: 'cifar100', trainLimit: 100 } } }),
+    });
     expect((await completed(failing.id)).status).toBe('failed');
     await page.goto(`${stack.webUrl}/runs/${failing.id}`);
     expect(await page.textContent('[data-testid="run-error"]')).toMatch(/cifar/i);
@@ -389,7 +425,14 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
       ['new-run', '/runs/new', '[data-testid="estimate"]'],
       ['run', `/runs/${firstRunId}`, '[data-testid="gradient-heatmap"] svg'],
       ['run-failed', `/runs/${failedRun.id}`, '[data-testid="run-error"]'],
-      ['compare', `/compare?runs=${runs.map((r) => r.id).slice(0, 3).join(',')}&groups=${groupId}`, '[data-testid="compare-group-curves"] svg'],
+      [
+        'compare',
+        `/compare?runs=${runs
+          .map((r) => r.id)
+          .slice(0, 3)
+          .join(',')}&groups=${groupId}`,
+        '[data-testid="compare-group-curves"] svg',
+      ],
       ['workers', '/workers', '[data-testid="worker-row"]'],
       ['groups', '/groups', '[data-testid="groups"] tbody tr a'],
       ['group', `/groups/${groupId}`, '[data-testid="aggregate-curves"] svg'],

@@ -22,7 +22,11 @@ const API = 'http://127.0.0.1:4000';
  * user would. Other suites start stacks with variables of their own; this one must not.
  */
 describe('quick start: `npm start` with only GRADLAB_ADMIN_*, used from the browser and the CLI', () => {
-  const admin = { email: `quick-${randomBytes(4).toString('hex')}@uni.example`, password: `a long passphrase ${randomBytes(4).toString('hex')}`, token: `glk_${randomBytes(24).toString('hex')}` };
+  const admin = {
+    email: `quick-${randomBytes(4).toString('hex')}@uni.example`,
+    password: `a long passphrase ${randomBytes(4).toString('hex')}`,
+    token: `glk_${randomBytes(24).toString('hex')}`,
+  };
   let stack: ChildProcess;
   let browser: Browser;
   const logs: string[] = [];
@@ -32,7 +36,14 @@ describe('quick start: `npm start` with only GRADLAB_ADMIN_*, used from the brow
       if (!(await portIsFree(port))) throw new Error(`port ${port} is taken: the quick start needs it (stop whatever listens there)`);
     }
     // What a shell has, and the README's three variables: nothing of the test runner's own environment.
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', GRADLAB_ADMIN_EMAIL: admin.email, GRADLAB_ADMIN_PASSWORD: admin.password, GRADLAB_ADMIN_TOKEN: admin.token };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LANG: 'C.UTF-8',
+      GRADLAB_ADMIN_EMAIL: admin.email,
+      GRADLAB_ADMIN_PASSWORD: admin.password,
+      GRADLAB_ADMIN_TOKEN: admin.token,
+    };
     stack = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     stack.stdout?.on('data', (chunk) => logs.push(String(chunk)));
     stack.stderr?.on('data', (chunk) => logs.push(String(chunk)));
@@ -80,10 +91,35 @@ describe('quick start: `npm start` with only GRADLAB_ADMIN_*, used from the brow
     await screenshot(page, 'quick-start-signed-in');
 
     // The CLI as the README configures it: the admin's key, the api's address.
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-quick-')), 'config.json') };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-quick-')), 'config.json'),
+    };
     const gradlab = (...args: string[]) => promisify(execFile)(process.execPath, [GRADLAB, ...args], { env, cwd: ROOT });
     await gradlab('config', '--url', API, '--key', admin.token);
-    const { stdout } = await gradlab('submit', '--name', 'quick start run', '--filters', '8', '--stages', '1', '--blocks', '0', '--epochs', '2', '--dataset', 'synthetic', '--train-limit', '300', '--val-limit', '100', '--test-limit', '100', '--watch');
+    const { stdout } = await gradlab(
+      'submit',
+      '--name',
+      'quick start run',
+      '--filters',
+      '8',
+      '--stages',
+      '1',
+      '--blocks',
+      '0',
+      '--epochs',
+      '2',
+      '--dataset',
+      'synthetic',
+      '--train-limit',
+      '300',
+      '--val-limit',
+      '100',
+      '--test-limit',
+      '100',
+      '--watch',
+    );
     const id = /submitted ([0-9a-f-]{36})/.exec(stdout)?.[1] as string;
     expect(stdout).toContain(`run ${id} completed`);
 

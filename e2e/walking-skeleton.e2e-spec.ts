@@ -32,10 +32,14 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
 
   const api = <T>(path: string, init?: RequestInit) => stack.api<T>(path, init);
   const waitForStatus = (id: string, statuses: RunDto['status'][], timeoutMs = 120_000) =>
-    waitUntil(`run ${id} to be ${statuses.join(' or ')}`, async () => {
-      const run = await api<RunDto>(`/runs/${id}`);
-      return statuses.includes(run.status) ? run : null;
-    }, timeoutMs);
+    waitUntil(
+      `run ${id} to be ${statuses.join(' or ')}`,
+      async () => {
+        const run = await api<RunDto>(`/runs/${id}`);
+        return statuses.includes(run.status) ? run : null;
+      },
+      timeoutMs,
+    );
 
   it('trains a small run submitted over REST and stores its epochs and per-layer gradient flow', async () => {
     const created = await api<RunDto>('/runs', { method: 'POST', body: JSON.stringify(SMALL_RUN) });
@@ -63,7 +67,8 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
       const flow = await api<GradientFlowDto>(`/runs/${created.id}/gradient-flow?epoch=${epoch}`);
       expect(flow.epoch).toBe(epoch);
       expect(flow.layers.map((l) => l.name)).toEqual(weightTensors); // one row per weight tensor, network order
-      for (const l of flow.layers) for (const v of [l.meanAbs, l.lastBatchMeanAbs, l.l2, l.maxAbs, l.weightL2, l.updateRatio]) expect(Number.isFinite(v)).toBe(true);
+      for (const l of flow.layers)
+        for (const v of [l.meanAbs, l.lastBatchMeanAbs, l.l2, l.maxAbs, l.weightL2, l.updateRatio]) expect(Number.isFinite(v)).toBe(true);
     }
     expect((await api<GradientFlowDto>(`/runs/${created.id}/gradient-flow`)).epoch).toBe(1); // latest by default
 
@@ -91,10 +96,16 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
   }, 180_000);
 
   it('answers 400 naming the field, and 404 for an unknown run', async () => {
-    const bad = await fetch(`${stack.apiUrl}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.admin.token}` }, body: JSON.stringify({ config: { training: { epochs: -1 } } }) });
+    const bad = await fetch(`${stack.apiUrl}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.admin.token}` },
+      body: JSON.stringify({ config: { training: { epochs: -1 } } }),
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([{ field: 'config.training.epochs', message: expect.any(String) }]);
-    expect((await fetch(`${stack.apiUrl}/api/runs/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${stack.admin.token}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${stack.apiUrl}/api/runs/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${stack.admin.token}` } })).status,
+    ).toBe(404);
     expect((await fetch(`${stack.apiUrl}/api/runs`)).status).toBe(401);
   });
 

@@ -23,22 +23,38 @@ describe('worker killed mid-run', () => {
       method: 'POST',
       body: JSON.stringify({
         name: 'failover',
-        config: { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 6, batchSize: 50 }, data: { dataset: 'synthetic', trainLimit: 1000, valLimit: 100, testLimit: 100 } },
+        config: {
+          model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 },
+          training: { epochs: 6, batchSize: 50 },
+          data: { dataset: 'synthetic', trainLimit: 1000, valLimit: 100, testLimit: 100 },
+        },
       }),
     });
-    await waitUntil('two epochs on the first worker', async () => {
-      const current = await api<RunDto>(`/runs/${run.id}`);
-      return current.workerId === 'first' && current.epochsCompleted >= 2 ? current : null;
-    }, 120_000);
-    await waitUntil('a checkpoint', async () => (await fetch(`${stack.apiUrl}/api/runs/${run.id}/checkpoints/latest`, { headers: { authorization: `Bearer ${stack.workerToken}` } })).ok, 30_000);
+    await waitUntil(
+      'two epochs on the first worker',
+      async () => {
+        const current = await api<RunDto>(`/runs/${run.id}`);
+        return current.workerId === 'first' && current.epochsCompleted >= 2 ? current : null;
+      },
+      120_000,
+    );
+    await waitUntil(
+      'a checkpoint',
+      async () => (await fetch(`${stack.apiUrl}/api/runs/${run.id}/checkpoints/latest`, { headers: { authorization: `Bearer ${stack.workerToken}` } })).ok,
+      30_000,
+    );
     first.kill('SIGKILL');
     const killedAfter = (await api<RunDto>(`/runs/${run.id}`)).epochsCompleted;
 
     stack.startWorker({ WORKER_ID: 'second' });
-    const done = await waitUntil('the run to finish on the second worker', async () => {
-      const current = await api<RunDto>(`/runs/${run.id}`);
-      return ['completed', 'failed'].includes(current.status) ? current : null;
-    }, 180_000);
+    const done = await waitUntil(
+      'the run to finish on the second worker',
+      async () => {
+        const current = await api<RunDto>(`/runs/${run.id}`);
+        return ['completed', 'failed'].includes(current.status) ? current : null;
+      },
+      180_000,
+    );
     expect(done.status).toBe('completed');
     expect(done.workerId).toBe('second');
     const epochs = await api<EpochDto[]>(`/runs/${run.id}/epochs`);

@@ -16,7 +16,13 @@ if (!(values.format in CIFAR100_SOURCES)) {
   console.error(`--format must be one of ${Object.keys(CIFAR100_SOURCES).join(', ')}`);
   process.exit(2);
 }
-downloadCifar100({ dataDir: path.resolve(values.dir as string), format: values.format as Cifar100Format, url: values.url, md5: values.md5, log: console.log }).catch((error: Error) => {
+downloadCifar100({
+  dataDir: path.resolve(values.dir as string),
+  format: values.format as Cifar100Format,
+  url: values.url,
+  md5: values.md5,
+  log: console.log,
+}).catch((error: Error) => {
   console.error(`data:download failed: ${error.message}`);
   process.exit(1);
 });

@@ -17,7 +17,11 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 const withWeb = process.env.WEB !== '0';
 if (withWeb && webBuildIsStale()) {
   console.log('[web] building the dashboard (next build) ...');
-  const build = spawnSync(process.execPath, [nextBin, 'build', 'apps/web'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const build = spawnSync(process.execPath, [nextBin, 'build', 'apps/web'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 

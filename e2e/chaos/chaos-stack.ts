@@ -81,7 +81,12 @@ export class ChaosStack {
 
   startWorker(): ChildProcess {
     const { DATABASE_URL: _databaseUrl, ...workerEnv } = this.env; // workers never get it
-    const worker = this.spawn(`worker-${this.workers.length}`, process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'apps/worker/src/main.ts')], workerEnv);
+    const worker = this.spawn(
+      `worker-${this.workers.length}`,
+      process.execPath,
+      ['-r', '@swc-node/register', path.join(ROOT, 'apps/worker/src/main.ts')],
+      workerEnv,
+    );
     this.workers.push(worker);
     return worker;
   }
@@ -92,7 +97,11 @@ export class ChaosStack {
 
   /** A REST call as the admin. */
   async call(method: string, route: string, body?: unknown): Promise<Response> {
-    return fetch(`${this.apiUrl}/api${route}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${this.admin.token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return fetch(`${this.apiUrl}/api${route}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.admin.token}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   }
 
   async stop(): Promise<void> {

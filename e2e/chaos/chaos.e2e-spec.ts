@@ -6,7 +6,11 @@ import { ChaosStack } from './chaos-stack';
 /** Tiny runs of 8 epochs (a second or so each), so that every fault strikes while they train. */
 const tinyRun = (name: string) => ({
   name,
-  config: { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 8, batchSize: 50 }, data: { dataset: 'synthetic', trainLimit: 1000, valLimit: 100, testLimit: 100 } },
+  config: {
+    model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 },
+    training: { epochs: 8, batchSize: 50 },
+    data: { dataset: 'synthetic', trainLimit: 1000, valLimit: 100, testLimit: 100 },
+  },
 });
 const OUTAGE_MS = 30_000;
 
@@ -35,11 +39,14 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     return run.id;
   };
   const run = async (id: string) => (await (await stack.call('GET', `/runs/${id}`)).json()) as RunDto;
-  const trainingStarted = (ids: string[]) => waitUntil('the runs to store an epoch', async () => (await Promise.all(ids.map(run))).every((r) => r.epochsCompleted >= 1), 60_000);
+  const trainingStarted = (ids: string[]) =>
+    waitUntil('the runs to store an epoch', async () => (await Promise.all(ids.map(run))).every((r) => r.epochsCompleted >= 1), 60_000);
   const allCompleted = (ids: string[], timeoutMs = 180_000) =>
-    waitUntil(`runs ${ids.join(', ')} to complete`, async () => (await Promise.all(ids.map(run))).every((r) => r.status === 'completed'), timeoutMs, 500).catch((error: Error) => {
-      throw new Error(`${error.message}\n${stack.logs.join('').slice(-8000)}`);
-    });
+    waitUntil(`runs ${ids.join(', ')} to complete`, async () => (await Promise.all(ids.map(run))).every((r) => r.status === 'completed'), timeoutMs, 500).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n${stack.logs.join('').slice(-8000)}`);
+      },
+    );
 
   it('Postgres stopped for 30 s mid-run: REST answers 503 with Retry-After, and every epoch is stored', async () => {
     const ids = [await submit('pg-a'), await submit('pg-b')];
@@ -80,7 +87,16 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
   it('every run ended completed, with every epoch and its gradient rows stored exactly once', async () => {
     const db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
-    const { rows } = await db.query<{ id: string; status: string; epochs: number; distinct_epochs: number; max_epoch: number; layer_rows: number; epochs_completed: number; test_accuracy: number | null }>(
+    const { rows } = await db.query<{
+      id: string;
+      status: string;
+      epochs: number;
+      distinct_epochs: number;
+      max_epoch: number;
+      layer_rows: number;
+      epochs_completed: number;
+      test_accuracy: number | null;
+    }>(
       `SELECT r.id, r.status, r."epochsCompleted" AS epochs_completed, r."testAccuracy" AS test_accuracy,
               (SELECT count(*)::int FROM "Epoch" e WHERE e."runId" = r.id) AS epochs,
               (SELECT count(DISTINCT index)::int FROM "Epoch" e WHERE e."runId" = r.id) AS distinct_epochs,
@@ -93,7 +109,15 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     expect(rows).toHaveLength(runIds.length);
     for (const row of rows) {
       // 8 epochs, numbered 0..7, each once; 5 weight layers of gradient statistics per epoch.
-      expect({ id: row.id, status: row.status, epochs: row.epochs, distinct: row.distinct_epochs, last: row.max_epoch, completed: row.epochs_completed, layers: row.layer_rows }).toEqual({
+      expect({
+        id: row.id,
+        status: row.status,
+        epochs: row.epochs,
+        distinct: row.distinct_epochs,
+        last: row.max_epoch,
+        completed: row.epochs_completed,
+        layers: row.layer_rows,
+      }).toEqual({
         id: row.id,
         status: 'completed',
         epochs: 8,

@@ -59,13 +59,22 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     API_PUBLIC_URL: apiUrl,
     ...env,
   };
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js')], { cwd: ROOT, detached: true, env: stackEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js')], {
+    cwd: ROOT,
+    detached: true,
+    env: stackEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (chunk) => logs.push(String(chunk)));
   child.stderr?.on('data', (chunk) => logs.push(String(chunk)));
   const extraWorkers: ChildProcess[] = [];
   const startWorker = (workerEnv: Record<string, string> = {}) => {
     const { DATABASE_URL: _databaseUrl, ...withoutDatabase } = stackEnv; // workers never get it
-    const worker = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'apps/worker/src/main.ts')], { cwd: ROOT, env: { ...withoutDatabase, ...workerEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const worker = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'apps/worker/src/main.ts')], {
+      cwd: ROOT,
+      env: { ...withoutDatabase, ...workerEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     worker.stdout?.on('data', (chunk) => logs.push(`[worker ${worker.pid}] ${chunk}`));
     worker.stderr?.on('data', (chunk) => logs.push(`[worker ${worker.pid}] ${chunk}`));
     extraWorkers.push(worker);
@@ -95,7 +104,11 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   }
   const createStudent = async (team: string, email: string) => {
     const call = async (path: string, body: unknown) => {
-      const response = await fetch(`${apiUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` }, body: JSON.stringify(body) });
+      const response = await fetch(`${apiUrl}/api${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+        body: JSON.stringify(body),
+      });
       if (!response.ok && response.status !== 409) throw new Error(`${path}: ${response.status} ${await response.text()}`);
       return response.json();
     };

@@ -25,7 +25,12 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
 }
 
 /** A body too large or not JSON answers like every other error: an ErrorDto with a clear message. */
-function bodyParserErrors(error: { status?: number; type?: string; limit?: number } | undefined, _request: Request, response: Response, next: NextFunction): void {
+function bodyParserErrors(
+  error: { status?: number; type?: string; limit?: number } | undefined,
+  _request: Request,
+  response: Response,
+  next: NextFunction,
+): void {
   if (!error) return next();
   const tooLarge = error.type === 'entity.too.large';
   const body: ErrorDto = tooLarge

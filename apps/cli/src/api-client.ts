@@ -42,7 +42,9 @@ export class ApiClient {
 
   /** The report pack of these runs: a zip. */
   async reportPack(ids: string[]): Promise<Buffer> {
-    const response = await fetch(`${this.url}/api/report-pack?runs=${ids.map(encodeURIComponent).join(',')}`, { headers: this.key ? { authorization: `Bearer ${this.key}` } : {} }).catch((error: Error) => {
+    const response = await fetch(`${this.url}/api/report-pack?runs=${ids.map(encodeURIComponent).join(',')}`, {
+      headers: this.key ? { authorization: `Bearer ${this.key}` } : {},
+    }).catch((error: Error) => {
       throw new Error(`cannot reach the gradlab api at ${this.url}: ${error.message}`);
     });
     if (!response.ok) throw new Error(((await response.json().catch(() => null)) as { message?: string } | null)?.message ?? `HTTP ${response.status}`);

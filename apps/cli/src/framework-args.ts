@@ -4,7 +4,10 @@ import type { ExperimentConfigInput } from '@gradlab/contracts';
  * The course framework's command line (pytorch_mlp_framework/arg_extractor.py), mapped onto an experiment
  * config. Every flag the framework has is either mapped or ignored with a reason.
  */
-const MAPPED: Record<string, (value: string, out: { name?: string; config: Required<Pick<ExperimentConfigInput, 'model' | 'training'>> & ExperimentConfigInput }) => void> = {
+const MAPPED: Record<
+  string,
+  (value: string, out: { name?: string; config: Required<Pick<ExperimentConfigInput, 'model' | 'training'>> & ExperimentConfigInput }) => void
+> = {
   batch_size: (v, o) => void (o.config.training.batchSize = int(v, 'batch_size')),
   seed: (v, o) => void (o.config.training.seed = int(v, 'seed')),
   num_stages: (v, o) => void (o.config.model.numStages = int(v, 'num_stages')),
@@ -35,7 +38,9 @@ export interface FrameworkCommand {
 
 /** `python pytorch_mlp_framework/train_evaluate_image_classification_system.py --batch_size 100 ...` */
 export function parseFrameworkCommand(argv: string[]): FrameworkCommand {
-  const out: { name?: string; config: { model: Record<string, unknown>; training: Record<string, unknown>; data: Record<string, unknown> } } = { config: { model: {}, training: {}, data: {} } };
+  const out: { name?: string; config: { model: Record<string, unknown>; training: Record<string, unknown>; data: Record<string, unknown> } } = {
+    config: { model: {}, training: {}, data: {} },
+  };
   const ignored: { flag: string; reason: string }[] = [];
   const args = argv.filter((a, i) => !(i === 0 && /python/.test(a)) && !a.endsWith('.py'));
   for (let i = 0; i < args.length; i++) {

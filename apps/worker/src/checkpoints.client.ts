@@ -16,7 +16,9 @@ export class CheckpointsClient {
   ) {}
 
   async download(runId: string, kind: 'latest' | 'best'): Promise<Buffer | null> {
-    const response = await this.withRetries(`downloading the ${kind} checkpoint of run ${runId}`, () => this.fetch(this.url(runId, kind), { headers: this.headers() }));
+    const response = await this.withRetries(`downloading the ${kind} checkpoint of run ${runId}`, () =>
+      this.fetch(this.url(runId, kind), { headers: this.headers() }),
+    );
     if (response.status === 404) return null;
     if (!response.ok) throw new Error(`downloading the ${kind} checkpoint of run ${runId}: HTTP ${response.status} ${await response.text()}`);
     return Buffer.from(await response.arrayBuffer());
@@ -55,7 +57,9 @@ export class CheckpointsClient {
     try {
       return await fetch(url, init);
     } catch (error) {
-      throw new Error(`cannot reach the api at ${this.apiUrl} for checkpoints (API_URL): ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+      throw new Error(
+        `cannot reach the api at ${this.apiUrl} for checkpoints (API_URL): ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`,
+      );
     }
   }
 

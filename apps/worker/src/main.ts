@@ -46,7 +46,15 @@ async function main(): Promise<void> {
 
   const heartbeat = () =>
     publisher
-      .publish({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId: config.workerId, host: config.host, backend, runId: currentRun })
+      .publish({
+        v: RUN_EVENT_VERSION,
+        type: 'worker.heartbeat',
+        at: new Date().toISOString(),
+        workerId: config.workerId,
+        host: config.host,
+        backend,
+        runId: currentRun,
+      })
       .catch((error: Error) => log(`heartbeat failed: ${error.message}`));
   void heartbeat();
   const timer = setInterval(heartbeat, config.heartbeatIntervalMs);

@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  cancelKey,
-  JOBS,
-  RUN_EVENT_VERSION,
-  runOwnerKey,
-  toFieldErrors,
-  TRAINING_JOB_OPTIONS,
-  TrainingJobSchema,
-  type RunEvent,
-} from '@gradlab/contracts';
+import { cancelKey, JOBS, RUN_EVENT_VERSION, runOwnerKey, toFieldErrors, TRAINING_JOB_OPTIONS, TrainingJobSchema, type RunEvent } from '@gradlab/contracts';
 import { RunCancelledError, trainRun, type BackendName } from '@gradlab/training';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
@@ -49,7 +40,11 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
     const runId = typeof job.id === 'string' ? job.id : String((job.data as { runId?: unknown })?.runId ?? 'unknown');
     const parsed = TrainingJobSchema.safeParse(job.data);
     if (job.name !== JOBS.trainRun || !parsed.success) {
-      const reason = parsed.success ? `unknown job name ${job.name}` : toFieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`).join('; ');
+      const reason = parsed.success
+        ? `unknown job name ${job.name}`
+        : toFieldErrors(parsed.error)
+            .map((e) => `${e.field}: ${e.message}`)
+            .join('; ');
       await emit({ type: 'run.failed', runId, error: `invalid training job: ${reason}` });
       throw new UnrecoverableError(`invalid training job: ${reason}`);
     }

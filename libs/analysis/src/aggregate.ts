@@ -28,7 +28,14 @@ export function aggregateEpochs(runs: readonly RunForAggregate[]): AggregateDto[
   }
   return [...byEpoch.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([epoch, rows]) => ({ epoch, n: rows.length, ...Object.fromEntries(EPOCH_METRICS.map((metric) => [metric, summarize(rows.map((row) => row[metric]))])) }) as AggregateDto['epochs'][number]);
+    .map(
+      ([epoch, rows]) =>
+        ({
+          epoch,
+          n: rows.length,
+          ...Object.fromEntries(EPOCH_METRICS.map((metric) => [metric, summarize(rows.map((row) => row[metric]))])),
+        }) as AggregateDto['epochs'][number],
+    );
 }
 
 export function aggregateTest(runs: readonly RunForAggregate[]): AggregateDto['test'] {

@@ -7,16 +7,40 @@ const REFERENCE = path.join(__dirname, '../../../../shared/reference/course-runs
 
 /** The course framework's summary.csv (train_acc,train_loss,val_acc,val_loss), read directly. */
 function referenceEpochs(network: string): EpochDto[] {
-  const [header, ...rows] = readFileSync(path.join(REFERENCE, network, 'result_outputs/summary.csv'), 'utf8').trim().split('\n');
+  const [header, ...rows] = readFileSync(path.join(REFERENCE, network, 'result_outputs/summary.csv'), 'utf8')
+    .trim()
+    .split('\n');
   const columns = header.split(',');
   return rows.map((row, index) => {
     const value = (name: string) => Number(row.split(',')[columns.indexOf(name)]);
-    return { epoch: index, trainLoss: value('train_loss'), trainAccuracy: value('train_acc'), valLoss: value('val_loss'), valAccuracy: value('val_acc'), learningRate: 1e-3, durationMs: 0 };
+    return {
+      epoch: index,
+      trainLoss: value('train_loss'),
+      trainAccuracy: value('train_acc'),
+      valLoss: value('val_loss'),
+      valAccuracy: value('val_acc'),
+      learningRate: 1e-3,
+      durationMs: 0,
+    };
   });
 }
 
-const epoch = (index: number, trainLoss: number | null, valLoss: number | null, valAccuracy: number): EpochDto => ({ epoch: index, trainLoss, trainAccuracy: 0, valLoss, valAccuracy, learningRate: 1e-3, durationMs: 1 });
-const layer = (i: number, meanAbs: number, updateRatio = 1e-3, kind: LayerStats['kind'] = 'conv'): LayerStats => ({ shortName: `layer_${i}`, kind, meanAbs, updateRatio, nonFiniteCount: 0 });
+const epoch = (index: number, trainLoss: number | null, valLoss: number | null, valAccuracy: number): EpochDto => ({
+  epoch: index,
+  trainLoss,
+  trainAccuracy: 0,
+  valLoss,
+  valAccuracy,
+  learningRate: 1e-3,
+  durationMs: 1,
+});
+const layer = (i: number, meanAbs: number, updateRatio = 1e-3, kind: LayerStats['kind'] = 'conv'): LayerStats => ({
+  shortName: `layer_${i}`,
+  kind,
+  meanAbs,
+  updateRatio,
+  nonFiniteCount: 0,
+});
 const codes = (findings: ReturnType<typeof diagnose>) => findings.map((f) => f.code).sort();
 
 describe('diagnosis of the course reference runs (read from ../shared/reference/course-runs)', () => {
@@ -27,7 +51,15 @@ describe('diagnosis of the course reference runs (read from ../shared/reference/
     expect(stuck.severity).toBe('critical');
     expect(stuck.evidence.epochs).toEqual([97, 98, 99]);
     expect(stuck.evidence.values.trainLoss).toBeCloseTo(4.605, 2);
-    expect(stuck.fixes.map((f) => f.reference)).toEqual(expect.arrayContaining([expect.stringMatching(/^Ioffe & Szegedy 2015/), expect.stringMatching(/^He et al\. 2016/), expect.stringMatching(/^Huang et al\. 2017/), expect.stringMatching(/^Lee et al\. 2015/), expect.stringMatching(/^Glorot & Bengio 2010/)]));
+    expect(stuck.fixes.map((f) => f.reference)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Ioffe & Szegedy 2015/),
+        expect.stringMatching(/^He et al\. 2016/),
+        expect.stringMatching(/^Huang et al\. 2017/),
+        expect.stringMatching(/^Lee et al\. 2015/),
+        expect.stringMatching(/^Glorot & Bengio 2010/),
+      ]),
+    );
   });
   it('finds VGG_08 healthy', () => {
     expect(diagnose({ numClasses: 100, epochs: referenceEpochs('VGG_08'), gradientFlow: [] })).toEqual([]);
@@ -38,7 +70,10 @@ describe('each finding, on series made to show it and on their near misses', () 
   const healthyEpochs = [epoch(0, 4, 3.9, 0.1), epoch(1, 3, 3.2, 0.2), epoch(2, 2.5, 2.9, 0.3)];
 
   it('vanishing_gradients: first layers three decades below the last, in each of the last two epochs', () => {
-    const vanishing = (epochIndex: number, firstMeanAbs: number) => ({ epoch: epochIndex, layers: [layer(0, firstMeanAbs), ...Array.from({ length: 8 }, (_, i) => layer(i + 1, 1e-4)), layer(9, 1e-3, 1e-3, 'linear')] });
+    const vanishing = (epochIndex: number, firstMeanAbs: number) => ({
+      epoch: epochIndex,
+      layers: [layer(0, firstMeanAbs), ...Array.from({ length: 8 }, (_, i) => layer(i + 1, 1e-4)), layer(9, 1e-3, 1e-3, 'linear')],
+    });
     const found = diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [vanishing(0, 1e-9), vanishing(1, 1e-9)] });
     expect(codes(found)).toEqual(['vanishing_gradients']);
     expect(found[0].evidence).toMatchObject({ chart: 'gradient-flow', epochs: [0, 1], layers: ['layer_0'] });
@@ -47,7 +82,13 @@ describe('each finding, on series made to show it and on their near misses', () 
     expect(diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [vanishing(0, 1e-9)] })).toEqual([]);
     expect(diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [vanishing(0, 1e-5), vanishing(1, 1e-5)] })).toEqual([]);
     // batch norm layers are not what is compared
-    expect(diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [0, 1].map((e) => ({ epoch: e, layers: [layer(0, 1e-12, 1e-3, 'batchnorm'), layer(1, 1e-3), layer(2, 1e-3, 1e-3, 'linear')] })) })).toEqual([]);
+    expect(
+      diagnose({
+        numClasses: 100,
+        epochs: healthyEpochs,
+        gradientFlow: [0, 1].map((e) => ({ epoch: e, layers: [layer(0, 1e-12, 1e-3, 'batchnorm'), layer(1, 1e-3), layer(2, 1e-3, 1e-3, 'linear')] })),
+      }),
+    ).toEqual([]);
   });
 
   it('exploding_gradients: NaN entries, or a hundredfold growth of the median layer', () => {
@@ -88,7 +129,11 @@ describe('each finding, on series made to show it and on their near misses', () 
   });
 
   it('loss_spike: train loss up by half in one epoch; and findings come most severe first', () => {
-    const found = diagnose({ numClasses: 100, epochs: [epoch(0, 2, 2, 0.3), epoch(1, 3.5, 2, 0.3)], gradientFlow: [{ epoch: 1, layers: [layer(0, 1, Number.NaN), layer(1, 1), { ...layer(2, 1), nonFiniteCount: 1 }] }] });
+    const found = diagnose({
+      numClasses: 100,
+      epochs: [epoch(0, 2, 2, 0.3), epoch(1, 3.5, 2, 0.3)],
+      gradientFlow: [{ epoch: 1, layers: [layer(0, 1, Number.NaN), layer(1, 1), { ...layer(2, 1), nonFiniteCount: 1 }] }],
+    });
     expect(found.map((f) => f.code)).toEqual(['exploding_gradients', 'loss_spike']);
   });
 });

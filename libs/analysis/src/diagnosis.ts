@@ -74,7 +74,12 @@ function median(values: readonly number[]): number {
 function diverged(epochs: readonly EpochDto[]): FindingDto | null {
   const bad = epochs.filter((e) => e.trainLoss === null || e.valLoss === null || !Number.isFinite(e.trainLoss) || !Number.isFinite(e.valLoss));
   if (bad.length === 0) return null;
-  return finding('diverged', 'critical', `The loss became NaN or infinite from epoch ${bad[0].epoch}: training diverged.`, { chart: 'learning-curves', epochs: bad.map((e) => e.epoch), layers: [], values: { firstEpoch: bad[0].epoch } });
+  return finding('diverged', 'critical', `The loss became NaN or infinite from epoch ${bad[0].epoch}: training diverged.`, {
+    chart: 'learning-curves',
+    epochs: bad.map((e) => e.epoch),
+    layers: [],
+    values: { firstEpoch: bad[0].epoch },
+  });
 }
 
 function stuckAtChance(epochs: readonly EpochDto[], numClasses: number): FindingDto | null {
@@ -82,14 +87,21 @@ function stuckAtChance(epochs: readonly EpochDto[], numClasses: number): Finding
   const chanceLoss = Math.log(numClasses);
   const chanceAccuracy = 1 / numClasses;
   const recent = epochs.slice(-STUCK_AFTER_EPOCHS);
-  const atChance = recent.every((e) => e.trainLoss !== null && e.trainLoss >= chanceLoss - STUCK_LOSS_MARGIN && e.valAccuracy < STUCK_ACCURACY_FACTOR * chanceAccuracy);
+  const atChance = recent.every(
+    (e) => e.trainLoss !== null && e.trainLoss >= chanceLoss - STUCK_LOSS_MARGIN && e.valAccuracy < STUCK_ACCURACY_FACTOR * chanceAccuracy,
+  );
   if (!atChance) return null;
   const last = recent[recent.length - 1];
   return finding(
     'stuck_at_chance',
     'critical',
     `After ${epochs.length} epochs the train loss is ${(last.trainLoss as number).toFixed(3)} (ln ${numClasses} = ${chanceLoss.toFixed(3)}) and validation accuracy ${(100 * last.valAccuracy).toFixed(1)}% (chance ${(100 * chanceAccuracy).toFixed(0)}%): the network predicts no better than guessing.`,
-    { chart: 'learning-curves', epochs: recent.map((e) => e.epoch), layers: [], values: { trainLoss: last.trainLoss as number, chanceLoss, valAccuracy: last.valAccuracy, chanceAccuracy } },
+    {
+      chart: 'learning-curves',
+      epochs: recent.map((e) => e.epoch),
+      layers: [],
+      values: { trainLoss: last.trainLoss as number, chanceLoss, valAccuracy: last.valAccuracy, chanceAccuracy },
+    },
   );
 }
 
@@ -103,7 +115,12 @@ function overfitting(epochs: readonly EpochDto[]): FindingDto | null {
     'overfitting',
     'warning',
     `Validation loss rose from ${best.valLoss.toFixed(3)} (epoch ${best.epoch}) to ${last.valLoss.toFixed(3)} (epoch ${last.epoch}) while train loss fell from ${best.trainLoss.toFixed(3)} to ${last.trainLoss.toFixed(3)}. Test metrics use the best-validation weights (epoch ${best.epoch}).`,
-    { chart: 'learning-curves', epochs: [best.epoch, last.epoch], layers: [], values: { bestValLoss: best.valLoss, lastValLoss: last.valLoss, bestTrainLoss: best.trainLoss, lastTrainLoss: last.trainLoss } },
+    {
+      chart: 'learning-curves',
+      epochs: [best.epoch, last.epoch],
+      layers: [],
+      values: { bestValLoss: best.valLoss, lastValLoss: last.valLoss, bestTrainLoss: best.trainLoss, lastTrainLoss: last.trainLoss },
+    },
   );
 }
 
@@ -111,7 +128,12 @@ function lossSpike(epochs: readonly EpochDto[]): FindingDto | null {
   for (let i = 1; i < epochs.length; i++) {
     const [before, after] = [epochs[i - 1].trainLoss, epochs[i].trainLoss];
     if (before !== null && after !== null && after > before * LOSS_SPIKE_FACTOR) {
-      return finding('loss_spike', 'warning', `Train loss jumped from ${before.toFixed(3)} to ${after.toFixed(3)} at epoch ${epochs[i].epoch}.`, { chart: 'learning-curves', epochs: [epochs[i - 1].epoch, epochs[i].epoch], layers: [], values: { before, after } });
+      return finding('loss_spike', 'warning', `Train loss jumped from ${before.toFixed(3)} to ${after.toFixed(3)} at epoch ${epochs[i].epoch}.`, {
+        chart: 'learning-curves',
+        epochs: [epochs[i - 1].epoch, epochs[i].epoch],
+        layers: [],
+        values: { before, after },
+      });
     }
   }
   return null;
@@ -143,7 +165,12 @@ function vanishingGradients(flow: DiagnosisInput['gradientFlow']): FindingDto | 
     'vanishing_gradients',
     'critical',
     `The first layers' mean |gradient| (${sci(latest.first)}) is ${Number.isFinite(decades) ? `${decades.toFixed(0)} orders of magnitude` : 'infinitely far'} below the last layers' (${sci(latest.last)}) in each of the last ${PERSIST_EPOCHS} epochs: the early layers barely learn.`,
-    { chart: 'gradient-flow', epochs: ratios.map((r) => r.epoch), layers: latest.firstLayers, values: { firstMeanAbs: latest.first, lastMeanAbs: latest.last, ratio: latest.first / latest.last } },
+    {
+      chart: 'gradient-flow',
+      epochs: ratios.map((r) => r.epoch),
+      layers: latest.firstLayers,
+      values: { firstMeanAbs: latest.first, lastMeanAbs: latest.last, ratio: latest.first / latest.last },
+    },
   );
 }
 
@@ -151,12 +178,17 @@ function explodingGradients(flow: DiagnosisInput['gradientFlow']): FindingDto | 
   const nonFinite = flow.find((f) => f.layers.some((l) => l.nonFiniteCount > 0));
   if (nonFinite) {
     const layers = nonFinite.layers.filter((l) => l.nonFiniteCount > 0);
-    return finding('exploding_gradients', 'critical', `Gradients were NaN or infinite in epoch ${nonFinite.epoch} (${layers.length} layers, ${layers.reduce((s, l) => s + l.nonFiniteCount, 0)} entries).`, {
-      chart: 'gradient-flow',
-      epochs: [nonFinite.epoch],
-      layers: layers.map((l) => l.shortName),
-      values: { nonFiniteEntries: layers.reduce((s, l) => s + l.nonFiniteCount, 0) },
-    });
+    return finding(
+      'exploding_gradients',
+      'critical',
+      `Gradients were NaN or infinite in epoch ${nonFinite.epoch} (${layers.length} layers, ${layers.reduce((s, l) => s + l.nonFiniteCount, 0)} entries).`,
+      {
+        chart: 'gradient-flow',
+        epochs: [nonFinite.epoch],
+        layers: layers.map((l) => l.shortName),
+        values: { nonFiniteEntries: layers.reduce((s, l) => s + l.nonFiniteCount, 0) },
+      },
+    );
   }
   if (flow.length < 2) return null;
   const typical = (layers: readonly LayerStats[]) => {
@@ -166,18 +198,25 @@ function explodingGradients(flow: DiagnosisInput['gradientFlow']): FindingDto | 
   const [first, last] = [flow[0], flow[flow.length - 1]];
   const [before, after] = [typical(first.layers), typical(last.layers)];
   if (before === null || after === null || after / before < EXPLODING_GROWTH) return null;
-  return finding('exploding_gradients', 'critical', `The median layer's mean |gradient| grew ${(after / before).toFixed(0)}-fold, from ${sci(before)} (epoch ${first.epoch}) to ${sci(after)} (epoch ${last.epoch}).`, {
-    chart: 'gradient-flow',
-    epochs: [first.epoch, last.epoch],
-    layers: [],
-    values: { before, after, growth: after / before },
-  });
+  return finding(
+    'exploding_gradients',
+    'critical',
+    `The median layer's mean |gradient| grew ${(after / before).toFixed(0)}-fold, from ${sci(before)} (epoch ${first.epoch}) to ${sci(after)} (epoch ${last.epoch}).`,
+    {
+      chart: 'gradient-flow',
+      epochs: [first.epoch, last.epoch],
+      layers: [],
+      values: { before, after, growth: after / before },
+    },
+  );
 }
 
 function deadLayers(flow: DiagnosisInput['gradientFlow']): FindingDto | null {
   const latest = flow[flow.length - 1];
   if (!latest) return null;
-  const measured = latest.layers.filter((l) => l.kind !== 'batchnorm' && l.updateRatio !== null && l.updateRatio !== undefined && Number.isFinite(l.updateRatio));
+  const measured = latest.layers.filter(
+    (l) => l.kind !== 'batchnorm' && l.updateRatio !== null && l.updateRatio !== undefined && Number.isFinite(l.updateRatio),
+  );
   if (measured.length < 2) return null;
   const typical = median(measured.map((l) => l.updateRatio as number));
   if (!(typical > 0)) return null;
@@ -188,7 +227,12 @@ function deadLayers(flow: DiagnosisInput['gradientFlow']): FindingDto | null {
     'dead_layers',
     'warning',
     `${dead.length} of ${measured.length} layers barely change: their update-to-weight ratio (as low as ${sci(lowest)}) is under ${DEAD_UPDATE_RELATIVE} of the median layer's (${sci(typical)}) in epoch ${latest.epoch}.`,
-    { chart: 'gradient-flow', epochs: [latest.epoch], layers: dead.map((l) => l.shortName), values: { lowestUpdateRatio: lowest, medianUpdateRatio: typical, deadLayers: dead.length } },
+    {
+      chart: 'gradient-flow',
+      epochs: [latest.epoch],
+      layers: dead.map((l) => l.shortName),
+      values: { lowestUpdateRatio: lowest, medianUpdateRatio: typical, deadLayers: dead.length },
+    },
   );
 }
 
@@ -196,6 +240,14 @@ function deadLayers(flow: DiagnosisInput['gradientFlow']): FindingDto | null {
 export function diagnose(input: DiagnosisInput): FindingDto[] {
   const flow = [...input.gradientFlow].filter((f) => f.layers.length > 0).sort((a, b) => a.epoch - b.epoch);
   const epochs = [...input.epochs].sort((a, b) => a.epoch - b.epoch);
-  const found = [diverged(epochs), explodingGradients(flow), vanishingGradients(flow), stuckAtChance(epochs, input.numClasses), deadLayers(flow), overfitting(epochs), lossSpike(epochs)];
+  const found = [
+    diverged(epochs),
+    explodingGradients(flow),
+    vanishingGradients(flow),
+    stuckAtChance(epochs, input.numClasses),
+    deadLayers(flow),
+    overfitting(epochs),
+    lossSpike(epochs),
+  ];
   return found.filter((f): f is FindingDto => f !== null).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }

@@ -1,7 +1,15 @@
 import { aggregateEpochs, aggregateTest, type RunForAggregate } from './aggregate';
 import { summarize, summarizeLog } from './statistics';
 
-const epoch = (index: number, trainLoss: number | null, valAccuracy: number) => ({ epoch: index, trainLoss, trainAccuracy: 0.5, valLoss: 1, valAccuracy, learningRate: 1e-3, durationMs: 1000 });
+const epoch = (index: number, trainLoss: number | null, valAccuracy: number) => ({
+  epoch: index,
+  trainLoss,
+  trainAccuracy: 0.5,
+  valLoss: 1,
+  valAccuracy,
+  learningRate: 1e-3,
+  durationMs: 1000,
+});
 
 describe('summarize', () => {
   it('gives the mean, the sample std (n - 1), min, max and n, computed by hand', () => {
@@ -36,7 +44,11 @@ describe('aggregation over runs', () => {
 
   it('aligns by epoch and counts a run that stopped early honestly', () => {
     const epochs = aggregateEpochs(runs);
-    expect(epochs.map((e) => [e.epoch, e.n])).toEqual([[0, 2], [1, 2], [2, 1]]);
+    expect(epochs.map((e) => [e.epoch, e.n])).toEqual([
+      [0, 2],
+      [1, 2],
+      [2, 1],
+    ]);
     expect(epochs[0].trainLoss).toEqual({ mean: 5, std: expect.closeTo(Math.SQRT2, 12), min: 4, max: 6, n: 2 });
     expect(epochs[1].valAccuracy.mean).toBeCloseTo(0.3, 12);
     expect(epochs[2].trainLoss).toEqual({ mean: 2, std: null, min: 2, max: 2, n: 1 });

@@ -48,7 +48,15 @@ export const AggregateLayerDtoSchema = z.object({
   weightL2: StatDtoSchema,
   nonFiniteCount: StatDtoSchema,
 }) as unknown as z.ZodType<AggregateLayerDto>;
-export type AggregateLayerDto = { layerIndex: number; name: string; shortName: string; kind: string; n: number; weightL2: StatDto; nonFiniteCount: StatDto } & Record<LogGradientStatistic, LogStatDto>;
+export type AggregateLayerDto = {
+  layerIndex: number;
+  name: string;
+  shortName: string;
+  kind: string;
+  n: number;
+  weightL2: StatDto;
+  nonFiniteCount: StatDto;
+} & Record<LogGradientStatistic, LogStatDto>;
 
 export const AggregateDtoSchema = z.object({
   runs: z.array(z.string()).describe('the runs aggregated'),

@@ -42,7 +42,13 @@ const isoDate = z.string().describe('ISO 8601 timestamp');
 export const TeamDtoSchema = z.object({ id: z.string().uuid(), name: z.string(), createdAt: isoDate });
 export type TeamDto = z.infer<typeof TeamDtoSchema>;
 
-export const UserDtoSchema = z.object({ id: z.string().uuid(), email: z.string(), role: z.enum(ROLES), team: TeamDtoSchema.pick({ id: true, name: true }), createdAt: isoDate });
+export const UserDtoSchema = z.object({
+  id: z.string().uuid(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  team: TeamDtoSchema.pick({ id: true, name: true }),
+  createdAt: isoDate,
+});
 export type UserDto = z.infer<typeof UserDtoSchema>;
 
 export const ApiKeyDtoSchema = z.object({

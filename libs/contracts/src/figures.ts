@@ -34,7 +34,13 @@ export function parseFigureFile(file: string, figures: readonly string[]): { fig
 
 /** A run's name as part of a file name: "VGG_38 BN+RC seed 0" is vgg-38-bn-rc-seed-0. */
 export function fileSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || 'run';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80) || 'run'
+  );
 }
 
 /** A file name that says what it is: vgg-38-bn-rc-seed-0_learning-curves.pdf. */

@@ -32,7 +32,13 @@ export const CreateGroupRequestSchema = z.strictObject({
   name: text().trim().min(1).max(200).optional(),
   config: ExperimentConfigSchema,
   seeds: z
-    .array(z.number().int().min(0).max(2 ** 31 - 1))
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
+    )
     .min(1)
     .max(1000)
     .refine((seeds) => new Set(seeds).size === seeds.length, 'must not repeat a seed')
@@ -56,10 +62,13 @@ export interface GroupMemberPlan {
 }
 
 /** The cell's key: its parameters in the grid's order, as `lr=0.001 batch=64` ('' for a seeds-only group). */
-export const cellKey = (cell: GridCell) => Object.entries(cell).map(([name, value]) => `${name}=${value}`).join(' ');
+export const cellKey = (cell: GridCell) =>
+  Object.entries(cell)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
 
 /** The alias the grid's parameter is shown by: `training.learningRate` and `lr` are both `lr`. */
-export const gridAlias = (parameter: string): string => (parameter in GRID_PARAMETERS ? parameter : PATH_TO_ALIAS[parameter] ?? parameter);
+export const gridAlias = (parameter: string): string => (parameter in GRID_PARAMETERS ? parameter : (PATH_TO_ALIAS[parameter] ?? parameter));
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
   const [head, ...rest] = path.split('.');
@@ -76,14 +85,20 @@ export function getPath(source: unknown, path: string): unknown {
  * The runs a group request stands for, or the field errors that make it impossible: an unknown parameter,
  * a value its config field refuses (`grid.lr[1]: must be greater than 0`), a repeated value, too many runs.
  */
-export function planGroup(request: z.infer<typeof CreateGroupRequestSchema>, maxRuns: number): { ok: true; members: GroupMemberPlan[] } | { ok: false; errors: FieldError[] } {
+export function planGroup(
+  request: z.infer<typeof CreateGroupRequestSchema>,
+  maxRuns: number,
+): { ok: true; members: GroupMemberPlan[] } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const axes: { alias: string; path: string; values: (string | number | boolean)[] }[] = [];
   for (const [parameter, values] of Object.entries(request.grid ?? {})) {
     const alias = gridAlias(parameter);
     const path = GRID_PARAMETERS[alias as GridAlias];
     if (!path) {
-      const hint = parameter === 'seed' || parameter === 'training.seed' ? 'give seeds in `seeds`' : `one of ${Object.keys(GRID_PARAMETERS).join(', ')} (or their config paths)`;
+      const hint =
+        parameter === 'seed' || parameter === 'training.seed'
+          ? 'give seeds in `seeds`'
+          : `one of ${Object.keys(GRID_PARAMETERS).join(', ')} (or their config paths)`;
       errors.push({ field: `grid.${parameter}`, message: `unknown parameter: ${hint}` });
       continue;
     }
@@ -96,7 +111,11 @@ export function planGroup(request: z.infer<typeof CreateGroupRequestSchema>, max
       const candidate = ExperimentConfigSchema.safeParse(setPath(request.config as unknown as Record<string, unknown>, path, value));
       if (!candidate.success) {
         const own = candidate.error.issues.filter((issue) => issue.path.join('.') === path);
-        for (const issue of own.length > 0 ? own : candidate.error.issues) errors.push({ field: `grid.${parameter}[${i}]`, message: `${JSON.stringify(value)}: ${issue.message}${own.length > 0 ? '' : ` (${issue.path.join('.')})`}` });
+        for (const issue of own.length > 0 ? own : candidate.error.issues)
+          errors.push({
+            field: `grid.${parameter}[${i}]`,
+            message: `${JSON.stringify(value)}: ${issue.message}${own.length > 0 ? '' : ` (${issue.path.join('.')})`}`,
+          });
       }
     });
     axes.push({ alias, path, values });
@@ -104,7 +123,10 @@ export function planGroup(request: z.infer<typeof CreateGroupRequestSchema>, max
   const seeds = request.seeds ?? [request.config.training.seed];
   const size = axes.reduce((product, axis) => product * axis.values.length, seeds.length);
   if (size > maxRuns) {
-    errors.push({ field: request.grid && Object.keys(request.grid).length > 0 ? 'grid' : 'seeds', message: `the group would have ${size} runs (${seeds.length} seeds x ${axes.map((a) => a.values.length).join(' x ') || 1} cells); at most ${maxRuns}` });
+    errors.push({
+      field: request.grid && Object.keys(request.grid).length > 0 ? 'grid' : 'seeds',
+      message: `the group would have ${size} runs (${seeds.length} seeds x ${axes.map((a) => a.values.length).join(' x ') || 1} cells); at most ${maxRuns}`,
+    });
   }
   if (errors.length > 0) return { ok: false, errors };
 
@@ -129,7 +151,10 @@ export function planGroup(request: z.infer<typeof CreateGroupRequestSchema>, max
  */
 export function parseSeeds(input: string): number[] | string {
   const seeds: number[] = [];
-  for (const part of input.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of input
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const range = /^(\d+)\s*\.\.\s*(\d+)$/.exec(part);
     if (range) {
       const [from, to] = [Number(range[1]), Number(range[2])];
@@ -146,7 +171,11 @@ export function parseSeeds(input: string): number[] | string {
 export function parseGridAxis(input: string): [string, (string | number | boolean)[]] | string {
   const match = /^([\w.]+)=(.+)$/.exec(input.trim());
   if (!match) return `${input}: expected name=value,value (for example lr=1e-3,3e-4)`;
-  const values = match[2].split(',').map((raw) => raw.trim()).filter(Boolean).map((raw) => (raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw));
+  const values = match[2]
+    .split(',')
+    .map((raw) => raw.trim())
+    .filter(Boolean)
+    .map((raw) => (raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw));
   return values.length > 0 ? [match[1], values] : `${input}: no values`;
 }
 

@@ -35,7 +35,7 @@ export const RunDtoSchema = z.object({
   id: z.string().uuid(),
   name: z.string(),
   status: z.enum(RUN_STATUSES),
-  kind: z.enum(RUN_KINDS).describe('trained by gradlab, or imported from the course framework\'s result files (read-only)'),
+  kind: z.enum(RUN_KINDS).describe("trained by gradlab, or imported from the course framework's result files (read-only)"),
   config: ExperimentConfigSchema,
   architecture: z.string().describe('VGG_08, VGG_38, ...: the conv and linear layers counted'),
   backend: z.string().nullable().describe('tfjs-node-gpu, tfjs-node, wasm or cpu, once a worker started the run'),
@@ -121,7 +121,10 @@ export const ErrorDtoSchema = z.object({
   statusCode: z.number().int(),
   code: z.string(),
   message: z.string(),
-  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe('for bad input: one entry per field'),
+  errors: z
+    .array(z.object({ field: z.string(), message: z.string() }))
+    .optional()
+    .describe('for bad input: one entry per field'),
 });
 export type ErrorDto = z.infer<typeof ErrorDtoSchema>;
 

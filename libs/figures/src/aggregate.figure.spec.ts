@@ -29,7 +29,20 @@ describe('figures over seeds', () => {
 
   it('draws the gradient flow over seeds as a geometric mean in a log-space band', () => {
     const log = (g: number, s: number | null) => ({ geometricMean: g, log10Std: s, min: g, max: g, n: 2, zeros: 0 });
-    const layers = [0, 1].map((i) => ({ layerIndex: i, name: `l${i}`, shortName: `conv_${i}`, kind: 'conv', n: 2, meanAbs: log(1e-3, 1), lastBatchMeanAbs: log(10 ** -(i + 2), 0.5), l2: log(1, 0), maxAbs: log(1, 0), updateRatio: log(1e-3, 0), weightL2: stat(1, 0), nonFiniteCount: stat(0, 0) }));
+    const layers = [0, 1].map((i) => ({
+      layerIndex: i,
+      name: `l${i}`,
+      shortName: `conv_${i}`,
+      kind: 'conv',
+      n: 2,
+      meanAbs: log(1e-3, 1),
+      lastBatchMeanAbs: log(10 ** -(i + 2), 0.5),
+      l2: log(1, 0),
+      maxAbs: log(1, 0),
+      updateRatio: log(1e-3, 0),
+      weightL2: stat(1, 0),
+      nonFiniteCount: stat(0, 0),
+    }));
     const spec = aggregateGradientFlowSpec(layers, { statistic: 'meanAbs' }) as unknown as { data: { values: { lower: number; upper: number }[] } };
     expect(spec.data.values[0].lower).toBeCloseTo(1e-4, 12);
     expect(spec.data.values[0].upper).toBeCloseTo(1e-2, 12);

@@ -37,7 +37,17 @@ export function aggregateCurvePoints(series: AggregateSeries[]): BandPoint[] {
       for (const [split, metric, stat] of stats) {
         if (stat.mean === null) continue;
         const std = stat.std ?? 0;
-        points.push({ series: label, epoch: e.epoch, split, metric, mean: stat.mean, lower: stat.mean - std, upper: stat.mean + std, std: stat.std, n: stat.n });
+        points.push({
+          series: label,
+          epoch: e.epoch,
+          split,
+          metric,
+          mean: stat.mean,
+          lower: stat.mean - std,
+          upper: stat.mean + std,
+          std: stat.std,
+          n: stat.n,
+        });
       }
     }
   }
@@ -63,7 +73,17 @@ export function aggregateCurvesSpec(series: AggregateSeries[], options: { width?
       width,
       height,
       layer: [
-        { transform: [only], mark: { type: 'area' as const, opacity: 0.18 }, encoding: { x, y: { field: 'lower', type: 'quantitative' as const, title, scale: { zero: false }, axis: { format } }, y2: { field: 'upper' }, color, detail: { field: 'split' } } },
+        {
+          transform: [only],
+          mark: { type: 'area' as const, opacity: 0.18 },
+          encoding: {
+            x,
+            y: { field: 'lower', type: 'quantitative' as const, title, scale: { zero: false }, axis: { format } },
+            y2: { field: 'upper' },
+            color,
+            detail: { field: 'split' },
+          },
+        },
         {
           transform: [only],
           mark: { type: 'line' as const, strokeWidth: 1.75 },
@@ -71,7 +91,13 @@ export function aggregateCurvesSpec(series: AggregateSeries[], options: { width?
             x,
             y: { field: 'mean', type: 'quantitative' as const },
             color,
-            strokeDash: { field: 'split', type: 'nominal' as const, title: 'Split', scale: { domain: ['train', 'validation'], range: [[...SPLIT_DASHES.train], [...SPLIT_DASHES.validation]] }, legend: { symbolType: 'stroke', symbolStrokeColor: '#333' } },
+            strokeDash: {
+              field: 'split',
+              type: 'nominal' as const,
+              title: 'Split',
+              scale: { domain: ['train', 'validation'], range: [[...SPLIT_DASHES.train], [...SPLIT_DASHES.validation]] },
+              legend: { symbolType: 'stroke', symbolStrokeColor: '#333' },
+            },
             tooltip: [
               { field: 'series', title: 'Group' },
               { field: 'split', title: 'Split' },
@@ -82,7 +108,11 @@ export function aggregateCurvesSpec(series: AggregateSeries[], options: { width?
             ],
           },
         },
-        { data: { values: [{ chance: CHANCE[metric] }] }, mark: { type: 'rule' as const, strokeDash: [2, 3], color: '#6b6b6b' }, encoding: { y: { field: 'chance', type: 'quantitative' as const } } },
+        {
+          data: { values: [{ chance: CHANCE[metric] }] },
+          mark: { type: 'rule' as const, strokeDash: [2, 3], color: '#6b6b6b' },
+          encoding: { y: { field: 'chance', type: 'quantitative' as const } },
+        },
       ],
     };
   };
@@ -99,7 +129,10 @@ export function aggregateCurvesSpec(series: AggregateSeries[], options: { width?
  * Gradient flow over seeds at one epoch: the geometric mean per layer on a log axis, in a band of x/÷ 10^std
  * (the std of log10 across seeds), as the statistics were aggregated in log space.
  */
-export function aggregateGradientFlowSpec(layers: AggregateDto['gradientFlow'][number]['layers'], options: { statistic?: LogGradientStatistic; width?: number; height?: number } = {}): TopLevelSpec {
+export function aggregateGradientFlowSpec(
+  layers: AggregateDto['gradientFlow'][number]['layers'],
+  options: { statistic?: LogGradientStatistic; width?: number; height?: number } = {},
+): TopLevelSpec {
   const statistic = options.statistic ?? 'lastBatchMeanAbs';
   const label = GRADIENT_STATISTIC_LABELS[statistic as keyof typeof GRADIENT_STATISTIC_LABELS] ?? statistic;
   const values = layers
@@ -107,9 +140,23 @@ export function aggregateGradientFlowSpec(layers: AggregateDto['gradientFlow'][n
     .map((l) => {
       const s = l[statistic];
       const spread = 10 ** (s.log10Std ?? 0);
-      return { layer: l.shortName, layerIndex: l.layerIndex, mean: s.geometricMean as number, lower: (s.geometricMean as number) / spread, upper: (s.geometricMean as number) * spread, n: s.n, zeros: s.zeros };
+      return {
+        layer: l.shortName,
+        layerIndex: l.layerIndex,
+        mean: s.geometricMean as number,
+        lower: (s.geometricMean as number) / spread,
+        upper: (s.geometricMean as number) * spread,
+        n: s.n,
+        zeros: s.zeros,
+      };
     });
-  const x = { field: 'layer', type: 'ordinal' as const, title: 'Layer (network order)', sort: { field: 'layerIndex' }, axis: { labelAngle: -60, labelOverlap: 'greedy' as const, labelFontSize: layers.length > 30 ? 8 : 10 } };
+  const x = {
+    field: 'layer',
+    type: 'ordinal' as const,
+    title: 'Layer (network order)',
+    sort: { field: 'layerIndex' },
+    axis: { labelAngle: -60, labelOverlap: 'greedy' as const, labelFontSize: layers.length > 30 ? 8 : 10 },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: `Gradient flow over seeds: geometric mean of ${label} per layer, band x/÷ one log10 std`,
@@ -117,7 +164,14 @@ export function aggregateGradientFlowSpec(layers: AggregateDto['gradientFlow'][n
     height: options.height ?? 260,
     data: { values },
     layer: [
-      { mark: { type: 'area', opacity: 0.2, color: '#1f77b4' }, encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { type: 'log' }, title: `${label} (geometric mean over seeds, log scale)`, axis: DECADE_AXIS }, y2: { field: 'upper' } } },
+      {
+        mark: { type: 'area', opacity: 0.2, color: '#1f77b4' },
+        encoding: {
+          x,
+          y: { field: 'lower', type: 'quantitative', scale: { type: 'log' }, title: `${label} (geometric mean over seeds, log scale)`, axis: DECADE_AXIS },
+          y2: { field: 'upper' },
+        },
+      },
       {
         mark: { type: 'line', point: { filled: true, size: 30 }, color: '#1f77b4' },
         encoding: {

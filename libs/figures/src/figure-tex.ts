@@ -14,7 +14,18 @@ type Row = Record<string, unknown>;
 
 /** Text safe inside LaTeX: every special character escaped. */
 export function texEscape(text: string): string {
-  const map: Record<string, string> = { '\\': '\\textbackslash{}', '{': '\\{', '}': '\\}', $: '\\$', '&': '\\&', '#': '\\#', _: '\\_', '%': '\\%', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}' };
+  const map: Record<string, string> = {
+    '\\': '\\textbackslash{}',
+    '{': '\\{',
+    '}': '\\}',
+    $: '\\$',
+    '&': '\\&',
+    '#': '\\#',
+    _: '\\_',
+    '%': '\\%',
+    '~': '\\textasciitilde{}',
+    '^': '\\textasciicircum{}',
+  };
   // The triangle that marks exact zeros has a LaTeX name; other characters past Latin-1 have no glyph in T1.
   const escaped = text.replace(/[\\{}$&#_%~^]/g, (c) => map[c]).replace(/▽/g, '$\\bigtriangledown$');
   return Array.from(escaped, (ch) => ((ch.codePointAt(0) ?? 0) > 0xff ? '?' : ch)).join('');
@@ -79,7 +90,9 @@ function learningCurves(rows: Row[], runs: string[], colourOf: (run: unknown) =>
     const scale = metric === 'accuracy' ? 100 : 1;
     const plots = runs.flatMap((run) =>
       (['train', 'validation'] as const).map((split) => {
-        const points = rows.filter((r) => r.run === run && r.split === split && r.metric === metric).map((r): [number, number] => [Number(r.epoch), Number(r.value) * scale]);
+        const points = rows
+          .filter((r) => r.run === run && r.split === split && r.metric === metric)
+          .map((r): [number, number] => [Number(r.epoch), Number(r.value) * scale]);
         const legend = metric === 'accuracy' && options.legend ? `\n\\addlegendentry{${texEscape(run)}, ${split}}` : '';
         return `\\addplot[color=${colourOf(run)}, ${split === 'train' ? 'solid' : 'dashed'}, thick, mark=*, mark size=0.8pt] coordinates {${coordinates(points)}};${legend}`;
       }),
@@ -94,7 +107,11 @@ function learningCurves(rows: Row[], runs: string[], colourOf: (run: unknown) =>
       '\\end{axis}',
     ].join('\n');
   };
-  return [panel('loss', ''), panel('accuracy', 'at={(loss.east)}, anchor=west, xshift=1.2cm,'), options.legend ? '\\node[anchor=north] at ($(loss.south)!0.5!(accuracy.south)+(0,-0.9cm)$) {\\pgfplotslegendfromname{curveslegend}};' : ''].join('\n');
+  return [
+    panel('loss', ''),
+    panel('accuracy', 'at={(loss.east)}, anchor=west, xshift=1.2cm,'),
+    options.legend ? '\\node[anchor=north] at ($(loss.south)!0.5!(accuracy.south)+(0,-0.9cm)$) {\\pgfplotslegendfromname{curveslegend}};' : '',
+  ].join('\n');
 }
 
 function gradientFlow(spec: unknown, rows: Row[], runs: string[], colourOf: (run: unknown) => string, width: string, options: TexOptions): string {
@@ -104,15 +121,30 @@ function gradientFlow(spec: unknown, rows: Row[], runs: string[], colourOf: (run
   const every = Math.max(1, Math.ceil(layerNames.length / 24));
   const xAxis = byDepth
     ? 'xlabel={Relative depth (0 = first layer, 1 = classifier)}, xmin=0, xmax=1'
-    : `xlabel={Layer (network order)}, xtick={${layerNames.filter((_, i) => i % every === 0).map(([i]) => i).join(',')}}, xticklabels={${layerNames.filter((_, i) => i % every === 0).map(([, n]) => `{${texEscape(n)}}`).join(',')}}, x tick label style={rotate=60, anchor=east, font=\\tiny}`;
+    : `xlabel={Layer (network order)}, xtick={${layerNames
+        .filter((_, i) => i % every === 0)
+        .map(([i]) => i)
+        .join(',')}}, xticklabels={${layerNames
+        .filter((_, i) => i % every === 0)
+        .map(([, n]) => `{${texEscape(n)}}`)
+        .join(',')}}, x tick label style={rotate=60, anchor=east, font=\\tiny}`;
   const x = (r: Row) => (byDepth ? Number(r.relativeDepth) : Number(r.layerIndex));
   const plots = runs.flatMap((run) => {
     const mine = rows.filter((r) => r.run === run);
     const line = `\\addplot[color=${colourOf(run)}, thick, mark=*, mark size=0.8pt] coordinates {${coordinates(mine.filter((r) => !r.zero).map((r) => [x(r), Number(r.plotted)]))}};${options.legend && runs.length > 1 ? `\n\\addlegendentry{${texEscape(run)}}` : ''}`;
     const zeros = mine.filter((r) => r.zero);
-    return zeros.length ? [line, `\\addplot[color=${colourOf(run)}, only marks, mark=triangle, mark options={rotate=180}, forget plot] coordinates {${coordinates(zeros.map((r) => [x(r), Number(r.plotted)]))}};`] : [line];
+    return zeros.length
+      ? [
+          line,
+          `\\addplot[color=${colourOf(run)}, only marks, mark=triangle, mark options={rotate=180}, forget plot] coordinates {${coordinates(zeros.map((r) => [x(r), Number(r.plotted)]))}};`,
+        ]
+      : [line];
   });
-  return [`\\begin{semilogyaxis}[width=${width}, height=0.55*${width}, ${xAxis}, ylabel={${texEscape(yTitle)}}, grid=major, grid style={gray!25}, legend pos=outer north east]`, ...plots, '\\end{semilogyaxis}'].join('\n');
+  return [
+    `\\begin{semilogyaxis}[width=${width}, height=0.55*${width}, ${xAxis}, ylabel={${texEscape(yTitle)}}, grid=major, grid style={gray!25}, legend pos=outer north east]`,
+    ...plots,
+    '\\end{semilogyaxis}',
+  ].join('\n');
 }
 
 function heatmap(spec: unknown, rows: Row[], width: string): string {
@@ -123,7 +155,15 @@ function heatmap(spec: unknown, rows: Row[], width: string): string {
   const table = layers.flatMap(([layer], row) => epochs.map((epoch) => `${epoch} ${row} ${Math.log10(value.get(`${layer}:${epoch}`) ?? NaN)}`));
   const every = Math.max(1, Math.ceil(layers.length / 40));
   return [
-    `\\begin{axis}[width=${width}, height=${Math.max(4, layers.length * 0.28)}cm, enlargelimits=false, y dir=reverse, xlabel={Epoch}, ylabel={Layer (network order)}, xtick={${epochs.join(',')}}, ytick={${layers.map((_, i) => i).filter((i) => i % every === 0).join(',')}}, yticklabels={${layers.filter((_, i) => i % every === 0).map(([, n]) => `{${texEscape(n)}}`).join(',')}}, y tick label style={font=\\tiny}, colormap/viridis, colorbar, colorbar style={ylabel={${texEscape(title)} (log$_{10}$)}}, unbounded coords=jump]`,
+    `\\begin{axis}[width=${width}, height=${Math.max(4, layers.length * 0.28)}cm, enlargelimits=false, y dir=reverse, xlabel={Epoch}, ylabel={Layer (network order)}, xtick={${epochs.join(',')}}, ytick={${layers
+      .map((_, i) => i)
+      .filter((i) => i % every === 0)
+      .join(',')}}, yticklabels={${layers
+      .filter((_, i) => i % every === 0)
+      .map(([, n]) => `{${texEscape(n)}}`)
+      .join(
+        ',',
+      )}}, y tick label style={font=\\tiny}, colormap/viridis, colorbar, colorbar style={ylabel={${texEscape(title)} (log$_{10}$)}}, unbounded coords=jump]`,
     `\\addplot[matrix plot*, point meta=explicit, mesh/cols=${epochs.length}] table[meta index=2] {`,
     ...table,
     '};',

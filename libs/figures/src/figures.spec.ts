@@ -1,6 +1,17 @@
 import type { EpochDto, GradientFlowDto, LayerGradientDto } from '@gradlab/contracts';
 import { renderSvg } from './render-svg';
-import { architectureSummary, CHANCE, coloursById, gradientFlowPoints, gradientFlowSpec, gradientHeatmapCells, gradientHeatmapSpec, learningCurvePoints, learningCurvesSpec, RUN_PALETTE } from './index';
+import {
+  architectureSummary,
+  CHANCE,
+  coloursById,
+  gradientFlowPoints,
+  gradientFlowSpec,
+  gradientHeatmapCells,
+  gradientHeatmapSpec,
+  learningCurvePoints,
+  learningCurvesSpec,
+  RUN_PALETTE,
+} from './index';
 
 const countMarks = (svg: string, mark: string) => {
   const group = svg.split(`class="mark-${mark} role-mark`).slice(1);
@@ -20,7 +31,15 @@ const layer = (i: number, value: number | null): LayerGradientDto => ({
   weightL2: 1,
   updateRatio: 1e-3,
 });
-const epoch = (i: number, loss: number): EpochDto => ({ epoch: i, trainLoss: loss, trainAccuracy: 0.1 * i, valLoss: loss + 0.1, valAccuracy: 0.05 * i, learningRate: 1e-3, durationMs: 1000 });
+const epoch = (i: number, loss: number): EpochDto => ({
+  epoch: i,
+  trainLoss: loss,
+  trainAccuracy: 0.1 * i,
+  valLoss: loss + 0.1,
+  valAccuracy: 0.05 * i,
+  learningRate: 1e-3,
+  durationMs: 1000,
+});
 
 describe('figure specs', () => {
   it('learning curves: train and validation loss and accuracy per run, drawn as Figure 1', () => {
@@ -94,25 +113,42 @@ describe('figure specs', () => {
     const svg = renderSvg(gradientFlowSpec([{ label: 'VGG_38 BN+RC', layers }]));
     expect(countMarks(svg, 'symbol')).toBe(77);
     // Vega hides an overlapping label by making it transparent.
-    const labels = svg.split('role-axis-label')[1]?.split('</g>')[0].match(/<text[^>]*opacity="1"/g)?.length ?? 0;
+    const labels =
+      svg
+        .split('role-axis-label')[1]
+        ?.split('</g>')[0]
+        .match(/<text[^>]*opacity="1"/g)?.length ?? 0;
     expect(labels).toBeGreaterThan(5);
     expect(labels).toBeLessThan(40); // thinned: 77 names at 8 px would overlap on 640 px
   });
 
   it('tooltips and titles name the statistic shown; the heatmap follows the chosen statistic', () => {
-    const layers = [{ ...layer(0, 1e-3), updateRatio: 2e-3 }, { ...layer(1, 1e-3), updateRatio: 0 }];
+    const layers = [
+      { ...layer(0, 1e-3), updateRatio: 2e-3 },
+      { ...layer(1, 1e-3), updateRatio: 0 },
+    ];
     const flow = JSON.stringify(gradientFlowSpec([{ label: 'run', layers }], { statistic: 'updateRatio' }));
     expect(flow).toContain('"title":"update / weight (L2), last step"');
     const history: GradientFlowDto[] = [{ runId: 'r', epoch: 0, layers }];
-    expect(gradientHeatmapCells(history, 'updateRatio').map((c) => [c.value, c.zero])).toEqual([[2e-3, false], [0, true]]);
+    expect(gradientHeatmapCells(history, 'updateRatio').map((c) => [c.value, c.zero])).toEqual([
+      [2e-3, false],
+      [0, true],
+    ]);
     const heatmap = JSON.stringify(gradientHeatmapSpec(history, { statistic: 'updateRatio' }));
     expect(heatmap).toContain('"title":"update / weight (L2), last step"');
     expect(heatmap).not.toContain('mean |g|');
   });
 
   it('gradient flow can show the update-to-weight ratio, titled as such, leaving out epochs stored without it', () => {
-    const layers = [{ ...layer(0, 1e-3), updateRatio: 2e-3 }, { ...layer(1, 1e-3), updateRatio: null }, { ...layer(2, 1e-3), updateRatio: 4e-6 }];
-    expect(gradientFlowPoints([{ label: 'run', layers }], 'updateRatio').map((p) => [p.layer, p.value])).toEqual([['block_0', 2e-3], ['block_2', 4e-6]]);
+    const layers = [
+      { ...layer(0, 1e-3), updateRatio: 2e-3 },
+      { ...layer(1, 1e-3), updateRatio: null },
+      { ...layer(2, 1e-3), updateRatio: 4e-6 },
+    ];
+    expect(gradientFlowPoints([{ label: 'run', layers }], 'updateRatio').map((p) => [p.layer, p.value])).toEqual([
+      ['block_0', 2e-3],
+      ['block_2', 4e-6],
+    ]);
     expect(renderSvg(gradientFlowSpec([{ label: 'run', layers }], { statistic: 'updateRatio' })).includes('update / weight')).toBe(true);
   });
 
@@ -134,8 +170,8 @@ describe('figure specs', () => {
   });
 
   it('summarises an architecture in one line', () => {
-    expect(architectureSummary({ architecture: 'VGG_38', config: { model: { blockType: 'conv_block_bn_rc', numFilters: 32, numStages: 3, numBlocksPerStage: 5 } } })).toBe(
-      'VGG_38 · BN+RC · 32 filters',
-    );
+    expect(
+      architectureSummary({ architecture: 'VGG_38', config: { model: { blockType: 'conv_block_bn_rc', numFilters: 32, numStages: 3, numBlocksPerStage: 5 } } }),
+    ).toBe('VGG_38 · BN+RC · 32 filters');
   });
 });

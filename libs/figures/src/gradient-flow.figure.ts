@@ -35,7 +35,10 @@ export interface FlowPoint {
 }
 
 export function gradientFlowPoints(series: FlowSeries[], statistic: GradientStatistic): FlowPoint[] {
-  const placed = series.map(({ label, layers }) => ({ label, layers: layers.map((layer, position) => ({ layer, position, point: statisticValue(layer, statistic) })) }));
+  const placed = series.map(({ label, layers }) => ({
+    label,
+    layers: layers.map((layer, position) => ({ layer, position, point: statisticValue(layer, statistic) })),
+  }));
   const floor = zeroFloor(placed.flatMap((s) => s.layers.map((l) => l.point?.value ?? 0)));
   const points: FlowPoint[] = [];
   for (const { label, layers } of placed) {
@@ -73,7 +76,13 @@ export function gradientFlowSpec(
   const points = gradientFlowPoints(series, statistic);
   const manyLayers = Math.max(0, ...series.map((s) => s.layers.length)) > MANY_LAYERS;
   const x = byRelativeDepth
-    ? { field: 'relativeDepth', type: 'quantitative' as const, title: 'Relative depth (0 = first layer, 1 = classifier)', scale: { domain: [0, 1] }, axis: { values: [0, 0.25, 0.5, 0.75, 1] } }
+    ? {
+        field: 'relativeDepth',
+        type: 'quantitative' as const,
+        title: 'Relative depth (0 = first layer, 1 = classifier)',
+        scale: { domain: [0, 1] },
+        axis: { values: [0, 0.25, 0.5, 0.75, 1] },
+      }
     : {
         field: 'layer',
         type: 'ordinal' as const,
@@ -86,7 +95,13 @@ export function gradientFlowSpec(
     { field: 'layer', title: 'Layer' },
     { field: 'text', title: label },
   ];
-  const colour = { field: 'run', type: 'nominal' as const, title: 'Run', scale: { domain: series.map((s) => s.label), range: runColours(series) }, legend: series.length > 1 ? {} : null };
+  const colour = {
+    field: 'run',
+    type: 'nominal' as const,
+    title: 'Run',
+    scale: { domain: series.map((s) => s.label), range: runColours(series) },
+    legend: series.length > 1 ? {} : null,
+  };
   const hasZeros = points.some((p) => p.zero);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -96,13 +111,23 @@ export function gradientFlowSpec(
     data: { values: points },
     encoding: {
       x,
-      y: { field: 'plotted', type: 'quantitative', title: `${label} (log scale${hasZeros ? '; ▽ = exactly 0' : ''})`, scale: { type: 'log' }, axis: DECADE_AXIS },
+      y: {
+        field: 'plotted',
+        type: 'quantitative',
+        title: `${label} (log scale${hasZeros ? '; ▽ = exactly 0' : ''})`,
+        scale: { type: 'log' },
+        axis: DECADE_AXIS,
+      },
       color: colour,
     },
     layer: [
       { transform: [{ filter: '!datum.zero' }], mark: { type: 'line', strokeWidth: 1.5 } },
       { transform: [{ filter: '!datum.zero' }], mark: { type: 'point', filled: true, size: manyLayers ? 24 : 40 }, encoding: { tooltip } },
-      { transform: [{ filter: 'datum.zero' }], mark: { type: 'point', shape: 'triangle-down', filled: false, strokeWidth: 1.5, size: 60 }, encoding: { tooltip } },
+      {
+        transform: [{ filter: 'datum.zero' }],
+        mark: { type: 'point', shape: 'triangle-down', filled: false, strokeWidth: 1.5, size: 60 },
+        encoding: { tooltip },
+      },
     ],
   } as TopLevelSpec;
 }

@@ -32,7 +32,13 @@ export function gradientHeatmapSpec(history: GradientFlowDto[], options: { stati
     mark: { type: 'rect' },
     encoding: {
       x: { field: 'epoch', type: 'ordinal', title: 'Epoch', axis: { labelOverlap: 'greedy', labelAngle: 0 } },
-      y: { field: 'layer', type: 'ordinal', title: 'Layer (network order)', sort: { field: 'layerIndex' }, axis: { labelFontSize: manyLayers ? 8 : 10, labelOverlap: 'greedy', labelLimit: 140 } },
+      y: {
+        field: 'layer',
+        type: 'ordinal',
+        title: 'Layer (network order)',
+        sort: { field: 'layerIndex' },
+        axis: { labelFontSize: manyLayers ? 8 : 10, labelOverlap: 'greedy', labelLimit: 140 },
+      },
       color: {
         field: 'plotted',
         type: 'quantitative',

@@ -46,7 +46,10 @@ export function learningCurvePoints(series: CurveSeries[]): CurvePoint[] {
  * run (e.g. VGG_08 against VGG_38), with chance marked by a dotted rule so that a stuck network never looks
  * as if it learned on a zoomed axis. Epochs are numbered from 0, as the course framework numbers them.
  */
-export function learningCurvesSpec(series: CurveSeries[], options: { width?: number; height?: number; columns?: 1 | 2; legend?: 'right' | 'bottom' } = {}): TopLevelSpec {
+export function learningCurvesSpec(
+  series: CurveSeries[],
+  options: { width?: number; height?: number; columns?: 1 | 2; legend?: 'right' | 'bottom' } = {},
+): TopLevelSpec {
   const width = options.width ?? 320;
   const height = options.height ?? 220;
   const colours = runColours(series);
@@ -57,9 +60,21 @@ export function learningCurvesSpec(series: CurveSeries[], options: { width?: num
     const format = metric === 'accuracy' ? '.3~%' : '.3~f';
     const encoding = {
       // Whole epochs only: one tick per epoch, at most about ten.
-      x: { field: 'epoch', type: 'quantitative' as const, title: 'Epoch', scale: { domain: [0, Math.max(1, lastEpoch)] }, axis: { tickMinStep: 1, format: 'd' } },
+      x: {
+        field: 'epoch',
+        type: 'quantitative' as const,
+        title: 'Epoch',
+        scale: { domain: [0, Math.max(1, lastEpoch)] },
+        axis: { tickMinStep: 1, format: 'd' },
+      },
       y: { field: 'value', type: 'quantitative' as const, title, scale: { zero: false }, axis: { format } },
-      color: { field: 'run', type: 'nominal' as const, title: 'Run', scale: { domain: series.map((s) => s.label), range: colours }, legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } },
+      color: {
+        field: 'run',
+        type: 'nominal' as const,
+        title: 'Run',
+        scale: { domain: series.map((s) => s.label), range: colours },
+        legend: { symbolType: 'stroke', symbolStrokeWidth: 3 },
+      },
     };
     const tooltip = [
       { field: 'run', title: 'Run' },
@@ -87,12 +102,21 @@ export function learningCurvesSpec(series: CurveSeries[], options: { width?: num
           },
         },
         ...(showPoints
-          ? [{ transform: [{ filter: { field: 'metric', equal: metric } }], mark: { type: 'point' as const, filled: true, size: 28 }, encoding: { ...encoding, tooltip } }]
+          ? [
+              {
+                transform: [{ filter: { field: 'metric', equal: metric } }],
+                mark: { type: 'point' as const, filled: true, size: 28 },
+                encoding: { ...encoding, tooltip },
+              },
+            ]
           : []),
         {
           data: { values: [{ chance, label: metric === 'loss' ? 'chance (ln 100)' : 'chance (1%)' }] },
           layer: [
-            { mark: { type: 'rule' as const, strokeDash: [2, 3], color: '#6b6b6b', strokeWidth: 1.25 }, encoding: { y: { field: 'chance', type: 'quantitative' as const } } },
+            {
+              mark: { type: 'rule' as const, strokeDash: [2, 3], color: '#6b6b6b', strokeWidth: 1.25 },
+              encoding: { y: { field: 'chance', type: 'quantitative' as const } },
+            },
             {
               mark: { type: 'text' as const, align: 'right' as const, baseline: 'bottom' as const, dy: -2, color: '#6b6b6b' },
               encoding: { y: { field: 'chance', type: 'quantitative' as const }, x: { value: width - 2 }, text: { field: 'label' } },
@@ -110,6 +134,8 @@ export function learningCurvesSpec(series: CurveSeries[], options: { width?: num
     ...(options.columns === 1 ? { vconcat: panels } : { hconcat: panels }),
     resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
     // Below the panels, the run and split legends stack, so that they take no more width than the panels.
-    ...(options.legend === 'bottom' ? { config: { legend: { orient: 'bottom', direction: 'vertical', layout: { bottom: { anchor: 'start', direction: 'vertical' } } } } } : {}),
+    ...(options.legend === 'bottom'
+      ? { config: { legend: { orient: 'bottom', direction: 'vertical', layout: { bottom: { anchor: 'start', direction: 'vertical' } } } } }
+      : {}),
   } as TopLevelSpec;
 }

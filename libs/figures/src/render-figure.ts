@@ -56,7 +56,13 @@ export function renderFigure(spec: TopLevelSpec, format: Exclude<FigureFormat, '
   if (format === 'svg') return Promise.resolve({ body: Buffer.from(svg), contentType: 'image/svg+xml' });
   if (format === 'png') {
     const widthPx = Math.round(FIGURE_WIDTHS_IN[options.width] * options.dpi);
-    const png = new Resvg(svg, { fitTo: { mode: 'width', value: widthPx }, background: 'white', font: { fontFiles: [FONT_FILE], loadSystemFonts: false, defaultFontFamily: FONT } }).render().asPng();
+    const png = new Resvg(svg, {
+      fitTo: { mode: 'width', value: widthPx },
+      background: 'white',
+      font: { fontFiles: [FONT_FILE], loadSystemFonts: false, defaultFontFamily: FONT },
+    })
+      .render()
+      .asPng();
     return Promise.resolve({ body: Buffer.from(png), contentType: 'image/png' });
   }
   return svgToPdf(svg).then((body) => ({ body, contentType: 'application/pdf' }));

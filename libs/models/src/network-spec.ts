@@ -138,7 +138,13 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
   const buffers: BufferSpec[] = [];
   const addConv = (c: ConvSpec) => {
     const fanIn = c.inChannels * 9;
-    params.push({ name: `${c.path}.weight`, kind: 'conv_weight', shape: [3, 3, c.inChannels, c.outChannels], torchShape: [c.outChannels, c.inChannels, 3, 3], fanIn });
+    params.push({
+      name: `${c.path}.weight`,
+      kind: 'conv_weight',
+      shape: [3, 3, c.inChannels, c.outChannels],
+      torchShape: [c.outChannels, c.inChannels, 3, 3],
+      fanIn,
+    });
     if (c.bias) params.push({ name: `${c.path}.bias`, kind: 'conv_bias', shape: [c.outChannels], torchShape: [c.outChannels], fanIn });
   };
   const addBn = (b: BatchNormSpec | null) => {
@@ -150,7 +156,13 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
   };
   // Registration order is PyTorch's named_parameters() order, which the fixtures' weights.bin follows.
   const addLinear = (l: LinearSpec) => {
-    params.push({ name: `${l.path}.weight`, kind: 'linear_weight', shape: [l.inFeatures, l.outFeatures], torchShape: [l.outFeatures, l.inFeatures], fanIn: l.inFeatures });
+    params.push({
+      name: `${l.path}.weight`,
+      kind: 'linear_weight',
+      shape: [l.inFeatures, l.outFeatures],
+      torchShape: [l.outFeatures, l.inFeatures],
+      fanIn: l.inFeatures,
+    });
     params.push({ name: `${l.path}.bias`, kind: 'linear_bias', shape: [l.outFeatures], torchShape: [l.outFeatures], fanIn: l.inFeatures });
   };
   for (const block of blocks) {

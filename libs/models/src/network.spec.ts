@@ -11,19 +11,22 @@ beforeAll(async () => {
 });
 
 describe('network', () => {
-  it.each(['conv_block', 'conv_block_bn', 'conv_block_bn_rc', 'empty_block', 'dense_block', 'conv_block_ds'] as const)('%s maps a batch of images to 100 logits', (blockType) => {
-    const spec = describeNetwork(ModelConfigSchema.parse({ numFilters: 4, numStages: 2, numBlocksPerStage: 1, blockType }));
-    const net = createNetwork(spec, initialParameterValues(spec, 1));
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      const { logits, batchStats } = forward(net, tf.randomNormal([3, 32, 32, 3]) as tf.Tensor4D, true);
-      expect(logits.shape).toEqual([3, 100]);
-      expect(batchStats.length).toBe(spec.buffers.length / 2);
-      for (const s of batchStats) tf.dispose([s.mean, s.variance]);
-    });
-    expect(tf.memory().numTensors).toBe(before);
-    disposeNetwork(net);
-  });
+  it.each(['conv_block', 'conv_block_bn', 'conv_block_bn_rc', 'empty_block', 'dense_block', 'conv_block_ds'] as const)(
+    '%s maps a batch of images to 100 logits',
+    (blockType) => {
+      const spec = describeNetwork(ModelConfigSchema.parse({ numFilters: 4, numStages: 2, numBlocksPerStage: 1, blockType }));
+      const net = createNetwork(spec, initialParameterValues(spec, 1));
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const { logits, batchStats } = forward(net, tf.randomNormal([3, 32, 32, 3]) as tf.Tensor4D, true);
+        expect(logits.shape).toEqual([3, 100]);
+        expect(batchStats.length).toBe(spec.buffers.length / 2);
+        for (const s of batchStats) tf.dispose([s.mean, s.variance]);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      disposeNetwork(net);
+    },
+  );
 
   it('initialises like PyTorch: weights within 1/sqrt(fanIn), BN gamma 1 and beta 0, the same for the same seed', () => {
     const spec = describeNetwork(ModelConfigSchema.parse({ numFilters: 8, numBlocksPerStage: 0, blockType: 'conv_block' }));

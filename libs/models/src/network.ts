@@ -1,12 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  BATCH_NORM_EPSILON,
-  BATCH_NORM_MOMENTUM,
-  LEAKY_RELU_SLOPE,
-  type BatchNormSpec,
-  type ConvSpec,
-  type NetworkSpec,
-} from './network-spec';
+import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LEAKY_RELU_SLOPE, type BatchNormSpec, type ConvSpec, type NetworkSpec } from './network-spec';
 import { SeededRandom } from './seeded-random';
 
 /** A network's trainable parameters and batch-norm buffers, keyed by PyTorch name. */
@@ -59,11 +52,17 @@ export function createNetwork(spec: NetworkSpec, values: Map<string, Float32Arra
     const data = values.get(p.name);
     if (!data) throw new Error(`no value for parameter ${p.name}`);
     // A variable shares its initial tensor's data; tidy disposes the initial tensor itself.
-    params.set(p.name, tf.tidy(() => tf.variable(tf.tensor(data, p.shape, 'float32'), true)));
+    params.set(
+      p.name,
+      tf.tidy(() => tf.variable(tf.tensor(data, p.shape, 'float32'), true)),
+    );
   }
   const buffers = new Map<string, tf.Variable>();
   for (const b of spec.buffers) {
-    buffers.set(b.name, tf.tidy(() => tf.variable(b.init === 'ones' ? tf.ones(b.shape) : tf.zeros(b.shape), false)));
+    buffers.set(
+      b.name,
+      tf.tidy(() => tf.variable(b.init === 'ones' ? tf.ones(b.shape) : tf.zeros(b.shape), false)),
+    );
   }
   return { spec, params, buffers };
 }

@@ -2,7 +2,14 @@ import { decodeCheckpoint, encodeCheckpoint } from './checkpoint';
 
 describe('checkpoint format', () => {
   const checkpoint = {
-    meta: { kind: 'latest' as const, runId: 'r', epoch: 3, random: [1, 2, 3, 4] as [number, number, number, number], adamStep: 120, best: { epoch: 2, valAccuracy: 0.25 } },
+    meta: {
+      kind: 'latest' as const,
+      runId: 'r',
+      epoch: 3,
+      random: [1, 2, 3, 4] as [number, number, number, number],
+      adamStep: 120,
+      best: { epoch: 2, valAccuracy: 0.25 },
+    },
     tensors: [
       { name: 'param:a', shape: [2, 2], data: Float32Array.from([1, -2, 3.5, 1e-20]) },
       { name: 'adam.v:a', shape: [1], data: Float32Array.from([7]) },

@@ -54,7 +54,9 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
   if (version !== CHECKPOINT_VERSION) throw new Error(`${source}: checkpoint format ${version}, this version reads ${CHECKPOINT_VERSION}`);
   const headerLength = buffer.readUInt32LE(8);
   if (12 + headerLength > buffer.length) throw new Error(`${source}: truncated header`);
-  const header = JSON.parse(buffer.toString('utf8', 12, 12 + headerLength)) as CheckpointMeta & { tensors: { name: string; shape: number[]; length: number }[] };
+  const header = JSON.parse(buffer.toString('utf8', 12, 12 + headerLength)) as CheckpointMeta & {
+    tensors: { name: string; shape: number[]; length: number }[];
+  };
   let offset = 12 + headerLength;
   const tensors = header.tensors.map((t) => {
     if (offset + t.length * 4 > buffer.length) throw new Error(`${source}: truncated at tensor ${t.name}`);

@@ -12,7 +12,13 @@ function gradients(value: (layer: number, index: number) => number): Record<stri
   return Object.fromEntries(
     weights.map((p, layer) => {
       const size = p.shape.reduce((a, b) => a * b, 1);
-      return [p.name, tf.tensor(Array.from({ length: size }, (_, i) => value(layer, i)), p.shape)];
+      return [
+        p.name,
+        tf.tensor(
+          Array.from({ length: size }, (_, i) => value(layer, i)),
+          p.shape,
+        ),
+      ];
     }),
   );
 }

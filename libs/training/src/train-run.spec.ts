@@ -58,21 +58,33 @@ describe('trainRun', () => {
 
   it('refuses a checkpoint of another network', async () => {
     const saved: Buffer[] = [];
-    await trainRun('a', config({ epochs: 1, trainLimit: 100 }), dataDir, { onEpoch: async () => undefined, onCheckpoint: async (kind, bytes) => void (kind === 'latest' && saved.push(bytes)) });
+    await trainRun('a', config({ epochs: 1, trainLimit: 100 }), dataDir, {
+      onEpoch: async () => undefined,
+      onCheckpoint: async (kind, bytes) => void (kind === 'latest' && saved.push(bytes)),
+    });
     const other = ExperimentConfigSchema.parse({ ...config({ epochs: 2 }), model: { numFilters: 4, numStages: 1, numBlocksPerStage: 0 } });
-    await expect(trainRun('b', other, dataDir, { onEpoch: async () => undefined, resume: { latest: saved[0], best: null } })).rejects.toThrow(/checkpoint|shape|size/i);
+    await expect(trainRun('b', other, dataDir, { onEpoch: async () => undefined, resume: { latest: saved[0], best: null } })).rejects.toThrow(
+      /checkpoint|shape|size/i,
+    );
   }, 60_000);
 
-  it.each(['dense_block', 'conv_block_ds'] as const)('trains %s with finite metrics and gradient flow for every weight tensor', async (blockType) => {
-    const before = tf.memory().numTensors;
-    const c = ExperimentConfigSchema.parse({ ...config({ epochs: 2, trainLimit: 300 }), model: { numFilters: 8, numStages: 2, numBlocksPerStage: 2, blockType } });
-    const { epochs, result } = await train(c);
-    expect(epochs).toHaveLength(2);
-    expect(epochs[1].layers.map((l) => l.name)).toEqual(weightParams(describeNetwork(c.model)).map((p) => p.name));
-    for (const e of epochs) expect(Number.isFinite(e.trainLoss)).toBe(true);
-    expect(Number.isFinite(result.testAccuracy)).toBe(true);
-    expect(tf.memory().numTensors).toBe(before);
-  }, 120_000);
+  it.each(['dense_block', 'conv_block_ds'] as const)(
+    'trains %s with finite metrics and gradient flow for every weight tensor',
+    async (blockType) => {
+      const before = tf.memory().numTensors;
+      const c = ExperimentConfigSchema.parse({
+        ...config({ epochs: 2, trainLimit: 300 }),
+        model: { numFilters: 8, numStages: 2, numBlocksPerStage: 2, blockType },
+      });
+      const { epochs, result } = await train(c);
+      expect(epochs).toHaveLength(2);
+      expect(epochs[1].layers.map((l) => l.name)).toEqual(weightParams(describeNetwork(c.model)).map((p) => p.name));
+      for (const e of epochs) expect(Number.isFinite(e.trainLoss)).toBe(true);
+      expect(Number.isFinite(result.testAccuracy)).toBe(true);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+    120_000,
+  );
 
   it('stops with RunCancelledError when cancelled', async () => {
     let polls = 0;

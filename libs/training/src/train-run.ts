@@ -155,11 +155,29 @@ export interface StepOptions {
  * With deep supervision the optimised loss adds `auxWeight` x the auxiliary classifiers' losses; the loss
  * summed for the epoch's metric is the main classifier's alone, comparable with every other run.
  */
-export function trainStep(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number, options: StepOptions = {}): void {
+export function trainStep(
+  net: Network,
+  optimizer: TorchAdam,
+  stats: GradientStatsAccumulator | null,
+  sums: tf.Variable,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  learningRate: number,
+  options: StepOptions = {},
+): void {
   tf.tidy(() => trainStepInScope(net, optimizer, stats, sums, x, y, learningRate, options));
 }
 
-function trainStepInScope(net: Network, optimizer: TorchAdam, stats: GradientStatsAccumulator | null, sums: tf.Variable, x: tf.Tensor4D, y: tf.Tensor1D, learningRate: number, options: StepOptions): void {
+function trainStepInScope(
+  net: Network,
+  optimizer: TorchAdam,
+  stats: GradientStatsAccumulator | null,
+  sums: tf.Variable,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  learningRate: number,
+  options: StepOptions,
+): void {
   const auxWeight = options.auxWeight ?? 0;
   let batchStats: ReturnType<typeof forward>['batchStats'] = [];
   let metrics: tf.Tensor1D | null = null; // main loss, accuracy

@@ -53,7 +53,10 @@ export class AuthController {
    */
   @Public()
   @Get('session')
-  async session(@Headers('authorization') authorization: string | undefined, @Headers('cookie') cookie: string | undefined): Promise<{ user: Omit<UserDto, 'createdAt'> | null }> {
+  async session(
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('cookie') cookie: string | undefined,
+  ): Promise<{ user: Omit<UserDto, 'createdAt'> | null }> {
     const principal = await this.auth.authenticate(authorization, cookie);
     return { user: principal ? toMe(principal) : null };
   }

@@ -99,7 +99,9 @@ export class AuthService implements OnApplicationBootstrap {
     const { adminEmail, adminPassword, adminToken } = this.config;
     if (!adminEmail) {
       if ((await this.prisma.user.count()) === 0) {
-        this.logger.warn('no users yet: start once with GRADLAB_ADMIN_EMAIL and GRADLAB_ADMIN_PASSWORD (and/or GRADLAB_ADMIN_TOKEN) to make the first staff admin');
+        this.logger.warn(
+          'no users yet: start once with GRADLAB_ADMIN_EMAIL and GRADLAB_ADMIN_PASSWORD (and/or GRADLAB_ADMIN_TOKEN) to make the first staff admin',
+        );
       }
       return;
     }

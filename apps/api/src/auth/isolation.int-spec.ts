@@ -25,7 +25,12 @@ describe('teams, keys and isolation (real Postgres and Redis)', () => {
     });
   const connect = (auth: Record<string, string>, headers: Record<string, string> = {}) =>
     new Promise<Socket<ServerToClientEvents, ClientToServerEvents>>((resolve, reject) => {
-      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(api.url, { transports: ['websocket'], auth, extraHeaders: headers, reconnection: false });
+      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(api.url, {
+        transports: ['websocket'],
+        auth,
+        extraHeaders: headers,
+        reconnection: false,
+      });
       sockets.push(socket);
       socket.once('connect', () => resolve(socket));
       socket.once('connect_error', reject);
@@ -212,7 +217,14 @@ describe('submission limits (real Postgres and Redis)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await migrateDatabase(db.url);
-    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, SUBMIT_RATE_LIMIT: '3', SUBMIT_RATE_LIMIT_TEAM: '12', MAX_QUEUED_RUNS_PER_TEAM: '2', LOGIN_FAILURES_PER_IP: '3' });
+    api = await startTestApi({
+      DATABASE_URL: db.url,
+      QUEUE_PREFIX: prefix,
+      SUBMIT_RATE_LIMIT: '3',
+      SUBMIT_RATE_LIMIT_TEAM: '12',
+      MAX_QUEUED_RUNS_PER_TEAM: '2',
+      LOGIN_FAILURES_PER_IP: '3',
+    });
   });
   afterAll(async () => {
     await api.app.close();
@@ -231,7 +243,12 @@ describe('submission limits (real Postgres and Redis)', () => {
   it("caps a team's queued runs, then rate-limits a user's submissions across their keys, each with a status and a message", async () => {
     await awayFromMinuteBoundary();
     const student = await createStudent(api, 'team-c', 'c1@uni.test');
-    const submit = () => fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` }, body: JSON.stringify({ config: smallConfig }) });
+    const submit = () =>
+      fetch(`${api.url}/api/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` },
+        body: JSON.stringify({ config: smallConfig }),
+      });
     expect((await submit()).status).toBe(201);
     expect((await submit()).status).toBe(201);
     const full = await submit();
@@ -242,21 +259,40 @@ describe('submission limits (real Postgres and Redis)', () => {
     expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another key of the same user: the same limit.
-    const secondKey = (await (await fetch(`${api.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` }, body: JSON.stringify({ name: 'second' }) })).json()).key;
-    const viaSecond = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secondKey}` }, body: JSON.stringify({ config: smallConfig }) });
+    const secondKey = (
+      await (
+        await fetch(`${api.url}/api/keys`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` },
+          body: JSON.stringify({ name: 'second' }),
+        })
+      ).json()
+    ).key;
+    const viaSecond = await fetch(`${api.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secondKey}` },
+      body: JSON.stringify({ config: smallConfig }),
+    });
     expect([viaSecond.status, (await viaSecond.json()).message]).toEqual([429, expect.stringContaining('per user')]);
   });
 
-  it('holds the queue cap under concurrent submissions, and limits a team\'s submissions per minute', async () => {
+  it("holds the queue cap under concurrent submissions, and limits a team's submissions per minute", async () => {
     const students = await Promise.all([1, 2, 3, 4, 5].map((i) => createStudent(api, 'team-d', `d${i}@uni.test`)));
     await awayFromMinuteBoundary();
-    const submit = (key: string) => fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ config: smallConfig }) });
+    const submit = (key: string) =>
+      fetch(`${api.url}/api/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ config: smallConfig }),
+      });
     const answers = await Promise.all(students.flatMap((student) => [submit(student.key), submit(student.key)]));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([201, 201, 429, 429, 429, 429, 429, 429, 429, 429]); // the cap is 2, however the 10 race
     const client = new Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM "Run" r JOIN "Team" t ON t.id = r."teamId" WHERE t.name = 'team-d' AND r.status = 'queued'`);
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS n FROM "Run" r JOIN "Team" t ON t.id = r."teamId" WHERE t.name = 'team-d' AND r.status = 'queued'`,
+    );
     await client.end();
     expect(rows[0].n).toBe(2);
     // 10 of the team's 12 a minute are spent: the 13th submission is refused for the team, whoever sends it.
@@ -267,7 +303,12 @@ describe('submission limits (real Postgres and Redis)', () => {
   });
 
   it('refuses an address after LOGIN_FAILURES_PER_IP failed sign-ins, whichever accounts they tried', async () => {
-    const login = (email: string) => fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'not the password' }) });
+    const login = (email: string) =>
+      fetch(`${api.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'not the password' }),
+      });
     for (const email of ['x1@uni.test', 'x2@uni.test', 'x3@uni.test']) expect((await login(email)).status).toBe(401);
     const refused = await login('x4@uni.test');
     expect([refused.status, (await refused.json()).message]).toEqual([429, expect.stringContaining('from this address')]);

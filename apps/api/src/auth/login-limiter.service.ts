@@ -22,18 +22,27 @@ export class LoginLimiterService {
   private readonly waitByAccount: RateLimiterRedis;
   private readonly failuresByIp: RateLimiterRedis;
 
-  constructor(redis: RedisService, private readonly config: AppConfig) {
+  constructor(
+    redis: RedisService,
+    private readonly config: AppConfig,
+  ) {
     const prefix = `${config.queuePrefix}:login`;
     this.failuresByAccount = new RateLimiterRedis({ storeClient: redis.client, keyPrefix: `${prefix}:fails`, points: 1_000_000, duration: 24 * 3600 });
     this.waitByAccount = new RateLimiterRedis({ storeClient: redis.client, keyPrefix: `${prefix}:wait`, points: 1, duration: 1 });
-    this.failuresByIp = new RateLimiterRedis({ storeClient: redis.client, keyPrefix: `${prefix}:ip`, points: config.loginFailuresPerIp, duration: IP_WINDOW_S });
+    this.failuresByIp = new RateLimiterRedis({
+      storeClient: redis.client,
+      keyPrefix: `${prefix}:ip`,
+      points: config.loginFailuresPerIp,
+      duration: IP_WINDOW_S,
+    });
   }
 
   /** Before the password is checked: refuses while the account must wait or the address has failed too often. */
   async check(email: string, ip: string): Promise<void> {
     const [wait, byIp] = await Promise.all([this.waitByAccount.get(email), this.failuresByIp.get(ip)]);
     if (wait && wait.consumedPoints > 1 && wait.msBeforeNext > 0) throw tooMany(`too many wrong passwords for ${email}`, wait);
-    if (byIp && byIp.consumedPoints >= this.config.loginFailuresPerIp && byIp.msBeforeNext > 0) throw tooMany('too many failed sign-ins from this address', byIp);
+    if (byIp && byIp.consumedPoints >= this.config.loginFailuresPerIp && byIp.msBeforeNext > 0)
+      throw tooMany('too many failed sign-ins from this address', byIp);
   }
 
   async failed(email: string, ip: string): Promise<void> {

@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { isStaffRole, CreateApiKeyRequestSchema, CreateTeamRequestSchema, CreateUserRequestSchema, type ApiKeyDto, type CreatedApiKeyDto, type TeamDto, type UserDto } from '@gradlab/contracts';
+import {
+  isStaffRole,
+  CreateApiKeyRequestSchema,
+  CreateTeamRequestSchema,
+  CreateUserRequestSchema,
+  type ApiKeyDto,
+  type CreatedApiKeyDto,
+  type TeamDto,
+  type UserDto,
+} from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
 import { parseInput } from '../common/parse-input';
@@ -41,7 +50,8 @@ export class PeopleService {
 
   async createTeam(body: unknown): Promise<TeamDto> {
     const { name } = parseInput(CreateTeamRequestSchema, body, 'team');
-    if (await this.prisma.team.findUnique({ where: { name } })) throw new DomainError('CONFLICT', `team ${name} already exists`, [{ field: 'name', message: 'already exists' }]);
+    if (await this.prisma.team.findUnique({ where: { name } }))
+      throw new DomainError('CONFLICT', `team ${name} already exists`, [{ field: 'name', message: 'already exists' }]);
     return toTeamDto(await this.prisma.team.create({ data: { name } }));
   }
 
@@ -57,8 +67,10 @@ export class PeopleService {
       const message = principal.role === 'admin' ? `no team named ${request.team}` : `staff add users to their own team (${principal.teamName}) only`;
       throw new DomainError('VALIDATION_FAILED', `invalid user: team: ${message}`, [{ field: 'team', message }]);
     }
-    if (request.role === 'admin' && principal.role !== 'admin') throw new DomainError('FORBIDDEN', 'only an admin makes admins', [{ field: 'role', message: 'only an admin makes admins' }]);
-    if (await this.prisma.user.findUnique({ where: { email: request.email } })) throw new DomainError('CONFLICT', `a user with email ${request.email} already exists`, [{ field: 'email', message: 'already taken' }]);
+    if (request.role === 'admin' && principal.role !== 'admin')
+      throw new DomainError('FORBIDDEN', 'only an admin makes admins', [{ field: 'role', message: 'only an admin makes admins' }]);
+    if (await this.prisma.user.findUnique({ where: { email: request.email } }))
+      throw new DomainError('CONFLICT', `a user with email ${request.email} already exists`, [{ field: 'email', message: 'already taken' }]);
     const user = await this.prisma.user.create({
       data: { email: request.email, role: request.role, teamId: team.id, passwordHash: request.password ? await hashPassword(request.password) : null },
       include: { team: true },

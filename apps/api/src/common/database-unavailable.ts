@@ -5,7 +5,11 @@
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, meta, message } = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } }; message?: unknown };
+    const { code, meta, message } = e as {
+      code?: unknown;
+      meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } };
+      message?: unknown;
+    };
     if (typeof code === 'string' && PRISMA_UNREACHABLE.has(code)) return true;
     if (typeof code === 'string' && isConnectionSqlState(code)) return true;
     const adapter = meta?.driverAdapterError?.cause;
@@ -23,7 +27,8 @@ const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']
 const ADAPTER_UNREACHABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseAccessDenied']);
 /** Postgres SQLSTATE class 08 (connection exception) and 57P01-03 (shutting down, crashed, starting up). */
 const isConnectionSqlState = (code: string) => /^08[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code);
-const UNREACHABLE_MESSAGE = /Can't reach database server|ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|Server has closed the connection|Timed out fetching a new connection/i;
+const UNREACHABLE_MESSAGE =
+  /Can't reach database server|ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|Server has closed the connection|Timed out fetching a new connection/i;
 
 /** A unique constraint refused a row: two requests made the same thing at the same moment. */
 export function isUniqueViolation(error: unknown): boolean {

@@ -27,6 +27,11 @@ export function findNul(value: unknown, path = ''): string | null {
 export function refuseNulBytes(request: Request, response: Response, next: NextFunction): void {
   const field = findNul(request.query) ?? (request.is('application/json') ? findNul(request.body) : null);
   if (!field) return next();
-  const body: ErrorDto = { statusCode: 400, code: 'VALIDATION_FAILED', message: `invalid input: ${field}: ${NO_NUL_MESSAGE}`, errors: [{ field, message: NO_NUL_MESSAGE }] };
+  const body: ErrorDto = {
+    statusCode: 400,
+    code: 'VALIDATION_FAILED',
+    message: `invalid input: ${field}: ${NO_NUL_MESSAGE}`,
+    errors: [{ field, message: NO_NUL_MESSAGE }],
+  };
   response.status(400).json(body);
 }

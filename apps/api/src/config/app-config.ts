@@ -55,7 +55,10 @@ const AppConfigSchema = z.object({
     .string()
     .optional()
     .transform((value, ctx) => {
-      const origins = (value ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+      const origins = (value ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
       for (const origin of origins) {
         if (!/^https?:\/\/[^/\s]+$/.test(origin)) ctx.addIssue({ code: 'custom', message: `"${origin}" is no origin (scheme://host[:port], no path)` });
       }

@@ -23,14 +23,42 @@ describe('migrateDatabase (real Postgres)', () => {
     await client.connect();
     try {
       const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
-      expect(tables.rows.map((r) => r.table_name)).toEqual(['ApiKey', 'Checkpoint', 'Epoch', 'GroupLayerStat', 'LayerGradient', 'Run', 'RunGroup', 'Session', 'Team', 'User', 'Worker', '_prisma_migrations']);
-      const rows = await client.query(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`);
-      const migrations = readdirSync(MIGRATIONS_DIR).filter((name) => /^\d{14}_/.test(name)).sort();
-      expect(migrations).toEqual(['20261127000000_init', '20261127200000_run_list_filters', '20261127210000_teams_users_keys', '20261127230000_update_ratio', '20261129000000_admin_role', '20261129010000_run_kind', '20261129100000_run_groups', '20261129110000_group_layer_stats']);
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'ApiKey',
+        'Checkpoint',
+        'Epoch',
+        'GroupLayerStat',
+        'LayerGradient',
+        'Run',
+        'RunGroup',
+        'Session',
+        'Team',
+        'User',
+        'Worker',
+        '_prisma_migrations',
+      ]);
+      const rows = await client.query(
+        `SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
+      );
+      const migrations = readdirSync(MIGRATIONS_DIR)
+        .filter((name) => /^\d{14}_/.test(name))
+        .sort();
+      expect(migrations).toEqual([
+        '20261127000000_init',
+        '20261127200000_run_list_filters',
+        '20261127210000_teams_users_keys',
+        '20261127230000_update_ratio',
+        '20261129000000_admin_role',
+        '20261129010000_run_kind',
+        '20261129100000_run_groups',
+        '20261129110000_group_layer_stats',
+      ]);
       expect(rows.rows).toEqual(
         migrations.map((name) => ({
           migration_name: name,
-          checksum: createHash('sha256').update(readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex'),
+          checksum: createHash('sha256')
+            .update(readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql')))
+            .digest('hex'),
           finished_at: expect.any(Date),
           rolled_back_at: null,
           applied_steps_count: 1,

@@ -44,7 +44,10 @@ export async function migrateDatabase(databaseUrl: string, log: (line: string) =
 
 async function readMigrations(client: Client) {
   const entries = await fs.readdir(MIGRATIONS_DIR, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const file = path.join(MIGRATIONS_DIR, name, 'migration.sql');

@@ -24,7 +24,30 @@ interface Attempt {
 }
 
 const RUN = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 2 }, data: { dataset: 'synthetic' } };
-const NASTY: unknown[] = ['\u0000', 'a\u0000b', '%', '%E0%A4%A', 'x'.repeat(10_000), '💥\uD800', -1, 0, -0, 1.5, 2147483648, 1e10, 1e308, -1e308, null, true, [], {}, { $gt: '' }, '../../etc/passwd', "' OR 1=1 --", '2147483647'];
+const NASTY: unknown[] = [
+  '\u0000',
+  'a\u0000b',
+  '%',
+  '%E0%A4%A',
+  'x'.repeat(10_000),
+  '💥\uD800',
+  -1,
+  0,
+  -0,
+  1.5,
+  2147483648,
+  1e10,
+  1e308,
+  -1e308,
+  null,
+  true,
+  [],
+  {},
+  { $gt: '' },
+  '../../etc/passwd',
+  "' OR 1=1 --",
+  '2147483647',
+];
 const gql = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
 const cursor = (date: string) => Buffer.from(JSON.stringify([date, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
 
@@ -41,7 +64,11 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
     db = await createTestDatabase();
     await migrateDatabase(db.url);
     api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix(), SUBMIT_RATE_LIMIT: '100000', MAX_QUEUED_RUNS_PER_TEAM: '100000' });
-    const response = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ config: RUN }) });
+    const response = await fetch(`${api.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+      body: JSON.stringify({ config: RUN }),
+    });
     runId = (await response.json()).id;
   });
   afterAll(async () => {
@@ -66,21 +93,68 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
       { what: 'NUL in the search', method: 'GET', path: '/api/runs?q=a%00b' },
       { what: 'NUL in a team name', method: 'POST', path: '/api/teams', body: JSON.stringify({ name: 'team\u0000' }) },
       { what: 'NUL in a key name', method: 'POST', path: '/api/keys', body: JSON.stringify({ name: 'k\u0000' }) },
-      { what: 'NUL in a login', method: 'POST', path: '/api/auth/login', body: JSON.stringify({ email: 'a\u0000@b.c', password: 'x\u0000'.repeat(6) }), headers: { authorization: '' } },
+      {
+        what: 'NUL in a login',
+        method: 'POST',
+        path: '/api/auth/login',
+        body: JSON.stringify({ email: 'a\u0000@b.c', password: 'x\u0000'.repeat(6) }),
+        headers: { authorization: '' },
+      },
       { what: 'epoch past int4', method: 'GET', path: `/api/runs/${runId}/gradient-flow?epoch=2147483648` },
       { what: 'epoch 1e10', method: 'GET', path: `/api/runs/${runId}/gradient-flow?epoch=1e10` },
       { what: 'a malformed session cookie', method: 'GET', path: '/api/runs', headers: { authorization: '', cookie: `${SESSION_COOKIE}=%` } },
-      { what: 'a malformed cookie on GraphQL', method: 'POST', path: '/graphql', body: gql('{ __typename }'), headers: { authorization: '', cookie: `${SESSION_COOKIE}=%` } },
-      { what: 'a GraphQL fragment cycle', method: 'POST', path: '/graphql', body: gql('query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }') },
+      {
+        what: 'a malformed cookie on GraphQL',
+        method: 'POST',
+        path: '/graphql',
+        body: gql('{ __typename }'),
+        headers: { authorization: '', cookie: `${SESSION_COOKIE}=%` },
+      },
+      {
+        what: 'a GraphQL fragment cycle',
+        method: 'POST',
+        path: '/graphql',
+        body: gql('query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }'),
+      },
       { what: '5,000 aliases', method: 'POST', path: '/graphql', body: gql(`{ ${aliases} }`) },
-      { what: 'null for a JSON! variable', method: 'POST', path: '/graphql', body: gql('mutation ($c: JSON!) { submitRun(input: { config: $c }) { id } }', { c: null }) },
-      { what: 'a cursor with an out-of-range date', method: 'POST', path: '/graphql', body: gql(`{ runs(first: 1, after: "${cursor('-271821-04-20T00:00:00.000Z')}") { totalCount } }`) },
-      { what: 'a cursor far in the future', method: 'POST', path: '/graphql', body: gql(`{ runs(first: 1, after: "${cursor('+275760-09-13T00:00:00.000Z')}") { totalCount } }`) },
+      {
+        what: 'null for a JSON! variable',
+        method: 'POST',
+        path: '/graphql',
+        body: gql('mutation ($c: JSON!) { submitRun(input: { config: $c }) { id } }', { c: null }),
+      },
+      {
+        what: 'a cursor with an out-of-range date',
+        method: 'POST',
+        path: '/graphql',
+        body: gql(`{ runs(first: 1, after: "${cursor('-271821-04-20T00:00:00.000Z')}") { totalCount } }`),
+      },
+      {
+        what: 'a cursor far in the future',
+        method: 'POST',
+        path: '/graphql',
+        body: gql(`{ runs(first: 1, after: "${cursor('+275760-09-13T00:00:00.000Z')}") { totalCount } }`),
+      },
       { what: 'a subscription over POST', method: 'POST', path: '/graphql', body: gql(`subscription { runProgress(runId: "${runId}") { kind } }`) },
       { what: 'gradientFlow(epoch: -1)', method: 'POST', path: '/graphql', body: gql(`{ run(id: "${runId}") { gradientFlow(epoch: -1) { epoch } } }`) },
-      { what: 'gradientFlow(epoch) past int4', method: 'POST', path: '/graphql', body: gql(`{ run(id: "${runId}") { gradientFlow(epoch: 2147483648) { epoch } } }`) },
-      { what: 'NUL in a GraphQL search', method: 'POST', path: '/graphql', body: gql('query ($q: String) { runs(filter: { q: $q }) { totalCount } }', { q: 'a\u0000' }) },
-      { what: 'NUL in a GraphQL run name', method: 'POST', path: '/graphql', body: gql('mutation ($c: JSON!) { submitRun(input: { name: "x\\u0000", config: $c }) { id } }', { c: RUN }) },
+      {
+        what: 'gradientFlow(epoch) past int4',
+        method: 'POST',
+        path: '/graphql',
+        body: gql(`{ run(id: "${runId}") { gradientFlow(epoch: 2147483648) { epoch } } }`),
+      },
+      {
+        what: 'NUL in a GraphQL search',
+        method: 'POST',
+        path: '/graphql',
+        body: gql('query ($q: String) { runs(filter: { q: $q }) { totalCount } }', { q: 'a\u0000' }),
+      },
+      {
+        what: 'NUL in a GraphQL run name',
+        method: 'POST',
+        path: '/graphql',
+        body: gql('mutation ($c: JSON!) { submitRun(input: { name: "x\\u0000", config: $c }) { id } }', { c: RUN }),
+      },
       { what: 'a run id that is no uuid', method: 'POST', path: '/graphql', body: gql('{ run(id: "\\u0000") { id } }') },
       { what: 'not JSON', method: 'POST', path: '/graphql', body: '{"query": ' },
       { what: 'an unknown operation', method: 'POST', path: '/graphql', body: JSON.stringify({ query: '{ __typename }', operationName: 'Nope' }) },
@@ -89,7 +163,7 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
 
   /** A valid request with one leaf replaced by something nasty. */
   const mutations = (count: number, random: () => number): Attempt[] => {
-    const pick = <T,>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
     const attempts: Attempt[] = [];
     for (let i = 0; i < count; i++) {
       const nasty = pick(NASTY);
@@ -100,16 +174,54 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
       config[group][pick([...Object.keys(config[group]), 'extra'])] = nasty;
       attempts.push(
         pick<Attempt>([
-          { what: `config.${group} = ${String(asQuery).slice(0, 40)}`, method: 'POST', path: '/api/runs', body: JSON.stringify({ name: pick(['n', nasty]), config }) },
-          { what: `list ?${asQuery.slice(0, 40)}`, method: 'GET', path: `/api/runs?${pick(['page', 'pageSize', 'status', 'blockType', 'architecture', 'q'])}=${asQuery}` },
+          {
+            what: `config.${group} = ${String(asQuery).slice(0, 40)}`,
+            method: 'POST',
+            path: '/api/runs',
+            body: JSON.stringify({ name: pick(['n', nasty]), config }),
+          },
+          {
+            what: `list ?${asQuery.slice(0, 40)}`,
+            method: 'GET',
+            path: `/api/runs?${pick(['page', 'pageSize', 'status', 'blockType', 'architecture', 'q'])}=${asQuery}`,
+          },
           { what: `gradient-flow epoch=${asQuery.slice(0, 40)}`, method: 'GET', path: `/api/runs/${runId}/gradient-flow?epoch=${asQuery}` },
           { what: `run id ${asQuery.slice(0, 40)}`, method: 'GET', path: `/api/runs/${asQuery}` },
           { what: `estimate ${group}`, method: 'POST', path: '/api/runs/estimate', body: JSON.stringify({ config }) },
-          { what: `GraphQL submitRun ${group}`, method: 'POST', path: '/graphql', body: gql('mutation ($c: JSON!, $n: String) { submitRun(input: { name: $n, config: $c }) { id } }', { c: config, n: typeof nasty === 'string' ? nasty : null }) },
-          { what: `GraphQL runs(first) ${asQuery.slice(0, 40)}`, method: 'POST', path: '/graphql', body: gql('query ($f: Int!, $q: String) { runs(first: $f, filter: { q: $q }) { totalCount } }', { f: nasty, q: nasty }) },
-          { what: `GraphQL gradientFlow ${asQuery.slice(0, 40)}`, method: 'POST', path: '/graphql', body: gql('query ($id: ID!, $e: Int) { run(id: $id) { gradientFlow(epoch: $e) { epoch } } }', { id: runId, e: nasty }) },
-          { what: `login ${asQuery.slice(0, 40)}`, method: 'POST', path: '/api/auth/login', body: JSON.stringify({ email: nasty, password: nasty }), headers: { authorization: '' } },
-          { what: `cookie ${asQuery.slice(0, 40)}`, method: 'GET', path: '/api/auth/session', headers: { authorization: '', cookie: `${SESSION_COOKIE}=${typeof nasty === 'string' ? nasty.replace(/[^\x21-\x7e]/g, '') : 'x'}` } },
+          {
+            what: `GraphQL submitRun ${group}`,
+            method: 'POST',
+            path: '/graphql',
+            body: gql('mutation ($c: JSON!, $n: String) { submitRun(input: { name: $n, config: $c }) { id } }', {
+              c: config,
+              n: typeof nasty === 'string' ? nasty : null,
+            }),
+          },
+          {
+            what: `GraphQL runs(first) ${asQuery.slice(0, 40)}`,
+            method: 'POST',
+            path: '/graphql',
+            body: gql('query ($f: Int!, $q: String) { runs(first: $f, filter: { q: $q }) { totalCount } }', { f: nasty, q: nasty }),
+          },
+          {
+            what: `GraphQL gradientFlow ${asQuery.slice(0, 40)}`,
+            method: 'POST',
+            path: '/graphql',
+            body: gql('query ($id: ID!, $e: Int) { run(id: $id) { gradientFlow(epoch: $e) { epoch } } }', { id: runId, e: nasty }),
+          },
+          {
+            what: `login ${asQuery.slice(0, 40)}`,
+            method: 'POST',
+            path: '/api/auth/login',
+            body: JSON.stringify({ email: nasty, password: nasty }),
+            headers: { authorization: '' },
+          },
+          {
+            what: `cookie ${asQuery.slice(0, 40)}`,
+            method: 'GET',
+            path: '/api/auth/session',
+            headers: { authorization: '', cookie: `${SESSION_COOKIE}=${typeof nasty === 'string' ? nasty.replace(/[^\x21-\x7e]/g, '') : 'x'}` },
+          },
         ]),
       );
     }

@@ -38,17 +38,34 @@ export class FiguresController {
   }
 
   @Get('runs/:id/figures/:file')
-  async runFigure(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('file') file: string, @Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
+  async runFigure(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Param('file') file: string,
+    @Query() query: Record<string, string>,
+    @Res() response: Response,
+  ): Promise<void> {
     send(response, await this.figures.runFigure(principal, id, file, query));
   }
 
   @Get('groups/:id/figures/:file')
-  async groupFigure(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('file') file: string, @Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
+  async groupFigure(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Param('file') file: string,
+    @Query() query: Record<string, string>,
+    @Res() response: Response,
+  ): Promise<void> {
     send(response, await this.figures.groupFigure(principal, id, file, query));
   }
 
   @Get('figures/:file')
-  async setFigure(@CurrentPrincipal() principal: Principal, @Param('file') file: string, @Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
+  async setFigure(
+    @CurrentPrincipal() principal: Principal,
+    @Param('file') file: string,
+    @Query() query: Record<string, string>,
+    @Res() response: Response,
+  ): Promise<void> {
     send(response, await this.figures.setFigure(principal, file, query));
   }
 }

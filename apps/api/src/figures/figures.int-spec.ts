@@ -55,7 +55,12 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
 
   const get = async (route: string, key = api.adminToken) => {
     const response = await fetch(`${api.url}/api${route}`, { headers: { authorization: `Bearer ${key}` } });
-    return { status: response.status, type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition'), body: Buffer.from(await response.arrayBuffer()) };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      disposition: response.headers.get('content-disposition'),
+      body: Buffer.from(await response.arrayBuffer()),
+    };
   };
 
   beforeAll(async () => {
@@ -64,7 +69,11 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix() });
     const events = api.app.get(RunEventsService);
     for (const name of ['VGG_08 seed 0', 'VGG_38 BN+RC seed 0']) {
-      const response = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ name, config: smallConfig }) });
+      const response = await fetch(`${api.url}/api/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+        body: JSON.stringify({ name, config: smallConfig }),
+      });
       const run = (await response.json()) as RunDto;
       for (let e = 0; e < 3; e++) await events.epochCompleted(epoch(run.id, e));
       runs.push(run);
@@ -95,7 +104,8 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     expect(fonts.length).toBeGreaterThan(0);
     for (const font of fonts) expect(font).toMatch(/DejaVuSans\s+CID TrueType\s+Identity-H\s+yes/); // emb: yes
     const text = poppler('pdftotext', pdf.body);
-    for (const words of ['Loss', 'Accuracy', 'Epoch', 'VGG_08 against VGG_38', 'VGG_08 seed 0', 'VGG_38 BN+RC seed 0', 'train', 'validation']) expect(text).toContain(words);
+    for (const words of ['Loss', 'Accuracy', 'Epoch', 'VGG_08 against VGG_38', 'VGG_08 seed 0', 'VGG_38 BN+RC seed 0', 'train', 'validation'])
+      expect(text).toContain(words);
   });
 
   it('PNG: as many pixels across as dpi x inches', async () => {
@@ -152,11 +162,24 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     const summary = await get(`/runs/${runs[0].id}/files/summary.csv`);
     expect(summary.disposition).toBe('attachment; filename="vgg-08-seed-0_summary.csv"');
     expect(summary.body.toString().trim().split('\n')[0]).toBe('train_acc,train_loss,val_acc,val_loss');
-    expect(summary.body.toString().trim().split('\n').slice(1).map((line) => line.split(',').map(Number))).toEqual([0, 1, 2].map((e) => [0.01 + 0.1 * e, 4.6 - e, 0.01 + 0.08 * e, 4.7 - e]));
+    expect(
+      summary.body
+        .toString()
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(',').map(Number)),
+    ).toEqual([0, 1, 2].map((e) => [0.01 + 0.1 * e, 4.6 - e, 0.01 + 0.08 * e, 4.7 - e]));
     expect((await get(`/runs/${runs[0].id}/files/test_summary.csv`)).status).toBe(409); // not completed: no test metrics yet
-    expect((await get(`/runs/${runs[0].id}/files/epochs.csv`)).body.toString().split('\n')[0]).toBe('epoch,train_loss,train_acc,val_loss,val_acc,learning_rate,duration_ms');
+    expect((await get(`/runs/${runs[0].id}/files/epochs.csv`)).body.toString().split('\n')[0]).toBe(
+      'epoch,train_loss,train_acc,val_loss,val_acc,learning_rate,duration_ms',
+    );
     expect((await get(`/runs/${runs[0].id}/files/gradient_flow.csv`)).body.toString().trim().split('\n')).toHaveLength(1 + 3 * 5);
-    await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ name: 'a name, with "quotes"', config: smallConfig }) });
+    await fetch(`${api.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+      body: JSON.stringify({ name: 'a name, with "quotes"', config: smallConfig }),
+    });
     const table = (await get('/runs.csv')).body.toString().trim().split('\n');
     expect(table[0]).toMatch(/^id,name,architecture,block_type,/);
     expect(table).toHaveLength(4);
@@ -173,7 +196,9 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
       const form = new FormData();
       form.append('folder', folder);
       for (const file of ['summary.csv', 'test_summary.csv']) form.append('files', new Blob([readFileSync(path.join(dir, file))]), file);
-      imports.push(await (await fetch(`${api.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${api.adminToken}` }, body: form })).json());
+      imports.push(
+        await (await fetch(`${api.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${api.adminToken}` }, body: form })).json(),
+      );
     }
     const ids = [...imports.map((r) => r.id), runs[0].id];
     const pack = await get(`/report-pack?runs=${ids.join(',')}`);
@@ -188,10 +213,16 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
       'results.tex',
       ...formats.map((f) => `compare/learning-curves.${f}`),
       ...imports.flatMap((r) => [`${dir(r)}/summary.csv`, `${dir(r)}/test_summary.csv`, ...formats.map((f) => `${dir(r)}/learning-curves.${f}`)]),
-      ...[`${dir(runs[0])}/summary.csv`, ...['learning-curves', 'gradient-flow', 'gradient-heatmap'].flatMap((fig) => formats.map((f) => `${dir(runs[0])}/${fig}.${f}`))],
+      ...[
+        `${dir(runs[0])}/summary.csv`,
+        ...['learning-curves', 'gradient-flow', 'gradient-heatmap'].flatMap((fig) => formats.map((f) => `${dir(runs[0])}/${fig}.${f}`)),
+      ],
     ].sort();
     expect(names).toEqual(expected);
-    const testSummary = Buffer.from(files[`${dir(imports[1])}/test_summary.csv`]).toString().trim().split('\n');
+    const testSummary = Buffer.from(files[`${dir(imports[1])}/test_summary.csv`])
+      .toString()
+      .trim()
+      .split('\n');
     expect(testSummary[0]).toBe('test_acc,test_loss');
     expect(Number(testSummary[1].split(',')[0])).toBeCloseTo(0.01, 2); // VGG_38 at chance, as imported
     const readme = Buffer.from(files['README.txt']).toString();

@@ -1,6 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { FIGURE_WIDTHS_IN, figureFileName, FigureQuerySchema, parseFigureFile, RUN_FIGURES, SET_FIGURES, type FigureFormat, type FigureQuery, type RunDto } from '@gradlab/contracts';
-import { aggregateCurvesSpec, aggregateGradientFlowSpec, coloursById, fitWidth, gradientFlowSpec, gradientHeatmapSpec, learningCurvesForPrint, type GradientStatistic } from '@gradlab/figures';
+import {
+  FIGURE_WIDTHS_IN,
+  figureFileName,
+  FigureQuerySchema,
+  parseFigureFile,
+  RUN_FIGURES,
+  SET_FIGURES,
+  type FigureFormat,
+  type FigureQuery,
+  type RunDto,
+} from '@gradlab/contracts';
+import {
+  aggregateCurvesSpec,
+  aggregateGradientFlowSpec,
+  coloursById,
+  fitWidth,
+  gradientFlowSpec,
+  gradientHeatmapSpec,
+  learningCurvesForPrint,
+  type GradientStatistic,
+} from '@gradlab/figures';
 import { figureTex, type TexFigure } from '@gradlab/figures/src/figure-tex';
 import { figureCsv, printWidthPt, renderFigure } from '@gradlab/figures/src/render-figure';
 import type { TopLevelSpec } from 'vega-lite';
@@ -47,11 +66,18 @@ export class FiguresService {
     const subject = query.cell ? `${group.name} ${query.cell}` : group.name;
     let spec: TopLevelSpec;
     if (figure === 'learning-curves') {
-      spec = aggregateCurvesSpec([{ label: subject, epochs: aggregate.epochs }], { width: Math.floor((printWidthPt(query.width) - 2 * 45 - 120) / 2), height: 120 });
+      spec = aggregateCurvesSpec([{ label: subject, epochs: aggregate.epochs }], {
+        width: Math.floor((printWidthPt(query.width) - 2 * 45 - 120) / 2),
+        height: 120,
+      });
     } else {
       const everyRun = aggregate.gradientFlow.filter((f) => f.layers.every((l) => l.n === aggregate.runs.length));
       const flow = query.epoch === undefined ? everyRun.at(-1) : aggregate.gradientFlow.find((f) => f.epoch === query.epoch);
-      if (!flow) throw new DomainError('NOT_FOUND', `group ${group.id} has no gradient flow${query.epoch === undefined ? ' that every run reached' : ` for epoch ${query.epoch}`}`);
+      if (!flow)
+        throw new DomainError(
+          'NOT_FOUND',
+          `group ${group.id} has no gradient flow${query.epoch === undefined ? ' that every run reached' : ` for epoch ${query.epoch}`}`,
+        );
       spec = fitWidth(aggregateGradientFlowSpec(flow.layers, { statistic: query.statistic ?? 'lastBatchMeanAbs', height: 160 }), printWidthPt(query.width));
     }
     return this.render(figure, spec, format, query, figureFileName(subject, figure, format));
@@ -85,11 +111,19 @@ export class FiguresService {
     const colours = coloursById(ids);
     let spec: TopLevelSpec;
     if (figure === 'learning-curves') {
-      const series = await Promise.all(runs.map(async (run, i) => ({ label: labels[i], colour: colours.get(run.id), epochs: await this.runs.epochs(principal, run.id) })));
+      const series = await Promise.all(
+        runs.map(async (run, i) => ({ label: labels[i], colour: colours.get(run.id), epochs: await this.runs.epochs(principal, run.id) })),
+      );
       spec = learningCurvesForPrint(series, printWidthPt(query.width));
     } else {
       const statistic = (query.statistic ?? 'lastBatchMeanAbs') as GradientStatistic;
-      const series = await Promise.all(runs.map(async (run, i) => ({ label: labels[i], colour: colours.get(run.id), layers: (await this.runs.gradientFlow(principal, run.id, undefined)).layers })));
+      const series = await Promise.all(
+        runs.map(async (run, i) => ({
+          label: labels[i],
+          colour: colours.get(run.id),
+          layers: (await this.runs.gradientFlow(principal, run.id, undefined)).layers,
+        })),
+      );
       spec = fitWidth(gradientFlowSpec(series, { statistic, byRelativeDepth: true, height: 160 }), printWidthPt(query.width));
     }
     const subject = runs.length === 1 ? runs[0].name : `${runs.length} runs`;
@@ -101,9 +135,14 @@ export class FiguresService {
    * another team's run is 404 as for one run.
    */
   async runsOf(principal: Principal, runsParam: string | undefined): Promise<RunDto[]> {
-    const ids = (runsParam ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+    const ids = (runsParam ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
     if (ids.length === 0 || ids.length > MAX_RUNS_IN_FIGURE || !ids.every(isUuid)) {
-      throw new DomainError('VALIDATION_FAILED', `invalid query: runs: 1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated`, [{ field: 'runs', message: `1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated` }]);
+      throw new DomainError('VALIDATION_FAILED', `invalid query: runs: 1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated`, [
+        { field: 'runs', message: `1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated` },
+      ]);
     }
     const runs: RunDto[] = [];
     for (const id of ids) runs.push(await this.runs.get(principal, id));
@@ -118,7 +157,12 @@ export class FiguresService {
 
   private async render(figure: string, spec: TopLevelSpec, format: FigureFormat, query: FigureQuery, fileName: string): Promise<FigureFile> {
     if (format === 'csv') return { body: figureCsv(spec), contentType: 'text/csv; charset=utf-8', fileName };
-    if (format === 'tex') return { body: Buffer.from(figureTex(figure as TexFigure, spec, { widthIn: FIGURE_WIDTHS_IN[query.width], title: query.title, legend: query.legend })), contentType: 'application/x-tex; charset=utf-8', fileName };
+    if (format === 'tex')
+      return {
+        body: Buffer.from(figureTex(figure as TexFigure, spec, { widthIn: FIGURE_WIDTHS_IN[query.width], title: query.title, legend: query.legend })),
+        contentType: 'application/x-tex; charset=utf-8',
+        fileName,
+      };
     const rendered = await renderFigure(spec, format, { width: query.width, dpi: query.dpi, title: query.title, legend: query.legend });
     return { ...rendered, fileName };
   }

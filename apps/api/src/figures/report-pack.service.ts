@@ -30,14 +30,26 @@ export class ReportPackService {
   ) {}
 
   async pack(principal: Principal, query: { runs?: string; groups?: string }): Promise<{ body: Buffer; fileName: string }> {
-    const groupIds = (query.groups ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-    if (groupIds.length > MAX_GROUPS) throw new DomainError('VALIDATION_FAILED', `invalid query: groups: at most ${MAX_GROUPS} group ids`, [{ field: 'groups', message: `at most ${MAX_GROUPS} group ids` }]);
+    const groupIds = (query.groups ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
+    if (groupIds.length > MAX_GROUPS)
+      throw new DomainError('VALIDATION_FAILED', `invalid query: groups: at most ${MAX_GROUPS} group ids`, [
+        { field: 'groups', message: `at most ${MAX_GROUPS} group ids` },
+      ]);
     const runs = groupIds.length > 0 && !query.runs ? [] : await this.figures.runsOf(principal, query.runs);
     const groups: GroupDto[] = [];
     for (const id of groupIds) groups.push(await this.groups.get(principal, id));
     const ids = runs.map((run) => run.id);
     const entries: Record<string, Uint8Array> = {};
-    const readme: string[] = ['gradlab report pack', '', `Runs: ${runs.map((r) => `${r.name} (${r.kind}, ${r.id})`).join('; ') || 'none but the groups\''}`, `Groups: ${groups.map((g) => `${g.name} (${g.id})`).join('; ') || 'none'}`, ''];
+    const readme: string[] = [
+      'gradlab report pack',
+      '',
+      `Runs: ${runs.map((r) => `${r.name} (${r.kind}, ${r.id})`).join('; ') || "none but the groups'"}`,
+      `Groups: ${groups.map((g) => `${g.name} (${g.id})`).join('; ') || 'none'}`,
+      '',
+    ];
     const add = (file: string, body: Buffer | string, what: string) => {
       entries[file] = typeof body === 'string' ? Buffer.from(body) : body;
       readme.push(`${file}: ${what}`);
@@ -50,8 +62,17 @@ export class ReportPackService {
       const dir = `${fileSlug(run.name)}-${run.id.slice(0, 8)}`;
       const epochs = await this.runs.epochs(principal, run.id);
       valLossAtBest.set(run.id, epochs.find((e) => e.epoch === run.bestEpoch)?.valLoss ?? null);
-      add(`${dir}/summary.csv`, (await this.files.runFile(principal, run.id, 'summary.csv')).body, `the course framework's summary.csv of ${run.name} (row k is epoch k)`);
-      if (run.status === 'completed') add(`${dir}/test_summary.csv`, (await this.files.runFile(principal, run.id, 'test_summary.csv')).body, `its test_summary.csv (the best-validation weights)`);
+      add(
+        `${dir}/summary.csv`,
+        (await this.files.runFile(principal, run.id, 'summary.csv')).body,
+        `the course framework's summary.csv of ${run.name} (row k is epoch k)`,
+      );
+      if (run.status === 'completed')
+        add(
+          `${dir}/test_summary.csv`,
+          (await this.files.runFile(principal, run.id, 'test_summary.csv')).body,
+          `its test_summary.csv (the best-validation weights)`,
+        );
       const figures = epochs.length === 0 ? [] : run.kind === 'imported' ? ['learning-curves'] : ['learning-curves', 'gradient-flow', 'gradient-heatmap'];
       for (const figure of figures) {
         for (const format of FIGURE_FORMATS) {
@@ -65,11 +86,19 @@ export class ReportPackService {
       const query: Record<string, string> = { ...query1, runs: ids.join(',') };
       const withEpochs = runs.filter((r) => r.epochsCompleted > 0);
       const withFlow = runs.filter((r) => r.kind === 'trained' && r.epochsCompleted > 0);
-      const sets: [string, RunDto[]][] = [['learning-curves', withEpochs], ['gradient-flow', withFlow]];
+      const sets: [string, RunDto[]][] = [
+        ['learning-curves', withEpochs],
+        ['gradient-flow', withFlow],
+      ];
       for (const [figure, members] of sets) {
         if (members.length < 2) continue;
-        for (const format of FIGURE_FORMATS) entries[`compare/${figure}.${format}`] = (await this.figures.setFigure(principal, `${figure}.${format}`, { ...query, runs: members.map((r) => r.id).join(',') })).body;
-        readme.push(`compare/${figure}.{${formats}}: ${figure === 'learning-curves' ? 'Figure 1, the runs overlaid' : 'gradient flow of the runs by relative depth'} (${members.map((r) => r.name).join(', ')})`);
+        for (const format of FIGURE_FORMATS)
+          entries[`compare/${figure}.${format}`] = (
+            await this.figures.setFigure(principal, `${figure}.${format}`, { ...query, runs: members.map((r) => r.id).join(',') })
+          ).body;
+        readme.push(
+          `compare/${figure}.{${formats}}: ${figure === 'learning-curves' ? 'Figure 1, the runs overlaid' : 'gradient flow of the runs by relative depth'} (${members.map((r) => r.name).join(', ')})`,
+        );
       }
     }
     const groupRuns: RunDto[] = [];
@@ -80,13 +109,17 @@ export class ReportPackService {
         const cellDir = cell.key ? `${dir}/${fileSlug(cell.key)}` : dir;
         for (const figure of ['learning-curves', 'gradient-flow']) {
           for (const format of GROUP_FORMATS) {
-            const file = await this.figures.groupFigure(principal, group.id, `${figure}.${format}`, { ...query1, ...(cell.key ? { cell: cell.key } : {}) }).catch((error: unknown) => {
-              if (error instanceof DomainError && error.code === 'NOT_FOUND') return null; // no epoch yet
-              throw error;
-            });
+            const file = await this.figures
+              .groupFigure(principal, group.id, `${figure}.${format}`, { ...query1, ...(cell.key ? { cell: cell.key } : {}) })
+              .catch((error: unknown) => {
+                if (error instanceof DomainError && error.code === 'NOT_FOUND') return null; // no epoch yet
+                throw error;
+              });
             if (file) entries[`${cellDir}/${figure}.${format}`] = file.body;
           }
-          readme.push(`${cellDir}/${figure}.{${GROUP_FORMATS.join(', ')}}: ${figure === 'learning-curves' ? 'loss and accuracy' : 'gradient flow'} over the seeds of ${cell.key || group.name}, mean ± std`);
+          readme.push(
+            `${cellDir}/${figure}.{${GROUP_FORMATS.join(', ')}}: ${figure === 'learning-curves' ? 'loss and accuracy' : 'gradient flow'} over the seeds of ${cell.key || group.name}, mean ± std`,
+          );
         }
       }
       for (const run of group.runs) {
@@ -99,7 +132,12 @@ export class ReportPackService {
     add('results.tex', resultsTableTex(tableRuns, valLossAtBest), 'the table of results (standalone LaTeX; runs differing only by seed as mean ± std)');
     readme.push('', 'Epochs are numbered from 0, as the course framework numbers them. Every .tex compiles on its own with pdflatex.');
     entries['README.txt'] = Buffer.from(readme.join('\n') + '\n');
-    const fileName = runs.length === 1 && groups.length === 0 ? `${fileSlug(runs[0].name)}_report-pack.zip` : groups.length === 1 && runs.length === 0 ? `${fileSlug(groups[0].name)}_report-pack.zip` : `report-pack_${tableRuns.length}-runs.zip`;
+    const fileName =
+      runs.length === 1 && groups.length === 0
+        ? `${fileSlug(runs[0].name)}_report-pack.zip`
+        : groups.length === 1 && runs.length === 0
+          ? `${fileSlug(groups[0].name)}_report-pack.zip`
+          : `report-pack_${tableRuns.length}-runs.zip`;
     return { body: Buffer.from(zipSync(entries, { level: 6 })), fileName };
   }
 }

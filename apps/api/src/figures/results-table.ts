@@ -39,10 +39,22 @@ export function resultsTableTex(runs: RunDto[], valLossAtBest: Map<string, numbe
     return [
       texEscape(`${name}${imported}${seeds}`),
       parameterCount(describeNetwork(first.config.model)).toLocaleString('en-US').replace(/,/g, '{,}'),
-      cell(group.map((r) => r.bestValAccuracy), true),
-      cell(group.map((r) => valLossAtBest.get(r.id) ?? null), false),
-      cell(group.map((r) => r.testAccuracy), true),
-      cell(group.map((r) => r.testLoss), false),
+      cell(
+        group.map((r) => r.bestValAccuracy),
+        true,
+      ),
+      cell(
+        group.map((r) => valLossAtBest.get(r.id) ?? null),
+        false,
+      ),
+      cell(
+        group.map((r) => r.testAccuracy),
+        true,
+      ),
+      cell(
+        group.map((r) => r.testLoss),
+        false,
+      ),
     ].join(' & ');
   });
   return [

@@ -51,7 +51,13 @@ interface WsExtra {
         formatError: (formatted, error) => maskInternalError(formatted, error, config.development),
         // The deepest useful query today (runs > items > gradientFlow > layers > field) has depth 5.
         validationRules: [
-          queryLimitsRule({ maxDepth: config.graphqlMaxDepth, maxNodes: config.graphqlMaxNodes, maxAliases: config.graphqlMaxAliases, maxIntrospectionDepth: 15, maxIntrospectionLists: 1 }),
+          queryLimitsRule({
+            maxDepth: config.graphqlMaxDepth,
+            maxNodes: config.graphqlMaxNodes,
+            maxAliases: config.graphqlMaxAliases,
+            maxIntrospectionDepth: 15,
+            maxIntrospectionLists: 1,
+          }),
         ],
         // HTTP requests come as { req }; subscriptions (graphql-ws) as its context, whose caller onConnect found.
         context: async (arg: { req?: Request; extra?: WsExtra }) => {
@@ -66,7 +72,12 @@ interface WsExtra {
             onConnect: async (ctx) => {
               const extra = ctx.extra as WsExtra;
               const params = ctx.connectionParams ?? {};
-              const token = typeof params.authorization === 'string' ? params.authorization : typeof params.token === 'string' ? `Bearer ${params.token}` : extra.request.headers.authorization;
+              const token =
+                typeof params.authorization === 'string'
+                  ? params.authorization
+                  : typeof params.token === 'string'
+                    ? `Bearer ${params.token}`
+                    : extra.request.headers.authorization;
               const principal = await auth.authenticate(token, extra.request.headers.cookie);
               if (!principal) return false; // graphql-ws closes the socket with 4403 Forbidden
               extra.principal = principal;

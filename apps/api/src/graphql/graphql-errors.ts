@@ -18,7 +18,8 @@ const CODES: Record<DomainErrorCode, string> = {
 
 export function toGraphQLError(error: unknown): GraphQLError | unknown {
   if (isUniqueViolation(error)) return new GraphQLError('it already exists (made by a request at the same moment)', { extensions: { code: 'CONFLICT' } });
-  if (isDatabaseUnavailable(error)) return new GraphQLError('the database cannot be reached just now; try again shortly', { extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 5 } });
+  if (isDatabaseUnavailable(error))
+    return new GraphQLError('the database cannot be reached just now; try again shortly', { extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 5 } });
   if (!(error instanceof DomainError)) return error;
   return new GraphQLError(error.message, {
     extensions: {

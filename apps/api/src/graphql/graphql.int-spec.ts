@@ -30,7 +30,9 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
     return { status: response.status, ...((await response.json()) as GqlAnswer) };
   };
   const submit = async (key: string, name: string) => {
-    const answer = await gql(key, 'mutation($input: SubmitRunInput!) { submitRun(input: $input) { id name status } }', { input: { name, config: smallConfig } });
+    const answer = await gql(key, 'mutation($input: SubmitRunInput!) { submitRun(input: $input) { id name status } }', {
+      input: { name, config: smallConfig },
+    });
     return (answer.data?.submitRun as { id: string }).id;
   };
   const wsClient = (connectionParams: Record<string, string>) => {
@@ -87,7 +89,9 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
     const second = (await gql(keys.b1, page, { after: first.endCursor })).data?.runs;
     expect(second).toMatchObject({ hasNextPage: false, items: [{ name: 'p1' }] });
     expect((await gql(keys.b1, '{ runs(filter: { q: "P2" }) { items { name } } }')).data).toEqual({ runs: { items: [{ name: 'p2' }] } });
-    expect((await gql(keys.b1, '{ runs(after: "garbage") { totalCount } }')).errors?.[0].extensions.fieldErrors).toEqual([{ field: 'after', message: 'not a cursor this api gave out' }]);
+    expect((await gql(keys.b1, '{ runs(after: "garbage") { totalCount } }')).errors?.[0].extensions.fieldErrors).toEqual([
+      { field: 'after', message: 'not a cursor this api gave out' },
+    ]);
   });
 
   it('workers are for staff only', async () => {
@@ -96,7 +100,10 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
   });
 
   it('refuses queries that are too complex', async () => {
-    const wide = await gql(keys.a1, '{ runs(first: 100) { items { id epochs { epoch trainLoss valLoss } gradientFlow { layers { name meanAbs l2 maxAbs } } } } }');
+    const wide = await gql(
+      keys.a1,
+      '{ runs(first: 100) { items { id epochs { epoch trainLoss valLoss } gradientFlow { layers { name meanAbs l2 maxAbs } } } } }',
+    );
     expect(wide.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxComplexity: 2000 });
   });
 
@@ -119,8 +126,17 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
 
   it('revoking a key ends the subscriptions made with it', async () => {
     const id = await submit(keys.a1, 'watched by a key about to go');
-    const key = await (await fetch(`${api.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.a2}` }, body: JSON.stringify({ name: 'short-lived' }) })).json();
-    const subscription = wsClient({ authorization: `Bearer ${key.key}` }).iterate({ query: 'subscription($id: ID!) { runProgress(runId: $id) { kind } }', variables: { id } });
+    const key = await (
+      await fetch(`${api.url}/api/keys`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.a2}` },
+        body: JSON.stringify({ name: 'short-lived' }),
+      })
+    ).json();
+    const subscription = wsClient({ authorization: `Bearer ${key.key}` }).iterate({
+      query: 'subscription($id: ID!) { runProgress(runId: $id) { kind } }',
+      variables: { id },
+    });
     const next = subscription.next();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await fetch(`${api.url}/api/keys/${key.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${keys.a2}` } });
@@ -135,7 +151,11 @@ describe('GraphQL depth limit', () => {
     const api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix(), GRAPHQL_MAX_DEPTH: '3' });
     try {
       const ask = (query: string) =>
-        fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ query }) }).then((r) => r.json());
+        fetch(`${api.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+          body: JSON.stringify({ query }),
+        }).then((r) => r.json());
       expect((await ask('{ runs { items { id } } }')).data).toEqual({ runs: { items: [] } });
       const deep = await ask('{ runs { items { gradientFlow { layers { name } } } } }');
       expect(deep.errors[0].message).toMatch(/exceeds maximum operation depth of 3/);
@@ -167,7 +187,11 @@ describe('GraphQL that cannot be turned against us', () => {
     await migrateDatabase(db.url);
     api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix(), GRAPHQL_COST_PER_MINUTE: '2000' });
     student = await createStudent(api, 'team-g', 'g1@uni.test');
-    const made = await fetch(`${api.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` }, body: JSON.stringify({ name: 'second' }) });
+    const made = await fetch(`${api.url}/api/keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` },
+      body: JSON.stringify({ name: 'second' }),
+    });
     secondKey = (await made.json()).key;
   });
   afterAll(async () => {
@@ -176,7 +200,11 @@ describe('GraphQL that cannot be turned against us', () => {
   });
 
   it('shows no stack trace or source path in any error, signed in or not', async () => {
-    for (const answer of [await ask(null, '{ __typename }'), await ask(api.adminToken, '{ nope }'), await ask(api.adminToken, '{ run(id: "x") { gradientFlow(epoch: -1) { epoch } } }')]) {
+    for (const answer of [
+      await ask(null, '{ __typename }'),
+      await ask(api.adminToken, '{ nope }'),
+      await ask(api.adminToken, '{ run(id: "x") { gradientFlow(epoch: -1) { epoch } } }'),
+    ]) {
       expect(answer.status).toBeLessThan(500);
       expect(answer.text).not.toMatch(/stacktrace|\/src\/|node_modules/);
     }

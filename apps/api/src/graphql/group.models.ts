@@ -35,7 +35,8 @@ export class AggregateModel {
   @Field(() => [ID]) runs!: string[];
   @Field(() => [AggregateEpochModel]) epochs!: AggregateEpochModel[];
   @Field(() => AggregateTestModel) test!: AggregateTestModel;
-  @Field(() => JsonScalar, { description: 'per epoch, per layer: the log-scale statistics (logScale) as geometricMean/log10Std, the rest as mean/std' }) gradientFlow!: unknown;
+  @Field(() => JsonScalar, { description: 'per epoch, per layer: the log-scale statistics (logScale) as geometricMean/log10Std, the rest as mean/std' })
+  gradientFlow!: unknown;
   @Field(() => [String]) logScale!: string[];
 }
 

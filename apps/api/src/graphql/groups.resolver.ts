@@ -15,7 +15,10 @@ export class GroupsResolver {
     private readonly aggregates: AggregatesService,
   ) {}
 
-  @Query(() => [GroupModel], { description: "The team's groups, newest first (200 at most)", complexity: ({ childComplexity }) => 2 * SQL_QUERY + 20 * childComplexity })
+  @Query(() => [GroupModel], {
+    description: "The team's groups, newest first (200 at most)",
+    complexity: ({ childComplexity }) => 2 * SQL_QUERY + 20 * childComplexity,
+  })
   async groupList(@Context() ctx: GraphqlContext): Promise<GroupDto[]> {
     const { items } = await this.groups.list(ctx.principal);
     return items.map((item) => ({ ...item, runs: [], cells: [] }));
@@ -26,12 +29,22 @@ export class GroupsResolver {
     return orNull(this.groups.get(ctx.principal, id));
   }
 
-  @ResolveField(() => AggregateModel, { description: 'mean +- std over the seeds of one cell (omit cell for a group without a grid)', complexity: ({ childComplexity }) => 4 * SQL_QUERY + 50 * childComplexity })
-  aggregate(@Context() ctx: GraphqlContext, @Parent() group: GroupDto, @Args('cell', { type: () => String, nullable: true }) cell: string | null): Promise<AggregateDto> {
+  @ResolveField(() => AggregateModel, {
+    description: 'mean +- std over the seeds of one cell (omit cell for a group without a grid)',
+    complexity: ({ childComplexity }) => 4 * SQL_QUERY + 50 * childComplexity,
+  })
+  aggregate(
+    @Context() ctx: GraphqlContext,
+    @Parent() group: GroupDto,
+    @Args('cell', { type: () => String, nullable: true }) cell: string | null,
+  ): Promise<AggregateDto> {
     return this.aggregates.ofGroup(ctx.principal, group.id, cell ?? undefined);
   }
 
-  @Mutation(() => GroupModel, { description: 'The same contract and limits as POST /api/groups', complexity: ({ childComplexity }) => 5 * SQL_QUERY + childComplexity })
+  @Mutation(() => GroupModel, {
+    description: 'The same contract and limits as POST /api/groups',
+    complexity: ({ childComplexity }) => 5 * SQL_QUERY + childComplexity,
+  })
   submitGroup(@Context() ctx: GraphqlContext, @Args('input', { type: () => SubmitGroupInput }) input: SubmitGroupInput): Promise<GroupDto> {
     const body: Record<string, unknown> = { config: input.config };
     if (input.name !== undefined && input.name !== null) body.name = input.name;

@@ -28,7 +28,9 @@ export class QueryComplexityPlugin implements ApolloServerPlugin<GraphqlContext>
     return {
       didResolveOperation: async ({ request, document, operation, contextValue }) => {
         if (operation?.operation === 'subscription') {
-          throw new GraphQLError('subscriptions go over graphql-ws (a WebSocket on /graphql), not a POST', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          throw new GraphQLError('subscriptions go over graphql-ws (a WebSocket on /graphql), not a POST', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
         }
         let complexity: number;
         try {

@@ -28,7 +28,8 @@ export function queryLimitsRule(limits: QueryLimits) {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
       const fragments = new Map<string, FragmentDefinitionNode>();
-      for (const definition of context.getDocument().definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+      for (const definition of context.getDocument().definitions)
+        if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
       const name = operation.name?.value ?? '';
       let nodes = 0;
       let aliases = 0;
@@ -55,7 +56,8 @@ export function queryLimitsRule(limits: QueryLimits) {
             if (inside || field === '__schema' || field === '__type') {
               inside = { depth: inside ? inside.depth + 1 : 0, lists: (inside?.lists ?? 0) + (INTROSPECTION_LISTS.has(field) ? 1 : 0) };
               if (inside.depth > limits.maxIntrospectionDepth) return fail(`'${name}' exceeds maximum introspection depth of ${limits.maxIntrospectionDepth}`);
-              if (inside.lists > limits.maxIntrospectionLists) return fail(`'${name}' lists a type's members through another type's more than ${limits.maxIntrospectionLists} time(s)`);
+              if (inside.lists > limits.maxIntrospectionLists)
+                return fail(`'${name}' lists a type's members through another type's more than ${limits.maxIntrospectionLists} time(s)`);
             } else if (!field.startsWith('__') && depth > limits.maxDepth) {
               return fail(`'${name}' exceeds maximum operation depth of ${limits.maxDepth}`);
             }

@@ -44,7 +44,7 @@ export class RunModel {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field(() => RunStatusEnum) status!: RunStatus;
-  @Field({ description: 'trained (by gradlab) or imported (the course framework\'s result files, read-only)' }) kind!: string;
+  @Field({ description: "trained (by gradlab) or imported (the course framework's result files, read-only)" }) kind!: string;
   @Field(() => JsonScalar, { description: 'the complete ExperimentConfig' }) config!: unknown;
   @Field() architecture!: string;
   @Field(() => String, { nullable: true }) backend!: string | null;

@@ -16,7 +16,6 @@ const MAX_PAGE = 100;
  */
 const SQL_QUERY = 10;
 
-
 function toProgressEvent(event: RunLiveEvent): RunProgressEvent {
   switch (event.event) {
     case 'run.progress': {
@@ -42,14 +41,18 @@ export class RunsResolver {
     private readonly diagnosisService: DiagnosisService,
   ) {}
 
-  @Query(() => RunConnection, { description: "The team's runs, newest first; pass endCursor as `after` for the next page", complexity: ({ args, childComplexity }) => 2 * SQL_QUERY + Math.min(Math.max(1, args.first ?? 25), MAX_PAGE) * childComplexity })
+  @Query(() => RunConnection, {
+    description: "The team's runs, newest first; pass endCursor as `after` for the next page",
+    complexity: ({ args, childComplexity }) => 2 * SQL_QUERY + Math.min(Math.max(1, args.first ?? 25), MAX_PAGE) * childComplexity,
+  })
   async runs(
     @Context() ctx: GraphqlContext,
     @Args('filter', { type: () => RunFilter, nullable: true }) filter: RunFilter | null,
     @Args('first', { type: () => Int, defaultValue: 25 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<RunConnection> {
-    if (first < 1 || first > MAX_PAGE) throw new DomainError('VALIDATION_FAILED', `invalid query: first: must be 1..${MAX_PAGE}`, [{ field: 'first', message: `must be 1..${MAX_PAGE}` }]);
+    if (first < 1 || first > MAX_PAGE)
+      throw new DomainError('VALIDATION_FAILED', `invalid query: first: must be 1..${MAX_PAGE}`, [{ field: 'first', message: `must be 1..${MAX_PAGE}` }]);
     return this.runsService.listAfter(ctx.principal, { ...filter }, first, after);
   }
 
@@ -63,18 +66,32 @@ export class RunsResolver {
     return this.runsService.epochs(ctx.principal, run.id);
   }
 
-  @ResolveField(() => GradientFlowModel, { nullable: true, description: 'of one epoch; default: the latest', complexity: ({ childComplexity }) => 3 * SQL_QUERY + 10 * childComplexity })
-  gradientFlow(@Context() ctx: GraphqlContext, @Parent() run: RunDto, @Args('epoch', { type: () => Int, nullable: true }) epoch: number | null): Promise<GradientFlowDto | null> {
+  @ResolveField(() => GradientFlowModel, {
+    nullable: true,
+    description: 'of one epoch; default: the latest',
+    complexity: ({ childComplexity }) => 3 * SQL_QUERY + 10 * childComplexity,
+  })
+  gradientFlow(
+    @Context() ctx: GraphqlContext,
+    @Parent() run: RunDto,
+    @Args('epoch', { type: () => Int, nullable: true }) epoch: number | null,
+  ): Promise<GradientFlowDto | null> {
     return orNull(this.runsService.gradientFlow(ctx.principal, run.id, epoch === null ? undefined : String(epoch)));
   }
 
-  @ResolveField(() => DiagnosisModel, { description: 'what the stored epochs and gradient statistics say is wrong (GET /api/runs/:id/diagnosis)', complexity: ({ childComplexity }) => 3 * SQL_QUERY + 5 * childComplexity })
+  @ResolveField(() => DiagnosisModel, {
+    description: 'what the stored epochs and gradient statistics say is wrong (GET /api/runs/:id/diagnosis)',
+    complexity: ({ childComplexity }) => 3 * SQL_QUERY + 5 * childComplexity,
+  })
   diagnosis(@Parent() run: RunDto): Promise<DiagnosisDto> {
     // The parent run was resolved for the caller's team already.
     return this.diagnosisService.diagnose(run.id, run.config as ExperimentConfig);
   }
 
-  @Mutation(() => RunModel, { description: 'The same contract and limits as POST /api/runs; field errors in extensions.fieldErrors', complexity: ({ childComplexity }) => 3 * SQL_QUERY + childComplexity })
+  @Mutation(() => RunModel, {
+    description: 'The same contract and limits as POST /api/runs; field errors in extensions.fieldErrors',
+    complexity: ({ childComplexity }) => 3 * SQL_QUERY + childComplexity,
+  })
   submitRun(@Context() ctx: GraphqlContext, @Args('input', { type: () => SubmitRunInput }) input: SubmitRunInput): Promise<RunDto> {
     return this.runsService.create(ctx.principal, { ...(input.name === undefined || input.name === null ? {} : { name: input.name }), config: input.config });
   }
@@ -84,7 +101,10 @@ export class RunsResolver {
     return this.runsService.cancel(ctx.principal, id);
   }
 
-  @Subscription(() => RunProgressEvent, { description: 'Batch progress, finished epochs and status changes of one run of your team', resolve: (event: RunLiveEvent) => toProgressEvent(event) })
+  @Subscription(() => RunProgressEvent, {
+    description: 'Batch progress, finished epochs and status changes of one run of your team',
+    resolve: (event: RunLiveEvent) => toProgressEvent(event),
+  })
   async runProgress(@Context() ctx: GraphqlContext, @Args('runId', { type: () => ID }) runId: string): Promise<AsyncIterableIterator<RunLiveEvent>> {
     await this.runsService.findRun(ctx.principal, runId); // another team's run: NOT_FOUND, and no events
     return this.pubSub.iterator(runId);

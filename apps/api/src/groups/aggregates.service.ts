@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { aggregateEpochs, aggregateTest } from '@gradlab/analysis';
-import { cellKey, LOG_GRADIENT_STATISTICS, type AggregateDto, type AggregateLayerDto, type ExperimentConfig, type GridCell, type LogStatDto, type StatDto } from '@gradlab/contracts';
+import {
+  cellKey,
+  LOG_GRADIENT_STATISTICS,
+  type AggregateDto,
+  type AggregateLayerDto,
+  type ExperimentConfig,
+  type GridCell,
+  type LogStatDto,
+  type StatDto,
+} from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
 import type { Principal } from '../auth/principal';
@@ -21,7 +30,8 @@ const logColumns = (s: string) =>
   `avg(log("${s}")) FILTER (WHERE "${s}" > 0) AS "${s}_logMean", stddev_samp(log("${s}")) FILTER (WHERE "${s}" > 0) AS "${s}_logStd",
    min("${s}") FILTER (WHERE "${s}" > 0) AS "${s}_min", max("${s}") FILTER (WHERE "${s}" > 0) AS "${s}_max",
    count(*) FILTER (WHERE "${s}" > 0) AS "${s}_n", count(*) FILTER (WHERE "${s}" = 0) AS "${s}_zeros"`;
-const linearColumns = (s: string) => `avg("${s}") AS "${s}_mean", stddev_samp("${s}") AS "${s}_std", min("${s}") AS "${s}_min", max("${s}") AS "${s}_max", count("${s}") AS "${s}_n"`;
+const linearColumns = (s: string) =>
+  `avg("${s}") AS "${s}_mean", stddev_samp("${s}") AS "${s}_std", min("${s}") AS "${s}_min", max("${s}") AS "${s}_max", count("${s}") AS "${s}_n"`;
 const LAYER_STATISTICS_SQL = `
   SELECT epoch, "layerIndex", count(*) AS n, ${LOG_GRADIENT_STATISTICS.map(logColumns).join(', ')}, ${linearColumns('weightL2')}, ${linearColumns('nonFiniteCount')}
   FROM "LayerGradient" WHERE "runId" = ANY($1::uuid[])
@@ -35,9 +45,22 @@ const num = (v: number | bigint | null | undefined) => (v === null || v === unde
 function toLayerDto(row: LayerStatsRow, names: Map<number, { name: string; shortName: string; kind: string }>): AggregateLayerDto {
   const log = (s: string): LogStatDto => {
     const mean = num(row[`${s}_logMean`]);
-    return { geometricMean: mean === null ? null : 10 ** mean, log10Std: num(row[`${s}_logStd`]), min: num(row[`${s}_min`]), max: num(row[`${s}_max`]), n: Number(row[`${s}_n`]), zeros: Number(row[`${s}_zeros`]) };
+    return {
+      geometricMean: mean === null ? null : 10 ** mean,
+      log10Std: num(row[`${s}_logStd`]),
+      min: num(row[`${s}_min`]),
+      max: num(row[`${s}_max`]),
+      n: Number(row[`${s}_n`]),
+      zeros: Number(row[`${s}_zeros`]),
+    };
   };
-  const linear = (s: string): StatDto => ({ mean: num(row[`${s}_mean`]), std: num(row[`${s}_std`]), min: num(row[`${s}_min`]), max: num(row[`${s}_max`]), n: Number(row[`${s}_n`]) });
+  const linear = (s: string): StatDto => ({
+    mean: num(row[`${s}_mean`]),
+    std: num(row[`${s}_std`]),
+    min: num(row[`${s}_min`]),
+    max: num(row[`${s}_max`]),
+    n: Number(row[`${s}_n`]),
+  });
   const label = names.get(row.layerIndex) ?? { name: `layer ${row.layerIndex}`, shortName: `layer ${row.layerIndex}`, kind: 'conv' };
   return {
     layerIndex: row.layerIndex,
@@ -81,12 +104,22 @@ export class AggregatesService {
       const message = `${cell === undefined ? 'the group is a grid: name one of its cells' : `no cell "${cell}"`}; its cells are ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
       throw new DomainError('VALIDATION_FAILED', `invalid query: cell: ${message}`, [{ field: 'cell', message }]);
     }
-    return this.aggregate(runs.filter((r) => cellKey((r.cell ?? {}) as GridCell) === wanted).map((r) => r.id), { groupId: id, cell: wanted });
+    return this.aggregate(
+      runs.filter((r) => cellKey((r.cell ?? {}) as GridCell) === wanted).map((r) => r.id),
+      { groupId: id, cell: wanted },
+    );
   }
 
   /** Chosen runs of the caller's team (`?runs=a,b,c`); they must share one config up to the seed. */
   async ofRuns(principal: Principal, runsParam: string | undefined): Promise<AggregateDto> {
-    const ids = [...new Set((runsParam ?? '').split(',').map((id) => id.trim()).filter(Boolean))];
+    const ids = [
+      ...new Set(
+        (runsParam ?? '')
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
+    ];
     const fail = (message: string) => new DomainError('VALIDATION_FAILED', `invalid query: runs: ${message}`, [{ field: 'runs', message }]);
     if (ids.length === 0) throw fail('name the runs to aggregate: ?runs=ID,ID,...');
     if (ids.length > MAX_RUNS) throw fail(`at most ${MAX_RUNS} runs`);

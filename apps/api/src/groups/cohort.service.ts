@@ -15,7 +15,10 @@ export class CohortService {
     const now = Date.now();
     const [teams, runs, groups] = await Promise.all([
       this.prisma.team.findMany({ orderBy: { name: 'asc' }, include: { users: { orderBy: { email: 'asc' }, select: { id: true, email: true, role: true } } } }),
-      this.prisma.run.findMany({ where: { createdById: { not: null } }, select: { createdById: true, status: true, kind: true, findings: true, startedAt: true, finishedAt: true, epochsCompleted: true, createdAt: true } }),
+      this.prisma.run.findMany({
+        where: { createdById: { not: null } },
+        select: { createdById: true, status: true, kind: true, findings: true, startedAt: true, finishedAt: true, epochsCompleted: true, createdAt: true },
+      }),
       this.prisma.runGroup.groupBy({ by: ['createdById'], _count: { _all: true } }),
     ]);
     const members = new Map<string, CohortMemberDto>();
@@ -39,7 +42,8 @@ export class CohortService {
       const codes = ((run.findings ?? []) as { code: string }[]).map((f) => f.code);
       for (const code of new Set(codes)) member.findings[code] = (member.findings[code] ?? 0) + 1;
       if (codes.length === 0 && run.epochsCompleted > 0 && run.findings !== null) member.healthyRuns += 1;
-      if (run.kind === 'trained' && run.startedAt) member.workerMs += (run.finishedAt?.getTime() ?? (run.status === 'running' ? now : run.startedAt.getTime())) - run.startedAt.getTime();
+      if (run.kind === 'trained' && run.startedAt)
+        member.workerMs += (run.finishedAt?.getTime() ?? (run.status === 'running' ? now : run.startedAt.getTime())) - run.startedAt.getTime();
       if (!member.lastRunAt || run.createdAt.toISOString() > member.lastRunAt) member.lastRunAt = run.createdAt.toISOString();
     }
     return { teams: teams.map((team) => ({ id: team.id, name: team.name, members: team.users.map((u) => members.get(u.id) as CohortMemberDto) })) };

@@ -77,7 +77,9 @@ export const READ_CELL_SQL = `
 
 const at = (column: string) => READ_COLUMNS.indexOf(column);
 /** Where each statistic's n, mean, m2, min, max and zeros sit in a row. */
-const POSITIONS = Object.fromEntries(STATISTICS.map((s) => [s, { n: at(`${s}N`), mean: at(`${s}Mean`), m2: at(`${s}M2`), min: at(`${s}Min`), max: at(`${s}Max`), zeros: at(`${s}Zeros`) }])) as Record<Statistic, Record<'n' | 'mean' | 'm2' | 'min' | 'max' | 'zeros', number>>;
+const POSITIONS = Object.fromEntries(
+  STATISTICS.map((s) => [s, { n: at(`${s}N`), mean: at(`${s}Mean`), m2: at(`${s}M2`), min: at(`${s}Min`), max: at(`${s}Max`), zeros: at(`${s}Zeros`) }]),
+) as Record<Statistic, Record<'n' | 'mean' | 'm2' | 'min' | 'max' | 'zeros', number>>;
 
 /**
  * The rows READ_CELL_SQL gives, as the aggregate's layers by epoch: log-scale statistics back from log10,

@@ -40,7 +40,14 @@ export function groupCells(runs: readonly GroupRunDto[]): GroupCellDto[] {
       const { mean, std, n } = summarize(values);
       return { mean, std, n };
     };
-    return { key, cell: members[0].cell, runIds: members.map((r) => r.id), bestValAccuracy: stat(members.map((r) => r.bestValAccuracy)), testAccuracy: stat(members.map((r) => r.testAccuracy)), best: false };
+    return {
+      key,
+      cell: members[0].cell,
+      runIds: members.map((r) => r.id),
+      bestValAccuracy: stat(members.map((r) => r.bestValAccuracy)),
+      testAccuracy: stat(members.map((r) => r.testAccuracy)),
+      best: false,
+    };
   });
   const scored = cells.filter((c) => c.bestValAccuracy.mean !== null);
   if (scored.length > 0) scored.reduce((a, b) => ((b.bestValAccuracy.mean as number) > (a.bestValAccuracy.mean as number) ? b : a)).best = true;
@@ -68,19 +75,31 @@ export class GroupsService {
     // One submission against the rate limits: the queue cap below counts every run.
     await this.limits.checkRate(principal);
     const architecture = architectureName(request.config.model);
-    const name = request.name ?? `${architecture} ${request.config.model.blockType}${Object.keys(request.grid ?? {}).length ? ' sweep' : ''} x${plan.members.length}`;
+    const name =
+      request.name ?? `${architecture} ${request.config.model.blockType}${Object.keys(request.grid ?? {}).length ? ' sweep' : ''} x${plan.members.length}`;
     const { group, runs } = await this.limits.withQueueRoom(
       principal,
       async (tx) => {
         const group = await tx.runGroup.create({
-          data: { name, teamId: principal.teamId, createdById: principal.userId, config: request.config as object, seeds: [...new Set(plan.members.map((m) => m.seed))], grid: Object.fromEntries(Object.entries(plan.members[0].cell).map(([alias]) => [alias, [...new Set(plan.members.map((m) => m.cell[alias]))]])) },
+          data: {
+            name,
+            teamId: principal.teamId,
+            createdById: principal.userId,
+            config: request.config as object,
+            seeds: [...new Set(plan.members.map((m) => m.seed))],
+            grid: Object.fromEntries(Object.entries(plan.members[0].cell).map(([alias]) => [alias, [...new Set(plan.members.map((m) => m.cell[alias]))]])),
+          },
         });
         const runs: Run[] = [];
         for (const member of plan.members) {
           const cell = cellKey(member.cell);
           runs.push(
             await tx.run.create({
-              data: { ...newRunData(principal, `${name}${cell ? ` ${cell}` : ''} seed ${member.seed}`, member.config), groupId: group.id, cell: cell ? member.cell : undefined },
+              data: {
+                ...newRunData(principal, `${name}${cell ? ` ${cell}` : ''} seed ${member.seed}`, member.config),
+                groupId: group.id,
+                cell: cell ? member.cell : undefined,
+              },
             }),
           );
         }
@@ -100,7 +119,12 @@ export class GroupsService {
   }
 
   async list(principal: Principal): Promise<{ items: GroupSummaryDto[] }> {
-    const groups = await this.prisma.runGroup.findMany({ where: { teamId: principal.teamId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200, include: { runs: { select: { status: true } } } });
+    const groups = await this.prisma.runGroup.findMany({
+      where: { teamId: principal.teamId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: 200,
+      include: { runs: { select: { status: true } } },
+    });
     return { items: groups.map(({ runs, ...group }) => ({ ...this.summary(group, runs), size: runs.length })) };
   }
 

@@ -18,10 +18,7 @@ export class HealthController {
   /** 200 when Postgres and Redis both answer, 503 otherwise; the body says which is down. */
   @Get()
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
-    const [postgres, redis] = await Promise.all([
-      probe(() => this.prisma.$queryRaw`SELECT 1`),
-      probe(() => this.redis.client.ping()),
-    ]);
+    const [postgres, redis] = await Promise.all([probe(() => this.prisma.$queryRaw`SELECT 1`), probe(() => this.redis.client.ping())]);
     const body: HealthDto = { status: postgres === 'up' && redis === 'up' ? 'ok' : 'degraded', postgres, redis };
     response.status(body.status === 'ok' ? 200 : 503);
     return body;

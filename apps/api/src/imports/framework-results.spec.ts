@@ -26,10 +26,18 @@ describe("the course framework's result files", () => {
   });
 
   it('names the file, line and column of what is wrong', () => {
-    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc\n0.1,4,0.1\n', null))).toEqual([{ field: 'summary.csv:1', message: expect.stringContaining('lacks val_loss') }]);
-    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n0.2,abc,0.1,4\n', null))).toEqual([{ field: 'summary.csv:3:train_loss', message: '"abc" is not a number' }]);
-    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1\n', null))).toEqual([{ field: 'summary.csv:2', message: 'has 3 fields, the header 4' }]);
-    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n', 'test_acc,test_loss\n0.5,x\n'))).toEqual([{ field: 'test_summary.csv:2:test_loss', message: '"x" is not a number' }]);
+    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc\n0.1,4,0.1\n', null))).toEqual([
+      { field: 'summary.csv:1', message: expect.stringContaining('lacks val_loss') },
+    ]);
+    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n0.2,abc,0.1,4\n', null))).toEqual([
+      { field: 'summary.csv:3:train_loss', message: '"abc" is not a number' },
+    ]);
+    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1\n', null))).toEqual([
+      { field: 'summary.csv:2', message: 'has 3 fields, the header 4' },
+    ]);
+    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n', 'test_acc,test_loss\n0.5,x\n'))).toEqual([
+      { field: 'test_summary.csv:2:test_loss', message: '"x" is not a number' },
+    ]);
     expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n', null))).toEqual([{ field: 'summary.csv', message: 'has no epochs' }]);
   });
 

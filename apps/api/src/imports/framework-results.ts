@@ -26,7 +26,10 @@ function readNumbers<C extends string>(file: string, text: string, columns: read
   if (lines.length === 0) throw new ImportFileError([{ field: file, message: 'is empty' }]);
   const header = lines[0].split(',').map((h) => h.trim());
   const missing = columns.filter((c) => !header.includes(c));
-  if (missing.length) throw new ImportFileError([{ field: `${file}:1`, message: `the header lacks ${missing.join(', ')} (it has ${header.join(', ')}; expected ${columns.join(',')})` }]);
+  if (missing.length)
+    throw new ImportFileError([
+      { field: `${file}:1`, message: `the header lacks ${missing.join(', ')} (it has ${header.join(', ')}; expected ${columns.join(',')})` },
+    ]);
   if (lines.length - 1 > MAX_ROWS) throw new ImportFileError([{ field: file, message: `has ${lines.length - 1} rows; at most ${MAX_ROWS}` }]);
   const rows: Record<C, number>[] = [];
   lines.slice(1).forEach((line, i) => {

@@ -19,7 +19,7 @@ describe("imports of the course framework's result folders (real api and Postgre
     const response = await fetch(`${api.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
     return { status: response.status, body: await response.json() };
   };
-  const get = async <T,>(route: string, key = api.adminToken) => {
+  const get = async <T>(route: string, key = api.adminToken) => {
     const response = await fetch(`${api.url}/api${route}`, { headers: { authorization: `Bearer ${key}` } });
     return { status: response.status, body: (await response.json().catch(() => null)) as T };
   };
@@ -38,11 +38,22 @@ describe("imports of the course framework's result folders (real api and Postgre
   it('imports the reference runs as read-only runs, their network read from the folder name', async () => {
     for (const folder of ['VGG_08', 'VGG_38']) {
       const dir = path.join(REFERENCE, folder, 'result_outputs');
-      const { status, body } = await upload({ folder }, { 'summary.csv': readFileSync(path.join(dir, 'summary.csv'), 'utf8'), 'test_summary.csv': readFileSync(path.join(dir, 'test_summary.csv'), 'utf8') });
+      const { status, body } = await upload(
+        { folder },
+        { 'summary.csv': readFileSync(path.join(dir, 'summary.csv'), 'utf8'), 'test_summary.csv': readFileSync(path.join(dir, 'test_summary.csv'), 'utf8') },
+      );
       expect(status).toBe(201);
       imported[folder] = body;
     }
-    expect(imported.VGG_08).toMatchObject({ name: 'VGG_08', kind: 'imported', status: 'completed', architecture: 'VGG_08', epochsCompleted: 101, testAccuracy: 0.49950000000000006, testLoss: 1.9105633 });
+    expect(imported.VGG_08).toMatchObject({
+      name: 'VGG_08',
+      kind: 'imported',
+      status: 'completed',
+      architecture: 'VGG_08',
+      epochsCompleted: 101,
+      testAccuracy: 0.49950000000000006,
+      testLoss: 1.9105633,
+    });
     expect(imported.VGG_08.config.model).toMatchObject({ numBlocksPerStage: 0, numFilters: 32, numStages: 3 });
     expect(imported.VGG_38).toMatchObject({ kind: 'imported', architecture: 'VGG_38', epochsCompleted: 100 });
     expect(imported.VGG_38.config.model.numBlocksPerStage).toBe(5);
@@ -53,9 +64,13 @@ describe("imports of the course framework's result folders (real api and Postgre
     // Beside gradlab's own runs: listed, filtered, drawn in Figure 1, never cancelled.
     const list = (await get<{ items: RunDto[] }>('/runs?architecture=VGG_38')).body.items;
     expect(list.map((r) => [r.id, r.kind])).toEqual([[imported.VGG_38.id, 'imported']]);
-    const figure = await fetch(`${api.url}/api/figures/learning-curves.csv?runs=${imported.VGG_08.id},${imported.VGG_38.id}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+    const figure = await fetch(`${api.url}/api/figures/learning-curves.csv?runs=${imported.VGG_08.id},${imported.VGG_38.id}`, {
+      headers: { authorization: `Bearer ${api.adminToken}` },
+    });
     expect((await figure.text()).trim().split('\n')).toHaveLength(1 + (101 + 100) * 4);
-    expect((await fetch(`${api.url}/api/runs/${imported.VGG_38.id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${api.adminToken}` } })).status).toBe(409);
+    expect(
+      (await fetch(`${api.url}/api/runs/${imported.VGG_38.id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${api.adminToken}` } })).status,
+    ).toBe(409);
   });
 
   it('answers a malformed summary.csv with 400 naming the file, line and column, and stores nothing', async () => {
@@ -63,7 +78,10 @@ describe("imports of the course framework's result folders (real api and Postgre
     const missing = await upload({ folder: 'VGG_08' }, { 'summary.csv': 'train_acc,train_loss,val_acc\n0.1,4,0.1\n' });
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([{ field: 'summary.csv:1', message: expect.stringContaining('lacks val_loss') }]);
-    const notANumber = await upload({ folder: 'VGG_08' }, { 'summary.csv': 'train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n0.2,4,oops,4\n', 'test_summary.csv': 'test_acc,test_loss\n0.5,2\n' });
+    const notANumber = await upload(
+      { folder: 'VGG_08' },
+      { 'summary.csv': 'train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n0.2,4,oops,4\n', 'test_summary.csv': 'test_acc,test_loss\n0.5,2\n' },
+    );
     expect([notANumber.status, notANumber.body.errors]).toEqual([400, [{ field: 'summary.csv:3:val_acc', message: '"oops" is not a number' }]]);
     expect((await upload({}, {})).body.errors).toEqual([{ field: 'summary.csv', message: 'is required' }]);
     expect((await upload({}, { 'notes.txt': 'x' })).status).toBe(400);

@@ -41,7 +41,12 @@ export class ImportsService {
     const { name, folder } = parseInput(ImportFieldsSchema, fields, 'import');
     const byName = new Map(files.map((f) => [f.originalname.split(/[\\/]/).pop() as string, f]));
     const unknown = [...byName.keys()].filter((n) => n !== 'summary.csv' && n !== 'test_summary.csv' && !IGNORED.test(n));
-    if (unknown.length) throw new DomainError('VALIDATION_FAILED', `invalid import: unexpected file ${unknown[0]} (send summary.csv, test_summary.csv and the framework's .pdf/.png figures)`, [{ field: unknown[0], message: 'not a result file' }]);
+    if (unknown.length)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `invalid import: unexpected file ${unknown[0]} (send summary.csv, test_summary.csv and the framework's .pdf/.png figures)`,
+        [{ field: unknown[0], message: 'not a result file' }],
+      );
     const summary = byName.get('summary.csv');
     if (!summary) throw new DomainError('VALIDATION_FAILED', 'invalid import: summary.csv is missing', [{ field: 'summary.csv', message: 'is required' }]);
     let results: ReturnType<typeof readFrameworkResults>;
@@ -54,7 +59,11 @@ export class ImportsService {
 
     const network = networkFromFolderName(folder ?? name ?? '');
     const epochs = results.epochs.length;
-    const config = ExperimentConfigSchema.parse({ model: { numBlocksPerStage: network?.numBlocksPerStage ?? 5 }, training: { epochs: Math.min(epochs, 1000) }, data: { dataset: 'cifar100' } });
+    const config = ExperimentConfigSchema.parse({
+      model: { numBlocksPerStage: network?.numBlocksPerStage ?? 5 },
+      training: { epochs: Math.min(epochs, 1000) },
+      data: { dataset: 'cifar100' },
+    });
     const best = results.epochs.reduce((b, e, i) => (e.valAccuracy > results.epochs[b].valAccuracy ? i : b), 0);
     const run = await this.prisma.$transaction(async (tx) => {
       const created = await tx.run.create({

@@ -21,7 +21,11 @@ describe('checkpoint routes (real Postgres)', () => {
     db = await createTestDatabase();
     await migrateDatabase(db.url);
     api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix(), WORKER_TOKEN: TOKEN });
-    const response = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ config: { data: { dataset: 'synthetic' } } }) });
+    const response = await fetch(`${api.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+      body: JSON.stringify({ config: { data: { dataset: 'synthetic' } } }),
+    });
     runId = (await response.json()).id;
   });
   afterAll(async () => {
@@ -49,9 +53,17 @@ describe('checkpoint routes (real Postgres)', () => {
     expect((await get('latest', 'x'.repeat(TOKEN.length))).status).toBe(401);
     expect((await fetch(`${api.url}/api/runs/${runId}/checkpoints/latest`)).status).toBe(401);
     expect((await put('other', Buffer.from('x'), 1)).status).toBe(400);
-    const noEpoch = await fetch(`${api.url}/api/runs/${runId}/checkpoints/latest`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${TOKEN}` }, body: 'x' });
+    const noEpoch = await fetch(`${api.url}/api/runs/${runId}/checkpoints/latest`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${TOKEN}` },
+      body: 'x',
+    });
     expect((await noEpoch.json()).errors[0].field).toBe('x-gradlab-epoch');
-    const otherRun = await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: JSON.stringify({ config: {} }) });
+    const otherRun = await fetch(`${api.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+      body: JSON.stringify({ config: {} }),
+    });
     runId = (await otherRun.json()).id;
     expect((await get('latest')).status).toBe(404);
   });

@@ -14,8 +14,14 @@ export class CheckpointsService {
   async store(runId: string, kind: string, epochHeader: string | undefined, body: unknown) {
     this.checkKind(kind);
     const epoch = Number(epochHeader);
-    if (!Number.isInteger(epoch) || epoch < 0) throw new DomainError('VALIDATION_FAILED', 'header x-gradlab-epoch: must be a non-negative integer', [{ field: 'x-gradlab-epoch', message: 'must be a non-negative integer' }]);
-    if (!Buffer.isBuffer(body) || body.length === 0) throw new DomainError('VALIDATION_FAILED', 'body: must be the checkpoint bytes (application/octet-stream)', [{ field: 'body', message: 'must be application/octet-stream bytes' }]);
+    if (!Number.isInteger(epoch) || epoch < 0)
+      throw new DomainError('VALIDATION_FAILED', 'header x-gradlab-epoch: must be a non-negative integer', [
+        { field: 'x-gradlab-epoch', message: 'must be a non-negative integer' },
+      ]);
+    if (!Buffer.isBuffer(body) || body.length === 0)
+      throw new DomainError('VALIDATION_FAILED', 'body: must be the checkpoint bytes (application/octet-stream)', [
+        { field: 'body', message: 'must be application/octet-stream bytes' },
+      ]);
     await this.findRun(runId);
     const data = { epoch, data: new Uint8Array(body), sizeBytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
     const existing = await this.prisma.checkpoint.findUnique({ where: { runId_kind: { runId, kind } }, select: { epoch: true } });
@@ -33,10 +39,14 @@ export class CheckpointsService {
   }
 
   private checkKind(kind: string): void {
-    if (!KINDS.includes(kind)) throw new DomainError('VALIDATION_FAILED', `kind: must be one of ${KINDS.join(', ')}`, [{ field: 'kind', message: `must be one of ${KINDS.join(', ')}` }]);
+    if (!KINDS.includes(kind))
+      throw new DomainError('VALIDATION_FAILED', `kind: must be one of ${KINDS.join(', ')}`, [
+        { field: 'kind', message: `must be one of ${KINDS.join(', ')}` },
+      ]);
   }
 
   private async findRun(runId: string): Promise<void> {
-    if (!isUuid(runId) || !(await this.prisma.run.findUnique({ where: { id: runId }, select: { id: true } }))) throw new DomainError('NOT_FOUND', `run ${runId} not found`);
+    if (!isUuid(runId) || !(await this.prisma.run.findUnique({ where: { id: runId }, select: { id: true } })))
+      throw new DomainError('NOT_FOUND', `run ${runId} not found`);
   }
 }

@@ -3,7 +3,11 @@ import { describeNetwork, forwardMultiplyAdds } from '@gradlab/models';
 import { estimateDuration } from './duration-estimate';
 
 const config = (input: ExperimentConfigInput) => ExperimentConfigSchema.parse(input);
-const vgg08 = config({ model: { numBlocksPerStage: 0 }, training: { epochs: 10 }, data: { dataset: 'synthetic', trainLimit: 1000, valLimit: 200, testLimit: 500 } });
+const vgg08 = config({
+  model: { numBlocksPerStage: 0 },
+  training: { epochs: 10 },
+  data: { dataset: 'synthetic', trainLimit: 1000, valLimit: 200, testLimit: 500 },
+});
 
 describe('duration estimates', () => {
   it('says so when nothing was measured', () => {

@@ -43,7 +43,12 @@ export function durationEstimator(samples: EpochSample[]): (config: ExperimentCo
     if (msPerWork === null) return { epochMs: null, totalMs: null, basis: 'none', epochsMeasured: 0 };
     const epochMs = msPerWork * workOf(config);
     const testMs = msPerWork * forwardMultiplyAdds(describeNetwork(config.model)) * splitSizes(config.data).test;
-    return { epochMs, totalMs: epochMs * config.training.epochs + testMs, basis: same ? 'same-network' : 'scaled', epochsMeasured: same?.count ?? rates.length };
+    return {
+      epochMs,
+      totalMs: epochMs * config.training.epochs + testMs,
+      basis: same ? 'same-network' : 'scaled',
+      epochsMeasured: same?.count ?? rates.length,
+    };
   };
 }
 

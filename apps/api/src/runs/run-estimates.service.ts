@@ -35,25 +35,43 @@ export class RunEstimatesService {
       this.prisma.worker.count({ where: { lastHeartbeatAt: { gte: new Date(Date.now() - WORKER_OFFLINE_AFTER_MS) } } }),
     ]);
     if (run.status !== 'queued') return { status: run.status, position: null, ahead: 0, running: running.length, workers, estimatedWaitMs: null };
-    const ahead = await this.prisma.run.findMany({ where: { status: 'queued', createdAt: { lt: run.createdAt } }, select: { config: true }, orderBy: { createdAt: 'asc' }, take: QUEUE_LOOKAHEAD });
+    const ahead = await this.prisma.run.findMany({
+      where: { status: 'queued', createdAt: { lt: run.createdAt } },
+      select: { config: true },
+      orderBy: { createdAt: 'asc' },
+      take: QUEUE_LOOKAHEAD,
+    });
     const estimate = durationEstimator(await this.recentEpochs());
     let workMs = 0;
     for (const r of running) {
       const config = r.config as unknown as ExperimentConfig;
       const { epochMs } = estimate(config);
-      if (epochMs === null) return { status: run.status, position: ahead.length + 1, ahead: ahead.length, running: running.length, workers, estimatedWaitMs: null };
+      if (epochMs === null)
+        return { status: run.status, position: ahead.length + 1, ahead: ahead.length, running: running.length, workers, estimatedWaitMs: null };
       workMs += epochMs * Math.max(0, config.training.epochs - r.epochsCompleted);
     }
     for (const r of ahead) {
       const { totalMs } = estimate(r.config as unknown as ExperimentConfig);
-      if (totalMs === null) return { status: run.status, position: ahead.length + 1, ahead: ahead.length, running: running.length, workers, estimatedWaitMs: null };
+      if (totalMs === null)
+        return { status: run.status, position: ahead.length + 1, ahead: ahead.length, running: running.length, workers, estimatedWaitMs: null };
       workMs += totalMs;
     }
-    return { status: run.status, position: ahead.length + 1, ahead: ahead.length, running: running.length, workers, estimatedWaitMs: workMs / Math.max(1, workers) };
+    return {
+      status: run.status,
+      position: ahead.length + 1,
+      ahead: ahead.length,
+      running: running.length,
+      workers,
+      estimatedWaitMs: workMs / Math.max(1, workers),
+    };
   }
 
   private async recentEpochs(): Promise<EpochSample[]> {
-    const rows = await this.prisma.epoch.findMany({ orderBy: { createdAt: 'desc' }, take: SAMPLE_EPOCHS, select: { durationMs: true, run: { select: { config: true } } } });
+    const rows = await this.prisma.epoch.findMany({
+      orderBy: { createdAt: 'desc' },
+      take: SAMPLE_EPOCHS,
+      select: { durationMs: true, run: { select: { config: true } } },
+    });
     return rows.map((row) => ({ durationMs: row.durationMs, config: row.run.config as unknown as ExperimentConfig }));
   }
 }

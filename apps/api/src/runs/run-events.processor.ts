@@ -29,7 +29,9 @@ export class RunEventsProcessor extends WorkerHost {
   async process(job: Job<unknown>, token?: string): Promise<void> {
     const parsed = RunEventSchema.safeParse(job.data);
     if (!parsed.success) {
-      const reason = toFieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`).join('; ');
+      const reason = toFieldErrors(parsed.error)
+        .map((e) => `${e.field}: ${e.message}`)
+        .join('; ');
       this.logger.warn(`rejected run event ${job.name} (${job.id}): ${reason}`);
       throw new UnrecoverableError(`invalid run event: ${reason}`);
     }

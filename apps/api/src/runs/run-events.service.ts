@@ -96,7 +96,8 @@ export class RunEventsService {
       if (count === 0) return false;
       await tx.layerGradient.createMany({ data: e.layers.map((l) => ({ ...l, runId: e.runId, epoch: e.epoch })) });
       // A group's running statistics take the epoch in the same transaction: counted once, with it.
-      if (run.groupId && e.layers.length > 0) await tx.$executeRawUnsafe(ADD_EPOCH_SQL, run.groupId, cellKey((run.cell ?? {}) as GridCell), e.epoch, epochContributions(e.layers));
+      if (run.groupId && e.layers.length > 0)
+        await tx.$executeRawUnsafe(ADD_EPOCH_SQL, run.groupId, cellKey((run.cell ?? {}) as GridCell), e.epoch, epochContributions(e.layers));
       await tx.$executeRaw`
         UPDATE "Run" SET
           "epochsCompleted" = (SELECT count(*) FROM "Epoch" WHERE "runId" = ${e.runId}::uuid),
@@ -121,7 +122,13 @@ export class RunEventsService {
   }
 
   private async progress(e: RunProgressEvent): Promise<void> {
-    this.gateway.emit(e.runId, 'run.progress', { runId: e.runId, epoch: e.epoch, batch: e.batch, batchesPerEpoch: e.batchesPerEpoch, epochElapsedMs: e.epochElapsedMs });
+    this.gateway.emit(e.runId, 'run.progress', {
+      runId: e.runId,
+      epoch: e.epoch,
+      batch: e.batch,
+      batchesPerEpoch: e.batchesPerEpoch,
+      epochElapsedMs: e.epochElapsedMs,
+    });
   }
 
   /** Only once every epoch is stored: a run.completed never overtakes its epochs. */
@@ -130,7 +137,8 @@ export class RunEventsService {
     if (run && (run.status === 'queued' || run.status === 'running') && run.epochsCompleted < run.totalEpochs) {
       const since = this.waitingForEpochs.get(e.runId) ?? Date.now();
       this.waitingForEpochs.set(e.runId, since);
-      if (Date.now() - since < EPOCHS_WAIT_MAX_MS) throw new EpochsPendingError(`run ${e.runId} has ${run.epochsCompleted} of ${run.totalEpochs} epochs stored`);
+      if (Date.now() - since < EPOCHS_WAIT_MAX_MS)
+        throw new EpochsPendingError(`run ${e.runId} has ${run.epochsCompleted} of ${run.totalEpochs} epochs stored`);
       this.logger.warn(`run ${e.runId} completed with ${run.epochsCompleted} of ${run.totalEpochs} epochs stored: the others never arrived`);
     }
     this.waitingForEpochs.delete(e.runId);

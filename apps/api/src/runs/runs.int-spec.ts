@@ -17,7 +17,11 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
   const prefix = testQueuePrefix();
 
   const post = (path: string, body?: unknown) =>
-    fetch(`${api.url}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${api.url}/api${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   const get = (path: string) => fetch(`${api.url}/api${path}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
 
   beforeAll(async () => {
@@ -118,7 +122,11 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     for (const [path, operations] of Object.entries<Record<string, unknown>>(doc.paths)) {
       const url = `${api.url}${path.replace('{id}', id).replace('{kind}', 'latest')}`;
       for (const method of Object.keys(operations)) {
-        const answer = await fetch(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body: method === 'get' ? undefined : '{}' });
+        const answer = await fetch(url, {
+          method: method.toUpperCase(),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+          body: method === 'get' ? undefined : '{}',
+        });
         // a documented route answers from the api itself: never Nest's "Cannot GET" for an unknown route
         expect([method, path, (await answer.text()).includes('Cannot ')]).toEqual([method, path, false]);
       }
@@ -167,7 +175,9 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     // One epoch of this network took 2 s: every run of it is estimated from that.
     const client = new Client({ connectionString: db.url });
     await client.connect();
-    await client.query(`INSERT INTO "Epoch" ("runId", index, "trainAccuracy", "valAccuracy", "learningRate", "durationMs") VALUES ($1, 0, 0, 0, 0.001, 2000)`, [first.id]);
+    await client.query(`INSERT INTO "Epoch" ("runId", index, "trainAccuracy", "valAccuracy", "learningRate", "durationMs") VALUES ($1, 0, 0, 0, 0.001, 2000)`, [
+      first.id,
+    ]);
     await client.end();
     const estimate = await (await post('/runs/estimate', { config: smallConfig })).json();
     expect(estimate).toMatchObject({ basis: 'same-network', epochsMeasured: 1 });

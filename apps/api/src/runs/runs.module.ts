@@ -18,7 +18,18 @@ import { SubmissionLimitsService } from './submission-limits.service';
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }), WorkersModule],
   controllers: [RunsController, CheckpointsController],
-  providers: [CheckpointsService, DiagnosisService, RunsService, RunsReconciler, RunEstimatesService, SubmissionLimitsService, RunProgressPubSub, RunEventsService, RunEventsProcessor, ProgressGateway],
+  providers: [
+    CheckpointsService,
+    DiagnosisService,
+    RunsService,
+    RunsReconciler,
+    RunEstimatesService,
+    SubmissionLimitsService,
+    RunProgressPubSub,
+    RunEventsService,
+    RunEventsProcessor,
+    ProgressGateway,
+  ],
   exports: [RunsService, RunProgressPubSub, DiagnosisService, SubmissionLimitsService],
 })
 export class RunsModule {}

@@ -48,7 +48,9 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     // answered below
   }
-  throw new DomainError('VALIDATION_FAILED', 'invalid query: after: not a cursor this api gave out', [{ field: 'after', message: 'not a cursor this api gave out' }]);
+  throw new DomainError('VALIDATION_FAILED', 'invalid query: after: not a cursor this api gave out', [
+    { field: 'after', message: 'not a cursor this api gave out' },
+  ]);
 }
 
 /** The largest epoch index there can be (training.epochs is at most 1000; the column is an int4). */
@@ -73,7 +75,9 @@ export class RunsService {
     await this.limits.checkRate(principal);
     const config = request.config;
     const architecture = architectureName(config.model);
-    const run = await this.limits.withQueueRoom(principal, (tx) => tx.run.create({ data: newRunData(principal, request.name ?? `${architecture} ${config.model.blockType} seed ${config.training.seed}`, config) }));
+    const run = await this.limits.withQueueRoom(principal, (tx) =>
+      tx.run.create({ data: newRunData(principal, request.name ?? `${architecture} ${config.model.blockType} seed ${config.training.seed}`, config) }),
+    );
     try {
       await this.enqueue(run.id, config);
     } catch (error) {
@@ -99,7 +103,12 @@ export class RunsService {
    * Cursor pagination for GraphQL: newest first, the cursor the last run's (createdAt, id), so a page is an
    * index range scan however deep it is, and runs submitted meanwhile never shift the next page.
    */
-  async listAfter(principal: Principal, filter: Record<string, string | undefined>, first: number, after: string | null): Promise<{ items: RunDto[]; endCursor: string | null; hasNextPage: boolean; totalCount: number }> {
+  async listAfter(
+    principal: Principal,
+    filter: Record<string, string | undefined>,
+    first: number,
+    after: string | null,
+  ): Promise<{ items: RunDto[]; endCursor: string | null; hasNextPage: boolean; totalCount: number }> {
     const where = teamRunsWhere(principal, parseInput(ListRunsQuerySchema, { ...filter, pageSize: first }, 'filter'));
     let cursor: { createdAt: Date; id: string } | undefined;
     if (after) {
@@ -138,7 +147,9 @@ export class RunsService {
       epoch = Number(epochParam);
       // Epochs are stored as int4: a larger number is no epoch, not a database error.
       if (!Number.isInteger(epoch) || epoch < 0 || epoch > MAX_EPOCH_INDEX) {
-        throw new DomainError('VALIDATION_FAILED', `invalid query: epoch: must be an integer from 0 to ${MAX_EPOCH_INDEX}`, [{ field: 'epoch', message: `must be an integer from 0 to ${MAX_EPOCH_INDEX}` }]);
+        throw new DomainError('VALIDATION_FAILED', `invalid query: epoch: must be an integer from 0 to ${MAX_EPOCH_INDEX}`, [
+          { field: 'epoch', message: `must be an integer from 0 to ${MAX_EPOCH_INDEX}` },
+        ]);
       }
     }
     const layers = await this.prisma.layerGradient.findMany({ where: { runId: id, epoch }, orderBy: { layerIndex: 'asc' } });
@@ -179,7 +190,13 @@ export class RunsService {
 
   /** Queues many runs' jobs in one round trip (a group's). */
   async enqueueMany(jobs: { runId: string; config: ExperimentConfig }[]): Promise<void> {
-    await this.trainingQueue.addBulk(jobs.map(({ runId, config }) => ({ name: JOBS.trainRun, data: { v: TRAINING_JOB_VERSION, runId, config } satisfies TrainingJob, opts: { ...TRAINING_JOB_OPTIONS, jobId: runId } })));
+    await this.trainingQueue.addBulk(
+      jobs.map(({ runId, config }) => ({
+        name: JOBS.trainRun,
+        data: { v: TRAINING_JOB_VERSION, runId, config } satisfies TrainingJob,
+        opts: { ...TRAINING_JOB_OPTIONS, jobId: runId },
+      })),
+    );
   }
 
   /** Removes jobs that have not started (undoing a submission that could not complete). */

@@ -16,7 +16,10 @@ export class WorkersService {
 
   async snapshot(): Promise<WorkersDto> {
     const [workers, counts] = await Promise.all([
-      this.prisma.worker.findMany({ where: { lastHeartbeatAt: { gte: new Date(Date.now() - this.config.workerForgetAfterMs) } }, orderBy: { lastHeartbeatAt: 'desc' } }),
+      this.prisma.worker.findMany({
+        where: { lastHeartbeatAt: { gte: new Date(Date.now() - this.config.workerForgetAfterMs) } },
+        orderBy: { lastHeartbeatAt: 'desc' },
+      }),
       this.trainingQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     ]);
     return {

@@ -48,7 +48,10 @@ export function CohortView() {
                     <td>
                       <span className="chips">
                         {Object.entries(m.findings).map(([code, n]) => (
-                          <span key={code} className={`status ${code === 'dead_layers' || code === 'overfitting' || code === 'loss_spike' ? 'severity-warning' : 'severity-critical'}`}>
+                          <span
+                            key={code}
+                            className={`status ${code === 'dead_layers' || code === 'overfitting' || code === 'loss_spike' ? 'severity-warning' : 'severity-critical'}`}
+                          >
                             {code.replaceAll('_', ' ')}: {n}
                           </span>
                         ))}

@@ -82,7 +82,16 @@ export function CompareGroups() {
               ))}
             </tbody>
           </table>
-          <VegaChart spec={(width) => aggregateCurvesSpec(drawn.map((c) => ({ label: c.label, epochs: c.aggregate.epochs })), { width: Math.max(200, Math.floor((width - 330) / 2)) })} testId="compare-group-curves" label="Mean and standard deviation over seeds of the compared groups" />
+          <VegaChart
+            spec={(width) =>
+              aggregateCurvesSpec(
+                drawn.map((c) => ({ label: c.label, epochs: c.aggregate.epochs })),
+                { width: Math.max(200, Math.floor((width - 330) / 2)) },
+              )
+            }
+            testId="compare-group-curves"
+            label="Mean and standard deviation over seeds of the compared groups"
+          />
         </>
       )}
     </div>

@@ -72,7 +72,12 @@ export function CompareView() {
           rows?.map((r) => {
             if (r.run.id !== runId || r.epochs.some((e) => e.epoch === epoch.epoch)) return r;
             const latest = !r.flow || epoch.epoch > r.flow.epoch;
-            return { ...r, run: withEpoch(r.run, epoch), epochs: [...r.epochs, epoch].sort((a, b) => a.epoch - b.epoch), flow: latest ? { runId, epoch: epoch.epoch, layers } : r.flow };
+            return {
+              ...r,
+              run: withEpoch(r.run, epoch),
+              epochs: [...r.epochs, epoch].sort((a, b) => a.epoch - b.epoch),
+              flow: latest ? { runId, epoch: epoch.epoch, layers } : r.flow,
+            };
           }),
         ),
     },
@@ -121,48 +126,53 @@ export function CompareView() {
             <span className="muted">every figure in every format, each run&apos;s summary.csv and test_summary.csv, results.tex</span>
           </p>
           <div className="table-scroll">
-          <table data-testid="compared-runs">
-            <thead>
-              <tr>
-                <th>Run</th>
-                <th>Architecture</th>
-                <th>Status</th>
-                <th>Epochs</th>
-                <th>Best val. acc.</th>
-                <th>Test acc.</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ run, label }) => (
-                <tr key={run.id}>
-                  <td>
-                    <span className="swatch" style={{ background: colourOf(run.id) }} aria-hidden="true" />
-                    <Link href={`/runs/${run.id}`}>{label}</Link>
-                  </td>
-                  <td>{architectureSummary(run)}</td>
-                  <td>
-                    <StatusBadge status={run.status} />
-                  </td>
-                  <td data-testid="compared-epochs">
-                    {run.epochsCompleted} of {run.config.training.epochs}
-                  </td>
-                  <td>{formatPercent(run.bestValAccuracy)}</td>
-                  <td>{formatPercent(run.testAccuracy)}</td>
+            <table data-testid="compared-runs">
+              <thead>
+                <tr>
+                  <th>Run</th>
+                  <th>Architecture</th>
+                  <th>Status</th>
+                  <th>Epochs</th>
+                  <th>Best val. acc.</th>
+                  <th>Test acc.</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map(({ run, label }) => (
+                  <tr key={run.id}>
+                    <td>
+                      <span className="swatch" style={{ background: colourOf(run.id) }} aria-hidden="true" />
+                      <Link href={`/runs/${run.id}`}>{label}</Link>
+                    </td>
+                    <td>{architectureSummary(run)}</td>
+                    <td>
+                      <StatusBadge status={run.status} />
+                    </td>
+                    <td data-testid="compared-epochs">
+                      {run.epochsCompleted} of {run.config.training.epochs}
+                    </td>
+                    <td>{formatPercent(run.bestValAccuracy)}</td>
+                    <td>{formatPercent(run.testAccuracy)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
           <div className="card">
             <h2>Training and validation loss and accuracy</h2>
             {withEpochs.length ? (
               <>
-              <VegaChart
-                spec={(width) => learningCurvesForWidth(withEpochs.map((r) => ({ label: r.label, epochs: r.epochs, colour: colourOf(r.run.id) })), width)}
-                testId="compare-curves"
-                label="Loss and accuracy of the compared runs"
-              />
-              <FigureDownloads path="/figures/learning-curves" query={{ runs: withEpochs.map((r) => r.run.id).join(',') }} testId="download-compare-curves" />
+                <VegaChart
+                  spec={(width) =>
+                    learningCurvesForWidth(
+                      withEpochs.map((r) => ({ label: r.label, epochs: r.epochs, colour: colourOf(r.run.id) })),
+                      width,
+                    )
+                  }
+                  testId="compare-curves"
+                  label="Loss and accuracy of the compared runs"
+                />
+                <FigureDownloads path="/figures/learning-curves" query={{ runs: withEpochs.map((r) => r.run.id).join(',') }} testId="download-compare-curves" />
               </>
             ) : (
               <p className="muted">None of these runs has finished an epoch.</p>
@@ -172,12 +182,24 @@ export function CompareView() {
             <h2>Gradient flow by relative depth (latest epoch)</h2>
             {withFlow.length ? (
               <>
-              <VegaChart
-                spec={(width) => fitWidth(gradientFlowSpec(withFlow.map((r) => ({ label: r.label, layers: r.flow.layers, colour: colourOf(r.run.id) })), { byRelativeDepth: true }), width)}
-                testId="compare-gradient-flow"
-                label="Gradient flow of the compared runs"
-              />
-              <FigureDownloads path="/figures/gradient-flow" query={{ runs: withFlow.map((r) => r.run.id).join(',') }} testId="download-compare-gradient-flow" />
+                <VegaChart
+                  spec={(width) =>
+                    fitWidth(
+                      gradientFlowSpec(
+                        withFlow.map((r) => ({ label: r.label, layers: r.flow.layers, colour: colourOf(r.run.id) })),
+                        { byRelativeDepth: true },
+                      ),
+                      width,
+                    )
+                  }
+                  testId="compare-gradient-flow"
+                  label="Gradient flow of the compared runs"
+                />
+                <FigureDownloads
+                  path="/figures/gradient-flow"
+                  query={{ runs: withFlow.map((r) => r.run.id).join(',') }}
+                  testId="download-compare-gradient-flow"
+                />
               </>
             ) : (
               <p className="muted">No gradient flow recorded yet.</p>

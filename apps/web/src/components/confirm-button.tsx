@@ -6,7 +6,17 @@ import { useState } from 'react';
  * A button for what cannot be undone (cancel a run, revoke a key): the first click asks, in place, and only
  * "Yes" acts.
  */
-export function ConfirmButton({ label, question, onConfirm, testId }: { label: string; question: string; onConfirm: () => void | Promise<void>; testId?: string }) {
+export function ConfirmButton({
+  label,
+  question,
+  onConfirm,
+  testId,
+}: {
+  label: string;
+  question: string;
+  onConfirm: () => void | Promise<void>;
+  testId?: string;
+}) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   if (!asking) {

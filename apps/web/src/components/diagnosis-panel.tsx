@@ -5,7 +5,10 @@ import { useApiResource } from '../lib/use-api-resource';
 import { useSocketEvents } from '../lib/use-socket-events';
 
 /** Where each kind of evidence is drawn on the run page (the cards' ids). */
-export const EVIDENCE_ANCHORS: Record<FindingDto['evidence']['chart'], string> = { 'learning-curves': 'chart-learning-curves', 'gradient-flow': 'chart-gradient-flow' };
+export const EVIDENCE_ANCHORS: Record<FindingDto['evidence']['chart'], string> = {
+  'learning-curves': 'chart-learning-curves',
+  'gradient-flow': 'chart-gradient-flow',
+};
 
 const CHART_NAMES: Record<FindingDto['evidence']['chart'], string> = { 'learning-curves': 'loss and accuracy', 'gradient-flow': 'gradient flow' };
 
@@ -16,7 +19,8 @@ function Evidence({ finding }: { finding: FindingDto }) {
     <p className="muted">
       Evidence: <a href={`#${EVIDENCE_ANCHORS[chart]}`}>see the {CHART_NAMES[chart]} chart</a>
       {epochs.length > 0 && `, epoch${epochs.length > 1 ? 's' : ''} ${epochs.join(', ')}`}
-      {shown.length > 0 && `, layer${layers.length > 1 ? 's' : ''} ${shown.join(', ')}${layers.length > shown.length ? ` and ${layers.length - shown.length} more` : ''}`}
+      {shown.length > 0 &&
+        `, layer${layers.length > 1 ? 's' : ''} ${shown.join(', ')}${layers.length > shown.length ? ` and ${layers.length - shown.length} more` : ''}`}
     </p>
   );
 }
@@ -31,11 +35,17 @@ export function DiagnosisPanel({ runId }: { runId: string }) {
   useSocketEvents({ runIds: [runId] }, { 'run.diagnosis': (diagnosis) => diagnosis.runId === runId && setData(diagnosis) });
   if (error) return <p className="error">Could not diagnose the run: {error.message}</p>;
   if (!data) return <p className="muted">Diagnosing…</p>;
-  if (data.epochsSeen === 0) return <p className="muted" data-testid="diagnosis-empty">Diagnosed from the first finished epoch on.</p>;
+  if (data.epochsSeen === 0)
+    return (
+      <p className="muted" data-testid="diagnosis-empty">
+        Diagnosed from the first finished epoch on.
+      </p>
+    );
   if (data.findings.length === 0) {
     return (
       <p data-testid="diagnosis-healthy">
-        No problems found in {data.epochsSeen} epoch{data.epochsSeen > 1 ? 's' : ''}: no vanishing or exploding gradients, no dead layers, not stuck at chance, no overfitting.
+        No problems found in {data.epochsSeen} epoch{data.epochsSeen > 1 ? 's' : ''}: no vanishing or exploding gradients, no dead layers, not stuck at chance,
+        no overfitting.
       </p>
     );
   }
@@ -44,7 +54,8 @@ export function DiagnosisPanel({ runId }: { runId: string }) {
       {data.findings.map((finding) => (
         <li key={finding.code} className={`finding finding-${finding.severity}`} data-testid={`finding-${finding.code}`}>
           <p>
-            <span className={`status severity-${finding.severity}`}>{finding.severity}</span> <strong>{finding.code.replaceAll('_', ' ')}</strong>: {finding.summary}
+            <span className={`status severity-${finding.severity}`}>{finding.severity}</span> <strong>{finding.code.replaceAll('_', ' ')}</strong>:{' '}
+            {finding.summary}
           </p>
           <Evidence finding={finding} />
           <details>

@@ -9,7 +9,17 @@ import { useApi } from '../lib/api-context';
  * and the plotted data as CSV, at a column's or the page's width. `path` is the figure's route without its
  * extension, e.g. `/runs/ID/figures/learning-curves`; `query` what else the figure depends on.
  */
-export function FigureDownloads({ path, query = {}, testId, formats = FIGURE_FORMATS }: { path: string; query?: Record<string, string | number | undefined>; testId: string; formats?: readonly FigureFormat[] }) {
+export function FigureDownloads({
+  path,
+  query = {},
+  testId,
+  formats = FIGURE_FORMATS,
+}: {
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  testId: string;
+  formats?: readonly FigureFormat[];
+}) {
   const { apiUrl } = useApi();
   const [width, setWidth] = useState<'column' | 'page'>('column');
   const params = new URLSearchParams({ width });

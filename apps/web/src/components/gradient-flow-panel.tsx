@@ -28,7 +28,19 @@ export function StatisticPicker({ statistic, onChange }: { statistic: GradientSt
  * Gradient flow at one epoch, chosen with a slider that can play through the epochs. It follows the newest
  * epoch until the reader picks one.
  */
-export function GradientFlowPanel({ runId, runName, flows, statistic, onStatistic }: { runId: string; runName: string; flows: GradientFlowDto[]; statistic: GradientStatistic; onStatistic: (statistic: GradientStatistic) => void }) {
+export function GradientFlowPanel({
+  runId,
+  runName,
+  flows,
+  statistic,
+  onStatistic,
+}: {
+  runId: string;
+  runName: string;
+  flows: GradientFlowDto[];
+  statistic: GradientStatistic;
+  onStatistic: (statistic: GradientStatistic) => void;
+}) {
   const last = flows.length - 1;
   const [picked, setPicked] = useState<number | null>(null);
   const [playing, setPlaying] = useState(false);
@@ -80,7 +92,11 @@ export function GradientFlowPanel({ runId, runName, flows, statistic, onStatisti
         <StatisticPicker statistic={statistic} onChange={onStatistic} />
         <span className="muted">{flow.layers.length} weight layers</span>
       </div>
-      <VegaChart spec={(width) => fitWidth(gradientFlowSpec([{ label: runName, layers: flow.layers }], { statistic }), width)} testId="gradient-flow-chart" label={`Gradient flow at epoch ${flow.epoch}`} />
+      <VegaChart
+        spec={(width) => fitWidth(gradientFlowSpec([{ label: runName, layers: flow.layers }], { statistic }), width)}
+        testId="gradient-flow-chart"
+        label={`Gradient flow at epoch ${flow.epoch}`}
+      />
       <FigureDownloads path={`/runs/${runId}/figures/gradient-flow`} query={{ epoch: flow.epoch, statistic }} testId="download-gradient-flow" />
     </>
   );

@@ -22,7 +22,6 @@ const GROUP_FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv'] as const;
 /** A finished epoch reloads the aggregate, at most this often. */
 const AGGREGATE_RELOAD_MS = 2000;
 
-
 /**
  * A group: its members with their status, its cells (a sortable table with the best cell marked), and for
  * the chosen cell the curves and gradient flow over seeds as mean ± std. Followed live: members' events
@@ -37,7 +36,9 @@ export function GroupView({ groupId }: { groupId: string }) {
   const cells = group.data?.cells ?? [];
   // The best cell by default, or the only one.
   const chosen = cellKey ?? cells.find((c) => c.best)?.key ?? cells[0]?.key ?? null;
-  const aggregate = useApiResource<AggregateDto>(chosen === null ? null : `aggregate:${groupId}:${chosen}`, (fetchJson) => fetchJson<AggregateDto>(`/groups/${groupId}/aggregate?cell=${encodeURIComponent(chosen ?? '')}`));
+  const aggregate = useApiResource<AggregateDto>(chosen === null ? null : `aggregate:${groupId}:${chosen}`, (fetchJson) =>
+    fetchJson<AggregateDto>(`/groups/${groupId}/aggregate?cell=${encodeURIComponent(chosen ?? '')}`),
+  );
 
   const reloadAggregate = aggregate.reload;
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -68,7 +69,10 @@ export function GroupView({ groupId }: { groupId: string }) {
   const g = group.data;
   const parameters = gridParameters(cells);
   const open = g.runs.some((r) => !FINISHED_STATUSES.includes(r.status));
-  const counts = Object.entries(g.counts).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`).join(', ');
+  const counts = Object.entries(g.counts)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
   const cancel = async () => {
     setActionError(null);
     try {
@@ -87,7 +91,14 @@ export function GroupView({ groupId }: { groupId: string }) {
     <section>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h1>{g.name}</h1>
-        {open && <ConfirmButton label="Cancel group" question={`Cancel every queued or running run of this group? Finished runs are kept.`} onConfirm={cancel} testId="cancel-group" />}
+        {open && (
+          <ConfirmButton
+            label="Cancel group"
+            question={`Cancel every queued or running run of this group? Finished runs are kept.`}
+            onConfirm={cancel}
+            testId="cancel-group"
+          />
+        )}
       </div>
       {actionError && <p className="error">{actionError}</p>}
       <div className="card">
@@ -110,7 +121,9 @@ export function GroupView({ groupId }: { groupId: string }) {
 
       <div className="card">
         <h2>{parameters.length ? 'Grid' : 'Over seeds'}</h2>
-        <p className="muted">Mean ± sample standard deviation over the seeds of each cell; ★ the highest mean best-validation accuracy. Click a column to sort, a row to draw it.</p>
+        <p className="muted">
+          Mean ± sample standard deviation over the seeds of each cell; ★ the highest mean best-validation accuracy. Click a column to sort, a row to draw it.
+        </p>
         <div className="table-scroll">
           <table data-testid="grid-table">
             <thead>
@@ -139,12 +152,26 @@ export function GroupView({ groupId }: { groupId: string }) {
             </thead>
             <tbody>
               {sortCells(cells, sort).map((cell) => (
-                <tr key={cell.key} className={cell.best ? 'best-cell' : undefined} aria-selected={cell.key === chosen} data-testid="grid-cell" onClick={() => setCellKey(cell.key)} style={{ cursor: 'pointer' }}>
+                <tr
+                  key={cell.key}
+                  className={cell.best ? 'best-cell' : undefined}
+                  aria-selected={cell.key === chosen}
+                  data-testid="grid-cell"
+                  onClick={() => setCellKey(cell.key)}
+                  style={{ cursor: 'pointer' }}
+                >
                   <td>
-                    <input type="radio" name="cell" checked={cell.key === chosen} onChange={() => setCellKey(cell.key)} aria-label={`Draw ${cell.key || 'the group'}`} />
+                    <input
+                      type="radio"
+                      name="cell"
+                      checked={cell.key === chosen}
+                      onChange={() => setCellKey(cell.key)}
+                      aria-label={`Draw ${cell.key || 'the group'}`}
+                    />
                     {cell.best && (
                       <span title="best cell" data-testid="best-cell">
-                        {' '}★
+                        {' '}
+                        ★
                       </span>
                     )}
                   </td>
@@ -168,10 +195,20 @@ export function GroupView({ groupId }: { groupId: string }) {
         ) : (
           <>
             <p className="muted" data-testid="aggregate-n">
-              Mean (line) ± one standard deviation (band) of {agg.runs.length} runs; epoch {agg.epochs.at(-1)?.epoch} reached by {agg.epochs.at(-1)?.n}. Test accuracy {formatMeanStd(agg.test.testAccuracy)}.
+              Mean (line) ± one standard deviation (band) of {agg.runs.length} runs; epoch {agg.epochs.at(-1)?.epoch} reached by {agg.epochs.at(-1)?.n}. Test
+              accuracy {formatMeanStd(agg.test.testAccuracy)}.
             </p>
-            <VegaChart spec={(width) => aggregateCurvesSpec([{ label, epochs: agg.epochs }], { width: Math.max(200, Math.floor((width - 330) / 2)) })} testId="aggregate-curves" label="Mean and standard deviation of loss and accuracy over seeds" />
-            <FigureDownloads path={`/groups/${groupId}/figures/learning-curves`} query={{ cell: chosen || undefined }} testId="download-aggregate-curves" formats={GROUP_FIGURE_FORMATS} />
+            <VegaChart
+              spec={(width) => aggregateCurvesSpec([{ label, epochs: agg.epochs }], { width: Math.max(200, Math.floor((width - 330) / 2)) })}
+              testId="aggregate-curves"
+              label="Mean and standard deviation of loss and accuracy over seeds"
+            />
+            <FigureDownloads
+              path={`/groups/${groupId}/figures/learning-curves`}
+              query={{ cell: chosen || undefined }}
+              testId="download-aggregate-curves"
+              formats={GROUP_FIGURE_FORMATS}
+            />
           </>
         )}
       </div>
@@ -183,8 +220,17 @@ export function GroupView({ groupId }: { groupId: string }) {
         ) : (
           <>
             <p className="muted">Geometric mean per layer (aggregated in log space) in a band of ×/÷ 10^std.</p>
-            <VegaChart spec={(width) => fitWidth(aggregateGradientFlowSpec(everyRun.layers), width)} testId="aggregate-gradient-flow" label="Gradient flow over seeds" />
-            <FigureDownloads path={`/groups/${groupId}/figures/gradient-flow`} query={{ cell: chosen || undefined }} testId="download-aggregate-gradient-flow" formats={GROUP_FIGURE_FORMATS} />
+            <VegaChart
+              spec={(width) => fitWidth(aggregateGradientFlowSpec(everyRun.layers), width)}
+              testId="aggregate-gradient-flow"
+              label="Gradient flow over seeds"
+            />
+            <FigureDownloads
+              path={`/groups/${groupId}/figures/gradient-flow`}
+              query={{ cell: chosen || undefined }}
+              testId="download-aggregate-gradient-flow"
+              formats={GROUP_FIGURE_FORMATS}
+            />
           </>
         )}
       </div>

@@ -45,7 +45,11 @@ export function GroupsView() {
                       .join(', ')}
                   </td>
                   <td>{g.seeds.join(', ')}</td>
-                  <td>{Object.entries(g.grid).map(([p, values]) => `${p}=${values.join(',')}`).join(' ') || '–'}</td>
+                  <td>
+                    {Object.entries(g.grid)
+                      .map(([p, values]) => `${p}=${values.join(',')}`)
+                      .join(' ') || '–'}
+                  </td>
                   <td>
                     <LocalTime iso={g.createdAt} />
                   </td>

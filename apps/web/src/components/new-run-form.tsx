@@ -1,6 +1,17 @@
 'use client';
 
-import { BLOCK_TYPES, CreateRunRequestSchema, DATASETS, GRID_PARAMETERS, toFieldErrors, type DurationEstimateDto, type ExperimentConfig, type FieldError, type GroupDto, type RunDto } from '@gradlab/contracts';
+import {
+  BLOCK_TYPES,
+  CreateRunRequestSchema,
+  DATASETS,
+  GRID_PARAMETERS,
+  toFieldErrors,
+  type DurationEstimateDto,
+  type ExperimentConfig,
+  type FieldError,
+  type GroupDto,
+  type RunDto,
+} from '@gradlab/contracts';
 import { BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
@@ -39,7 +50,14 @@ const GROUPS: { legend: string; fields: FieldName[] }[] = [
   { legend: 'Network', fields: ['config.model.numFilters', 'config.model.numStages', 'config.model.numBlocksPerStage', 'config.model.blockType'] },
   {
     legend: 'Training',
-    fields: ['config.training.epochs', 'config.training.batchSize', 'config.training.learningRate', 'config.training.minLearningRate', 'config.training.weightDecay', 'config.training.seed'],
+    fields: [
+      'config.training.epochs',
+      'config.training.batchSize',
+      'config.training.learningRate',
+      'config.training.minLearningRate',
+      'config.training.weightDecay',
+      'config.training.seed',
+    ],
   },
   { legend: 'Data', fields: ['config.data.dataset', 'config.data.trainLimit', 'config.data.valLimit', 'config.data.testLimit'] },
 ];
@@ -72,7 +90,10 @@ function configToValues(config: ExperimentConfig): Record<FieldName, string> {
 
 function describeEstimate(estimate: DurationEstimateDto): string {
   if (estimate.totalMs === null || estimate.epochMs === null) return 'No worker has measured an epoch yet, so the duration is not known.';
-  const basis = estimate.basis === 'same-network' ? `measured on this network (${estimate.epochsMeasured} epochs)` : `scaled from ${estimate.epochsMeasured} epochs of other networks by their size`;
+  const basis =
+    estimate.basis === 'same-network'
+      ? `measured on this network (${estimate.epochsMeasured} epochs)`
+      : `scaled from ${estimate.epochsMeasured} epochs of other networks by their size`;
   return `About ${formatDuration(estimate.totalMs)} of training (${formatDuration(estimate.epochMs)} an epoch on one worker), ${basis}.`;
 }
 
@@ -123,7 +144,11 @@ export function NewRunForm() {
   }, [apiUrl, me, name, values, augment]);
 
   const set = (field: FieldName, value: string) => setValues((v) => ({ ...v, [field]: value }));
-  const errorOf = (field: string) => errors.filter((e) => e.field === field).map((e) => e.message).join('; ');
+  const errorOf = (field: string) =>
+    errors
+      .filter((e) => e.field === field)
+      .map((e) => e.message)
+      .join('; ');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -159,10 +184,17 @@ export function NewRunForm() {
     }
   };
 
-  const groupErrorOf = (field: 'seeds' | 'grid') => errors.filter((e) => e.field === field || e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}(`)).map((e) => (e.field === field ? e.message : `${e.field}: ${e.message}`)).join('; ');
+  const groupErrorOf = (field: 'seeds' | 'grid') =>
+    errors
+      .filter((e) => e.field === field || e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}(`))
+      .map((e) => (e.field === field ? e.message : `${e.field}: ${e.message}`))
+      .join('; ');
   const unplaced = errors.filter((e) => !(e.field in FIELDS) && e.field !== 'name' && !/^(seeds|grid)\b/.test(e.field));
   const planned = groupFields(seedsText, gridText);
-  const groupSize = planned.group && planned.errors.length === 0 ? (planned.seeds?.length ?? 1) * Object.values(planned.grid ?? {}).reduce((n, values) => n * values.length, 1) : null;
+  const groupSize =
+    planned.group && planned.errors.length === 0
+      ? (planned.seeds?.length ?? 1) * Object.values(planned.grid ?? {}).reduce((n, values) => n * values.length, 1)
+      : null;
   return (
     <section>
       <h1>New run</h1>
@@ -219,7 +251,14 @@ export function NewRunForm() {
                         ))}
                       </select>
                     ) : (
-                      <input name={field} inputMode={spec.kind === 'int' ? 'numeric' : 'decimal'} value={values[field]} onChange={(e) => set(field, e.target.value)} aria-invalid={!!errorOf(field)} aria-describedby={`error-${field}`} />
+                      <input
+                        name={field}
+                        inputMode={spec.kind === 'int' ? 'numeric' : 'decimal'}
+                        value={values[field]}
+                        onChange={(e) => set(field, e.target.value)}
+                        aria-invalid={!!errorOf(field)}
+                        aria-describedby={`error-${field}`}
+                      />
                     )}
                     <span className="field-error" id={`error-${field}`} data-testid={`error-${field}`}>
                       {errorOf(field)}
@@ -240,14 +279,29 @@ export function NewRunForm() {
           <div className="grid">
             <label>
               Seeds (e.g. 0..4 or 0,1,2; empty: the seed above)
-              <input name="seeds" value={seedsText} onChange={(e) => setSeedsText(e.target.value)} placeholder="0..4" aria-invalid={!!groupErrorOf('seeds')} aria-describedby="error-seeds" />
+              <input
+                name="seeds"
+                value={seedsText}
+                onChange={(e) => setSeedsText(e.target.value)}
+                placeholder="0..4"
+                aria-invalid={!!groupErrorOf('seeds')}
+                aria-describedby="error-seeds"
+              />
               <span className="field-error" id="error-seeds" data-testid="error-seeds">
                 {groupErrorOf('seeds')}
               </span>
             </label>
             <label>
               Grid: one parameter a line, name=value,value ({Object.keys(GRID_PARAMETERS).join(', ')})
-              <textarea name="grid" rows={3} value={gridText} onChange={(e) => setGridText(e.target.value)} placeholder={'lr=1e-3,3e-4\nbatch=64,128'} aria-invalid={!!groupErrorOf('grid')} aria-describedby="error-grid" />
+              <textarea
+                name="grid"
+                rows={3}
+                value={gridText}
+                onChange={(e) => setGridText(e.target.value)}
+                placeholder={'lr=1e-3,3e-4\nbatch=64,128'}
+                aria-invalid={!!groupErrorOf('grid')}
+                aria-describedby="error-grid"
+              />
               <span className="field-error" id="error-grid" data-testid="error-grid">
                 {groupErrorOf('grid')}
               </span>

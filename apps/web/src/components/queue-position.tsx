@@ -16,14 +16,20 @@ export function QueuePosition({ runId }: { runId: string }) {
     return () => clearInterval(timer);
   }, [reload]);
   if (!data || data.position === null) return <p className="muted">Waiting for a worker…</p>;
-  const wait = data.estimatedWaitMs === null ? 'the wait is known once a worker has measured an epoch' : data.estimatedWaitMs < 1000 ? 'it should start at once' : `about ${formatDuration(data.estimatedWaitMs)} until it starts`;
-  const workers = data.workers === 0 ? 'no worker is online' : `${data.workers} worker${data.workers === 1 ? '' : 's'} online, ${data.running} run${data.running === 1 ? '' : 's'} training`;
+  const wait =
+    data.estimatedWaitMs === null
+      ? 'the wait is known once a worker has measured an epoch'
+      : data.estimatedWaitMs < 1000
+        ? 'it should start at once'
+        : `about ${formatDuration(data.estimatedWaitMs)} until it starts`;
+  const workers =
+    data.workers === 0
+      ? 'no worker is online'
+      : `${data.workers} worker${data.workers === 1 ? '' : 's'} online, ${data.running} run${data.running === 1 ? '' : 's'} training`;
   return (
     <p data-testid="queue-position">
-      <strong>
-        Queued: {data.position === 1 ? 'next to start' : `number ${data.position} in the queue`}
-      </strong>{' '}
-      ({data.ahead} ahead of it, of every team; {workers}); {wait}.
+      <strong>Queued: {data.position === 1 ? 'next to start' : `number ${data.position} in the queue`}</strong> ({data.ahead} ahead of it, of every team;{' '}
+      {workers}); {wait}.
     </p>
   );
 }

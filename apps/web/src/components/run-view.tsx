@@ -1,7 +1,14 @@
 'use client';
 
 import { FINISHED_STATUSES, type EpochDto, type GradientFlowDto, type RunDto } from '@gradlab/contracts';
-import { architectureSummary, fitWidth, GRADIENT_STATISTIC_LABELS, gradientHeatmapSpec, type GradientStatistic, learningCurvesForWidth } from '@gradlab/figures';
+import {
+  architectureSummary,
+  fitWidth,
+  GRADIENT_STATISTIC_LABELS,
+  gradientHeatmapSpec,
+  type GradientStatistic,
+  learningCurvesForWidth,
+} from '@gradlab/figures';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
@@ -59,7 +66,11 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
         if (id !== runId) return;
         setData((d) => {
           if (!d || d.epochs.some((e) => e.epoch === epoch.epoch)) return d;
-          return { run: withEpoch(d.run, epoch), epochs: [...d.epochs, epoch].sort((a, b) => a.epoch - b.epoch), flows: [...d.flows, { runId, epoch: epoch.epoch, layers }].sort((a, b) => a.epoch - b.epoch) };
+          return {
+            run: withEpoch(d.run, epoch),
+            epochs: [...d.epochs, epoch].sort((a, b) => a.epoch - b.epoch),
+            flows: [...d.flows, { runId, epoch: epoch.epoch, layers }].sort((a, b) => a.epoch - b.epoch),
+          };
         });
       },
     },
@@ -135,7 +146,10 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
           )}
         </div>
         <h2>
-          Epochs done: <span data-testid="epoch-counter">{run.epochsCompleted} of {total}</span>
+          Epochs done:{' '}
+          <span data-testid="epoch-counter">
+            {run.epochsCompleted} of {total}
+          </span>
         </h2>
         <ProgressBar value={(run.epochsCompleted + fraction) / total} label="Epochs completed" testId="epoch-progress" />
         {run.status === 'queued' && <QueuePosition runId={run.id} />}
@@ -181,7 +195,11 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
           <p className="muted">No epoch has finished yet.</p>
         ) : (
           <>
-            <VegaChart spec={(width) => learningCurvesForWidth([{ label: run.name, epochs }], width)} testId="learning-curves" label="Loss and accuracy per epoch" />
+            <VegaChart
+              spec={(width) => learningCurvesForWidth([{ label: run.name, epochs }], width)}
+              testId="learning-curves"
+              label="Loss and accuracy per epoch"
+            />
             <FigureDownloads path={`/runs/${run.id}/figures/learning-curves`} testId="download-learning-curves" />
           </>
         )}
@@ -189,7 +207,11 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
 
       <div className="card" id={EVIDENCE_ANCHORS['gradient-flow']}>
         <h2>Gradient flow</h2>
-        {flows.length === 0 ? <p className="muted">Recorded at the end of each epoch.</p> : <GradientFlowPanel runId={run.id} runName={run.name} flows={flows} statistic={statistic} onStatistic={setStatistic} />}
+        {flows.length === 0 ? (
+          <p className="muted">Recorded at the end of each epoch.</p>
+        ) : (
+          <GradientFlowPanel runId={run.id} runName={run.name} flows={flows} statistic={statistic} onStatistic={setStatistic} />
+        )}
       </div>
 
       <div className="card">
@@ -203,7 +225,11 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
             <div className="row">
               <StatisticPicker statistic={statistic} onChange={setStatistic} />
             </div>
-            <VegaChart spec={(width) => fitWidth(gradientHeatmapSpec(flows, { statistic }), width)} testId="gradient-heatmap" label="Heatmap of the gradient statistic per layer and epoch" />
+            <VegaChart
+              spec={(width) => fitWidth(gradientHeatmapSpec(flows, { statistic }), width)}
+              testId="gradient-heatmap"
+              label="Heatmap of the gradient statistic per layer and epoch"
+            />
             <FigureDownloads path={`/runs/${run.id}/figures/gradient-heatmap`} query={{ statistic }} testId="download-gradient-heatmap" />
           </>
         )}

@@ -108,64 +108,69 @@ export function RunsView() {
           Depth
           <select value={params.get('architecture') ?? ''} onChange={(e) => setParam('architecture', e.target.value)}>
             <option value="">any</option>
-            {[...new Set([...DEPTHS, ...(data?.items.map((r) => r.architecture) ?? []), params.get('architecture') ?? ''])].filter(Boolean).sort().map((d) => (
-              <option key={d}>{d}</option>
-            ))}
+            {[...new Set([...DEPTHS, ...(data?.items.map((r) => r.architecture) ?? []), params.get('architecture') ?? ''])]
+              .filter(Boolean)
+              .sort()
+              .map((d) => (
+                <option key={d}>{d}</option>
+              ))}
           </select>
         </label>
       </div>
       {error && !data && <p className="error">Could not load the runs: {error.message}</p>}
       <div className="table-scroll">
-      <table data-testid="runs-table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Architecture</th>
-            <th>Status</th>
-            <th>Progress</th>
-            <th>Best val. acc.</th>
-            <th>Backend</th>
-            <th>Started</th>
-            <th>Duration</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.items.map((run) => {
-            const total = run.config.training.epochs;
-            const done = (run.epochsCompleted + (run.status === 'running' ? epochFraction(progress[run.id] ?? null, run.epochsCompleted) : 0)) / total;
-            const duration = runDuration(run, now);
-            return (
-              <tr key={run.id}>
-                <td>
-                  <Link href={`/runs/${run.id}`}>{run.name}</Link>
-                  {run.kind === 'imported' && <span className="status"> imported</span>}
-                </td>
-                <td>{architectureSummary(run)}</td>
-                <td>
-                  <StatusBadge status={run.status} />
-                </td>
-                <td>
-                  <ProgressBar value={done} label={`${run.name}: ${run.epochsCompleted} of ${total} epochs done`} />
-                  <span className="muted">
-                    {run.epochsCompleted} of {total}
-                  </span>
-                </td>
-                <td>{formatPercent(run.bestValAccuracy)}</td>
-                <td>{run.backend ?? '–'}</td>
-                <td><LocalTime iso={run.startedAt} /></td>
-                <td>{duration === null ? '–' : formatDuration(duration)}</td>
-              </tr>
-            );
-          })}
-          {data && data.items.length === 0 && (
+        <table data-testid="runs-table">
+          <thead>
             <tr>
-              <td colSpan={8} className="muted">
-                No runs match. <Link href="/runs/new">Start one.</Link>
-              </td>
+              <th>Name</th>
+              <th>Architecture</th>
+              <th>Status</th>
+              <th>Progress</th>
+              <th>Best val. acc.</th>
+              <th>Backend</th>
+              <th>Started</th>
+              <th>Duration</th>
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data?.items.map((run) => {
+              const total = run.config.training.epochs;
+              const done = (run.epochsCompleted + (run.status === 'running' ? epochFraction(progress[run.id] ?? null, run.epochsCompleted) : 0)) / total;
+              const duration = runDuration(run, now);
+              return (
+                <tr key={run.id}>
+                  <td>
+                    <Link href={`/runs/${run.id}`}>{run.name}</Link>
+                    {run.kind === 'imported' && <span className="status"> imported</span>}
+                  </td>
+                  <td>{architectureSummary(run)}</td>
+                  <td>
+                    <StatusBadge status={run.status} />
+                  </td>
+                  <td>
+                    <ProgressBar value={done} label={`${run.name}: ${run.epochsCompleted} of ${total} epochs done`} />
+                    <span className="muted">
+                      {run.epochsCompleted} of {total}
+                    </span>
+                  </td>
+                  <td>{formatPercent(run.bestValAccuracy)}</td>
+                  <td>{run.backend ?? '–'}</td>
+                  <td>
+                    <LocalTime iso={run.startedAt} />
+                  </td>
+                  <td>{duration === null ? '–' : formatDuration(duration)}</td>
+                </tr>
+              );
+            })}
+            {data && data.items.length === 0 && (
+              <tr>
+                <td colSpan={8} className="muted">
+                  No runs match. <Link href="/runs/new">Start one.</Link>
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
       </div>
       <div className="pager">
         <button type="button" disabled={page <= 1} onClick={() => setParam('page', String(page - 1))}>

@@ -116,38 +116,44 @@ function ApiKeys() {
         </p>
       )}
       <div className="table-scroll">
-      <table data-testid="keys-table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Key</th>
-            {staff && <th>User</th>}
-            <th>Created</th>
-            <th>Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {keys.data?.map((k) => (
-            <tr key={k.id} className={k.revokedAt ? 'muted' : undefined}>
-              <td>{k.name}</td>
-              <td>
-                <code>{k.prefix}…</code>
-              </td>
-              {staff && <td>{k.userId === me?.id ? 'you' : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}</td>}
-              <td><LocalTime iso={k.createdAt} /></td>
-              <td><LocalTime iso={k.lastUsedAt} /></td>
-              <td>
-                {k.revokedAt ? (
-                  <>revoked <LocalTime iso={k.revokedAt} /></>
-                ) : (
-                  <ConfirmButton label="Revoke" question={`Revoke "${k.name}"? It stops working at once.`} onConfirm={() => revoke(k.id)} />
-                )}
-              </td>
+        <table data-testid="keys-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Key</th>
+              {staff && <th>User</th>}
+              <th>Created</th>
+              <th>Last used</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {keys.data?.map((k) => (
+              <tr key={k.id} className={k.revokedAt ? 'muted' : undefined}>
+                <td>{k.name}</td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                {staff && <td>{k.userId === me?.id ? 'you' : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}</td>}
+                <td>
+                  <LocalTime iso={k.createdAt} />
+                </td>
+                <td>
+                  <LocalTime iso={k.lastUsedAt} />
+                </td>
+                <td>
+                  {k.revokedAt ? (
+                    <>
+                      revoked <LocalTime iso={k.revokedAt} />
+                    </>
+                  ) : (
+                    <ConfirmButton label="Revoke" question={`Revoke "${k.name}"? It stops working at once.`} onConfirm={() => revoke(k.id)} />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
     </div>
   );
@@ -185,16 +191,16 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
       <div className="card">
         <h2>Teams</h2>
         {admin && (
-        <form onSubmit={createTeam} className="row">
-          <label>
-            New team
-            <input name="teamName" value={teamName} onChange={(e) => setTeamName(e.target.value)} />
-            <span className="field-error">{teamForm.errorOf('name')}</span>
-          </label>
-          <button type="submit" className="primary">
-            Create team
-          </button>
-        </form>
+          <form onSubmit={createTeam} className="row">
+            <label>
+              New team
+              <input name="teamName" value={teamName} onChange={(e) => setTeamName(e.target.value)} />
+              <span className="field-error">{teamForm.errorOf('name')}</span>
+            </label>
+            <button type="submit" className="primary">
+              Create team
+            </button>
+          </form>
         )}
         {teamForm.message && <p className="error">{teamForm.message}</p>}
         <p data-testid="teams-list">{teams.data?.map((t) => t.name).join(', ')}</p>
@@ -235,26 +241,28 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
         </form>
         {userForm.message && <p className="error">{userForm.message}</p>}
         <div className="table-scroll">
-        <table data-testid="users-table">
-          <thead>
-            <tr>
-              <th>Email</th>
-              <th>Role</th>
-              <th>Team</th>
-              <th>Since</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data?.map((u) => (
-              <tr key={u.id}>
-                <td>{u.email}</td>
-                <td>{u.role}</td>
-                <td>{u.team.name}</td>
-                <td><LocalTime iso={u.createdAt} /></td>
+          <table data-testid="users-table">
+            <thead>
+              <tr>
+                <th>Email</th>
+                <th>Role</th>
+                <th>Team</th>
+                <th>Since</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {users.data?.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.email}</td>
+                  <td>{u.role}</td>
+                  <td>{u.team.name}</td>
+                  <td>
+                    <LocalTime iso={u.createdAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       </div>
     </>

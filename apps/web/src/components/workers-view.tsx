@@ -62,7 +62,15 @@ export function WorkersView() {
                       <td>{w.id}</td>
                       <td>{w.host}</td>
                       <td>{w.backend}</td>
-                      <td>{offline ? <span className="muted">–</span> : w.currentRunId ? <Link href={`/runs/${w.currentRunId}`}>{w.currentRunId.slice(0, 8)}</Link> : <span className="muted">idle</span>}</td>
+                      <td>
+                        {offline ? (
+                          <span className="muted">–</span>
+                        ) : w.currentRunId ? (
+                          <Link href={`/runs/${w.currentRunId}`}>{w.currentRunId.slice(0, 8)}</Link>
+                        ) : (
+                          <span className="muted">idle</span>
+                        )}
+                      </td>
                       <td>
                         {now === null ? '–' : `${formatDuration(silent)} ago`}
                         {offline && <strong className="error"> offline</strong>}

@@ -18,7 +18,12 @@ export async function apiFetch<T>(apiUrl: string, path: string, init: RequestIni
   let response: Response;
   try {
     // credentials: the session cookie of the dashboard's sign-in goes with every call.
-    response = await fetch(`${apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', ...init.headers }, cache: 'no-store', credentials: 'include' });
+    response = await fetch(`${apiUrl}/api${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...init.headers },
+      cache: 'no-store',
+      credentials: 'include',
+    });
   } catch {
     throw new ApiUnreachableError(`cannot reach the gradlab api at ${apiUrl}`);
   }

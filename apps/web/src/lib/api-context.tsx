@@ -43,7 +43,8 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
 
   const reportSignedOut = useCallback(() => {
     setMe(null);
-    if (!PUBLIC_PATHS.includes(window.location.pathname)) router.replace(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    if (!PUBLIC_PATHS.includes(window.location.pathname))
+      router.replace(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }, [router]);
 
   const refreshMe = useCallback(async () => {

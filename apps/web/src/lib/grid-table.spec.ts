@@ -28,7 +28,12 @@ describe("the New run form's seeds and grid", () => {
     expect(groupFields('', '  ')).toEqual({ group: false });
   });
   it('reads seed ranges and one grid axis a line', () => {
-    expect(groupFields('0..2, 7', 'lr=1e-3,3e-4\nbatch=64,128')).toEqual({ group: true, seeds: [0, 1, 2, 7], grid: { lr: [1e-3, 3e-4], batch: [64, 128] }, errors: [] });
+    expect(groupFields('0..2, 7', 'lr=1e-3,3e-4\nbatch=64,128')).toEqual({
+      group: true,
+      seeds: [0, 1, 2, 7],
+      grid: { lr: [1e-3, 3e-4], batch: [64, 128] },
+      errors: [],
+    });
   });
   it('names the field with the problem', () => {
     const fields = groupFields('4..1', 'lr');

@@ -1,7 +1,15 @@
 import type { EpochDto } from '@gradlab/contracts';
 import { epochFraction, estimateTimeLeftMs, withEpoch } from './progress';
 
-const epoch = (i: number, durationMs: number): EpochDto => ({ epoch: i, trainLoss: 1, trainAccuracy: 0, valLoss: 1, valAccuracy: 0, learningRate: 1e-3, durationMs });
+const epoch = (i: number, durationMs: number): EpochDto => ({
+  epoch: i,
+  trainLoss: 1,
+  trainAccuracy: 0,
+  valLoss: 1,
+  valAccuracy: 0,
+  learningRate: 1e-3,
+  durationMs,
+});
 
 describe('progress estimates', () => {
   it('has no estimate before the first batches are reported', () => {

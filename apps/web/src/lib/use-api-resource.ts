@@ -36,7 +36,7 @@ export function useApiResource<T>(key: string | null, load: (fetchJson: <R>(path
     let retry: ReturnType<typeof setTimeout> | undefined;
     setLoading(true);
     loadRef
-      .current(<R,>(path: string) => apiFetch<R>(apiUrl, path))
+      .current(<R>(path: string) => apiFetch<R>(apiUrl, path))
       .then((value) => {
         if (cancelled) return;
         setData(value);

@@ -12,7 +12,9 @@ import { replaceKernel, runNestedKernel as run } from './replace-kernel';
 export function registerConv2DBackpropFilter(backendName: string): void {
   const kernelFunc = (args: Parameters<tf.KernelFunc>[0]) => filterGradient(args, backendName);
   if (tf.getKernel('Conv2DBackpropFilter', backendName)) {
-    replaceKernel('Conv2DBackpropFilter', backendName, (args, original) => ((args.attrs as { dataFormat?: string }).dataFormat === 'NCHW' ? original(args) : kernelFunc(args)));
+    replaceKernel('Conv2DBackpropFilter', backendName, (args, original) =>
+      (args.attrs as { dataFormat?: string }).dataFormat === 'NCHW' ? original(args) : kernelFunc(args),
+    );
     return;
   }
   tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc, gradlab: true } as tf.KernelConfig);
@@ -30,7 +32,19 @@ function filterGradient({ inputs, attrs }: Parameters<tf.KernelFunc>[0], backend
   const [kh, kw] = filterShape;
   const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
   const [top, bottom, left, right] = paddings(pad, kh, kw, xInfo.shape[1], xInfo.shape[2], sh, sw);
-  const padded = run('PadV2', { x: xInfo }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
+  const padded = run(
+    'PadV2',
+    { x: xInfo },
+    {
+      paddings: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   const xT = run('Transpose', { x: padded }, { perm: [3, 1, 2, 0] });
   const dyT = run('Transpose', { x: dyInfo }, { perm: [1, 2, 0, 3] });
   const full = run('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });

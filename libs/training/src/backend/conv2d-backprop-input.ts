@@ -30,7 +30,19 @@ export function registerFastConv2DBackpropInput(backendName: string): void {
     const padRight = w + kw - 1 - wo - padLeft;
     const flipped = run('Reverse', { x: filter }, { dims: [0, 1] });
     const transposed = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-    const padded = run('PadV2', { x: dy }, { paddings: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]], constantValue: 0 });
+    const padded = run(
+      'PadV2',
+      { x: dy },
+      {
+        paddings: [
+          [0, 0],
+          [padTop, padBottom],
+          [padLeft, padRight],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
     const dx = run('Conv2D', { x: padded, filter: transposed }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
     tf.dispose([flipped, transposed, padded]);
     return dx;

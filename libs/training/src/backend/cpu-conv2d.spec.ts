@@ -2,7 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from './select-backend';
 
 /** conv2d in float64, straight from the definition (NHWC input, [kh, kw, in, out] filter). */
-function referenceConv(x: Float32Array, xShape: number[], w: Float32Array, wShape: number[], stride: number, dilation: number, pad: [number, number], out: [number, number]): Float64Array {
+function referenceConv(
+  x: Float32Array,
+  xShape: number[],
+  w: Float32Array,
+  wShape: number[],
+  stride: number,
+  dilation: number,
+  pad: [number, number],
+  out: [number, number],
+): Float64Array {
   const [n, h, wd, ci] = xShape;
   const [kh, kw, , co] = wShape;
   const y = new Float64Array(n * out[0] * out[1] * co);
@@ -36,9 +45,22 @@ describe('Conv2D on the cpu backend', () => {
     [[1, 9, 7, 4], [3, 2, 4, 3], 1, 1, 'valid', [0, 0]],
     [[1, 9, 9, 2], [3, 3, 2, 2], 1, 2, 'valid', [0, 0]],
   ] as const)('matches the definition for x %j, filter %j, stride %d, dilation %d, %s padding', async (xShape, wShape, stride, dilation, pad, padding) => {
-    const x = seq((xShape as readonly number[]).reduce((a, b) => a * b, 1), 1);
-    const w = seq((wShape as readonly number[]).reduce((a, b) => a * b, 1), 2);
-    const y = tf.conv2d(tf.tensor4d(x, [...xShape] as [number, number, number, number]), tf.tensor4d(w, [...wShape] as [number, number, number, number]), stride, pad, 'NHWC', dilation);
+    const x = seq(
+      (xShape as readonly number[]).reduce((a, b) => a * b, 1),
+      1,
+    );
+    const w = seq(
+      (wShape as readonly number[]).reduce((a, b) => a * b, 1),
+      2,
+    );
+    const y = tf.conv2d(
+      tf.tensor4d(x, [...xShape] as [number, number, number, number]),
+      tf.tensor4d(w, [...wShape] as [number, number, number, number]),
+      stride,
+      pad,
+      'NHWC',
+      dilation,
+    );
     // 'same' with stride 2 pads bottom/right only on even sizes: padding[] is the top/left the definition needs.
     const expected = referenceConv(x, [...xShape], w, [...wShape], stride, dilation, [...padding] as [number, number], [y.shape[1], y.shape[2]]);
     const actual = await y.data();

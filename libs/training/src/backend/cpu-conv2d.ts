@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { replaceKernel } from './replace-kernel';
 
-type CpuBackend = { data: { get(dataId: object): { values: Float32Array } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo };
+type CpuBackend = {
+  data: { get(dataId: object): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
+};
 
 /**
  * The cpu backend's Conv2D adds every product straight into its float32 output (`y[i] += x * w`), so each
@@ -22,11 +25,34 @@ export function registerPreciseCpuConv2D(): void {
       dimRoundingMode?: 'floor' | 'round' | 'ceil';
     };
     if (dataFormat !== 'NHWC' || x.dtype !== 'float32') return original(args);
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      strides,
+      dilations,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const cpu = backend as unknown as CpuBackend;
     const xs = cpu.data.get(x.dataId).values;
     const ws = cpu.data.get(filter.dataId).values;
-    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+    const {
+      batchSize,
+      inHeight,
+      inWidth,
+      inChannels,
+      outHeight,
+      outWidth,
+      outChannels,
+      filterHeight,
+      filterWidth,
+      strideHeight,
+      strideWidth,
+      dilationHeight,
+      dilationWidth,
+    } = info;
     const { top, left } = info.padInfo;
     const ys = new Float32Array(batchSize * outHeight * outWidth * outChannels);
     const sums = new Float64Array(outChannels);

@@ -17,7 +17,9 @@ describe('wasm kernels gradlab replaces', () => {
     const x = tf.tensor4d(xs, shape);
     const dy = tf.tensor4d(dys, shape);
     const y = await tf.leakyRelu(x, ALPHA).data();
-    const dx = await tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(input, ALPHA), dy)))(x).data();
+    const dx = await tf
+      .grad((input: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(input, ALPHA), dy)))(x)
+      .data();
     const alpha = Math.fround(ALPHA);
     xs.forEach((v, i) => {
       expect(y[i]).toBe(v < 0 ? Math.fround(alpha * v) : v);
@@ -29,7 +31,9 @@ describe('wasm kernels gradlab replaces', () => {
     const xShape: [number, number, number, number] = [2, 8, 6, 3];
     const dy = values(2 * 4 * 3 * 3, 3);
     const gradient = async () =>
-      tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(input as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d(dy, [2, 4, 3, 3]))))(tf.zeros(xShape)).data();
+      tf
+        .grad((input: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(input as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d(dy, [2, 4, 3, 3]))))(tf.zeros(xShape))
+        .data();
     const wasm = await gradient();
     await selectBackend('cpu');
     const cpu = await gradient();

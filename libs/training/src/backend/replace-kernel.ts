@@ -6,7 +6,11 @@ type Replaced = tf.KernelConfig & { gradlab?: boolean };
  * Puts `kernelFunc` in place of a backend's kernel, keeping its setup and dispose functions; `kernelFunc` gets
  * the original too, for the cases it leaves to it. A second call changes nothing.
  */
-export function replaceKernel(kernelName: string, backendName: string, kernelFunc: (args: Parameters<tf.KernelFunc>[0], original: tf.KernelFunc) => ReturnType<tf.KernelFunc>): void {
+export function replaceKernel(
+  kernelName: string,
+  backendName: string,
+  kernelFunc: (args: Parameters<tf.KernelFunc>[0], original: tf.KernelFunc) => ReturnType<tf.KernelFunc>,
+): void {
   const original = tf.getKernel(kernelName, backendName) as Replaced | undefined;
   if (!original || original.gradlab) return;
   tf.unregisterKernel(kernelName, backendName);

@@ -31,11 +31,7 @@ export function defaultWasmThreads(): number {
  * faster Conv2DBackpropFilter).
  * `only` forces one.
  */
-export async function selectBackend(
-  only?: BackendName,
-  log: (line: string) => void = () => undefined,
-  options: BackendOptions = {},
-): Promise<BackendName> {
+export async function selectBackend(only?: BackendName, log: (line: string) => void = () => undefined, options: BackendOptions = {}): Promise<BackendName> {
   const candidates = only ? [only] : BACKEND_PREFERENCE;
   registerLeakyReluGradient();
   for (const name of candidates) {

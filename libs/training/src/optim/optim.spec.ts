@@ -10,7 +10,9 @@ beforeAll(async () => {
 
 describe('cosineLearningRate', () => {
   it("matches the framework's schedule recorded in the fixtures", () => {
-    const { cosineSchedule } = readManifest('vgg08-conv_block') as unknown as { cosineSchedule: { lr0: number; etaMin: number; tMax: number; lrPerEpoch: number[] } };
+    const { cosineSchedule } = readManifest('vgg08-conv_block') as unknown as {
+      cosineSchedule: { lr0: number; etaMin: number; tMax: number; lrPerEpoch: number[] };
+    };
     cosineSchedule.lrPerEpoch.forEach((lr, epoch) => {
       expect(cosineLearningRate(epoch, cosineSchedule.lr0, cosineSchedule.etaMin, cosineSchedule.tMax)).toBeCloseTo(lr, 12);
     });

@@ -62,9 +62,25 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
       const error = Math.abs(logitsData[i] - expected);
       if (error > worstLogit.error || Number.isNaN(error)) worstLogit = { i, error };
     });
-    comparisons.push({ quantity: 'logits', name: `logits[${worstLogit.i}] (worst)`, kind: 'logits', expected: fixture.logits[worstLogit.i], actual: logitsData[worstLogit.i], error: worstLogit.error, bound: LOGITS_MAX_ABS });
+    comparisons.push({
+      quantity: 'logits',
+      name: `logits[${worstLogit.i}] (worst)`,
+      kind: 'logits',
+      expected: fixture.logits[worstLogit.i],
+      actual: logitsData[worstLogit.i],
+      error: worstLogit.error,
+      bound: LOGITS_MAX_ABS,
+    });
     const loss = (await value.data())[0];
-    comparisons.push({ quantity: 'loss', name: 'loss', kind: 'loss', expected: manifest.loss, actual: loss, error: Math.abs(loss - manifest.loss), bound: LOSS_ABS });
+    comparisons.push({
+      quantity: 'loss',
+      name: 'loss',
+      kind: 'loss',
+      expected: manifest.loss,
+      actual: loss,
+      error: Math.abs(loss - manifest.loss),
+      bound: LOSS_ABS,
+    });
 
     const grads: Record<string, tf.Tensor> = {};
     for (const [name, v] of net.params) grads[name] = byId[v.name];
@@ -73,8 +89,24 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
       const meanAbs = (await tf.tidy(() => tf.mean(tf.abs(g))).data())[0];
       const l2 = (await tf.tidy(() => tf.norm(g)).data())[0];
       const bound = Math.max(GRAD_BASE[p.kind], 10 * (manifest.float32VsFloat64.maxRelErrGradMeanAbsByKind[p.kind] ?? 0));
-      comparisons.push({ quantity: 'gradMeanAbs', name: p.name, kind: p.kind, expected: manifest.gradMeanAbs[p.name], actual: meanAbs, error: rel(meanAbs, manifest.gradMeanAbs[p.name]), bound });
-      comparisons.push({ quantity: 'gradL2', name: p.name, kind: p.kind, expected: manifest.gradL2[p.name], actual: l2, error: rel(l2, manifest.gradL2[p.name]), bound });
+      comparisons.push({
+        quantity: 'gradMeanAbs',
+        name: p.name,
+        kind: p.kind,
+        expected: manifest.gradMeanAbs[p.name],
+        actual: meanAbs,
+        error: rel(meanAbs, manifest.gradMeanAbs[p.name]),
+        bound,
+      });
+      comparisons.push({
+        quantity: 'gradL2',
+        name: p.name,
+        kind: p.kind,
+        expected: manifest.gradL2[p.name],
+        actual: l2,
+        error: rel(l2, manifest.gradL2[p.name]),
+        bound,
+      });
     }
 
     const { lr, weightDecay, betas, eps } = manifest.adamStep;
@@ -86,13 +118,29 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
       const expected = manifest.adamStep.paramL2After[p.name];
       // The README's rule: where PyTorch's own float32 spreads over summation orders, so may we.
       const spread = manifest.float32VsFloat64.relErrByParam?.[p.name]?.paramL2After ?? 0;
-      comparisons.push({ quantity: 'paramL2After', name: p.name, kind: p.kind, expected, actual: after, error: rel(after, expected), bound: Math.max(PARAM_L2_AFTER_REL, PARAM_L2_AFTER_SPREADS * spread) });
+      comparisons.push({
+        quantity: 'paramL2After',
+        name: p.name,
+        kind: p.kind,
+        expected,
+        actual: after,
+        error: rel(after, expected),
+        bound: Math.max(PARAM_L2_AFTER_REL, PARAM_L2_AFTER_SPREADS * spread),
+      });
     }
     for (const [name, expected] of Object.entries(manifest.batchNormRunningL2After ?? {})) {
       const buffer = net.buffers.get(name);
       if (!buffer) throw new Error(`network has no buffer ${name}`);
       const after = (await tf.tidy(() => tf.norm(buffer)).data())[0];
-      comparisons.push({ quantity: 'runningL2After', name, kind: name.endsWith('running_mean') ? 'running_mean' : 'running_var', expected, actual: after, error: rel(after, expected), bound: PARAM_L2_AFTER_REL });
+      comparisons.push({
+        quantity: 'runningL2After',
+        name,
+        kind: name.endsWith('running_mean') ? 'running_mean' : 'running_var',
+        expected,
+        actual: after,
+        error: rel(after, expected),
+        bound: PARAM_L2_AFTER_REL,
+      });
     }
     adam.dispose();
     tf.dispose([x, y, value, ...Object.values(byId)]);

@@ -13,7 +13,11 @@ const BACKENDS: BackendName[] = ['wasm', 'cpu'];
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const parity = (fixture: string, backend: string) =>
-  promisify(execFile)(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts/parity.ts'), path.join(parityFixturesDir(), fixture), '--backend', backend], { cwd: ROOT }).then(
+  promisify(execFile)(
+    process.execPath,
+    ['-r', '@swc-node/register', path.join(ROOT, 'scripts/parity.ts'), path.join(parityFixturesDir(), fixture), '--backend', backend],
+    { cwd: ROOT },
+  ).then(
     ({ stdout }) => ({ code: 0, stdout }),
     (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
   );
@@ -72,7 +76,12 @@ describe('PyTorch parity, through npm run parity', () => {
     const first = report.firstDivergentStep as { step: number; epoch: number };
     expect(first.step).toBeGreaterThan(0);
     expect(first.step).toBeLessThan(10);
-    expect(report.comparisons.filter((c) => c.quantity === 'lossPerStep').slice(0, first.step).every((c) => c.error <= c.bound)).toBe(true);
+    expect(
+      report.comparisons
+        .filter((c) => c.quantity === 'lossPerStep')
+        .slice(0, first.step)
+        .every((c) => c.error <= c.bound),
+    ).toBe(true);
     expect(formatParityReport(report)).toContain(`first step whose loss leaves its bound: step ${first.step} (epoch 0)`);
   }, 120_000);
 

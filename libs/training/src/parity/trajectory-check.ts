@@ -31,7 +31,12 @@ interface TrajectoryManifest extends FixtureManifest {
   paramL2After: Record<string, number>;
   runningL2After: Record<string, number>;
   eval: { loss: number; logitsL2: number };
-  float32Spread: { lossPerStep: number[]; paramL2After: Record<string, number>; runningL2After: Record<string, number>; eval: { loss: number; logitsL2: number } };
+  float32Spread: {
+    lossPerStep: number[];
+    paramL2After: Record<string, number>;
+    runningL2After: Record<string, number>;
+    eval: { loss: number; logitsL2: number };
+  };
 }
 
 export interface TrajectoryFixture {
@@ -54,7 +59,8 @@ export function loadTrajectoryFixture(dir: string): TrajectoryFixture {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as TrajectoryManifest;
   const { batch, epochs, stepsPerEpoch } = manifest.config;
   const steps = epochs * stepsPerEpoch;
-  if (manifest.inputs.shape[0] !== steps * batch) throw new Error(`${dir}/${manifest.inputs.file}: ${manifest.inputs.shape[0]} images, expected ${steps} steps x ${batch}`);
+  if (manifest.inputs.shape[0] !== steps * batch)
+    throw new Error(`${dir}/${manifest.inputs.file}: ${manifest.inputs.shape[0]} images, expected ${steps} steps x ${batch}`);
   if (manifest.labels.length !== steps * batch) throw new Error(`${dir}/manifest.json: ${manifest.labels.length} labels, expected ${steps * batch}`);
   if (manifest.lossPerStep.length !== steps) throw new Error(`${dir}/manifest.json: ${manifest.lossPerStep.length} losses, expected ${steps}`);
   const spec = describeNetwork(ModelConfigSchema.parse(pickModelConfig(manifest.config)));
@@ -99,7 +105,15 @@ export async function checkTrajectory(fixture: TrajectoryFixture, backend: strin
         const loss = total - previous;
         previous = total;
         const expected = manifest.lossPerStep[step];
-        const comparison: ParityComparison = { quantity: 'lossPerStep', name: `step ${step}`, kind: 'loss', expected, actual: loss, error: relativeError(loss, expected), bound: Math.max(LOSS_PER_STEP_FLOOR, SPREADS * spread.lossPerStep[step]) };
+        const comparison: ParityComparison = {
+          quantity: 'lossPerStep',
+          name: `step ${step}`,
+          kind: 'loss',
+          expected,
+          actual: loss,
+          error: relativeError(loss, expected),
+          bound: Math.max(LOSS_PER_STEP_FLOOR, SPREADS * spread.lossPerStep[step]),
+        };
         comparisons.push(comparison);
         if (!firstDivergentStep && !(comparison.error <= comparison.bound)) firstDivergentStep = { step, epoch };
       }
@@ -107,22 +121,56 @@ export async function checkTrajectory(fixture: TrajectoryFixture, backend: strin
     for (const p of spec.params) {
       const after = (await tf.tidy(() => tf.norm(net.params.get(p.name) as tf.Variable)).data())[0];
       const expected = manifest.paramL2After[p.name];
-      comparisons.push({ quantity: 'paramL2After', name: p.name, kind: p.kind, expected, actual: after, error: relativeError(after, expected), bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * (spread.paramL2After[p.name] ?? 0)) });
+      comparisons.push({
+        quantity: 'paramL2After',
+        name: p.name,
+        kind: p.kind,
+        expected,
+        actual: after,
+        error: relativeError(after, expected),
+        bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * (spread.paramL2After[p.name] ?? 0)),
+      });
     }
     for (const [name, expected] of Object.entries(manifest.runningL2After)) {
       const buffer = net.buffers.get(name);
       if (!buffer) throw new Error(`network has no buffer ${name}`);
       const after = (await tf.tidy(() => tf.norm(buffer)).data())[0];
-      comparisons.push({ quantity: 'runningL2After', name, kind: name.endsWith('running_mean') ? 'running_mean' : 'running_var', expected, actual: after, error: relativeError(after, expected), bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * (spread.runningL2After[name] ?? 0)) });
+      comparisons.push({
+        quantity: 'runningL2After',
+        name,
+        kind: name.endsWith('running_mean') ? 'running_mean' : 'running_var',
+        expected,
+        actual: after,
+        error: relativeError(after, expected),
+        bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * (spread.runningL2After[name] ?? 0)),
+      });
     }
     const evalCount = manifest.evalLabels.length;
-    const [evalLoss, logitsL2] = await tf.tidy(() => {
-      const x = tf.tensor4d(fixture.evalInput, [evalCount, h, w, c]);
-      const { logits } = forward(net, x, false); // eval mode: the running statistics
-      return tf.stack([crossEntropy(logits, tf.tensor1d(manifest.evalLabels, 'int32')), tf.norm(logits)]);
-    }).data();
-    comparisons.push({ quantity: 'evalLoss', name: 'eval loss', kind: 'eval', expected: manifest.eval.loss, actual: evalLoss, error: relativeError(evalLoss, manifest.eval.loss), bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * spread.eval.loss) });
-    comparisons.push({ quantity: 'evalLogitsL2', name: 'eval logits L2', kind: 'eval', expected: manifest.eval.logitsL2, actual: logitsL2, error: relativeError(logitsL2, manifest.eval.logitsL2), bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * spread.eval.logitsL2) });
+    const [evalLoss, logitsL2] = await tf
+      .tidy(() => {
+        const x = tf.tensor4d(fixture.evalInput, [evalCount, h, w, c]);
+        const { logits } = forward(net, x, false); // eval mode: the running statistics
+        return tf.stack([crossEntropy(logits, tf.tensor1d(manifest.evalLabels, 'int32')), tf.norm(logits)]);
+      })
+      .data();
+    comparisons.push({
+      quantity: 'evalLoss',
+      name: 'eval loss',
+      kind: 'eval',
+      expected: manifest.eval.loss,
+      actual: evalLoss,
+      error: relativeError(evalLoss, manifest.eval.loss),
+      bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * spread.eval.loss),
+    });
+    comparisons.push({
+      quantity: 'evalLogitsL2',
+      name: 'eval logits L2',
+      kind: 'eval',
+      expected: manifest.eval.logitsL2,
+      actual: logitsL2,
+      error: relativeError(logitsL2, manifest.eval.logitsL2),
+      bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * spread.eval.logitsL2),
+    });
   } finally {
     sums.dispose();
     adam.dispose();
