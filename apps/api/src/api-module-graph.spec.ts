@@ -19,7 +19,7 @@ describe("the api's module graph", () => {
   }, 60_000);
 
   it('a worker does load it', () => {
-    const script = `require('./libs/training/src/train-run'); console.log(Object.keys(require.cache).some((file) => file.includes('@tensorflow/tfjs-core')));`;
+    const script = `require('./libs/training/src/train-run'); console.log(String(Object.keys(require.cache).some((file) => file.includes('@tensorflow/tfjs-core'))));`;
     expect(execFileSync(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: ROOT }).toString().trim().split('\n').pop()).toBe('true');
   }, 60_000);
 });
