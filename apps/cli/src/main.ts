@@ -9,6 +9,7 @@ import {
   parseGridAxis,
   parseSeeds,
   type ClientToServerEvents,
+  type EpochDto,
   type ExperimentConfigInput,
   type RunDto,
   type ServerToClientEvents,
@@ -264,7 +265,15 @@ async function diagnoseRun(api: ApiClient, id: string): Promise<number> {
 async function watch(api: ApiClient, id: string): Promise<RunDto> {
   const initial = await api.run(id);
   const total = initial.config.training.epochs;
-  for (const e of await api.epochs(id)) printEpoch(e.epoch, total, e);
+  // Each epoch once: those stored before the live connection, then those it brings, and any finished in
+  // between (asked for again once subscribed).
+  const printed = new Set<number>();
+  const print = (e: EpochDto) => {
+    if (printed.has(e.epoch)) return;
+    printed.add(e.epoch);
+    printEpoch(e.epoch, total, e);
+  };
+  for (const e of await api.epochs(id)) print(e);
   if (FINISHED_STATUSES.includes(initial.status)) return finish(initial);
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(api.url, { transports: ['websocket'], auth: api.key ? { token: api.key } : {} });
   const bar = (epoch: number, done: number, of: number) => {
@@ -285,11 +294,12 @@ async function watch(api: ApiClient, id: string): Promise<RunDto> {
     };
     socket.on('connect', async () => {
       await socket.emitWithAck('subscribe', { runId: id });
+      for (const e of await api.epochs(id)) print(e); // epochs finished while connecting
       last = await api.run(id); // anything that finished while connecting
       if (FINISHED_STATUSES.includes(last.status)) end(last);
     });
     socket.on('run.progress', (p) => p.runId === id && bar(p.epoch, p.batch, p.batchesPerEpoch));
-    socket.on('epoch.completed', (p) => p.runId === id && printEpoch(p.epoch.epoch, total, p.epoch));
+    socket.on('epoch.completed', (p) => p.runId === id && print(p.epoch));
     socket.on('run.updated', (run) => {
       if (run.id !== id) return;
       last = run;
