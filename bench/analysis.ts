@@ -13,27 +13,10 @@ import { DiagnosisService } from '../apps/api/src/runs/diagnosis.service';
 import { RunEventsService } from '../apps/api/src/runs/run-events.service';
 import { createTestDatabase, testQueuePrefix } from '../apps/api/src/test-support/test-database';
 import { startTestApi } from '../apps/api/src/test-support/test-api';
+import { flag, medianAndP95, time } from './timing';
 
 const EPOCHS = 100;
 const LAYERS = 77;
-
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-}
-
-async function time(repeat: number, work: () => Promise<unknown>): Promise<string> {
-  await work(); // warm: query plans, JIT
-  const times: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const t0 = performance.now();
-    await work();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-  return `median ${at(0.5).toFixed(1).padStart(7)} ms   p95 ${at(0.95).toFixed(1).padStart(7)} ms`;
-}
 
 const layersOf = (seed: number, epoch: number) =>
   Array.from({ length: LAYERS }, (_, l) => {
@@ -107,14 +90,11 @@ async function main() {
       // Four runs reporting at once, as four workers would.
       for (let i = 0; i < group.runs.length; i += 4) await Promise.all(group.runs.slice(i, i + 4).map((run) => store(run.id, run.seed)));
     }
-    storeTimes.sort((a, b) => a - b);
     const total = groups.reduce((n, g) => n + g.runs.length, 0);
     console.log(
       `${total} runs x ${EPOCHS} epochs x ${LAYERS} layers stored through RunEventsService (${total * EPOCHS * LAYERS} layer rows); ${repeat} repeats each`,
     );
-    console.log(
-      `storing an epoch (4 at once; with the group's running statistics): median ${storeTimes[storeTimes.length >> 1].toFixed(1)} ms, p95 ${storeTimes[Math.floor(storeTimes.length * 0.95)].toFixed(1)} ms`,
-    );
+    console.log(`storing an epoch (4 at once; with the group's running statistics): ${medianAndP95(storeTimes)}`);
 
     // One at a time: what a group's running statistics add to storing an epoch.
     const post = async (route: string, body: unknown) =>

@@ -9,6 +9,10 @@ import { startStack, type Stack } from './support/stack';
 const GRADLAB = path.resolve(__dirname, '../apps/cli/bin/gradlab.js');
 const COURSE_LINE = `python pytorch_mlp_framework/train_evaluate_image_classification_system.py --batch_size 100 --seed 0 --num_filters 32 --num_stages 3 --num_blocks_per_stage 5 --experiment_name VGG_38_experiment --use_gpu True --num_classes 100 --block_type 'conv_block' --continue_from_epoch -1`;
 
+/** The CLI's flags for a small synthetic run of this many epochs (one stage, no blocks: seconds an epoch). */
+const tinyRun = (epochs: number) =>
+  `--filters 8 --stages 1 --blocks 0 --epochs ${epochs} --batch-size 50 --dataset synthetic --train-limit 300 --val-limit 100 --test-limit 100`.split(' ');
+
 describe('gradlab CLI against a live stack', () => {
   let stack: Stack;
   let env: NodeJS.ProcessEnv;
@@ -32,30 +36,7 @@ describe('gradlab CLI against a live stack', () => {
   }, 30_000);
 
   it('submits from flags, watches the run to the end, and downloads the framework-style results', async () => {
-    const { stdout } = await gradlab(
-      'submit',
-      '--name',
-      'cli run',
-      '--filters',
-      '8',
-      '--stages',
-      '1',
-      '--blocks',
-      '0',
-      '--epochs',
-      '2',
-      '--batch-size',
-      '50',
-      '--dataset',
-      'synthetic',
-      '--train-limit',
-      '300',
-      '--val-limit',
-      '100',
-      '--test-limit',
-      '100',
-      '--watch',
-    );
+    const { stdout } = await gradlab('submit', '--name', 'cli run', ...tinyRun(2), '--watch');
     expect(stdout).toMatch(/^submitted [0-9a-f-]{36}: cli run/m);
     expect(stdout).toMatch(/^epoch 0 \(1 of 2\) {2}train loss \d/m);
     expect(stdout).toMatch(/^epoch 1 \(2 of 2\) {2}train loss \d/m); // numbered from 0, as the course framework
@@ -125,26 +106,7 @@ describe('gradlab CLI against a live stack', () => {
   });
 
   it('submits a seed group over a grid, shows its cells with mean +- std, and diagnoses a run as the api does', async () => {
-    const tiny = [
-      '--filters',
-      '8',
-      '--stages',
-      '1',
-      '--blocks',
-      '0',
-      '--epochs',
-      '1',
-      '--batch-size',
-      '50',
-      '--dataset',
-      'synthetic',
-      '--train-limit',
-      '200',
-      '--val-limit',
-      '100',
-      '--test-limit',
-      '100',
-    ];
+    const tiny = tinyRun(1);
     const { stdout } = await gradlab('submit', '--name', 'cli sweep', ...tiny, '--seeds', '0..1', '--grid', 'lr=1e-2,3e-3', 'wd=0');
     expect(stdout).toMatch(/^submitted group [0-9a-f-]{36}: cli sweep, 4 runs \(2 seeds x 2 cells\)/m);
     expect(stdout).toMatch(/seed 1 {2}lr=0\.003 wd=0$/m);
@@ -181,18 +143,7 @@ describe('gradlab CLI against a live stack', () => {
       '5',
       '--block-type',
       blockType,
-      '--epochs',
-      '3',
-      '--batch-size',
-      '50',
-      '--dataset',
-      'synthetic',
-      '--train-limit',
-      '1000',
-      '--val-limit',
-      '100',
-      '--test-limit',
-      '100',
+      ...'--epochs 3 --batch-size 50 --dataset synthetic --train-limit 1000 --val-limit 100 --test-limit 100'.split(' '),
     ];
     const ids: Record<string, string> = {};
     for (const blockType of ['conv_block', 'conv_block_bn_rc'])
@@ -233,25 +184,7 @@ describe('gradlab CLI against a live stack', () => {
       id: string;
       key: string;
     };
-    const tiny = [
-      '--filters',
-      '8',
-      '--stages',
-      '1',
-      '--blocks',
-      '0',
-      '--batch-size',
-      '50',
-      '--dataset',
-      'synthetic',
-      '--train-limit',
-      '300',
-      '--val-limit',
-      '100',
-      '--test-limit',
-      '100',
-    ];
-    const id = /submitted ([0-9a-f-]{36})/.exec((await gradlab('submit', '--name', 'long watch', ...tiny, '--epochs', '200')).stdout)?.[1] as string;
+    const id = /submitted ([0-9a-f-]{36})/.exec((await gradlab('submit', '--name', 'long watch', ...tinyRun(200))).stdout)?.[1] as string;
     const child = execFile(process.execPath, [GRADLAB, 'watch', id], { env: { ...env, GRADLAB_KEY: second.key } });
     let out = '';
     let err = '';
