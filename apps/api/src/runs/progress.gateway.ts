@@ -5,8 +5,9 @@ import type { Server, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
 import { keyRoom, LiveConnections } from '../auth/live-connections';
 import type { Principal } from '../auth/principal';
-import { isUuid } from '../common/is-uuid';
+import { DomainError } from '../common/domain-error';
 import { PrismaService } from '../prisma/prisma.service';
+import { findTeamRun } from './find-team-run';
 import { RunProgressPubSub, type RunEventName } from './run-progress.pubsub';
 
 interface SocketData {
@@ -55,8 +56,11 @@ export class ProgressGateway implements OnGatewayInit {
   async subscribe(@ConnectedSocket() socket: GradlabSocket, @MessageBody() body: { runId?: unknown }) {
     if (typeof body?.runId !== 'string' || !body.runId) return { ok: false, error: 'runId must be a string' };
     const runId = body.runId;
-    const run = isUuid(runId) ? await this.prisma.run.findFirst({ where: { id: runId, teamId: socket.data.principal.teamId }, select: { id: true } }) : null;
-    if (!run) return { ok: false, error: `run ${runId} not found` };
+    const found = await findTeamRun(this.prisma, socket.data.principal, runId).catch((error: unknown) => {
+      if (error instanceof DomainError) return error;
+      throw error;
+    });
+    if (found instanceof DomainError) return { ok: false, error: found.message };
     await socket.join(runRoom(runId));
     return { ok: true };
   }

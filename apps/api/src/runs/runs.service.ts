@@ -27,6 +27,7 @@ import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
 import type { Principal } from '../auth/principal';
 import { ProgressGateway } from './progress.gateway';
+import { findTeamRun } from './find-team-run';
 import { SubmissionLimitsService } from './submission-limits.service';
 import { newRunData, toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
 
@@ -211,9 +212,7 @@ export class RunsService {
   }
 
   /** Another team's run is answered exactly like a run that does not exist. */
-  async findRun(principal: Pick<Principal, 'teamId'>, id: string) {
-    const run = isUuid(id) ? await this.prisma.run.findFirst({ where: { id, teamId: principal.teamId } }) : null;
-    if (!run) throw new DomainError('NOT_FOUND', `run ${id} not found`);
-    return run;
+  findRun(principal: Pick<Principal, 'teamId'>, id: string) {
+    return findTeamRun(this.prisma, principal, id);
   }
 }
