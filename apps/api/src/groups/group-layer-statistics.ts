@@ -120,6 +120,3 @@ export function cellLayersByEpoch(text: string | null): Map<number, AggregateLay
   }
   return byEpoch;
 }
-
-/** The migration's column list, for the record (prisma/migrations/*_group_layer_stats). */
-export const GROUP_LAYER_STAT_COLUMNS = VALUE_COLUMNS;

@@ -34,7 +34,12 @@ function toGroupRunDto(run: Run): GroupRunDto {
 /** The grid's cells, in submission order, with mean +- std of best validation and test accuracy; the best marked. */
 export function groupCells(runs: readonly GroupRunDto[]): GroupCellDto[] {
   const byKey = new Map<string, GroupRunDto[]>();
-  for (const run of runs) byKey.set(cellKey(run.cell), [...(byKey.get(cellKey(run.cell)) ?? []), run]);
+  for (const run of runs) {
+    const key = cellKey(run.cell);
+    const members = byKey.get(key) ?? [];
+    members.push(run);
+    byKey.set(key, members);
+  }
   const cells = [...byKey.entries()].map(([key, members]) => {
     const stat = (values: (number | null)[]) => {
       const { mean, std, n } = summarize(values);

@@ -42,7 +42,11 @@ export class DiagnosisService implements OnModuleDestroy {
         ORDER BY l.epoch, l."layerIndex"`,
     ]);
     const byEpoch = new Map<number, LayerStats[]>();
-    for (const row of layers) byEpoch.set(row.epoch, [...(byEpoch.get(row.epoch) ?? []), row]);
+    for (const row of layers) {
+      const rows = byEpoch.get(row.epoch) ?? [];
+      rows.push(row);
+      byEpoch.set(row.epoch, rows);
+    }
     const findings = diagnose({
       numClasses: DATASET_CLASSES[config.data.dataset],
       epochs: epochs.map(toEpochDto),
