@@ -1,28 +1,48 @@
 // `npm start`: migrates the database, then runs the api, one worker (WORKERS=n for more) and the dashboard
 // (on WEB_PORT, default 3000; WEB=0 leaves it out), each restarted by nobody: if one exits, everything
 // stops, so a broken start is seen at once. The dashboard is built first when its sources changed.
+// `npm run start:prod` (--prod) starts the same processes, with the same variables, from `npm run build`'s
+// plain JavaScript in dist/ and builds nothing: no process loads TypeScript.
 const { spawn, spawnSync } = require('node:child_process');
 const os = require('node:os');
 const { randomBytes } = require('node:crypto');
-const { existsSync, readdirSync, statSync } = require('node:fs');
+const { existsSync } = require('node:fs');
 const path = require('node:path');
+const { buildWeb, webBuildIsStale, WEB_SERVER } = require('./build-web');
 
 const root = path.resolve(__dirname, '..');
-const node = (script) => [process.execPath, ['-r', '@swc-node/register', path.join(root, script)]];
-const nextBin = require.resolve('next/dist/bin/next', { paths: [root] });
+const prod = process.argv.includes('--prod');
+// Sources through SWC for `npm start`; the build's JavaScript, with stack traces mapped back to the
+// TypeScript, for start:prod.
+const node = prod
+  ? (script) => [process.execPath, ['--enable-source-maps', path.join(root, 'dist', script.replace(/\.ts$/, '.js'))]]
+  : (script) => [process.execPath, ['-r', '@swc-node/register', path.join(root, script)]];
+const withWeb = process.env.WEB !== '0';
+
+if (prod) {
+  const missing = [
+    'dist/apps/api/src/main.js',
+    'dist/apps/worker/src/main.js',
+    'dist/scripts/db-migrate.js',
+    ...(withWeb ? [path.relative(root, WEB_SERVER)] : []),
+  ].filter((file) => !existsSync(path.join(root, file)));
+  if (missing.length) {
+    console.error(`start:prod needs the production build (npm run build); missing: ${missing.join(', ')}`);
+    process.exit(1);
+  }
+}
 
 const migrate = spawnSync(...node('scripts/db-migrate.ts'), { cwd: root, stdio: 'inherit' });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const withWeb = process.env.WEB !== '0';
-if (withWeb && webBuildIsStale()) {
+if (!prod && withWeb && webBuildIsStale()) {
   console.log('[web] building the dashboard (next build) ...');
-  const build = spawnSync(process.execPath, [nextBin, 'build', 'apps/web'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-  });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  try {
+    buildWeb();
+  } catch (error) {
+    console.error(`[web] ${error.message}`);
+    process.exit(1);
+  }
 }
 
 // Workers authenticate to the api with the worker token (never a user's key); one is made up for this
@@ -42,11 +62,13 @@ workerEnv.API_URL ??= apiUrl;
 workerEnv.WASM_THREADS ??= String(Math.max(1, Math.floor(os.availableParallelism() / workers)));
 
 // The dashboard talks to the api only, at API_URL (web-config.ts). PORT is the api's port here; the
-// dashboard's is WEB_PORT, and `next start -p` would overwrite PORT anyway, so the dashboard never sees it.
-const { DATABASE_URL: _dbUrl, PORT: _apiPort, ...webEnv } = process.env;
+// dashboard's server (Next's standalone server.js) listens on PORT and HOSTNAME, set from WEB_PORT and HOST.
+const { DATABASE_URL: _dbUrl, ...webEnv } = process.env;
 webEnv.API_URL ??= apiUrl;
 webEnv.NEXT_TELEMETRY_DISABLED = '1';
-const webArgs = [nextBin, 'start', 'apps/web', '-p', process.env.WEB_PORT ?? '3000', ...(process.env.HOST ? ['-H', process.env.HOST] : [])];
+webEnv.PORT = process.env.WEB_PORT ?? '3000';
+webEnv.HOSTNAME = process.env.HOST ?? '0.0.0.0';
+const webArgs = [...(prod ? ['--enable-source-maps'] : []), WEB_SERVER];
 
 const commands = services.map(([name, script]) => [name, node(script), name === 'api' ? process.env : workerEnv]);
 if (withWeb) commands.push(['web', [process.execPath, webArgs], webEnv]);
@@ -79,18 +101,3 @@ function shutdown(code) {
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
-
-/** True when apps/web has no build, or a source it is built from changed after it. */
-function webBuildIsStale() {
-  const buildId = path.join(root, 'apps/web/.next/BUILD_ID');
-  if (!existsSync(buildId)) return true;
-  const builtAt = statSync(buildId).mtimeMs;
-  const sources = ['apps/web/src', 'apps/web/next.config.ts', 'libs/contracts/src', 'libs/figures/src', 'package-lock.json'];
-  return sources.some((source) => newestMtime(path.join(root, source)) > builtAt);
-}
-
-function newestMtime(file) {
-  const stat = statSync(file);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(file).reduce((newest, entry) => Math.max(newest, newestMtime(path.join(file, entry))), stat.mtimeMs);
-}

@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   // The workspace libraries are TypeScript sources; Next compiles them with the app.
   transpilePackages: ['@gradlab/contracts', '@gradlab/figures', '@gradlab/analysis'],
   turbopack: { root: workspaceRoot },
+  // A plain-node server with only the files it uses (scripts/build-web.js): what every start runs.
+  output: 'standalone',
   outputFileTracingRoot: workspaceRoot,
   poweredByHeader: false,
 };

@@ -22,6 +22,8 @@ export interface Stack {
   api<T>(path: string, init?: RequestInit): Promise<T>;
   databaseUrl: string;
   logs: string[];
+  /** scripts/start.js, whose children are the stack's processes. */
+  pid: number;
   /** Starts one more worker process against this stack (stopped with the stack). */
   startWorker(env?: Record<string, string>): ChildProcess;
   stop(): Promise<void>;
@@ -29,9 +31,10 @@ export interface Stack {
 
 /**
  * Starts the platform as `npm start` does (scripts/start.js: migrate, api, worker, and the dashboard when
- * WEB=1) as real processes, with a database, queue prefix, ports and data directory of its own.
+ * WEB=1) as real processes, with a database, queue prefix, ports and data directory of its own. `prod`
+ * starts it as `npm run start:prod` does, from the production build.
  */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(env: Record<string, string> = {}, { prod = false }: { prod?: boolean } = {}): Promise<Stack> {
   const database = `gradlab_e2e_${randomBytes(5).toString('hex')}`;
   const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${database}`;
   const port = await freePort();
@@ -59,7 +62,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     API_PUBLIC_URL: apiUrl,
     ...env,
   };
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js')], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js'), ...(prod ? ['--prod'] : [])], {
     cwd: ROOT,
     detached: true,
     env: stackEnv,
@@ -121,7 +124,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
-  return { apiUrl, webUrl, admin, workerToken, databaseUrl, logs, startWorker, stop, createStudent, api };
+  return { apiUrl, webUrl, admin, workerToken, databaseUrl, logs, pid: child.pid as number, startWorker, stop, createStudent, api };
 }
 
 /** Every student createStudent makes signs in with this. */

@@ -8,7 +8,8 @@ const WorkerConfigSchema = z.object({
   /** The api, for checkpoint uploads. The worker never gets the database URL. */
   API_URL: z.string().url().default('http://127.0.0.1:4000'),
   WORKER_TOKEN: z.string().optional(),
-  DATA_DIR: z.string().default(path.resolve(__dirname, '../../../data')),
+  /** Relative to where the worker starts: the repository for `npm start`, /app in the images. */
+  DATA_DIR: z.string().default('data'),
   QUEUE_PREFIX: z.string().min(1).default('gradlab'),
   /** Force a backend instead of the best that loads. */
   TF_BACKEND: z.enum(BACKEND_PREFERENCE as [BackendName, ...BackendName[]]).optional(),

@@ -1,0 +1,89 @@
+// `npm run build`: the production build. The api, worker and CLI (and the migration script) become plain
+// JavaScript under dist/, with source maps, so `npm run start:prod` and the images run them with `node`
+// and no TypeScript loader; the dashboard is built by `next build` as a standalone server.
+//
+// dist/ mirrors the repository, with each workspace library compiled into dist/node_modules/@gradlab/<lib>,
+// where Node finds it from dist/apps/* before the TypeScript sources the root node_modules links to:
+//   dist/apps/{api,worker,cli}/src/**.js   dist/scripts/db-migrate.js   dist/prisma/migrations/
+//   dist/node_modules/@gradlab/{analysis,contracts,figures,models,training}/
+// Type errors are caught by `npm run typecheck`, not here: SWC only strips types.
+const { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+const { transformFileSync } = require('@swc/core');
+const { buildWeb } = require('./build-web');
+
+const root = path.resolve(__dirname, '..');
+const dist = path.join(root, 'dist');
+const APPS = ['api', 'worker', 'cli'];
+const LIBS = ['analysis', 'contracts', 'figures', 'models', 'training'];
+
+// The same transform as the tests' (jest.config.js): decorator metadata is what NestJS injects by.
+const SWC_OPTIONS = {
+  jsc: {
+    target: 'es2022',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: true,
+};
+
+/** Tests and their support files are not shipped. */
+const isTestFile = (name) => /\.(spec|int-spec|e2e-spec)\.ts$/.test(name) || name === 'test-support';
+const SKIPPED = new Set(['package.json', 'project.json', 'tsconfig.json', 'node_modules']);
+
+/** Compiles every .ts under `from` into `to` (same relative paths, .js + .js.map); copies .js/.mjs/.json. */
+function compileTree(from, to) {
+  let files = 0;
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (isTestFile(entry.name) || SKIPPED.has(entry.name)) continue;
+    const source = path.join(from, entry.name);
+    if (entry.isDirectory()) {
+      files += compileTree(source, path.join(to, entry.name));
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+      files += compileFile(source, path.join(to, entry.name.replace(/\.ts$/, '.js')));
+    } else if (/\.(js|mjs|json)$/.test(entry.name)) {
+      mkdirSync(to, { recursive: true });
+      cpSync(source, path.join(to, entry.name));
+      files += 1;
+    }
+  }
+  return files;
+}
+
+function compileFile(source, target) {
+  const output = transformFileSync(source, { ...SWC_OPTIONS, filename: source, sourceFileName: path.relative(path.dirname(target), source) });
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(target, `${output.code}\n//# sourceMappingURL=${path.basename(target)}.map\n`);
+  writeFileSync(`${target}.map`, output.map);
+  return 1;
+}
+
+function buildNode() {
+  rmSync(dist, { recursive: true, force: true });
+  let files = 0;
+  for (const app of APPS) files += compileTree(path.join(root, 'apps', app, 'src'), path.join(dist, 'apps', app, 'src'));
+  files += compileFile(path.join(root, 'scripts/db-migrate.ts'), path.join(dist, 'scripts/db-migrate.js'));
+  for (const lib of LIBS) {
+    const from = path.join(root, 'libs', lib);
+    const to = path.join(dist, 'node_modules/@gradlab', lib);
+    files += compileTree(from, to);
+    const pkg = require(path.join(from, 'package.json'));
+    const main = pkg.main.replace(/\.ts$/, '.js');
+    writeFileSync(path.join(to, 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, main }, null, 2)}\n`);
+  }
+  // The api's migrator reads the SQL migrations next to the build, as it does next to the sources.
+  cpSync(path.join(root, 'prisma/migrations'), path.join(dist, 'prisma/migrations'), { recursive: true });
+  if (!existsSync(path.join(dist, 'apps/api/src/generated/prisma/client.js')))
+    throw new Error('the Prisma client is missing: run `npm run postinstall` (prisma generate)');
+  console.log(`[build] ${files} files compiled or copied into dist/ (api, worker, cli, db-migrate, ${LIBS.length} libraries)`);
+}
+
+if (require.main === module) {
+  const only = process.argv[2];
+  if (only !== 'web') buildNode();
+  if (only !== 'node') buildWeb();
+}
+
+module.exports = { buildNode };
