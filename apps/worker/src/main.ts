@@ -1,5 +1,5 @@
 import { JOBS, QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION } from '@gradlab/contracts';
-import { selectBackend, wasmThreadCount } from '@gradlab/training';
+import { BACKEND_PREFERENCE, describeDevice, selectBackend } from '@gradlab/training';
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { CheckpointsClient } from './checkpoints.client';
@@ -11,8 +11,12 @@ import { loadWorkerConfig } from './worker-config';
 async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
   const log = (line: string) => console.log(`[worker ${config.workerId}] ${line}`);
+  // One line per better backend that did not load and why (from selectBackend), then the choice and the device.
   const backend = await selectBackend(config.backend, log, { wasmThreads: config.wasmThreads });
-  log(`backend ${backend}${backend === 'wasm' ? ` (${wasmThreadCount()} threads)` : ''}, data in ${config.dataDir}`);
+  const skipped = config.backend ? 'forced by TF_BACKEND' : BACKEND_PREFERENCE.indexOf(backend) === 0 ? 'the best there is' : 'the best that loaded';
+  log(`backend ${backend} (${skipped})`);
+  log(`device ${describeDevice(backend)}`);
+  log(`data in ${config.dataDir}`);
 
   const connection = redisConnectionFromUrl(config.redisUrl);
   const redis = new IORedis({ ...connection, maxRetriesPerRequest: 3 });

@@ -10,6 +10,7 @@ export * from './optim/torch-adam';
 export * from './gradient-stats';
 export * from './backend/select-backend';
 export * from './backend/wasm-threads';
+export * from './backend/describe-device';
 export * from './backend/conv2d-backprop-filter';
 export * from './backend/conv2d-backprop-input';
 export * from './train-run';

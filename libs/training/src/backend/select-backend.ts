@@ -39,11 +39,20 @@ export async function selectBackend(only?: BackendName, log: (line: string) => v
       await activate(name, options.wasmThreads ?? defaultWasmThreads());
       return name;
     } catch (error) {
-      log(`backend ${name} unavailable: ${(error as Error).message.split('\n')[0]}`);
+      log(`backend ${name} did not load: ${whyNotLoaded(name, error as Error & { code?: string })}`);
       if (only) throw new Error(`backend ${name} could not be loaded: ${(error as Error).message}`);
     }
   }
   throw new Error('no TensorFlow.js backend could be loaded');
+}
+
+/** One line: a missing optional package is said as such; anything else is its error's first line. */
+function whyNotLoaded(name: BackendName, error: Error & { code?: string }): string {
+  const firstLine = error.message.split('\n')[0];
+  if (error.code === 'MODULE_NOT_FOUND' && firstLine.includes(`'@tensorflow/${name}'`)) {
+    return `@tensorflow/${name} is not installed (an optional dependency: its install downloads libtensorflow, which needs the internet${name === 'tfjs-node-gpu' ? ', and it runs only with CUDA 11.2 and cuDNN 8.1' : ''})`;
+  }
+  return firstLine;
 }
 
 async function activate(name: BackendName, wasmThreads: number): Promise<void> {
