@@ -24,6 +24,8 @@ const SWC_OPTIONS = {
     parser: { syntax: 'typescript', decorators: true },
     transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
     keepClassNames: true,
+    // Helpers inlined, so the output needs no @swc/helpers at run time.
+    externalHelpers: false,
   },
   module: { type: 'commonjs' },
   sourceMaps: true,

@@ -6,7 +6,16 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const env = { ...process.env };
 if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = __filename;
-execFileSync(process.execPath, [require.resolve('prisma/build/index.js', { paths: [root] }), 'generate'], {
+let cli;
+try {
+  cli = require.resolve('prisma/build/index.js', { paths: [root] });
+} catch {
+  // A production install (npm ci --omit=dev) has no Prisma CLI, a dev dependency: a worker needs no client,
+  // and the api's is in the production build (npm run build).
+  console.log('prisma-generate: the Prisma CLI is not installed (npm ci --omit=dev); the client is not generated');
+  process.exit(0);
+}
+execFileSync(process.execPath, [cli, 'generate'], {
   cwd: root,
   env,
   stdio: 'inherit',

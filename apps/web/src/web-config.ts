@@ -1,11 +1,12 @@
+import { setVariables } from '@gradlab/contracts';
 import { z } from 'zod';
 import type { BrowserApiAddress } from './lib/api-address';
 
 /**
- * The dashboard's own variables. PORT is not one of them: `next start -p` sets it to the dashboard's port,
- * so the api is named by its URL alone.
+ * The dashboard's own variables. PORT is not one of them: it is the dashboard server's own port (scripts/start.js
+ * sets it from WEB_PORT), so the api is named by its URL alone.
  */
-const EnvSchema = z.object({
+export const WebEnvSchema = z.object({
   API_URL: z.string().url().default('http://127.0.0.1:4000'),
   API_PUBLIC_URL: z.string().url().optional(),
 });
@@ -22,7 +23,7 @@ let cached: WebConfig | undefined;
 /** Read once from the environment. */
 export function webConfig(): WebConfig {
   if (cached) return cached;
-  const parsed = EnvSchema.safeParse(process.env);
+  const parsed = WebEnvSchema.safeParse(setVariables(process.env));
   if (!parsed.success) throw new Error(`invalid web configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const env = parsed.data;
   const apiUrl = env.API_URL.replace(/\/$/, '');

@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { setVariables } from '@gradlab/contracts';
 import { BACKEND_PREFERENCE, defaultWasmThreads, MAX_WASM_THREADS, type BackendName } from '@gradlab/training';
 
-const WorkerConfigSchema = z.object({
+export const WorkerConfigSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** The api, for checkpoint uploads. The worker never gets the database URL. */
   API_URL: z.string().url().default('http://127.0.0.1:4000'),
@@ -40,7 +41,7 @@ export interface WorkerConfig {
 }
 
 export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
-  const result = WorkerConfigSchema.safeParse(env);
+  const result = WorkerConfigSchema.safeParse(setVariables(env));
   if (!result.success) {
     throw new Error(`invalid worker configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }

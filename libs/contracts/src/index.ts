@@ -9,3 +9,4 @@ export * from './auth';
 export * from './figures';
 export * from './groups';
 export * from './analysis';
+export * from './environment';

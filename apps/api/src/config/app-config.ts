@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_GROUP_RUNS } from '@gradlab/contracts';
+import { DEFAULT_MAX_GROUP_RUNS, setVariables } from '@gradlab/contracts';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/gradlab';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-const AppConfigSchema = z.object({
+export const AppConfigSchema = z.object({
   /** `development` shows stack traces and internal error messages in GraphQL answers; nothing else does. */
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -101,7 +101,7 @@ export class AppConfig {
   readonly workerForgetAfterMs: number;
 
   constructor(env: Record<string, string | undefined>) {
-    const result = AppConfigSchema.safeParse(env);
+    const result = AppConfigSchema.safeParse(setVariables(env));
     if (!result.success) {
       const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       throw new Error(`invalid api configuration: ${problems}`);
