@@ -20,8 +20,10 @@ export function describeDevice(backend: BackendName, probeGpus: GpuProbe = nvidi
     }
     case 'tfjs-node':
       return `CPU ${cpu}; libtensorflow's thread pools (one thread per core)`;
-    case 'wasm':
-      return `CPU ${cpu}; ${wasmThreadCount()} wasm threads`;
+    case 'wasm': {
+      const threads = wasmThreadCount();
+      return `CPU ${cpu}; ${threads} wasm thread${threads === 1 ? '' : 's'}`;
+    }
     case 'cpu':
       return `CPU ${cpu}; 1 thread (pure JavaScript)`;
   }
