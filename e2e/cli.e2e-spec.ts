@@ -99,10 +99,14 @@ describe('gradlab CLI against a live stack', () => {
     expect(Object.keys(unzipSync(readFileSync(zip)))).toEqual(expect.arrayContaining(['README.txt', 'results.tex']));
   }, 60_000);
 
-  it('prints its usage for --help, whatever the command, and asks the api nothing', async () => {
-    const { stdout } = await gradlab('watch', '--help');
-    expect(stdout).toContain('watch RUN_ID');
-    expect(stdout).toContain('report-pack RUN_ID...');
+  it("prints each command's own help for --help, and asks the api nothing", async () => {
+    const noApi = { ...env, GRADLAB_URL: 'http://127.0.0.1:9' }; // nothing listens there
+    const watchHelp = await promisify(execFile)(process.execPath, [GRADLAB, 'watch', '--help'], { env: noApi });
+    expect(watchHelp.stdout).toContain('Usage: gradlab watch [options] <RUN_ID>');
+    expect(watchHelp.stdout).toContain('follow a run live until it finishes');
+    const help = await promisify(execFile)(process.execPath, [GRADLAB, '--help'], { env: noApi });
+    expect(help.stdout).toContain('report-pack [options] <RUN_ID...>');
+    await expect(gradlab('watch')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("missing required argument 'RUN_ID'") });
   });
 
   it('submits a seed group over a grid, shows its cells with mean +- std, and diagnoses a run as the api does', async () => {

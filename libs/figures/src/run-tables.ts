@@ -1,14 +1,11 @@
+import { stringify } from 'csv-stringify/sync';
 import type { EpochDto, GradientFlowDto, RunDto } from '@gradlab/contracts';
 
 type Cell = string | number | null | undefined;
 
-/** Rows as CSV: a header, then one line a row, fields quoted where they hold a comma, quote or newline. */
+/** Rows as CSV (csv-stringify): a header, then one line a row, fields quoted where they hold a comma, quote or newline. */
 export function toCsv(rows: Cell[][]): string {
-  const field = (value: Cell) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return rows.map((row) => row.map(field).join(',')).join('\n') + '\n';
+  return stringify(rows, { record_delimiter: '\n' });
 }
 
 /** The course framework's result_outputs/summary.csv: one row per epoch, in epoch order (row k is epoch k). */

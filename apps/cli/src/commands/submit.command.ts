@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { cellKey, parseGridAxis, parseSeeds, type ExperimentConfigInput } from '@gradlab/contracts';
+import type { ApiClient } from '../api-client';
+import type { CliContext } from '../cli-context';
+import { parseFrameworkCommand } from '../framework-args';
+import { watchRun } from '../watch-run';
+
+interface SubmitOptions {
+  name?: string;
+  config?: string;
+  watch?: boolean;
+  filters?: string;
+  stages?: string;
+  blocks?: string;
+  blockType?: string;
+  epochs?: string;
+  batchSize?: string;
+  lr?: string;
+  weightDecay?: string;
+  seed?: string;
+  dataset?: string;
+  trainLimit?: string;
+  valLimit?: string;
+  testLimit?: string;
+  augment: boolean;
+  seeds?: string;
+  grid?: string[];
+}
+type LooseConfig = { model: Record<string, unknown>; training: Record<string, unknown>; data: Record<string, unknown> };
+
+/** Flag -> config field: each given flag overrides the --config file and the framework's command line. */
+const FLAGS: [keyof SubmitOptions, keyof LooseConfig, string, 'number' | 'string'][] = [
+  ['filters', 'model', 'numFilters', 'number'],
+  ['stages', 'model', 'numStages', 'number'],
+  ['blocks', 'model', 'numBlocksPerStage', 'number'],
+  ['blockType', 'model', 'blockType', 'string'],
+  ['epochs', 'training', 'epochs', 'number'],
+  ['batchSize', 'training', 'batchSize', 'number'],
+  ['lr', 'training', 'learningRate', 'number'],
+  ['weightDecay', 'training', 'weightDecay', 'number'],
+  ['seed', 'training', 'seed', 'number'],
+  ['dataset', 'data', 'dataset', 'string'],
+  ['trainLimit', 'data', 'trainLimit', 'number'],
+  ['valLimit', 'data', 'valLimit', 'number'],
+  ['testLimit', 'data', 'testLimit', 'number'],
+];
+
+export function submitCommand(context: CliContext): Command {
+  return new Command('submit')
+    .description('submit a run, or with --seeds (and --grid) a group: every seed in every cell of the grid')
+    .argument(
+      '[framework...]',
+      "after --, the course framework's own command line (python .../train_evaluate_image_classification_system.py --batch_size 100 ...)",
+    )
+    .option('--name <NAME>', "the run's name")
+    .option('--config <FILE>', 'an experiment config as JSON ({ model, training, data }, or a run as the api returns it)')
+    .option('--watch', 'follow the run until it finishes; exit 0 when it completed')
+    .option('--filters <N>', 'model.numFilters')
+    .option('--stages <N>', 'model.numStages')
+    .option('--blocks <N>', 'model.numBlocksPerStage (5: VGG_38, 0: VGG_08)')
+    .option('--block-type <TYPE>', 'model.blockType, e.g. conv_block_bn_rc')
+    .option('--epochs <N>', 'training.epochs')
+    .option('--batch-size <N>', 'training.batchSize')
+    .option('--lr <X>', 'training.learningRate')
+    .option('--weight-decay <X>', 'training.weightDecay')
+    .option('--seed <N>', 'training.seed')
+    .option('--dataset <NAME>', 'data.dataset: cifar100 or synthetic')
+    .option('--train-limit <N>', 'data.trainLimit')
+    .option('--val-limit <N>', 'data.valLimit')
+    .option('--test-limit <N>', 'data.testLimit')
+    .option('--no-augment', 'data.augment false')
+    .option('--seeds <SEEDS>', 'a group over these seeds: 0..4 or 0,1,7')
+    .option('--grid <AXIS...>', 'a group over a grid, name=value,value per axis (lr minLr batch wd epochs filters stages blocks block augment)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  gradlab submit --name vgg08 --blocks 0 --epochs 20 --watch
+  gradlab submit --watch -- python pytorch_mlp_framework/train_evaluate_image_classification_system.py --batch_size 100 --num_blocks_per_stage 5
+  gradlab submit --block-type conv_block_bn_rc --seeds 0..4 --grid lr=1e-3,3e-4 batch=64,128 wd=0,1e-4`,
+    )
+    .action(async (framework: string[], options: SubmitOptions) => {
+      process.exitCode = await submit(context.api(), framework, options);
+    });
+}
+
+async function submit(api: ApiClient, framework: string[], options: SubmitOptions): Promise<number> {
+  let name = options.name;
+  let config: LooseConfig = { model: {}, training: {}, data: {} };
+  if (options.config) {
+    const file = JSON.parse(readFileSync(options.config, 'utf8'));
+    const fromFile = file.config ?? file;
+    config = { model: { ...fromFile.model }, training: { ...fromFile.training }, data: { ...fromFile.data } };
+    name ??= file.name;
+  }
+  if (framework.length) {
+    const parsed = parseFrameworkCommand(framework);
+    for (const { flag, reason } of parsed.ignored) console.log(`ignoring --${flag}: ${reason}`);
+    config = { model: { ...config.model, ...parsed.config.model }, training: { ...config.training, ...parsed.config.training }, data: { ...config.data } };
+    name ??= parsed.name;
+  }
+  for (const [flag, section, field, type] of FLAGS) {
+    const value = options[flag] as string | undefined;
+    if (value !== undefined) config[section][field] = type === 'number' ? Number(value) : value;
+  }
+  if (!options.augment) config.data.augment = false;
+
+  const seeds = options.seeds === undefined ? undefined : parseSeeds(options.seeds);
+  if (typeof seeds === 'string') throw new Error(`--seeds: ${seeds}`);
+  const grid = options.grid === undefined ? undefined : parseGrid(options.grid);
+  if (seeds !== undefined || grid !== undefined) {
+    if (options.watch) throw new Error('--watch follows one run; follow a group with `gradlab group ID`');
+    const group = await api.submitGroup({ name, config, ...(seeds ? { seeds } : {}), ...(grid ? { grid } : {}) });
+    console.log(`submitted group ${group.id}: ${group.name}, ${group.runs.length} runs (${group.seeds.length} seeds x ${group.cells.length} cells)`);
+    for (const run of group.runs) console.log(`  ${run.id}  seed ${run.seed}  ${cellKey(run.cell)}`);
+    return 0;
+  }
+  const run = await api.submit({ name, config: config as ExperimentConfigInput });
+  const m = run.config.model;
+  console.log(
+    `submitted ${run.id}: ${run.name} (${m.numFilters} filters, ${m.numStages} stages, ${m.numBlocksPerStage} blocks per stage, ${m.blockType}, ${run.config.training.epochs} epochs)`,
+  );
+  if (!options.watch) return 0;
+  return (await watchRun(api, run.id)).status === 'completed' ? 0 : 1;
+}
+
+/** `lr=1e-3,3e-4 batch=64,128`: one axis per word. */
+function parseGrid(words: string[]): Record<string, (string | number | boolean)[]> {
+  const grid: Record<string, (string | number | boolean)[]> = {};
+  for (const word of words) {
+    const axis = parseGridAxis(word);
+    if (typeof axis === 'string') throw new Error(`--grid: ${axis}`);
+    grid[axis[0]] = axis[1];
+  }
+  return grid;
+}
