@@ -36,4 +36,12 @@ module.exports = [
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  {
+    // Test support (the shared parity fixtures found beside the checkout) stays out of what ships.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**', 'e2e/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@gradlab/models/testing', message: 'test support: for tests and benchmarks only' }] }],
+    },
+  },
 ];

@@ -2,4 +2,4 @@ export * from './network-spec';
 export * from './network-cost';
 export * from './seeded-random';
 export * from './torch-layout';
-export * from './parity-fixtures';
+export * from './fixture-manifest';

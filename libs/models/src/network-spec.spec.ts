@@ -1,6 +1,7 @@
 import { ModelConfigSchema } from '@gradlab/contracts';
 import { architectureName, countLayers, deepSupervisionWeight, describeNetwork, parameterCount, shortParamName, weightParams } from './network-spec';
-import { pickModelConfig, readManifest } from './parity-fixtures';
+import { pickModelConfig } from './fixture-manifest';
+import { readManifest } from './testing/parity-fixtures';
 
 const FIXTURES = ['vgg08-conv_block', 'vgg38-conv_block', 'vgg38-conv_block_bn', 'vgg38-conv_block_bn_rc'];
 

@@ -1,6 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { readManifest } from '@gradlab/models';
+import { readManifest } from '@gradlab/models/testing';
 import { cosineLearningRate } from './cosine-schedule';
 import { TorchAdam } from './torch-adam';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModelConfigSchema, type ModelConfig } from '@gradlab/contracts';
-import { describeNetwork, pickModelConfig, readManifest, torchToTfLayout, type FixtureManifest, type NetworkSpec } from '@gradlab/models';
+import { describeNetwork, pickModelConfig, readManifestAt, torchToTfLayout, type FixtureManifest, type NetworkSpec } from '@gradlab/models';
 
 /** Everything a fixture folder holds, converted to TensorFlow.js layouts. */
 export interface ParityFixture {
@@ -31,7 +31,7 @@ export interface ParityManifest extends FixtureManifest {
 }
 
 export function loadParityFixture(dir: string): ParityFixture {
-  const manifest = readManifest(path.resolve(dir)) as ParityManifest;
+  const manifest = readManifestAt(path.resolve(dir)) as ParityManifest;
   const model = ModelConfigSchema.parse(pickModelConfig(manifest.config));
   const spec = describeNetwork(model);
   const [n, , h, w] = manifest.input.shape;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parityFixturesDir } from '@gradlab/models';
+import { parityFixturesDir } from '@gradlab/models/testing';
 import { selectBackend, type BackendName } from '../backend/select-backend';
 import { checkParity, formatParityReport } from './parity-check';
 import { loadParityFixture } from './parity-fixture';

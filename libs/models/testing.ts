@@ -1,0 +1,2 @@
+// Test support: the shared PyTorch parity fixtures beside the checkout. Tests and benchmarks only.
+export * from './src/testing/parity-fixtures';
