@@ -72,8 +72,12 @@ function buildNode() {
     const to = path.join(dist, 'node_modules/@gradlab', lib);
     files += compileTree(from, to);
     const pkg = require(path.join(from, 'package.json'));
-    const main = pkg.main.replace(/\.ts$/, '.js');
-    writeFileSync(path.join(to, 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, main }, null, 2)}\n`);
+    const js = (file) => file.replace(/\.ts$/, '.js');
+    const exports = pkg.exports && Object.fromEntries(Object.entries(pkg.exports).map(([entry, file]) => [entry, js(file)]));
+    writeFileSync(
+      path.join(to, 'package.json'),
+      `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, main: js(pkg.main), exports }, null, 2)}\n`,
+    );
   }
   // The api's migrator reads the SQL migrations next to the build, as it does next to the sources.
   cpSync(path.join(root, 'prisma/migrations'), path.join(dist, 'prisma/migrations'), { recursive: true });

@@ -20,8 +20,7 @@ import {
   learningCurvesForPrint,
   type GradientStatistic,
 } from '@gradlab/figures';
-import { figureTex, type TexFigure } from '@gradlab/figures/src/figure-tex';
-import { figureCsv, printWidthPt, renderFigure } from '@gradlab/figures/src/render-figure';
+import { figureCsv, figureTex, printWidthPt, renderFigure, type TexFigure } from '@gradlab/figures/server';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';

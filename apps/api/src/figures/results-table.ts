@@ -1,6 +1,6 @@
 import type { RunDto } from '@gradlab/contracts';
 import { architectureSummary } from '@gradlab/figures';
-import { texEscape } from '@gradlab/figures/src/figure-tex';
+import { texEscape } from '@gradlab/figures/server';
 import { describeNetwork, parameterCount } from '@gradlab/models';
 
 /** Runs that differ only by seed: one row, mean ± std over them. */

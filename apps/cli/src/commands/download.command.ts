@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { frameworkSummaryCsv, frameworkTestSummaryCsv, gradientFlowCsv, gradientFlowSpec, learningCurvesSpec } from '@gradlab/figures';
-import { renderSvg } from '@gradlab/figures/src/render-svg';
+import { renderSvg } from '@gradlab/figures/server';
 import type { CliContext } from '../cli-context';
 
 /** The framework's own output files: summary.csv (per epoch) and test_summary.csv, plus the gradient flow. */
