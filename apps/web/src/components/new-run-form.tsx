@@ -4,6 +4,7 @@ import {
   BLOCK_TYPES,
   CreateRunRequestSchema,
   DATASETS,
+  ExperimentConfigSchema,
   GRID_PARAMETERS,
   toFieldErrors,
   type DurationEstimateDto,
@@ -26,22 +27,26 @@ import { useApiResource } from '../lib/use-api-resource';
 /** The estimate is asked again this long after the last keystroke. */
 const ESTIMATE_DEBOUNCE_MS = 400;
 
+/** The framework's defaults, from the contract itself: the form starts from what an empty request gets. */
+const DEFAULTS = ExperimentConfigSchema.parse({});
+const shown = (value: string | number | undefined) => (value === undefined ? '' : String(value));
+
 /** Every field of the form, as typed; empty means "the framework's default". */
 const FIELDS = {
-  'config.model.numFilters': { label: 'Filters', kind: 'int', initial: '32' },
-  'config.model.numStages': { label: 'Stages', kind: 'int', initial: '3' },
-  'config.model.numBlocksPerStage': { label: 'Blocks per stage', kind: 'int', initial: '5' },
-  'config.model.blockType': { label: 'Block type', kind: 'select', initial: 'conv_block' },
-  'config.training.epochs': { label: 'Epochs', kind: 'int', initial: '100' },
-  'config.training.batchSize': { label: 'Batch size', kind: 'int', initial: '100' },
-  'config.training.learningRate': { label: 'Learning rate', kind: 'number', initial: '0.001' },
-  'config.training.minLearningRate': { label: 'Min. learning rate (cosine floor)', kind: 'number', initial: '0.00002' },
-  'config.training.weightDecay': { label: 'Weight decay', kind: 'number', initial: '0' },
-  'config.training.seed': { label: 'Seed', kind: 'int', initial: '0' },
-  'config.data.dataset': { label: 'Dataset', kind: 'select', initial: 'cifar100' },
-  'config.data.trainLimit': { label: 'Train images (empty: all)', kind: 'int', initial: '' },
-  'config.data.valLimit': { label: 'Validation images (empty: all)', kind: 'int', initial: '' },
-  'config.data.testLimit': { label: 'Test images (empty: all)', kind: 'int', initial: '' },
+  'config.model.numFilters': { label: 'Filters', kind: 'int', initial: shown(DEFAULTS.model.numFilters) },
+  'config.model.numStages': { label: 'Stages', kind: 'int', initial: shown(DEFAULTS.model.numStages) },
+  'config.model.numBlocksPerStage': { label: 'Blocks per stage', kind: 'int', initial: shown(DEFAULTS.model.numBlocksPerStage) },
+  'config.model.blockType': { label: 'Block type', kind: 'select', initial: shown(DEFAULTS.model.blockType) },
+  'config.training.epochs': { label: 'Epochs', kind: 'int', initial: shown(DEFAULTS.training.epochs) },
+  'config.training.batchSize': { label: 'Batch size', kind: 'int', initial: shown(DEFAULTS.training.batchSize) },
+  'config.training.learningRate': { label: 'Learning rate', kind: 'number', initial: shown(DEFAULTS.training.learningRate) },
+  'config.training.minLearningRate': { label: 'Min. learning rate (cosine floor)', kind: 'number', initial: shown(DEFAULTS.training.minLearningRate) },
+  'config.training.weightDecay': { label: 'Weight decay', kind: 'number', initial: shown(DEFAULTS.training.weightDecay) },
+  'config.training.seed': { label: 'Seed', kind: 'int', initial: shown(DEFAULTS.training.seed) },
+  'config.data.dataset': { label: 'Dataset', kind: 'select', initial: shown(DEFAULTS.data.dataset) },
+  'config.data.trainLimit': { label: 'Train images (empty: all)', kind: 'int', initial: shown(DEFAULTS.data.trainLimit) },
+  'config.data.valLimit': { label: 'Validation images (empty: all)', kind: 'int', initial: shown(DEFAULTS.data.valLimit) },
+  'config.data.testLimit': { label: 'Test images (empty: all)', kind: 'int', initial: shown(DEFAULTS.data.testLimit) },
 } as const;
 type FieldName = keyof typeof FIELDS;
 
@@ -103,7 +108,7 @@ export function NewRunForm() {
   const cloneOf = useSearchParams().get('from');
   const [name, setName] = useState('');
   const [values, setValues] = useState(() => Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.initial])) as Record<FieldName, string>);
-  const [augment, setAugment] = useState(true);
+  const [augment, setAugment] = useState(DEFAULTS.data.augment);
   // A group: several seeds and/or a grid; both empty, a single run.
   const [seedsText, setSeedsText] = useState('');
   const [gridText, setGridText] = useState('');
