@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -10,8 +12,8 @@ import { PeopleService } from './people.service';
 
 @Global()
 @Module({
-  controllers: [AuthController, PeopleController],
-  providers: [AuthService, PeopleService, LiveConnections, LoginLimiterService, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, PeopleController, ApiKeysController],
+  providers: [AuthService, PeopleService, ApiKeysService, LiveConnections, LoginLimiterService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, LiveConnections],
 })
 export class AuthModule {}

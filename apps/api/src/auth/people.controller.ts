@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
-import type { ApiKeyDto, CreatedApiKeyDto, TeamDto, UserDto } from '@gradlab/contracts';
+import type { TeamDto, UserDto } from '@gradlab/contracts';
 import { AdminOnly, CurrentPrincipal, StaffOnly } from './auth.decorators';
 import { PeopleService } from './people.service';
 import type { Principal } from './principal';
@@ -30,20 +30,5 @@ export class PeopleController {
   @Get('users')
   listUsers(@CurrentPrincipal() principal: Principal): Promise<UserDto[]> {
     return this.people.listUsers(principal);
-  }
-
-  @Post('keys')
-  createKey(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<CreatedApiKeyDto> {
-    return this.people.createKey(principal, body);
-  }
-
-  @Get('keys')
-  listKeys(@CurrentPrincipal() principal: Principal): Promise<ApiKeyDto[]> {
-    return this.people.listKeys(principal);
-  }
-
-  @Delete('keys/:id')
-  revokeKey(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<ApiKeyDto> {
-    return this.people.revokeKey(principal, id);
   }
 }

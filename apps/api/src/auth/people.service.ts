@@ -1,33 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import {
-  isStaffRole,
-  CreateApiKeyRequestSchema,
-  CreateTeamRequestSchema,
-  CreateUserRequestSchema,
-  type ApiKeyDto,
-  type CreatedApiKeyDto,
-  type TeamDto,
-  type UserDto,
-} from '@gradlab/contracts';
+import { CreateTeamRequestSchema, CreateUserRequestSchema, type TeamDto, type UserDto } from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
-import { isUuid } from '../common/is-uuid';
 import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
-import { LiveConnections } from './live-connections';
+import { teamScope } from './access-scopes';
 import { hashPassword } from './password-hasher';
 import type { Principal } from './principal';
-import { keyPrefix, newApiKey, sha256 } from './secret-token';
 
-type KeyRow = { id: string; name: string; prefix: string; userId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
-const toKeyDto = (k: KeyRow): ApiKeyDto => ({
-  id: k.id,
-  name: k.name,
-  prefix: k.prefix,
-  userId: k.userId,
-  createdAt: k.createdAt.toISOString(),
-  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-  revokedAt: k.revokedAt?.toISOString() ?? null,
-});
 const toTeamDto = (t: { id: string; name: string; createdAt: Date }): TeamDto => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString() });
 const toUserDto = (u: { id: string; email: string; role: UserDto['role']; createdAt: Date; team: { id: string; name: string } }): UserDto => ({
   id: u.id,
@@ -38,15 +17,12 @@ const toUserDto = (u: { id: string; email: string; role: UserDto['role']; create
 });
 
 /**
- * Teams, users and API keys. Everyone manages their own keys; staff also the users and keys of their own
- * team; an admin those of every team, and makes teams. Another team's user or key is "not found" to staff.
+ * Teams and users (keys: ApiKeysService). Staff manage the users of their own team; an admin those of every
+ * team, and makes teams. Another team's user is "not found" to staff.
  */
 @Injectable()
 export class PeopleService {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly live: LiveConnections,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   async createTeam(body: unknown): Promise<TeamDto> {
     const { name } = parseInput(CreateTeamRequestSchema, body, 'team');
@@ -57,7 +33,7 @@ export class PeopleService {
 
   /** All teams for an admin; their own for staff. */
   async listTeams(principal: Principal): Promise<TeamDto[]> {
-    return (await this.prisma.team.findMany({ where: this.teamScope(principal, 'id'), orderBy: { name: 'asc' } })).map(toTeamDto);
+    return (await this.prisma.team.findMany({ where: teamScope(principal, 'id'), orderBy: { name: 'asc' } })).map(toTeamDto);
   }
 
   async createUser(principal: Principal, body: unknown): Promise<UserDto> {
@@ -80,48 +56,6 @@ export class PeopleService {
 
   /** Every user for an admin; their own team's for staff. */
   async listUsers(principal: Principal): Promise<UserDto[]> {
-    return (await this.prisma.user.findMany({ where: this.teamScope(principal, 'teamId'), orderBy: { email: 'asc' }, include: { team: true } })).map(toUserDto);
-  }
-
-  /** The key is in the answer this once; only its hash is stored. */
-  async createKey(principal: Principal, body: unknown): Promise<CreatedApiKeyDto> {
-    const request = parseInput(CreateApiKeyRequestSchema, body, 'key');
-    const userId = request.userId ?? principal.userId;
-    if (userId !== principal.userId) {
-      if (!isStaffRole(principal.role)) throw new DomainError('FORBIDDEN', 'only staff make keys for other users');
-      // Another team's user is no user to staff.
-      const owner = isUuid(userId) ? await this.prisma.user.findFirst({ where: { id: userId, ...this.teamScope(principal, 'teamId') } }) : null;
-      if (!owner) throw new DomainError('VALIDATION_FAILED', 'invalid key: userId: no such user', [{ field: 'userId', message: 'no such user' }]);
-    }
-    const key = newApiKey();
-    const row = await this.prisma.apiKey.create({ data: { userId, name: request.name, prefix: keyPrefix(key), hash: sha256(key) } });
-    return { ...toKeyDto(row), key };
-  }
-
-  /** Your own keys; staff see their team's, an admin everyone's. */
-  async listKeys(principal: Principal): Promise<ApiKeyDto[]> {
-    const rows = await this.prisma.apiKey.findMany({ where: this.keyScope(principal), orderBy: { createdAt: 'desc' } });
-    return rows.map(toKeyDto);
-  }
-
-  /** Takes effect at once: every request looks its key up. A key the caller may not manage is "not found". */
-  async revokeKey(principal: Principal, id: string): Promise<ApiKeyDto> {
-    const row = isUuid(id) ? await this.prisma.apiKey.findFirst({ where: { id, ...this.keyScope(principal) } }) : null;
-    if (!row) throw new DomainError('NOT_FOUND', `key ${id} not found`);
-    const revoked = row.revokedAt ? row : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
-    await this.live.disconnectKey(id);
-    return toKeyDto(revoked);
-  }
-
-  /** Rows of the caller's team, unless the caller is an admin. */
-  private teamScope(principal: Principal, column: 'id' | 'teamId'): Record<string, string> {
-    return principal.role === 'admin' ? {} : { [column]: principal.teamId };
-  }
-
-  /** The keys the caller may see and revoke: an admin all, staff their team's, anyone else their own. */
-  private keyScope(principal: Principal) {
-    if (principal.role === 'admin') return {};
-    if (principal.role === 'staff') return { user: { teamId: principal.teamId } };
-    return { userId: principal.userId };
+    return (await this.prisma.user.findMany({ where: teamScope(principal, 'teamId'), orderBy: { email: 'asc' }, include: { team: true } })).map(toUserDto);
   }
 }

@@ -2,7 +2,7 @@ import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver
 import type { DiagnosisDto, EpochDto, ExperimentConfig, GradientFlowDto, RunDto } from '@gradlab/contracts';
 import { DiagnosisService } from '../runs/diagnosis.service';
 import { DomainError } from '../common/domain-error';
-import { RunProgressPubSub, type RunLiveEvent } from '../runs/run-progress.pubsub';
+import { RunEventsPubSub, type RunLiveEvent } from '../runs/run-events.pubsub';
 import { RunsService } from '../runs/runs.service';
 import type { GraphqlContext } from './graphql-context';
 import { DiagnosisModel } from './group.models';
@@ -37,7 +37,7 @@ function toProgressEvent(event: RunLiveEvent): RunProgressEvent {
 export class RunsResolver {
   constructor(
     private readonly runsService: RunsService,
-    private readonly pubSub: RunProgressPubSub,
+    private readonly pubSub: RunEventsPubSub,
     private readonly diagnosisService: DiagnosisService,
   ) {}
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { diagnose, type LayerStats } from '@gradlab/analysis';
 import { DATASET_CLASSES, type DiagnosisDto, type ExperimentConfig, type LayerKind } from '@gradlab/contracts';
 import { PrismaService } from '../prisma/prisma.service';
-import { ProgressGateway } from './progress.gateway';
+import { RunEventsGateway } from './run-events.gateway';
 import { toEpochDto } from './run.mapper';
 
 type LayerRow = { epoch: number; shortName: string; kind: LayerKind; meanAbs: number | null; updateRatio: number | null; nonFiniteCount: number };
@@ -23,7 +23,7 @@ export class DiagnosisService implements OnModuleDestroy {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly gateway: ProgressGateway,
+    private readonly gateway: RunEventsGateway,
   ) {}
 
   /** The run's diagnosis now. The caller has checked that the run is the caller's team's. */

@@ -6,7 +6,7 @@ import { PrismaService } from '../prisma/prisma.service';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { WorkersService } from '../workers/workers.service';
 import { DiagnosisService } from './diagnosis.service';
-import type { ProgressGateway } from './progress.gateway';
+import type { RunEventsGateway } from './run-events.gateway';
 import { EpochsPendingError, RunEventsService } from './run-events.service';
 
 /** The team the migration creates. */
@@ -70,9 +70,9 @@ describe('RunEventsService (real Postgres)', () => {
     trainingQueue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix: testQueuePrefix() });
     service = new RunEventsService(
       prisma,
-      gateway as unknown as ProgressGateway,
+      gateway as unknown as RunEventsGateway,
       new WorkersService(prisma, new AppConfig({ DATABASE_URL: db.url }), trainingQueue),
-      new DiagnosisService(prisma, gateway as unknown as ProgressGateway),
+      new DiagnosisService(prisma, gateway as unknown as RunEventsGateway),
     );
   });
   afterAll(async () => {

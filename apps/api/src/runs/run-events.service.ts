@@ -14,7 +14,7 @@ import { ADD_EPOCH_SQL, epochContributions } from '../groups/group-layer-statist
 import { PrismaService } from '../prisma/prisma.service';
 import { WorkersService } from '../workers/workers.service';
 import { DiagnosisService } from './diagnosis.service';
-import { ProgressGateway } from './progress.gateway';
+import { RunEventsGateway } from './run-events.gateway';
 import { toRunDto } from './run.mapper';
 
 /** A run.completed came before all of the run's epochs were stored: it waits for them. */
@@ -39,7 +39,7 @@ export class RunEventsService {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly gateway: ProgressGateway,
+    private readonly gateway: RunEventsGateway,
     private readonly workers: WorkersService,
     private readonly diagnosis: DiagnosisService,
   ) {}

@@ -5,14 +5,14 @@ import { WorkersModule } from '../workers/workers.module';
 import { CheckpointsController } from './checkpoints.controller';
 import { CheckpointsService } from './checkpoints.service';
 import { DiagnosisService } from './diagnosis.service';
-import { ProgressGateway } from './progress.gateway';
+import { RunEventsGateway } from './run-events.gateway';
 import { RunEventsProcessor } from './run-events.processor';
 import { RunEstimatesService } from './run-estimates.service';
 import { RunEventsService } from './run-events.service';
 import { RunsController } from './runs.controller';
 import { RunsReconciler } from './runs-reconciler.service';
 import { RunsService } from './runs.service';
-import { RunProgressPubSub } from './run-progress.pubsub';
+import { RunEventsPubSub } from './run-events.pubsub';
 import { SubmissionLimitsService } from './submission-limits.service';
 
 @Module({
@@ -25,11 +25,11 @@ import { SubmissionLimitsService } from './submission-limits.service';
     RunsReconciler,
     RunEstimatesService,
     SubmissionLimitsService,
-    RunProgressPubSub,
+    RunEventsPubSub,
     RunEventsService,
     RunEventsProcessor,
-    ProgressGateway,
+    RunEventsGateway,
   ],
-  exports: [RunsService, RunProgressPubSub, DiagnosisService, SubmissionLimitsService],
+  exports: [RunsService, RunEventsPubSub, DiagnosisService, SubmissionLimitsService],
 })
 export class RunsModule {}

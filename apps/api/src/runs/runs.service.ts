@@ -26,7 +26,7 @@ import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
 import type { Principal } from '../auth/principal';
-import { ProgressGateway } from './progress.gateway';
+import { RunEventsGateway } from './run-events.gateway';
 import { findTeamRun } from './find-team-run';
 import { SubmissionLimitsService } from './submission-limits.service';
 import { newRunData, toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
@@ -65,7 +65,7 @@ export class RunsService {
   constructor(
     private readonly prisma: PrismaService,
     @InjectQueue(QUEUES.training) private readonly trainingQueue: Queue<TrainingJob>,
-    private readonly gateway: ProgressGateway,
+    private readonly gateway: RunEventsGateway,
     private readonly config: AppConfig,
     private readonly redis: RedisService,
     private readonly limits: SubmissionLimitsService,

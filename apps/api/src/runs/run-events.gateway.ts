@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { PrismaService } from '../prisma/prisma.service';
 import { findTeamRun } from './find-team-run';
-import { RunProgressPubSub, type RunEventName } from './run-progress.pubsub';
+import { RunEventsPubSub, type RunEventName } from './run-events.pubsub';
 
 interface SocketData {
   principal: Principal;
@@ -16,14 +16,15 @@ interface SocketData {
 type GradlabSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /**
- * Live progress over socket.io. A connection must carry an API key (`auth: { token }` or an Authorization
- * header) or the session cookie; a client may join the room of a run of its own team only (another team's
- * run is "not found"), and the workers room if it is staff.
+ * Every run event live over socket.io: status, epochs, progress, diagnosis, and the workers list. A
+ * connection must carry an API key (`auth: { token }` or an Authorization header) or the session cookie; a
+ * client may join the room of a run of its own team only (another team's run is "not found"), and the
+ * workers room if it is staff.
  */
 // CORS and the allowed origins are set once for every gateway in RedisIoAdapter.
 @WebSocketGateway()
-export class ProgressGateway implements OnGatewayInit {
-  private readonly logger = new Logger(ProgressGateway.name);
+export class RunEventsGateway implements OnGatewayInit {
+  private readonly logger = new Logger(RunEventsGateway.name);
 
   @WebSocketServer()
   server!: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -31,7 +32,7 @@ export class ProgressGateway implements OnGatewayInit {
   constructor(
     private readonly auth: AuthService,
     private readonly prisma: PrismaService,
-    private readonly pubSub: RunProgressPubSub,
+    private readonly pubSub: RunEventsPubSub,
     private readonly live: LiveConnections,
   ) {}
 

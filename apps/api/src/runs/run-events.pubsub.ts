@@ -17,7 +17,7 @@ export interface RunLiveEvent<E extends RunEventName = RunEventName> {
  * to that instance's subscribers.
  */
 @Injectable()
-export class RunProgressPubSub implements OnModuleInit {
+export class RunEventsPubSub implements OnModuleInit {
   private readonly local = new PubSub();
   private readonly channel: string;
 

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { isStaffRole, CreateApiKeyRequestSchema, type ApiKeyDto, type CreatedApiKeyDto } from '@gradlab/contracts';
+import { DomainError } from '../common/domain-error';
+import { isUuid } from '../common/is-uuid';
+import { parseInput } from '../common/parse-input';
+import { PrismaService } from '../prisma/prisma.service';
+import { keyScope, teamScope } from './access-scopes';
+import { LiveConnections } from './live-connections';
+import type { Principal } from './principal';
+import { keyPrefix, newApiKey, sha256 } from './secret-token';
+
+type KeyRow = { id: string; name: string; prefix: string; userId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+const toKeyDto = (k: KeyRow): ApiKeyDto => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  userId: k.userId,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
+
+/**
+ * API keys. Everyone manages their own; staff also those of their team's users, an admin everyone's. Another
+ * team's key is "not found" to staff. A key is shown once, when made; only its hash is stored.
+ */
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly live: LiveConnections,
+  ) {}
+
+  /** The key is in the answer this once; only its hash is stored. */
+  async createKey(principal: Principal, body: unknown): Promise<CreatedApiKeyDto> {
+    const request = parseInput(CreateApiKeyRequestSchema, body, 'key');
+    const userId = request.userId ?? principal.userId;
+    if (userId !== principal.userId) {
+      if (!isStaffRole(principal.role)) throw new DomainError('FORBIDDEN', 'only staff make keys for other users');
+      // Another team's user is no user to staff.
+      const owner = isUuid(userId) ? await this.prisma.user.findFirst({ where: { id: userId, ...teamScope(principal, 'teamId') } }) : null;
+      if (!owner) throw new DomainError('VALIDATION_FAILED', 'invalid key: userId: no such user', [{ field: 'userId', message: 'no such user' }]);
+    }
+    const key = newApiKey();
+    const row = await this.prisma.apiKey.create({ data: { userId, name: request.name, prefix: keyPrefix(key), hash: sha256(key) } });
+    return { ...toKeyDto(row), key };
+  }
+
+  /** Your own keys; staff see their team's, an admin everyone's. */
+  async listKeys(principal: Principal): Promise<ApiKeyDto[]> {
+    const rows = await this.prisma.apiKey.findMany({ where: keyScope(principal), orderBy: { createdAt: 'desc' } });
+    return rows.map(toKeyDto);
+  }
+
+  /** Takes effect at once: every request looks its key up, and its live connections are closed. */
+  async revokeKey(principal: Principal, id: string): Promise<ApiKeyDto> {
+    const row = isUuid(id) ? await this.prisma.apiKey.findFirst({ where: { id, ...keyScope(principal) } }) : null;
+    if (!row) throw new DomainError('NOT_FOUND', `key ${id} not found`);
+    const revoked = row.revokedAt ? row : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    await this.live.disconnectKey(id);
+    return toKeyDto(revoked);
+  }
+}
