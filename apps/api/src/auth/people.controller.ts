@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import type { TeamDto, UserDto } from '@gradlab/contracts';
 import { AdminOnly, CurrentPrincipal, StaffOnly } from './auth.decorators';
 import { PeopleService } from './people.service';
