@@ -1,7 +1,8 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import type { DiagnosisDto, EpochDto, ExperimentConfig, GradientFlowDto, RunDto } from '@gradlab/contracts';
+import { CreateRunRequestSchema, type DiagnosisDto, type EpochDto, type ExperimentConfig, type GradientFlowDto, type RunDto } from '@gradlab/contracts';
 import { DiagnosisService } from '../runs/diagnosis.service';
 import { DomainError } from '../common/domain-error';
+import { parseInput } from '../common/parse-input';
 import { RunEventsPubSub, type RunLiveEvent } from '../runs/run-events.pubsub';
 import { RunsService } from '../runs/runs.service';
 import type { GraphqlContext } from './graphql-context';
@@ -93,7 +94,12 @@ export class RunsResolver {
     complexity: ({ childComplexity }) => 3 * SQL_QUERY + childComplexity,
   })
   submitRun(@Context() ctx: GraphqlContext, @Args('input', { type: () => SubmitRunInput }) input: SubmitRunInput): Promise<RunDto> {
-    return this.runsService.create(ctx.principal, { ...(input.name === undefined || input.name === null ? {} : { name: input.name }), config: input.config });
+    const request = parseInput(
+      CreateRunRequestSchema,
+      { ...(input.name === undefined || input.name === null ? {} : { name: input.name }), config: input.config },
+      'run',
+    );
+    return this.runsService.create(ctx.principal, request);
   }
 
   @Mutation(() => RunModel)

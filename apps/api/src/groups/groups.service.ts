@@ -21,6 +21,7 @@ import { parseInput } from '../common/parse-input';
 import type { Principal } from '../auth/principal';
 import type { Run, RunGroup } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import { RunQueue } from '../runs/run-queue.service';
 import { RunsService } from '../runs/runs.service';
 import { SubmissionLimitsService } from '../runs/submission-limits.service';
 import { newRunData, toRunDto } from '../runs/run.mapper';
@@ -69,6 +70,7 @@ export class GroupsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly runs: RunsService,
+    private readonly queue: RunQueue,
     private readonly limits: SubmissionLimitsService,
     private readonly config: AppConfig,
   ) {}
@@ -113,10 +115,10 @@ export class GroupsService {
       plan.members.length,
     );
     try {
-      await this.runs.enqueueMany(runs.map((run) => ({ runId: run.id, config: run.config as unknown as ExperimentConfig })));
+      await this.queue.enqueueMany(runs.map((run) => ({ runId: run.id, config: run.config as unknown as ExperimentConfig })));
     } catch (error) {
       // Nothing half-written: a group whose runs could not all be queued is not kept.
-      await this.runs.dequeue(runs.map((r) => r.id));
+      await this.queue.dequeue(runs.map((r) => r.id));
       await this.prisma.$transaction([this.prisma.run.deleteMany({ where: { groupId: group.id } }), this.prisma.runGroup.delete({ where: { id: group.id } })]);
       throw new DomainError('UNAVAILABLE', `could not queue the group: ${(error as Error).message}`);
     }

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { diagnose, type LayerStats } from '@gradlab/analysis';
 import { DATASET_CLASSES, type DiagnosisDto, type ExperimentConfig, type LayerKind } from '@gradlab/contracts';
 import { PrismaService } from '../prisma/prisma.service';
-import { RunEventsGateway } from './run-events.gateway';
+import { LiveEventsPublisher } from './live-events.publisher';
 import { toEpochDto } from './run.mapper';
 
 type LayerRow = { epoch: number; shortName: string; kind: LayerKind; meanAbs: number | null; updateRatio: number | null; nonFiniteCount: number };
@@ -23,7 +23,7 @@ export class DiagnosisService implements OnModuleDestroy {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly gateway: RunEventsGateway,
+    private readonly live: LiveEventsPublisher,
   ) {}
 
   /** The run's diagnosis now. The caller has checked that the run is the caller's team's. */
@@ -83,7 +83,7 @@ export class DiagnosisService implements OnModuleDestroy {
         if (!run) return null;
         diagnosis = await this.diagnose(runId, run.config as unknown as ExperimentConfig);
         await this.prisma.run.update({ where: { id: runId }, data: { findings: diagnosis.findings.map(({ code, severity }) => ({ code, severity })) } });
-        this.gateway.emit(runId, 'run.diagnosis', diagnosis);
+        this.live.emit(runId, 'run.diagnosis', diagnosis);
       } while (this.inFlight.get(runId));
       return diagnosis;
     } catch (error) {

@@ -8,6 +8,7 @@ import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { PrismaService } from '../prisma/prisma.service';
 import { findTeamRun } from './find-team-run';
+import { LiveEventsPublisher } from './live-events.publisher';
 import { RunEventsPubSub, type RunEventName } from './run-events.pubsub';
 
 interface SocketData {
@@ -23,7 +24,7 @@ type GradlabSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<s
  */
 // CORS and the allowed origins are set once for every gateway in RedisIoAdapter.
 @WebSocketGateway()
-export class RunEventsGateway implements OnGatewayInit {
+export class RunEventsGateway implements OnGatewayInit, LiveEventsPublisher {
   private readonly logger = new Logger(RunEventsGateway.name);
 
   @WebSocketServer()

@@ -14,7 +14,7 @@ import { ADD_EPOCH_SQL, epochContributions } from '../groups/group-layer-statist
 import { PrismaService } from '../prisma/prisma.service';
 import { WorkersService } from '../workers/workers.service';
 import { DiagnosisService } from './diagnosis.service';
-import { RunEventsGateway } from './run-events.gateway';
+import { LiveEventsPublisher } from './live-events.publisher';
 import { toRunDto } from './run.mapper';
 
 /** A run.completed came before all of the run's epochs were stored: it waits for them. */
@@ -39,7 +39,7 @@ export class RunEventsService {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly gateway: RunEventsGateway,
+    private readonly live: LiveEventsPublisher,
     private readonly workers: WorkersService,
     private readonly diagnosis: DiagnosisService,
   ) {}
@@ -109,7 +109,7 @@ export class RunEventsService {
     });
     if (stored) {
       const { runId, epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate, durationMs, layers } = e;
-      this.gateway.emit(runId, 'epoch.completed', {
+      this.live.emit(runId, 'epoch.completed', {
         runId,
         epoch: { epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate, durationMs: Math.round(durationMs) },
         layers: layers.map((l) => ({ ...l, updateRatio: l.updateRatio ?? null })),
@@ -122,7 +122,7 @@ export class RunEventsService {
   }
 
   private async progress(e: RunProgressEvent): Promise<void> {
-    this.gateway.emit(e.runId, 'run.progress', {
+    this.live.emit(e.runId, 'run.progress', {
       runId: e.runId,
       epoch: e.epoch,
       batch: e.batch,
@@ -168,11 +168,11 @@ export class RunEventsService {
   private async heartbeat(e: WorkerHeartbeatEvent): Promise<void> {
     const data = { host: e.host, backend: e.backend, currentRunId: e.runId, lastHeartbeatAt: new Date(e.at) };
     await this.prisma.worker.upsert({ where: { id: e.workerId }, create: { id: e.workerId, ...data }, update: data });
-    this.gateway.emitWorkers(await this.workers.snapshot());
+    this.live.emitWorkers(await this.workers.snapshot());
   }
 
   private async broadcastRun(runId: string): Promise<void> {
     const run = await this.prisma.run.findUnique({ where: { id: runId } });
-    if (run) this.gateway.emit(runId, 'run.updated', toRunDto(run));
+    if (run) this.live.emit(runId, 'run.updated', toRunDto(run));
   }
 }

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
-import { RunsService } from './runs.service';
+import { RunQueue } from './run-queue.service';
 
 /** A training job that finished this long ago without its run finishing lost its last event. */
 const FINISHED_JOB_GRACE_MS = 60_000;
@@ -34,7 +34,7 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly runs: RunsService,
+    private readonly queue: RunQueue,
     private readonly redis: RedisService,
     private readonly config: AppConfig,
     @InjectQueue(QUEUES.training) private readonly trainingQueue: Queue<TrainingJob>,
@@ -105,7 +105,7 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
         if (!finished || eventsPending || Date.now() - (job.finishedOn ?? Date.now()) < FINISHED_JOB_GRACE_MS) continue;
         await job.remove();
       }
-      await this.runs.enqueue(run.id, run.config as unknown as ExperimentConfig);
+      await this.queue.enqueue(run.id, run.config as unknown as ExperimentConfig);
       requeued.push(run.id);
     }
     return requeued;

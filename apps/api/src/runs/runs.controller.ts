@@ -1,9 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import type { DurationEstimateDto, EpochDto, GradientFlowDto, PageDto, QueuePositionDto, RunDto } from '@gradlab/contracts';
+import {
+  CreateRunRequestSchema,
+  ListRunsQuerySchema,
+  type DurationEstimateDto,
+  type EpochDto,
+  type GradientFlowDto,
+  type PageDto,
+  type QueuePositionDto,
+  type RunDto,
+} from '@gradlab/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { RunEstimatesService } from './run-estimates.service';
-import { RunsService } from './runs.service';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { RunsService, type CreateRunRequest, type ListRunsQuery } from './runs.service';
 
 @Controller('runs')
 export class RunsController {
@@ -13,8 +23,8 @@ export class RunsController {
   ) {}
 
   @Post()
-  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<RunDto> {
-    return this.runs.create(principal, body);
+  create(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(CreateRunRequestSchema, 'run')) request: CreateRunRequest): Promise<RunDto> {
+    return this.runs.create(principal, request);
   }
 
   /** How long a config would train, before it is submitted. */
@@ -25,7 +35,7 @@ export class RunsController {
   }
 
   @Get()
-  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): Promise<PageDto<RunDto>> {
+  list(@CurrentPrincipal() principal: Principal, @Query(new ZodValidationPipe(ListRunsQuerySchema, 'query')) query: ListRunsQuery): Promise<PageDto<RunDto>> {
     return this.runs.list(principal, query);
   }
 

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { ListRunsQuerySchema, type EpochDto, type GradientFlowDto, type PageDto, type RunDto } from '@gradlab/contracts';
+import type { z } from 'zod';
+import type { Principal } from '../auth/principal';
+import { DomainError } from '../common/domain-error';
+import { parseInput } from '../common/parse-input';
+import { PrismaService } from '../prisma/prisma.service';
+import { findTeamRun } from './find-team-run';
+import { decodeRunCursor, encodeRunCursor } from './run-cursor';
+import { toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
+
+type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
+
+/** The largest epoch index there can be (training.epochs is at most 1000; the column is an int4). */
+const MAX_EPOCH_INDEX = 2_147_483_647;
+const NEWEST_FIRST = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+
+/** The caller's team's runs that pass the list filters (the same for REST pages and GraphQL cursors). */
+function teamRunsWhere(principal: Pick<Principal, 'teamId'>, filter: Pick<ListRunsQuery, 'status' | 'blockType' | 'architecture' | 'q'>) {
+  const { status, blockType, architecture, q } = filter;
+  return { teamId: principal.teamId, status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
+}
+
+/** Run queries, always within the caller's team: another team's run is answered like one that does not exist. */
+@Injectable()
+export class RunRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  find(principal: Pick<Principal, 'teamId'>, id: string) {
+    return findTeamRun(this.prisma, principal, id);
+  }
+
+  async page(principal: Principal, query: ListRunsQuery): Promise<PageDto<RunDto>> {
+    const { page, pageSize, ...filter } = query;
+    const where = teamRunsWhere(principal, filter);
+    const [items, total] = await Promise.all([
+      this.prisma.run.findMany({ where, orderBy: NEWEST_FIRST, skip: (page - 1) * pageSize, take: pageSize }),
+      this.prisma.run.count({ where }),
+    ]);
+    return { items: items.map(toRunDto), page, pageSize, total };
+  }
+
+  /**
+   * Cursor pagination for GraphQL: newest first, the cursor the last run's (createdAt, id), so a page is an
+   * index range scan however deep it is, and runs submitted meanwhile never shift the next page.
+   */
+  async after(
+    principal: Principal,
+    filter: Record<string, string | undefined>,
+    first: number,
+    after: string | null,
+  ): Promise<{ items: RunDto[]; endCursor: string | null; hasNextPage: boolean; totalCount: number }> {
+    const where = teamRunsWhere(principal, parseInput(ListRunsQuerySchema, { ...filter, pageSize: first }, 'filter'));
+    const cursor = after ? decodeRunCursor(after) : undefined;
+    const page = cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {};
+    const [rows, totalCount] = await Promise.all([
+      this.prisma.run.findMany({ where: { ...where, ...page }, orderBy: NEWEST_FIRST, take: first + 1 }),
+      this.prisma.run.count({ where }),
+    ]);
+    const items = rows.slice(0, first);
+    const last = items.at(-1);
+    return { items: items.map(toRunDto), endCursor: last ? encodeRunCursor(last.createdAt, last.id) : null, hasNextPage: rows.length > first, totalCount };
+  }
+
+  async epochs(runId: string): Promise<EpochDto[]> {
+    const rows = await this.prisma.epoch.findMany({ where: { runId }, orderBy: { index: 'asc' } });
+    return rows.map(toEpochDto);
+  }
+
+  /** Gradient flow of one epoch, by default the latest one stored. */
+  async gradientFlow(runId: string, epochParam: unknown): Promise<GradientFlowDto> {
+    let epoch: number;
+    if (epochParam === undefined || epochParam === '') {
+      const latest = await this.prisma.epoch.findFirst({ where: { runId }, orderBy: { index: 'desc' }, select: { index: true } });
+      if (!latest) throw new DomainError('NOT_FOUND', `run ${runId} has no epochs yet`);
+      epoch = latest.index;
+    } else {
+      epoch = Number(epochParam);
+      // Epochs are stored as int4: a larger number is no epoch, not a database error.
+      if (!Number.isInteger(epoch) || epoch < 0 || epoch > MAX_EPOCH_INDEX) {
+        throw new DomainError('VALIDATION_FAILED', `invalid query: epoch: must be an integer from 0 to ${MAX_EPOCH_INDEX}`, [
+          { field: 'epoch', message: `must be an integer from 0 to ${MAX_EPOCH_INDEX}` },
+        ]);
+      }
+    }
+    const layers = await this.prisma.layerGradient.findMany({ where: { runId, epoch }, orderBy: { layerIndex: 'asc' } });
+    if (layers.length === 0) throw new DomainError('NOT_FOUND', `run ${runId} has no gradient flow for epoch ${epoch}`);
+    return { runId, epoch, layers: layers.map(toLayerGradientDto) };
+  }
+
+  /** Gradient flow of every stored epoch, in epoch order: what the layer x epoch heatmap draws. */
+  async gradientFlowHistory(runId: string): Promise<GradientFlowDto[]> {
+    const rows = await this.prisma.layerGradient.findMany({ where: { runId }, orderBy: [{ epoch: 'asc' }, { layerIndex: 'asc' }] });
+    const byEpoch = new Map<number, GradientFlowDto>();
+    for (const row of rows) {
+      let flow = byEpoch.get(row.epoch);
+      if (!flow) byEpoch.set(row.epoch, (flow = { runId, epoch: row.epoch, layers: [] }));
+      flow.layers.push(toLayerGradientDto(row));
+    }
+    return [...byEpoch.values()];
+  }
+
+  /** Marks a queued or running run cancelled; a run that finished meanwhile keeps its status. */
+  async markCancelled(runId: string): Promise<void> {
+    await this.prisma.run.updateMany({ where: { id: runId, status: { in: ['queued', 'running'] } }, data: { status: 'cancelled', finishedAt: new Date() } });
+  }
+
+  /** Undoes a submission that could not be queued: nothing half-written is kept. */
+  async delete(runId: string): Promise<void> {
+    await this.prisma.run.delete({ where: { id: runId } });
+  }
+}
