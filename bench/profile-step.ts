@@ -29,8 +29,8 @@ async function main() {
     Array.from({ length: batch }, (_, i) => i % 100),
     'int32',
   );
-  trainStep(net, optimizer, stats, sums, x, y, 1e-3); // warm-up
-  const profile = await tf.profile(() => trainStep(net, optimizer, stats, sums, x, y, 1e-3));
+  trainStep({ net, optimizer, stats, sums, x, y, learningRate: 1e-3 }); // warm-up
+  const profile = await tf.profile(() => trainStep({ net, optimizer, stats, sums, x, y, learningRate: 1e-3 }));
   const byKernel = new Map<string, { ms: number; calls: number }>();
   for (const k of profile.kernels) {
     const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };

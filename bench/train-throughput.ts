@@ -48,7 +48,7 @@ async function timeSteps(withStats: boolean): Promise<number> {
     'int32',
   );
   const run = async (n: number) => {
-    for (let i = 0; i < n; i++) trainStep(net, optimizer, stats, sums, x, y, 1e-3);
+    for (let i = 0; i < n; i++) trainStep({ net, optimizer, stats, sums, x, y, learningRate: 1e-3 });
     await sums.data(); // wait for the device
   };
   await run(warmup);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { cancelKey, JOBS, RUN_EVENT_VERSION, runOwnerKey, toFieldErrors, TRAINING_JOB_OPTIONS, TrainingJobSchema, type RunEvent } from '@gradlab/contracts';
-import { RunCancelledError, trainRun, type BackendName } from '@gradlab/training';
+import { RunCancelledError, trainRun, type BackendName, type TrainRunCallbacks } from '@gradlab/training';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { CheckpointsClient } from './checkpoints.client';
@@ -86,8 +86,7 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
       const resume = latest ? { latest, best: await deps.checkpoints.download(runId, 'best') } : undefined;
       if (resume) deps.log(`run ${runId} resumes from its latest checkpoint`);
       await emit({ type: 'run.started', runId, backend: deps.backend, workerId: deps.workerId, host: hostname() });
-      const result = await trainRun(runId, config, deps.dataDir, {
-        resume,
+      const callbacks: TrainRunCallbacks = {
         onCheckpoint: (kind, bytes, epoch) =>
           deps.checkpoints.upload(runId, kind, bytes, epoch).catch((error: Error) => deps.log(`checkpoint not saved: ${error.message}`)),
         onEpoch: (epoch) => {
@@ -100,7 +99,8 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
           await checkStillOwner();
           return isCancelled();
         },
-      });
+      };
+      const result = await trainRun(runId, config, deps.dataDir, callbacks, { resume });
       await checkStillOwner(); // a flush during the test evaluation: the epochs go again before the result
       await emit({ type: 'run.completed', runId, ...result });
       deps.log(`run ${runId} completed: test accuracy ${result.testAccuracy.toFixed(4)}`);

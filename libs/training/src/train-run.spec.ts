@@ -63,7 +63,7 @@ describe('trainRun', () => {
       onCheckpoint: async (kind, bytes) => void (kind === 'latest' && saved.push(bytes)),
     });
     const other = ExperimentConfigSchema.parse({ ...config({ epochs: 2 }), model: { numFilters: 4, numStages: 1, numBlocksPerStage: 0 } });
-    await expect(trainRun('b', other, dataDir, { onEpoch: async () => undefined, resume: { latest: saved[0], best: null } })).rejects.toThrow(
+    await expect(trainRun('b', other, dataDir, { onEpoch: async () => undefined }, { resume: { latest: saved[0], best: null } })).rejects.toThrow(
       /checkpoint|shape|size/i,
     );
   }, 60_000);
@@ -86,13 +86,33 @@ describe('trainRun', () => {
     120_000,
   );
 
+  it('throttles progress by the clock it is given: every batch when time runs, once when it stands still', async () => {
+    const c = config({ epochs: 1, trainLimit: 200 }); // 4 batches of 50
+    const count = async (now: () => number) => {
+      const batches: number[] = [];
+      await trainRun(
+        'progress',
+        c,
+        dataDir,
+        { onEpoch: async () => undefined, onProgress: (p) => void batches.push(p.batch) },
+        { progressIntervalMs: 1000, now },
+      );
+      return batches;
+    };
+    let time = 0;
+    expect(await count(() => (time += 1000))).toEqual([1, 2, 3, 4]);
+    expect(await count(() => 0)).toEqual([1]);
+  }, 60_000);
+
   it('stops with RunCancelledError when cancelled', async () => {
     let polls = 0;
-    const run = trainRun('cancel-me', config({ epochs: 5 }), dataDir, {
-      onEpoch: async () => undefined,
-      isCancelled: async () => ++polls > 3,
-      cancelPollMs: 0,
-    });
+    const run = trainRun(
+      'cancel-me',
+      config({ epochs: 5 }),
+      dataDir,
+      { onEpoch: async () => undefined, isCancelled: async () => ++polls > 3 },
+      { cancelPollMs: 0 },
+    );
     await expect(run).rejects.toBeInstanceOf(RunCancelledError);
   }, 60_000);
 });

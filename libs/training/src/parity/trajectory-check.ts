@@ -99,7 +99,7 @@ export async function checkTrajectory(fixture: TrajectoryFixture, backend: strin
         const step = epoch * stepsPerEpoch + s;
         const x = tf.tensor4d(fixture.inputs.subarray(step * batch * imageSize, (step + 1) * batch * imageSize), [batch, h, w, c]);
         const y = tf.tensor1d(manifest.labels.slice(step * batch, (step + 1) * batch), 'int32');
-        trainStep(net, adam, null, sums, x, y, lr);
+        trainStep({ net, optimizer: adam, stats: null, sums, x, y, learningRate: lr });
         tf.dispose([x, y]);
         const total = (await sums.data())[0];
         const loss = total - previous;

@@ -33,10 +33,13 @@ async function main(backend: BackendName) {
     () => 'finished',
     (error: Error) => error.message,
   );
-  const resumed = await trainRun('resumed', config, dataDir, {
-    onEpoch: async (e) => void resumedEpochs.push(e),
-    resume: { latest: saved.latest, best: saved.best ?? null },
-  });
+  const resumed = await trainRun(
+    'resumed',
+    config,
+    dataDir,
+    { onEpoch: async (e) => void resumedEpochs.push(e) },
+    { resume: { latest: saved.latest, best: saved.best ?? null } },
+  );
   console.log(JSON.stringify({ straight: { epochs: straightEpochs, result: straight }, interrupted, resumed: { epochs: resumedEpochs, result: resumed } }));
 }
 
