@@ -42,11 +42,15 @@ export async function watchRun(api: ApiClient, id: string): Promise<RunDto> {
       socket.disconnect();
       reject(new Error(message));
     };
-    socket.on('connect', async () => {
-      await socket.emitWithAck('subscribe', { runId: id });
-      for (const e of await api.epochs(id)) print(e); // epochs finished while connecting
-      const run = await api.run(id); // anything that finished while connecting
-      if (FINISHED_STATUSES.includes(run.status)) end(run);
+    socket.on('connect', () => {
+      const catchUp = async () => {
+        await socket.emitWithAck('subscribe', { runId: id });
+        for (const e of await api.epochs(id)) print(e); // epochs finished while connecting
+        const run = await api.run(id); // anything that finished while connecting
+        if (FINISHED_STATUSES.includes(run.status)) end(run);
+      };
+      // Refused meanwhile (a key revoked as the connection came up): the same end as the api closing it.
+      catchUp().catch((error: Error) => fail(`the api closed the live connection: ${error.message}`));
     });
     socket.on('run.progress', (p) => {
       if (p.runId !== id || !process.stderr.isTTY || printed.has(p.epoch)) return;
