@@ -15,6 +15,7 @@ import { QueryComplexityPlugin } from './query-complexity.plugin';
 import { queryLimitsRule } from './query-limits.rule';
 import { GroupsModule } from '../groups/groups.module';
 import { GroupsResolver } from './groups.resolver';
+import { RunDataLoaders } from './run-data.loaders';
 import { RunsResolver } from './runs.resolver';
 import { WorkersResolver } from './workers.resolver';
 
@@ -89,6 +90,6 @@ interface WsExtra {
       }),
     }),
   ],
-  providers: [RunsResolver, GroupsResolver, WorkersResolver, QueryComplexityPlugin],
+  providers: [RunsResolver, GroupsResolver, WorkersResolver, QueryComplexityPlugin, RunDataLoaders],
 })
 export class GraphqlApiModule {}

@@ -1,9 +1,11 @@
-import { QUEUES, redisConnectionFromUrl } from '@gradlab/contracts';
+import { QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION } from '@gradlab/contracts';
 import { Queue } from 'bullmq';
 import { getIntrospectionQuery } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { migrateDatabase } from '../database/migrator';
+import { RunRepository } from '../runs/run.repository';
+import { RunEventsService } from '../runs/run-events.service';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
 
@@ -92,6 +94,75 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
     expect((await gql(keys.b1, '{ runs(after: "garbage") { totalCount } }')).errors?.[0].extensions.fieldErrors).toEqual([
       { field: 'after', message: 'not a cursor this api gave out' },
     ]);
+  });
+
+  it("loads a page's epochs and gradient flow in one batch for all its runs, each run's own", async () => {
+    const key = (await createStudent(api, 'team-batch', 'batch@uni.test')).key;
+    const ids = [await submit(key, 'batch 0'), await submit(key, 'batch 1'), await submit(key, 'batch 2')];
+    const events = api.app.get(RunEventsService);
+    // Run i has i + 1 epochs; every layer's meanAbs names its run and epoch.
+    for (const [i, runId] of ids.entries())
+      for (let epoch = 0; epoch <= i; epoch++) {
+        const layers = [0, 1].map((layerIndex) => ({
+          layerIndex,
+          name: `layer_${layerIndex}.weight`,
+          shortName: `layer_${layerIndex}`,
+          kind: 'conv' as const,
+          meanAbs: i + epoch / 10,
+          lastBatchMeanAbs: 0,
+          l2: 1,
+          maxAbs: 1,
+          nonFiniteCount: 0,
+          weightL2: 1,
+          updateRatio: 1e-3,
+        }));
+        const event = {
+          v: RUN_EVENT_VERSION,
+          type: 'epoch.completed',
+          runId,
+          at: new Date().toISOString(),
+          epoch,
+          totalEpochs: 3,
+          trainLoss: 4,
+          trainAccuracy: 0.1,
+          valLoss: 4,
+          valAccuracy: 0.1,
+          learningRate: 1e-3,
+          durationMs: 1,
+          layers,
+        } as const;
+        await events.epochCompleted(event);
+      }
+    const epochsOfRuns = jest.spyOn(RunRepository.prototype, 'epochsOfRuns');
+    const gradientFlowOfRuns = jest.spyOn(RunRepository.prototype, 'gradientFlowOfRuns');
+    try {
+      const query =
+        '{ runs(first: 10) { items { id epochs { epoch } latest: gradientFlow { epoch layers { meanAbs } } first: gradientFlow(epoch: 0) { epoch } } } }';
+      const { data } = await gql(key, query);
+      const items = (
+        data?.runs as {
+          items: { id: string; epochs: { epoch: number }[]; latest: { epoch: number; layers: { meanAbs: number }[] }; first: { epoch: number } }[];
+        }
+      ).items;
+      for (const [i, id] of ids.entries()) {
+        const item = items.find((run) => run.id === id);
+        expect(item?.epochs.map((e) => e.epoch)).toEqual([...Array(i + 1).keys()]);
+        expect(item?.latest).toEqual({ epoch: i, layers: [{ meanAbs: i + i / 10 }, { meanAbs: i + i / 10 }] });
+        expect(item?.first).toEqual({ epoch: 0 });
+      }
+      expect(epochsOfRuns).toHaveBeenCalledTimes(1);
+      expect(epochsOfRuns.mock.calls[0][0]).toHaveLength(3);
+      expect(gradientFlowOfRuns).toHaveBeenCalledTimes(1); // latest and epoch 0 of the three runs together
+      expect(gradientFlowOfRuns.mock.calls[0][0]).toHaveLength(6);
+      // An epoch no run has is null, and one out of range is named.
+      expect((await gql(key, `{ run(id: "${ids[0]}") { gradientFlow(epoch: 5) { epoch } } }`)).data).toEqual({ run: { gradientFlow: null } });
+      expect((await gql(key, `{ run(id: "${ids[0]}") { gradientFlow(epoch: -1) { epoch } } }`)).errors?.[0].extensions.fieldErrors).toEqual([
+        { field: 'epoch', message: 'must be an integer from 0 to 2147483647' },
+      ]);
+    } finally {
+      epochsOfRuns.mockRestore();
+      gradientFlowOfRuns.mockRestore();
+    }
   });
 
   it('workers are for staff only', async () => {

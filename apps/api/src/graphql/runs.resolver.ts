@@ -4,8 +4,10 @@ import { DiagnosisService } from '../runs/diagnosis.service';
 import { DomainError } from '../common/domain-error';
 import { parseInput } from '../common/parse-input';
 import { RunEventsPubSub, type RunLiveEvent } from '../runs/run-events.pubsub';
+import { epochIndex } from '../runs/run.repository';
 import { RunsService } from '../runs/runs.service';
 import type { GraphqlContext } from './graphql-context';
+import { RunDataLoaders } from './run-data.loaders';
 import { DiagnosisModel } from './group.models';
 import { orNull } from './or-null';
 import { EpochModel, GradientFlowModel, RunConnection, RunFilter, RunModel, RunProgressEvent, SubmitRunInput } from './run.models';
@@ -38,6 +40,7 @@ function toProgressEvent(event: RunLiveEvent): RunProgressEvent {
 export class RunsResolver {
   constructor(
     private readonly runsService: RunsService,
+    private readonly loaders: RunDataLoaders,
     private readonly pubSub: RunEventsPubSub,
     private readonly diagnosisService: DiagnosisService,
   ) {}
@@ -64,7 +67,7 @@ export class RunsResolver {
 
   @ResolveField(() => [EpochModel], { complexity: ({ childComplexity }) => 2 * SQL_QUERY + 20 * childComplexity })
   epochs(@Context() ctx: GraphqlContext, @Parent() run: RunDto): Promise<EpochDto[]> {
-    return this.runsService.epochs(ctx.principal, run.id);
+    return this.loaders.for(ctx).epochs.load(run.id);
   }
 
   @ResolveField(() => GradientFlowModel, {
@@ -75,9 +78,9 @@ export class RunsResolver {
   gradientFlow(
     @Context() ctx: GraphqlContext,
     @Parent() run: RunDto,
-    @Args('epoch', { type: () => Int, nullable: true }) epoch: number | null,
+    @Args('epoch', { type: () => Int, nullable: true }) epoch: number | null | undefined,
   ): Promise<GradientFlowDto | null> {
-    return orNull(this.runsService.gradientFlow(ctx.principal, run.id, epoch === null ? undefined : String(epoch)));
+    return this.loaders.for(ctx).gradientFlow.load({ runId: run.id, epoch: epoch === null || epoch === undefined ? null : epochIndex(epoch) }); // omitted: undefined
   }
 
   @ResolveField(() => DiagnosisModel, {

@@ -75,17 +75,38 @@ export class RunRepository {
       if (!latest) throw new DomainError('NOT_FOUND', `run ${runId} has no epochs yet`);
       epoch = latest.index;
     } else {
-      epoch = Number(epochParam);
-      // Epochs are stored as int4: a larger number is no epoch, not a database error.
-      if (!Number.isInteger(epoch) || epoch < 0 || epoch > MAX_EPOCH_INDEX) {
-        throw new DomainError('VALIDATION_FAILED', `invalid query: epoch: must be an integer from 0 to ${MAX_EPOCH_INDEX}`, [
-          { field: 'epoch', message: `must be an integer from 0 to ${MAX_EPOCH_INDEX}` },
-        ]);
-      }
+      epoch = epochIndex(epochParam);
     }
     const layers = await this.prisma.layerGradient.findMany({ where: { runId, epoch }, orderBy: { layerIndex: 'asc' } });
     if (layers.length === 0) throw new DomainError('NOT_FOUND', `run ${runId} has no gradient flow for epoch ${epoch}`);
     return { runId, epoch, layers: layers.map(toLayerGradientDto) };
+  }
+
+  /** The epochs of many runs in one query (GraphQL's run lists), in the order asked. */
+  async epochsOfRuns(runIds: readonly string[]): Promise<EpochDto[][]> {
+    const rows = await this.prisma.epoch.findMany({ where: { runId: { in: [...runIds] } }, orderBy: [{ runId: 'asc' }, { index: 'asc' }] });
+    const byRun = groupBy(rows, (row) => row.runId);
+    return runIds.map((id) => (byRun.get(id) ?? []).map(toEpochDto));
+  }
+
+  /**
+   * One epoch's gradient flow for many runs (null epoch: the run's latest), in two queries whatever their
+   * number; null where a run has no such epoch.
+   */
+  async gradientFlowOfRuns(requests: readonly { runId: string; epoch: number | null }[]): Promise<(GradientFlowDto | null)[]> {
+    const needLatest = [...new Set(requests.filter((r) => r.epoch === null).map((r) => r.runId))];
+    const latest = needLatest.length ? await this.prisma.epoch.groupBy({ by: ['runId'], where: { runId: { in: needLatest } }, _max: { index: true } }) : [];
+    const latestOf = new Map(latest.map((row) => [row.runId, row._max.index]));
+    const wanted = requests.map((r) => ({ runId: r.runId, epoch: r.epoch ?? latestOf.get(r.runId) ?? null }));
+    const pairs = wanted.filter((w): w is { runId: string; epoch: number } => w.epoch !== null);
+    const rows = pairs.length
+      ? await this.prisma.layerGradient.findMany({ where: { OR: pairs }, orderBy: [{ runId: 'asc' }, { epoch: 'asc' }, { layerIndex: 'asc' }] })
+      : [];
+    const byRunEpoch = groupBy(rows, (row) => `${row.runId}:${row.epoch}`);
+    return wanted.map(({ runId, epoch }) => {
+      const layers = epoch === null ? undefined : byRunEpoch.get(`${runId}:${epoch}`);
+      return layers && epoch !== null ? { runId, epoch, layers: layers.map(toLayerGradientDto) } : null;
+    });
   }
 
   /** Gradient flow of every stored epoch, in epoch order: what the layer x epoch heatmap draws. */
@@ -109,4 +130,26 @@ export class RunRepository {
   async delete(runId: string): Promise<void> {
     await this.prisma.run.delete({ where: { id: runId } });
   }
+}
+
+/** An epoch index from a query: epochs are stored as int4, so a larger number is no epoch, not a database error. */
+export function epochIndex(value: unknown): number {
+  const epoch = Number(value);
+  if (!Number.isInteger(epoch) || epoch < 0 || epoch > MAX_EPOCH_INDEX) {
+    throw new DomainError('VALIDATION_FAILED', `invalid query: epoch: must be an integer from 0 to ${MAX_EPOCH_INDEX}`, [
+      { field: 'epoch', message: `must be an integer from 0 to ${MAX_EPOCH_INDEX}` },
+    ]);
+  }
+  return epoch;
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
 }

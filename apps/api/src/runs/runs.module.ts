@@ -37,6 +37,6 @@ import { SubmissionLimitsService } from './submission-limits.service';
     RunRepository,
     RunQueue,
   ],
-  exports: [RunsService, RunQueue, RunEventsPubSub, DiagnosisService, SubmissionLimitsService],
+  exports: [RunsService, RunQueue, RunRepository, RunEventsPubSub, DiagnosisService, SubmissionLimitsService],
 })
 export class RunsModule {}
