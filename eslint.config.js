@@ -1,4 +1,5 @@
 const nx = require('@nx/eslint-plugin');
+const nextCoreWebVitals = require('eslint-config-next/core-web-vitals');
 
 module.exports = [
   ...nx.configs['flat/base'],
@@ -36,6 +37,16 @@ module.exports = [
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  // The dashboard: Next's own rules (React, hooks, accessibility, Next pitfalls), for its files only. Its
+  // parsers are left out: the Nx config above already parses TypeScript.
+  ...nextCoreWebVitals
+    .filter((config) => config.name !== 'next/typescript')
+    .map(({ languageOptions: { parser: _nextParser, ...languageOptions } = {}, ...config }) => ({
+      ...config,
+      languageOptions,
+      files: ['apps/web/**/*.{ts,tsx}'],
+      settings: { ...config.settings, next: { rootDir: 'apps/web' } },
+    })),
   {
     // Test support (the shared parity fixtures found beside the checkout) stays out of what ships.
     files: ['**/*.ts', '**/*.tsx'],

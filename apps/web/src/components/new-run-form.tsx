@@ -16,7 +16,7 @@ import {
 import { BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError, ApiUnreachableError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { formatDuration } from '../lib/format';
@@ -116,37 +116,39 @@ export function NewRunForm() {
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
-  const [estimate, setEstimate] = useState<DurationEstimateDto | null>(null);
+  const [estimate, setEstimate] = useState<{ request: string; value: DurationEstimateDto | null } | null>(null);
 
   // "Clone and edit": the form starts from another run's config.
+  // Adjusted while rendering, once per loaded run (React's way to reset state from changed data, no effect).
   const source = useApiResource(cloneOf ? `clone:${cloneOf}` : null, (fetchJson) => fetchJson<RunDto>(`/runs/${cloneOf}`));
-  useEffect(() => {
-    if (!source.data) return;
+  const [clonedFrom, setClonedFrom] = useState<RunDto | undefined>();
+  if (source.data && source.data !== clonedFrom) {
+    setClonedFrom(source.data);
     setValues(configToValues(source.data.config));
     setAugment(source.data.config.data.augment);
     setName(`${source.data.name} (edited)`.slice(0, 200));
-  }, [source.data]);
+  }
 
-  // The duration of what the form says now, from the throughput workers have measured.
+  // The duration of what the form says now, from the throughput workers have measured: asked for a valid
+  // config only, and shown only while it is the config the form holds.
+  const estimateRequest = useMemo(() => {
+    const { body, notNumbers } = toRequest('', values, augment);
+    return CreateRunRequestSchema.safeParse(body).success && notNumbers.length === 0 ? JSON.stringify({ config: (body as { config: unknown }).config }) : null;
+  }, [values, augment]);
   useEffect(() => {
-    if (!me) return;
-    const { body, notNumbers } = toRequest(name, values, augment);
-    const parsed = CreateRunRequestSchema.safeParse(body);
-    if (!parsed.success || notNumbers.length) {
-      setEstimate(null);
-      return;
-    }
+    if (!me || estimateRequest === null) return;
     let cancelled = false;
     const timer = setTimeout(() => {
-      apiFetch<DurationEstimateDto>(apiUrl, '/runs/estimate', { method: 'POST', body: JSON.stringify({ config: (body as { config: unknown }).config }) })
-        .then((e) => !cancelled && setEstimate(e))
-        .catch(() => !cancelled && setEstimate(null));
+      apiFetch<DurationEstimateDto>(apiUrl, '/runs/estimate', { method: 'POST', body: estimateRequest })
+        .then((value) => !cancelled && setEstimate({ request: estimateRequest, value }))
+        .catch(() => !cancelled && setEstimate({ request: estimateRequest, value: null }));
     }, ESTIMATE_DEBOUNCE_MS);
     return () => {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [apiUrl, me, name, values, augment]);
+  }, [apiUrl, me, estimateRequest]);
+  const shownEstimate = estimate && estimate.request === estimateRequest ? estimate.value : null;
 
   const set = (field: FieldName, value: string) => setValues((v) => ({ ...v, [field]: value }));
   const errorOf = (field: string) =>
@@ -324,7 +326,7 @@ export function NewRunForm() {
           </p>
         ))}
         <p className="estimate" data-testid="estimate">
-          {estimate ? describeEstimate(estimate) : 'Estimating the duration…'}
+          {shownEstimate ? describeEstimate(shownEstimate) : 'Estimating the duration…'}
         </p>
         {submitError && (
           <p className="error" role="alert">

@@ -4,7 +4,7 @@ import { BLOCK_TYPES, FINISHED_STATUSES, RUN_STATUSES, type PageDto, type RunDto
 import { architectureSummary, BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { formatDuration, formatPercent, runDuration } from '../lib/format';
 import type { BatchProgress } from '../lib/progress';
 import { epochFraction, withEpoch } from '../lib/progress';
@@ -41,20 +41,23 @@ export function RunsView() {
   const { data, error, setData } = useApiResource(query.toString(), (fetchJson) => fetchJson<PageDto<RunDto>>(`/runs?${query}`));
   const [progress, setProgress] = useState<Record<string, BatchProgress>>({});
 
-  const setParam = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    if (key !== 'page') next.delete('page');
-    router.replace(`${pathname}?${next}`);
-  };
+  const setParam = useCallback(
+    (key: string, value: string) => {
+      const next = new URLSearchParams(params);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      if (key !== 'page') next.delete('page');
+      router.replace(`${pathname}?${next}`);
+    },
+    [params, pathname, router],
+  );
 
   // Search as you type, without a request per keystroke.
   useEffect(() => {
     if (search === (params.get('q') ?? '')) return;
     const timer = setTimeout(() => setParam('q', search.trim()), 300);
     return () => clearTimeout(timer);
-  }, [search]);
+  }, [search, params, setParam]);
 
   const live = (data?.items ?? []).filter((r) => !FINISHED_STATUSES.includes(r.status)).map((r) => r.id);
   useSocketEvents(

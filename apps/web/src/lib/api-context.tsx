@@ -62,6 +62,7 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
   }, [apiUrl, reportSignedOut]);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- asks the api who is signed in; state is set when it answers
     void refreshMe();
   }, [refreshMe]);
 
@@ -73,8 +74,9 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
   }, [me, reachable, refreshMe]);
 
   // The socket signs in with the same session cookie, so it is (re)made for each signed-in user.
+  const signedInId = me?.id;
   useEffect(() => {
-    if (!me) return;
+    if (!signedInId) return;
     const s: GradlabSocket = io(apiUrl, { transports: ['websocket'], withCredentials: true, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     let wasConnected = false;
     s.on('connect', () => {
@@ -85,12 +87,13 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
     });
     s.on('disconnect', () => setReachable(false));
     s.on('connect_error', (error) => (error.message.startsWith('unauthorized') ? reportSignedOut() : setReachable(false)));
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the socket is made here, client-side only, once per user
     setSocket(s);
     return () => {
       s.disconnect();
       setSocket(null);
     };
-  }, [apiUrl, me?.id, reportSignedOut]);
+  }, [apiUrl, signedInId, reportSignedOut]);
 
   const reportUnreachable = useCallback(() => setReachable(false), []);
   const reportReachable = useCallback(() => setReachable(true), []);

@@ -27,13 +27,17 @@ export function useApiResource<T>(key: string | null, load: (fetchJson: <R>(path
   const [error, setError] = useState<Error | undefined>();
   const [loading, setLoading] = useState(key !== null && initial === undefined);
   const [attempt, setAttempt] = useState(0);
+  // The latest loader, updated before the loading effect below runs (effects run in order).
   const loadRef = useRef(load);
-  loadRef.current = load;
+  useEffect(() => {
+    loadRef.current = load;
+  });
 
   useEffect(() => {
     if (key === null || signedInAs === null) return;
     let cancelled = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the request starts here: loading until it ends
     setLoading(true);
     loadRef
       .current(<R>(path: string) => apiFetch<R>(apiUrl, path))

@@ -12,8 +12,11 @@ type Handlers = Partial<ServerToClientEvents>;
  */
 export function useSocketEvents(options: { runIds?: string[]; workers?: boolean }, handlers: Handlers): void {
   const { socket } = useApi();
+  // The latest handlers, for listeners registered once per socket and rooms.
   const handlersRef = useRef(handlers);
-  handlersRef.current = handlers;
+  useEffect(() => {
+    handlersRef.current = handlers;
+  });
   const runKey = (options.runIds ?? []).join(',');
   const workers = options.workers ?? false;
 
