@@ -6,11 +6,12 @@
 //   HTTP, and the same runs chosen by id (their statistics computed from the rows), median and p95;
 // - diagnosis of one 100-epoch run: the pure function alone, and with its query.
 import { diagnose } from '@gradlab/analysis';
-import { RUN_EVENT_VERSION, type GroupDto } from '@gradlab/contracts';
+import type { GroupDto } from '@gradlab/contracts';
 import { migrateDatabase } from '../apps/api/src/database/migrator';
 import { AggregatesService } from '../apps/api/src/groups/aggregates.service';
 import { DiagnosisService } from '../apps/api/src/runs/diagnosis.service';
 import { RunEventsService } from '../apps/api/src/runs/run-events.service';
+import { epochCompletedEvent } from '../apps/api/src/test-support/epoch-event';
 import { createTestDatabase, testQueuePrefix } from '../apps/api/src/test-support/test-database';
 import { startTestApi } from '../apps/api/src/test-support/test-api';
 import { flag, medianAndP95, time } from './timing';
@@ -69,21 +70,17 @@ async function main() {
       const store = async (runId: string, seed: number) => {
         for (let epoch = 0; epoch < EPOCHS; epoch++) {
           const t0 = performance.now();
-          await events.epochCompleted({
-            v: RUN_EVENT_VERSION,
-            type: 'epoch.completed',
-            runId,
-            at: new Date().toISOString(),
-            epoch,
-            totalEpochs: EPOCHS,
-            trainLoss: 4.6 - epoch * 0.02,
-            trainAccuracy: 0.01 + epoch * 0.004,
-            valLoss: 4.6 - epoch * 0.015,
-            valAccuracy: 0.01 + epoch * 0.0035,
-            learningRate: 1e-3,
-            durationMs: 60_000,
-            layers: layersOf(seed, epoch),
-          });
+          await events.epochCompleted(
+            epochCompletedEvent(runId, epoch, {
+              totalEpochs: EPOCHS,
+              trainLoss: 4.6 - epoch * 0.02,
+              trainAccuracy: 0.01 + epoch * 0.004,
+              valLoss: 4.6 - epoch * 0.015,
+              valAccuracy: 0.01 + epoch * 0.0035,
+              durationMs: 60_000,
+              layers: layersOf(seed, epoch),
+            }),
+          );
           storeTimes.push(performance.now() - t0);
         }
       };
@@ -114,21 +111,7 @@ async function main() {
     ] as const) {
       let epoch = 0;
       const median = await time(Math.min(repeat * 2, EPOCHS - 1), () =>
-        events.epochCompleted({
-          v: RUN_EVENT_VERSION,
-          type: 'epoch.completed',
-          runId,
-          at: new Date().toISOString(),
-          epoch: epoch++,
-          totalEpochs: EPOCHS,
-          trainLoss: 4,
-          trainAccuracy: 0.1,
-          valLoss: 4,
-          valAccuracy: 0.1,
-          learningRate: 1e-3,
-          durationMs: 1,
-          layers: layersOf(1, epoch),
-        }),
+        events.epochCompleted(epochCompletedEvent(runId, epoch++, { totalEpochs: EPOCHS, layers: layersOf(1, epoch) })),
       );
       console.log(`storing an epoch of ${label}, one at a time: ${median}`);
     }

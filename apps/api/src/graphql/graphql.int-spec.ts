@@ -1,4 +1,4 @@
-import { QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION } from '@gradlab/contracts';
+import { QUEUES, redisConnectionFromUrl } from '@gradlab/contracts';
 import { Queue } from 'bullmq';
 import { getIntrospectionQuery } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { migrateDatabase } from '../database/migrator';
 import { RunRepository } from '../runs/run.repository';
 import { RunEventsService } from '../runs/run-events.service';
+import { epochCompletedEvent, layerStat } from '../test-support/epoch-event';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
 
@@ -100,38 +101,12 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
     const key = (await createStudent(api, 'team-batch', 'batch@uni.test')).key;
     const ids = [await submit(key, 'batch 0'), await submit(key, 'batch 1'), await submit(key, 'batch 2')];
     const events = api.app.get(RunEventsService);
-    // Run i has i + 1 epochs; every layer's meanAbs names its run and epoch.
+    // Run i has i + 1 epochs.
     for (const [i, runId] of ids.entries())
       for (let epoch = 0; epoch <= i; epoch++) {
-        const layers = [0, 1].map((layerIndex) => ({
-          layerIndex,
-          name: `layer_${layerIndex}.weight`,
-          shortName: `layer_${layerIndex}`,
-          kind: 'conv' as const,
-          meanAbs: i + epoch / 10,
-          lastBatchMeanAbs: 0,
-          l2: 1,
-          maxAbs: 1,
-          nonFiniteCount: 0,
-          weightL2: 1,
-          updateRatio: 1e-3,
-        }));
-        const event = {
-          v: RUN_EVENT_VERSION,
-          type: 'epoch.completed',
-          runId,
-          at: new Date().toISOString(),
-          epoch,
-          totalEpochs: 3,
-          trainLoss: 4,
-          trainAccuracy: 0.1,
-          valLoss: 4,
-          valAccuracy: 0.1,
-          learningRate: 1e-3,
-          durationMs: 1,
-          layers,
-        } as const;
-        await events.epochCompleted(event);
+        // Every layer's meanAbs names its run and epoch.
+        const layers = [0, 1].map((layerIndex) => layerStat(layerIndex, { meanAbs: i + epoch / 10 }));
+        await events.epochCompleted(epochCompletedEvent(runId, epoch, { layers }));
       }
     const epochsOfRuns = jest.spyOn(RunRepository.prototype, 'epochsOfRuns');
     const gradientFlowOfRuns = jest.spyOn(RunRepository.prototype, 'gradientFlowOfRuns');

@@ -1,7 +1,6 @@
 import {
   QUEUES,
   redisConnectionFromUrl,
-  RUN_EVENT_VERSION,
   type AggregateDto,
   type CohortDto,
   type DiagnosisDto,
@@ -13,39 +12,22 @@ import { Queue } from 'bullmq';
 import { unzipSync } from 'fflate';
 import { migrateDatabase } from '../database/migrator';
 import { RunEventsService } from '../runs/run-events.service';
+import { epochCompletedEvent, layerStat } from '../test-support/epoch-event';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
 
 const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 3 }, data: { dataset: 'synthetic' } };
 
 /** An epoch with hand-picked numbers: three conv layers whose gradients scale with `g`. */
-const epochEvent = (runId: string, epoch: number, trainLoss: number, valAccuracy: number, g: number): EpochCompletedEvent => ({
-  v: RUN_EVENT_VERSION,
-  type: 'epoch.completed',
-  runId,
-  at: new Date().toISOString(),
-  epoch,
-  totalEpochs: 3,
-  trainLoss,
-  trainAccuracy: 0.5,
-  valLoss: 2,
-  valAccuracy,
-  learningRate: 1e-3,
-  durationMs: 1000,
-  layers: [0, 1, 2].map((i) => ({
-    layerIndex: i,
-    name: `layer_dict.conv_${i}.weight`,
-    shortName: `conv_${i}`,
-    kind: 'conv' as const,
-    meanAbs: g * 10 ** -i,
-    lastBatchMeanAbs: g,
-    l2: 1,
-    maxAbs: 1,
-    nonFiniteCount: 0,
-    weightL2: 2 * (i + 1),
-    updateRatio: 1e-3,
-  })),
-});
+const epochEvent = (runId: string, epoch: number, trainLoss: number, valAccuracy: number, g: number): EpochCompletedEvent =>
+  epochCompletedEvent(runId, epoch, {
+    trainLoss,
+    trainAccuracy: 0.5,
+    valLoss: 2,
+    valAccuracy,
+    durationMs: 1000,
+    layers: [0, 1, 2].map((i) => layerStat(i, { meanAbs: g * 10 ** -i, lastBatchMeanAbs: g, weightL2: 2 * (i + 1) })),
+  });
 
 describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api, Postgres and Redis)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;

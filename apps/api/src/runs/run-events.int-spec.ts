@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { migrateDatabase } from '../database/migrator';
 import { PrismaService } from '../prisma/prisma.service';
+import { epochCompletedEvent } from '../test-support/epoch-event';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { WorkersService } from '../workers/workers.service';
 import { DiagnosisService } from './diagnosis.service';
@@ -39,21 +40,15 @@ const layer = (i: number, meanAbs: number | null = 0.01) => ({
   ...(i === 2 ? {} : { updateRatio: 1e-3 }),
 });
 
-const epochEvent = (runId: string, epoch: number, valAccuracy: number): EpochCompletedEvent => ({
-  v: RUN_EVENT_VERSION,
-  type: 'epoch.completed',
-  runId,
-  at: new Date().toISOString(),
-  epoch,
-  totalEpochs: 3,
-  trainLoss: 4.5,
-  trainAccuracy: 0.02,
-  valLoss: 4.4,
-  valAccuracy,
-  learningRate: 1e-3,
-  durationMs: 1234.4,
-  layers: [layer(0), layer(1, null), layer(2)],
-});
+const epochEvent = (runId: string, epoch: number, valAccuracy: number): EpochCompletedEvent =>
+  epochCompletedEvent(runId, epoch, {
+    trainLoss: 4.5,
+    trainAccuracy: 0.02,
+    valLoss: 4.4,
+    valAccuracy,
+    durationMs: 1234.4,
+    layers: [layer(0), layer(1, null), layer(2)],
+  });
 
 describe('RunEventsService (real Postgres)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
