@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { collectConsoleErrors, launchChromium, screenshot } from './support/browser';
+import { leadingBytes } from './support/files';
 import { startStack, waitUntil, type Stack } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -70,12 +71,7 @@ describe('production build: npm run build, then start:prod with no TypeScript at
     expect(run.testAccuracy).not.toBeNull();
     // The figures render from the build too (Vega in a child process, fonts for the PDF).
     const pdf = await fetch(`${stack.apiUrl}/api/runs/${id}/figures/learning-curves.pdf`, { headers: { authorization: `Bearer ${stack.admin.token}` } });
-    expect(pdf.status).toBe(200);
-    expect(
-      Buffer.from(await pdf.arrayBuffer())
-        .subarray(0, 5)
-        .toString(),
-    ).toBe('%PDF-');
+    expect(await leadingBytes(pdf, 5)).toBe('%PDF-');
 
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const consoleErrors = collectConsoleErrors(page);
