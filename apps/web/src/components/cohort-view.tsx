@@ -4,6 +4,7 @@ import type { CohortDto } from '@gradlab/contracts';
 import { formatDuration } from '../lib/format';
 import { useApiResource } from '../lib/use-api-resource';
 import { LocalTime } from './local-time';
+import { DataTable } from './data-table';
 
 /** Staff: where each team member stands, at a glance: runs, groups, what their runs' diagnoses found, worker time. */
 export function CohortView() {
@@ -16,56 +17,41 @@ export function CohortView() {
       {data?.teams.map((team) => (
         <div className="card" key={team.id}>
           <h2>{team.name}</h2>
-          <div className="table-scroll">
-            <table data-testid={`cohort-${team.name}`}>
-              <thead>
-                <tr>
-                  <th>Member</th>
-                  <th>Runs</th>
-                  <th>Queued / running</th>
-                  <th>Completed</th>
-                  <th>Failed</th>
-                  <th>Groups</th>
-                  <th>Findings (runs)</th>
-                  <th>Healthy runs</th>
-                  <th>Worker time</th>
-                  <th>Last run</th>
-                </tr>
-              </thead>
-              <tbody>
-                {team.members.map((m) => (
-                  <tr key={m.userId} data-testid="cohort-member">
-                    <td>
-                      {m.email} <span className="muted">{m.role}</span>
-                    </td>
-                    <td>{m.runs.total}</td>
-                    <td>
-                      {m.runs.queued} / {m.runs.running}
-                    </td>
-                    <td>{m.runs.completed}</td>
-                    <td>{m.runs.failed}</td>
-                    <td>{m.groups}</td>
-                    <td>
-                      <span className="chips">
-                        {Object.entries(m.findings).map(([code, n]) => (
-                          <span
-                            key={code}
-                            className={`status ${code === 'dead_layers' || code === 'overfitting' || code === 'loss_spike' ? 'severity-warning' : 'severity-critical'}`}
-                          >
-                            {code.replaceAll('_', ' ')}: {n}
-                          </span>
-                        ))}
-                        {Object.keys(m.findings).length === 0 && <span className="muted">none</span>}
+          <DataTable
+            testId={`cohort-${team.name}`}
+            headers={['Member', 'Runs', 'Queued / running', 'Completed', 'Failed', 'Groups', 'Findings (runs)', 'Healthy runs', 'Worker time', 'Last run']}
+          >
+            {team.members.map((m) => (
+              <tr key={m.userId} data-testid="cohort-member">
+                <td>
+                  {m.email} <span className="muted">{m.role}</span>
+                </td>
+                <td>{m.runs.total}</td>
+                <td>
+                  {m.runs.queued} / {m.runs.running}
+                </td>
+                <td>{m.runs.completed}</td>
+                <td>{m.runs.failed}</td>
+                <td>{m.groups}</td>
+                <td>
+                  <span className="chips">
+                    {Object.entries(m.findings).map(([code, n]) => (
+                      <span
+                        key={code}
+                        className={`status ${code === 'dead_layers' || code === 'overfitting' || code === 'loss_spike' ? 'severity-warning' : 'severity-critical'}`}
+                      >
+                        {code.replaceAll('_', ' ')}: {n}
                       </span>
-                    </td>
-                    <td>{m.healthyRuns}</td>
-                    <td>{m.workerMs > 0 ? formatDuration(m.workerMs) : '–'}</td>
-                    <td>{m.lastRunAt ? <LocalTime iso={m.lastRunAt} /> : '–'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    ))}
+                    {Object.keys(m.findings).length === 0 && <span className="muted">none</span>}
+                  </span>
+                </td>
+                <td>{m.healthyRuns}</td>
+                <td>{m.workerMs > 0 ? formatDuration(m.workerMs) : '–'}</td>
+                <td>{m.lastRunAt ? <LocalTime iso={m.lastRunAt} /> : '–'}</td>
+              </tr>
+            ))}
+          </DataTable>
         </div>
       ))}
     </section>

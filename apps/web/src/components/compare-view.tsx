@@ -15,6 +15,7 @@ import { CompareGroups } from './compare-groups';
 import { FigureDownloads } from './figure-downloads';
 import { StatusBadge } from './status-badge';
 import { VegaChart } from './vega-chart';
+import { DataTable } from './data-table';
 
 interface ComparedRun {
   run: RunDto;
@@ -125,39 +126,25 @@ export function CompareView() {
             </a>
             <span className="muted">every figure in every format, each run&apos;s summary.csv and test_summary.csv, results.tex</span>
           </p>
-          <div className="table-scroll">
-            <table data-testid="compared-runs">
-              <thead>
-                <tr>
-                  <th>Run</th>
-                  <th>Architecture</th>
-                  <th>Status</th>
-                  <th>Epochs</th>
-                  <th>Best val. acc.</th>
-                  <th>Test acc.</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map(({ run, label }) => (
-                  <tr key={run.id}>
-                    <td>
-                      <span className="swatch" style={{ background: colourOf(run.id) }} aria-hidden="true" />
-                      <Link href={`/runs/${run.id}`}>{label}</Link>
-                    </td>
-                    <td>{architectureSummary(run)}</td>
-                    <td>
-                      <StatusBadge status={run.status} />
-                    </td>
-                    <td data-testid="compared-epochs">
-                      {run.epochsCompleted} of {run.config.training.epochs}
-                    </td>
-                    <td>{formatPercent(run.bestValAccuracy)}</td>
-                    <td>{formatPercent(run.testAccuracy)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="compared-runs" headers={['Run', 'Architecture', 'Status', 'Epochs', 'Best val. acc.', 'Test acc.']}>
+            {rows.map(({ run, label }) => (
+              <tr key={run.id}>
+                <td>
+                  <span className="swatch" style={{ background: colourOf(run.id) }} aria-hidden="true" />
+                  <Link href={`/runs/${run.id}`}>{label}</Link>
+                </td>
+                <td>{architectureSummary(run)}</td>
+                <td>
+                  <StatusBadge status={run.status} />
+                </td>
+                <td data-testid="compared-epochs">
+                  {run.epochsCompleted} of {run.config.training.epochs}
+                </td>
+                <td>{formatPercent(run.bestValAccuracy)}</td>
+                <td>{formatPercent(run.testAccuracy)}</td>
+              </tr>
+            ))}
+          </DataTable>
           <div className="card">
             <h2>Training and validation loss and accuracy</h2>
             {withEpochs.length ? (

@@ -15,6 +15,7 @@ import { FigureDownloads } from './figure-downloads';
 import { LocalTime } from './local-time';
 import { StatusBadge } from './status-badge';
 import { VegaChart } from './vega-chart';
+import { DataTable } from './data-table';
 
 /** A group's figures: no pgfplots (.tex) version of the bands. */
 const GROUP_FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv'] as const;
@@ -237,44 +238,27 @@ export function GroupView({ groupId }: { groupId: string }) {
 
       <div className="card">
         <h2>Runs</h2>
-        <div className="table-scroll">
-          <table data-testid="group-runs">
-            <thead>
-              <tr>
-                <th>Run</th>
-                <th>Seed</th>
-                {parameters.map((p) => (
-                  <th key={p}>{p}</th>
-                ))}
-                <th>Status</th>
-                <th>Epochs</th>
-                <th>Best val. acc.</th>
-                <th>Test acc.</th>
-              </tr>
-            </thead>
-            <tbody>
-              {g.runs.map((run) => (
-                <tr key={run.id}>
-                  <td>
-                    <Link href={`/runs/${run.id}`}>{run.name}</Link>
-                  </td>
-                  <td>{run.seed}</td>
-                  {parameters.map((p) => (
-                    <td key={p}>{String(run.cell[p])}</td>
-                  ))}
-                  <td>
-                    <StatusBadge status={run.status} />
-                  </td>
-                  <td>
-                    {run.epochsCompleted} of {run.config.training.epochs}
-                  </td>
-                  <td>{formatPercent(run.bestValAccuracy)}</td>
-                  <td>{formatPercent(run.testAccuracy)}</td>
-                </tr>
+        <DataTable testId="group-runs" headers={['Run', 'Seed', ...parameters, 'Status', 'Epochs', 'Best val. acc.', 'Test acc.']}>
+          {g.runs.map((run) => (
+            <tr key={run.id}>
+              <td>
+                <Link href={`/runs/${run.id}`}>{run.name}</Link>
+              </td>
+              <td>{run.seed}</td>
+              {parameters.map((p) => (
+                <td key={p}>{String(run.cell[p])}</td>
               ))}
-            </tbody>
-          </table>
-        </div>
+              <td>
+                <StatusBadge status={run.status} />
+              </td>
+              <td>
+                {run.epochsCompleted} of {run.config.training.epochs}
+              </td>
+              <td>{formatPercent(run.bestValAccuracy)}</td>
+              <td>{formatPercent(run.testAccuracy)}</td>
+            </tr>
+          ))}
+        </DataTable>
       </div>
     </section>
   );

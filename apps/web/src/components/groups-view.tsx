@@ -4,6 +4,7 @@ import type { GroupSummaryDto } from '@gradlab/contracts';
 import Link from 'next/link';
 import { useApiResource } from '../lib/use-api-resource';
 import { LocalTime } from './local-time';
+import { DataTable } from './data-table';
 
 /** The team's seed groups and sweeps, newest first. */
 export function GroupsView() {
@@ -19,45 +20,31 @@ export function GroupsView() {
       {error && <p className="error">Could not load the groups: {error.message}</p>}
       {data && data.items.length === 0 && <p className="muted">No groups yet: give New run several seeds (0..4) or a grid (lr=1e-3,3e-4) to submit one.</p>}
       {data && data.items.length > 0 && (
-        <div className="table-scroll">
-          <table data-testid="groups">
-            <thead>
-              <tr>
-                <th>Group</th>
-                <th>Runs</th>
-                <th>Status</th>
-                <th>Seeds</th>
-                <th>Grid</th>
-                <th>Submitted</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((g) => (
-                <tr key={g.id}>
-                  <td>
-                    <Link href={`/groups/${g.id}`}>{g.name}</Link>
-                  </td>
-                  <td>{g.size}</td>
-                  <td>
-                    {Object.entries(g.counts)
-                      .filter(([, n]) => n > 0)
-                      .map(([status, n]) => `${n} ${status}`)
-                      .join(', ')}
-                  </td>
-                  <td>{g.seeds.join(', ')}</td>
-                  <td>
-                    {Object.entries(g.grid)
-                      .map(([p, values]) => `${p}=${values.join(',')}`)
-                      .join(' ') || '–'}
-                  </td>
-                  <td>
-                    <LocalTime iso={g.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="groups" headers={['Group', 'Runs', 'Status', 'Seeds', 'Grid', 'Submitted']}>
+          {data.items.map((g) => (
+            <tr key={g.id}>
+              <td>
+                <Link href={`/groups/${g.id}`}>{g.name}</Link>
+              </td>
+              <td>{g.size}</td>
+              <td>
+                {Object.entries(g.counts)
+                  .filter(([, n]) => n > 0)
+                  .map(([status, n]) => `${n} ${status}`)
+                  .join(', ')}
+              </td>
+              <td>{g.seeds.join(', ')}</td>
+              <td>
+                {Object.entries(g.grid)
+                  .map(([p, values]) => `${p}=${values.join(',')}`)
+                  .join(' ') || '–'}
+              </td>
+              <td>
+                <LocalTime iso={g.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

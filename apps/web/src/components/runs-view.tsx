@@ -15,6 +15,7 @@ import { useSocketEvents } from '../lib/use-socket-events';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
 import { LocalTime } from './local-time';
+import { DataTable } from './data-table';
 
 const PAGE_SIZE = 25;
 /** The coursework's depths, always offered; others appear once a listed run has them. */
@@ -121,60 +122,44 @@ export function RunsView() {
         </label>
       </div>
       {error && !data && <p className="error">Could not load the runs: {error.message}</p>}
-      <div className="table-scroll">
-        <table data-testid="runs-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Architecture</th>
-              <th>Status</th>
-              <th>Progress</th>
-              <th>Best val. acc.</th>
-              <th>Backend</th>
-              <th>Started</th>
-              <th>Duration</th>
+      <DataTable testId="runs-table" headers={['Name', 'Architecture', 'Status', 'Progress', 'Best val. acc.', 'Backend', 'Started', 'Duration']}>
+        {data?.items.map((run) => {
+          const total = run.config.training.epochs;
+          const done = (run.epochsCompleted + (run.status === 'running' ? epochFraction(progress[run.id] ?? null, run.epochsCompleted) : 0)) / total;
+          const duration = runDuration(run, now);
+          return (
+            <tr key={run.id}>
+              <td>
+                <Link href={`/runs/${run.id}`}>{run.name}</Link>
+                {run.kind === 'imported' && <span className="status"> imported</span>}
+              </td>
+              <td>{architectureSummary(run)}</td>
+              <td>
+                <StatusBadge status={run.status} />
+              </td>
+              <td>
+                <ProgressBar value={done} label={`${run.name}: ${run.epochsCompleted} of ${total} epochs done`} />
+                <span className="muted">
+                  {run.epochsCompleted} of {total}
+                </span>
+              </td>
+              <td>{formatPercent(run.bestValAccuracy)}</td>
+              <td>{run.backend ?? '–'}</td>
+              <td>
+                <LocalTime iso={run.startedAt} />
+              </td>
+              <td>{duration === null ? '–' : formatDuration(duration)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data?.items.map((run) => {
-              const total = run.config.training.epochs;
-              const done = (run.epochsCompleted + (run.status === 'running' ? epochFraction(progress[run.id] ?? null, run.epochsCompleted) : 0)) / total;
-              const duration = runDuration(run, now);
-              return (
-                <tr key={run.id}>
-                  <td>
-                    <Link href={`/runs/${run.id}`}>{run.name}</Link>
-                    {run.kind === 'imported' && <span className="status"> imported</span>}
-                  </td>
-                  <td>{architectureSummary(run)}</td>
-                  <td>
-                    <StatusBadge status={run.status} />
-                  </td>
-                  <td>
-                    <ProgressBar value={done} label={`${run.name}: ${run.epochsCompleted} of ${total} epochs done`} />
-                    <span className="muted">
-                      {run.epochsCompleted} of {total}
-                    </span>
-                  </td>
-                  <td>{formatPercent(run.bestValAccuracy)}</td>
-                  <td>{run.backend ?? '–'}</td>
-                  <td>
-                    <LocalTime iso={run.startedAt} />
-                  </td>
-                  <td>{duration === null ? '–' : formatDuration(duration)}</td>
-                </tr>
-              );
-            })}
-            {data && data.items.length === 0 && (
-              <tr>
-                <td colSpan={8} className="muted">
-                  No runs match. <Link href="/runs/new">Start one.</Link>
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+        {data && data.items.length === 0 && (
+          <tr>
+            <td colSpan={8} className="muted">
+              No runs match. <Link href="/runs/new">Start one.</Link>
+            </td>
+          </tr>
+        )}
+      </DataTable>
       <div className="pager">
         <button type="button" disabled={page <= 1} onClick={() => setParam('page', String(page - 1))}>
           Previous

@@ -7,6 +7,7 @@ import { useApi } from '../lib/api-context';
 import { useApiResource } from '../lib/use-api-resource';
 import { ConfirmButton } from './confirm-button';
 import { LocalTime } from './local-time';
+import { DataTable } from './data-table';
 
 /** Submits a small form to the api; field errors come back by name. */
 function useSubmit() {
@@ -115,46 +116,32 @@ function ApiKeys() {
           {revokeError}
         </p>
       )}
-      <div className="table-scroll">
-        <table data-testid="keys-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Key</th>
-              {staff && <th>User</th>}
-              <th>Created</th>
-              <th>Last used</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data?.map((k) => (
-              <tr key={k.id} className={k.revokedAt ? 'muted' : undefined}>
-                <td>{k.name}</td>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                {staff && <td>{k.userId === me?.id ? 'you' : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}</td>}
-                <td>
-                  <LocalTime iso={k.createdAt} />
-                </td>
-                <td>
-                  <LocalTime iso={k.lastUsedAt} />
-                </td>
-                <td>
-                  {k.revokedAt ? (
-                    <>
-                      revoked <LocalTime iso={k.revokedAt} />
-                    </>
-                  ) : (
-                    <ConfirmButton label="Revoke" question={`Revoke "${k.name}"? It stops working at once.`} onConfirm={() => revoke(k.id)} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testId="keys-table" headers={['Name', 'Key', ...(staff ? ['User'] : []), 'Created', 'Last used', '']}>
+        {keys.data?.map((k) => (
+          <tr key={k.id} className={k.revokedAt ? 'muted' : undefined}>
+            <td>{k.name}</td>
+            <td>
+              <code>{k.prefix}…</code>
+            </td>
+            {staff && <td>{k.userId === me?.id ? 'you' : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}</td>}
+            <td>
+              <LocalTime iso={k.createdAt} />
+            </td>
+            <td>
+              <LocalTime iso={k.lastUsedAt} />
+            </td>
+            <td>
+              {k.revokedAt ? (
+                <>
+                  revoked <LocalTime iso={k.revokedAt} />
+                </>
+              ) : (
+                <ConfirmButton label="Revoke" question={`Revoke "${k.name}"? It stops working at once.`} onConfirm={() => revoke(k.id)} />
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }
@@ -240,30 +227,18 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
           </button>
         </form>
         {userForm.message && <p className="error">{userForm.message}</p>}
-        <div className="table-scroll">
-          <table data-testid="users-table">
-            <thead>
-              <tr>
-                <th>Email</th>
-                <th>Role</th>
-                <th>Team</th>
-                <th>Since</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data?.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.email}</td>
-                  <td>{u.role}</td>
-                  <td>{u.team.name}</td>
-                  <td>
-                    <LocalTime iso={u.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="users-table" headers={['Email', 'Role', 'Team', 'Since']}>
+          {users.data?.map((u) => (
+            <tr key={u.id}>
+              <td>{u.email}</td>
+              <td>{u.role}</td>
+              <td>{u.team.name}</td>
+              <td>
+                <LocalTime iso={u.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </div>
     </>
   );

@@ -7,6 +7,7 @@ import { formatDuration } from '../lib/format';
 import { useApiResource } from '../lib/use-api-resource';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
+import { DataTable } from './data-table';
 
 /** Dead workers send no heartbeat, so no event says they died: the list is also fetched again this often. */
 const REFRESH_MS = 15_000;
@@ -39,56 +40,42 @@ export function WorkersView() {
             A worker silent for {formatDuration(WORKER_OFFLINE_AFTER_MS)} is shown offline (it may have died; its run goes to another worker), and after{' '}
             {formatDuration(data.forgetAfterMs)} it leaves the list.
           </p>
-          <div className="table-scroll">
-            <table data-testid="workers-table">
-              <thead>
-                <tr>
-                  <th>Worker</th>
-                  <th>Host</th>
-                  <th>Backend</th>
-                  <th>Current run</th>
-                  <th>Last heartbeat</th>
-                  <th>Up for</th>
+          <DataTable testId="workers-table" headers={['Worker', 'Host', 'Backend', 'Current run', 'Last heartbeat', 'Up for']}>
+            {listed.map((w) => {
+              const silent = silentFor(w);
+              const offline = silent > WORKER_OFFLINE_AFTER_MS;
+              // An offline worker was up until its last heartbeat, not until now.
+              const upUntil = offline ? Date.parse(w.lastHeartbeatAt) : now;
+              return (
+                <tr key={w.id} className={offline ? 'muted' : undefined} data-testid="worker-row">
+                  <td>{w.id}</td>
+                  <td>{w.host}</td>
+                  <td>{w.backend}</td>
+                  <td>
+                    {offline ? (
+                      <span className="muted">–</span>
+                    ) : w.currentRunId ? (
+                      <Link href={`/runs/${w.currentRunId}`}>{w.currentRunId.slice(0, 8)}</Link>
+                    ) : (
+                      <span className="muted">idle</span>
+                    )}
+                  </td>
+                  <td>
+                    {now === null ? '–' : `${formatDuration(silent)} ago`}
+                    {offline && <strong className="error"> offline</strong>}
+                  </td>
+                  <td>{upUntil === null ? '–' : formatDuration(upUntil - Date.parse(w.startedAt))}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {listed.map((w) => {
-                  const silent = silentFor(w);
-                  const offline = silent > WORKER_OFFLINE_AFTER_MS;
-                  // An offline worker was up until its last heartbeat, not until now.
-                  const upUntil = offline ? Date.parse(w.lastHeartbeatAt) : now;
-                  return (
-                    <tr key={w.id} className={offline ? 'muted' : undefined} data-testid="worker-row">
-                      <td>{w.id}</td>
-                      <td>{w.host}</td>
-                      <td>{w.backend}</td>
-                      <td>
-                        {offline ? (
-                          <span className="muted">–</span>
-                        ) : w.currentRunId ? (
-                          <Link href={`/runs/${w.currentRunId}`}>{w.currentRunId.slice(0, 8)}</Link>
-                        ) : (
-                          <span className="muted">idle</span>
-                        )}
-                      </td>
-                      <td>
-                        {now === null ? '–' : `${formatDuration(silent)} ago`}
-                        {offline && <strong className="error"> offline</strong>}
-                      </td>
-                      <td>{upUntil === null ? '–' : formatDuration(upUntil - Date.parse(w.startedAt))}</td>
-                    </tr>
-                  );
-                })}
-                {listed.length === 0 && (
-                  <tr>
-                    <td colSpan={6} className="muted">
-                      No worker has reported recently.
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+            {listed.length === 0 && (
+              <tr>
+                <td colSpan={6} className="muted">
+                  No worker has reported recently.
+                </td>
+              </tr>
+            )}
+          </DataTable>
         </>
       )}
     </section>
