@@ -3,9 +3,9 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { collectConsoleErrors, launchChromium, screenshot } from './support/browser';
+import { collectConsoleErrors, expectCompletedRunPage, launchChromium, screenshot } from './support/browser';
 import { leadingBytes } from './support/files';
-import { startStack, waitUntil, type Stack } from './support/stack';
+import { startStack, type Stack } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/apps/cli/src/main.js');
@@ -80,9 +80,7 @@ describe('production build: npm run build, then start:prod with no TypeScript at
     await page.fill('[name="password"]', stack.admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${stack.webUrl}/runs`, { timeout: 15_000 });
-    await page.goto(`${stack.webUrl}/runs/${id}`);
-    await waitUntil('the run page', async () => (await page.textContent('[data-testid="run-status"]').catch(() => null)) === 'completed', 20_000);
-    await page.locator('[data-testid="learning-curves"] svg.marks').waitFor({ timeout: 15_000 });
+    await expectCompletedRunPage(page, `${stack.webUrl}/runs/${id}`);
     await screenshot(page, 'production-run');
     expect(consoleErrors).toEqual([]);
     await page.close();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import type { Browser } from 'playwright-core';
-import { collectConsoleErrors, launchChromium, screenshot } from './support/browser';
+import { collectConsoleErrors, expectCompletedRunPage, launchChromium, screenshot } from './support/browser';
 import { sleep, waitUntil } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -113,10 +113,7 @@ describe('quick start: `npm start` with only GRADLAB_ADMIN_*, used from the brow
     const row = page.locator('[data-testid="runs-table"] tbody tr', { hasText: 'quick start run' });
     await row.waitFor({ timeout: 20_000 });
     await waitUntil('the run listed as completed', async () => (await row.textContent())?.includes('completed'), 20_000);
-    const response = await page.goto(`${DASHBOARD}/runs/${id}`);
-    expect(response?.status()).toBe(200);
-    await waitUntil('the run page', async () => (await page.textContent('[data-testid="run-status"]').catch(() => null)) === 'completed', 20_000);
-    await page.locator('[data-testid="learning-curves"] svg.marks').waitFor({ timeout: 15_000 });
+    await expectCompletedRunPage(page, `${DASHBOARD}/runs/${id}`);
     await screenshot(page, 'quick-start-run');
     expect(consoleErrors).toEqual([]);
     await page.close();

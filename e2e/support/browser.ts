@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { waitUntil } from './stack';
 
 /** Debian's chromium (apt-get install chromium); test tools never download a browser here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,4 +37,12 @@ export function collectConsoleErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
   return errors;
+}
+
+/** Opens a run's page and waits until it shows the run completed, with its learning curves drawn. */
+export async function expectCompletedRunPage(page: Page, url: string): Promise<void> {
+  const response = await page.goto(url);
+  if (response?.status() !== 200) throw new Error(`${url} answered ${response?.status()}`);
+  await waitUntil('the run page', async () => (await page.textContent('[data-testid="run-status"]').catch(() => null)) === 'completed', 20_000);
+  await page.locator('[data-testid="learning-curves"] svg.marks').waitFor({ timeout: 15_000 });
 }

@@ -7,7 +7,6 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
-import { formatPercent } from '../lib/format';
 import { withEpoch } from '../lib/progress';
 import { useApiResource } from '../lib/use-api-resource';
 import { useSocketEvents } from '../lib/use-socket-events';
@@ -16,6 +15,7 @@ import { FigureDownloads } from './figure-downloads';
 import { StatusBadge } from './status-badge';
 import { VegaChart } from './vega-chart';
 import { DataTable } from './data-table';
+import { RunResultCells } from './run-result-cells';
 
 interface ComparedRun {
   run: RunDto;
@@ -134,14 +134,7 @@ export function CompareView() {
                   <Link href={`/runs/${run.id}`}>{label}</Link>
                 </td>
                 <td>{architectureSummary(run)}</td>
-                <td>
-                  <StatusBadge status={run.status} />
-                </td>
-                <td data-testid="compared-epochs">
-                  {run.epochsCompleted} of {run.config.training.epochs}
-                </td>
-                <td>{formatPercent(run.bestValAccuracy)}</td>
-                <td>{formatPercent(run.testAccuracy)}</td>
+                <RunResultCells run={run} epochsTestId="compared-epochs" />
               </tr>
             ))}
           </DataTable>

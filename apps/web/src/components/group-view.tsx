@@ -6,16 +6,16 @@ import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
-import { formatMeanStd, formatPercent } from '../lib/format';
+import { formatMeanStd } from '../lib/format';
 import { gridParameters, sortCells, type CellColumn, type CellSort } from '../lib/grid-table';
 import { useApiResource } from '../lib/use-api-resource';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { ConfirmButton } from './confirm-button';
 import { FigureDownloads } from './figure-downloads';
 import { LocalTime } from './local-time';
-import { StatusBadge } from './status-badge';
 import { VegaChart } from './vega-chart';
 import { DataTable } from './data-table';
+import { RunResultCells } from './run-result-cells';
 
 /** A group's figures: no pgfplots (.tex) version of the bands. */
 const GROUP_FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv'] as const;
@@ -248,14 +248,7 @@ export function GroupView({ groupId }: { groupId: string }) {
               {parameters.map((p) => (
                 <td key={p}>{String(run.cell[p])}</td>
               ))}
-              <td>
-                <StatusBadge status={run.status} />
-              </td>
-              <td>
-                {run.epochsCompleted} of {run.config.training.epochs}
-              </td>
-              <td>{formatPercent(run.bestValAccuracy)}</td>
-              <td>{formatPercent(run.testAccuracy)}</td>
+              <RunResultCells run={run} />
             </tr>
           ))}
         </DataTable>
