@@ -11,7 +11,7 @@ import { migrateDatabase } from '../apps/api/src/database/migrator';
 import { AggregatesService } from '../apps/api/src/groups/aggregates.service';
 import { DiagnosisService } from '../apps/api/src/runs/diagnosis.service';
 import { RunEventsService } from '../apps/api/src/runs/run-events.service';
-import { epochCompletedEvent } from '../apps/api/src/test-support/epoch-event';
+import { epochCompletedEvent } from '../apps/api/src/test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../apps/api/src/test-support/test-database';
 import { startTestApi } from '../apps/api/src/test-support/test-api';
 import { flag, medianAndP95, time } from './timing';

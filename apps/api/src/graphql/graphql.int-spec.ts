@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { migrateDatabase } from '../database/migrator';
 import { RunRepository } from '../runs/run.repository';
 import { RunEventsService } from '../runs/run-events.service';
-import { epochCompletedEvent, layerStat } from '../test-support/epoch-event';
+import { epochCompletedEvent, layerStat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
 

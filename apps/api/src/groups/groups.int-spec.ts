@@ -12,7 +12,7 @@ import { Queue } from 'bullmq';
 import { unzipSync } from 'fflate';
 import { migrateDatabase } from '../database/migrator';
 import { RunEventsService } from '../runs/run-events.service';
-import { epochCompletedEvent, layerStat } from '../test-support/epoch-event';
+import { epochCompletedEvent, layerStat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
 

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { migrateDatabase } from '../database/migrator';
 import { PrismaService } from '../prisma/prisma.service';
-import { epochCompletedEvent } from '../test-support/epoch-event';
+import { epochCompletedEvent, workerHeartbeat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { WorkersService } from '../workers/workers.service';
 import { DiagnosisService } from './diagnosis.service';
@@ -181,36 +181,12 @@ describe('RunEventsService (real Postgres)', () => {
   });
 
   it('records a worker from its heartbeat', async () => {
-    await service.handle({
-      v: RUN_EVENT_VERSION,
-      type: 'worker.heartbeat',
-      at: new Date().toISOString(),
-      workerId: 'host-1',
-      host: 'host',
-      backend: 'wasm',
-      runId: null,
-    });
-    await service.handle({
-      v: RUN_EVENT_VERSION,
-      type: 'worker.heartbeat',
-      at: new Date().toISOString(),
-      workerId: 'host-1',
-      host: 'host',
-      backend: 'wasm',
-      runId: 'abc',
-    });
+    await service.handle(workerHeartbeat('host-1'));
+    await service.handle(workerHeartbeat('host-1', { runId: 'abc' }));
     expect(await prisma.worker.findMany()).toEqual([expect.objectContaining({ id: 'host-1', currentRunId: 'abc', backend: 'wasm' })]);
     // the Workers page hears each heartbeat with the queue depth
     await trainingQueue.add('x', {});
-    await service.handle({
-      v: RUN_EVENT_VERSION,
-      type: 'worker.heartbeat',
-      at: new Date().toISOString(),
-      workerId: 'host-2',
-      host: 'other',
-      backend: 'cpu',
-      runId: null,
-    });
+    await service.handle(workerHeartbeat('host-2', { host: 'other', backend: 'cpu' }));
     const last = gateway.workerSnapshots.at(-1);
     expect(last?.workers.map((w) => w.id)).toEqual(['host-2', 'host-1']);
     expect(last?.queue.waiting).toBe(1);
@@ -218,16 +194,8 @@ describe('RunEventsService (real Postgres)', () => {
 
   it('drops a worker silent for longer than WORKER_FORGET_AFTER_S from the list', async () => {
     const longAgo = new Date(Date.now() - 601_000).toISOString(); // the default is 600 s
-    await service.handle({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: longAgo, workerId: 'dead-1', host: 'gone', backend: 'wasm', runId: null });
-    await service.handle({
-      v: RUN_EVENT_VERSION,
-      type: 'worker.heartbeat',
-      at: new Date().toISOString(),
-      workerId: 'alive-1',
-      host: 'here',
-      backend: 'wasm',
-      runId: null,
-    });
+    await service.handle(workerHeartbeat('dead-1', { at: longAgo, host: 'gone' }));
+    await service.handle(workerHeartbeat('alive-1', { host: 'here' }));
     const last = gateway.workerSnapshots.at(-1);
     expect(last?.workers.map((w) => w.id)).toContain('alive-1');
     expect(last?.workers.map((w) => w.id)).not.toContain('dead-1');

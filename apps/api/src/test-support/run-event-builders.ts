@@ -1,4 +1,4 @@
-import { RUN_EVENT_VERSION, type EpochCompletedEvent, type LayerGradientStat } from '@gradlab/contracts';
+import { RUN_EVENT_VERSION, type EpochCompletedEvent, type LayerGradientStat, type WorkerHeartbeatEvent } from '@gradlab/contracts';
 
 /** An epoch.completed event as a worker sends it, with plain numbers wherever the caller gives none. */
 export function epochCompletedEvent(
@@ -40,4 +40,9 @@ export function layerStat(i: number, fields: Partial<LayerGradientStat> = {}): L
     updateRatio: 1e-3,
     ...fields,
   };
+}
+
+/** A worker's heartbeat, sent now unless `at` says otherwise. */
+export function workerHeartbeat(workerId: string, fields: Partial<Omit<WorkerHeartbeatEvent, 'v' | 'type' | 'workerId'>> = {}): WorkerHeartbeatEvent {
+  return { v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId, host: 'host', backend: 'wasm', runId: null, ...fields };
 }
