@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ParamKind } from '@gradlab/models';
-import { createNetwork, crossEntropy, disposeNetwork, forward, updateRunningStats } from '@gradlab/models/tf';
+import { type NetworkSpec, type ParamKind } from '@gradlab/models';
+import { createNetwork, crossEntropy, disposeNetwork, forward, updateRunningStats, type Network } from '@gradlab/models/tf';
 import { TorchAdam } from '../optim/torch-adam';
 import type { ParityFixture } from './parity-fixture';
 
@@ -43,7 +43,6 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
   const { manifest, spec } = fixture;
   const net = createNetwork(spec, fixture.values);
   const comparisons: ParityComparison[] = [];
-  const rel = relativeError;
   try {
     const x = tf.tensor4d(fixture.input, fixture.inputShape);
     const y = tf.tensor1d(fixture.labels, 'int32');
@@ -89,59 +88,26 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
       const meanAbs = (await tf.tidy(() => tf.mean(tf.abs(g))).data())[0];
       const l2 = (await tf.tidy(() => tf.norm(g)).data())[0];
       const bound = Math.max(GRAD_BASE[p.kind], 10 * (manifest.float32VsFloat64.maxRelErrGradMeanAbsByKind[p.kind] ?? 0));
-      comparisons.push({
-        quantity: 'gradMeanAbs',
-        name: p.name,
-        kind: p.kind,
-        expected: manifest.gradMeanAbs[p.name],
-        actual: meanAbs,
-        error: rel(meanAbs, manifest.gradMeanAbs[p.name]),
-        bound,
-      });
-      comparisons.push({
-        quantity: 'gradL2',
-        name: p.name,
-        kind: p.kind,
-        expected: manifest.gradL2[p.name],
-        actual: l2,
-        error: rel(l2, manifest.gradL2[p.name]),
-        bound,
-      });
+      comparisons.push(
+        relativeComparison({ quantity: 'gradMeanAbs', name: p.name, kind: p.kind, expected: manifest.gradMeanAbs[p.name], actual: meanAbs, bound }),
+      );
+      comparisons.push(relativeComparison({ quantity: 'gradL2', name: p.name, kind: p.kind, expected: manifest.gradL2[p.name], actual: l2, bound }));
     }
 
     const { lr, weightDecay, betas, eps } = manifest.adamStep;
     const adam = new TorchAdam(net.params, { beta1: betas[0], beta2: betas[1], epsilon: eps, weightDecay });
     adam.apply(grads, lr);
     updateRunningStats(net, batchStats);
-    for (const p of spec.params) {
-      const after = (await tf.tidy(() => tf.norm(net.params.get(p.name) as tf.Variable)).data())[0];
-      const expected = manifest.adamStep.paramL2After[p.name];
-      // The README's rule: where PyTorch's own float32 spreads over summation orders, so may we.
-      const spread = manifest.float32VsFloat64.relErrByParam?.[p.name]?.paramL2After ?? 0;
-      comparisons.push({
-        quantity: 'paramL2After',
-        name: p.name,
-        kind: p.kind,
-        expected,
-        actual: after,
-        error: rel(after, expected),
-        bound: Math.max(PARAM_L2_AFTER_REL, PARAM_L2_AFTER_SPREADS * spread),
-      });
-    }
-    for (const [name, expected] of Object.entries(manifest.batchNormRunningL2After ?? {})) {
-      const buffer = net.buffers.get(name);
-      if (!buffer) throw new Error(`network has no buffer ${name}`);
-      const after = (await tf.tidy(() => tf.norm(buffer)).data())[0];
-      comparisons.push({
-        quantity: 'runningL2After',
-        name,
-        kind: name.endsWith('running_mean') ? 'running_mean' : 'running_var',
-        expected,
-        actual: after,
-        error: rel(after, expected),
-        bound: PARAM_L2_AFTER_REL,
-      });
-    }
+    // The README's rule: where PyTorch's own float32 spreads over summation orders, so may we.
+    const paramSpread = (name: string) => manifest.float32VsFloat64.relErrByParam?.[name]?.paramL2After ?? 0;
+    comparisons.push(
+      ...(await l2AfterComparisons(
+        net,
+        spec,
+        { params: manifest.adamStep.paramL2After, running: manifest.batchNormRunningL2After ?? {} },
+        { param: (name) => Math.max(PARAM_L2_AFTER_REL, PARAM_L2_AFTER_SPREADS * paramSpread(name)), running: () => PARAM_L2_AFTER_REL },
+      )),
+    );
     adam.dispose();
     tf.dispose([x, y, value, ...Object.values(byId)]);
   } finally {
@@ -153,6 +119,38 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
 
 /** Relative error, safe for an expected value of 0. */
 export const relativeError = (actual: number, expected: number) => Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-30);
+
+/** A quantity compared by its relative error. */
+export function relativeComparison(c: Omit<ParityComparison, 'error'>): ParityComparison {
+  return { ...c, error: relativeError(c.actual, c.expected) };
+}
+
+/**
+ * Every parameter's and batch-norm buffer's L2 norm after the steps against PyTorch's, each with the bound
+ * the caller gives it (the one-step and the trajectory checks allow different spreads).
+ */
+export async function l2AfterComparisons(
+  net: Network,
+  spec: NetworkSpec,
+  expected: { params: Record<string, number>; running: Record<string, number> },
+  bound: { param(name: string): number; running(name: string): number },
+): Promise<ParityComparison[]> {
+  const norm = async (t: tf.Tensor) => (await tf.tidy(() => tf.norm(t)).data())[0];
+  const comparisons: ParityComparison[] = [];
+  for (const p of spec.params) {
+    const actual = await norm(net.params.get(p.name) as tf.Variable);
+    comparisons.push(
+      relativeComparison({ quantity: 'paramL2After', name: p.name, kind: p.kind, expected: expected.params[p.name], actual, bound: bound.param(p.name) }),
+    );
+  }
+  for (const [name, value] of Object.entries(expected.running)) {
+    const buffer = net.buffers.get(name);
+    if (!buffer) throw new Error(`network has no buffer ${name}`);
+    const kind = name.endsWith('running_mean') ? 'running_mean' : 'running_var';
+    comparisons.push(relativeComparison({ quantity: 'runningL2After', name, kind, expected: value, actual: await norm(buffer), bound: bound.running(name) }));
+  }
+  return comparisons;
+}
 
 /** Failures, and the worst error relative to its bound per quantity and kind. */
 export function summarise(fixture: string, backend: string, comparisons: ParityComparison[]): ParityReport {

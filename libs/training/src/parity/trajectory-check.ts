@@ -7,7 +7,7 @@ import { createNetwork, crossEntropy, disposeNetwork, forward } from '@gradlab/m
 import { cosineLearningRate } from '../optim/cosine-schedule';
 import { TorchAdam } from '../optim/torch-adam';
 import { trainStep, zerosVariable } from '../train-run';
-import { relativeError, summarise, type ParityComparison, type ParityReport } from './parity-check';
+import { l2AfterComparisons, relativeComparison, summarise, type ParityComparison, type ParityReport } from './parity-check';
 import { readNchwAsNhwc, readParameters } from './parity-fixture';
 
 /** The fixtures README's bounds for trajectories: floors, and how many times PyTorch's own spread. */
@@ -105,46 +105,21 @@ export async function checkTrajectory(fixture: TrajectoryFixture, backend: strin
         const loss = total - previous;
         previous = total;
         const expected = manifest.lossPerStep[step];
-        const comparison: ParityComparison = {
-          quantity: 'lossPerStep',
-          name: `step ${step}`,
-          kind: 'loss',
-          expected,
-          actual: loss,
-          error: relativeError(loss, expected),
-          bound: Math.max(LOSS_PER_STEP_FLOOR, SPREADS * spread.lossPerStep[step]),
-        };
+        const bound = Math.max(LOSS_PER_STEP_FLOOR, SPREADS * spread.lossPerStep[step]);
+        const comparison = relativeComparison({ quantity: 'lossPerStep', name: `step ${step}`, kind: 'loss', expected, actual: loss, bound });
         comparisons.push(comparison);
         if (!firstDivergentStep && !(comparison.error <= comparison.bound)) firstDivergentStep = { step, epoch };
       }
     }
-    for (const p of spec.params) {
-      const after = (await tf.tidy(() => tf.norm(net.params.get(p.name) as tf.Variable)).data())[0];
-      const expected = manifest.paramL2After[p.name];
-      comparisons.push({
-        quantity: 'paramL2After',
-        name: p.name,
-        kind: p.kind,
-        expected,
-        actual: after,
-        error: relativeError(after, expected),
-        bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * (spread.paramL2After[p.name] ?? 0)),
-      });
-    }
-    for (const [name, expected] of Object.entries(manifest.runningL2After)) {
-      const buffer = net.buffers.get(name);
-      if (!buffer) throw new Error(`network has no buffer ${name}`);
-      const after = (await tf.tidy(() => tf.norm(buffer)).data())[0];
-      comparisons.push({
-        quantity: 'runningL2After',
-        name,
-        kind: name.endsWith('running_mean') ? 'running_mean' : 'running_var',
-        expected,
-        actual: after,
-        error: relativeError(after, expected),
-        bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * (spread.runningL2After[name] ?? 0)),
-      });
-    }
+    const afterLastStep = (spreadOf: number | undefined) => Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * (spreadOf ?? 0));
+    comparisons.push(
+      ...(await l2AfterComparisons(
+        net,
+        spec,
+        { params: manifest.paramL2After, running: manifest.runningL2After },
+        { param: (name) => afterLastStep(spread.paramL2After[name]), running: (name) => afterLastStep(spread.runningL2After[name]) },
+      )),
+    );
     const evalCount = manifest.evalLabels.length;
     const [evalLoss, logitsL2] = await tf
       .tidy(() => {
@@ -153,24 +128,26 @@ export async function checkTrajectory(fixture: TrajectoryFixture, backend: strin
         return tf.stack([crossEntropy(logits, tf.tensor1d(manifest.evalLabels, 'int32')), tf.norm(logits)]);
       })
       .data();
-    comparisons.push({
-      quantity: 'evalLoss',
-      name: 'eval loss',
-      kind: 'eval',
-      expected: manifest.eval.loss,
-      actual: evalLoss,
-      error: relativeError(evalLoss, manifest.eval.loss),
-      bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * spread.eval.loss),
-    });
-    comparisons.push({
-      quantity: 'evalLogitsL2',
-      name: 'eval logits L2',
-      kind: 'eval',
-      expected: manifest.eval.logitsL2,
-      actual: logitsL2,
-      error: relativeError(logitsL2, manifest.eval.logitsL2),
-      bound: Math.max(AFTER_LAST_STEP_FLOOR, SPREADS * spread.eval.logitsL2),
-    });
+    comparisons.push(
+      relativeComparison({
+        quantity: 'evalLoss',
+        name: 'eval loss',
+        kind: 'eval',
+        expected: manifest.eval.loss,
+        actual: evalLoss,
+        bound: afterLastStep(spread.eval.loss),
+      }),
+    );
+    comparisons.push(
+      relativeComparison({
+        quantity: 'evalLogitsL2',
+        name: 'eval logits L2',
+        kind: 'eval',
+        expected: manifest.eval.logitsL2,
+        actual: logitsL2,
+        bound: afterLastStep(spread.eval.logitsL2),
+      }),
+    );
   } finally {
     sums.dispose();
     adam.dispose();
