@@ -86,10 +86,7 @@ function buildNode() {
   console.log(`[build] ${files} files compiled or copied into dist/ (api, worker, cli, db-migrate, ${LIBS.length} libraries)`);
 }
 
-if (require.main === module) {
-  const only = process.argv[2];
-  if (only !== 'web') buildNode();
-  if (only !== 'node') buildWeb();
-}
-
-module.exports = { buildNode };
+// `node scripts/build.js [node|web]` builds one half only.
+const only = process.argv[2];
+if (only !== 'web') buildNode();
+if (only !== 'node') buildWeb();

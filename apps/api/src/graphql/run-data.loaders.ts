@@ -6,7 +6,7 @@ import type { GraphqlContext } from './graphql-context';
 
 interface RunLoaders {
   epochs: DataLoader<string, EpochDto[]>;
-  gradientFlow: DataLoader<{ runId: string; epoch: number | null }, GradientFlowDto | null, string>;
+  gradientFlow: DataLoader<{ runId: string; epoch: number | null }, GradientFlowDto | null>;
 }
 
 /**
@@ -25,7 +25,7 @@ export class RunDataLoaders {
     if (!loaders) {
       loaders = {
         epochs: new DataLoader((runIds) => this.repository.epochsOfRuns(runIds), { cache: false }),
-        gradientFlow: new DataLoader((requests) => this.repository.gradientFlowOfRuns(requests), { cache: false, cacheKeyFn: (r) => `${r.runId}:${r.epoch}` }),
+        gradientFlow: new DataLoader((requests) => this.repository.gradientFlowOfRuns(requests), { cache: false }),
       };
       this.perRequest.set(ctx, loaders);
     }
