@@ -2,13 +2,13 @@
 
 import type { CohortDto } from '@gradlab/contracts';
 import { formatDuration } from '../lib/format';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 import { LocalTime } from './local-time';
 import { DataTable } from './data-table';
 
 /** Staff: where each team member stands, at a glance: runs, groups, what their runs' diagnoses found, worker time. */
 export function CohortView() {
-  const { data, error } = useApiResource<CohortDto>('cohort', (fetchJson) => fetchJson('/cohort'));
+  const { data, error } = useApiQuery<CohortDto>('cohort', (fetchJson) => fetchJson('/cohort'));
   return (
     <section>
       <h1>Cohort</h1>

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { formatMeanStd } from '../lib/format';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 import { VegaChart } from './vega-chart';
 
 /** The palette has eight colours: at most this many cells are drawn together. */
@@ -24,8 +24,8 @@ export function CompareGroups() {
   const pathname = usePathname();
   const params = useSearchParams();
   const [selected, setSelected] = useState(() => (params.get('groups') ?? '').split(',').filter(Boolean));
-  const groups = useApiResource<{ items: GroupSummaryDto[] }>('compare-groups', (fetchJson) => fetchJson('/groups'));
-  const compared = useApiResource<ComparedCell[]>(selected.length ? `compare-groups:${selected.join(',')}` : null, async (fetchJson) => {
+  const groups = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (fetchJson) => fetchJson('/groups'));
+  const compared = useApiQuery<ComparedCell[]>(selected.length ? `compare-groups:${selected.join(',')}` : null, async (fetchJson) => {
     const cells: ComparedCell[] = [];
     for (const id of selected) {
       const group = await fetchJson<GroupDto>(`/groups/${id}`);

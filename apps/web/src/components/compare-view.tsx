@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { ApiError } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { withEpoch } from '../lib/progress';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { CompareGroups } from './compare-groups';
 import { FigureDownloads } from './figure-downloads';
@@ -37,10 +37,10 @@ export function CompareView() {
   const [selected, setSelected] = useState(() => (params.get('runs') ?? '').split(',').filter(Boolean));
   const [search, setSearch] = useState('');
 
-  const candidates = useApiResource(`candidates:${search}`, (fetchJson) =>
+  const candidates = useApiQuery(`candidates:${search}`, (fetchJson) =>
     fetchJson<PageDto<RunDto>>(`/runs?pageSize=50${search.trim() ? `&q=${encodeURIComponent(search.trim())}` : ''}`),
   );
-  const compared = useApiResource(selected.length ? selected.join(',') : null, async (fetchJson) => {
+  const compared = useApiQuery(selected.length ? `compare:${selected.join(',')}` : null, async (fetchJson) => {
     const runs = await Promise.all(
       selected.map(async (id) => {
         const [run, epochs] = await Promise.all([fetchJson<RunDto>(`/runs/${id}`), fetchJson<EpochDto[]>(`/runs/${id}/epochs`)]);

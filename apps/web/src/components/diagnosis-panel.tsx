@@ -1,7 +1,7 @@
 'use client';
 
 import type { DiagnosisDto, FindingDto } from '@gradlab/contracts';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 import { useSocketEvents } from '../lib/use-socket-events';
 
 /** Where each kind of evidence is drawn on the run page (the cards' ids). */
@@ -31,7 +31,7 @@ function Evidence({ finding }: { finding: FindingDto }) {
  * fixes the literature offers.
  */
 export function DiagnosisPanel({ runId }: { runId: string }) {
-  const { data, error, setData } = useApiResource<DiagnosisDto>(`diagnosis:${runId}`, (fetchJson) => fetchJson<DiagnosisDto>(`/runs/${runId}/diagnosis`));
+  const { data, error, setData } = useApiQuery<DiagnosisDto>(`diagnosis:${runId}`, (fetchJson) => fetchJson<DiagnosisDto>(`/runs/${runId}/diagnosis`));
   useSocketEvents({ runIds: [runId] }, { 'run.diagnosis': (diagnosis) => diagnosis.runId === runId && setData(diagnosis) });
   if (error) return <p className="error">Could not diagnose the run: {error.message}</p>;
   if (!data) return <p className="muted">Diagnosing…</p>;

@@ -8,7 +8,7 @@ import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { formatMeanStd } from '../lib/format';
 import { gridParameters, sortCells, type CellColumn, type CellSort } from '../lib/grid-table';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { ConfirmButton } from './confirm-button';
 import { FigureDownloads } from './figure-downloads';
@@ -30,14 +30,14 @@ const AGGREGATE_RELOAD_MS = 2000;
  */
 export function GroupView({ groupId }: { groupId: string }) {
   const { apiUrl } = useApi();
-  const group = useApiResource<GroupDto>(`group:${groupId}`, (fetchJson) => fetchJson<GroupDto>(`/groups/${groupId}`));
+  const group = useApiQuery<GroupDto>(`group:${groupId}`, (fetchJson) => fetchJson<GroupDto>(`/groups/${groupId}`));
   const [cellKey, setCellKey] = useState<string | null>(null);
   const [sort, setSort] = useState<CellSort>({ column: 'bestValAccuracy', descending: true });
   const [actionError, setActionError] = useState<string | null>(null);
   const cells = group.data?.cells ?? [];
   // The best cell by default, or the only one.
   const chosen = cellKey ?? cells.find((c) => c.best)?.key ?? cells[0]?.key ?? null;
-  const aggregate = useApiResource<AggregateDto>(chosen === null ? null : `aggregate:${groupId}:${chosen}`, (fetchJson) =>
+  const aggregate = useApiQuery<AggregateDto>(chosen === null ? null : `aggregate:${groupId}:${chosen}`, (fetchJson) =>
     fetchJson<AggregateDto>(`/groups/${groupId}/aggregate?cell=${encodeURIComponent(chosen ?? '')}`),
   );
 

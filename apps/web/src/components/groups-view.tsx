@@ -2,13 +2,13 @@
 
 import type { GroupSummaryDto } from '@gradlab/contracts';
 import Link from 'next/link';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 import { LocalTime } from './local-time';
 import { DataTable } from './data-table';
 
 /** The team's seed groups and sweeps, newest first. */
 export function GroupsView() {
-  const { data, error } = useApiResource<{ items: GroupSummaryDto[] }>('groups', (fetchJson) => fetchJson('/groups'));
+  const { data, error } = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (fetchJson) => fetchJson('/groups'));
   return (
     <section>
       <div className="row" style={{ justifyContent: 'space-between' }}>

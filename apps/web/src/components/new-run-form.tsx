@@ -22,7 +22,7 @@ import { useApi } from '../lib/api-context';
 import { formatDuration } from '../lib/format';
 import { groupFields } from '../lib/group-request';
 import { RUN_PRESETS } from '../lib/run-presets';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 
 /** The estimate is asked again this long after the last keystroke. */
 const ESTIMATE_DEBOUNCE_MS = 400;
@@ -120,7 +120,7 @@ export function NewRunForm() {
 
   // "Clone and edit": the form starts from another run's config.
   // Adjusted while rendering, once per loaded run (React's way to reset state from changed data, no effect).
-  const source = useApiResource(cloneOf ? `clone:${cloneOf}` : null, (fetchJson) => fetchJson<RunDto>(`/runs/${cloneOf}`));
+  const source = useApiQuery(cloneOf ? `clone:${cloneOf}` : null, (fetchJson) => fetchJson<RunDto>(`/runs/${cloneOf}`));
   const [clonedFrom, setClonedFrom] = useState<RunDto | undefined>();
   if (source.data && source.data !== clonedFrom) {
     setClonedFrom(source.data);

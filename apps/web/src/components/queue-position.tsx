@@ -1,20 +1,15 @@
 'use client';
 
 import type { QueuePositionDto } from '@gradlab/contracts';
-import { useEffect } from 'react';
 import { formatDuration } from '../lib/format';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 
 /** How often a queued run's place is asked again: runs ahead start and finish without an event for this one. */
 const REFRESH_MS = 5_000;
 
 /** A queued run's place in the queue and the wait until it starts. */
 export function QueuePosition({ runId }: { runId: string }) {
-  const { data, reload } = useApiResource(`queue:${runId}`, (fetchJson) => fetchJson<QueuePositionDto>(`/runs/${runId}/queue`));
-  useEffect(() => {
-    const timer = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
+  const { data } = useApiQuery(`queue:${runId}`, (fetchJson) => fetchJson<QueuePositionDto>(`/runs/${runId}/queue`), { refetchIntervalMs: REFRESH_MS });
   if (!data || data.position === null) return <p className="muted">Waiting for a worker…</p>;
   const wait =
     data.estimatedWaitMs === null

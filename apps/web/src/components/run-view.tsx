@@ -17,7 +17,7 @@ import { useApi } from '../lib/api-context';
 import { formatDuration, formatNumber, formatPercent, runDuration } from '../lib/format';
 import { epochFraction, estimateTimeLeftMs, withEpoch, type BatchProgress } from '../lib/progress';
 import { runAgainRequest } from '../lib/run-again';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { ConfigTable } from './config-table';
@@ -45,7 +45,7 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
   const { apiUrl } = useApi();
   const router = useRouter();
   const now = useNow(1000);
-  const { data, error, setData } = useApiResource<RunData>(runId, async (fetchJson) => {
+  const { data, error, setData } = useApiQuery<RunData>(`run:${runId}`, async (fetchJson) => {
     const [run, epochs, flows] = await Promise.all([
       fetchJson<RunDto>(`/runs/${runId}`),
       fetchJson<EpochDto[]>(`/runs/${runId}/epochs`),

@@ -9,7 +9,7 @@ import { formatDuration, formatPercent, runDuration } from '../lib/format';
 import type { BatchProgress } from '../lib/progress';
 import { epochFraction, withEpoch } from '../lib/progress';
 import { useApi } from '../lib/api-context';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { ProgressBar } from './progress-bar';
@@ -39,7 +39,7 @@ export function RunsView() {
   }
   const filterQuery = filters.toString();
   const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), ...Object.fromEntries(filters) });
-  const { data, error, setData } = useApiResource(query.toString(), (fetchJson) => fetchJson<PageDto<RunDto>>(`/runs?${query}`));
+  const { data, error, setData } = useApiQuery(`runs:${query}`, (fetchJson) => fetchJson<PageDto<RunDto>>(`/runs?${query}`));
   const [progress, setProgress] = useState<Record<string, BatchProgress>>({});
 
   const setParam = useCallback(

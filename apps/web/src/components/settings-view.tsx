@@ -4,7 +4,7 @@ import { isStaffRole, ROLES, type ApiKeyDto, type CreatedApiKeyDto, type FieldEr
 import { useState, type FormEvent } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 import { ConfirmButton } from './confirm-button';
 import { LocalTime } from './local-time';
 import { DataTable } from './data-table';
@@ -31,10 +31,10 @@ function useSubmit() {
 
 function ApiKeys() {
   const { apiUrl, me } = useApi();
-  const keys = useApiResource('keys', (fetchJson) => fetchJson<ApiKeyDto[]>('/keys'));
+  const keys = useApiQuery('keys', (fetchJson) => fetchJson<ApiKeyDto[]>('/keys'));
   // Staff may make a key for another user (e.g. a student who only uses the CLI).
   const staff = me !== null && isStaffRole(me.role);
-  const users = useApiResource(staff ? 'key-users' : null, (fetchJson) => fetchJson<UserDto[]>('/users'));
+  const users = useApiQuery(staff ? 'users' : null, (fetchJson) => fetchJson<UserDto[]>('/users'));
   const [owner, setOwner] = useState('');
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiKeyDto | null>(null);
@@ -148,8 +148,8 @@ function ApiKeys() {
 
 /** Staff add users to their own team; an admin also makes teams, and users anywhere. */
 function TeamsAndUsers({ admin }: { admin: boolean }) {
-  const teams = useApiResource('teams', (fetchJson) => fetchJson<TeamDto[]>('/teams'));
-  const users = useApiResource('users', (fetchJson) => fetchJson<UserDto[]>('/users'));
+  const teams = useApiQuery('teams', (fetchJson) => fetchJson<TeamDto[]>('/teams'));
+  const users = useApiQuery('users', (fetchJson) => fetchJson<UserDto[]>('/users'));
   const [teamName, setTeamName] = useState('');
   const [user, setUser] = useState({ email: '', password: '', role: 'student', team: '' });
   // Until one is picked: the first team listed (staff see their own only).

@@ -2,9 +2,8 @@
 
 import { WORKER_OFFLINE_AFTER_MS, type WorkersDto } from '@gradlab/contracts';
 import Link from 'next/link';
-import { useEffect } from 'react';
 import { formatDuration } from '../lib/format';
-import { useApiResource } from '../lib/use-api-resource';
+import { useApiQuery } from '../lib/use-api-query';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { DataTable } from './data-table';
@@ -14,12 +13,8 @@ const REFRESH_MS = 15_000;
 
 export function WorkersView() {
   const now = useNow(1000);
-  const { data, error, setData, reload } = useApiResource('workers', (fetchJson) => fetchJson<WorkersDto>('/workers'));
+  const { data, error, setData } = useApiQuery('workers', (fetchJson) => fetchJson<WorkersDto>('/workers'), { refetchIntervalMs: REFRESH_MS });
   useSocketEvents({ workers: true }, { 'workers.updated': (snapshot) => setData(snapshot) });
-  useEffect(() => {
-    const timer = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
 
   const silentFor = (w: WorkersDto['workers'][number]) => (now === null ? 0 : Math.max(0, now - Date.parse(w.lastHeartbeatAt)));
   const listed = (data?.workers ?? []).filter((w) => silentFor(w) <= (data?.forgetAfterMs ?? Infinity));

@@ -1,10 +1,12 @@
 'use client';
 
 import type { ClientToServerEvents, ServerToClientEvents, UserDto } from '@gradlab/contracts';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { ApiError, apiFetch } from './api-client';
+import { makeQueryClient } from './query-client';
 
 export type GradlabSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Me = Omit<UserDto, 'createdAt'>;
@@ -16,8 +18,6 @@ interface ApiContextValue {
   me: Me | null;
   /** False once a request or the socket found the api down; true again when either gets through. */
   reachable: boolean;
-  /** Grows each time the api comes back: pages reload their data when it changes. */
-  generation: number;
   reportUnreachable(): void;
   reportReachable(): void;
   /** A 401: off to the sign-in page, back here afterwards. */
@@ -31,7 +31,7 @@ const ApiContext = createContext<ApiContextValue | null>(null);
 const PUBLIC_PATHS = ['/login'];
 
 /**
- * One socket.io connection per tab, reconnecting by itself. The api's address as this browser reaches it
+ * One socket.io connection per tab, reconnecting by itself, and the tab's query cache (use-api-query.ts). The api's address as this browser reaches it
  * comes from the server (layout.tsx), so what the server renders and what the browser renders agree.
  */
 export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: ReactNode }) {
@@ -39,7 +39,7 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
   const [socket, setSocket] = useState<GradlabSocket | null>(null);
   const [me, setMe] = useState<Me | null>(null);
   const [reachable, setReachable] = useState(true);
-  const [generation, setGeneration] = useState(0);
+  const [queryClient] = useState(makeQueryClient);
 
   const reportSignedOut = useCallback(() => {
     setMe(null);
@@ -82,7 +82,7 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
     s.on('connect', () => {
       setReachable(true);
       // Back after a restart: events were missed, so every page reloads what it shows.
-      if (wasConnected) setGeneration((g) => g + 1);
+      if (wasConnected) void queryClient.invalidateQueries();
       wasConnected = true;
     });
     s.on('disconnect', () => setReachable(false));
@@ -93,21 +93,25 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
       s.disconnect();
       setSocket(null);
     };
-  }, [apiUrl, signedInId, reportSignedOut]);
+  }, [apiUrl, signedInId, reportSignedOut, queryClient]);
 
   const reportUnreachable = useCallback(() => setReachable(false), []);
   const reportReachable = useCallback(() => setReachable(true), []);
   const retryNow = useCallback(() => {
     if (socket && !socket.connected) socket.connect();
     if (!me) void refreshMe();
-    setGeneration((g) => g + 1);
-  }, [socket, me, refreshMe]);
+    void queryClient.invalidateQueries();
+  }, [socket, me, refreshMe, queryClient]);
 
   const value = useMemo(
-    () => ({ apiUrl, socket, me, reachable, generation, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow }),
-    [apiUrl, socket, me, reachable, generation, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow],
+    () => ({ apiUrl, socket, me, reachable, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow }),
+    [apiUrl, socket, me, reachable, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow],
   );
-  return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
+  return (
+    <ApiContext.Provider value={value}>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    </ApiContext.Provider>
+  );
 }
 
 export function useApi(): ApiContextValue {
