@@ -335,18 +335,18 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
 
   it('Settings: staff make a team, a user and a key; the key is shown once and can be revoked', async () => {
     await page.goto(`${stack.webUrl}/settings`);
-    await page.fill('[name="teamName"]', 'team-z');
+    await page.fill('[data-testid="team-name"]', 'team-z');
     await page.getByRole('button', { name: 'Create team' }).click();
     await waitUntil('the new team', async () => (await page.textContent('[data-testid="teams-list"]'))?.includes('team-z'), 10_000);
-    await page.fill('[name="userEmail"]', 'z1@uni.test');
-    await page.fill('[name="userPassword"]', 'short');
-    await page.selectOption('[name="userTeam"]', 'team-z');
+    await page.fill('[data-testid="user-email"]', 'z1@uni.test');
+    await page.fill('[data-testid="user-password"]', 'short');
+    await page.selectOption('[data-testid="user-team"]', 'team-z');
     await page.getByRole('button', { name: 'Create user' }).click();
     await waitUntil('the password rule', async () => (await page.textContent('form.grid'))?.includes('at least 10 characters'), 10_000);
-    await page.fill('[name="userPassword"]', STUDENT_PASSWORD);
+    await page.fill('[data-testid="user-password"]', STUDENT_PASSWORD);
     await page.getByRole('button', { name: 'Create user' }).click();
     await waitUntil('the new user', async () => (await page.textContent('[data-testid="users-table"]'))?.includes('z1@uni.test'), 10_000);
-    await page.fill('[name="keyName"]', 'browser key');
+    await page.fill('[data-testid="key-name"]', 'browser key');
     await page.getByRole('button', { name: 'Create key' }).click();
     const shown = (await page.locator('[data-testid="new-key"] code').textContent({ timeout: 10_000 })) ?? '';
     expect(shown).toMatch(/^glk_/);

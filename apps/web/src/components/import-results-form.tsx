@@ -2,40 +2,40 @@
 
 import type { RunDto } from '@gradlab/contracts';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import { ApiError } from '../lib/api-client';
+import { useForm, useWatch } from 'react-hook-form';
+import { apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
+import { showApiError } from '../lib/use-contract-form';
+
+interface ImportFields {
+  folder: string;
+  files: FileList | undefined;
+}
 
 /**
  * The course framework's result files (summary.csv, test_summary.csv) as a read-only run, to compare with
- * gradlab's own. The folder's name (VGG_38_experiment) tells the network.
+ * gradlab's own. The folder's name (VGG_38_experiment) tells the network. The api reads and checks the
+ * files, and names the one that is wrong.
  */
 export function ImportResultsForm() {
   const { apiUrl } = useApi();
   const router = useRouter();
-  const [folder, setFolder] = useState('');
-  const [files, setFiles] = useState<FileList | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { register, handleSubmit, setError, control, formState } = useForm<ImportFields>({ defaultValues: { folder: '' } });
+  const chosen = useWatch({ control, name: 'files' });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
+  const submit = handleSubmit(async ({ folder, files }) => {
     const form = new FormData();
     if (folder.trim()) form.append('folder', folder.trim());
     for (const file of Array.from(files ?? [])) form.append('files', file, file.name);
-    setBusy(true);
     try {
-      const response = await fetch(`${apiUrl}/api/imports`, { method: 'POST', body: form, credentials: 'include' });
-      const body = await response.json().catch(() => null);
-      if (!response.ok) throw new ApiError(response.status, body?.message ?? `the api answered ${response.status}`, body?.errors ?? []);
-      router.push(`/runs/${(body as RunDto).id}`);
+      const run = await apiFetch<RunDto>(apiUrl, '/imports', { method: 'POST', body: form });
+      router.push(`/runs/${run.id}`);
     } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
+      showApiError(setError, e);
     }
-  };
+  });
 
+  const error = formState.errors.root?.message;
   return (
     <form onSubmit={submit} className="card" data-testid="import-form">
       <h2>Import the course framework&apos;s results</h2>
@@ -46,14 +46,14 @@ export function ImportResultsForm() {
       <div className="row">
         <label>
           Experiment folder (names the network)
-          <input name="folder" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="VGG_38_experiment" />
+          <input {...register('folder')} placeholder="VGG_38_experiment" />
         </label>
         <label>
           Files
-          <input name="files" type="file" multiple accept=".csv,.pdf,.png" onChange={(e) => setFiles(e.target.files)} />
+          <input type="file" multiple accept=".csv,.pdf,.png" {...register('files')} />
         </label>
-        <button type="submit" disabled={busy || !files?.length}>
-          {busy ? 'Importing…' : 'Import'}
+        <button type="submit" disabled={formState.isSubmitting || !chosen?.length}>
+          {formState.isSubmitting ? 'Importing…' : 'Import'}
         </button>
       </div>
       {error && (

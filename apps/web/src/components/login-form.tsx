@@ -1,60 +1,45 @@
 'use client';
 
-import type { FieldError } from '@gradlab/contracts';
+import { LoginRequestSchema } from '@gradlab/contracts';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import { ApiError, apiFetch } from '../lib/api-client';
+import { apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
+import { useContractForm } from '../lib/use-contract-form';
 
 /** Email and password; the api answers with an httpOnly session cookie. */
 export function LoginForm() {
   const { apiUrl, refreshMe } = useApi();
   const router = useRouter();
   const next = useSearchParams().get('next');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
-  const [busy, setBusy] = useState(false);
+  const { form, onSubmit, errorOf, formError } = useContractForm(LoginRequestSchema, { email: '', password: '' });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setFieldErrors([]);
-    try {
-      await apiFetch(apiUrl, '/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) });
-      await refreshMe();
-      // Only a path of this site: never an address someone slipped into the link.
-      router.replace(next?.startsWith('/') && !next.startsWith('//') ? next : '/runs');
-    } catch (e) {
-      setError((e as Error).message);
-      if (e instanceof ApiError) setFieldErrors(e.fieldErrors);
-      setBusy(false);
-    }
-  };
+  const submit = onSubmit(async (request) => {
+    await apiFetch(apiUrl, '/auth/login', { method: 'POST', body: JSON.stringify(request) });
+    await refreshMe();
+    // Only a path of this site: never an address someone slipped into the link.
+    router.replace(next?.startsWith('/') && !next.startsWith('//') ? next : '/runs');
+  });
 
-  const errorOf = (field: string) => fieldErrors.find((f) => f.field.endsWith(field))?.message;
   return (
     <section style={{ maxWidth: 380 }}>
       <h1>Sign in</h1>
       <form onSubmit={submit} className="card" noValidate>
         <label>
           Email
-          <input name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input type="email" autoComplete="username" {...form.register('email')} />
           <span className="field-error">{errorOf('email')}</span>
         </label>
         <label style={{ marginTop: '0.75rem' }}>
           Password
-          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input type="password" autoComplete="current-password" {...form.register('password')} />
           <span className="field-error">{errorOf('password')}</span>
         </label>
-        {error && (
+        {formError && (
           <p className="error" role="alert" data-testid="login-error">
-            {error}
+            {formError}
           </p>
         )}
-        <button type="submit" className="primary" disabled={busy} style={{ marginTop: '0.75rem' }}>
+        <button type="submit" className="primary" disabled={form.formState.isSubmitting || form.formState.isSubmitSuccessful} style={{ marginTop: '0.75rem' }}>
           Sign in
         </button>
       </form>

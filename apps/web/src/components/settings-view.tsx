@@ -1,32 +1,32 @@
 'use client';
 
-import { isStaffRole, ROLES, type ApiKeyDto, type CreatedApiKeyDto, type FieldError, type TeamDto, type UserDto } from '@gradlab/contracts';
-import { useState, type FormEvent } from 'react';
-import { ApiError, apiFetch } from '../lib/api-client';
+import {
+  CreateApiKeyRequestSchema,
+  CreateTeamRequestSchema,
+  CreateUserRequestSchema,
+  isStaffRole,
+  ROLES,
+  type ApiKeyDto,
+  type CreatedApiKeyDto,
+  type TeamDto,
+  type UserDto,
+} from '@gradlab/contracts';
+import { useEffect, useState } from 'react';
+import { apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { useApiQuery } from '../lib/use-api-query';
+import { useContractForm } from '../lib/use-contract-form';
 import { ConfirmButton } from './confirm-button';
 import { LocalTime } from './local-time';
 import { DataTable } from './data-table';
 
-/** Submits a small form to the api; field errors come back by name. */
-function useSubmit() {
+/** An empty text box or "you" in a select: the field is left out of the request. */
+const blankAsOmitted = { setValueAs: (value: string) => value || undefined };
+
+/** POSTs a request to the api and returns its answer. */
+function usePost() {
   const { apiUrl } = useApi();
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
-  const submit = async <T,>(path: string, body: unknown): Promise<T | null> => {
-    setErrors([]);
-    setMessage(null);
-    try {
-      return await apiFetch<T>(apiUrl, path, { method: 'POST', body: JSON.stringify(body) });
-    } catch (e) {
-      setMessage((e as Error).message);
-      if (e instanceof ApiError) setErrors(e.fieldErrors);
-      return null;
-    }
-  };
-  const errorOf = (field: string) => errors.find((e) => e.field === field)?.message;
-  return { submit, errorOf, message };
+  return <T,>(path: string, body: unknown) => apiFetch<T>(apiUrl, path, { method: 'POST', body: JSON.stringify(body) });
 }
 
 function ApiKeys() {
@@ -35,21 +35,16 @@ function ApiKeys() {
   // Staff may make a key for another user (e.g. a student who only uses the CLI).
   const staff = me !== null && isStaffRole(me.role);
   const users = useApiQuery(staff ? 'users' : null, (fetchJson) => fetchJson<UserDto[]>('/users'));
-  const [owner, setOwner] = useState('');
-  const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiKeyDto | null>(null);
-  const { submit, errorOf, message } = useSubmit();
+  const post = usePost();
+  const { form, onSubmit, errorOf, formError } = useContractForm(CreateApiKeyRequestSchema, { name: '' });
 
-  const create = async (event: FormEvent) => {
-    event.preventDefault();
-    const key = await submit<CreatedApiKeyDto>('/keys', { name, ...(owner ? { userId: owner } : {}) });
-    if (key) {
-      setCreated(key);
-      setCopied(false);
-      setName('');
-      keys.reload();
-    }
-  };
+  const create = onSubmit(async (request) => {
+    setCreated(await post<CreatedApiKeyDto>('/keys', request));
+    setCopied(false);
+    form.resetField('name');
+    keys.reload();
+  });
   const [revokeError, setRevokeError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const revoke = async (id: string) => {
@@ -79,13 +74,13 @@ function ApiKeys() {
       <form onSubmit={create} className="row">
         <label>
           New key&apos;s name
-          <input name="keyName" value={name} onChange={(e) => setName(e.target.value)} placeholder="laptop" />
+          <input {...form.register('name')} data-testid="key-name" placeholder="laptop" />
           <span className="field-error">{errorOf('name')}</span>
         </label>
         {users.data && (
           <label>
             For
-            <select name="keyOwner" value={owner} onChange={(e) => setOwner(e.target.value)}>
+            <select {...form.register('userId', blankAsOmitted)} data-testid="key-owner">
               <option value="">you</option>
               {users.data
                 .filter((u) => u.id !== me?.id)
@@ -101,7 +96,7 @@ function ApiKeys() {
           Create key
         </button>
       </form>
-      {message && <p className="error">{message}</p>}
+      {formError && <p className="error">{formError}</p>}
       {created && (
         <div className="new-key" data-testid="new-key">
           <p>Your new key (copy it now; it will not be shown again):</p>
@@ -150,28 +145,27 @@ function ApiKeys() {
 function TeamsAndUsers({ admin }: { admin: boolean }) {
   const teams = useApiQuery('teams', (fetchJson) => fetchJson<TeamDto[]>('/teams'));
   const users = useApiQuery('users', (fetchJson) => fetchJson<UserDto[]>('/users'));
-  const [teamName, setTeamName] = useState('');
-  const [user, setUser] = useState({ email: '', password: '', role: 'student', team: '' });
+  const post = usePost();
+  const teamForm = useContractForm(CreateTeamRequestSchema, { name: '' });
+  const userForm = useContractForm(CreateUserRequestSchema, { email: '', role: 'student', team: '' });
   // Until one is picked: the first team listed (staff see their own only).
-  const team = user.team || teams.data?.[0]?.name || '';
-  const teamForm = useSubmit();
-  const userForm = useSubmit();
+  const firstTeam = teams.data?.[0]?.name;
+  const { getValues, setValue } = userForm.form;
+  useEffect(() => {
+    if (firstTeam && !getValues('team')) setValue('team', firstTeam);
+  }, [firstTeam, getValues, setValue]);
 
-  const createTeam = async (event: FormEvent) => {
-    event.preventDefault();
-    if (await teamForm.submit('/teams', { name: teamName })) {
-      setTeamName('');
-      teams.reload();
-    }
-  };
-  const createUser = async (event: FormEvent) => {
-    event.preventDefault();
-    const body = { email: user.email, role: user.role, team, ...(user.password ? { password: user.password } : {}) };
-    if (await userForm.submit('/users', body)) {
-      setUser({ ...user, email: '', password: '' });
-      users.reload();
-    }
-  };
+  const createTeam = teamForm.onSubmit(async (request) => {
+    await post('/teams', request);
+    teamForm.form.resetField('name');
+    teams.reload();
+  });
+  const createUser = userForm.onSubmit(async (request) => {
+    await post('/users', request);
+    userForm.form.resetField('email');
+    userForm.form.resetField('password');
+    users.reload();
+  });
 
   return (
     <>
@@ -181,7 +175,7 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
           <form onSubmit={createTeam} className="row">
             <label>
               New team
-              <input name="teamName" value={teamName} onChange={(e) => setTeamName(e.target.value)} />
+              <input {...teamForm.form.register('name')} data-testid="team-name" />
               <span className="field-error">{teamForm.errorOf('name')}</span>
             </label>
             <button type="submit" className="primary">
@@ -189,7 +183,7 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
             </button>
           </form>
         )}
-        {teamForm.message && <p className="error">{teamForm.message}</p>}
+        {teamForm.formError && <p className="error">{teamForm.formError}</p>}
         <p data-testid="teams-list">{teams.data?.map((t) => t.name).join(', ')}</p>
       </div>
       <div className="card">
@@ -197,17 +191,17 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
         <form onSubmit={createUser} className="grid">
           <label>
             Email
-            <input name="userEmail" value={user.email} onChange={(e) => setUser({ ...user, email: e.target.value })} />
+            <input {...userForm.form.register('email')} data-testid="user-email" />
             <span className="field-error">{userForm.errorOf('email')}</span>
           </label>
           <label>
             Password (empty: API keys only)
-            <input name="userPassword" type="password" value={user.password} onChange={(e) => setUser({ ...user, password: e.target.value })} />
+            <input type="password" {...userForm.form.register('password', blankAsOmitted)} data-testid="user-password" />
             <span className="field-error">{userForm.errorOf('password')}</span>
           </label>
           <label>
             Role
-            <select name="userRole" value={user.role} onChange={(e) => setUser({ ...user, role: e.target.value })}>
+            <select {...userForm.form.register('role')} data-testid="user-role">
               {ROLES.filter((r) => admin || r !== 'admin').map((r) => (
                 <option key={r}>{r}</option>
               ))}
@@ -215,7 +209,7 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
           </label>
           <label>
             Team
-            <select name="userTeam" value={team} onChange={(e) => setUser({ ...user, team: e.target.value })}>
+            <select {...userForm.form.register('team')} data-testid="user-team">
               {teams.data?.map((t) => (
                 <option key={t.id}>{t.name}</option>
               ))}
@@ -226,7 +220,7 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
             Create user
           </button>
         </form>
-        {userForm.message && <p className="error">{userForm.message}</p>}
+        {userForm.formError && <p className="error">{userForm.formError}</p>}
         <DataTable testId="users-table" headers={['Email', 'Role', 'Team', 'Since']}>
           {users.data?.map((u) => (
             <tr key={u.id}>

@@ -18,9 +18,11 @@ export async function apiFetch<T>(apiUrl: string, path: string, init: RequestIni
   let response: Response;
   try {
     // credentials: the session cookie of the dashboard's sign-in goes with every call.
+    // A FormData body (an upload) sets its own multipart content type, boundary included.
+    const json = !(init.body instanceof FormData);
     response = await fetch(`${apiUrl}/api${path}`, {
       ...init,
-      headers: { 'content-type': 'application/json', ...init.headers },
+      headers: { ...(json ? { 'content-type': 'application/json' } : {}), ...init.headers },
       cache: 'no-store',
       credentials: 'include',
     });
