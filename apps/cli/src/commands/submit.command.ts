@@ -1,53 +1,46 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { cellKey, parseGridAxis, parseSeeds, type ExperimentConfigInput } from '@gradlab/contracts';
 import type { ApiClient } from '../api-client';
 import type { CliContext } from '../cli-context';
 import { parseFrameworkCommand } from '../framework-args';
 import { watchRun } from '../watch-run';
 
-interface SubmitOptions {
+type LooseConfig = { model: Record<string, unknown>; training: Record<string, unknown>; data: Record<string, unknown> };
+
+/** A flag that sets one config field; `about` is its help when the field's name alone does not say enough. */
+function configFlag(flag: string, section: keyof LooseConfig, field: string, kind: 'number' | 'string', about = `${section}.${field}`) {
+  return { option: new Option(flag, about), section, field, kind };
+}
+
+/** Each given flag overrides the --config file and the framework's command line. */
+const CONFIG_FLAGS = [
+  configFlag('--filters <N>', 'model', 'numFilters', 'number'),
+  configFlag('--stages <N>', 'model', 'numStages', 'number'),
+  configFlag('--blocks <N>', 'model', 'numBlocksPerStage', 'number', 'model.numBlocksPerStage (5: VGG_38, 0: VGG_08)'),
+  configFlag('--block-type <TYPE>', 'model', 'blockType', 'string', 'model.blockType, e.g. conv_block_bn_rc'),
+  configFlag('--epochs <N>', 'training', 'epochs', 'number'),
+  configFlag('--batch-size <N>', 'training', 'batchSize', 'number'),
+  configFlag('--lr <X>', 'training', 'learningRate', 'number'),
+  configFlag('--weight-decay <X>', 'training', 'weightDecay', 'number'),
+  configFlag('--seed <N>', 'training', 'seed', 'number'),
+  configFlag('--dataset <NAME>', 'data', 'dataset', 'string', 'data.dataset: cifar100 or synthetic'),
+  configFlag('--train-limit <N>', 'data', 'trainLimit', 'number'),
+  configFlag('--val-limit <N>', 'data', 'valLimit', 'number'),
+  configFlag('--test-limit <N>', 'data', 'testLimit', 'number'),
+];
+
+interface SubmitOptions extends Record<string, unknown> {
   name?: string;
   config?: string;
   watch?: boolean;
-  filters?: string;
-  stages?: string;
-  blocks?: string;
-  blockType?: string;
-  epochs?: string;
-  batchSize?: string;
-  lr?: string;
-  weightDecay?: string;
-  seed?: string;
-  dataset?: string;
-  trainLimit?: string;
-  valLimit?: string;
-  testLimit?: string;
   augment: boolean;
   seeds?: string;
   grid?: string[];
 }
-type LooseConfig = { model: Record<string, unknown>; training: Record<string, unknown>; data: Record<string, unknown> };
-
-/** Flag -> config field: each given flag overrides the --config file and the framework's command line. */
-const FLAGS: [keyof SubmitOptions, keyof LooseConfig, string, 'number' | 'string'][] = [
-  ['filters', 'model', 'numFilters', 'number'],
-  ['stages', 'model', 'numStages', 'number'],
-  ['blocks', 'model', 'numBlocksPerStage', 'number'],
-  ['blockType', 'model', 'blockType', 'string'],
-  ['epochs', 'training', 'epochs', 'number'],
-  ['batchSize', 'training', 'batchSize', 'number'],
-  ['lr', 'training', 'learningRate', 'number'],
-  ['weightDecay', 'training', 'weightDecay', 'number'],
-  ['seed', 'training', 'seed', 'number'],
-  ['dataset', 'data', 'dataset', 'string'],
-  ['trainLimit', 'data', 'trainLimit', 'number'],
-  ['valLimit', 'data', 'valLimit', 'number'],
-  ['testLimit', 'data', 'testLimit', 'number'],
-];
 
 export function submitCommand(context: CliContext): Command {
-  return new Command('submit')
+  const command = new Command('submit')
     .description('submit a run, or with --seeds (and --grid) a group: every seed in every cell of the grid')
     .argument(
       '[framework...]',
@@ -55,20 +48,9 @@ export function submitCommand(context: CliContext): Command {
     )
     .option('--name <NAME>', "the run's name")
     .option('--config <FILE>', 'an experiment config as JSON ({ model, training, data }, or a run as the api returns it)')
-    .option('--watch', 'follow the run until it finishes; exit 0 when it completed')
-    .option('--filters <N>', 'model.numFilters')
-    .option('--stages <N>', 'model.numStages')
-    .option('--blocks <N>', 'model.numBlocksPerStage (5: VGG_38, 0: VGG_08)')
-    .option('--block-type <TYPE>', 'model.blockType, e.g. conv_block_bn_rc')
-    .option('--epochs <N>', 'training.epochs')
-    .option('--batch-size <N>', 'training.batchSize')
-    .option('--lr <X>', 'training.learningRate')
-    .option('--weight-decay <X>', 'training.weightDecay')
-    .option('--seed <N>', 'training.seed')
-    .option('--dataset <NAME>', 'data.dataset: cifar100 or synthetic')
-    .option('--train-limit <N>', 'data.trainLimit')
-    .option('--val-limit <N>', 'data.valLimit')
-    .option('--test-limit <N>', 'data.testLimit')
+    .option('--watch', 'follow the run until it finishes; exit 0 when it completed');
+  for (const { option } of CONFIG_FLAGS) command.addOption(option);
+  return command
     .option('--no-augment', 'data.augment false')
     .option('--seeds <SEEDS>', 'a group over these seeds: 0..4 or 0,1,7')
     .option('--grid <AXIS...>', 'a group over a grid, name=value,value per axis (lr minLr batch wd epochs filters stages blocks block augment)')
@@ -100,9 +82,9 @@ async function submit(api: ApiClient, framework: string[], options: SubmitOption
     config = { model: { ...config.model, ...parsed.config.model }, training: { ...config.training, ...parsed.config.training }, data: { ...config.data } };
     name ??= parsed.name;
   }
-  for (const [flag, section, field, type] of FLAGS) {
-    const value = options[flag] as string | undefined;
-    if (value !== undefined) config[section][field] = type === 'number' ? Number(value) : value;
+  for (const { option, section, field, kind } of CONFIG_FLAGS) {
+    const value = options[option.attributeName()] as string | undefined;
+    if (value !== undefined) config[section][field] = kind === 'number' ? Number(value) : value;
   }
   if (!options.augment) config.data.augment = false;
 

@@ -6,6 +6,7 @@ import { useForm, useWatch } from 'react-hook-form';
 import { apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { showApiError } from '../lib/use-contract-form';
+import { FormError } from './form-controls';
 
 interface ImportFields {
   folder: string;
@@ -35,7 +36,6 @@ export function ImportResultsForm() {
     }
   });
 
-  const error = formState.errors.root?.message;
   return (
     <form onSubmit={submit} className="card" data-testid="import-form">
       <h2>Import the course framework&apos;s results</h2>
@@ -56,11 +56,7 @@ export function ImportResultsForm() {
           {formState.isSubmitting ? 'Importing…' : 'Import'}
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert" data-testid="import-error">
-          {error}
-        </p>
-      )}
+      <FormError error={formState.errors.root?.message} testId="import-error" />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { useContractForm } from '../lib/use-contract-form';
+import { FormError, FormField, SubmitButton } from './form-controls';
 
 /** Email and password; the api answers with an httpOnly session cookie. */
 export function LoginForm() {
@@ -24,24 +25,14 @@ export function LoginForm() {
     <section style={{ maxWidth: 380 }}>
       <h1>Sign in</h1>
       <form onSubmit={submit} className="card" noValidate>
-        <label>
-          Email
+        <FormField label="Email" error={errorOf('email')}>
           <input type="email" autoComplete="username" {...form.register('email')} />
-          <span className="field-error">{errorOf('email')}</span>
-        </label>
-        <label style={{ marginTop: '0.75rem' }}>
-          Password
+        </FormField>
+        <FormField label="Password" error={errorOf('password')} style={{ marginTop: '0.75rem' }}>
           <input type="password" autoComplete="current-password" {...form.register('password')} />
-          <span className="field-error">{errorOf('password')}</span>
-        </label>
-        {formError && (
-          <p className="error" role="alert" data-testid="login-error">
-            {formError}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={form.formState.isSubmitting || form.formState.isSubmitSuccessful} style={{ marginTop: '0.75rem' }}>
-          Sign in
-        </button>
+        </FormField>
+        <FormError error={formError} testId="login-error" />
+        <SubmitButton label="Sign in" busy={form.formState.isSubmitting || form.formState.isSubmitSuccessful} style={{ marginTop: '0.75rem' }} />
       </form>
       <p className="muted">Scripts and the CLI use an API key instead (Settings, once signed in).</p>
     </section>

@@ -33,6 +33,7 @@ import {
 } from '../lib/new-run-fields';
 import { RUN_PRESETS } from '../lib/run-presets';
 import { useApiQuery } from '../lib/use-api-query';
+import { FormError, SubmitButton } from './form-controls';
 
 /** The estimate is asked again this long after the last keystroke. */
 const ESTIMATE_DEBOUNCE_MS = 400;
@@ -134,7 +135,6 @@ export function NewRunForm() {
       .map((e) => (e.field === field ? e.message : `${e.field}: ${e.message}`))
       .join('; ');
   const unplaced = errors.filter((e) => !(e.field in FIELDS) && e.field !== 'name' && !/^(seeds|grid)\b/.test(e.field));
-  const submitError = formState.errors.root?.message;
   const submitting = formState.isSubmitting || formState.isSubmitSuccessful;
   const planned = groupFields(values.seeds, values.grid);
   const groupSize =
@@ -258,14 +258,8 @@ export function NewRunForm() {
         <p className="estimate" data-testid="estimate">
           {shownEstimate ? describeEstimate(shownEstimate) : 'Estimating the duration…'}
         </p>
-        {submitError && (
-          <p className="error" role="alert">
-            {submitError}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={submitting}>
-          {submitting ? 'Submitting…' : groupSize !== null ? `Submit group (${groupSize} runs)` : 'Submit run'}
-        </button>
+        <FormError error={formState.errors.root?.message} />
+        <SubmitButton label={submitting ? 'Submitting…' : groupSize !== null ? `Submit group (${groupSize} runs)` : 'Submit run'} busy={submitting} />
       </form>
     </section>
   );

@@ -19,6 +19,7 @@ import { useContractForm } from '../lib/use-contract-form';
 import { ConfirmButton } from './confirm-button';
 import { LocalTime } from './local-time';
 import { DataTable } from './data-table';
+import { FormError, FormField, SubmitButton } from './form-controls';
 
 /** An empty text box or "you" in a select: the field is left out of the request. */
 const blankAsOmitted = { setValueAs: (value: string) => value || undefined };
@@ -72,11 +73,9 @@ function ApiKeys() {
       <h2>API keys</h2>
       <p className="muted">For the CLI (`gradlab config --key KEY`), scripts and GraphQL. A key is shown once; revoking one stops it at once.</p>
       <form onSubmit={create} className="row">
-        <label>
-          New key&apos;s name
+        <FormField label="New key's name" error={errorOf('name')}>
           <input {...form.register('name')} data-testid="key-name" placeholder="laptop" />
-          <span className="field-error">{errorOf('name')}</span>
-        </label>
+        </FormField>
         {users.data && (
           <label>
             For
@@ -92,11 +91,9 @@ function ApiKeys() {
             </select>
           </label>
         )}
-        <button type="submit" className="primary">
-          Create key
-        </button>
+        <SubmitButton label="Create key" />
       </form>
-      {formError && <p className="error">{formError}</p>}
+      <FormError error={formError} />
       {created && (
         <div className="new-key" data-testid="new-key">
           <p>Your new key (copy it now; it will not be shown again):</p>
@@ -173,54 +170,41 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
         <h2>Teams</h2>
         {admin && (
           <form onSubmit={createTeam} className="row">
-            <label>
-              New team
+            <FormField label="New team" error={teamForm.errorOf('name')}>
               <input {...teamForm.form.register('name')} data-testid="team-name" />
-              <span className="field-error">{teamForm.errorOf('name')}</span>
-            </label>
-            <button type="submit" className="primary">
-              Create team
-            </button>
+            </FormField>
+            <SubmitButton label="Create team" />
           </form>
         )}
-        {teamForm.formError && <p className="error">{teamForm.formError}</p>}
+        <FormError error={teamForm.formError} />
         <p data-testid="teams-list">{teams.data?.map((t) => t.name).join(', ')}</p>
       </div>
       <div className="card">
         <h2>Users</h2>
         <form onSubmit={createUser} className="grid">
-          <label>
-            Email
+          <FormField label="Email" error={userForm.errorOf('email')}>
             <input {...userForm.form.register('email')} data-testid="user-email" />
-            <span className="field-error">{userForm.errorOf('email')}</span>
-          </label>
-          <label>
-            Password (empty: API keys only)
+          </FormField>
+          <FormField label="Password (empty: API keys only)" error={userForm.errorOf('password')}>
             <input type="password" {...userForm.form.register('password', blankAsOmitted)} data-testid="user-password" />
-            <span className="field-error">{userForm.errorOf('password')}</span>
-          </label>
-          <label>
-            Role
+          </FormField>
+          <FormField label="Role" error={userForm.errorOf('role')}>
             <select {...userForm.form.register('role')} data-testid="user-role">
               {ROLES.filter((r) => admin || r !== 'admin').map((r) => (
                 <option key={r}>{r}</option>
               ))}
             </select>
-          </label>
-          <label>
-            Team
+          </FormField>
+          <FormField label="Team" error={userForm.errorOf('team')}>
             <select {...userForm.form.register('team')} data-testid="user-team">
               {teams.data?.map((t) => (
                 <option key={t.id}>{t.name}</option>
               ))}
             </select>
-            <span className="field-error">{userForm.errorOf('team')}</span>
-          </label>
-          <button type="submit" className="primary">
-            Create user
-          </button>
+          </FormField>
+          <SubmitButton label="Create user" />
         </form>
-        {userForm.formError && <p className="error">{userForm.formError}</p>}
+        <FormError error={userForm.formError} />
         <DataTable testId="users-table" headers={['Email', 'Role', 'Team', 'Since']}>
           {users.data?.map((u) => (
             <tr key={u.id}>
