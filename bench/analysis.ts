@@ -7,13 +7,11 @@
 // - diagnosis of one 100-epoch run: the pure function alone, and with its query.
 import { diagnose } from '@gradlab/analysis';
 import type { GroupDto } from '@gradlab/contracts';
-import { migrateDatabase } from '../apps/api/src/database/migrator';
 import { AggregatesService } from '../apps/api/src/groups/aggregates.service';
 import { DiagnosisService } from '../apps/api/src/runs/diagnosis.service';
 import { RunEventsService } from '../apps/api/src/runs/run-events.service';
 import { epochCompletedEvent } from '../apps/api/src/test-support/run-event-builders';
-import { createTestDatabase, testQueuePrefix } from '../apps/api/src/test-support/test-database';
-import { startTestApi } from '../apps/api/src/test-support/test-api';
+import { runBench, withBenchApi } from './bench-api';
 import { flag, medianAndP95, time } from './timing';
 
 const EPOCHS = 100;
@@ -39,19 +37,10 @@ const layersOf = (seed: number, epoch: number) =>
 
 async function main() {
   const repeat = flag('repeat', 20);
-  const db = await createTestDatabase();
-  await migrateDatabase(db.url);
-  const api = await startTestApi({
-    DATABASE_URL: db.url,
-    QUEUE_PREFIX: testQueuePrefix(),
-    MAX_GROUP_RUNS: '40',
-    MAX_QUEUED_RUNS_PER_TEAM: '100',
-    SUBMIT_RATE_LIMIT: '1000',
-  });
-  const events = api.app.get(RunEventsService);
-  const aggregates = api.app.get(AggregatesService);
-  const get = async (route: string) => (await fetch(`${api.url}/api${route}`, { headers: { authorization: `Bearer ${api.adminToken}` } })).arrayBuffer();
-  try {
+  await withBenchApi({ env: { MAX_GROUP_RUNS: '40', MAX_QUEUED_RUNS_PER_TEAM: '100', SUBMIT_RATE_LIMIT: '1000' } }, async (api) => {
+    const events = api.app.get(RunEventsService);
+    const aggregates = api.app.get(AggregatesService);
+    const get = async (route: string) => (await fetch(`${api.url}/api${route}`, { headers: { authorization: `Bearer ${api.adminToken}` } })).arrayBuffer();
     // Groups of 5, 20 and 40 seeds, every epoch stored through the api's own path (as workers report them).
     const storeTimes: number[] = [];
     const groups: GroupDto[] = [];
@@ -137,13 +126,7 @@ async function main() {
     console.log(
       `DiagnosisService.diagnose (query + pure)  ${await time(repeat, () => diagnosis.diagnose(runId, config))}   (runs after an epoch is stored, not within it)`,
     );
-  } finally {
-    await api.app.close();
-    await db.drop();
-  }
+  });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -4,9 +4,7 @@
 import { ExperimentConfigSchema, BLOCK_TYPES, RUN_STATUSES } from '@gradlab/contracts';
 import { architectureName } from '@gradlab/models';
 import { Client } from 'pg';
-import { migrateDatabase } from '../apps/api/src/database/migrator';
-import { createTestDatabase, testQueuePrefix } from '../apps/api/src/test-support/test-database';
-import { startTestApi } from '../apps/api/src/test-support/test-api';
+import { runBench, withBenchApi } from './bench-api';
 import { flag, medianAndP95 } from './timing';
 
 /** The team the migrations create (the admin's): the runs are its, so the admin's key lists them. */
@@ -41,22 +39,18 @@ async function seed(url: string, count: number): Promise<void> {
 async function main() {
   const runs = flag('runs', 10_000);
   const repeat = flag('repeat', 30);
-  const db = await createTestDatabase();
-  await migrateDatabase(db.url);
-  await seed(db.url, runs);
-  const api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix() });
-  const deepPage = Math.floor(runs / 25 / 2);
-  const queries: [string, string][] = [
-    ['first page', 'page=1&pageSize=25'],
-    [`page ${deepPage}`, `page=${deepPage}&pageSize=25`],
-    ['status=running', 'status=running&pageSize=25'],
-    ['blockType=conv_block_bn_rc', 'blockType=conv_block_bn_rc&pageSize=25'],
-    ['architecture=VGG_38', 'architecture=VGG_38&pageSize=25'],
-    ['search "run 123"', 'q=run%20123&pageSize=25'],
-    ['all filters + search', 'status=completed&blockType=conv_block&architecture=VGG_38&q=student%201&pageSize=25'],
-  ];
-  console.log(`${runs} runs, ${repeat} requests each (GET /api/runs, 25 per page)`);
-  try {
+  await withBenchApi({ seed: (url) => seed(url, runs) }, async (api) => {
+    const deepPage = Math.floor(runs / 25 / 2);
+    const queries: [string, string][] = [
+      ['first page', 'page=1&pageSize=25'],
+      [`page ${deepPage}`, `page=${deepPage}&pageSize=25`],
+      ['status=running', 'status=running&pageSize=25'],
+      ['blockType=conv_block_bn_rc', 'blockType=conv_block_bn_rc&pageSize=25'],
+      ['architecture=VGG_38', 'architecture=VGG_38&pageSize=25'],
+      ['search "run 123"', 'q=run%20123&pageSize=25'],
+      ['all filters + search', 'status=completed&blockType=conv_block&architecture=VGG_38&q=student%201&pageSize=25'],
+    ];
+    console.log(`${runs} runs, ${repeat} requests each (GET /api/runs, 25 per page)`);
     for (const [label, query] of queries) {
       const times: number[] = [];
       let total = 0;
@@ -69,13 +63,7 @@ async function main() {
       }
       console.log(`${label.padEnd(28)} ${medianAndP95(times)}   (${total} matches)`);
     }
-  } finally {
-    await api.app.close();
-    await db.drop();
-  }
+  });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

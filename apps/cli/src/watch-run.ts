@@ -42,7 +42,9 @@ export async function watchRun(api: ApiClient, id: string): Promise<RunDto> {
       socket.disconnect();
       reject(new Error(message));
     };
+    let wasConnected = false;
     socket.on('connect', () => {
+      wasConnected = true;
       const catchUp = async () => {
         await socket.emitWithAck('subscribe', { runId: id });
         for (const e of await api.epochs(id)) print(e); // epochs finished while connecting
@@ -72,7 +74,9 @@ export async function watchRun(api: ApiClient, id: string): Promise<RunDto> {
       else fail(`the api closed the live connection; run ${id} is still ${run.status} (gradlab watch ${id} to follow it again)`);
     });
     socket.on('connect_error', (error) => {
-      if (error.message.startsWith('unauthorized')) fail(`live connection refused: ${error.message}`);
+      // Refused on reconnecting: the api closed the connection as the transport dropped (a revoked key).
+      if (error.message.startsWith('unauthorized'))
+        fail(`${wasConnected ? 'the api closed the live connection' : 'live connection refused'}: ${error.message}`);
       else console.error(`live connection: ${error.message}; retrying`);
     });
   });

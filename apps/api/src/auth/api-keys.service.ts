@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isStaffRole, CreateApiKeyRequestSchema, type ApiKeyDto, type CreatedApiKeyDto } from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
+import { isoOrNull, pickColumns } from '../common/pick-columns';
 import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
 import { keyScope, teamScope } from './access-scopes';
@@ -11,13 +12,10 @@ import { keyPrefix, newApiKey, sha256 } from './secret-token';
 
 type KeyRow = { id: string; name: string; prefix: string; userId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
 const toKeyDto = (k: KeyRow): ApiKeyDto => ({
-  id: k.id,
-  name: k.name,
-  prefix: k.prefix,
-  userId: k.userId,
+  ...pickColumns(k, ['id', 'name', 'prefix', 'userId']),
   createdAt: k.createdAt.toISOString(),
-  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-  revokedAt: k.revokedAt?.toISOString() ?? null,
+  lastUsedAt: isoOrNull(k.lastUsedAt),
+  revokedAt: isoOrNull(k.revokedAt),
 });
 
 /**

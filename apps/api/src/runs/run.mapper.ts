@@ -1,57 +1,38 @@
 import { architectureName } from '@gradlab/models';
 import type { EpochDto, ExperimentConfig, LayerGradientDto, LayerKind, RunDto, RunKind } from '@gradlab/contracts';
+import { isoOrNull, pickColumns } from '../common/pick-columns';
 import type { Epoch, LayerGradient, Run } from '../generated/prisma/client';
+
+// prettier-ignore
+const RUN_COLUMNS = [
+  'id', 'name', 'status', 'architecture', 'backend', 'workerId', 'workerHost',
+  'epochsCompleted', 'bestValAccuracy', 'bestEpoch', 'testLoss', 'testAccuracy', 'error', 'groupId',
+] as const;
 
 export function toRunDto(run: Run): RunDto {
   return {
-    id: run.id,
-    name: run.name,
-    status: run.status,
+    ...pickColumns(run, RUN_COLUMNS),
     kind: run.kind as RunKind,
     config: run.config as unknown as ExperimentConfig,
-    architecture: run.architecture,
-    backend: run.backend,
-    workerId: run.workerId,
-    workerHost: run.workerHost,
     createdAt: run.createdAt.toISOString(),
-    startedAt: run.startedAt?.toISOString() ?? null,
-    finishedAt: run.finishedAt?.toISOString() ?? null,
-    epochsCompleted: run.epochsCompleted,
-    bestValAccuracy: run.bestValAccuracy,
-    bestEpoch: run.bestEpoch,
-    testLoss: run.testLoss,
-    testAccuracy: run.testAccuracy,
-    error: run.error,
-    groupId: run.groupId,
+    startedAt: isoOrNull(run.startedAt),
+    finishedAt: isoOrNull(run.finishedAt),
   };
 }
+
+const EPOCH_COLUMNS = ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'learningRate', 'durationMs'] as const;
 
 export function toEpochDto(epoch: Epoch): EpochDto {
-  return {
-    epoch: epoch.index,
-    trainLoss: epoch.trainLoss,
-    trainAccuracy: epoch.trainAccuracy,
-    valLoss: epoch.valLoss,
-    valAccuracy: epoch.valAccuracy,
-    learningRate: epoch.learningRate,
-    durationMs: epoch.durationMs,
-  };
+  return { epoch: epoch.index, ...pickColumns(epoch, EPOCH_COLUMNS) };
 }
 
+// prettier-ignore
+const LAYER_COLUMNS = [
+  'layerIndex', 'name', 'shortName', 'meanAbs', 'lastBatchMeanAbs', 'l2', 'maxAbs', 'nonFiniteCount', 'weightL2', 'updateRatio',
+] as const;
+
 export function toLayerGradientDto(row: LayerGradient): LayerGradientDto {
-  return {
-    layerIndex: row.layerIndex,
-    name: row.name,
-    shortName: row.shortName,
-    kind: row.kind as LayerKind,
-    meanAbs: row.meanAbs,
-    lastBatchMeanAbs: row.lastBatchMeanAbs,
-    l2: row.l2,
-    maxAbs: row.maxAbs,
-    nonFiniteCount: row.nonFiniteCount,
-    weightL2: row.weightL2,
-    updateRatio: row.updateRatio,
-  };
+  return { ...pickColumns(row, LAYER_COLUMNS), kind: row.kind as LayerKind };
 }
 
 /** A new run's row: what every submission (a run, a group's member) stores. */
