@@ -37,6 +37,16 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await target.textContent('[data-testid="signed-in-as"]')).toContain(email);
   };
 
+  /** The course's reference run of `network`, imported in New run as a student would; ends on its page. */
+  const importReferenceRun = async (network: 'VGG_08' | 'VGG_38') => {
+    await page.goto(`${stack.webUrl}/runs/new`);
+    const dir = path.resolve(__dirname, `../../shared/reference/course-runs/${network}/result_outputs`);
+    await page.fill('[data-testid="import-form"] [name="folder"]', `${network}_experiment`);
+    await page.setInputFiles('[data-testid="import-form"] [name="files"]', [path.join(dir, 'summary.csv'), path.join(dir, 'test_summary.csv')]);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+  };
+
   it('Sign in: a wrong password is refused; the right one opens the runs', async () => {
     await page.goto(`${stack.webUrl}/login`);
     await page.fill('[name="email"]', stack.admin.email);
@@ -196,12 +206,7 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
   }, 150_000);
 
   it("New run: imports the course framework's reference results as a read-only run", async () => {
-    await page.goto(`${stack.webUrl}/runs/new`);
-    const dir = path.resolve(__dirname, '../../shared/reference/course-runs/VGG_08/result_outputs');
-    await page.fill('[data-testid="import-form"] [name="folder"]', 'VGG_08_experiment');
-    await page.setInputFiles('[data-testid="import-form"] [name="files"]', [path.join(dir, 'summary.csv'), path.join(dir, 'test_summary.csv')]);
-    await page.getByRole('button', { name: 'Import' }).click();
-    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    await importReferenceRun('VGG_08');
     await page.getByTestId('imported').waitFor({ timeout: 15_000 });
     expect(await page.textContent('[data-testid="epoch-counter"]')).toBe('101 of 101');
     expect(await page.textContent('[data-testid="test-metrics"]')).toContain('test accuracy 50.0%');
@@ -287,12 +292,7 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
   }, 240_000);
 
   it("Diagnosis: the course's VGG_38 is found stuck at chance, with its evidence and the usual fixes; staff see it in the cohort", async () => {
-    await page.goto(`${stack.webUrl}/runs/new`);
-    const dir = path.resolve(__dirname, '../../shared/reference/course-runs/VGG_38/result_outputs');
-    await page.fill('[data-testid="import-form"] [name="folder"]', 'VGG_38_experiment');
-    await page.setInputFiles('[data-testid="import-form"] [name="files"]', [path.join(dir, 'summary.csv'), path.join(dir, 'test_summary.csv')]);
-    await page.getByRole('button', { name: 'Import' }).click();
-    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    await importReferenceRun('VGG_38');
     const stuck = page.getByTestId('finding-stuck_at_chance');
     await stuck.waitFor({ timeout: 15_000 });
     expect(await stuck.textContent()).toMatch(/critical\s*stuck at chance: After 100 epochs the train loss is 4\.60\d \(ln 100 = 4\.605\)/);

@@ -3,10 +3,9 @@
 import type { AggregateDto, GroupDto, GroupSummaryDto } from '@gradlab/contracts';
 import { aggregateCurvesSpec } from '@gradlab/figures';
 import Link from 'next/link';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useState } from 'react';
 import { formatMeanStd } from '../lib/format';
 import { useApiQuery } from '../lib/use-api-query';
+import { useUrlSelection } from '../lib/use-url-selection';
 import { VegaChart } from './vega-chart';
 
 /** The palette has eight colours: at most this many cells are drawn together. */
@@ -20,10 +19,7 @@ interface ComparedCell {
 
 /** Groups in Compare: each picked group's cells as mean ± std curves over their seeds, overlaid. */
 export function CompareGroups() {
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
-  const [selected, setSelected] = useState(() => (params.get('groups') ?? '').split(',').filter(Boolean));
+  const { selected, toggle } = useUrlSelection('groups');
   const groups = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (fetchJson) => fetchJson('/groups'));
   const compared = useApiQuery<ComparedCell[]>(selected.length ? `compare-groups:${selected.join(',')}` : null, async (fetchJson) => {
     const cells: ComparedCell[] = [];
@@ -37,14 +33,6 @@ export function CompareGroups() {
     }
     return cells;
   });
-  const toggle = (id: string) => {
-    const next = selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id];
-    setSelected(next);
-    const query = new URLSearchParams(params);
-    if (next.length) query.set('groups', next.join(','));
-    else query.delete('groups');
-    router.replace(`${pathname}?${query}`);
-  };
   const drawn = (compared.data ?? []).filter((c) => c.aggregate.epochs.length > 0);
   return (
     <div className="card">

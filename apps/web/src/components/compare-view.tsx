@@ -3,12 +3,12 @@
 import type { EpochDto, GradientFlowDto, PageDto, RunDto } from '@gradlab/contracts';
 import { architectureSummary, coloursById, fitWidth, gradientFlowSpec, learningCurvesForWidth } from '@gradlab/figures';
 import Link from 'next/link';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { withEpoch } from '../lib/progress';
 import { useApiQuery } from '../lib/use-api-query';
+import { useUrlSelection } from '../lib/use-url-selection';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { CompareGroups } from './compare-groups';
 import { FigureDownloads } from './figure-downloads';
@@ -30,11 +30,7 @@ interface ComparedRun {
  */
 export function CompareView() {
   const { apiUrl } = useApi();
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
-  // The picker answers at once; the address follows, so a comparison can be bookmarked and shared.
-  const [selected, setSelected] = useState(() => (params.get('runs') ?? '').split(',').filter(Boolean));
+  const { selected, toggle } = useUrlSelection('runs');
   const [search, setSearch] = useState('');
 
   const candidates = useApiQuery(`candidates:${search}`, (fetchJson) =>
@@ -83,15 +79,6 @@ export function CompareView() {
         ),
     },
   );
-
-  const toggle = (id: string) => {
-    const next = selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id];
-    setSelected(next);
-    const query = new URLSearchParams(params);
-    if (next.length) query.set('runs', next.join(','));
-    else query.delete('runs');
-    router.replace(`${pathname}?${query}`);
-  };
 
   const rows = compared.data ?? [];
   const colours = coloursById(selected);

@@ -3,7 +3,7 @@
 import { FINISHED_STATUSES, type AggregateDto, type GroupDto, type RunDto } from '@gradlab/contracts';
 import { aggregateCurvesSpec, aggregateGradientFlowSpec, fitWidth } from '@gradlab/figures';
 import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ComponentProps } from 'react';
 import { ApiError, apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 import { formatMeanStd } from '../lib/format';
@@ -22,6 +22,29 @@ const GROUP_FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv'] as const;
 
 /** A finished epoch reloads the aggregate, at most this often. */
 const AGGREGATE_RELOAD_MS = 2000;
+
+/** One of the chosen cell's figures: drawn here, and downloadable for a report. */
+function CellFigure(props: {
+  groupId: string;
+  cell: string | null;
+  figure: string;
+  spec: ComponentProps<typeof VegaChart>['spec'];
+  testId: string;
+  label: string;
+}) {
+  const { groupId, cell, figure, spec, testId, label } = props;
+  return (
+    <>
+      <VegaChart spec={spec} testId={testId} label={label} />
+      <FigureDownloads
+        path={`/groups/${groupId}/figures/${figure}`}
+        query={{ cell: cell || undefined }}
+        testId={`download-${testId}`}
+        formats={GROUP_FIGURE_FORMATS}
+      />
+    </>
+  );
+}
 
 /**
  * A group: its members with their status, its cells (a sortable table with the best cell marked), and for
@@ -199,16 +222,13 @@ export function GroupView({ groupId }: { groupId: string }) {
               Mean (line) ± one standard deviation (band) of {agg.runs.length} runs; epoch {agg.epochs.at(-1)?.epoch} reached by {agg.epochs.at(-1)?.n}. Test
               accuracy {formatMeanStd(agg.test.testAccuracy)}.
             </p>
-            <VegaChart
+            <CellFigure
+              groupId={groupId}
+              cell={chosen}
+              figure="learning-curves"
               spec={(width) => aggregateCurvesSpec([{ label, epochs: agg.epochs }], { width: Math.max(200, Math.floor((width - 330) / 2)) })}
               testId="aggregate-curves"
               label="Mean and standard deviation of loss and accuracy over seeds"
-            />
-            <FigureDownloads
-              path={`/groups/${groupId}/figures/learning-curves`}
-              query={{ cell: chosen || undefined }}
-              testId="download-aggregate-curves"
-              formats={GROUP_FIGURE_FORMATS}
             />
           </>
         )}
@@ -221,16 +241,13 @@ export function GroupView({ groupId }: { groupId: string }) {
         ) : (
           <>
             <p className="muted">Geometric mean per layer (aggregated in log space) in a band of ×/÷ 10^std.</p>
-            <VegaChart
+            <CellFigure
+              groupId={groupId}
+              cell={chosen}
+              figure="gradient-flow"
               spec={(width) => fitWidth(aggregateGradientFlowSpec(everyRun.layers), width)}
               testId="aggregate-gradient-flow"
               label="Gradient flow over seeds"
-            />
-            <FigureDownloads
-              path={`/groups/${groupId}/figures/gradient-flow`}
-              query={{ cell: chosen || undefined }}
-              testId="download-aggregate-gradient-flow"
-              formats={GROUP_FIGURE_FORMATS}
             />
           </>
         )}
