@@ -21,6 +21,7 @@ COPY apps/cli/package.json apps/cli/
 COPY apps/web/package.json apps/web/
 COPY apps/worker/package.json apps/worker/
 COPY libs/analysis/package.json libs/analysis/
+COPY libs/api-client/package.json libs/api-client/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/figures/package.json libs/figures/
 COPY libs/models/package.json libs/models/
@@ -40,6 +41,7 @@ COPY --from=build /app/apps/cli/package.json apps/cli/
 COPY --from=build /app/apps/web/package.json apps/web/
 COPY --from=build /app/apps/worker/package.json apps/worker/
 COPY --from=build /app/libs/analysis/package.json libs/analysis/
+COPY --from=build /app/libs/api-client/package.json libs/api-client/
 COPY --from=build /app/libs/contracts/package.json libs/contracts/
 COPY --from=build /app/libs/figures/package.json libs/figures/
 COPY --from=build /app/libs/models/package.json libs/models/

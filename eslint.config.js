@@ -22,15 +22,21 @@ module.exports = [
             // Pure functions over stored epochs and gradient statistics, shared by the api, the web app and the CLI.
             { sourceTag: 'type:analysis', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@tensorflow/*'] },
             { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
+            // The REST api's one client (generated types, openapi-fetch): for the CLI, the dashboard and workers.
+            { sourceTag: 'type:api-client', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@tensorflow/*'] },
             // The api describes networks (@gradlab/models) but never builds them (@gradlab/models/tf).
             {
               sourceTag: 'scope:api',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:models', 'type:figures'],
               bannedExternalImports: ['@tensorflow/*'],
             },
-            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:training'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures'] },
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures'], bannedExternalImports: ['@tensorflow/*'] },
+            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:training', 'type:api-client'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures', 'type:api-client'] },
+            {
+              sourceTag: 'scope:web',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures', 'type:api-client'],
+              bannedExternalImports: ['@tensorflow/*'],
+            },
           ],
         },
       ],

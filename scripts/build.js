@@ -5,7 +5,7 @@
 // dist/ mirrors the repository, with each workspace library compiled into dist/node_modules/@gradlab/<lib>,
 // where Node finds it from dist/apps/* before the TypeScript sources the root node_modules links to:
 //   dist/apps/{api,worker,cli}/src/**.js   dist/scripts/db-migrate.js   dist/prisma/migrations/
-//   dist/node_modules/@gradlab/{analysis,contracts,figures,models,training}/
+//   dist/node_modules/@gradlab/{analysis,api-client,contracts,figures,models,training}/
 // Type errors are caught by `npm run typecheck`, not here: SWC only strips types.
 const { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -15,7 +15,7 @@ const { buildWeb } = require('./build-web');
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 const APPS = ['api', 'worker', 'cli'];
-const LIBS = ['analysis', 'contracts', 'figures', 'models', 'training'];
+const LIBS = ['analysis', 'api-client', 'contracts', 'figures', 'models', 'training'];
 
 // The same transform as the tests' (jest.config.js): decorator metadata is what NestJS injects by.
 const SWC_OPTIONS = {

@@ -1,3 +1,4 @@
+import { ApiError } from '@gradlab/api-client';
 import { Command } from 'commander';
 import { createCliContext } from './cli-context';
 import { cancelCommand } from './commands/cancel.command';
@@ -41,9 +42,16 @@ export function runCli(argv: string[]): void {
     .parseAsync(argv)
     .then(() => process.exit(process.exitCode ?? 0))
     .catch((error: Error) => {
-      console.error(`gradlab: ${error.message}`);
+      console.error(`gradlab: ${describeError(error)}`);
       process.exit(1);
     });
+}
+
+/** The api's message, how to fix a missing key, and each bad field on a line of its own. */
+function describeError(error: Error): string {
+  if (!(error instanceof ApiError)) return error.message;
+  const hint = error.status === 401 ? ' (save a key with `gradlab config --key KEY`, or set GRADLAB_KEY)' : '';
+  return `${error.message}${hint}${error.fieldErrors.map((e) => `\n  ${e.field}: ${e.message}`).join('')}`;
 }
 
 // `node dist/apps/cli/src/main.js ...` (the build); bin/gradlab.js calls runCli itself.

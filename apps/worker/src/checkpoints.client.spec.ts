@@ -31,7 +31,7 @@ describe('CheckpointsClient', () => {
     let slept = 0;
     const client = new CheckpointsClient('http://127.0.0.1:1', 'token', 5_000, async (ms) => void (slept += ms));
     await expect(client.download('run-1', 'latest')).rejects.toThrow(
-      /cannot reach the api at http:\/\/127\.0\.0\.1:1 for checkpoints \(API_URL\).*CHECKPOINT_RETRY_S/,
+      /cannot reach the gradlab api at http:\/\/127\.0\.0\.1:1.*\(API_URL; tried for 5 s, CHECKPOINT_RETRY_S\)/,
     );
     expect(slept).toBeGreaterThanOrEqual(3_500);
     expect(slept).toBeLessThanOrEqual(5_000);

@@ -51,6 +51,10 @@ export const UserDtoSchema = z.object({
 });
 export type UserDto = z.infer<typeof UserDtoSchema>;
 
+/** Who is signed in (or calling with a key): sign-in, `/auth/session` and `/auth/me` answer this. */
+export const SignedInUserDtoSchema = UserDtoSchema.omit({ createdAt: true });
+export type SignedInUserDto = z.infer<typeof SignedInUserDtoSchema>;
+
 export const ApiKeyDtoSchema = z.object({
   id: z.string().uuid(),
   name: z.string(),

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Res } from '@nestjs/common';
-import { SESSION_COOKIE, type UserDto } from '@gradlab/contracts';
+import { SESSION_COOKIE, type SignedInUserDto } from '@gradlab/contracts';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { CurrentPrincipal, Public } from './auth.decorators';
@@ -22,7 +22,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: unknown, @Ip() ip: string, @Res({ passthrough: true }) response: Response): Promise<Omit<UserDto, 'createdAt'>> {
+  async login(@Body() body: unknown, @Ip() ip: string, @Res({ passthrough: true }) response: Response): Promise<SignedInUserDto> {
     const rawEmail = (body as { email?: unknown } | null)?.email;
     const email = typeof rawEmail === 'string' ? rawEmail.trim().toLowerCase() : '';
     await this.limiter.check(email, ip);
@@ -56,13 +56,13 @@ export class AuthController {
   async session(
     @Headers('authorization') authorization: string | undefined,
     @Headers('cookie') cookie: string | undefined,
-  ): Promise<{ user: Omit<UserDto, 'createdAt'> | null }> {
+  ): Promise<{ user: SignedInUserDto | null }> {
     const principal = await this.auth.authenticate(authorization, cookie);
     return { user: principal ? toMe(principal) : null };
   }
 
   @Get('me')
-  me(@CurrentPrincipal() principal: Principal): Omit<UserDto, 'createdAt'> {
+  me(@CurrentPrincipal() principal: Principal): SignedInUserDto {
     return toMe(principal);
   }
 }

@@ -9,6 +9,7 @@ import {
   SESSION_COOKIE,
   TeamDtoSchema,
   UserDtoSchema,
+  SignedInUserDtoSchema,
   CreateRunRequestSchema,
   RUN_STATUSES,
   WorkersDtoSchema,
@@ -124,7 +125,9 @@ export function buildOpenApiDocument(): OpenAPIObject {
           responses: {
             '200': {
               description: 'groups with their runs counted by status',
-              content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: ref('GroupSummary') } } } } },
+              content: {
+                'application/json': { schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('GroupSummary') } } } },
+              },
             },
           },
         },
@@ -337,7 +340,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
           summary: 'Dashboard sign-in: sets the httpOnly session cookie',
           security: [],
           requestBody: { required: true, ...json('LoginRequest') },
-          responses: { '200': { description: 'signed in', ...json('User') }, '400': error('bad input'), '401': error('wrong email or password') },
+          responses: { '200': { description: 'signed in', ...json('SignedInUser') }, '400': error('bad input'), '401': error('wrong email or password') },
         },
       },
       '/api/auth/logout': { post: { summary: 'Ends the session', security: [], responses: { '204': { description: 'signed out' } } } },
@@ -345,11 +348,20 @@ export function buildOpenApiDocument(): OpenAPIObject {
         get: {
           summary: 'Who is signed in, or { user: null }: never a 401',
           security: [],
-          responses: { '200': { description: '{ user }, null when signed out' } },
+          responses: {
+            '200': {
+              description: '{ user }, null when signed out',
+              content: {
+                'application/json': {
+                  schema: { type: 'object', required: ['user'], properties: { user: { anyOf: [ref('SignedInUser'), { type: 'null' }] } } },
+                },
+              },
+            },
+          },
         },
       },
       '/api/auth/me': {
-        get: { summary: 'Who is calling', responses: { '200': { description: 'the caller', ...json('User') }, '401': error('not signed in') } },
+        get: { summary: 'Who is calling', responses: { '200': { description: 'the caller', ...json('SignedInUser') }, '401': error('not signed in') } },
       },
       '/api/teams': {
         get: { summary: 'Teams (staff)', responses: { '200': { description: 'teams by name', ...list('Team') }, ...staff } },
@@ -422,6 +434,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
         CreateApiKeyRequest: schema(CreateApiKeyRequestSchema, 'input'),
         Team: schema(TeamDtoSchema, 'output'),
         User: schema(UserDtoSchema, 'output'),
+        SignedInUser: schema(SignedInUserDtoSchema, 'output'),
         ApiKey: schema(ApiKeyDtoSchema, 'output'),
         CreatedApiKey: schema(CreatedApiKeyDtoSchema, 'output'),
       },

@@ -2,13 +2,14 @@
 
 import type { CohortDto } from '@gradlab/contracts';
 import { formatDuration } from '../lib/format';
+import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
 import { LocalTime } from './local-time';
 import { DataTable } from './data-table';
 
 /** Staff: where each team member stands, at a glance: runs, groups, what their runs' diagnoses found, worker time. */
 export function CohortView() {
-  const { data, error } = useApiQuery<CohortDto>('cohort', (fetchJson) => fetchJson('/cohort'));
+  const { data, error } = useApiQuery<CohortDto>('cohort', (api) => answerOf(api.GET('/api/cohort')));
   return (
     <section>
       <h1>Cohort</h1>

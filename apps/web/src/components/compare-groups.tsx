@@ -1,9 +1,10 @@
 'use client';
 
-import type { AggregateDto, GroupDto, GroupSummaryDto } from '@gradlab/contracts';
+import type { AggregateDto, GroupSummaryDto } from '@gradlab/contracts';
 import { aggregateCurvesSpec } from '@gradlab/figures';
 import Link from 'next/link';
 import { formatMeanStd } from '../lib/format';
+import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
 import { useUrlSelection } from '../lib/use-url-selection';
 import { VegaChart } from './vega-chart';
@@ -20,14 +21,14 @@ interface ComparedCell {
 /** Groups in Compare: each picked group's cells as mean ± std curves over their seeds, overlaid. */
 export function CompareGroups() {
   const { selected, toggle } = useUrlSelection('groups');
-  const groups = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (fetchJson) => fetchJson('/groups'));
-  const compared = useApiQuery<ComparedCell[]>(selected.length ? `compare-groups:${selected.join(',')}` : null, async (fetchJson) => {
+  const groups = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (api) => answerOf(api.GET('/api/groups')));
+  const compared = useApiQuery<ComparedCell[]>(selected.length ? `compare-groups:${selected.join(',')}` : null, async (api) => {
     const cells: ComparedCell[] = [];
     for (const id of selected) {
-      const group = await fetchJson<GroupDto>(`/groups/${id}`);
+      const group = await answerOf(api.GET('/api/groups/{id}', { params: { path: { id } } }));
       for (const cell of group.cells) {
         if (cells.length >= MAX_SERIES) break;
-        const aggregate = await fetchJson<AggregateDto>(`/groups/${id}/aggregate?cell=${encodeURIComponent(cell.key)}`);
+        const aggregate = await answerOf(api.GET('/api/groups/{id}/aggregate', { params: { path: { id }, query: { cell: cell.key } } }));
         cells.push({ label: cell.key ? `${group.name} ${cell.key}` : group.name, groupId: id, aggregate });
       }
     }

@@ -1,10 +1,10 @@
 'use client';
 
-import type { EpochDto, GradientFlowDto, PageDto, RunDto } from '@gradlab/contracts';
+import type { EpochDto, GradientFlowDto, RunDto } from '@gradlab/contracts';
 import { architectureSummary, coloursById, fitWidth, gradientFlowSpec, learningCurvesForWidth } from '@gradlab/figures';
 import Link from 'next/link';
 import { useState } from 'react';
-import { ApiError } from '../lib/api-client';
+import { answerOf, ApiError } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { withEpoch } from '../lib/progress';
 import { useApiQuery } from '../lib/use-api-query';
@@ -33,18 +33,19 @@ export function CompareView() {
   const { selected, toggle } = useUrlSelection('runs');
   const [search, setSearch] = useState('');
 
-  const candidates = useApiQuery(`candidates:${search}`, (fetchJson) =>
-    fetchJson<PageDto<RunDto>>(`/runs?pageSize=50${search.trim() ? `&q=${encodeURIComponent(search.trim())}` : ''}`),
+  const candidates = useApiQuery(`candidates:${search}`, (api) =>
+    answerOf(api.GET('/api/runs', { params: { query: { pageSize: 50, ...(search.trim() ? { q: search.trim() } : {}) } } })),
   );
-  const compared = useApiQuery(selected.length ? `compare:${selected.join(',')}` : null, async (fetchJson) => {
+  const compared = useApiQuery(selected.length ? `compare:${selected.join(',')}` : null, async (api) => {
     const runs = await Promise.all(
       selected.map(async (id) => {
-        const [run, epochs] = await Promise.all([fetchJson<RunDto>(`/runs/${id}`), fetchJson<EpochDto[]>(`/runs/${id}/epochs`)]);
+        const byId = { params: { path: { id } } };
+        const [run, epochs] = await Promise.all([answerOf(api.GET('/api/runs/{id}', byId)), answerOf(api.GET('/api/runs/{id}/epochs', byId))]);
         // A run with no finished epoch has no gradient flow yet: not asked, rather than answered 404.
         const flow =
           run.epochsCompleted === 0
             ? null
-            : await fetchJson<GradientFlowDto>(`/runs/${id}/gradient-flow`).catch((e) => {
+            : await answerOf(api.GET('/api/runs/{id}/gradient-flow', byId)).catch((e) => {
                 if (e instanceof ApiError && e.status === 404) return null; // stored meanwhile by no epoch
                 throw e;
               });

@@ -1,6 +1,7 @@
 'use client';
 
 import type { DiagnosisDto, FindingDto } from '@gradlab/contracts';
+import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
 import { useSocketEvents } from '../lib/use-socket-events';
 
@@ -31,7 +32,9 @@ function Evidence({ finding }: { finding: FindingDto }) {
  * fixes the literature offers.
  */
 export function DiagnosisPanel({ runId }: { runId: string }) {
-  const { data, error, setData } = useApiQuery<DiagnosisDto>(`diagnosis:${runId}`, (fetchJson) => fetchJson<DiagnosisDto>(`/runs/${runId}/diagnosis`));
+  const { data, error, setData } = useApiQuery<DiagnosisDto>(`diagnosis:${runId}`, (api) =>
+    answerOf(api.GET('/api/runs/{id}/diagnosis', { params: { path: { id: runId } } })),
+  );
   useSocketEvents({ runIds: [runId] }, { 'run.diagnosis': (diagnosis) => diagnosis.runId === runId && setData(diagnosis) });
   if (error) return <p className="error">Could not diagnose the run: {error.message}</p>;
   if (!data) return <p className="muted">Diagnosing…</p>;

@@ -4,7 +4,7 @@ import { FINISHED_STATUSES, type AggregateDto, type GroupDto, type RunDto } from
 import { aggregateCurvesSpec, aggregateGradientFlowSpec, fitWidth } from '@gradlab/figures';
 import Link from 'next/link';
 import { useEffect, useRef, useState, type ComponentProps } from 'react';
-import { ApiError, apiFetch } from '../lib/api-client';
+import { answerOf, ApiError } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { formatMeanStd } from '../lib/format';
 import { gridParameters, sortCells, type CellColumn, type CellSort } from '../lib/grid-table';
@@ -52,16 +52,16 @@ function CellFigure(props: {
  * update the table, finished epochs reload the aggregate.
  */
 export function GroupView({ groupId }: { groupId: string }) {
-  const { apiUrl } = useApi();
-  const group = useApiQuery<GroupDto>(`group:${groupId}`, (fetchJson) => fetchJson<GroupDto>(`/groups/${groupId}`));
+  const { apiUrl, api } = useApi();
+  const group = useApiQuery<GroupDto>(`group:${groupId}`, (api) => answerOf(api.GET('/api/groups/{id}', { params: { path: { id: groupId } } })));
   const [cellKey, setCellKey] = useState<string | null>(null);
   const [sort, setSort] = useState<CellSort>({ column: 'bestValAccuracy', descending: true });
   const [actionError, setActionError] = useState<string | null>(null);
   const cells = group.data?.cells ?? [];
   // The best cell by default, or the only one.
   const chosen = cellKey ?? cells.find((c) => c.best)?.key ?? cells[0]?.key ?? null;
-  const aggregate = useApiQuery<AggregateDto>(chosen === null ? null : `aggregate:${groupId}:${chosen}`, (fetchJson) =>
-    fetchJson<AggregateDto>(`/groups/${groupId}/aggregate?cell=${encodeURIComponent(chosen ?? '')}`),
+  const aggregate = useApiQuery<AggregateDto>(chosen === null ? null : `aggregate:${groupId}:${chosen}`, (api) =>
+    answerOf(api.GET('/api/groups/{id}/aggregate', { params: { path: { id: groupId }, query: { cell: chosen ?? '' } } })),
   );
 
   const reloadAggregate = aggregate.reload;
@@ -100,7 +100,7 @@ export function GroupView({ groupId }: { groupId: string }) {
   const cancel = async () => {
     setActionError(null);
     try {
-      setGroup(await apiFetch<GroupDto>(apiUrl, `/groups/${groupId}/cancel`, { method: 'POST' }));
+      setGroup(await answerOf(api.POST('/api/groups/{id}/cancel', { params: { path: { id: groupId } } })));
     } catch (e) {
       setActionError(`Could not cancel the group: ${(e as Error).message}`);
     }

@@ -2,13 +2,14 @@
 
 import type { GroupSummaryDto } from '@gradlab/contracts';
 import Link from 'next/link';
+import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
 import { LocalTime } from './local-time';
 import { DataTable } from './data-table';
 
 /** The team's seed groups and sweeps, newest first. */
 export function GroupsView() {
-  const { data, error } = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (fetchJson) => fetchJson('/groups'));
+  const { data, error } = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (api) => answerOf(api.GET('/api/groups')));
   return (
     <section>
       <div className="row" style={{ justifyContent: 'space-between' }}>

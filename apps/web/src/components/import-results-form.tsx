@@ -1,9 +1,8 @@
 'use client';
 
-import type { RunDto } from '@gradlab/contracts';
 import { useRouter } from 'next/navigation';
 import { useForm, useWatch } from 'react-hook-form';
-import { apiFetch } from '../lib/api-client';
+import { answerOf } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { showApiError } from '../lib/use-contract-form';
 import { FormError } from './form-controls';
@@ -19,7 +18,7 @@ interface ImportFields {
  * files, and names the one that is wrong.
  */
 export function ImportResultsForm() {
-  const { apiUrl } = useApi();
+  const { api } = useApi();
   const router = useRouter();
   const { register, handleSubmit, setError, control, formState } = useForm<ImportFields>({ defaultValues: { folder: '' } });
   const chosen = useWatch({ control, name: 'files' });
@@ -29,7 +28,7 @@ export function ImportResultsForm() {
     if (folder.trim()) form.append('folder', folder.trim());
     for (const file of Array.from(files ?? [])) form.append('files', file, file.name);
     try {
-      const run = await apiFetch<RunDto>(apiUrl, '/imports', { method: 'POST', body: form });
+      const run = await answerOf(api.POST('/api/imports', { body: {}, bodySerializer: () => form }));
       router.push(`/runs/${run.id}`);
     } catch (e) {
       showApiError(setError, e);

@@ -2,20 +2,20 @@
 
 import { LoginRequestSchema } from '@gradlab/contracts';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { apiFetch } from '../lib/api-client';
+import { answerOf } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { useContractForm } from '../lib/use-contract-form';
 import { FormError, FormField, SubmitButton } from './form-controls';
 
 /** Email and password; the api answers with an httpOnly session cookie. */
 export function LoginForm() {
-  const { apiUrl, refreshMe } = useApi();
+  const { api, refreshMe } = useApi();
   const router = useRouter();
   const next = useSearchParams().get('next');
   const { form, onSubmit, errorOf, formError } = useContractForm(LoginRequestSchema, { email: '', password: '' });
 
   const submit = onSubmit(async (request) => {
-    await apiFetch(apiUrl, '/auth/login', { method: 'POST', body: JSON.stringify(request) });
+    await answerOf(api.POST('/api/auth/login', { body: request }));
     await refreshMe();
     // Only a path of this site: never an address someone slipped into the link.
     router.replace(next?.startsWith('/') && !next.startsWith('//') ? next : '/runs');

@@ -3,14 +3,13 @@
 import { isStaffRole } from '@gradlab/contracts';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { apiFetch } from '../lib/api-client';
 import { useApi } from '../lib/api-context';
 
 export function Nav() {
-  const { me, apiUrl, refreshMe } = useApi();
+  const { me, api, refreshMe } = useApi();
   const router = useRouter();
   const signOut = async () => {
-    await apiFetch(apiUrl, '/auth/logout', { method: 'POST' }).catch(() => undefined);
+    await api.POST('/api/auth/logout').catch(() => undefined);
     await refreshMe();
     router.replace('/login');
   };

@@ -1,21 +1,12 @@
 'use client';
 
-import {
-  BLOCK_TYPES,
-  CreateRunRequestSchema,
-  DATASETS,
-  GRID_PARAMETERS,
-  type DurationEstimateDto,
-  type FieldError,
-  type GroupDto,
-  type RunDto,
-} from '@gradlab/contracts';
+import { BLOCK_TYPES, CreateRunRequestSchema, DATASETS, GRID_PARAMETERS, type DurationEstimateDto, type FieldError } from '@gradlab/contracts';
 import { BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
-import { ApiError, apiFetch } from '../lib/api-client';
+import { answerOf, ApiError } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { formatDuration } from '../lib/format';
 import { groupFields } from '../lib/group-request';
@@ -66,7 +57,7 @@ function describeEstimate(estimate: DurationEstimateDto): string {
 
 export function NewRunForm() {
   const router = useRouter();
-  const { apiUrl, me } = useApi();
+  const { api, me } = useApi();
   const cloneOf = useSearchParams().get('from');
   const { register, handleSubmit, control, reset, setValue, getValues, setError, formState } = useForm<NewRunFields, unknown, NewRunSubmission>({
     resolver: checkNewRun,
@@ -76,7 +67,7 @@ export function NewRunForm() {
   const [estimate, setEstimate] = useState<{ request: string; value: DurationEstimateDto | null } | null>(null);
 
   // "Clone and edit": the form starts from another run's config.
-  const source = useApiQuery(cloneOf ? `clone:${cloneOf}` : null, (fetchJson) => fetchJson<RunDto>(`/runs/${cloneOf}`));
+  const source = useApiQuery(cloneOf ? `clone:${cloneOf}` : null, (api) => answerOf(api.GET('/api/runs/{id}', { params: { path: { id: cloneOf ?? '' } } })));
   useEffect(() => {
     if (!source.data) return;
     const { name, config } = source.data;
@@ -93,7 +84,7 @@ export function NewRunForm() {
     if (!me || estimateRequest === null) return;
     let cancelled = false;
     const timer = setTimeout(() => {
-      apiFetch<DurationEstimateDto>(apiUrl, '/runs/estimate', { method: 'POST', body: estimateRequest })
+      answerOf(api.POST('/api/runs/estimate', { body: JSON.parse(estimateRequest) }))
         .then((value) => !cancelled && setEstimate({ request: estimateRequest, value }))
         .catch(() => !cancelled && setEstimate({ request: estimateRequest, value: null }));
     }, ESTIMATE_DEBOUNCE_MS);
@@ -101,7 +92,7 @@ export function NewRunForm() {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [apiUrl, me, estimateRequest]);
+  }, [api, me, estimateRequest]);
   const shownEstimate = estimate && estimate.request === estimateRequest ? estimate.value : null;
 
   // The api's own field errors, as it sent them: its paths (grid.lr[1], a grid cell's config) are not all
@@ -111,10 +102,10 @@ export function NewRunForm() {
     setApiErrors([]);
     try {
       if (submission.kind === 'group') {
-        const created = await apiFetch<GroupDto>(apiUrl, '/groups', { method: 'POST', body: JSON.stringify(submission.request) });
+        const created = await answerOf(api.POST('/api/groups', { body: submission.request }));
         router.push(`/groups/${created.id}`);
       } else {
-        const run = await apiFetch<RunDto>(apiUrl, '/runs', { method: 'POST', body: JSON.stringify(submission.request) });
+        const run = await answerOf(api.POST('/api/runs', { body: submission.request }));
         router.push(`/runs/${run.id}`);
       }
     } catch (e) {

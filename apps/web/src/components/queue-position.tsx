@@ -1,7 +1,7 @@
 'use client';
 
-import type { QueuePositionDto } from '@gradlab/contracts';
 import { formatDuration } from '../lib/format';
+import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
 
 /** How often a queued run's place is asked again: runs ahead start and finish without an event for this one. */
@@ -9,7 +9,9 @@ const REFRESH_MS = 5_000;
 
 /** A queued run's place in the queue and the wait until it starts. */
 export function QueuePosition({ runId }: { runId: string }) {
-  const { data } = useApiQuery(`queue:${runId}`, (fetchJson) => fetchJson<QueuePositionDto>(`/runs/${runId}/queue`), { refetchIntervalMs: REFRESH_MS });
+  const { data } = useApiQuery(`queue:${runId}`, (api) => answerOf(api.GET('/api/runs/{id}/queue', { params: { path: { id: runId } } })), {
+    refetchIntervalMs: REFRESH_MS,
+  });
   if (!data || data.position === null) return <p className="muted">Waiting for a worker…</p>;
   const wait =
     data.estimatedWaitMs === null

@@ -12,7 +12,7 @@ import {
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { ApiError, apiFetch } from '../lib/api-client';
+import { answerOf, ApiError } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { formatDuration, formatNumber, formatPercent, runDuration } from '../lib/format';
 import { epochFraction, estimateTimeLeftMs, withEpoch, type BatchProgress } from '../lib/progress';
@@ -42,14 +42,15 @@ interface RunData {
  * Epochs are numbered from 0, as the course framework numbers them; "2 of 3 done" is a count.
  */
 export function RunView({ runId, initialRun }: { runId: string; initialRun?: RunDto }) {
-  const { apiUrl } = useApi();
+  const { apiUrl, api } = useApi();
   const router = useRouter();
   const now = useNow(1000);
-  const { data, error, setData } = useApiQuery<RunData>(`run:${runId}`, async (fetchJson) => {
+  const { data, error, setData } = useApiQuery<RunData>(`run:${runId}`, async (api) => {
+    const byId = { params: { path: { id: runId } } };
     const [run, epochs, flows] = await Promise.all([
-      fetchJson<RunDto>(`/runs/${runId}`),
-      fetchJson<EpochDto[]>(`/runs/${runId}/epochs`),
-      fetchJson<GradientFlowDto[]>(`/runs/${runId}/gradient-flow/all`),
+      answerOf(api.GET('/api/runs/{id}', byId)),
+      answerOf(api.GET('/api/runs/{id}/epochs', byId)),
+      answerOf(api.GET('/api/runs/{id}/gradient-flow/all', byId)),
     ]);
     return { run, epochs, flows };
   });
@@ -100,12 +101,12 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
   };
   const cancel = () =>
     act(async () => {
-      const updated = await apiFetch<RunDto>(apiUrl, `/runs/${runId}/cancel`, { method: 'POST' });
+      const updated = await answerOf(api.POST('/api/runs/{id}/cancel', { params: { path: { id: runId } } }));
       setData((d) => d && { ...d, run: updated });
     }, 'cancel');
   const runAgain = () =>
     act(async () => {
-      const again = await apiFetch<RunDto>(apiUrl, '/runs', { method: 'POST', body: JSON.stringify(runAgainRequest(run)) });
+      const again = await answerOf(api.POST('/api/runs', { body: runAgainRequest(run) }));
       router.push(`/runs/${again.id}`);
     }, 'submit it again');
 

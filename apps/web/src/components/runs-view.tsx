@@ -1,6 +1,6 @@
 'use client';
 
-import { BLOCK_TYPES, FINISHED_STATUSES, RUN_STATUSES, type PageDto, type RunDto } from '@gradlab/contracts';
+import { BLOCK_TYPES, FINISHED_STATUSES, RUN_STATUSES } from '@gradlab/contracts';
 import { architectureSummary, BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
@@ -10,6 +10,7 @@ import type { BatchProgress } from '../lib/progress';
 import { epochFraction, withEpoch } from '../lib/progress';
 import { useApi } from '../lib/api-context';
 import { useApiQuery } from '../lib/use-api-query';
+import { answerOf, type paths } from '@gradlab/api-client';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { ProgressBar } from './progress-bar';
@@ -21,6 +22,7 @@ const PAGE_SIZE = 25;
 /** The coursework's depths, always offered; others appear once a listed run has them. */
 const DEPTHS = ['VGG_08', 'VGG_38'];
 const FILTER_KEYS = ['status', 'blockType', 'architecture', 'q'] as const;
+type RunsQuery = NonNullable<paths['/api/runs']['get']['parameters']['query']>;
 
 /** The team's runs, newest first, filtered server-side; unfinished runs update live. */
 export function RunsView() {
@@ -38,8 +40,9 @@ export function RunsView() {
     if (value) filters.set(key, value);
   }
   const filterQuery = filters.toString();
-  const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), ...Object.fromEntries(filters) });
-  const { data, error, setData } = useApiQuery(`runs:${query}`, (fetchJson) => fetchJson<PageDto<RunDto>>(`/runs?${query}`));
+  // The filters as the address has them: the api checks them and answers 400 for one it does not know.
+  const query = { page, pageSize: PAGE_SIZE, ...Object.fromEntries(filters) } as RunsQuery;
+  const { data, error, setData } = useApiQuery(`runs:${JSON.stringify(query)}`, (api) => answerOf(api.GET('/api/runs', { params: { query } })));
   const [progress, setProgress] = useState<Record<string, BatchProgress>>({});
 
   const setParam = useCallback(

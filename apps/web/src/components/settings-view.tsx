@@ -1,18 +1,8 @@
 'use client';
 
-import {
-  CreateApiKeyRequestSchema,
-  CreateTeamRequestSchema,
-  CreateUserRequestSchema,
-  isStaffRole,
-  ROLES,
-  type ApiKeyDto,
-  type CreatedApiKeyDto,
-  type TeamDto,
-  type UserDto,
-} from '@gradlab/contracts';
+import { CreateApiKeyRequestSchema, CreateTeamRequestSchema, CreateUserRequestSchema, isStaffRole, ROLES, type CreatedApiKeyDto } from '@gradlab/contracts';
 import { useEffect, useState } from 'react';
-import { apiFetch } from '../lib/api-client';
+import { answerOf } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { useApiQuery } from '../lib/use-api-query';
 import { useContractForm } from '../lib/use-contract-form';
@@ -24,24 +14,17 @@ import { FormError, FormField, SubmitButton } from './form-controls';
 /** An empty text box or "you" in a select: the field is left out of the request. */
 const blankAsOmitted = { setValueAs: (value: string) => value || undefined };
 
-/** POSTs a request to the api and returns its answer. */
-function usePost() {
-  const { apiUrl } = useApi();
-  return <T,>(path: string, body: unknown) => apiFetch<T>(apiUrl, path, { method: 'POST', body: JSON.stringify(body) });
-}
-
 function ApiKeys() {
-  const { apiUrl, me } = useApi();
-  const keys = useApiQuery('keys', (fetchJson) => fetchJson<ApiKeyDto[]>('/keys'));
+  const { api, me } = useApi();
+  const keys = useApiQuery('keys', (api) => answerOf(api.GET('/api/keys')));
   // Staff may make a key for another user (e.g. a student who only uses the CLI).
   const staff = me !== null && isStaffRole(me.role);
-  const users = useApiQuery(staff ? 'users' : null, (fetchJson) => fetchJson<UserDto[]>('/users'));
+  const users = useApiQuery(staff ? 'users' : null, (api) => answerOf(api.GET('/api/users')));
   const [created, setCreated] = useState<CreatedApiKeyDto | null>(null);
-  const post = usePost();
   const { form, onSubmit, errorOf, formError } = useContractForm(CreateApiKeyRequestSchema, { name: '' });
 
   const create = onSubmit(async (request) => {
-    setCreated(await post<CreatedApiKeyDto>('/keys', request));
+    setCreated(await answerOf(api.POST('/api/keys', { body: request })));
     setCopied(false);
     form.resetField('name');
     keys.reload();
@@ -51,7 +34,7 @@ function ApiKeys() {
   const revoke = async (id: string) => {
     setRevokeError(null);
     try {
-      await apiFetch(apiUrl, `/keys/${id}`, { method: 'DELETE' });
+      await answerOf(api.DELETE('/api/keys/{id}', { params: { path: { id } } }));
       // A revoked key is of no use: its "copy it now" box goes with it.
       if (created?.id === id) setCreated(null);
     } catch (e) {
@@ -140,9 +123,9 @@ function ApiKeys() {
 
 /** Staff add users to their own team; an admin also makes teams, and users anywhere. */
 function TeamsAndUsers({ admin }: { admin: boolean }) {
-  const teams = useApiQuery('teams', (fetchJson) => fetchJson<TeamDto[]>('/teams'));
-  const users = useApiQuery('users', (fetchJson) => fetchJson<UserDto[]>('/users'));
-  const post = usePost();
+  const teams = useApiQuery('teams', (api) => answerOf(api.GET('/api/teams')));
+  const users = useApiQuery('users', (api) => answerOf(api.GET('/api/users')));
+  const { api } = useApi();
   const teamForm = useContractForm(CreateTeamRequestSchema, { name: '' });
   const userForm = useContractForm(CreateUserRequestSchema, { email: '', role: 'student', team: '' });
   // Until one is picked: the first team listed (staff see their own only).
@@ -153,12 +136,12 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
   }, [firstTeam, getValues, setValue]);
 
   const createTeam = teamForm.onSubmit(async (request) => {
-    await post('/teams', request);
+    await answerOf(api.POST('/api/teams', { body: request }));
     teamForm.form.resetField('name');
     teams.reload();
   });
   const createUser = userForm.onSubmit(async (request) => {
-    await post('/users', request);
+    await answerOf(api.POST('/api/users', { body: request }));
     userForm.form.resetField('email');
     userForm.form.resetField('password');
     users.reload();

@@ -3,6 +3,7 @@
 import { WORKER_OFFLINE_AFTER_MS, type WorkersDto } from '@gradlab/contracts';
 import Link from 'next/link';
 import { formatDuration } from '../lib/format';
+import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
@@ -13,7 +14,7 @@ const REFRESH_MS = 15_000;
 
 export function WorkersView() {
   const now = useNow(1000);
-  const { data, error, setData } = useApiQuery('workers', (fetchJson) => fetchJson<WorkersDto>('/workers'), { refetchIntervalMs: REFRESH_MS });
+  const { data, error, setData } = useApiQuery('workers', (api) => answerOf(api.GET('/api/workers')), { refetchIntervalMs: REFRESH_MS });
   useSocketEvents({ workers: true }, { 'workers.updated': (snapshot) => setData(snapshot) });
 
   const silentFor = (w: WorkersDto['workers'][number]) => (now === null ? 0 : Math.max(0, now - Date.parse(w.lastHeartbeatAt)));

@@ -1,18 +1,20 @@
 'use client';
 
-import type { ClientToServerEvents, ServerToClientEvents, UserDto } from '@gradlab/contracts';
+import type { ClientToServerEvents, ServerToClientEvents, SignedInUserDto } from '@gradlab/contracts';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { ApiError, apiFetch } from './api-client';
+import { ApiError, answerOf, createApiClient, type GradlabApi } from '@gradlab/api-client';
 import { makeQueryClient } from './query-client';
 
 export type GradlabSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-export type Me = Omit<UserDto, 'createdAt'>;
+export type Me = SignedInUserDto;
 
 interface ApiContextValue {
   apiUrl: string;
+  /** The REST api as this browser reaches it, with the session cookie. */
+  api: GradlabApi;
   socket: GradlabSocket | null;
   /** The signed-in user; null before it is known or when signed out. */
   me: Me | null;
@@ -40,6 +42,7 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
   const [me, setMe] = useState<Me | null>(null);
   const [reachable, setReachable] = useState(true);
   const [queryClient] = useState(makeQueryClient);
+  const api = useMemo(() => createApiClient({ baseUrl: apiUrl, credentials: 'include' }), [apiUrl]);
 
   const reportSignedOut = useCallback(() => {
     setMe(null);
@@ -49,7 +52,7 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
 
   const refreshMe = useCallback(async () => {
     try {
-      const { user } = await apiFetch<{ user: Me | null }>(apiUrl, '/auth/session');
+      const { user } = await answerOf(api.GET('/api/auth/session'));
       setMe(user);
       setReachable(true);
       if (!user) reportSignedOut();
@@ -59,7 +62,7 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
       else setReachable(false);
       return null;
     }
-  }, [apiUrl, reportSignedOut]);
+  }, [api, reportSignedOut]);
 
   useEffect(() => {
     // eslint-disable-next-line react-hooks/set-state-in-effect -- asks the api who is signed in; state is set when it answers
@@ -104,8 +107,8 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
   }, [socket, me, refreshMe, queryClient]);
 
   const value = useMemo(
-    () => ({ apiUrl, socket, me, reachable, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow }),
-    [apiUrl, socket, me, reachable, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow],
+    () => ({ apiUrl, api, socket, me, reachable, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow }),
+    [apiUrl, api, socket, me, reachable, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow],
   );
   return (
     <ApiContext.Provider value={value}>

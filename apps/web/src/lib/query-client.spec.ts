@@ -1,4 +1,4 @@
-import { ApiError, ApiUnreachableError } from './api-client';
+import { ApiError, ApiUnreachableError } from '@gradlab/api-client';
 import { makeQueryClient, UNREACHABLE_RETRY_MS } from './query-client';
 
 describe("the dashboard's query cache", () => {

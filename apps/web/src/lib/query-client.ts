@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { ApiUnreachableError } from './api-client';
+import { ApiUnreachableError } from '@gradlab/api-client';
 
 /** While the api cannot be reached, a read is asked again this often, for as long as it takes. */
 export const UNREACHABLE_RETRY_MS = 3000;

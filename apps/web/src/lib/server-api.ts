@@ -1,3 +1,4 @@
+import { createApiClient } from '@gradlab/api-client';
 import type { RunDto } from '@gradlab/contracts';
 import { headers } from 'next/headers';
 import { webConfig } from '../web-config';
@@ -12,11 +13,12 @@ export async function lookUpRun(id: string): Promise<ServerRunLookup> {
   try {
     // As the reader: their session cookie goes along, so another team's run is a 404 here too.
     const cookie = (await headers()).get('cookie') ?? '';
-    const response = await fetch(`${webConfig().apiUrl}/api/runs/${encodeURIComponent(id)}`, { cache: 'no-store', headers: { cookie } });
+    const api = createApiClient({ baseUrl: webConfig().apiUrl, headers: { cookie } });
+    const { data, response } = await api.GET('/api/runs/{id}', { params: { path: { id } } });
     if (response.status === 404) return { kind: 'not-found' };
     if (response.status === 401) return { kind: 'signed-out' };
-    if (!response.ok) return { kind: 'unavailable' };
-    return { kind: 'found', run: (await response.json()) as RunDto };
+    if (!data) return { kind: 'unavailable' };
+    return { kind: 'found', run: data };
   } catch {
     return { kind: 'unavailable' };
   }

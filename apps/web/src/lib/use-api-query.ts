@@ -2,10 +2,8 @@
 
 import { keepPreviousData, useQuery, useQueryClient, type Updater } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
-import { ApiError, ApiUnreachableError, apiFetch } from './api-client';
+import { ApiError, ApiUnreachableError, type GradlabApi } from '@gradlab/api-client';
 import { useApi } from './api-context';
-
-export type FetchJson = <R>(path: string) => Promise<R>;
 
 export interface ApiQuery<T> {
   data: T | undefined;
@@ -21,8 +19,8 @@ export interface ApiQuery<T> {
  * is part of the cache key, and nothing is asked before the session is known, so a signed-out visitor goes
  * to sign in without a 401. The previous answer stays on screen while a changed key loads.
  */
-export function useApiQuery<T>(key: string | null, load: (fetchJson: FetchJson) => Promise<T>, options: { refetchIntervalMs?: number } = {}): ApiQuery<T> {
-  const { apiUrl, me, reportUnreachable, reportReachable, reportSignedOut } = useApi();
+export function useApiQuery<T>(key: string | null, load: (api: GradlabApi) => Promise<T>, options: { refetchIntervalMs?: number } = {}): ApiQuery<T> {
+  const { api, me, reportUnreachable, reportReachable, reportSignedOut } = useApi();
   const queryClient = useQueryClient();
   const signedInAs = me?.id ?? null;
   const queryKey = useMemo(() => ['api', key, signedInAs], [key, signedInAs]);
@@ -30,7 +28,7 @@ export function useApiQuery<T>(key: string | null, load: (fetchJson: FetchJson) 
     queryKey,
     queryFn: async () => {
       try {
-        const value = await load((path) => apiFetch(apiUrl, path));
+        const value = await load(api);
         reportReachable();
         return value;
       } catch (e) {
