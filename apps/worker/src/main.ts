@@ -20,7 +20,7 @@ async function main(): Promise<void> {
 
   const connection = redisConnectionFromUrl(config.redisUrl);
   const redis = new IORedis({ ...connection, maxRetriesPerRequest: 3 });
-  const publisher = new RunEventsPublisher(connection, config.queuePrefix);
+  const publisher = new RunEventsPublisher(connection, config.queuePrefix, redis);
   let currentRun: string | null = null;
 
   const processor = createTrainRunProcessor({

@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cancelKey, JOBS, QUEUES, redisConnectionFromUrl, RunEventSchema, runOwnerKey, TRAINING_JOB_VERSION, type RunEvent } from '@gradlab/contracts';
+import {
+  cancelKey,
+  JOBS,
+  QUEUES,
+  redisConnectionFromUrl,
+  RUN_EVENT_VERSION,
+  RunEventSchema,
+  runOwnerKey,
+  TRAINING_JOB_VERSION,
+  workerLiveChannel,
+  type RunEvent,
+} from '@gradlab/contracts';
 import { selectBackend } from '@gradlab/training';
 import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
@@ -40,8 +51,8 @@ describe('training worker (real Redis, real BullMQ)', () => {
     mkdirSync(path.join(dataDir, 'cifar-100-binary'));
     writeFileSync(path.join(dataDir, 'cifar-100-binary', 'train.bin'), Buffer.alloc(12345)); // corrupt
     training = new Queue(QUEUES.training, { connection, prefix });
-    publisher = new RunEventsPublisher(connection, prefix);
     redis = new IORedis(connection);
+    publisher = new RunEventsPublisher(connection, prefix, redis);
     // stands in for the api: consumes run-events and checks every payload against its contract
     eventsConsumer = new Worker(QUEUES.runEvents, async (job) => void events.push(RunEventSchema.parse(job.data)), { connection, prefix });
     const processor = createTrainRunProcessor({
@@ -67,6 +78,23 @@ describe('training worker (real Redis, real BullMQ)', () => {
     await runEvents.close();
     await training.close();
     redis.disconnect();
+  });
+
+  it('sends progress and heartbeats over pub/sub to every api instance, and what must not be lost through the queue', async () => {
+    const runId = randomUUID();
+    const live: RunEvent[] = [];
+    const subscriber = new IORedis(connection);
+    subscriber.on('message', (_channel, message) => live.push(RunEventSchema.parse(JSON.parse(message))));
+    await subscriber.subscribe(workerLiveChannel(prefix));
+    const at = new Date().toISOString();
+    await publisher.publish({ v: RUN_EVENT_VERSION, type: 'run.progress', at, runId, epoch: 0, batch: 3, batchesPerEpoch: 10, epochElapsedMs: 900 });
+    await publisher.publish({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at, workerId: 'test-worker', host: 'here', backend: 'wasm', runId });
+    await publisher.publish({ v: RUN_EVENT_VERSION, type: 'run.failed', at, runId, error: 'stands in for any durable event' });
+    await waitForEvent(runId, 'run.failed');
+    for (let i = 0; i < 50 && live.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    subscriber.disconnect();
+    expect(live.map((e) => e.type)).toEqual(['run.progress', 'worker.heartbeat']);
+    expect(events.filter((e) => 'runId' in e && e.runId === runId).map((e) => e.type)).toEqual(['run.failed']); // the queue: durable events only
   });
 
   const submit = (runId: string, data: unknown, name: string = JOBS.trainRun) => training.add(name, data, { jobId: runId, attempts: 3 });

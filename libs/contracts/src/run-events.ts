@@ -124,3 +124,15 @@ export type RunCompletedEvent = RunEventOf<'run.completed'>;
 export type RunFailedEvent = RunEventOf<'run.failed'>;
 export type RunCancelledEvent = RunEventOf<'run.cancelled'>;
 export type WorkerHeartbeatEvent = RunEventOf<'worker.heartbeat'>;
+
+/**
+ * What workers report that is only worth having live: batch progress (every second or so) and heartbeats.
+ * A missed one is replaced by the next within seconds, so they go over Redis pub/sub (`workerLiveChannel`)
+ * to every api instance, and the durable run-events queue keeps what must not be lost: epochs, status and
+ * results.
+ */
+export type LiveOnlyEvent = RunProgressEvent | WorkerHeartbeatEvent;
+export const isLiveOnlyEvent = (event: RunEvent): event is LiveOnlyEvent => event.type === 'run.progress' || event.type === 'worker.heartbeat';
+
+/** The Redis pub/sub channel of live-only events, under QUEUE_PREFIX as the queues. */
+export const workerLiveChannel = (queuePrefix: string) => `${queuePrefix}:worker-live`;

@@ -80,17 +80,27 @@ export class RunEventsGateway implements OnGatewayInit, LiveEventsPublisher {
     return { ok: true };
   }
 
-  emitWorkers(snapshot: WorkersDto): void {
-    this.server?.to(WORKERS_ROOM).emit('workers.updated', snapshot);
+  emitWorkersHere(snapshot: WorkersDto): void {
+    this.server?.local.to(WORKERS_ROOM).emit('workers.updated', snapshot);
   }
 
   /** To the run's socket.io room, and to GraphQL `runProgress` subscribers on every api instance. */
   emit<E extends RunEventName>(runId: string, event: E, ...payload: Parameters<ServerToClientEvents[E]>): void {
     this.pubSub.publish({ runId, event, payload: payload[0] });
+    this.runRoom(runId, event, 'every-instance')?.emit(event, ...payload);
+  }
+
+  /** The same, to this instance's sockets and subscribers only. */
+  emitHere<E extends RunEventName>(runId: string, event: E, ...payload: Parameters<ServerToClientEvents[E]>): void {
+    this.pubSub.publishHere({ runId, event, payload: payload[0] });
+    this.runRoom(runId, event, 'this-instance')?.emit(event, ...payload);
+  }
+
+  private runRoom(runId: string, event: string, reach: 'every-instance' | 'this-instance') {
     if (!this.server) {
       this.logger.warn(`socket server not ready; dropped ${event} for run ${runId}`);
-      return;
+      return undefined;
     }
-    this.server.to(runRoom(runId)).emit(event, ...payload);
+    return (reach === 'this-instance' ? this.server.local : this.server).to(runRoom(runId));
   }
 }

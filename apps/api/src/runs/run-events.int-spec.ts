@@ -20,7 +20,10 @@ class RecordingGateway {
   emit(runId: string, event: string, payload: unknown) {
     this.emitted.push({ runId, event, payload });
   }
-  emitWorkers(snapshot: WorkersDto) {
+  emitHere(runId: string, event: string, payload: unknown) {
+    this.emitted.push({ runId, event, payload });
+  }
+  emitWorkersHere(snapshot: WorkersDto) {
     this.workerSnapshots.push(snapshot);
   }
 }

@@ -35,8 +35,14 @@ export class RunEventsPubSub implements OnModuleInit {
     });
   }
 
+  /** To the subscribers of every api instance. */
   publish(event: RunLiveEvent): void {
     void this.redis.client.publish(this.channel, JSON.stringify(event)).catch(() => undefined);
+  }
+
+  /** To this instance's subscribers only: for an event every instance receives itself. */
+  publishHere(event: RunLiveEvent): void {
+    void this.local.publish(topic(event.runId), event);
   }
 
   iterator(runId: string): AsyncIterableIterator<RunLiveEvent> {

@@ -9,6 +9,7 @@ import type {
   RunProgressEvent,
   RunStartedEvent,
   WorkerHeartbeatEvent,
+  LiveOnlyEvent,
 } from '@gradlab/contracts';
 import { ADD_EPOCH_SQL, epochContributions } from '../groups/group-layer-statistics';
 import { PrismaService } from '../prisma/prisma.service';
@@ -50,17 +51,26 @@ export class RunEventsService {
         return this.started(event);
       case 'epoch.completed':
         return void (await this.epochCompleted(event));
+      // From the queue only from a worker older than pub/sub for these (WorkerLiveEventsListener).
       case 'run.progress':
-        return this.progress(event);
+      case 'worker.heartbeat':
+        return this.handleLive(event);
       case 'run.completed':
         return this.completed(event);
       case 'run.failed':
         return this.failed(event);
       case 'run.cancelled':
         return this.cancelled(event);
-      case 'worker.heartbeat':
-        return this.heartbeat(event);
     }
+  }
+
+  /**
+   * Progress and heartbeats, which every api instance receives over Redis pub/sub: each tells its own
+   * clients. Every instance records the heartbeat too; the writes are the same and idempotent.
+   */
+  async handleLive(event: LiveOnlyEvent): Promise<void> {
+    if (event.type === 'run.progress') return this.progress(event);
+    return this.heartbeat(event);
   }
 
   private async started(e: RunStartedEvent): Promise<void> {
@@ -122,7 +132,7 @@ export class RunEventsService {
   }
 
   private async progress(e: RunProgressEvent): Promise<void> {
-    this.live.emit(e.runId, 'run.progress', {
+    this.live.emitHere(e.runId, 'run.progress', {
       runId: e.runId,
       epoch: e.epoch,
       batch: e.batch,
@@ -168,7 +178,7 @@ export class RunEventsService {
   private async heartbeat(e: WorkerHeartbeatEvent): Promise<void> {
     const data = { host: e.host, backend: e.backend, currentRunId: e.runId, lastHeartbeatAt: new Date(e.at) };
     await this.prisma.worker.upsert({ where: { id: e.workerId }, create: { id: e.workerId, ...data }, update: data });
-    this.live.emitWorkers(await this.workers.snapshot());
+    this.live.emitWorkersHere(await this.workers.snapshot());
   }
 
   private async broadcastRun(runId: string): Promise<void> {

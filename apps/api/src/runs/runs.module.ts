@@ -17,6 +17,7 @@ import { RunRepository } from './run.repository';
 import { RunsService } from './runs.service';
 import { RunEventsPubSub } from './run-events.pubsub';
 import { SubmissionLimitsService } from './submission-limits.service';
+import { WorkerLiveEventsListener } from './worker-live-events.listener';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }), WorkersModule],
@@ -31,6 +32,7 @@ import { SubmissionLimitsService } from './submission-limits.service';
     RunEventsPubSub,
     RunEventsService,
     RunEventsProcessor,
+    WorkerLiveEventsListener,
     RunEventsGateway,
     // Services publish live events through this; the socket.io gateway is what sends them.
     { provide: LiveEventsPublisher, useExisting: RunEventsGateway },

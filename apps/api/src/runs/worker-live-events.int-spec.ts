@@ -1,0 +1,103 @@
+import {
+  QUEUES,
+  redisConnectionFromUrl,
+  RUN_EVENT_VERSION,
+  workerLiveChannel,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type WorkersDto,
+} from '@gradlab/contracts';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { io, type Socket } from 'socket.io-client';
+import { migrateDatabase } from '../database/migrator';
+import { workerHeartbeat } from '../test-support/run-event-builders';
+import { startTestApi, type TestApi } from '../test-support/test-api';
+import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
+
+type Progress = Parameters<ServerToClientEvents['run.progress']>[0];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Two api instances on one database and Redis, as a course runs them behind a load balancer. */
+describe('progress and heartbeats over Redis pub/sub (two real api instances, real Redis and Postgres)', () => {
+  const prefix = testQueuePrefix();
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let first: TestApi;
+  let second: TestApi;
+  let redis: IORedis;
+  let runEvents: Queue;
+  const sockets: Socket[] = [];
+
+  const connect = (api: TestApi) =>
+    new Promise<Socket<ServerToClientEvents, ClientToServerEvents>>((resolve, reject) => {
+      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(api.url, {
+        transports: ['websocket'],
+        auth: { token: api.adminToken },
+        reconnection: false,
+      });
+      sockets.push(socket);
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  const publishLive = (event: unknown) => redis.publish(workerLiveChannel(prefix), typeof event === 'string' ? event : JSON.stringify(event));
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateDatabase(db.url);
+    first = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix });
+    second = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, GRADLAB_ADMIN_TOKEN: first.adminToken });
+    redis = new IORedis(redisConnectionFromUrl('redis://127.0.0.1:6379'));
+    runEvents = new Queue(QUEUES.runEvents, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await first.app.close();
+    await second.app.close();
+    await runEvents.obliterate({ force: true });
+    await runEvents.close();
+    const training = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix });
+    await training.obliterate({ force: true });
+    await training.close();
+    redis.disconnect();
+    await db.drop();
+  });
+
+  it("reaches a run's watchers on either instance exactly once, and never enters the run-events queue", async () => {
+    const response = await fetch(`${first.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${first.adminToken}` },
+      body: JSON.stringify({ config: { data: { dataset: 'synthetic' } } }),
+    });
+    const run = (await response.json()) as { id: string };
+    const watchers = [await connect(first), await connect(second)];
+    const heard: Progress[][] = watchers.map(() => []);
+    for (const [i, socket] of watchers.entries()) {
+      socket.on('run.progress', (p) => heard[i].push(p));
+      expect(await socket.emitWithAck('subscribe', { runId: run.id })).toEqual({ ok: true });
+    }
+    await publishLive('not json');
+    await publishLive({ v: RUN_EVENT_VERSION, type: 'run.failed', at: new Date().toISOString(), runId: run.id, error: 'not a live event' });
+    await publishLive({ v: RUN_EVENT_VERSION, type: 'run.progress', at: new Date().toISOString(), runId: run.id, epoch: 0, batch: 7, batchesPerEpoch: 10 });
+    for (let i = 0; i < 100 && heard.some((h) => h.length === 0); i++) await sleep(20);
+    await sleep(300); // time for a duplicate to arrive, if one were sent
+    expect(heard).toEqual([[expect.objectContaining({ runId: run.id, batch: 7 })], [expect.objectContaining({ runId: run.id, batch: 7 })]]);
+    expect(await runEvents.getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0, failed: 0 });
+    // what broke the contract was ignored: the run is still queued
+    const stored = await (await fetch(`${second.url}/api/runs/${run.id}`, { headers: { authorization: `Bearer ${first.adminToken}` } })).json();
+    expect(stored.status).toBe('queued');
+  });
+
+  it('records a heartbeat and shows it to the staff watching the workers, once each', async () => {
+    const staff = await connect(second);
+    const snapshots: WorkersDto[] = [];
+    staff.on('workers.updated', (s) => snapshots.push(s));
+    expect(await staff.emitWithAck('subscribe.workers')).toEqual({ ok: true });
+    await publishLive(workerHeartbeat('gpu-host-1', { host: 'gpu-host-1', backend: 'tfjs-node-gpu' }));
+    for (let i = 0; i < 100 && snapshots.length === 0; i++) await sleep(20);
+    await sleep(300);
+    expect(snapshots).toHaveLength(1);
+    expect(snapshots[0].workers.map((w) => w.id)).toContain('gpu-host-1');
+    const listed = (await (await fetch(`${first.url}/api/workers`, { headers: { authorization: `Bearer ${first.adminToken}` } })).json()) as WorkersDto;
+    expect(listed.workers.find((w) => w.id === 'gpu-host-1')).toMatchObject({ backend: 'tfjs-node-gpu' });
+  });
+});
