@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../auth/principal';
@@ -12,21 +13,29 @@ type Tx = Pick<PrismaService, 'run' | 'runGroup' | '$executeRaw'>;
 
 /**
  * What keeps one student's script from flooding the course's GPUs: submissions per user (across all their
- * keys and sessions) and per team per minute, in fixed windows in Redis shared by every api instance, and a
- * cap on a team's queued runs that concurrent submissions cannot overshoot.
+ * keys and sessions) and per team per minute (rate-limiter-flexible over Redis, shared by every api
+ * instance), and a cap on a team's queued runs that concurrent submissions cannot overshoot.
  */
 @Injectable()
 export class SubmissionLimitsService {
+  private readonly perUser: RateLimiterRedis;
+  private readonly perTeam: RateLimiterRedis;
+
   constructor(
-    private readonly redis: RedisService,
+    redis: RedisService,
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    const limiter = (subject: string, points: number) =>
+      new RateLimiterRedis({ storeClient: redis.client, keyPrefix: `${config.queuePrefix}:submit-rate:${subject}`, points, duration: WINDOW_S });
+    this.perUser = limiter('user', config.submitRateLimit);
+    this.perTeam = limiter('team', config.submitRateLimitTeam);
+  }
 
   /** The rate limits: a submission counts against its user and its team. */
   async checkRate(principal: Principal): Promise<void> {
-    await this.countInWindow(`user:${principal.userId}`, this.config.submitRateLimit, 'per user');
-    await this.countInWindow(`team:${principal.teamId}`, this.config.submitRateLimitTeam, `for team ${principal.teamName}`);
+    await this.consume(this.perUser, principal.userId, 'per user');
+    await this.consume(this.perTeam, principal.teamId, `for team ${principal.teamName}`);
   }
 
   /**
@@ -49,14 +58,14 @@ export class SubmissionLimitsService {
     });
   }
 
-  private async countInWindow(subject: string, limit: number, scope: string): Promise<void> {
-    const window = Math.floor(Date.now() / 1000 / WINDOW_S);
-    const key = `${this.config.queuePrefix}:submit-rate:${subject}:${window}`;
-    const count = await this.redis.client.incr(key);
-    if (count === 1) await this.redis.client.expire(key, WINDOW_S * 2);
-    if (count > limit) {
-      const retryAfter = WINDOW_S - (Math.floor(Date.now() / 1000) % WINDOW_S);
-      throw new DomainError('RATE_LIMITED', `at most ${limit} submissions a minute ${scope}; try again in ${retryAfter} s`, undefined, retryAfter);
+  /** One submission against `limiter`; over its limit, RATE_LIMITED with when to try again. Redis down throws. */
+  private async consume(limiter: RateLimiterRedis, key: string, scope: string): Promise<void> {
+    try {
+      await limiter.consume(key);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new DomainError('RATE_LIMITED', `at most ${limiter.points} submissions a minute ${scope}; try again in ${retryAfter} s`, undefined, retryAfter);
     }
   }
 }
