@@ -54,6 +54,21 @@ module.exports = [
       settings: { ...config.settings, next: { rootDir: 'apps/web' } },
     })),
   {
+    // Each project's package.json names the packages its shipped code imports, at the versions installed:
+    // what an app or library needs is read there, not guessed from the root's list.
+    files: ['{apps,libs}/*/package.json'],
+    languageOptions: { parser: require('jsonc-eslint-parser') },
+    rules: {
+      '@nx/dependency-checks': [
+        'error',
+        {
+          buildTargets: ['typecheck', 'build'],
+          ignoredFiles: ['{projectRoot}/**/*.spec.ts', '{projectRoot}/**/*.int-spec.ts', '{projectRoot}/src/test-support/**', '{projectRoot}/testing.ts'],
+        },
+      ],
+    },
+  },
+  {
     // Test support (the shared parity fixtures found beside the checkout) stays out of what ships.
     files: ['**/*.ts', '**/*.tsx'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**', 'e2e/**'],

@@ -35,7 +35,8 @@ import { z } from 'zod';
 
 /** JSON Schema (2020-12, what OpenAPI 3.1 uses) of a contract; requests as clients send them, with defaults. */
 function schema(zodSchema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _, ...json } = z.toJSONSchema(zodSchema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const json = z.toJSONSchema(zodSchema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema; // the document says which JSON Schema it uses, once
   return json;
 }
 
