@@ -123,9 +123,9 @@ function ApiKeys() {
 
 /** Staff add users to their own team; an admin also makes teams, and users anywhere. */
 function TeamsAndUsers({ admin }: { admin: boolean }) {
+  const { api } = useApi();
   const teams = useApiQuery('teams', (api) => answerOf(api.GET('/api/teams')));
   const users = useApiQuery('users', (api) => answerOf(api.GET('/api/users')));
-  const { api } = useApi();
   const teamForm = useContractForm(CreateTeamRequestSchema, { name: '' });
   const userForm = useContractForm(CreateUserRequestSchema, { email: '', role: 'student', team: '' });
   // Until one is picked: the first team listed (staff see their own only).
