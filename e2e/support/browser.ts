@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { waitUntil } from './stack';
@@ -23,10 +23,14 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Full-page screenshot kept among the test artifacts. */
+/**
+ * Full-page screenshot kept among the test artifacts. The file is written after the capture, outside its
+ * time limit: on a CI machine busy flushing a fresh install to disk, a write can wait for seconds.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  const png = await page.screenshot({ fullPage: true });
+  writeFileSync(path.join(SCREENSHOT_DIR, `${name}.png`), png);
 }
 
 /** Every console error and uncaught exception of a page, as text, from now on. */
