@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { isLiveOnlyEvent, RunEventSchema, workerLiveChannel } from '@gradlab/contracts';
+import { isDatabaseUnavailable } from '../common/database-unavailable';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import { RunEventsService } from './run-events.service';
@@ -32,6 +33,9 @@ export class WorkerLiveEventsListener implements OnModuleInit {
     }
     const parsed = RunEventSchema.safeParse(json);
     if (!parsed.success || !isLiveOnlyEvent(parsed.data)) return this.logger.warn(`ignored a live event that breaks its contract: ${message.slice(0, 80)}`);
-    await this.events.handleLive(parsed.data).catch((error: Error) => this.logger.warn(`live ${parsed.data.type} not relayed: ${error.message}`));
+    await this.events.handleLive(parsed.data).catch((error: Error) => {
+      // Postgres down: a heartbeat cannot be recorded, and the next says the same, fresher. Not worth a line each.
+      if (!isDatabaseUnavailable(error)) this.logger.warn(`live ${parsed.data.type} not relayed: ${error.message}`);
+    });
   }
 }
