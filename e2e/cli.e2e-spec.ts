@@ -195,8 +195,9 @@ describe('gradlab CLI against a live stack', () => {
     child.stdout?.on('data', (chunk) => (out += chunk));
     child.stderr?.on('data', (chunk) => (err += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    for (let i = 0; i < 600 && !/^epoch 0 /m.test(out); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect({ out, err }).toMatchObject({ out: expect.stringMatching(/^epoch 0 /m) }); // following it live
+    // Revoked once the live connection is up: before it, the connection is refused instead of closed.
+    for (let i = 0; i < 600 && !(/^epoch 0 /m.test(out) && /following run .* live/.test(err)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect({ out, err }).toMatchObject({ out: expect.stringMatching(/^epoch 0 /m), err: expect.stringContaining(`following run ${id} live`) });
     expect((await fetch(`${stack.apiUrl}/api/keys/${second.id}`, { method: 'DELETE', headers })).status).toBe(200);
     expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))])).toBe(1);
     expect(err).toContain('the api closed the live connection');

@@ -44,9 +44,11 @@ export async function watchRun(api: ApiClient, id: string): Promise<RunDto> {
     };
     let wasConnected = false;
     socket.on('connect', () => {
+      const firstTime = !wasConnected;
       wasConnected = true;
       const catchUp = async () => {
         await socket.emitWithAck('subscribe', { runId: id });
+        if (firstTime) console.error(`following run ${id} live (Ctrl-C stops watching, not the run)`);
         for (const e of await api.epochs(id)) print(e); // epochs finished while connecting
         const run = await api.run(id); // anything that finished while connecting
         if (FINISHED_STATUSES.includes(run.status)) end(run);
