@@ -10,18 +10,7 @@ import { answerOf, ApiError } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { formatDuration } from '../lib/format';
 import { groupFields } from '../lib/group-request';
-import {
-  checkNewRun,
-  configToFields,
-  DEFAULTS,
-  EMPTY_GROUP,
-  FIELDS,
-  flatErrors,
-  toRequest,
-  type FieldName,
-  type NewRunFields,
-  type NewRunSubmission,
-} from '../lib/new-run-fields';
+import { checkNewRun, FIELDS, flatErrors, newRunFields, toRequest, type FieldName, type NewRunFields, type NewRunSubmission } from '../lib/new-run-fields';
 import { RUN_PRESETS } from '../lib/run-presets';
 import { useApiQuery } from '../lib/use-api-query';
 import { FormError, SubmitButton } from './form-controls';
@@ -61,7 +50,7 @@ export function NewRunForm() {
   const cloneOf = useSearchParams().get('from');
   const { register, handleSubmit, control, reset, setValue, getValues, setError, formState } = useForm<NewRunFields, unknown, NewRunSubmission>({
     resolver: checkNewRun,
-    defaultValues: { name: '', config: configToFields(undefined), augment: DEFAULTS.data.augment, ...EMPTY_GROUP },
+    defaultValues: newRunFields(),
   });
   const values = useWatch({ control }) as NewRunFields;
   const [estimate, setEstimate] = useState<{ request: string; value: DurationEstimateDto | null } | null>(null);
@@ -69,9 +58,7 @@ export function NewRunForm() {
   // "Clone and edit": the form starts from another run's config.
   const source = useApiQuery(cloneOf ? `clone:${cloneOf}` : null, (api) => answerOf(api.GET('/api/runs/{id}', { params: { path: { id: cloneOf ?? '' } } })));
   useEffect(() => {
-    if (!source.data) return;
-    const { name, config } = source.data;
-    reset({ name: `${name} (edited)`.slice(0, 200), config: configToFields(config), augment: config.data.augment, ...EMPTY_GROUP });
+    if (source.data) reset(newRunFields(source.data));
   }, [source.data, reset]);
 
   // The duration of what the form says now, from the throughput workers have measured: asked for a valid

@@ -1,10 +1,10 @@
 import type { ResolverOptions } from 'react-hook-form';
-import { checkNewRun, configToFields, DEFAULTS, EMPTY_GROUP, flatErrors, type NewRunFields } from './new-run-fields';
+import { checkNewRun, DEFAULTS, flatErrors, newRunFields, type NewRunFields } from './new-run-fields';
 
 const options = { fields: {}, shouldUseNativeValidation: false } as ResolverOptions<NewRunFields>;
 /** The form as it opens, with `change` typed into it. */
 const form = (change?: (values: NewRunFields) => void): NewRunFields => {
-  const values: NewRunFields = { name: '', config: configToFields(undefined), augment: DEFAULTS.data.augment, ...EMPTY_GROUP };
+  const values = newRunFields();
   change?.(values);
   return values;
 };
@@ -52,9 +52,10 @@ describe('the New run form as a request', () => {
   });
 
   it("fills every field from a stored run's config, with limits empty where the run used all the data", () => {
-    const fields = configToFields({ ...DEFAULTS, data: { ...DEFAULTS.data, trainLimit: 500, valLimit: undefined } });
-    expect(fields.data.trainLimit).toBe('500');
-    expect(fields.data.valLimit).toBe('');
-    expect(fields.model.blockType).toBe(DEFAULTS.model.blockType);
+    const fields = newRunFields({ name: 'VGG_38', config: { ...DEFAULTS, data: { ...DEFAULTS.data, trainLimit: 500, valLimit: undefined } } });
+    expect(fields.name).toBe('VGG_38 (edited)');
+    expect(fields.config.data.trainLimit).toBe('500');
+    expect(fields.config.data.valLimit).toBe('');
+    expect(fields.config.model.blockType).toBe(DEFAULTS.model.blockType);
   });
 });

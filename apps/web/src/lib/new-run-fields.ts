@@ -19,20 +19,20 @@ const shown = (value: string | number | undefined) => (value === undefined ? '' 
 
 /** Every field of the form, as typed; empty means "the framework's default". */
 export const FIELDS = {
-  'config.model.numFilters': { label: 'Filters', kind: 'int', initial: shown(DEFAULTS.model.numFilters) },
-  'config.model.numStages': { label: 'Stages', kind: 'int', initial: shown(DEFAULTS.model.numStages) },
-  'config.model.numBlocksPerStage': { label: 'Blocks per stage', kind: 'int', initial: shown(DEFAULTS.model.numBlocksPerStage) },
-  'config.model.blockType': { label: 'Block type', kind: 'select', initial: shown(DEFAULTS.model.blockType) },
-  'config.training.epochs': { label: 'Epochs', kind: 'int', initial: shown(DEFAULTS.training.epochs) },
-  'config.training.batchSize': { label: 'Batch size', kind: 'int', initial: shown(DEFAULTS.training.batchSize) },
-  'config.training.learningRate': { label: 'Learning rate', kind: 'number', initial: shown(DEFAULTS.training.learningRate) },
-  'config.training.minLearningRate': { label: 'Min. learning rate (cosine floor)', kind: 'number', initial: shown(DEFAULTS.training.minLearningRate) },
-  'config.training.weightDecay': { label: 'Weight decay', kind: 'number', initial: shown(DEFAULTS.training.weightDecay) },
-  'config.training.seed': { label: 'Seed', kind: 'int', initial: shown(DEFAULTS.training.seed) },
-  'config.data.dataset': { label: 'Dataset', kind: 'select', initial: shown(DEFAULTS.data.dataset) },
-  'config.data.trainLimit': { label: 'Train images (empty: all)', kind: 'int', initial: shown(DEFAULTS.data.trainLimit) },
-  'config.data.valLimit': { label: 'Validation images (empty: all)', kind: 'int', initial: shown(DEFAULTS.data.valLimit) },
-  'config.data.testLimit': { label: 'Test images (empty: all)', kind: 'int', initial: shown(DEFAULTS.data.testLimit) },
+  'config.model.numFilters': { label: 'Filters', kind: 'int' },
+  'config.model.numStages': { label: 'Stages', kind: 'int' },
+  'config.model.numBlocksPerStage': { label: 'Blocks per stage', kind: 'int' },
+  'config.model.blockType': { label: 'Block type', kind: 'select' },
+  'config.training.epochs': { label: 'Epochs', kind: 'int' },
+  'config.training.batchSize': { label: 'Batch size', kind: 'int' },
+  'config.training.learningRate': { label: 'Learning rate', kind: 'number' },
+  'config.training.minLearningRate': { label: 'Min. learning rate (cosine floor)', kind: 'number' },
+  'config.training.weightDecay': { label: 'Weight decay', kind: 'number' },
+  'config.training.seed': { label: 'Seed', kind: 'int' },
+  'config.data.dataset': { label: 'Dataset', kind: 'select' },
+  'config.data.trainLimit': { label: 'Train images (empty: all)', kind: 'int' },
+  'config.data.valLimit': { label: 'Validation images (empty: all)', kind: 'int' },
+  'config.data.testLimit': { label: 'Test images (empty: all)', kind: 'int' },
 } as const;
 export type FieldName = keyof typeof FIELDS;
 
@@ -49,16 +49,21 @@ export interface NewRunFields {
 /** What a valid form submits: one run, or a group of runs. */
 export type NewRunSubmission = { kind: 'run'; request: CreateRunRequest } | { kind: 'group'; request: CreateGroupRequest };
 
-export const EMPTY_GROUP = { seeds: '', grid: '' };
-
 /** A config as form values: every field filled, limits left empty when the run used all the data. */
-export function configToFields(config: ExperimentConfig | undefined): NewRunFields['config'] {
+function configToFields(config: ExperimentConfig): NewRunFields['config'] {
   const fields: NewRunFields['config'] = { model: {}, training: {}, data: {} };
   for (const field of Object.keys(FIELDS) as FieldName[]) {
     const [, group, key] = field.split('.') as [string, keyof ExperimentConfig, string];
-    fields[group][key] = config ? shown((config[group] as Record<string, string | number | null | undefined>)[key] ?? undefined) : FIELDS[field].initial;
+    fields[group][key] = shown((config[group] as Record<string, string | number | null | undefined>)[key] ?? undefined);
   }
   return fields;
+}
+
+/** The form as it opens: the framework's defaults, or ("Clone and edit") another run's name and config. */
+export function newRunFields(from?: { name: string; config: ExperimentConfig }): NewRunFields {
+  const config = from?.config ?? DEFAULTS;
+  const name = from ? `${from.name} (edited)`.slice(0, 200) : '';
+  return { name, config: configToFields(config), augment: config.data.augment, seeds: '', grid: '' };
 }
 
 /** Form values to a request body: numbers parsed, blanks left to the defaults; text that is no number is named. */
