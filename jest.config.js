@@ -1,6 +1,11 @@
 // Three suites: unit (colocated *.spec.ts, no services), integration (*.int-spec.ts against the machine's
 // Postgres and Redis) and e2e (e2e/*.e2e-spec.ts, api + worker processes). TypeScript through SWC, with
 // decorator metadata for NestJS.
+// Mesa's EGL, under the webgpu backend's software adapter, needs no display server when told so. The backend
+// sets this itself when it starts, but Jest's test files see a copy of process.env that native code never
+// reads: set here, in the real environment that Jest's workers inherit.
+process.env.EGL_PLATFORM ??= 'surfaceless';
+
 const swc = [
   '@swc/jest',
   {

@@ -11,6 +11,8 @@ export * from './gradient-stats';
 export * from './backend/select-backend';
 export * from './backend/wasm-threads';
 export * from './backend/describe-device';
+export * from './backend/webgpu';
+export { setWebGpuProductError, webGpuProductError } from './backend/webgpu-conv2d';
 export * from './backend/conv2d-backprop-filter';
 export * from './backend/conv2d-backprop-input';
 export * from './train-run';

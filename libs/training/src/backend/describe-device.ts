@@ -2,14 +2,16 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { BackendName } from './select-backend';
 import { wasmThreadCount } from './wasm-threads';
+import { activeWebGpuAdapter, describeWebGpuAdapter } from './webgpu';
 
 /** The GPUs nvidia-smi reports, as `name (memory)`; none when it is missing or fails. */
 export type GpuProbe = () => string[];
 
 /**
- * One line on what a backend computes with, for a worker's start-up log: the GPU's name and memory for
- * tfjs-node-gpu (from nvidia-smi: TensorFlow.js does not expose them), otherwise the CPU, its cores, the
- * memory and how many threads the backend uses.
+ * One line on what a backend computes with, for a worker's start-up log and the runs it trains: the GPU's name
+ * and memory for tfjs-node-gpu (from nvidia-smi: TensorFlow.js does not expose them), the adapter for webgpu
+ * (vendor, architecture, device and Dawn's backend, as the driver tells them), otherwise the CPU, its cores,
+ * the memory and how many threads the backend uses.
  */
 export function describeDevice(backend: BackendName, probeGpus: GpuProbe = nvidiaSmiGpus): string {
   const cpu = `${os.cpus()[0]?.model.trim() || 'unknown CPU'}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM`;
@@ -17,6 +19,10 @@ export function describeDevice(backend: BackendName, probeGpus: GpuProbe = nvidi
     case 'tfjs-node-gpu': {
       const gpus = probeGpus();
       return gpus.length ? `GPU ${gpus.join('; ')}` : 'GPU (nvidia-smi not found: name and memory unknown)';
+    }
+    case 'webgpu': {
+      const adapter = activeWebGpuAdapter();
+      return adapter ? `GPU ${describeWebGpuAdapter(adapter)}` : 'GPU (the webgpu backend has not started)';
     }
     case 'tfjs-node':
       return `CPU ${cpu}; libtensorflow's thread pools (one thread per core)`;

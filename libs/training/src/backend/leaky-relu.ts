@@ -21,7 +21,13 @@ export function registerFastLeakyRelu(backendName: string): void {
   });
 }
 
-/** The leaky_relu gradient as dy * step(x, alpha), on every backend (see registerFastLeakyRelu). */
+/** A backend's one-kernel dy * step(x, alpha), where it has one (webgpu): inputs dy and x, attribute alpha. */
+export const LEAKY_RELU_GRAD_KERNEL = 'GradlabLeakyReluGrad';
+
+/**
+ * The leaky_relu gradient as dy * step(x, alpha), on every backend (see registerFastLeakyRelu); in one kernel
+ * where the backend has LEAKY_RELU_GRAD_KERNEL.
+ */
 export function registerLeakyReluGradient(): void {
   tf.registerGradient({
     kernelName: 'LeakyRelu',
@@ -29,6 +35,8 @@ export function registerLeakyReluGradient(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
       const { alpha } = attrs as unknown as { alpha: number };
+      if (tf.getKernel(LEAKY_RELU_GRAD_KERNEL, tf.getBackend()))
+        return { x: () => tf.engine().runKernel(LEAKY_RELU_GRAD_KERNEL, { dy: dy as tf.Tensor, x }, { alpha }) as tf.Tensor };
       return { x: () => tf.mul(dy as tf.Tensor, tf.step(x, alpha)) };
     },
   });

@@ -9,10 +9,14 @@ import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
 import { registerPreciseCpuConv2D } from './cpu-conv2d';
 import { registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
 import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
+import { startWebGpu } from './webgpu';
+import { registerWebGpuAdamStep } from './webgpu-adam';
+import { probeExactFma, registerWebGpuConvolutions } from './webgpu-conv2d';
+import { registerWebGpuLeakyReluGrad } from './webgpu-elementwise';
 
 /** What a run records as its backend. */
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
-export const BACKEND_PREFERENCE: BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCE: BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
 
 export interface BackendOptions {
   /** Threads of the wasm backend's XNNPACK pool; all the host's cores (at most 8) unless given. */
@@ -25,18 +29,20 @@ export function defaultWasmThreads(): number {
 }
 
 /**
- * Chooses the best backend that loads, once per process: @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node
- * (both optional dependencies: their install downloads libtensorflow), wasm (multi-threaded, with the missing
- * Conv2DBackpropFilter kernel registered and faster Conv2DBackpropInput, AvgPoolGrad and LeakyRelu), then the pure-JS cpu backend (its Conv2D summing in float64, and a
- * faster Conv2DBackpropFilter).
- * `only` forces one.
+ * Chooses the best backend that loads, once per process: @tensorflow/tfjs-node-gpu (an optional dependency:
+ * its install downloads libtensorflow), webgpu on a hardware adapter (Dawn's prebuilt dawn.node, optional too;
+ * gradlab's convolutions and fused Adam step), @tensorflow/tfjs-node (like tfjs-node-gpu), wasm
+ * (multi-threaded, with the missing Conv2DBackpropFilter kernel registered and faster Conv2DBackpropInput,
+ * AvgPoolGrad and LeakyRelu), then the pure-JS cpu backend (its Conv2D summing in float64, and a faster
+ * Conv2DBackpropFilter).
+ * `only` forces one; a forced webgpu takes a software adapter too.
  */
 export async function selectBackend(only?: BackendName, log: (line: string) => void = () => undefined, options: BackendOptions = {}): Promise<BackendName> {
   const candidates = only ? [only] : BACKEND_PREFERENCE;
   registerLeakyReluGradient();
   for (const name of candidates) {
     try {
-      await activate(name, options.wasmThreads ?? defaultWasmThreads());
+      await activate(name, { wasmThreads: options.wasmThreads ?? defaultWasmThreads(), forced: only === name });
       return name;
     } catch (error) {
       log(`backend ${name} did not load: ${whyNotLoaded(name, error as Error & { code?: string })}`);
@@ -49,14 +55,28 @@ export async function selectBackend(only?: BackendName, log: (line: string) => v
 /** One line: a missing optional package is said as such; anything else is its error's first line. */
 function whyNotLoaded(name: BackendName, error: Error & { code?: string }): string {
   const firstLine = error.message.split('\n')[0];
+  const missing = error.code === 'MODULE_NOT_FOUND' && /Cannot find module '([^']+)'/.exec(firstLine)?.[1];
+  if (name === 'webgpu' && missing) {
+    const pkg = missing.startsWith('@tensorflow/') ? '@tensorflow/tfjs-backend-webgpu' : 'webgpu';
+    return `${pkg} is not installed (an optional dependency, installed by npm unless told --omit=optional; webgpu brings Dawn's prebuilt dawn.node)`;
+  }
   if (error.code === 'MODULE_NOT_FOUND' && firstLine.includes(`'@tensorflow/${name}'`)) {
     return `@tensorflow/${name} is not installed (an optional dependency: its install downloads libtensorflow, which needs the internet${name === 'tfjs-node-gpu' ? ', and it runs only with CUDA 11.2 and cuDNN 8.1' : ''})`;
   }
   return firstLine;
 }
 
-async function activate(name: BackendName, wasmThreads: number): Promise<void> {
+async function activate(name: BackendName, { wasmThreads, forced }: { wasmThreads: number; forced: boolean }): Promise<void> {
   switch (name) {
+    case 'webgpu':
+      // A software adapter only when forced: Mesa's renderer trains at a tenth of wasm's speed.
+      await startWebGpu({ allowSoftware: forced });
+      registerWebGpuConvolutions();
+      registerWebGpuAdamStep();
+      registerWebGpuLeakyReluGrad();
+      await setBackend('webgpu');
+      await probeExactFma();
+      return;
     case 'tfjs-node-gpu':
     case 'tfjs-node':
       // Each registers the 'tensorflow' backend on the shared tfjs-core when it loads.

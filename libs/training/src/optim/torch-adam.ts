@@ -1,5 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+/**
+ * A backend's fused Adam update of one parameter, where it has one (webgpu): inputs param, m, v and grad;
+ * outputs the new m, v and param, computed as the operations in TorchAdam.apply compute them.
+ */
+export const ADAM_STEP_KERNEL = 'GradlabAdamStep';
+
+export interface AdamStepAttrs {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  weightDecay: number;
+  stepSize: number;
+  sqrtBiasCorrection2: number;
+}
+
 export interface AdamOptions {
   beta1?: number;
   beta2?: number;
@@ -47,6 +62,17 @@ export class TorchAdam {
     const bc1 = 1 - this.beta1 ** this.step;
     const bc2 = 1 - this.beta2 ** this.step;
     const stepSize = learningRate / bc1;
+    if (tf.getKernel(ADAM_STEP_KERNEL, tf.getBackend())) {
+      this.applyFused(grads, {
+        beta1: this.beta1,
+        beta2: this.beta2,
+        epsilon: this.epsilon,
+        weightDecay: this.weightDecay,
+        stepSize,
+        sqrtBiasCorrection2: Math.sqrt(bc2),
+      });
+      return;
+    }
     tf.tidy(() => {
       for (const [name, p] of this.params) {
         let g = grads[name];
@@ -58,6 +84,21 @@ export class TorchAdam {
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), this.epsilon);
         p.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
+      }
+    });
+  }
+
+  private applyFused(grads: Record<string, tf.Tensor>, attrs: AdamStepAttrs): void {
+    tf.tidy(() => {
+      for (const [name, p] of this.params) {
+        const grad = grads[name];
+        if (!grad) throw new Error(`no gradient for ${name}`);
+        const m = this.m.get(name) as tf.Variable;
+        const v = this.v.get(name) as tf.Variable;
+        const [newM, newV, newParam] = tf.engine().runKernel(ADAM_STEP_KERNEL, { param: p, m, v, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        m.assign(newM);
+        v.assign(newV);
+        p.assign(newParam);
       }
     });
   }

@@ -47,14 +47,16 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
     const x = tf.tensor4d(fixture.input, fixture.inputShape);
     const y = tf.tensor1d(fixture.labels, 'int32');
     const params = [...net.params.values()];
-    let logitsData: Float32Array = new Float32Array();
+    let logits: tf.Tensor | null = null;
     let batchStats: ReturnType<typeof forward>['batchStats'] = [];
     const { value, grads: byId } = tf.variableGrads(() => {
       const out = forward(net, x, true);
       batchStats = out.batchStats;
-      logitsData = out.logits.dataSync() as Float32Array;
+      logits = tf.keep(out.logits);
       return crossEntropy(out.logits, y);
     }, params);
+    // Read after the pass, never inside it: the webgpu backend has no synchronous reads.
+    const logitsData = (await (logits as unknown as tf.Tensor).data()) as Float32Array;
 
     let worstLogit = { i: 0, error: 0 };
     fixture.logits.forEach((expected, i) => {
@@ -109,7 +111,7 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
       )),
     );
     adam.dispose();
-    tf.dispose([x, y, value, ...Object.values(byId)]);
+    tf.dispose([x, y, value, logits as unknown as tf.Tensor, ...Object.values(byId)]);
   } finally {
     disposeNetwork(net);
   }

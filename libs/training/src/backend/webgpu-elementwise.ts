@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { LEAKY_RELU_GRAD_KERNEL } from './leaky-relu';
+import { EXACT, FlatProgram, ZERO } from './webgpu-program';
+
+/**
+ * The leaky_relu gradient, dy * step(x, alpha), in one dispatch instead of two (Step, then Multiply): one per
+ * activation of every step's backward pass. The same numbers: the factor is exactly 1 or float32(alpha), and a
+ * NaN in x gives NaN, as Step does.
+ */
+export function registerWebGpuLeakyReluGrad(): void {
+  if (tf.getKernel(LEAKY_RELU_GRAD_KERNEL, 'webgpu')) return;
+  tf.registerKernel({
+    kernelName: LEAKY_RELU_GRAD_KERNEL,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+      const { alpha } = attrs as unknown as { alpha: number };
+      return (backend as WebGPUBackend).runWebGPUProgram(new LeakyReluGradProgram(x.shape), [dy, x], 'float32', [ZERO, { type: 'float32', data: [alpha] }]);
+    },
+  });
+}
+
+class LeakyReluGradProgram extends FlatProgram {
+  readonly variableNames = ['dy', 'x'];
+  override readonly uniforms = 'zero : u32, alpha : f32,';
+  shaderKey = 'gradlabLeakyReluGrad';
+
+  getUserCode(): string {
+    return `${EXACT}
+      fn main(index : i32) {
+        if (index >= uniforms.size) { return; }
+        let v = x[index];
+        let factor = select(select(uniforms.alpha, 1.0, v > 0.0), v, isnan(v));
+        setOutputAtIndex(index, exact(dy[index] * factor));
+      }`;
+  }
+}
