@@ -14,8 +14,9 @@ async function main(): Promise<void> {
   // One line per better backend that did not load and why (from selectBackend), then the choice and the device.
   const backend = await selectBackend(config.backend, log, { wasmThreads: config.wasmThreads });
   const skipped = config.backend ? 'forced by TF_BACKEND' : BACKEND_PREFERENCE.indexOf(backend) === 0 ? 'the best there is' : 'the best that loaded';
+  const device = describeDevice(backend);
   log(`backend ${backend} (${skipped})`);
-  log(`device ${describeDevice(backend)}`);
+  log(`device ${device}`);
   log(`data in ${config.dataDir}`);
 
   const connection = redisConnectionFromUrl(config.redisUrl);
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
 
   const processor = createTrainRunProcessor({
     backend,
+    device,
     workerId: config.workerId,
     dataDir: config.dataDir,
     queuePrefix: config.queuePrefix,
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
         workerId: config.workerId,
         host: config.host,
         backend,
+        device,
         runId: currentRun,
       })
       .catch((error: Error) => log(`heartbeat failed: ${error.message}`));

@@ -14,7 +14,7 @@ import {
   workerLiveChannel,
   type RunEvent,
 } from '@gradlab/contracts';
-import { selectBackend } from '@gradlab/training';
+import { describeDevice, selectBackend } from '@gradlab/training';
 import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { RunEventsPublisher } from './run-events.publisher';
@@ -57,6 +57,7 @@ describe('training worker (real Redis, real BullMQ)', () => {
     eventsConsumer = new Worker(QUEUES.runEvents, async (job) => void events.push(RunEventSchema.parse(job.data)), { connection, prefix });
     const processor = createTrainRunProcessor({
       backend,
+      device: describeDevice(backend),
       workerId: 'test-worker',
       dataDir,
       queuePrefix: prefix,
@@ -107,7 +108,7 @@ describe('training worker (real Redis, real BullMQ)', () => {
     expect(types).toEqual(['run.started', 'epoch.completed', 'epoch.completed', 'run.completed']);
     const epochs = eventsOf(runId).filter((e) => e.type === 'epoch.completed');
     expect(epochs.map((e) => (e.type === 'epoch.completed' ? e.layers.length : 0))).toEqual([5, 5]);
-    expect(eventsOf(runId)[0]).toMatchObject({ backend: 'wasm', workerId: 'test-worker' });
+    expect(eventsOf(runId)[0]).toMatchObject({ backend: 'wasm', device: expect.stringMatching(/^CPU .* wasm threads?$/), workerId: 'test-worker' });
     expect(await (await training.getJob(runId))?.getState()).toBe('completed');
   }, 90_000);
 

@@ -8,6 +8,8 @@ import type { CheckpointsClient } from './checkpoints.client';
 
 export interface TrainRunProcessorDeps {
   backend: BackendName;
+  /** What the backend computes with (describeDevice), recorded with each run. */
+  device: string;
   workerId: string;
   dataDir: string;
   /** QUEUE_PREFIX: the run-owner keys live beside the queues. */
@@ -85,7 +87,7 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
       const latest = await deps.checkpoints.download(runId, 'latest');
       const resume = latest ? { latest, best: await deps.checkpoints.download(runId, 'best') } : undefined;
       if (resume) deps.log(`run ${runId} resumes from its latest checkpoint`);
-      await emit({ type: 'run.started', runId, backend: deps.backend, workerId: deps.workerId, host: hostname() });
+      await emit({ type: 'run.started', runId, backend: deps.backend, device: deps.device, workerId: deps.workerId, host: hostname() });
       const callbacks: TrainRunCallbacks = {
         onCheckpoint: (kind, bytes, epoch) =>
           deps.checkpoints.upload(runId, kind, bytes, epoch).catch((error: Error) => deps.log(`checkpoint not saved: ${error.message}`)),

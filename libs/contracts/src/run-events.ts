@@ -48,6 +48,8 @@ export const RunStartedEventSchema = z.strictObject({
   ...base,
   type: z.literal('run.started'),
   backend: z.string(),
+  /** What the backend computes with (the GPU adapter, the GPU or the CPU); optional: events from before it. */
+  device: z.string().max(500).optional(),
   workerId: z.string(),
   host: z.string(),
 });
@@ -102,6 +104,7 @@ export const WorkerHeartbeatEventSchema = z.strictObject({
   workerId: z.string(),
   host: z.string(),
   backend: z.string(),
+  device: z.string().max(500).optional(),
   runId: z.string().nullable(),
 });
 

@@ -38,7 +38,11 @@ export const RunDtoSchema = z.object({
   kind: z.enum(RUN_KINDS).describe("trained by gradlab, or imported from the course framework's result files (read-only)"),
   config: ExperimentConfigSchema,
   architecture: z.string().describe('VGG_08, VGG_38, ...: the conv and linear layers counted'),
-  backend: z.string().nullable().describe('tfjs-node-gpu, tfjs-node, wasm or cpu, once a worker started the run'),
+  backend: z.string().nullable().describe('tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu, once a worker started the run'),
+  device: z
+    .string()
+    .nullable()
+    .describe("what the backend computed with: the GPU adapter (webgpu: device, vendor, Dawn's backend), the GPU, or the CPU and its threads"),
   workerId: z.string().nullable(),
   workerHost: z.string().nullable(),
   createdAt: isoDate,
@@ -93,6 +97,7 @@ export const WorkerDtoSchema = z.object({
   id: z.string(),
   host: z.string(),
   backend: z.string(),
+  device: z.string().nullable(),
   currentRunId: z.string().nullable(),
   startedAt: isoDate,
   lastHeartbeatAt: isoDate,

@@ -48,6 +48,7 @@ export class RunModel {
   @Field(() => JsonScalar, { description: 'the complete ExperimentConfig' }) config!: unknown;
   @Field() architecture!: string;
   @Field(() => String, { nullable: true }) backend!: string | null;
+  @Field(() => String, { nullable: true, description: 'what the backend computed with: the GPU adapter, the GPU, or the CPU' }) device!: string | null;
   @Field(() => String, { nullable: true }) workerHost!: string | null;
   @Field() createdAt!: string;
   @Field(() => String, { nullable: true }) startedAt!: string | null;
@@ -100,6 +101,7 @@ export class WorkerModel {
   @Field(() => ID) id!: string;
   @Field() host!: string;
   @Field() backend!: string;
+  @Field(() => String, { nullable: true }) device!: string | null;
   @Field(() => String, { nullable: true }) currentRunId!: string | null;
   @Field() startedAt!: string;
   @Field() lastHeartbeatAt!: string;

@@ -139,6 +139,15 @@ describe('RunEventsService (real Postgres)', () => {
     ]);
   }, 30_000);
 
+  it('records what a run was trained on: the backend and its device', async () => {
+    const run = await newRun();
+    const at = new Date().toISOString();
+    const device = 'GPU llvmpipe-llvm-15-0-6-256-bits- (OpenGL version OpenGL ES 3.2 Mesa 22.3.6), Dawn opengles, software renderer';
+    await service.handle({ v: RUN_EVENT_VERSION, type: 'run.started', runId: run.id, at, backend: 'webgpu', device, workerId: 'w', host: 'h' });
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: 'running', backend: 'webgpu', device });
+    expect(gateway.emitted.filter((e) => e.runId === run.id && e.event === 'run.updated').at(-1)?.payload).toMatchObject({ backend: 'webgpu', device });
+  });
+
   it('keeps the best validation epoch when a worse one arrives', async () => {
     const run = await newRun();
     await service.epochCompleted(epochEvent(run.id, 0, 0.5));
@@ -189,9 +198,14 @@ describe('RunEventsService (real Postgres)', () => {
     expect(await prisma.worker.findMany()).toEqual([expect.objectContaining({ id: 'host-1', currentRunId: 'abc', backend: 'wasm' })]);
     // the Workers page hears each heartbeat with the queue depth
     await trainingQueue.add('x', {});
-    await service.handle(workerHeartbeat('host-2', { host: 'other', backend: 'cpu' }));
+    const device = 'GPU NVIDIA H100 80GB HBM3 (nvidia hopper), Dawn vulkan';
+    await service.handle(workerHeartbeat('host-2', { host: 'other', backend: 'webgpu', device }));
     const last = gateway.workerSnapshots.at(-1);
     expect(last?.workers.map((w) => w.id)).toEqual(['host-2', 'host-1']);
+    expect(last?.workers.map((w) => [w.backend, w.device])).toEqual([
+      ['webgpu', device],
+      ['wasm', null], // a heartbeat from before workers sent their device
+    ]);
     expect(last?.queue.waiting).toBe(1);
   });
 

@@ -77,7 +77,7 @@ export class RunEventsService {
     await this.prisma.run.updateMany({ where: { id: e.runId, status: 'queued' }, data: { startedAt: new Date(e.at) } });
     await this.prisma.run.updateMany({
       where: { id: e.runId, status: { in: ['queued', 'running'] } },
-      data: { status: 'running', backend: e.backend, workerId: e.workerId, workerHost: e.host, error: null },
+      data: { status: 'running', backend: e.backend, device: e.device ?? null, workerId: e.workerId, workerHost: e.host, error: null },
     });
     await this.broadcastRun(e.runId);
   }
@@ -176,7 +176,7 @@ export class RunEventsService {
   }
 
   private async heartbeat(e: WorkerHeartbeatEvent): Promise<void> {
-    const data = { host: e.host, backend: e.backend, currentRunId: e.runId, lastHeartbeatAt: new Date(e.at) };
+    const data = { host: e.host, backend: e.backend, device: e.device ?? null, currentRunId: e.runId, lastHeartbeatAt: new Date(e.at) };
     await this.prisma.worker.upsert({ where: { id: e.workerId }, create: { id: e.workerId, ...data }, update: data });
     this.live.emitWorkersHere(await this.workers.snapshot());
   }

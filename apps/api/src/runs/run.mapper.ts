@@ -5,7 +5,7 @@ import type { Epoch, LayerGradient, Run } from '../generated/prisma/client';
 
 // prettier-ignore
 const RUN_COLUMNS = [
-  'id', 'name', 'status', 'architecture', 'backend', 'workerId', 'workerHost',
+  'id', 'name', 'status', 'architecture', 'backend', 'device', 'workerId', 'workerHost',
   'epochsCompleted', 'bestValAccuracy', 'bestEpoch', 'testLoss', 'testAccuracy', 'error', 'groupId',
 ] as const;
 

@@ -134,7 +134,10 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
             </span>
           )}
           <span>{architectureSummary(run)}</span>
-          <span className="muted">backend: {run.backend ?? '–'}</span>
+          <span className="muted" data-testid="run-backend" title={run.device ?? undefined}>
+            backend: {run.backend ?? '–'}
+            {run.device && ` on ${run.device}`}
+          </span>
           <span className="muted">worker: {run.workerHost ?? '–'}</span>
           <span className="muted">
             started: <LocalTime iso={run.startedAt} />

@@ -36,7 +36,7 @@ export function WorkersView() {
             A worker silent for {formatDuration(WORKER_OFFLINE_AFTER_MS)} is shown offline (it may have died; its run goes to another worker), and after{' '}
             {formatDuration(data.forgetAfterMs)} it leaves the list.
           </p>
-          <DataTable testId="workers-table" headers={['Worker', 'Host', 'Backend', 'Current run', 'Last heartbeat', 'Up for']}>
+          <DataTable testId="workers-table" headers={['Worker', 'Host', 'Backend', 'Device', 'Current run', 'Last heartbeat', 'Up for']}>
             {listed.map((w) => {
               const silent = silentFor(w);
               const offline = silent > WORKER_OFFLINE_AFTER_MS;
@@ -47,6 +47,7 @@ export function WorkersView() {
                   <td>{w.id}</td>
                   <td>{w.host}</td>
                   <td>{w.backend}</td>
+                  <td data-testid="worker-device">{w.device ?? <span className="muted">–</span>}</td>
                   <td>
                     {offline ? (
                       <span className="muted">–</span>
@@ -66,7 +67,7 @@ export function WorkersView() {
             })}
             {listed.length === 0 && (
               <tr>
-                <td colSpan={6} className="muted">
+                <td colSpan={7} className="muted">
                   No worker has reported recently.
                 </td>
               </tr>
