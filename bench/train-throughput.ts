@@ -1,21 +1,34 @@
-// npm run bench:train -- --blocks 0|5 [--batch 100] [--steps 20] [--backend wasm] [--threads N] [--filters 32] [--vs-pytorch]
-// Training throughput of the coursework network (images/s), and what the per-layer gradient statistics cost
-// (the same steps with statistics on and off, alternated twice, best of each; and the statistics timed alone,
-// which the machine's noise does not swamp). With --vs-pytorch, also times the same network and batch in
-// PyTorch with one thread (Debian's python3-torch, /usr/bin/python3) and prints the ratio; when gradlab ran
-// on several wasm threads, also PyTorch with as many, and that ratio.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+// npm run bench:train -- [--backend wasm|webgpu|cpu|...] [--blocks 0,5] [--batch 100] [--steps 20] [--threads N]
+//                        [--filters 32] [--vs-pytorch] [--json FILE]
+// Training throughput of the coursework network (images/s) for each --blocks (0: VGG_08, 5: VGG_38), and what
+// the per-layer gradient statistics cost (the same steps with statistics on and off, alternated twice, best
+// of each; and the statistics timed alone, which the machine's noise does not swamp). On webgpu also the GPU
+// dispatches per step and where a step's time goes (tf.profile per kernel). With --vs-pytorch, the same
+// network, batch and step in PyTorch on the same machine, and the ratio: on CUDA for a GPU backend when there
+// is one, else on the CPU with one thread and, when gradlab used several wasm threads, as many.
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelConfigSchema } from '@gradlab/contracts';
+import { ModelConfigSchema, type ModelConfig } from '@gradlab/contracts';
 import { architectureName, describeNetwork, parameterCount, weightParams } from '@gradlab/models';
 import { createNetwork, initialParameterValues } from '@gradlab/models/tf';
-import { GradientStatsAccumulator, selectBackend, TorchAdam, trainStep, wasmThreadCount, zerosVariable, type BackendName } from '@gradlab/training';
+import {
+  BACKEND_PREFERENCE,
+  describeDevice,
+  GradientStatsAccumulator,
+  selectBackend,
+  TorchAdam,
+  trainStep,
+  wasmThreadCount,
+  zerosVariable,
+  type BackendName,
+} from '@gradlab/training';
+import { findPytorch, timePytorch, type PytorchDevice } from './pytorch';
+import { countDispatches } from './webgpu-dispatches';
 
 const { values } = parseArgs({
   options: {
-    blocks: { type: 'string', default: '0' },
+    blocks: { type: 'string', default: '0,5' },
     batch: { type: 'string', default: '100' },
     steps: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
@@ -24,19 +37,33 @@ const { values } = parseArgs({
     filters: { type: 'string', default: '32' },
     'block-type': { type: 'string', default: 'conv_block' },
     'vs-pytorch': { type: 'boolean', default: false },
+    json: { type: 'string' },
   },
 });
 const batch = Number(values.batch);
 const steps = Number(values.steps);
 const warmup = Number(values.warmup);
-const model = ModelConfigSchema.parse({
-  numFilters: Number(values.filters),
-  numStages: 3,
-  numBlocksPerStage: Number(values.blocks),
-  blockType: values['block-type'],
-});
+const GPU_BACKENDS: BackendName[] = ['webgpu', 'tfjs-node-gpu'];
 
-async function timeSteps(withStats: boolean): Promise<number> {
+/** One network's figures, as printed and as --json writes them. */
+interface Result {
+  network: string;
+  backend: string;
+  device: string;
+  batch: number;
+  imagesPerSecond: number;
+  msPerStep: number;
+  statisticsShare: number;
+  dispatchesPerStep: number | null;
+  pytorch: { device: string; threads: number; imagesPerSecond: number; ratio: number }[];
+}
+
+function modelOf(blocks: number): ModelConfig {
+  return ModelConfigSchema.parse({ numFilters: Number(values.filters), numStages: 3, numBlocksPerStage: blocks, blockType: values['block-type'] });
+}
+
+/** The training state and a fixed batch: every step is the same step. */
+function setUp(model: ModelConfig, withStats: boolean) {
   const spec = describeNetwork(model);
   const net = createNetwork(spec, initialParameterValues(spec, 0));
   const optimizer = new TorchAdam(net.params);
@@ -47,22 +74,31 @@ async function timeSteps(withStats: boolean): Promise<number> {
     Array.from({ length: batch }, (_, i) => i % 100),
     'int32',
   );
+  const step = () => trainStep({ net, optimizer, stats, sums, x, y, learningRate: 1e-3 });
+  const dispose = () => {
+    tf.dispose([x, y, sums, ...net.params.values(), ...net.buffers.values()]);
+    stats?.dispose();
+    optimizer.dispose();
+  };
+  return { step, sums, dispose };
+}
+
+async function timeSteps(model: ModelConfig, withStats: boolean): Promise<number> {
+  const { step, sums, dispose } = setUp(model, withStats);
   const run = async (n: number) => {
-    for (let i = 0; i < n; i++) trainStep({ net, optimizer, stats, sums, x, y, learningRate: 1e-3 });
+    for (let i = 0; i < n; i++) step();
     await sums.data(); // wait for the device
   };
   await run(warmup);
   const start = process.hrtime.bigint();
   await run(steps);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  tf.dispose([x, y, sums]);
-  stats?.dispose();
-  optimizer.dispose();
+  dispose();
   return seconds;
 }
 
 /** Seconds per step of the statistics alone, on gradients of the network's shapes: free of the step's noise. */
-async function timeStatsAlone(calls: number): Promise<number> {
+async function timeStatsAlone(model: ModelConfig, calls: number): Promise<number> {
   const spec = describeNetwork(model);
   const stats = new GradientStatsAccumulator(spec);
   const weights = new Map(weightParams(spec).map((p) => [p.name, tf.variable(tf.randomNormal(p.shape))]));
@@ -78,53 +114,109 @@ async function timeStatsAlone(calls: number): Promise<number> {
   return seconds;
 }
 
-function timePytorch(threads: number): number {
-  const script = path.join(__dirname, 'pytorch_train_step.py');
-  const args = [
-    script,
-    String(model.numFilters),
-    String(model.numBlocksPerStage),
-    model.blockType,
-    String(batch),
-    String(steps),
-    String(warmup),
-    String(threads),
+/** GPU dispatches of one step, and tf.profile's kernels summed by name (time where the backend measures it). */
+async function profileStep(model: ModelConfig): Promise<{ dispatches: number; lines: string[] }> {
+  const { step, sums, dispose } = setUp(model, true);
+  step();
+  await sums.data();
+  const dispatches = await countDispatches(async () => {
+    step();
+    await sums.data();
+  });
+  const profile = await tf.profile(() => step());
+  await sums.data();
+  dispose();
+  const byKernel = new Map<string, { ms: number | null; calls: number }>();
+  for (const k of profile.kernels) {
+    const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : null;
+    entry.ms = entry.ms === null || ms === null ? null : entry.ms + ms;
+    entry.calls++;
+    byKernel.set(k.name, entry);
+  }
+  const total = [...byKernel.values()].reduce((s, e) => s + (e.ms ?? 0), 0);
+  // Without timestamp queries (Mesa's OpenGL ES) tfjs reports every kernel as 0 ms.
+  const timed = total > 0 && [...byKernel.values()].every((e) => e.ms !== null);
+  const rows = [...byKernel].sort((a, b) => (timed ? (b[1].ms as number) - (a[1].ms as number) : b[1].calls - a[1].calls)).slice(0, 12);
+  const lines = [
+    timed
+      ? `  where the time goes (tf.profile, ${total.toFixed(1)} ms of kernel time):`
+      : '  kernels of one step (tf.profile; this adapter has no timestamp queries, so no times):',
+    ...rows.map(
+      ([name, e]) =>
+        `    ${name.padEnd(26)} ${String(e.calls).padStart(5)} calls${timed ? `  ${(e.ms as number).toFixed(2).padStart(8)} ms  ${(((e.ms as number) / total) * 100).toFixed(1).padStart(5)}%` : ''}`,
+    ),
   ];
-  const out = execFileSync('/usr/bin/python3', args, { encoding: 'utf8' });
-  return Number(out.trim().split('\n').pop());
+  return { dispatches, lines };
 }
 
-async function main() {
-  const backend = await selectBackend(values.backend as BackendName, undefined, { wasmThreads: values.threads ? Number(values.threads) : undefined });
+async function benchNetwork(backend: BackendName, model: ModelConfig, pytorchPython: string | null): Promise<Result> {
   const threadCount = backend === 'wasm' ? wasmThreadCount() : 1;
-  const threads = backend === 'wasm' ? `, ${threadCount} thread(s)` : '';
-  const name = `${architectureName(model)} (${model.blockType}, ${model.numFilters} filters, ${parameterCount(describeNetwork(model))} params)`;
+  const network = `${architectureName(model)} (${model.blockType}, ${model.numFilters} filters, ${parameterCount(describeNetwork(model))} params)`;
+  console.log(`${network}, batch ${batch}, ${steps} steps on ${backend}${backend === 'wasm' ? `, ${threadCount} thread(s)` : ''}`);
   // Alternate the two modes and keep each one's best: the machine is shared, and whichever runs second
   // was consistently slower when each ran once.
   let withStats = Infinity;
   let withoutStats = Infinity;
   for (let round = 0; round < 2; round++) {
-    withStats = Math.min(withStats, await timeSteps(true));
-    withoutStats = Math.min(withoutStats, await timeSteps(false));
+    withStats = Math.min(withStats, await timeSteps(model, true));
+    withoutStats = Math.min(withoutStats, await timeSteps(model, false));
   }
   const imagesPerSecond = (batch * steps) / withStats;
-  console.log(`${name}, batch ${batch}, ${steps} steps on ${backend}${threads}`);
-  console.log(`  gradlab:  ${imagesPerSecond.toFixed(1)} images/s (${((withStats / steps) * 1000).toFixed(1)} ms/step with gradient statistics)`);
+  console.log(`  gradlab:  ${imagesPerSecond.toFixed(1)} images/s (${((withStats / steps) * 1000).toFixed(2)} ms/step with gradient statistics)`);
   console.log(
-    `  gradient statistics: ${(((withStats - withoutStats) / withoutStats) * 100).toFixed(1)}% of step time (${((withoutStats / steps) * 1000).toFixed(1)} ms/step without)`,
+    `  gradient statistics: ${(((withStats - withoutStats) / withoutStats) * 100).toFixed(1)}% of step time (${((withoutStats / steps) * 1000).toFixed(2)} ms/step without)`,
   );
-  const alone = await timeStatsAlone(50);
+  const alone = await timeStatsAlone(model, 50);
   console.log(`  gradient statistics timed alone: ${(alone * 1000).toFixed(2)} ms/step, ${((alone / (withoutStats / steps)) * 100).toFixed(1)}% of a step`);
-  if (values['vs-pytorch']) {
-    for (const torchThreads of threadCount > 1 ? [1, threadCount] : [1]) {
-      const torchImages = (batch * steps) / timePytorch(torchThreads);
-      console.log(`  pytorch (${torchThreads} thread${torchThreads > 1 ? 's' : ''}): ${torchImages.toFixed(1)} images/s`);
-      console.log(`  ratio gradlab / pytorch (${torchThreads}): ${(imagesPerSecond / torchImages).toFixed(2)}`);
+  let dispatchesPerStep: number | null = null;
+  if (backend === 'webgpu') {
+    const { dispatches, lines } = await profileStep(model);
+    dispatchesPerStep = dispatches;
+    console.log(`  GPU dispatches per step: ${dispatches}`);
+    for (const line of lines) console.log(line);
+  }
+  const pytorch: Result['pytorch'] = [];
+  if (pytorchPython) {
+    const device: PytorchDevice = GPU_BACKENDS.includes(backend) ? 'cuda-if-available' : 'cpu';
+    for (const threads of threadCount > 1 ? [1, threadCount] : [1]) {
+      const timed = timePytorch(pytorchPython, { model, batch, steps, warmup, threads, device });
+      const torchImages = (batch * steps) / timed.seconds;
+      const label = timed.device === 'cpu' ? `${timed.device}, ${threads} thread${threads > 1 ? 's' : ''}` : timed.device;
+      pytorch.push({ device: timed.device, threads, imagesPerSecond: torchImages, ratio: imagesPerSecond / torchImages });
+      console.log(`  pytorch (${label}): ${torchImages.toFixed(1)} images/s`);
+      console.log(`  ratio gradlab / pytorch (${label}): ${(imagesPerSecond / torchImages).toFixed(2)}`);
     }
   }
+  const statisticsShare = (withStats - withoutStats) / withoutStats;
+  return {
+    network,
+    backend,
+    device: describeDevice(backend),
+    batch,
+    imagesPerSecond,
+    msPerStep: (withStats / steps) * 1000,
+    statisticsShare,
+    dispatchesPerStep,
+    pytorch,
+  };
 }
 
-main().catch((error: Error) => {
-  console.error(`bench failed: ${error.message}`);
-  process.exit(1);
-});
+async function main() {
+  if (!BACKEND_PREFERENCE.includes(values.backend as BackendName)) throw new Error(`--backend must be one of ${BACKEND_PREFERENCE.join(', ')}`);
+  const backend = await selectBackend(values.backend as BackendName, undefined, { wasmThreads: values.threads ? Number(values.threads) : undefined });
+  console.log(`device: ${describeDevice(backend)}`);
+  const pytorchPython = values['vs-pytorch'] ? findPytorch() : null;
+  if (values['vs-pytorch'] && !pytorchPython) throw new Error('--vs-pytorch: no python3 here imports torch (PYTHON=/path/to/python3 names one)');
+  const results: Result[] = [];
+  for (const blocks of (values.blocks as string).split(',').map(Number)) results.push(await benchNetwork(backend, modelOf(blocks), pytorchPython));
+  if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
+}
+
+main().then(
+  () => process.exit(0), // a started webgpu backend keeps Dawn's instance, and with it the process, alive
+  (error: Error) => {
+    console.error(`bench failed: ${error.message}`);
+    process.exit(1);
+  },
+);
