@@ -21,7 +21,7 @@ describe('network', () => {
         const { logits, batchStats } = forward(net, tf.randomNormal([3, 32, 32, 3]) as tf.Tensor4D, true);
         expect(logits.shape).toEqual([3, 100]);
         expect(batchStats.length).toBe(spec.buffers.length / 2);
-        for (const s of batchStats) tf.dispose([s.mean, s.variance]);
+        for (const s of batchStats) s.moments.dispose();
       });
       expect(tf.memory().numTensors).toBe(before);
       disposeNetwork(net);

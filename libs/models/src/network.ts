@@ -12,9 +12,34 @@ export interface Network {
 /** Batch statistics a training forward pass measured, to update the running statistics with afterwards. */
 export interface BatchNormBatchStats {
   path: string;
-  mean: tf.Tensor1D;
-  variance: tf.Tensor1D;
+  /** [2, channels]: the batch mean, then the biased variance. */
+  moments: tf.Tensor2D;
   count: number;
+}
+
+/**
+ * Batch norm in a few kernels, where the active backend registers them (webgpu does, in libs/training): about
+ * 13 dispatches a layer per step instead of 40. Each computes what the operations of the general path compute.
+ */
+export const BATCH_NORM_KERNELS = {
+  /** x [N, H, W, C] -> [2, C]: the mean and the biased variance per channel. */
+  moments: 'GradlabBatchNormMoments',
+  /** x, moments, gamma, beta; attribute epsilon -> (x - mean) / sqrt(variance + epsilon) * gamma + beta. */
+  normalize: 'GradlabBatchNormNormalize',
+  /** dy, x, moments; attributes epsilon and which ('beta' | 'gamma') -> sum of dy, or of dy * xhat, per channel. */
+  gradSum: 'GradlabBatchNormGradSum',
+  /** dy, x, moments, gamma, dBeta, dGamma; attribute epsilon -> dx (PyTorch's analytic backward). */
+  inputGrad: 'GradlabBatchNormInputGrad',
+  /** running [C], moments; attributes row (0 mean, 1 variance), momentum, scale -> (1 - m) running + m scale row. */
+  runningUpdate: 'GradlabBatchNormRunningUpdate',
+} as const;
+
+function hasFusedBatchNorm(): boolean {
+  return tf.getKernel(BATCH_NORM_KERNELS.moments, tf.getBackend()) !== undefined;
+}
+
+function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number | string> = {}): tf.Tensor {
+  return tf.engine().runKernel(name, inputs, attrs) as tf.Tensor;
 }
 
 export interface ForwardResult {
@@ -94,10 +119,10 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
     const beta = param(`${b.path}.bias`);
     if (training) {
       const [n, h, w] = input.shape;
-      const out = batchNormTraining(input, gamma as tf.Tensor1D, beta as tf.Tensor1D, (mean, variance) => {
-        batchStats.push({ path: b.path, mean: tf.keep(mean), variance: tf.keep(variance), count: n * h * w });
+      const train = hasFusedBatchNorm() ? fusedBatchNormTraining : batchNormTraining;
+      return train(input, gamma as tf.Tensor1D, beta as tf.Tensor1D, (moments) => {
+        batchStats.push({ path: b.path, moments: tf.keep(moments), count: n * h * w });
       });
-      return out;
     }
     const mean = net.buffers.get(`${b.path}.running_mean`) as tf.Variable;
     const variance = net.buffers.get(`${b.path}.running_var`) as tf.Variable;
@@ -152,13 +177,13 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
  * (slow on wasm), and differentiating the formula through tf.moments loses precision to cancellation.
  * `onStats` receives the batch mean and variance for the running statistics.
  */
-function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, onStats: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void): tf.Tensor4D {
+function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, onStats: (moments: tf.Tensor2D) => void): tf.Tensor4D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, g, bt] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
     const mean = channelSum(input, 1 / channelCount(input));
     const variance = channelSum(tf.square(tf.sub(input, mean)), 1 / channelCount(input));
-    onStats(mean as tf.Tensor1D, variance as tf.Tensor1D);
+    onStats(tf.stack([mean, variance]) as tf.Tensor2D);
     const invStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON));
     const xhat = tf.mul(tf.sub(input, mean), invStd);
     save([xhat, invStd, g]);
@@ -171,6 +196,30 @@ function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D
         const dGamma = channelSum(tf.mul(dy, savedXhat));
         const centred = tf.sub(tf.sub(tf.mul(dy, count), dBeta), tf.mul(savedXhat, dGamma));
         const dx = tf.mul(centred, tf.div(tf.mul(savedGamma, savedInvStd), count));
+        return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  return op(x, gamma, beta) as tf.Tensor4D;
+}
+
+/** batchNormTraining in the backend's BATCH_NORM_KERNELS: x is kept, and xhat recomputed from it. */
+function fusedBatchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, onStats: (moments: tf.Tensor2D) => void): tf.Tensor4D {
+  const epsilon = BATCH_NORM_EPSILON;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, bt] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const moments = runKernel(BATCH_NORM_KERNELS.moments, { x: input }) as tf.Tensor2D;
+    onStats(moments);
+    save([input, moments, g]);
+    return {
+      value: runKernel(BATCH_NORM_KERNELS.normalize, { x: input, moments, gamma: g, beta: bt }, { epsilon }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedX, savedMoments, savedGamma] = saved;
+        const sums = { dy, x: savedX, moments: savedMoments };
+        const dBeta = runKernel(BATCH_NORM_KERNELS.gradSum, sums, { epsilon, which: 'beta' });
+        const dGamma = runKernel(BATCH_NORM_KERNELS.gradSum, sums, { epsilon, which: 'gamma' });
+        const dx = runKernel(BATCH_NORM_KERNELS.inputGrad, { ...sums, gamma: savedGamma, dBeta, dGamma }, { epsilon });
         return [dx, dGamma, dBeta];
       },
     };
@@ -208,19 +257,26 @@ function channelSum(t: tf.Tensor, scale = 1): tf.Tensor1D {
  * unbiased (n / (n - 1)) for the running estimate. Disposes the batch statistics.
  */
 export function updateRunningStats(net: Network, batchStats: BatchNormBatchStats[]): void {
+  const fused = hasFusedBatchNorm();
   tf.tidy(() => {
     for (const s of batchStats) {
       const runningMean = net.buffers.get(`${s.path}.running_mean`) as tf.Variable;
       const runningVar = net.buffers.get(`${s.path}.running_var`) as tf.Variable;
-      const unbiased = tf.mul(s.variance, s.count / Math.max(s.count - 1, 1));
-      runningMean.assign(tf.add(tf.mul(runningMean, 1 - BATCH_NORM_MOMENTUM), tf.mul(s.mean, BATCH_NORM_MOMENTUM)));
+      const unbias = s.count / Math.max(s.count - 1, 1);
+      if (fused) {
+        const update = (running: tf.Variable, row: number, scale: number) =>
+          running.assign(runKernel(BATCH_NORM_KERNELS.runningUpdate, { running, moments: s.moments }, { row, momentum: BATCH_NORM_MOMENTUM, scale }));
+        update(runningMean, 0, 1);
+        update(runningVar, 1, unbias);
+        continue;
+      }
+      const [mean, variance] = tf.unstack(s.moments);
+      const unbiased = tf.mul(variance, unbias);
+      runningMean.assign(tf.add(tf.mul(runningMean, 1 - BATCH_NORM_MOMENTUM), tf.mul(mean, BATCH_NORM_MOMENTUM)));
       runningVar.assign(tf.add(tf.mul(runningVar, 1 - BATCH_NORM_MOMENTUM), tf.mul(unbiased, BATCH_NORM_MOMENTUM)));
     }
   });
-  for (const s of batchStats) {
-    s.mean.dispose();
-    s.variance.dispose();
-  }
+  for (const s of batchStats) s.moments.dispose();
 }
 
 /** Mean cross-entropy of integer labels, as torch.nn.functional.cross_entropy. */

@@ -11,6 +11,7 @@ import { registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
 import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
 import { startWebGpu } from './webgpu';
 import { registerWebGpuAdamStep } from './webgpu-adam';
+import { registerWebGpuBatchNorm } from './webgpu-batch-norm';
 import { probeExactFma, registerWebGpuConvolutions } from './webgpu-conv2d';
 import { registerWebGpuLeakyReluGrad } from './webgpu-elementwise';
 
@@ -74,6 +75,7 @@ async function activate(name: BackendName, { wasmThreads, forced }: { wasmThread
       registerWebGpuConvolutions();
       registerWebGpuAdamStep();
       registerWebGpuLeakyReluGrad();
+      registerWebGpuBatchNorm();
       await setBackend('webgpu');
       await probeExactFma();
       return;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { replaceKernel } from './replace-kernel';
-import { EXACT, FlatProgram, ZERO } from './webgpu-program';
+import { COMPENSATED_ADDITION, EXACT, FlatProgram, ZERO } from './webgpu-program';
 
 /**
  * The webgpu backend's convolutions, replaced for what the coursework network runs (NHWC float32, stride 1,
@@ -112,15 +112,13 @@ const PRODUCT_ERROR = {
 };
 
 /**
- * A running sum of float32 products kept as an unevaluated pair (sum + compensation): each product's rounding
- * error comes exactly from productError, each addition's from Knuth's TwoSum, so the result, `s + c`, is the
- * exact sum rounded about once (Ogita, Rump and Oishi's Dot2). Both need every operation rounded as written
- * (see EXACT).
+ * A running sum of float32 products kept as an unevaluated pair (COMPENSATED_ADDITION), each product's rounding
+ * error added from productError: `s + c` is the exact sum of products rounded about once (Ogita, Rump and
+ * Oishi's Dot2).
  */
 function compensatedSum(): string {
   return /* wgsl */ `
-  ${EXACT}
-  struct Sum { s: f32, c: f32 }
+  ${EXACT}${COMPENSATED_ADDITION}
   fn addProduct(acc: ptr<function, Sum>, a: f32, b: f32) {
     let p = exact(a * b);
     addTo(acc, p);
@@ -128,16 +126,6 @@ function compensatedSum(): string {
   }
   // a * b - p exactly, p being a * b rounded.
   ${PRODUCT_ERROR[productErrorBy]}
-  // Knuth's TwoSum: s + v = sum + error exactly.
-  fn addTo(acc: ptr<function, Sum>, v: f32) {
-    let a = (*acc).s;
-    let s = exact(a + v);
-    let vPart = exact(s - a);
-    let aPart = exact(s - vPart);
-    let error = exact(exact(a - aPart) + exact(v - vPart));
-    (*acc).s = s;
-    (*acc).c = exact((*acc).c + error);
-  }
 `;
 }
 

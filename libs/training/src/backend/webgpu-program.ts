@@ -14,11 +14,31 @@ export const EXACT = /* wgsl */ `
 /** The uniform of every program that uses EXACT; its `uniforms` string starts with 'zero : u32,'. */
 export const ZERO = { type: 'uint32', data: [0] };
 
-/** What gradlab's WebGPU programs share: one output element per thread, over a flat dispatch. */
+/**
+ * A running sum kept as an unevaluated pair, sum + compensation: Knuth's TwoSum gives each addition's rounding
+ * error exactly (whatever the operands' order), so `s + c` is the exact sum rounded about once. Needs EXACT.
+ */
+export const COMPENSATED_ADDITION = /* wgsl */ `
+  struct Sum { s: f32, c: f32 }
+  fn addTo(acc: ptr<function, Sum>, v: f32) {
+    let a = (*acc).s;
+    let s = exact(a + v);
+    let vPart = exact(s - a);
+    let aPart = exact(s - vPart);
+    let error = exact(exact(a - aPart) + exact(v - vPart));
+    (*acc).s = s;
+    (*acc).c = exact((*acc).c + error);
+  }
+`;
+
+/**
+ * What gradlab's WebGPU programs share: a flat dispatch, one output element per thread unless the program
+ * gives its own workgroup count.
+ */
 export abstract class FlatProgram implements WebGPUProgram {
   readonly dispatchLayout: { x: number[] };
   readonly dispatch: [number, number, number];
-  readonly workgroupSize: [number, number, number] = [64, 1, 1];
+  readonly workgroupSize: [number, number, number];
   /** Declares `uniforms.size`, the output's element count. */
   readonly size = true;
   abstract readonly variableNames: string[];
@@ -26,11 +46,15 @@ export abstract class FlatProgram implements WebGPUProgram {
   abstract shaderKey: string;
   readonly uniforms?: string;
 
-  constructor(readonly outputShape: number[]) {
+  constructor(
+    readonly outputShape: number[],
+    { workgroupSize = 64, workgroups }: { workgroupSize?: number; workgroups?: number } = {},
+  ) {
     // Loaded here: the package is an optional dependency, and only a started webgpu backend makes programs.
     const { webgpu_util } = require('@tensorflow/tfjs-backend-webgpu') as typeof import('@tensorflow/tfjs-backend-webgpu');
+    this.workgroupSize = [workgroupSize, 1, 1];
     this.dispatchLayout = webgpu_util.flatDispatchLayout(outputShape);
-    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, outputShape, this.workgroupSize);
+    this.dispatch = workgroups ? [workgroups, 1, 1] : webgpu_util.computeDispatch(this.dispatchLayout, outputShape, this.workgroupSize);
   }
 
   abstract getUserCode(): string;
