@@ -2,7 +2,9 @@
 # gradlab's images, one target per process (docker-compose.yml builds them all):
 #   api         the api; `node dist/scripts/db-migrate.js` in it is the one-shot migrate
 #   worker      a CPU training worker (TensorFlow.js wasm backend)
-#   worker-gpu  a GPU training worker: @tensorflow/tfjs-node-gpu 4.22 on CUDA 11.2 + cuDNN 8.1
+#   worker-webgpu  a GPU training worker on WebGPU: Dawn's prebuilt dawn.node on the driver's Vulkan (any
+#                  driver of today: proven on an H100/H200 with driver 580, see bench/README.md)
+#   worker-gpu  a GPU training worker: @tensorflow/tfjs-node-gpu 4.22 on CUDA 11.2 + cuDNN 8.1 (on paper only)
 #   web         the dashboard (Next's standalone server)
 # Every image runs as a non-root user and holds the production build (npm run build) and production
 # dependencies only. Base images are pinned; Node is the version the tests run on.
@@ -48,7 +50,7 @@ COPY --from=build /app/libs/models/package.json libs/models/
 COPY --from=build /app/libs/training/package.json libs/training/
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 COPY scripts/prune-image-modules.js scripts/
-RUN for image in api worker; do cp -a node_modules "modules-$image" && node scripts/prune-image-modules.js "$image" "modules-$image"; done
+RUN for image in api worker worker-webgpu; do cp -a node_modules "modules-$image" && node scripts/prune-image-modules.js "$image" "modules-$image"; done
 
 # --- api (and migrate) ----------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS api
@@ -71,6 +73,23 @@ COPY --from=production-modules /app/modules-worker ./node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/dist ./dist
 # Datasets (and the synthetic one, written on first use) live in a volume mounted here, owned by the worker.
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+CMD ["node", "--enable-source-maps", "dist/apps/worker/src/main.js"]
+
+# --- WebGPU worker: the webgpu backend on the GPU driver's Vulkan ----------------------------------------
+# Needs no CUDA in the image: the NVIDIA container toolkit mounts the driver, and with the graphics
+# capability its Vulkan ICD, which the loader (libvulkan1) finds. TF_BACKEND=webgpu makes a missing GPU fail
+# loudly instead of falling back to wasm.
+FROM ${NODE_IMAGE} AS worker-webgpu
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libvulkan1 libegl1 \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production DATA_DIR=/app/data TF_BACKEND=webgpu NVIDIA_VISIBLE_DEVICES=all NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics
+COPY --from=production-modules /app/modules-worker-webgpu ./node_modules
+COPY --from=build /app/package.json ./
+COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 CMD ["node", "--enable-source-maps", "dist/apps/worker/src/main.js"]

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,7 +33,7 @@ describe('image contents: the api and a worker from pruned production installs',
     const install = path.join(work, 'install');
     for (const file of MANIFESTS) cpSync(path.join(ROOT, file), path.join(install, file));
     await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: install, maxBuffer: 64 * 1024 * 1024 });
-    for (const image of ['api', 'worker']) {
+    for (const image of ['api', 'worker', 'worker-webgpu']) {
       const dir = path.join(work, image);
       mkdirSync(dir);
       // Hard links: a copy of the install in no time, which the prune then thins.
@@ -116,7 +116,20 @@ describe('image contents: the api and a worker from pruned production installs',
     // The worker said which better backends it lacks, in one line each, then what it chose and on what.
     const workerLog = logs.filter((line) => line.startsWith('[worker]')).join('');
     expect(workerLog).toContain('backend tfjs-node-gpu did not load: @tensorflow/tfjs-node-gpu is not installed');
+    expect(workerLog).toContain('backend webgpu did not load: webgpu is not installed'); // the CPU image has none
     expect(workerLog).toContain('backend wasm (the best that loaded)');
     expect(workerLog).toMatch(/device CPU .*, \d+ cores, \d+ GiB RAM; 1 wasm thread$/m);
   }, 120_000);
+
+  it("starts the webgpu backend from the worker-webgpu image's modules (here on the software adapter)", async () => {
+    const dir = path.join(work, 'worker-webgpu');
+    const script = [
+      "const training = require(require.resolve('@gradlab/training', { paths: ['dist/apps/worker/src'] }));",
+      "training.selectBackend('webgpu').then(() => { console.log(training.describeDevice('webgpu')); process.exit(0); });",
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: dir, env: { PATH: process.env.PATH, NODE_ENV: 'production' } });
+    expect(stdout.trim()).toMatch(/^GPU llvmpipe.*, Dawn opengles, software renderer$/);
+    // Dawn's binary for this platform only.
+    expect(readdirSync(path.join(dir, 'node_modules/webgpu/dist'))).toEqual(['linux-x64']);
+  }, 60_000);
 });

@@ -31,6 +31,7 @@ const KNOWN: Record<string, string[]> = {
   api: keys(AppConfigSchema),
   migrate: ['DATABASE_URL'], // scripts/db-migrate.ts
   worker: keys(WorkerConfigSchema),
+  'worker-webgpu': keys(WorkerConfigSchema),
   'worker-gpu': keys(WorkerConfigSchema),
   // Next's standalone server listens on PORT and HOSTNAME (set by the web image).
   web: [...keys(WebEnvSchema), 'PORT', 'HOSTNAME'],
@@ -40,6 +41,7 @@ const NEEDED: Record<string, string[]> = {
   api: ['DATABASE_URL', 'REDIS_URL', 'WORKER_TOKEN'],
   migrate: ['DATABASE_URL'],
   worker: ['REDIS_URL', 'API_URL', 'WORKER_TOKEN'],
+  'worker-webgpu': ['REDIS_URL', 'API_URL', 'WORKER_TOKEN'],
   'worker-gpu': ['REDIS_URL', 'API_URL', 'WORKER_TOKEN'],
   web: ['API_URL'],
 };
@@ -47,7 +49,7 @@ const SECRETS = ['POSTGRES_PASSWORD', 'WORKER_TOKEN', 'GRADLAB_ADMIN_PASSWORD', 
 
 describe('docker-compose.yml', () => {
   it('has the services a course runs, each starting a process gradlab has', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'postgres', 'redis', 'web', 'worker', 'worker-gpu']);
+    expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'postgres', 'redis', 'web', 'worker', 'worker-gpu', 'worker-webgpu']);
     for (const name of Object.keys(KNOWN)) expect(services[name].build?.target).toBe(name === 'migrate' ? 'api' : name);
   });
 
@@ -58,7 +60,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('leaves no variable a process requires unset (a schema field with neither default nor optional)', () => {
-    const schemas = { api: AppConfigSchema, worker: WorkerConfigSchema, 'worker-gpu': WorkerConfigSchema, web: WebEnvSchema };
+    const schemas = {
+      api: AppConfigSchema,
+      worker: WorkerConfigSchema,
+      'worker-webgpu': WorkerConfigSchema,
+      'worker-gpu': WorkerConfigSchema,
+      web: WebEnvSchema,
+    };
     for (const [name, schema] of Object.entries(schemas)) {
       const required = Object.entries(schema.shape as Record<string, { safeParse(value: unknown): { success: boolean } }>)
         .filter(([, field]) => !field.safeParse(undefined).success)
@@ -94,7 +102,7 @@ describe('docker-compose.yml', () => {
     expect(services.redis.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(services.migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     expect(services.api.depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
-    for (const name of ['api', 'worker', 'worker-gpu', 'web']) {
+    for (const name of ['api', 'worker', 'worker-webgpu', 'worker-gpu', 'web']) {
       expect(Object.values(services[name].depends_on ?? {}).length).toBeGreaterThan(0);
       for (const [dependency, { condition }] of Object.entries(services[name].depends_on ?? {})) {
         expect(condition).toBe(dependency === 'migrate' ? 'service_completed_successfully' : 'service_healthy');
@@ -105,9 +113,13 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) expect(service.restart).toBe(name === 'migrate' ? 'no' : 'unless-stopped');
   });
 
-  it('puts the GPU worker behind the gpu profile, reserving an NVIDIA GPU', () => {
+  it('puts the GPU workers behind their profiles, each reserving an NVIDIA GPU (the webgpu one with graphics, for Vulkan)', () => {
     expect(services['worker-gpu'].profiles).toEqual(['gpu']);
     expect(services['worker-gpu'].deploy?.resources.reservations.devices).toEqual([expect.objectContaining({ driver: 'nvidia', capabilities: ['gpu'] })]);
+    expect(services['worker-webgpu'].profiles).toEqual(['webgpu']);
+    expect(services['worker-webgpu'].deploy?.resources.reservations.devices).toEqual([
+      expect.objectContaining({ driver: 'nvidia', capabilities: ['gpu', 'compute', 'utility', 'graphics'] }),
+    ]);
     expect(services.worker.profiles).toBeUndefined();
   });
 });
@@ -126,8 +138,8 @@ describe('Dockerfile', () => {
     expect(dockerfile).not.toMatch(/:latest\b/);
   });
 
-  it('has the four targets, each running as a user other than root, with the built JavaScript', () => {
-    for (const target of ['api', 'worker', 'worker-gpu', 'web']) {
+  it('has the five targets, each running as a user other than root, with the built JavaScript', () => {
+    for (const target of ['api', 'worker', 'worker-webgpu', 'worker-gpu', 'web']) {
       const users = [...stage(target).matchAll(/^USER (\S+)$/gm)].map((m) => m[1]);
       expect(users.length).toBeGreaterThan(0);
       expect(['root', '0']).not.toContain(users.at(-1));
@@ -155,6 +167,15 @@ describe('Dockerfile', () => {
     expect(stages.filter((s) => s.name === 'worker-gpu' || s.name === 'worker-gpu-modules').map((s) => s.image)).toEqual([args.CUDA_IMAGE, args.CUDA_IMAGE]);
     expect(stage('worker-gpu-modules')).toContain('npm rebuild @tensorflow/tfjs-node-gpu');
     expect(stage('worker-gpu')).toMatch(/TF_BACKEND=tfjs-node-gpu/);
+  });
+
+  it('runs the WebGPU worker on the node image with the Vulkan loader, forced onto webgpu, with the graphics capability', () => {
+    expect(stages.find((s) => s.name === 'worker-webgpu')?.image).toBe(args.NODE_IMAGE);
+    expect(stage('worker-webgpu')).toMatch(/apt-get install .*libvulkan1/);
+    expect(stage('worker-webgpu')).toMatch(/TF_BACKEND=webgpu/);
+    expect(stage('worker-webgpu')).toMatch(/NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics/);
+    expect(stage('worker-webgpu')).toContain('/app/modules-worker-webgpu');
+    expect(dockerfile).toMatch(/for image in api worker worker-webgpu; do/);
   });
 });
 

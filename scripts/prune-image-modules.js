@@ -1,4 +1,4 @@
-// `node scripts/prune-image-modules.js <api|worker|worker-gpu> [node_modules]`: removes from a production
+// `node scripts/prune-image-modules.js <api|worker|worker-webgpu|worker-gpu> [node_modules]`: removes from a production
 // install (npm ci --omit=dev) what that image's process never loads, to keep the image small. Run by the
 // Dockerfile; e2e/deployment.e2e-spec.ts starts the api and a worker from such a pruned install.
 const { existsSync, readdirSync, rmSync } = require('node:fs');
@@ -29,13 +29,21 @@ const PRUNE = {
     '@gradlab',
   ],
   // The api never loads TensorFlow.js (apps/api/src/api-module-graph.spec.ts).
-  api: ['@tensorflow'],
+  api: ['@tensorflow', 'webgpu'],
   // Workers talk to Redis and the api only (no database, no HTTP server, no figures). Installed without
   // their install scripts, the native TensorFlow packages have no libtensorflow: gone, the worker says
-  // "not installed" instead of failing on a missing shared library.
-  worker: [...WORKER_ONLY, '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
-  'worker-gpu': [...WORKER_ONLY, '@tensorflow/tfjs-node'],
+  // "not installed" instead of failing on a missing shared library. The CPU worker's image has no GPU
+  // driver: no webgpu either (about 110 MB of dawn.node for five platforms).
+  worker: [...WORKER_ONLY, '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', '@tensorflow/tfjs-backend-webgpu'],
+  // Dawn's binary for this image's platform only.
+  'worker-webgpu': [...WORKER_ONLY, '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', ...otherDawnPlatforms()],
+  'worker-gpu': [...WORKER_ONLY, '@tensorflow/tfjs-node', 'webgpu', '@tensorflow/tfjs-backend-webgpu'],
 };
+
+/** webgpu's dist/ folders for platforms other than linux-x64, relative to node_modules. */
+function otherDawnPlatforms() {
+  return ['darwin-universal', 'linux-arm64', 'win32-arm64', 'win32-x64'].map((platform) => `webgpu/dist/${platform}`);
+}
 
 const [image, modules = 'node_modules'] = process.argv.slice(2);
 if (!PRUNE[image] || image === 'all') {
