@@ -52,6 +52,7 @@ describe('migrateDatabase (real Postgres)', () => {
         '20261129010000_run_kind',
         '20261129100000_run_groups',
         '20261129110000_group_layer_stats',
+        '20261205000000_device',
       ]);
       expect(rows.rows).toEqual(
         migrations.map((name) => ({
