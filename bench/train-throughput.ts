@@ -24,6 +24,7 @@ import {
   type BackendName,
 } from '@gradlab/training';
 import { findPytorch, timePytorch, type PytorchDevice } from './pytorch';
+import type { TrainThroughputResult } from './train-result';
 import { countDispatches } from './webgpu-dispatches';
 
 const { values } = parseArgs({
@@ -44,19 +45,6 @@ const batch = Number(values.batch);
 const steps = Number(values.steps);
 const warmup = Number(values.warmup);
 const GPU_BACKENDS: BackendName[] = ['webgpu', 'tfjs-node-gpu'];
-
-/** One network's figures, as printed and as --json writes them. */
-interface Result {
-  network: string;
-  backend: string;
-  device: string;
-  batch: number;
-  imagesPerSecond: number;
-  msPerStep: number;
-  statisticsShare: number;
-  dispatchesPerStep: number | null;
-  pytorch: { device: string; threads: number; imagesPerSecond: number; ratio: number }[];
-}
 
 function modelOf(blocks: number): ModelConfig {
   return ModelConfigSchema.parse({ numFilters: Number(values.filters), numStages: 3, numBlocksPerStage: blocks, blockType: values['block-type'] });
@@ -150,7 +138,7 @@ async function profileStep(model: ModelConfig): Promise<{ dispatches: number; li
   return { dispatches, lines };
 }
 
-async function benchNetwork(backend: BackendName, model: ModelConfig, pytorchPython: string | null): Promise<Result> {
+async function benchNetwork(backend: BackendName, model: ModelConfig, pytorchPython: string | null): Promise<TrainThroughputResult> {
   const threadCount = backend === 'wasm' ? wasmThreadCount() : 1;
   const network = `${architectureName(model)} (${model.blockType}, ${model.numFilters} filters, ${parameterCount(describeNetwork(model))} params)`;
   console.log(`${network}, batch ${batch}, ${steps} steps on ${backend}${backend === 'wasm' ? `, ${threadCount} thread(s)` : ''}`);
@@ -176,7 +164,7 @@ async function benchNetwork(backend: BackendName, model: ModelConfig, pytorchPyt
     console.log(`  GPU dispatches per step: ${dispatches}`);
     for (const line of lines) console.log(line);
   }
-  const pytorch: Result['pytorch'] = [];
+  const pytorch: TrainThroughputResult['pytorch'] = [];
   if (pytorchPython) {
     const device: PytorchDevice = GPU_BACKENDS.includes(backend) ? 'cuda-if-available' : 'cpu';
     for (const threads of threadCount > 1 ? [1, threadCount] : [1]) {
@@ -208,7 +196,7 @@ async function main() {
   console.log(`device: ${describeDevice(backend)}`);
   const pytorchPython = values['vs-pytorch'] ? findPytorch() : null;
   if (values['vs-pytorch'] && !pytorchPython) throw new Error('--vs-pytorch: no python3 here imports torch (PYTHON=/path/to/python3 names one)');
-  const results: Result[] = [];
+  const results: TrainThroughputResult[] = [];
   for (const blocks of (values.blocks as string).split(',').map(Number)) results.push(await benchNetwork(backend, modelOf(blocks), pytorchPython));
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
 }

@@ -22,6 +22,7 @@ import {
   webGpuProductError,
   type ParityReport,
 } from '@gradlab/training';
+import type { TrainThroughputResult } from '../train-result';
 
 interface ProbeResult {
   kind: 'probe';
@@ -40,18 +41,6 @@ interface ParityResult {
   /** The worst error relative to its bound. */
   worst: { quantity: string; name: string; error: number; bound: number };
   seconds: number;
-}
-
-/** What bench/train-throughput.ts writes with --json, one per network. */
-interface TrainResult {
-  network: string;
-  backend: string;
-  device: string;
-  batch: number;
-  imagesPerSecond: number;
-  msPerStep: number;
-  dispatchesPerStep: number | null;
-  pytorch: { device: string; threads: number; imagesPerSecond: number; ratio: number }[];
 }
 
 async function probe(args: string[]): Promise<void> {
@@ -79,7 +68,9 @@ async function parity(args: string[]): Promise<boolean> {
     ? await checkTrajectory(loadTrajectoryFixture(dir), 'webgpu')
     : await checkParity(loadParityFixture(dir), 'webgpu');
   console.log(formatParityReport(report));
-  const worst = [...report.comparisons].sort((a, b) => b.error / b.bound - a.error / a.bound || Number.isNaN(b.error) - Number.isNaN(a.error))[0];
+  // NaN errors first (they fail every bound), then the largest share of its bound.
+  const share = (c: { error: number; bound: number }) => (Number.isNaN(c.error) ? Infinity : c.error / c.bound);
+  const worst = [...report.comparisons].sort((a, b) => share(b) - share(a))[0];
   const result: ParityResult = {
     kind: 'parity',
     fixture: report.fixture,
@@ -95,9 +86,10 @@ async function parity(args: string[]): Promise<boolean> {
 }
 
 function table(files: string[]): void {
-  const results = files.flatMap((file) => {
+  type Row = ProbeResult | ParityResult | (TrainThroughputResult & { kind: 'train' }) | { kind: 'missing'; file: string };
+  const results = files.flatMap((file): Row[] => {
     try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as ProbeResult | ParityResult | TrainResult[];
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as ProbeResult | ParityResult | TrainThroughputResult[];
       return Array.isArray(parsed) ? parsed.map((r) => ({ kind: 'train' as const, ...r })) : [parsed];
     } catch {
       return [{ kind: 'missing' as const, file }];
