@@ -21,9 +21,14 @@ describe('figures over seeds', () => {
     expect(train0).toMatchObject({ mean: 4, lower: 3.8, upper: 4.2, n: 2 });
     const train2 = points.find((p) => p.epoch === 2 && p.split === 'train' && p.metric === 'loss');
     expect(train2).toMatchObject({ mean: 2, lower: 2, upper: 2, std: null, n: 1 });
-    const svg = renderSvg(aggregateCurvesSpec([{ label: 'BN+RC', epochs }]));
-    // two translucent bands (train and validation) per panel, and the group named in the legend
-    expect(svg.match(/aria-roledescription="area mark"[^>]* opacity="0\.18"/g)).toHaveLength(4);
+    const svg = renderSvg(
+      aggregateCurvesSpec([
+        { label: 'BN+RC', epochs },
+        { label: 'BN', epochs },
+      ]),
+    );
+    // two translucent bands (train and validation) per panel and group, and the groups named in the key
+    expect(svg.match(/aria-roledescription="area mark"[^>]* opacity="0\.18"/g)).toHaveLength(8);
     expect(svg).toContain('Group (mean ± std)');
   });
 

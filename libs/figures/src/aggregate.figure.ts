@@ -2,7 +2,8 @@ import type { AggregateDto, LogGradientStatistic } from '@gradlab/contracts';
 import type { TopLevelSpec } from 'vega-lite';
 import { DECADE_AXIS } from './gradient-flow.figure';
 import { GRADIENT_STATISTIC_LABELS } from './gradient-statistic';
-import { CHANCE, SPLIT_DASHES } from './learning-curves.figure';
+import { labelExpression, layerAxis } from './layer-axis';
+import { chanceRule, keysBelow, lineStyleLegend, lineStyleScale, runLegend, type CurveLegend } from './learning-curves.figure';
 import { runColours } from './palette';
 
 export interface AggregateSeries {
@@ -59,15 +60,25 @@ export function aggregateCurvePoints(series: AggregateSeries[]): BandPoint[] {
  * +- one sample standard deviation, with chance marked. The tooltip gives n, so an epoch that fewer runs
  * reached is plain.
  */
-export function aggregateCurvesSpec(series: AggregateSeries[], options: { width?: number; height?: number } = {}): TopLevelSpec {
+export function aggregateCurvesSpec(
+  series: AggregateSeries[],
+  options: { width?: number; height?: number; legend?: CurveLegend; yTitles?: { loss: string | string[]; accuracy: string | string[] } } = {},
+): TopLevelSpec {
   const width = options.width ?? 320;
   const height = options.height ?? 220;
+  const legend: CurveLegend = options.legend ?? { orient: 'right', titles: true };
   const colours = runColours(series);
+  const names = series.map((s) => s.label);
   const lastEpoch = Math.max(1, ...series.flatMap((s) => s.epochs.map((e) => e.epoch)));
-  const panel = (metric: BandPoint['metric'], title: string) => {
+  const panel = (metric: BandPoint['metric'], title: string, axisTitle: string | string[] = title) => {
     const format = metric === 'accuracy' ? '.3~%' : '.3~f';
     const x = { field: 'epoch', type: 'quantitative' as const, title: 'Epoch', scale: { domain: [0, lastEpoch] }, axis: { tickMinStep: 1, format: 'd' } };
-    const color = { field: 'series', type: 'nominal' as const, title: 'Group (mean ± std)', scale: { domain: series.map((s) => s.label), range: colours } };
+    const color = {
+      field: 'series',
+      type: 'nominal' as const,
+      scale: { domain: names, range: colours },
+      legend: series.length > 1 ? { ...runLegend(names, legend), title: legend.titles === false ? null : 'Group (mean ± std)' } : null,
+    };
     const only = { filter: { field: 'metric', equal: metric } };
     return {
       width,
@@ -78,7 +89,7 @@ export function aggregateCurvesSpec(series: AggregateSeries[], options: { width?
           mark: { type: 'area' as const, opacity: 0.18 },
           encoding: {
             x,
-            y: { field: 'lower', type: 'quantitative' as const, title, scale: { zero: false }, axis: { format } },
+            y: { field: 'lower', type: 'quantitative' as const, title: axisTitle, scale: { zero: false }, axis: { format } },
             y2: { field: 'upper' },
             color,
             detail: { field: 'split' },
@@ -91,13 +102,7 @@ export function aggregateCurvesSpec(series: AggregateSeries[], options: { width?
             x,
             y: { field: 'mean', type: 'quantitative' as const },
             color,
-            strokeDash: {
-              field: 'split',
-              type: 'nominal' as const,
-              title: 'Split',
-              scale: { domain: ['train', 'validation'], range: [[...SPLIT_DASHES.train], [...SPLIT_DASHES.validation]] },
-              legend: { symbolType: 'stroke', symbolStrokeColor: '#333' },
-            },
+            strokeDash: { field: 'split', type: 'nominal' as const, scale: lineStyleScale(), legend: lineStyleLegend(legend) },
             tooltip: [
               { field: 'series', title: 'Group' },
               { field: 'split', title: 'Split' },
@@ -108,11 +113,7 @@ export function aggregateCurvesSpec(series: AggregateSeries[], options: { width?
             ],
           },
         },
-        {
-          data: { values: [{ chance: CHANCE[metric] }] },
-          mark: { type: 'rule' as const, strokeDash: [2, 3], color: '#6b6b6b' },
-          encoding: { y: { field: 'chance', type: 'quantitative' as const } },
-        },
+        chanceRule(metric),
       ],
     };
   };
@@ -120,8 +121,9 @@ export function aggregateCurvesSpec(series: AggregateSeries[], options: { width?
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: 'Mean and standard deviation over seeds of loss and accuracy per epoch',
     data: { values: aggregateCurvePoints(series) },
-    hconcat: [panel('loss', 'Loss'), panel('accuracy', 'Accuracy')],
+    hconcat: [panel('loss', 'Loss', options.yTitles?.loss), panel('accuracy', 'Accuracy', options.yTitles?.accuracy)],
     resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
+    ...(legend.orient === 'bottom' ? { config: { legend: keysBelow() } } : {}),
   } as TopLevelSpec;
 }
 
@@ -131,18 +133,21 @@ export function aggregateCurvesSpec(series: AggregateSeries[], options: { width?
  */
 export function aggregateGradientFlowSpec(
   layers: AggregateDto['gradientFlow'][number]['layers'],
-  options: { statistic?: LogGradientStatistic; width?: number; height?: number } = {},
+  options: { statistic?: LogGradientStatistic; width?: number; height?: number; yTitle?: string } = {},
 ): TopLevelSpec {
   const statistic = options.statistic ?? 'lastBatchMeanAbs';
   const label = GRADIENT_STATISTIC_LABELS[statistic as keyof typeof GRADIENT_STATISTIC_LABELS] ?? statistic;
+  const axis = layerAxis(layers.map((l) => l.shortName));
   const values = layers
-    .filter((l) => l[statistic].geometricMean !== null)
-    .map((l) => {
+    .map((l, position) => ({ l, position }))
+    .filter(({ l }) => l[statistic].geometricMean !== null)
+    .map(({ l, position }) => {
       const s = l[statistic];
       const spread = 10 ** (s.log10Std ?? 0);
       return {
         layer: l.shortName,
         layerIndex: l.layerIndex,
+        position,
         mean: s.geometricMean as number,
         lower: (s.geometricMean as number) / spread,
         upper: (s.geometricMean as number) * spread,
@@ -151,11 +156,18 @@ export function aggregateGradientFlowSpec(
       };
     });
   const x = {
-    field: 'layer',
-    type: 'ordinal' as const,
+    field: 'position',
+    type: 'quantitative' as const,
     title: 'Layer (network order)',
-    sort: { field: 'layerIndex' },
-    axis: { labelAngle: -60, labelOverlap: 'greedy' as const, labelFontSize: layers.length > 30 ? 8 : 10 },
+    scale: { domain: [-0.5, Math.max(0.5, layers.length - 0.5)], nice: false, zero: false },
+    axis: {
+      values: axis.ticks,
+      labelExpr: labelExpression(axis.labels),
+      labelAngle: 0,
+      grid: false,
+      labelFlush: 12,
+      labelOverlap: false,
+    },
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -164,11 +176,26 @@ export function aggregateGradientFlowSpec(
     height: options.height ?? 260,
     data: { values },
     layer: [
+      ...(axis.boundaries.length
+        ? [
+            {
+              data: { values: axis.boundaries.map((at) => ({ at })) },
+              mark: { type: 'rule' as const, color: '#9a9a9a', strokeWidth: 0.75, strokeDash: [3, 2] },
+              encoding: { x: { field: 'at', type: 'quantitative' as const } },
+            },
+          ]
+        : []),
       {
         mark: { type: 'area', opacity: 0.2, color: '#1f77b4' },
         encoding: {
           x,
-          y: { field: 'lower', type: 'quantitative', scale: { type: 'log' }, title: `${label} (geometric mean over seeds, log scale)`, axis: DECADE_AXIS },
+          y: {
+            field: 'lower',
+            type: 'quantitative',
+            scale: { type: 'log' },
+            title: options.yTitle ?? `${label} (geometric mean over seeds, log scale)`,
+            axis: DECADE_AXIS,
+          },
           y2: { field: 'upper' },
         },
       },

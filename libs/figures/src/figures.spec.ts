@@ -9,8 +9,12 @@ import {
   gradientHeatmapCells,
   gradientHeatmapSpec,
   learningCurvePoints,
+  layerAxis,
+  layerStage,
   learningCurvesSpec,
   RUN_PALETTE,
+  shortLabels,
+  commonWordPrefix,
 } from './index';
 
 const countMarks = (svg: string, mark: string) => {
@@ -56,7 +60,7 @@ describe('figure specs', () => {
     expect(svg.includes(`stroke="${RUN_PALETTE[1]}"`)).toBe(true); // the second run's colour
   });
 
-  it('learning curves: the legend draws train solid and validation dashed, as lines', () => {
+  it('learning curves: one key draws train solid, validation dashed and chance dotted, as lines', () => {
     const svg = renderSvg(learningCurvesSpec([{ label: 'VGG_08', epochs: [epoch(0, 4), epoch(1, 3)] }]));
     const legendSymbol = (label: string) => {
       const entries = svg.split('role-legend-symbol').slice(1);
@@ -65,7 +69,8 @@ describe('figure specs', () => {
     };
     expect(legendSymbol('train')).toMatch(/d="M-\d+,0L\d+,0"/); // a line, not a dot
     expect(legendSymbol('train')).toContain('stroke-dasharray="1,0"');
-    expect(legendSymbol('validation')).toContain('stroke-dasharray="6,3"');
+    expect(legendSymbol('validation')).toContain('stroke-dasharray="4,2"');
+    expect(legendSymbol('chance')).toContain('stroke-dasharray="1.5,2"');
   });
 
   it('learning curves: a dotted chance rule at ln(100) and 1%, accuracy in percent, whole epochs', () => {
@@ -75,8 +80,8 @@ describe('figure specs', () => {
     expect(spec).toContain('"chance":0.01');
     const svg = renderSvg(learningCurvesSpec([{ label: 'one epoch', epochs: [epoch(0, 4.2)] }]));
     expect(svg.split('class="mark-rule role-mark').length - 1).toBe(2); // one rule a panel
-    expect(svg).toContain('stroke-dasharray="2,3"');
-    expect(svg).toContain('>chance (ln 100)<');
+    expect(svg).toContain('stroke-dasharray="1.5,2"');
+    expect(svg).toContain('>chance<'); // in the key, not written over the axis
     expect(svg).toMatch(/>\d+%</); // accuracy ticks in percent
     const xLabels = [...svg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].map((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]));
     expect(xLabels.flat()).not.toContain('0.000000');
@@ -106,20 +111,24 @@ describe('figure specs', () => {
     expect(svg.includes('exactly 0')).toBe(true); // the axis title says what the triangle means
   });
 
-  it('gradient flow stays readable with 77 layers: smaller labels, thinned so that none overlaps', () => {
-    const layers = Array.from({ length: 77 }, (_, i) => layer(i, 10 ** (-6 + i / 20)));
-    const spec = JSON.stringify(gradientFlowSpec([{ label: 'VGG_38 BN+RC', layers }]));
-    expect(spec).toContain('"labelOverlap":"greedy"');
+  it('gradient flow stays readable with 77 layers: the axis names the stages, and rules mark their boundaries', () => {
+    const names = ['input_conv.conv_0', 'input_conv.bn_0'];
+    for (let stage = 0; stage < 3; stage++) {
+      for (let block = 0; block < 5; block++) names.push(`block_${stage}_${block}.conv_0`, `block_${stage}_${block}.bn_0`, `block_${stage}_${block}.conv_1`);
+      names.push(`reduction_block_${stage}.conv_0`, `reduction_block_${stage}.conv_1`);
+    }
+    names.push('logit_linear_layer');
+    const layers = names.map((shortName, i) => ({ ...layer(i, 10 ** (-6 + i / 20)), shortName }));
+    expect(layerStage('block_1_3.conv_0')).toBe('stage 1');
+    expect(layerStage('reduction_block_2.conv_1')).toBe('stage 2');
+    const axis = layerAxis(names);
+    expect(Object.values(axis.labels)).toEqual(['stage 0', 'stage 1', 'stage 2']);
+    expect(axis.boundaries).toEqual([1.5, 18.5, 35.5, 52.5]); // after the entry, each stage, and before the head
     const svg = renderSvg(gradientFlowSpec([{ label: 'VGG_38 BN+RC', layers }]));
-    expect(countMarks(svg, 'symbol')).toBe(77);
-    // Vega hides an overlapping label by making it transparent.
-    const labels =
-      svg
-        .split('role-axis-label')[1]
-        ?.split('</g>')[0]
-        .match(/<text[^>]*opacity="1"/g)?.length ?? 0;
-    expect(labels).toBeGreaterThan(5);
-    expect(labels).toBeLessThan(40); // thinned: 77 names at 8 px would overlap on 640 px
+    expect(countMarks(svg, 'symbol')).toBe(names.length);
+    const labels = [...(svg.split('role-axis-label')[1]?.split('</g>')[0] ?? '').matchAll(/>([^<]+)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(['stage 0', 'stage 1', 'stage 2']);
+    expect(svg.split('class="mark-rule role-mark').length - 1).toBe(1); // one mark of four boundary rules
   });
 
   it('tooltips and titles name the statistic shown; the heatmap follows the chosen statistic', () => {
@@ -167,6 +176,25 @@ describe('figure specs', () => {
     const spec = gradientHeatmapSpec(history);
     expect(JSON.stringify(spec)).toContain('"type":"log"');
     expect(countMarks(renderSvg(spec), 'rect')).toBe(6);
+  });
+
+  it('shortens long run names the same way everywhere, keeping their ends apart', () => {
+    const names = ['VGG_38 BN+RC lr 1e-3 weight decay 1e-4 seed 0', 'VGG_38 BN+RC lr 1e-3 weight decay 1e-4 seed 1', 'VGG_08'];
+    const short = shortLabels(names, 20);
+    expect(short.get('VGG_08')).toBe('VGG_08');
+    expect([...short.values()].every((s) => s.length <= 20)).toBe(true);
+    expect(new Set(short.values()).size).toBe(3); // the seeds stay apart
+    expect(short.get(names[0])).toMatch(/^VGG_38.*….*seed 0$/);
+  });
+
+  it('drops the words every long name starts with before cutting the middle, as few as it takes', () => {
+    const sweep = [0, 1, 2].map((i) => `VGG_38 BN+RC lr 1e-${i + 2} seed ${i}`);
+    const short = shortLabels(sweep, 16);
+    expect(sweep.map((name) => short.get(name))).toEqual(['…lr 1e-2 seed 0', '…lr 1e-3 seed 1', '…lr 1e-4 seed 2']);
+    // Short enough already: nothing is dropped.
+    expect(shortLabels(sweep, 40).get(sweep[0])).toBe(sweep[0]);
+    // Names that share only a part of a word share no prefix.
+    expect(commonWordPrefix(['VGG_38', 'VGG_08'])).toBe('');
   });
 
   it('summarises an architecture in one line', () => {

@@ -7,3 +7,5 @@ export * from './gradient-heatmap.figure';
 export * from './layout';
 export * from './run-tables';
 export * from './aggregate.figure';
+export * from './print-figures';
+export * from './layer-axis';

@@ -20,13 +20,3 @@ export function learningCurvesForWidth(series: CurveSeries[], width: number): To
   if (width >= SIDE_BY_SIDE) return learningCurvesSpec(series, { width: Math.floor((width - 2 * AXIS - LEGEND) / 2) });
   return learningCurvesSpec(series, { width: width - AXIS, height: 180, columns: 1, legend: 'bottom' });
 }
-
-/**
- * Figure 1 laid out for print at `widthPt` points (8-9 pt text): a column holds the two panels side by side
- * with the legend under them; a page, with the legend beside them.
- */
-export function learningCurvesForPrint(series: CurveSeries[], widthPt: number): TopLevelSpec {
-  const axis = 45; // labels, title and padding of a y axis at 8-9 pt
-  if (widthPt < 300) return learningCurvesSpec(series, { width: Math.floor((widthPt - 2 * axis - 30) / 2), height: 100, legend: 'bottom' });
-  return learningCurvesSpec(series, { width: Math.floor((widthPt - 2 * axis - 110) / 2), height: 150 });
-}

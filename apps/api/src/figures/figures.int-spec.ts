@@ -132,16 +132,16 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     expect(heatmap).toHaveLength(1 + 3 * 5);
   });
 
-  it('TeX: pgfplots in a standalone document that pdflatex compiles on its own, for every figure', async () => {
-    // Each route, and words its compiled PDF must show.
-    const routes: [string, string][] = [
-      [`/runs/${runs[0].id}/figures/learning-curves.tex?title=Figure%201%3A%20VGG_08%20%26%20more`, 'Figure 1: VGG_08 & more'],
-      [`/runs/${runs[0].id}/figures/gradient-flow.tex`, 'Layer (network order)'],
-      [`/runs/${runs[0].id}/figures/gradient-heatmap.tex?statistic=meanAbs`, 'Layer (network order)'],
-      [`/figures/learning-curves.tex?runs=${runs.map((r) => r.id).join(',')}`, 'VGG_38 BN+RC seed 0, validation'],
-      [`/figures/gradient-flow.tex?runs=${runs.map((r) => r.id).join(',')}&width=page`, 'Relative depth'],
+  it('TeX: pgfplots in a standalone document that pdflatex compiles on its own, for every figure, about its width', async () => {
+    // Each route, words its compiled PDF must show, and the width asked (standalone adds a 2 pt border).
+    const routes: [string, string, number][] = [
+      [`/runs/${runs[0].id}/figures/learning-curves.tex?title=Figure%201%3A%20VGG_08%20%26%20more`, 'Figure 1: VGG_08 & more', 234],
+      [`/runs/${runs[0].id}/figures/gradient-flow.tex`, 'mean |g|, last batch', 234], // |g| set as mathematics: the bars survive
+      [`/runs/${runs[0].id}/figures/gradient-heatmap.tex?statistic=meanAbs`, 'Layer (network order)', 234],
+      [`/figures/learning-curves.tex?runs=${runs.map((r) => r.id).join(',')}`, 'VGG_08 seed 0 VGG_38 BN+RC seed 0', 234],
+      [`/figures/gradient-flow.tex?runs=${runs.map((r) => r.id).join(',')}&width=page`, 'Relative depth', 486],
     ];
-    for (const [route, words] of routes) {
+    for (const [route, words, widthPt] of routes) {
       const tex = await get(route);
       expect([tex.status, tex.type]).toEqual([200, 'application/x-tex; charset=utf-8']);
       const text = tex.body.toString();
@@ -155,6 +155,9 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
         throw new Error(`${route} does not compile:\n${(error as { stdout?: Buffer }).stdout?.toString().slice(-1500)}`);
       }
       expect(poppler('pdftotext', readFileSync(path.join(dir, 'figure.pdf'))).replace(/\s+/g, ' ')).toContain(words);
+      const pageWidth = Number(/Page size:\s+([\d.]+)/.exec(execFileSync('pdfinfo', [path.join(dir, 'figure.pdf')]).toString())?.[1]);
+      expect(pageWidth - 4).toBeGreaterThan(widthPt * 0.9);
+      expect(pageWidth - 4).toBeLessThan(widthPt * 1.08);
     }
   }, 120_000);
 

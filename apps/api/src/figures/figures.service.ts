@@ -11,16 +11,15 @@ import {
   type RunDto,
 } from '@gradlab/contracts';
 import {
-  aggregateCurvesSpec,
-  aggregateGradientFlowSpec,
   coloursById,
-  fitWidth,
-  gradientFlowSpec,
-  gradientHeatmapSpec,
-  learningCurvesForPrint,
+  printAggregateCurves,
+  printAggregateGradientFlow,
+  printGradientFlow,
+  printGradientHeatmap,
+  printLearningCurves,
   type GradientStatistic,
 } from '@gradlab/figures';
-import { figureCsv, figureTex, printWidthPt, renderFigure, type TexFigure } from '@gradlab/figures/server';
+import { figureCsv, figureTex, renderFigure, type TexFigure } from '@gradlab/figures/server';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
@@ -65,10 +64,7 @@ export class FiguresService {
     const subject = query.cell ? `${group.name} ${query.cell}` : group.name;
     let spec: TopLevelSpec;
     if (figure === 'learning-curves') {
-      spec = aggregateCurvesSpec([{ label: subject, epochs: aggregate.epochs }], {
-        width: Math.floor((printWidthPt(query.width) - 2 * 45 - 120) / 2),
-        height: 120,
-      });
+      spec = printAggregateCurves([{ label: subject, epochs: aggregate.epochs }], query.width);
     } else {
       const everyRun = aggregate.gradientFlow.filter((f) => f.layers.every((l) => l.n === aggregate.runs.length));
       const flow = query.epoch === undefined ? everyRun.at(-1) : aggregate.gradientFlow.find((f) => f.epoch === query.epoch);
@@ -77,7 +73,7 @@ export class FiguresService {
           'NOT_FOUND',
           `group ${group.id} has no gradient flow${query.epoch === undefined ? ' that every run reached' : ` for epoch ${query.epoch}`}`,
         );
-      spec = fitWidth(aggregateGradientFlowSpec(flow.layers, { statistic: query.statistic ?? 'lastBatchMeanAbs', height: 160 }), printWidthPt(query.width));
+      spec = printAggregateGradientFlow(flow.layers, query.width, query.statistic ?? 'lastBatchMeanAbs');
     }
     return this.render(figure, spec, format, query, figureFileName(subject, figure, format));
   }
@@ -89,12 +85,17 @@ export class FiguresService {
     const statistic = (query.statistic ?? (figure === 'gradient-heatmap' ? 'meanAbs' : 'lastBatchMeanAbs')) as GradientStatistic;
     let spec: TopLevelSpec;
     if (figure === 'learning-curves') {
-      spec = learningCurvesForPrint([{ label: labelOf(run), epochs: await this.runs.epochs(principal, run.id) }], printWidthPt(query.width));
+      spec = printLearningCurves([{ label: labelOf(run), epochs: await this.runs.epochs(principal, run.id) }], query.width);
     } else if (figure === 'gradient-flow') {
       const flow = await this.runs.gradientFlow(principal, run.id, query.epoch === undefined ? undefined : String(query.epoch));
-      spec = fitWidth(gradientFlowSpec([{ label: run.name, layers: flow.layers }], { statistic, height: 160 }), printWidthPt(query.width));
+      if (flow.layers.length === 0)
+        throw new DomainError(
+          'NOT_FOUND',
+          `run ${run.id} has no gradient flow${run.kind === 'imported' ? ' (an imported run has learning curves only)' : ` for epoch ${flow.epoch}`}`,
+        );
+      spec = printGradientFlow([{ label: run.name, layers: flow.layers }], query.width, { statistic });
     } else {
-      spec = fitWidth(gradientHeatmapSpec(await this.runs.gradientFlowHistory(principal, run.id), { statistic }), printWidthPt(query.width));
+      spec = printGradientHeatmap(await this.runs.gradientFlowHistory(principal, run.id), query.width, statistic);
     }
     return this.render(figure, spec, format, query, figureFileName(run.name, figure, format));
   }
@@ -113,17 +114,20 @@ export class FiguresService {
       const series = await Promise.all(
         runs.map(async (run, i) => ({ label: labels[i], colour: colours.get(run.id), epochs: await this.runs.epochs(principal, run.id) })),
       );
-      spec = learningCurvesForPrint(series, printWidthPt(query.width));
+      spec = printLearningCurves(series, query.width);
     } else {
       const statistic = (query.statistic ?? 'lastBatchMeanAbs') as GradientStatistic;
-      const series = await Promise.all(
+      const all = await Promise.all(
         runs.map(async (run, i) => ({
           label: labels[i],
           colour: colours.get(run.id),
           layers: (await this.runs.gradientFlow(principal, run.id, undefined)).layers,
         })),
       );
-      spec = fitWidth(gradientFlowSpec(series, { statistic, byRelativeDepth: true, height: 160 }), printWidthPt(query.width));
+      // Imported runs have no gradient flow: the figure shows the runs that have one.
+      const series = all.filter((s) => s.layers.length > 0);
+      if (series.length === 0) throw new DomainError('NOT_FOUND', 'none of these runs has a gradient flow');
+      spec = printGradientFlow(series, query.width, { statistic, byRelativeDepth: true });
     }
     const subject = runs.length === 1 ? runs[0].name : `${runs.length} runs`;
     return this.render(figure, spec, format, query, figureFileName(subject, figure, format));

@@ -165,13 +165,13 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
       return { status: response.status, type: response.headers.get('content-type'), body: Buffer.from(await response.arrayBuffer()) };
     };
     const svg = await figure('learning-curves.svg');
-    expect(svg.body.toString()).toContain('Group (mean ± std)');
+    expect(svg.body.toString()).toContain('>mean ± std<'); // the axes say what the band is
     expect(svg.body.toString().match(/aria-roledescription="area mark"/g)).toHaveLength(4);
     expect((await figure('learning-curves.pdf')).body.subarray(0, 5).toString()).toBe('%PDF-');
     const csv = (await figure('learning-curves.csv')).body.toString().split('\n');
     expect(csv[0]).toBe('series,epoch,split,metric,mean,lower,upper,std,n');
     expect(csv[1]).toBe(`seeds,0,train,loss,5,${5 - Math.SQRT2},${5 + Math.SQRT2},${Math.SQRT2},2`);
-    expect((await figure('gradient-flow.svg')).body.toString()).toContain('geometric mean over seeds');
+    expect((await figure('gradient-flow.svg')).body.toString()).toContain('geometric mean ± std');
     expect((await figure('learning-curves.tex')).status).toBe(404);
     // and in the report pack: the group's figures over seeds, its runs as one mean ± std row of results.tex
     const pack = await fetch(`${api.url}/api/report-pack?groups=${group.id}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
