@@ -215,6 +215,15 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await page.getByTestId('diagnosis-healthy').waitFor({ timeout: 15_000 });
     expect(await page.textContent('[data-testid="diagnosis-healthy"]')).toContain('No problems found in 101 epochs');
     await screenshot(page, 'run-imported');
+    // Compared with a trained run: the imported run's learning curves, no gradient flow, and no console error
+    // (its gradient flow answers 200 without layers, not a 404).
+    const importedId = page.url().split('/').pop() as string;
+    const errors = collectConsoleErrors(page);
+    await page.goto(`${stack.webUrl}/compare?runs=${firstRunId},${importedId}`);
+    await page.locator('[data-testid="compare-gradient-flow"] svg.marks').waitFor({ timeout: 15_000 });
+    expect(await page.textContent('[data-testid="compare-gradient-flow"]')).not.toContain('(imported)');
+    await screenshot(page, 'compare-with-imported');
+    expect(errors).toEqual([]);
   }, 60_000);
 
   let groupId = '';

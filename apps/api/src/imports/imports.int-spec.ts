@@ -68,6 +68,11 @@ describe("imports of the course framework's result folders (real api and Postgre
       headers: { authorization: `Bearer ${api.adminToken}` },
     });
     expect((await figure.text()).trim().split('\n')).toHaveLength(1 + (101 + 100) * 4);
+    // An imported run has learning curves only: its gradient flow is there, without layers (not a 404, which
+    // the dashboard would log as an error); another team's run, or none, is still not found.
+    expect((await get(`/runs/${imported.VGG_08.id}/gradient-flow`)).body).toEqual({ runId: imported.VGG_08.id, epoch: 100, layers: [] });
+    expect((await get(`/runs/${imported.VGG_08.id}/gradient-flow?epoch=101`)).status).toBe(404);
+    expect((await get(`/runs/00000000-0000-4000-8000-000000000000/gradient-flow`)).status).toBe(404);
     expect(
       (await fetch(`${api.url}/api/runs/${imported.VGG_38.id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${api.adminToken}` } })).status,
     ).toBe(409);

@@ -67,18 +67,21 @@ export class RunRepository {
     return rows.map(toEpochDto);
   }
 
-  /** Gradient flow of one epoch, by default the latest one stored. */
+  /**
+   * An epoch's gradient flow (by default the latest epoch; 0 before the first). A run without one, as an
+   * imported run or one not yet started, has no layers; an epoch the run has not reached is not found.
+   */
   async gradientFlow(runId: string, epochParam: unknown): Promise<GradientFlowDto> {
     let epoch: number;
     if (epochParam === undefined || epochParam === '') {
       const latest = await this.prisma.epoch.findFirst({ where: { runId }, orderBy: { index: 'desc' }, select: { index: true } });
-      if (!latest) throw new DomainError('NOT_FOUND', `run ${runId} has no epochs yet`);
-      epoch = latest.index;
+      epoch = latest?.index ?? 0;
     } else {
       epoch = epochIndex(epochParam);
+      const reached = await this.prisma.epoch.count({ where: { runId, index: epoch } });
+      if (!reached) throw new DomainError('NOT_FOUND', `run ${runId} has no epoch ${epoch}`);
     }
     const layers = await this.prisma.layerGradient.findMany({ where: { runId, epoch }, orderBy: { layerIndex: 'asc' } });
-    if (layers.length === 0) throw new DomainError('NOT_FOUND', `run ${runId} has no gradient flow for epoch ${epoch}`);
     return { runId, epoch, layers: layers.map(toLayerGradientDto) };
   }
 

@@ -85,7 +85,8 @@ export function CompareView() {
   const colours = coloursById(selected);
   const colourOf = (id: string) => colours.get(id);
   const withEpochs = rows.filter((r) => r.epochs.length > 0);
-  const withFlow = rows.filter((r): r is ComparedRun & { flow: GradientFlowDto } => r.flow !== null);
+  // Imported runs have learning curves only: their gradient flow comes back without layers.
+  const withFlow = rows.filter((r): r is ComparedRun & { flow: GradientFlowDto } => r.flow !== null && r.flow.layers.length > 0);
   return (
     <section>
       <h1>Compare runs</h1>
