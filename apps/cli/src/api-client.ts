@@ -1,5 +1,15 @@
 import { answerOf, createApiClient, type GradlabApi } from '@gradlab/api-client';
-import type { CreateGroupRequest, CreateRunRequest, EpochDto, GradientFlowDto, GroupDto, GroupSummaryDto, PageDto, RunDto } from '@gradlab/contracts';
+import type {
+  AggregateDto,
+  CreateGroupRequest,
+  CreateRunRequest,
+  EpochDto,
+  GradientFlowDto,
+  GroupDto,
+  GroupSummaryDto,
+  PageDto,
+  RunDto,
+} from '@gradlab/contracts';
 
 /** What the CLI asks of the REST api, through the generated client; errors are the api's ApiError. */
 export class ApiClient {
@@ -21,6 +31,10 @@ export class ApiClient {
   }
   group(id: string): Promise<GroupDto> {
     return answerOf(this.api.GET('/api/groups/{id}', { params: { path: { id } } }));
+  }
+  /** A group's runs aggregated: epochs as mean ± std, gradient statistics in log space. */
+  aggregate(id: string): Promise<AggregateDto> {
+    return answerOf(this.api.GET('/api/groups/{id}/aggregate', { params: { path: { id } } }));
   }
   groups(): Promise<{ items: GroupSummaryDto[] }> {
     return answerOf(this.api.GET('/api/groups'));
