@@ -25,15 +25,16 @@ export class AuthController {
   async login(@Body() body: unknown, @Ip() ip: string, @Res({ passthrough: true }) response: Response): Promise<SignedInUserDto> {
     const rawEmail = (body as { email?: unknown } | null)?.email;
     const email = typeof rawEmail === 'string' ? rawEmail.trim().toLowerCase() : '';
-    await this.limiter.check(email, ip);
+    await this.limiter.begin(email, ip);
     let session: Awaited<ReturnType<AuthService['login']>>;
     try {
       session = await this.auth.login(body);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'UNAUTHORIZED') await this.limiter.failed(email, ip);
+      // A wrong password stays counted; anything else (bad input, the database down) checked none.
+      if (!(error instanceof DomainError && error.code === 'UNAUTHORIZED')) await this.limiter.notChecked(email, ip);
       throw error;
     }
-    await this.limiter.succeeded(email);
+    await this.limiter.succeeded(email, ip);
     const { token, expiresAt, principal } = session;
     response.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.secureCookies, path: '/', expires: expiresAt });
     return toMe(principal);

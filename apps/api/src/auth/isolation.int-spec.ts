@@ -148,6 +148,51 @@ describe('teams, keys and isolation (real Postgres and Redis)', () => {
     expect((await call(keys.b1, 'GET', '/runs')).status).toBe(200); // still valid
   });
 
+  it("staff see their own team in the cohort and the workers' runs, and cannot tell whether another team's email is taken", async () => {
+    const staff = await (await call(api.adminToken, 'POST', '/users', { email: 'sb@uni.test', team: 'team-b', role: 'staff' })).json();
+    const staffKey = (await (await call(api.adminToken, 'POST', '/keys', { name: 'staff b', userId: staff.id })).json()).key as string;
+    const teamsIn = async (key: string) => ((await (await call(key, 'GET', '/cohort')).json()) as { teams: { name: string }[] }).teams.map((t) => t.name);
+    expect(await teamsIn(staffKey)).toEqual(['team-b']);
+    expect(await teamsIn(api.adminToken)).toEqual(['default', 'team-a', 'team-b']);
+    const emails = ((await (await call(staffKey, 'GET', '/cohort')).json()) as { teams: { members: { email: string }[] }[] }).teams.flatMap((t) =>
+      t.members.map((m) => m.email),
+    );
+    expect(emails.sort()).toEqual(['b1@uni.test', 'b2@uni.test', 'sb@uni.test']);
+
+    // A worker on team a's run: team b's staff see the worker, not the run.
+    const runA = await (await call(keys.a1, 'POST', '/runs', { name: 'on a worker', config: smallConfig })).json();
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`INSERT INTO "Worker" (id, host, backend, "currentRunId", "lastHeartbeatAt") VALUES ('w-isolation', 'h', 'wasm', $1, now())`, [runA.id]);
+    await client.end();
+    const runOf = async (key: string) =>
+      ((await (await call(key, 'GET', '/workers')).json()) as { workers: { id: string; currentRunId: string | null }[] }).workers.find(
+        (w) => w.id === 'w-isolation',
+      )?.currentRunId;
+    expect(await runOf(staffKey)).toBeNull();
+    expect(await runOf(api.adminToken)).toBe(runA.id);
+    const graphql = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${staffKey}` },
+      body: JSON.stringify({ query: '{ workers { workers { id currentRunId } } }' }),
+    });
+    expect((await graphql.json()).data.workers.workers.find((w: { id: string }) => w.id === 'w-isolation').currentRunId).toBeNull();
+    await call(keys.a1, 'POST', `/runs/${runA.id}/cancel`);
+
+    // An email taken in team a, in any case, answers as a free one does; nothing is stored for it.
+    const add = (email: string) => call(staffKey, 'POST', '/users', { email, team: 'team-b', role: 'student' });
+    const taken = await add('A1@Uni.Test');
+    const free = await add('fresh-b@uni.test');
+    const [takenBody, freeBody] = [await taken.json(), await free.json()];
+    expect([taken.status, Object.keys(takenBody).sort()]).toEqual([free.status, Object.keys(freeBody).sort()]);
+    expect([takenBody.email, takenBody.team.name]).toEqual(['a1@uni.test', 'team-b']);
+    const everyone = (await (await call(api.adminToken, 'GET', '/users')).json()) as { email: string; team: { name: string } }[];
+    expect(everyone.filter((u) => u.email === 'a1@uni.test').map((u) => u.team.name)).toEqual(['team-a']);
+    // Taken in one's own team (which staff can list anyway), or asked by the admin: a plain conflict.
+    expect((await add('B1@uni.test')).status).toBe(409);
+    expect((await call(api.adminToken, 'POST', '/users', { email: 'a1@uni.test', team: 'team-b' })).status).toBe(409);
+  });
+
   it('dashboard sign-in: a wrong password is refused; the right one sets an httpOnly session cookie', async () => {
     expect((await call(null, 'POST', '/auth/login', { email: 'a1@uni.test', password: 'wrong password!' })).status).toBe(401);
     expect((await call(null, 'POST', '/auth/login', { email: 'nobody@uni.test', password: 'wrong password!' })).status).toBe(401);
@@ -312,5 +357,39 @@ describe('submission limits (real Postgres and Redis)', () => {
     for (const email of ['x1@uni.test', 'x2@uni.test', 'x3@uni.test']) expect((await login(email)).status).toBe(401);
     const refused = await login('x4@uni.test');
     expect([refused.status, (await refused.json()).message]).toEqual([429, expect.stringContaining('from this address')]);
+  });
+});
+
+describe('sign-in limits under parallel attempts (real Postgres and Redis)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let api: TestApi;
+  const prefix = testQueuePrefix();
+  const login = (email: string, password: string) =>
+    fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const statuses = async (answers: Promise<Response>[]) => {
+    const counted: Record<number, number> = {};
+    for (const answer of await Promise.all(answers)) counted[answer.status] = (counted[answer.status] ?? 0) + 1;
+    return counted;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateDatabase(db.url);
+    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, LOGIN_FAILURES_PER_IP: '20' });
+    await createStudent(api, 'team-p', 'parallel@uni.test');
+  });
+  afterAll(async () => {
+    await api.app.close();
+    await db.drop();
+  });
+
+  it('checks only the free tries and one more when 40 wrong passwords for one account arrive at once', async () => {
+    // Each 401 is a password checked; a 429 checked none. Counted before checking, 40 at once cannot all pass.
+    expect(await statuses(Array.from({ length: 40 }, () => login('parallel@uni.test', 'not the password')))).toEqual({ 401: 6, 429: 34 });
+  });
+
+  it("holds an address's limit when 40 sign-ins for different accounts arrive at once", async () => {
+    // The address has 6 failures from the test above; its limit is 20.
+    expect(await statuses(Array.from({ length: 40 }, (_, i) => login(`nobody-${i}@uni.test`, 'not the password')))).toEqual({ 401: 14, 429: 26 });
   });
 });

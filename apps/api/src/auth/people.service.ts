@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
 import { CreateTeamRequestSchema, CreateUserRequestSchema, type TeamDto, type UserDto } from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
 import { parseInput } from '../common/parse-input';
@@ -18,10 +19,13 @@ const toUserDto = (u: { id: string; email: string; role: UserDto['role']; create
 
 /**
  * Teams and users (keys: ApiKeysService). Staff manage the users of their own team; an admin those of every
- * team, and makes teams. Another team's user is "not found" to staff.
+ * team, and makes teams. Another team's user is "not found" to staff, and whether an email is taken in
+ * another team is never told them (see createUser).
  */
 @Injectable()
 export class PeopleService {
+  private readonly logger = new Logger(PeopleService.name);
+
   constructor(private readonly prisma: PrismaService) {}
 
   async createTeam(body: unknown): Promise<TeamDto> {
@@ -45,10 +49,20 @@ export class PeopleService {
     }
     if (request.role === 'admin' && principal.role !== 'admin')
       throw new DomainError('FORBIDDEN', 'only an admin makes admins', [{ field: 'role', message: 'only an admin makes admins' }]);
-    if (await this.prisma.user.findUnique({ where: { email: request.email } }))
+    const passwordHash = request.password ? await hashPassword(request.password) : null;
+    const taken = await this.prisma.user.findUnique({ where: { email: request.email }, select: { teamId: true } });
+    if (taken && (principal.role === 'admin' || taken.teamId === principal.teamId))
       throw new DomainError('CONFLICT', `a user with email ${request.email} already exists`, [{ field: 'email', message: 'already taken' }]);
+    if (taken) {
+      // Taken in another team: staff hear what a free email gets (after the same password hashing), so they
+      // cannot learn who studies in other teams. Nothing is stored; the admin is told in the log.
+      this.logger.warn(
+        `${principal.email} (staff of ${principal.teamName}) added ${request.email}, a user of another team: answered as if created, nothing stored`,
+      );
+      return { id: randomUUID(), email: request.email, role: request.role, team: { id: team.id, name: team.name }, createdAt: new Date().toISOString() };
+    }
     const user = await this.prisma.user.create({
-      data: { email: request.email, role: request.role, teamId: team.id, passwordHash: request.password ? await hashPassword(request.password) : null },
+      data: { email: request.email, role: request.role, teamId: team.id, passwordHash },
       include: { team: true },
     });
     return toUserDto(user);

@@ -12,6 +12,6 @@ export class WorkersResolver {
   @Query(() => WorkersModel, { description: 'Staff only: the workers and the training queue', complexity: ({ childComplexity }) => 20 + childComplexity })
   workers(@Context() ctx: GraphqlContext): Promise<WorkersDto> {
     if (!isStaffRole(ctx.principal.role)) throw new DomainError('FORBIDDEN', 'staff only');
-    return this.workersService.snapshot();
+    return this.workersService.snapshotFor(ctx.principal);
   }
 }

@@ -30,10 +30,10 @@ export class AnalysisController {
     return this.diagnosis.diagnose(run.id, run.config as unknown as ExperimentConfig);
   }
 
-  /** Staff: every team's members with their runs, groups, findings and worker time. */
+  /** Staff: their team's members with their runs, groups, findings and worker time; an admin sees every team. */
   @StaffOnly()
   @Get('cohort')
-  cohortView(): Promise<CohortDto> {
-    return this.cohort.view();
+  cohortView(@CurrentPrincipal() principal: Principal): Promise<CohortDto> {
+    return this.cohort.view(principal);
   }
 }

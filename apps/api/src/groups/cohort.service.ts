@@ -1,25 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { RUN_STATUSES, type CohortDto, type CohortMemberDto } from '@gradlab/contracts';
+import { teamScope } from '../auth/access-scopes';
+import type { Principal } from '../auth/principal';
 import { PrismaService } from '../prisma/prisma.service';
 
 /**
  * The staff view of the course: per team member, runs by status, groups, how many runs show each finding
  * (kept on the run by its latest diagnosis), and the worker time their runs took. Counts and codes only:
- * the runs themselves stay visible to their own team alone.
+ * the runs themselves stay visible to their own team alone. Staff see their own team; an admin every team.
  */
 @Injectable()
 export class CohortService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async view(): Promise<CohortDto> {
+  async view(principal: Principal): Promise<CohortDto> {
     const now = Date.now();
     const [teams, runs, groups] = await Promise.all([
-      this.prisma.team.findMany({ orderBy: { name: 'asc' }, include: { users: { orderBy: { email: 'asc' }, select: { id: true, email: true, role: true } } } }),
+      this.prisma.team.findMany({
+        where: teamScope(principal, 'id'),
+        orderBy: { name: 'asc' },
+        include: { users: { orderBy: { email: 'asc' }, select: { id: true, email: true, role: true } } },
+      }),
       this.prisma.run.findMany({
-        where: { createdById: { not: null } },
+        where: { createdById: { not: null }, ...teamScope(principal, 'teamId') },
         select: { createdById: true, status: true, kind: true, findings: true, startedAt: true, finishedAt: true, epochsCompleted: true, createdAt: true },
       }),
-      this.prisma.runGroup.groupBy({ by: ['createdById'], _count: { _all: true } }),
+      this.prisma.runGroup.groupBy({ by: ['createdById'], where: teamScope(principal, 'teamId'), _count: { _all: true } }),
     ]);
     const members = new Map<string, CohortMemberDto>();
     const memberOf = (user: { id: string; email: string; role: string }): CohortMemberDto => ({

@@ -1,4 +1,5 @@
-import type { ServerToClientEvents, WorkersDto } from '@gradlab/contracts';
+import type { ServerToClientEvents } from '@gradlab/contracts';
+import type { WorkersSnapshot } from '../workers/workers.service';
 import type { RunEventName } from './run-events.pubsub';
 
 /**
@@ -10,6 +11,6 @@ export abstract class LiveEventsPublisher {
   abstract emit<E extends RunEventName>(runId: string, event: E, ...payload: Parameters<ServerToClientEvents[E]>): void;
   /** To this instance's own clients: for what every instance receives itself (progress, over pub/sub). */
   abstract emitHere<E extends RunEventName>(runId: string, event: E, ...payload: Parameters<ServerToClientEvents[E]>): void;
-  /** The workers list, to this instance's staff clients: every instance hears each heartbeat. */
-  abstract emitWorkersHere(snapshot: WorkersDto): void;
+  /** The workers list, to this instance's staff clients, each as they may see it: every instance hears each heartbeat. */
+  abstract emitWorkersHere(snapshot: WorkersSnapshot): void;
 }

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { isStaffRole, runRoom, WORKERS_ROOM, type ClientToServerEvents, type ServerToClientEvents, type WorkersDto } from '@gradlab/contracts';
+import { isStaffRole, runRoom, WORKERS_ROOM, type ClientToServerEvents, type ServerToClientEvents } from '@gradlab/contracts';
 import type { Server, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
 import { keyRoom, LiveConnections } from '../auth/live-connections';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { PrismaService } from '../prisma/prisma.service';
+import { workersSeenBy, type WorkersSnapshot } from '../workers/workers.service';
 import { findTeamRun } from './find-team-run';
 import { LiveEventsPublisher } from './live-events.publisher';
 import { RunEventsPubSub, type RunEventName } from './run-events.pubsub';
@@ -80,8 +81,15 @@ export class RunEventsGateway implements OnGatewayInit, LiveEventsPublisher {
     return { ok: true };
   }
 
-  emitWorkersHere(snapshot: WorkersDto): void {
-    this.server?.local.to(WORKERS_ROOM).emit('workers.updated', snapshot);
+  emitWorkersHere(snapshot: WorkersSnapshot): void {
+    // Each staff client gets the list as its team may see it (another team's run ids hidden).
+    void this.server?.local
+      .in(WORKERS_ROOM)
+      .fetchSockets()
+      .then((sockets) => {
+        for (const socket of sockets) socket.emit('workers.updated', workersSeenBy(snapshot, (socket.data as SocketData).principal));
+      })
+      .catch((error: unknown) => this.logger.warn(`workers list not sent: ${String(error)}`));
   }
 
   /** To the run's socket.io room, and to GraphQL `runProgress` subscribers on every api instance. */

@@ -5,7 +5,7 @@ import { migrateDatabase } from '../database/migrator';
 import { PrismaService } from '../prisma/prisma.service';
 import { epochCompletedEvent, workerHeartbeat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
-import { WorkersService } from '../workers/workers.service';
+import { WorkersService, type WorkersSnapshot } from '../workers/workers.service';
 import { DiagnosisService } from './diagnosis.service';
 import type { RunEventsGateway } from './run-events.gateway';
 import { EpochsPendingError, RunEventsService } from './run-events.service';
@@ -23,8 +23,8 @@ class RecordingGateway {
   emitHere(runId: string, event: string, payload: unknown) {
     this.emitted.push({ runId, event, payload });
   }
-  emitWorkersHere(snapshot: WorkersDto) {
-    this.workerSnapshots.push(snapshot);
+  emitWorkersHere(snapshot: WorkersSnapshot) {
+    this.workerSnapshots.push(snapshot.workers);
   }
 }
 

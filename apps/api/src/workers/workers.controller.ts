@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import type { WorkersDto } from '@gradlab/contracts';
-import { StaffOnly } from '../auth/auth.decorators';
+import { CurrentPrincipal, StaffOnly } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
 import { WorkersService } from './workers.service';
 
 /** Staff see the workers and the queue; students see their runs only. */
@@ -10,7 +11,7 @@ export class WorkersController {
   constructor(private readonly workers: WorkersService) {}
 
   @Get()
-  list(): Promise<WorkersDto> {
-    return this.workers.snapshot();
+  list(@CurrentPrincipal() principal: Principal): Promise<WorkersDto> {
+    return this.workers.snapshotFor(principal);
   }
 }
