@@ -4,7 +4,9 @@ import { json, raw, type NextFunction, type Request, type Response } from 'expre
 import type { ErrorDto } from '@gradlab/contracts';
 import type { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './docs/openapi-document';
+import { JsonBodyRefused, PrototypeKeyRefused, refuseDeepJson, refusePrototypeKeys } from './common/json-body-guard';
 import { refuseNulBytes } from './common/refuse-nul-bytes';
+import { refuseRepeatedQueryParameters } from './common/refuse-repeated-query-parameters';
 import { RedisIoAdapter } from './redis-io.adapter';
 
 /**
@@ -17,24 +19,49 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   // dashboard's own pages may make them do so.
   app.enableCors({ origin: config.webOrigins, credentials: true });
   app.use('/api/runs/:id/checkpoints', raw({ type: 'application/octet-stream', limit: config.checkpointLimit }));
-  app.use(json({ limit: config.bodyLimit }));
+  app.use(json({ limit: config.bodyLimit, verify: refuseDeepJson, reviver: refusePrototypeKeys }));
   app.use(bodyParserErrors);
+  app.use(refuseRepeatedQueryParameters);
   app.use(refuseNulBytes);
   app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, config.queuePrefix, config.webOrigins));
   SwaggerModule.setup('api/docs', app, buildOpenApiDocument(), { jsonDocumentUrl: 'api/docs-json' });
 }
 
-/** A body too large or not JSON answers like every other error: an ErrorDto with a clear message. */
-function bodyParserErrors(
-  error: { status?: number; type?: string; limit?: number } | undefined,
-  _request: Request,
-  response: Response,
-  next: NextFunction,
-): void {
+/**
+ * A body the parser refused answers like every other error, an ErrorDto whose code says why: too large,
+ * nested too deep or with a "__proto__" key (json-body-guard.ts), in a charset or encoding we do not read,
+ * or not JSON.
+ */
+function bodyParserErrors(error: BodyParserError | undefined, request: Request, response: Response, next: NextFunction): void {
   if (!error) return next();
-  const tooLarge = error.type === 'entity.too.large';
-  const body: ErrorDto = tooLarge
-    ? { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: `request body larger than the limit of ${error.limit} bytes` }
-    : { statusCode: error.status ?? 400, code: 'BAD_REQUEST', message: `request body is not valid JSON` };
+  const body = bodyErrorDto(error, request);
   response.status(body.statusCode).json(body);
+}
+
+interface BodyParserError {
+  status?: number;
+  type?: string;
+  limit?: number;
+  charset?: string;
+}
+
+function bodyErrorDto(error: BodyParserError, request: Request): ErrorDto {
+  if (error instanceof JsonBodyRefused) {
+    const errors = error instanceof PrototypeKeyRefused ? [{ field: '__proto__', message: 'not accepted' }] : undefined;
+    return { statusCode: 400, code: 'VALIDATION_FAILED', message: error.message, errors };
+  }
+  switch (error.type) {
+    case 'entity.too.large':
+      return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: `request body larger than the limit of ${error.limit} bytes` };
+    case 'charset.unsupported':
+      return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: `charset ${error.charset ?? ''} is not supported: send JSON in UTF-8` };
+    case 'encoding.unsupported':
+      return {
+        statusCode: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `content-encoding ${request.headers['content-encoding'] ?? ''} is not supported: send the body as it is, or gzip, deflate or br`,
+      };
+    default:
+      return { statusCode: error.status ?? 400, code: 'BAD_REQUEST', message: 'request body is not valid JSON' };
+  }
 }

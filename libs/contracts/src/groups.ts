@@ -67,8 +67,12 @@ export const cellKey = (cell: GridCell) =>
     .map(([name, value]) => `${name}=${value}`)
     .join(' ');
 
-/** The alias the grid's parameter is shown by: `training.learningRate` and `lr` are both `lr`. */
-export const gridAlias = (parameter: string): string => (parameter in GRID_PARAMETERS ? parameter : (PATH_TO_ALIAS[parameter] ?? parameter));
+/**
+ * The alias the grid's parameter is shown by: `training.learningRate` and `lr` are both `lr`. Own keys only:
+ * `constructor` or `toString` are no parameter of ours, whatever Object.prototype holds.
+ */
+export const gridAlias = (parameter: string): string =>
+  Object.hasOwn(GRID_PARAMETERS, parameter) ? parameter : Object.hasOwn(PATH_TO_ALIAS, parameter) ? PATH_TO_ALIAS[parameter] : parameter;
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
   const [head, ...rest] = path.split('.');
@@ -93,7 +97,7 @@ export function planGroup(
   const axes: { alias: string; path: string; values: (string | number | boolean)[] }[] = [];
   for (const [parameter, values] of Object.entries(request.grid ?? {})) {
     const alias = gridAlias(parameter);
-    const path = GRID_PARAMETERS[alias as GridAlias];
+    const path = Object.hasOwn(GRID_PARAMETERS, alias) ? GRID_PARAMETERS[alias as GridAlias] : undefined;
     if (!path) {
       const hint =
         parameter === 'seed' || parameter === 'training.seed'

@@ -6,6 +6,9 @@ import { PrismaService } from '../prisma/prisma.service';
 
 const KINDS = ['latest', 'best'];
 
+/** The largest epoch a checkpoint can be of: Postgres' integer. */
+const MAX_EPOCH = 2 ** 31 - 1;
+
 @Injectable()
 export class CheckpointsService {
   constructor(private readonly prisma: PrismaService) {}
@@ -13,10 +16,11 @@ export class CheckpointsService {
   /** Stores a checkpoint unless a newer one of that kind is already stored (uploads may be retried). */
   async store(runId: string, kind: string, epochHeader: string | undefined, body: unknown) {
     this.checkKind(kind);
-    const epoch = Number(epochHeader);
-    if (!Number.isInteger(epoch) || epoch < 0)
-      throw new DomainError('VALIDATION_FAILED', 'header x-gradlab-epoch: must be a non-negative integer', [
-        { field: 'x-gradlab-epoch', message: 'must be a non-negative integer' },
+    // Digits only, and within Postgres' integer: "1e20" or 2147483648 would reach the database out of range.
+    const epoch = /^\d{1,10}$/.test(epochHeader ?? '') ? Number(epochHeader) : NaN;
+    if (!(epoch <= MAX_EPOCH))
+      throw new DomainError('VALIDATION_FAILED', `header x-gradlab-epoch: must be an integer from 0 to ${MAX_EPOCH}`, [
+        { field: 'x-gradlab-epoch', message: `must be an integer from 0 to ${MAX_EPOCH}` },
       ]);
     if (!Buffer.isBuffer(body) || body.length === 0)
       throw new DomainError('VALIDATION_FAILED', 'body: must be the checkpoint bytes (application/octet-stream)', [
