@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { redisLimiter } from '../redis/redis-limiter';
 import { RedisService } from '../redis/redis.service';
 
 /** Wrong passwords an account gets before each further try must wait, and the most it ever waits. */
@@ -22,8 +23,8 @@ const ACCOUNT_WINDOW_S = 24 * 3600;
  * cannot all pass a check made before any of them failed. Past the free failures, one attempt at a time
  * takes the account's wait (a one-point limiter for the wait's length), so parallel ones are refused.
  *
- * While Redis is down the limits hold per api instance, in memory (insuranceLimiter): sign-in keeps working
- * and is never left unlimited.
+ * While Redis is down the limits hold per api instance, in memory (redisLimiter): sign-in keeps working and
+ * is never left unlimited.
  */
 @Injectable()
 export class LoginLimiterService {
@@ -35,14 +36,7 @@ export class LoginLimiterService {
     redis: RedisService,
     private readonly config: AppConfig,
   ) {
-    const limiter = (name: string, points: number, duration: number) =>
-      new RateLimiterRedis({
-        storeClient: redis.client,
-        keyPrefix: `${config.queuePrefix}:login:${name}`,
-        points,
-        duration,
-        insuranceLimiter: new RateLimiterMemory({ keyPrefix: `login:${name}`, points, duration }),
-      });
+    const limiter = (name: string, points: number, duration: number) => redisLimiter(redis.client, `${config.queuePrefix}:login:${name}`, points, duration);
     this.attemptsByAccount = limiter('account', 1_000_000, ACCOUNT_WINDOW_S);
     this.waitByAccount = limiter('wait', 1, 1);
     this.attemptsByIp = limiter('ip', config.loginFailuresPerIp, IP_WINDOW_S);

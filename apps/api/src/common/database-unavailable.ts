@@ -36,3 +36,14 @@ export function isUniqueViolation(error: unknown): boolean {
   const adapter = meta?.driverAdapterError?.cause;
   return code === 'P2002' || adapter?.originalCode === '23505' || adapter?.kind === 'UniqueConstraintViolation';
 }
+
+/**
+ * Whether an error means "Redis cannot be reached right now": ioredis gave up on a command
+ * (MaxRetriesPerRequestError), its connection is closed, or it was not ready. Answered as 503, as for Postgres.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return name === 'MaxRetriesPerRequestError' || (typeof message === 'string' && REDIS_UNREACHABLE_MESSAGE.test(message));
+}
+
+const REDIS_UNREACHABLE_MESSAGE = /Connection is closed|Redis connection is not ready|Stream isn't writeable|enableOfflineQueue/;

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { ErrorDto } from '@gradlab/contracts';
 import type { Response } from 'express';
 import { toGraphQLError } from '../graphql/graphql-errors';
-import { isDatabaseUnavailable, isUniqueViolation } from './database-unavailable';
+import { isDatabaseUnavailable, isRedisUnavailable, isUniqueViolation } from './database-unavailable';
 import { DomainError, type DomainErrorCode } from './domain-error';
 
 /** What a 503 for a database outage tells clients to wait before trying again. */
@@ -42,6 +42,9 @@ export class DomainErrorFilter implements ExceptionFilter {
     } else if (isDatabaseUnavailable(error)) {
       // Postgres is down or restarting: nothing is wrong with the request, so say when to try again.
       body = { statusCode: 503, code: 'UNAVAILABLE', message: 'the database cannot be reached just now; try again shortly' };
+      response.setHeader('retry-after', String(DATABASE_RETRY_AFTER_S));
+    } else if (isRedisUnavailable(error)) {
+      body = { statusCode: 503, code: 'UNAVAILABLE', message: 'the queue (Redis) cannot be reached just now; try again shortly' };
       response.setHeader('retry-after', String(DATABASE_RETRY_AFTER_S));
     } else if (error instanceof HttpException) {
       const status = error.getStatus();

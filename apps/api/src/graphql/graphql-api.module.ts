@@ -10,7 +10,7 @@ import { AppConfig } from '../config/app-config';
 import type { Principal } from '../auth/principal';
 import { RunsModule } from '../runs/runs.module';
 import { WorkersModule } from '../workers/workers.module';
-import { maskInternalError, unauthenticated } from './graphql-errors';
+import { maskInternalError, toGraphQLError, unauthenticated } from './graphql-errors';
 import { QueryComplexityPlugin } from './query-complexity.plugin';
 import { queryLimitsRule } from './query-limits.rule';
 import { GroupsModule } from '../groups/groups.module';
@@ -45,6 +45,9 @@ interface WsExtra {
         sortSchema: true,
         playground: false,
         introspection: true,
+        // No automatic persisted queries: no client of ours sends them, and the cache would be one more
+        // thing for a caller to fill. One sent is answered PERSISTED_QUERY_NOT_SUPPORTED.
+        persistedQueries: false,
         // Field resolvers (a run's epochs, its gradient flow) map domain errors like every other resolver.
         fieldResolverEnhancers: ['filters'],
         // Stack traces and internal messages stay in the log outside development.
@@ -64,7 +67,10 @@ interface WsExtra {
         context: async (arg: { req?: Request; extra?: WsExtra }) => {
           if (arg.extra) return { principal: arg.extra.principal };
           const req = arg.req as Request;
-          const principal = await auth.authenticate(req.headers.authorization, req.headers.cookie);
+          // Postgres down while the caller is looked up: UNAVAILABLE with 503, as REST, not a 500.
+          const principal = await auth.authenticate(req.headers.authorization, req.headers.cookie).catch((error: unknown) => {
+            throw toGraphQLError(error);
+          });
           if (!principal) throw unauthenticated();
           return { principal };
         },

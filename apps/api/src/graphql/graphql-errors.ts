@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { isDatabaseUnavailable, isUniqueViolation } from '../common/database-unavailable';
+import { isDatabaseUnavailable, isRedisUnavailable, isUniqueViolation } from '../common/database-unavailable';
 import { DomainError, type DomainErrorCode } from '../common/domain-error';
 
 /** GraphQL's usual codes where one exists; field errors travel in `extensions.fieldErrors`, as REST's `errors`. */
@@ -16,16 +16,31 @@ const CODES: Record<DomainErrorCode, string> = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 };
 
+/** What an outage tells clients to wait before trying again, as REST's Retry-After. */
+const OUTAGE_RETRY_AFTER_S = 5;
+
 export function toGraphQLError(error: unknown): GraphQLError | unknown {
   if (isUniqueViolation(error)) return new GraphQLError('it already exists (made by a request at the same moment)', { extensions: { code: 'CONFLICT' } });
-  if (isDatabaseUnavailable(error))
-    return new GraphQLError('the database cannot be reached just now; try again shortly', { extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 5 } });
+  if (isDatabaseUnavailable(error)) return unavailable('the database cannot be reached just now; try again shortly', OUTAGE_RETRY_AFTER_S);
+  if (isRedisUnavailable(error)) return unavailable('the queue (Redis) cannot be reached just now; try again shortly', OUTAGE_RETRY_AFTER_S);
   if (!(error instanceof DomainError)) return error;
+  if (error.code === 'UNAVAILABLE') return unavailable(error.message, error.retryAfterSeconds ?? OUTAGE_RETRY_AFTER_S);
   return new GraphQLError(error.message, {
     extensions: {
       code: CODES[error.code],
       ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
       ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    },
+  });
+}
+
+/** An outage: UNAVAILABLE, and HTTP 503 with Retry-After as REST answers (Apollo takes the status from `http`). */
+function unavailable(message: string, retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: {
+      code: 'UNAVAILABLE',
+      retryAfterSeconds,
+      http: { status: 503, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
     },
   });
 }

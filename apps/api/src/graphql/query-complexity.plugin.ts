@@ -4,6 +4,8 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { AppConfig } from '../config/app-config';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { redisLimiter } from '../redis/redis-limiter';
 import { RedisService } from '../redis/redis.service';
 import type { GraphqlContext } from './graphql-context';
 
@@ -13,15 +15,19 @@ const BUDGET_WINDOW_S = 60;
  * What a query costs, before it runs: a point a field, lists weighted by their size, and the SQL each field
  * runs (see the resolvers' `complexity`). A query over GRAPHQL_MAX_COMPLEXITY is refused; so is a user who
  * spent GRAPHQL_COST_PER_MINUTE in the last minute, across all their keys and sessions and every api
- * instance (a Redis counter). Subscriptions belong on graphql-ws, not plain HTTP.
+ * instance (a Redis counter; per instance while Redis is down, see redisLimiter). Subscriptions belong on graphql-ws, not plain HTTP.
  */
 @Plugin()
 export class QueryComplexityPlugin implements ApolloServerPlugin<GraphqlContext> {
+  private readonly budget: RateLimiterRedis;
+
   constructor(
     private readonly schemaHost: GraphQLSchemaHost,
     private readonly config: AppConfig,
-    private readonly redis: RedisService,
-  ) {}
+    redis: RedisService,
+  ) {
+    this.budget = redisLimiter(redis.client, `${config.queuePrefix}:graphql-cost`, config.graphqlCostPerMinute, BUDGET_WINDOW_S);
+  }
 
   async requestDidStart(): Promise<GraphQLRequestListener<GraphqlContext>> {
     const schema = this.schemaHost.schema;
@@ -58,13 +64,12 @@ export class QueryComplexityPlugin implements ApolloServerPlugin<GraphqlContext>
   }
 
   private async spend(userId: string, points: number): Promise<void> {
-    const key = `${this.config.queuePrefix}:graphql-cost:${userId}`;
-    const [[, spent], [, ttl]] = (await this.redis.client.multi().incrby(key, points).ttl(key).exec()) as [[null, number], [null, number]];
-    if (ttl < 0) await this.redis.client.expire(key, BUDGET_WINDOW_S);
-    const budget = this.config.graphqlCostPerMinute;
-    if (spent > budget) {
-      const retryAfterSeconds = Math.max(1, ttl);
-      throw new GraphQLError(`GraphQL budget spent: ${budget} points a minute per user; try again in ${retryAfterSeconds} s`, {
+    try {
+      await this.budget.consume(userId, points);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new GraphQLError(`GraphQL budget spent: ${this.budget.points} points a minute per user; try again in ${retryAfterSeconds} s`, {
         extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } },
       });
     }

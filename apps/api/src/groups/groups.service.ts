@@ -16,6 +16,7 @@ import {
 } from '@gradlab/contracts';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { REDIS_RETRY_AFTER_S } from '../redis/redis.service';
 import { isUuid } from '../common/is-uuid';
 import { parseInput } from '../common/parse-input';
 import type { Principal } from '../auth/principal';
@@ -79,6 +80,7 @@ export class GroupsService {
     const request = parseInput(CreateGroupRequestSchema, body, 'group');
     const plan = planGroup(request, this.config.maxGroupRuns);
     if (!plan.ok) throw new DomainError('VALIDATION_FAILED', `invalid group: ${plan.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, plan.errors);
+    this.queue.ensureReachable('the group was not submitted');
     // One submission against the rate limits: the queue cap below counts every run.
     await this.limits.checkRate(principal);
     const architecture = architectureName(request.config.model);
@@ -120,7 +122,7 @@ export class GroupsService {
       // Nothing half-written: a group whose runs could not all be queued is not kept.
       await this.queue.dequeue(runs.map((r) => r.id));
       await this.prisma.$transaction([this.prisma.run.deleteMany({ where: { groupId: group.id } }), this.prisma.runGroup.delete({ where: { id: group.id } })]);
-      throw new DomainError('UNAVAILABLE', `could not queue the group: ${(error as Error).message}`);
+      throw new DomainError('UNAVAILABLE', `could not queue the group: ${(error as Error).message}`, undefined, REDIS_RETRY_AFTER_S);
     }
     return this.toGroupDto(group, runs);
   }

@@ -2,6 +2,10 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { redisConnectionFromUrl } from '@gradlab/contracts';
 import IORedis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+
+/** What a 503 for a Redis outage tells clients to wait before trying again. */
+export const REDIS_RETRY_AFTER_S = 5;
 
 /**
  * The api's own Redis connections, for what is not a queue operation: cancel flags, rate windows, health
@@ -16,6 +20,15 @@ export class RedisService implements OnModuleDestroy {
   constructor(config: AppConfig) {
     this.client = new IORedis({ ...redisConnectionFromUrl(config.redisUrl), maxRetriesPerRequest: 2, lazyConnect: false });
     this.client.on('error', () => undefined); // reported through health; ioredis reconnects by itself
+  }
+
+  /**
+   * Before a write that needs the queue (a submission, a cancel): while Redis is down, 503 UNAVAILABLE with
+   * Retry-After at once, before anything is written, instead of waiting on ioredis' reconnects.
+   */
+  ensureReady(what: string): void {
+    if (this.client.status !== 'ready')
+      throw new DomainError('UNAVAILABLE', `the queue (Redis) cannot be reached just now, so ${what}; try again shortly`, undefined, REDIS_RETRY_AFTER_S);
   }
 
   /** Calls `onMessage` for every message published on `channel`, by any api instance. */

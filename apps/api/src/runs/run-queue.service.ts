@@ -17,6 +17,11 @@ export class RunQueue {
     private readonly config: AppConfig,
   ) {}
 
+  /** Before a write that needs the queue: 503 at once while Redis is down, before anything is written. */
+  ensureReachable(what: string): void {
+    this.redis.ensureReady(what);
+  }
+
   async enqueue(runId: string, config: ExperimentConfig): Promise<void> {
     await this.trainingQueue.add(JOBS.trainRun, this.job(runId, config), { ...TRAINING_JOB_OPTIONS, jobId: runId });
   }

@@ -12,6 +12,7 @@ import { architectureName } from '@gradlab/models';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
+import { REDIS_RETRY_AFTER_S } from '../redis/redis.service';
 import { LiveEventsPublisher } from './live-events.publisher';
 import { RunQueue } from './run-queue.service';
 import { newRunData, toRunDto } from './run.mapper';
@@ -37,6 +38,7 @@ export class RunsService {
   ) {}
 
   async create(principal: Principal, request: CreateRunRequest): Promise<RunDto> {
+    this.queue.ensureReachable('the run was not submitted');
     await this.limits.checkRate(principal);
     const config = request.config;
     const name = request.name ?? `${architectureName(config.model)} ${config.model.blockType} seed ${config.training.seed}`;
@@ -46,7 +48,7 @@ export class RunsService {
     } catch (error) {
       // Nothing half-written: a run that could not be queued is not kept.
       await this.repository.delete(run.id);
-      throw new DomainError('UNAVAILABLE', `could not queue the run: ${(error as Error).message}`);
+      throw new DomainError('UNAVAILABLE', `could not queue the run: ${(error as Error).message}`, undefined, REDIS_RETRY_AFTER_S);
     }
     return toRunDto(run);
   }
@@ -86,6 +88,7 @@ export class RunsService {
   async cancel(principal: Principal, id: string): Promise<RunDto> {
     const run = await this.repository.find(principal, id);
     if (FINISHED_STATUSES.includes(run.status)) throw new DomainError('CONFLICT', `run ${id} is already ${run.status}`);
+    this.queue.ensureReachable(`run ${id} was not cancelled`);
     await this.queue.cancel(id);
     await this.repository.markCancelled(id);
     const updated = toRunDto(await this.repository.find(principal, id));

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../prisma/prisma.service';
+import { redisLimiter } from '../redis/redis-limiter';
 import { RedisService } from '../redis/redis.service';
 
 const WINDOW_S = 60;
@@ -14,7 +15,8 @@ type Tx = Pick<PrismaService, 'run' | 'runGroup' | '$executeRaw'>;
 /**
  * What keeps one student's script from flooding the course's GPUs: submissions per user (across all their
  * keys and sessions) and per team per minute (rate-limiter-flexible over Redis, shared by every api
- * instance), and a cap on a team's queued runs that concurrent submissions cannot overshoot.
+ * instance; per instance while Redis is down, see redisLimiter), and a cap on a team's queued runs that
+ * concurrent submissions cannot overshoot.
  */
 @Injectable()
 export class SubmissionLimitsService {
@@ -26,8 +28,7 @@ export class SubmissionLimitsService {
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
   ) {
-    const limiter = (subject: string, points: number) =>
-      new RateLimiterRedis({ storeClient: redis.client, keyPrefix: `${config.queuePrefix}:submit-rate:${subject}`, points, duration: WINDOW_S });
+    const limiter = (subject: string, points: number) => redisLimiter(redis.client, `${config.queuePrefix}:submit-rate:${subject}`, points, WINDOW_S);
     this.perUser = limiter('user', config.submitRateLimit);
     this.perTeam = limiter('team', config.submitRateLimitTeam);
   }
@@ -58,7 +59,7 @@ export class SubmissionLimitsService {
     });
   }
 
-  /** One submission against `limiter`; over its limit, RATE_LIMITED with when to try again. Redis down throws. */
+  /** One submission against `limiter`; over its limit, RATE_LIMITED with when to try again. */
   private async consume(limiter: RateLimiterRedis, key: string, scope: string): Promise<void> {
     try {
       await limiter.consume(key);
