@@ -33,7 +33,7 @@ export class ChaosStack {
     this.dropCluster();
     execFileSync('pg_createcluster', [this.pgVersion, CLUSTER, '-p', String(PG_PORT), '--', '--auth=trust'], { stdio: 'ignore' });
     this.startPostgres();
-    this.redis = this.spawn('redis', 'redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+    this.startRedis();
     this.env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -66,6 +66,20 @@ export class ChaosStack {
     execFileSync('pg_ctlcluster', [this.pgVersion, CLUSTER, 'stop', '-m', 'fast'], { stdio: 'ignore' });
   }
 
+  /** Redis without persistence, as the machine's: stopped and started again, it comes back empty. */
+  startRedis(): void {
+    this.redis = this.spawn('redis', 'redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  }
+
+  async stopRedis(): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      redis.once('exit', () => resolve());
+      redis.kill('SIGKILL');
+    });
+  }
+
   flushRedis(): void {
     execFileSync('redis-cli', ['-p', String(REDIS_PORT), 'FLUSHALL'], { stdio: 'ignore' });
   }
@@ -93,6 +107,20 @@ export class ChaosStack {
 
   killWorker(index: number): void {
     this.workers[index]?.kill('SIGKILL');
+  }
+
+  /** Every worker started so far, killed at once. */
+  killAllWorkers(): void {
+    for (const worker of this.workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+  }
+
+  /** A GraphQL request as the admin. */
+  async graphql(query: string): Promise<Response> {
+    return fetch(`${this.apiUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.admin.token}` },
+      body: JSON.stringify({ query }),
+    });
   }
 
   /** A REST call as the admin. */

@@ -4,23 +4,28 @@ import { freePort, sleep, waitUntil } from '../support/stack';
 import { ChaosStack } from './chaos-stack';
 
 /** Tiny runs of 8 epochs (a second or so each), so that every fault strikes while they train. */
-const tinyRun = (name: string) => ({
+const TINY_EPOCHS = 8;
+const tinyRun = (name: string, epochs = TINY_EPOCHS) => ({
   name,
   config: {
     model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 },
-    training: { epochs: 8, batchSize: 50 },
+    training: { epochs, batchSize: 50 },
     data: { dataset: 'synthetic', trainLimit: 1000, valLimit: 100, testLimit: 100 },
   },
 });
 const OUTAGE_MS = 30_000;
+/** Longer than every retry window there was: a worker used to give up on its checkpoint after 60 s. */
+const LONG_OUTAGE_MS = 75_000;
 
 /**
- * Faults during real runs: Postgres stopped for 30 s, the api killed for 30 s, Redis flushed, a worker
- * killed. Every run must end `completed` with every epoch stored exactly once.
+ * Faults during real runs: Postgres stopped for 75 s with runs waiting to start, the api killed for 30 s,
+ * Redis stopped and flushed, workers killed, one run's worker 4 times. Every run must end `completed` with
+ * every epoch stored exactly once.
  */
 describe('chaos: Postgres, the api, Redis and workers go away during real runs; nothing is lost', () => {
   const stack = new ChaosStack();
   const runIds: string[] = [];
+  const epochsOf = new Map<string, number>();
 
   beforeAll(async () => {
     await stack.start(await freePort());
@@ -31,11 +36,12 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     await stack.stop();
   }, 30_000);
 
-  const submit = async (name: string) => {
-    const response = await stack.call('POST', '/runs', tinyRun(name));
+  const submit = async (name: string, epochs = TINY_EPOCHS) => {
+    const response = await stack.call('POST', '/runs', tinyRun(name, epochs));
     expect(response.status).toBe(201);
     const run = (await response.json()) as RunDto;
     runIds.push(run.id);
+    epochsOf.set(run.id, epochs);
     return run.id;
   };
   const run = async (id: string) => (await (await stack.call('GET', `/runs/${id}`)).json()) as RunDto;
@@ -48,15 +54,45 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
       },
     );
 
-  it('Postgres stopped for 30 s mid-run: REST answers 503 with Retry-After, and every epoch is stored', async () => {
-    const ids = [await submit('pg-a'), await submit('pg-b')];
-    await trainingStarted(ids);
+  it('Postgres stopped for 75 s while runs train and others wait to start: 503s (REST and GraphQL), workers wait, every run completes', async () => {
+    // Two train, two wait for a worker: those start during the outage and wait for their checkpoint.
+    const ids = [await submit('pg-a'), await submit('pg-b'), await submit('pg-c'), await submit('pg-d')];
+    await trainingStarted(ids.slice(0, 2));
     stack.stopPostgres();
     const during = await stack.call('GET', '/runs');
     expect(during.status).toBe(503);
     expect(during.headers.get('retry-after')).toMatch(/^\d+$/);
-    await sleep(OUTAGE_MS);
+    const graphql = await stack.graphql('{ runs { items { id } } }');
+    expect([graphql.status, graphql.headers.get('retry-after')]).toEqual([503, '5']);
+    expect((await graphql.json()).errors[0].extensions.code).toBe('UNAVAILABLE');
+    await sleep(LONG_OUTAGE_MS);
+    expect(stack.logs.join('')).toMatch(/waiting for the api at .* the run keeps its attempts/);
     stack.startPostgres();
+    await allCompleted(ids);
+  }, 300_000);
+
+  it('Redis stopped for 15 s: reads answer, writes that need the queue answer 503 and write nothing, sign-in works; then runs complete', async () => {
+    const ids = [await submit('redis-stop-a'), await submit('redis-stop-b')];
+    await trainingStarted(ids);
+    await stack.stopRedis();
+    const listed = await stack.call('GET', '/runs?limit=100');
+    expect(listed.status).toBe(200);
+    const before = ((await listed.json()) as { items: unknown[] }).items.length;
+    expect((await stack.call('GET', `/runs/${ids[0]}/epochs`)).status).toBe(200);
+    const graphql = await stack.graphql('{ runs { items { id status } } }');
+    expect(graphql.status).toBe(200);
+    expect((await graphql.json()).errors).toBeUndefined();
+    const refused = await stack.call('POST', '/runs', tinyRun('not now'));
+    expect([refused.status, refused.headers.get('retry-after'), ((await refused.json()) as { code: string }).code]).toEqual([503, '5', 'UNAVAILABLE']);
+    expect(((await (await stack.call('GET', '/runs?limit=100')).json()) as { items: unknown[] }).items).toHaveLength(before);
+    const signIn = await fetch(`${stack.apiUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: stack.admin.email, password: stack.admin.password }),
+    });
+    expect(signIn.status).toBe(200); // its limits count in memory meanwhile
+    await sleep(15_000);
+    stack.startRedis(); // empty: the reconciler queues the runs again
     await allCompleted(ids);
   }, 300_000);
 
@@ -84,6 +120,40 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     await allCompleted(ids);
   }, 300_000);
 
+  it("one run's worker killed 4 times: no stall limit fails it, it never shows failed, and it completes", async () => {
+    const id = await submit('stalled-4-times', 30);
+    const statuses = new Set<string>();
+    let reached = 0;
+    for (let kill = 1; kill <= 4; kill++) {
+      // Killed only once it trains again: each kill strikes a worker that holds the run.
+      await waitUntil(
+        `run to train past epoch ${reached} (kill ${kill})`,
+        async () => {
+          const r = await run(id);
+          statuses.add(r.status);
+          return r.epochsCompleted > reached;
+        },
+        120_000,
+        300,
+      );
+      reached = (await run(id)).epochsCompleted;
+      stack.killAllWorkers();
+      stack.startWorker();
+      stack.startWorker();
+    }
+    await waitUntil(
+      'the run to complete',
+      async () => {
+        const r = await run(id);
+        statuses.add(r.status);
+        return r.status === 'completed';
+      },
+      240_000,
+      300,
+    );
+    expect(statuses.has('failed')).toBe(false);
+  }, 420_000);
+
   it('every run ended completed, with every epoch and its gradient rows stored exactly once', async () => {
     const db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
@@ -108,7 +178,8 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     await db.end();
     expect(rows).toHaveLength(runIds.length);
     for (const row of rows) {
-      // 8 epochs, numbered 0..7, each once; 5 weight layers of gradient statistics per epoch.
+      // Each epoch (8 for most runs, numbered 0..7) once; 5 weight layers of gradient statistics per epoch.
+      const epochs = epochsOf.get(row.id) as number;
       expect({
         id: row.id,
         status: row.status,
@@ -120,11 +191,11 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
       }).toEqual({
         id: row.id,
         status: 'completed',
-        epochs: 8,
-        distinct: 8,
-        last: 7,
-        completed: 8,
-        layers: 8 * 5,
+        epochs,
+        distinct: epochs,
+        last: epochs - 1,
+        completed: epochs,
+        layers: epochs * 5,
       });
       expect(row.test_accuracy).not.toBeNull();
     }

@@ -6,10 +6,15 @@ const MAX_RETRY_MS = 10_000;
 
 type CheckpointKind = 'latest' | 'best';
 
+/** Told when the api stops answering (with the moment it stopped) and when it answers again (null). */
+export type OutageListener = (since: Date | null) => void;
+
 /**
  * Uploads and downloads a run's checkpoints through the api, presenting the worker token. The api may be
- * restarting or waiting for Postgres: a download is tried again for `retryForMs` (CHECKPOINT_RETRY_S)
- * before it fails the run, since without it the run cannot know where to resume.
+ * restarting, or answer 503 while Postgres is down: an outage is not the run's fault, so a download waits it
+ * out with backoff for as long as it lasts (without it the run cannot know where to resume), and the job's
+ * attempts are kept for failures of the run itself. `onOutage` hears when the waiting starts and ends, for
+ * the worker's heartbeat ("waiting for the api" on the Workers page).
  */
 export class CheckpointsClient {
   private readonly api: GradlabApi;
@@ -17,7 +22,7 @@ export class CheckpointsClient {
   constructor(
     apiUrl: string,
     workerToken: string | undefined,
-    private readonly retryForMs = 60_000,
+    private readonly onOutage: OutageListener = () => undefined,
     private readonly sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   ) {
     this.api = createApiClient({ baseUrl: apiUrl, token: workerToken });
@@ -34,34 +39,35 @@ export class CheckpointsClient {
   }
 
   async upload(runId: string, kind: CheckpointKind, bytes: Buffer, epoch: number): Promise<void> {
-    const { error, response } = await this.api.PUT('/api/runs/{id}/checkpoints/{kind}', {
-      params: { path: { id: runId, kind }, header: { 'x-gradlab-epoch': epoch } },
-      headers: { 'content-type': 'application/octet-stream' },
-      body: Uint8Array.from(bytes),
-      bodySerializer: (body) => body as BodyInit,
-    });
+    const { error, response } = await this.withRetries(() =>
+      this.api.PUT('/api/runs/{id}/checkpoints/{kind}', {
+        params: { path: { id: runId, kind }, header: { 'x-gradlab-epoch': epoch } },
+        headers: { 'content-type': 'application/octet-stream' },
+        body: Uint8Array.from(bytes),
+        bodySerializer: (body) => body as BodyInit,
+      }),
+    );
     if (!response.ok) throw new Error(`uploading the ${kind} checkpoint of run ${runId}: HTTP ${response.status} ${JSON.stringify(error)}`);
   }
 
-  /** Tries again while the api cannot be reached or answers 502-504 (restarting, or its database down). */
+  /** Tries again, for as long as it takes, while the api cannot be reached or answers 502-504. */
   private async withRetries<T extends { response: Response }>(attempt: () => Promise<T>): Promise<T> {
-    let waited = 0;
+    let outageSince: Date | null = null;
     for (let wait = FIRST_RETRY_MS; ; wait = Math.min(MAX_RETRY_MS, wait * 2)) {
-      let outcome: T | ApiUnreachableError;
       try {
-        outcome = await attempt();
-        if (![502, 503, 504].includes(outcome.response.status)) return outcome;
+        const outcome = await attempt();
+        if (![502, 503, 504].includes(outcome.response.status)) {
+          if (outageSince) this.onOutage(null);
+          return outcome;
+        }
       } catch (error) {
         if (!(error instanceof ApiUnreachableError)) throw error;
-        outcome = error;
       }
-      if (waited + wait > this.retryForMs) {
-        if (outcome instanceof ApiUnreachableError)
-          throw new Error(`${outcome.message} (API_URL; tried for ${Math.round(this.retryForMs / 1000)} s, CHECKPOINT_RETRY_S)`);
-        return outcome;
+      if (!outageSince) {
+        outageSince = new Date();
+        this.onOutage(outageSince);
       }
       await this.sleep(wait);
-      waited += wait;
     }
   }
 }

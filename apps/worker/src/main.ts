@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   const redis = new IORedis({ ...connection, maxRetriesPerRequest: 3 });
   const publisher = new RunEventsPublisher(connection, config.queuePrefix, redis);
   let currentRun: string | null = null;
+  /** While the api is unreachable or answers 503 (its database down), since when: the heartbeat says so. */
+  let waitingForApiSince: Date | null = null;
 
   const processor = createTrainRunProcessor({
     backend,
@@ -31,7 +33,11 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     queuePrefix: config.queuePrefix,
     redis,
-    checkpoints: new CheckpointsClient(config.apiUrl, config.workerToken, config.checkpointRetryMs),
+    checkpoints: new CheckpointsClient(config.apiUrl, config.workerToken, (since) => {
+      waitingForApiSince = since;
+      log(since ? `waiting for the api at ${config.apiUrl} (unreachable, or answering 503); the run keeps its attempts` : 'the api answers again');
+      void heartbeat();
+    }),
     publish: (event) => publisher.publish(event),
     setCurrentRun: (runId) => (currentRun = runId),
     log,
@@ -44,7 +50,10 @@ async function main(): Promise<void> {
     // and is handed to another worker, which resumes it from the latest checkpoint.
     lockDuration: config.lockDurationMs,
     stalledInterval: Math.max(500, Math.floor(config.lockDurationMs / 2)),
-    maxStalledCount: 3,
+    // A worker that died is not the run's fault: however often that happens, the job goes back to the queue
+    // (BullMQ's default fails it after one stall, ours did after 3, and the run then showed `running` until
+    // the reconciler re-queued it). Attempts count failures of the run itself.
+    maxStalledCount: Number.MAX_SAFE_INTEGER,
     name: JOBS.trainRun,
   });
   worker.on('failed', (job, error) => log(`job ${job?.id} failed: ${error.message}`));
@@ -61,6 +70,7 @@ async function main(): Promise<void> {
         backend,
         device,
         runId: currentRun,
+        waitingForApiSince: waitingForApiSince?.toISOString() ?? null,
       })
       .catch((error: Error) => log(`heartbeat failed: ${error.message}`));
   void heartbeat();

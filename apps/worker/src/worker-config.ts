@@ -20,8 +20,6 @@ export const WorkerConfigSchema = z.object({
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   /** How long a job stays locked without renewal; a killed worker's job goes to another after this. */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
-  /** How long a worker keeps trying to fetch a run's checkpoint from an unreachable api before failing it. */
-  CHECKPOINT_RETRY_S: z.coerce.number().min(0).default(60),
 });
 
 /** The worker's configuration, validated once at start-up. */
@@ -37,7 +35,6 @@ export interface WorkerConfig {
   host: string;
   heartbeatIntervalMs: number;
   lockDurationMs: number;
-  checkpointRetryMs: number;
 }
 
 export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
@@ -59,6 +56,5 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     host,
     heartbeatIntervalMs: c.HEARTBEAT_INTERVAL_MS,
     lockDurationMs: c.WORKER_LOCK_MS,
-    checkpointRetryMs: c.CHECKPOINT_RETRY_S * 1000,
   };
 }

@@ -106,6 +106,8 @@ export const WorkerHeartbeatEventSchema = z.strictObject({
   backend: z.string(),
   device: z.string().max(500).optional(),
   runId: z.string().nullable(),
+  /** Since when the worker waits for an api that cannot be reached or answers 503; null (or absent) when not. */
+  waitingForApiSince: z.string().nullable().optional(),
 });
 
 export const RunEventSchema = z.discriminatedUnion('type', [

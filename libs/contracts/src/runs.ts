@@ -98,7 +98,11 @@ export const WorkerDtoSchema = z.object({
   host: z.string(),
   backend: z.string(),
   device: z.string().nullable(),
-  currentRunId: z.string().nullable(),
+  currentRunId: z.string().nullable().describe("the run it trains; null when idle, or when the run is another team's"),
+  busy: z.boolean().describe("whether it trains a run, whoever's"),
+  waitingForApiSince: isoDate
+    .nullable()
+    .describe('since when the worker waits for an api it cannot reach (or that answers 503), keeping its run; null when not'),
   startedAt: isoDate,
   lastHeartbeatAt: isoDate,
 });

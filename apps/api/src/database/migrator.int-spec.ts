@@ -53,6 +53,7 @@ describe('migrateDatabase (real Postgres)', () => {
         '20261129100000_run_groups',
         '20261129110000_group_layer_stats',
         '20261205000000_device',
+        '20261205120000_worker_waiting_for_api',
       ]);
       expect(rows.rows).toEqual(
         migrations.map((name) => ({

@@ -102,7 +102,11 @@ export class WorkerModel {
   @Field() host!: string;
   @Field() backend!: string;
   @Field(() => String, { nullable: true }) device!: string | null;
-  @Field(() => String, { nullable: true }) currentRunId!: string | null;
+  @Field(() => String, { nullable: true, description: "the run it trains; null when idle, or when the run is another team's" })
+  currentRunId!: string | null;
+  @Field({ description: "whether it trains a run, whoever's" }) busy!: boolean;
+  @Field(() => String, { nullable: true, description: 'since when it waits for an api it cannot reach (or that answers 503); null when not' })
+  waitingForApiSince!: string | null;
   @Field() startedAt!: string;
   @Field() lastHeartbeatAt!: string;
 }

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { migrateDatabase } from '../database/migrator';
 import { PrismaService } from '../prisma/prisma.service';
+import { RedisService } from '../redis/redis.service';
 import { epochCompletedEvent, workerHeartbeat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { WorkersService, type WorkersSnapshot } from '../workers/workers.service';
@@ -59,6 +60,7 @@ describe('RunEventsService (real Postgres)', () => {
   let service: RunEventsService;
   let gateway: RecordingGateway;
   let trainingQueue: Queue;
+  let redis: RedisService;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -66,16 +68,19 @@ describe('RunEventsService (real Postgres)', () => {
     prisma = new PrismaService(new AppConfig({ DATABASE_URL: db.url }));
     gateway = new RecordingGateway();
     trainingQueue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix: testQueuePrefix() });
+    redis = new RedisService(new AppConfig({ DATABASE_URL: db.url }));
+    await redis.client.ping();
     service = new RunEventsService(
       prisma,
       gateway as unknown as RunEventsGateway,
-      new WorkersService(prisma, new AppConfig({ DATABASE_URL: db.url }), trainingQueue),
+      new WorkersService(prisma, new AppConfig({ DATABASE_URL: db.url }), redis, trainingQueue),
       new DiagnosisService(prisma, gateway as unknown as RunEventsGateway),
     );
   });
   afterAll(async () => {
     await trainingQueue.obliterate({ force: true });
     await trainingQueue.close();
+    await redis.onModuleDestroy();
     await prisma.$disconnect();
     await db.drop();
   });

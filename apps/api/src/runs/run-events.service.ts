@@ -176,7 +176,14 @@ export class RunEventsService {
   }
 
   private async heartbeat(e: WorkerHeartbeatEvent): Promise<void> {
-    const data = { host: e.host, backend: e.backend, device: e.device ?? null, currentRunId: e.runId, lastHeartbeatAt: new Date(e.at) };
+    const data = {
+      host: e.host,
+      backend: e.backend,
+      device: e.device ?? null,
+      currentRunId: e.runId,
+      waitingForApiSince: e.waitingForApiSince ? new Date(e.waitingForApiSince) : null,
+      lastHeartbeatAt: new Date(e.at),
+    };
     await this.prisma.worker.upsert({ where: { id: e.workerId }, create: { id: e.workerId, ...data }, update: data });
     this.live.emitWorkersHere(await this.workers.snapshot());
   }

@@ -53,8 +53,16 @@ export function WorkersView() {
                       <span className="muted">–</span>
                     ) : w.currentRunId ? (
                       <Link href={`/runs/${w.currentRunId}`}>{w.currentRunId.slice(0, 8)}</Link>
+                    ) : w.busy ? (
+                      <span className="muted">another team&apos;s run</span>
                     ) : (
                       <span className="muted">idle</span>
+                    )}
+                    {!offline && w.waitingForApiSince && (
+                      <strong className="error" data-testid="worker-waiting">
+                        {' '}
+                        waiting for the api{now === null ? '' : ` for ${formatDuration(Math.max(0, now - Date.parse(w.waitingForApiSince)))}`}
+                      </strong>
                     )}
                   </td>
                   <td>
