@@ -2,7 +2,7 @@ import type { AggregateDto, LogGradientStatistic } from '@gradlab/contracts';
 import type { TopLevelSpec } from 'vega-lite';
 import { DECADE_AXIS } from './gradient-flow.figure';
 import { GRADIENT_STATISTIC_LABELS } from './gradient-statistic';
-import { labelExpression, layerAxis } from './layer-axis';
+import { layerAxis, layerPositionX } from './layer-axis';
 import { chanceRule, keysBelow, lineStyleLegend, lineStyleScale, runLegend, type CurveLegend } from './learning-curves.figure';
 import { runColours } from './palette';
 
@@ -155,20 +155,7 @@ export function aggregateGradientFlowSpec(
         zeros: s.zeros,
       };
     });
-  const x = {
-    field: 'position',
-    type: 'quantitative' as const,
-    title: 'Layer (network order)',
-    scale: { domain: [-0.5, Math.max(0.5, layers.length - 0.5)], nice: false, zero: false },
-    axis: {
-      values: axis.ticks,
-      labelExpr: labelExpression(axis.labels),
-      labelAngle: 0,
-      grid: false,
-      labelFlush: 12,
-      labelOverlap: false,
-    },
-  };
+  const x = layerPositionX(layers.length, axis);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: `Gradient flow over seeds: geometric mean of ${label} per layer, band x/÷ one log10 std`,

@@ -1,7 +1,7 @@
 import type { LayerGradientDto } from '@gradlab/contracts';
 import type { TopLevelSpec } from 'vega-lite';
 import { GRADIENT_STATISTIC_LABELS, statisticText, statisticValue, zeroFloor, type GradientStatistic } from './gradient-statistic';
-import { labelExpression, layerAxis } from './layer-axis';
+import { layerAxis, layerPositionX } from './layer-axis';
 import { keysBelow, runLegend, type CurveLegend } from './learning-curves.figure';
 import { runColours } from './palette';
 
@@ -102,21 +102,7 @@ export function gradientFlowSpec(
           ? { values: [0, 0.5, 1], labelExpr: "datum.value == 0 ? 'first layer' : datum.value == 1 ? 'classifier' : datum.label", labelFlush: true }
           : { values: [0, 0.25, 0.5, 0.75, 1], format: '.2~f' },
       }
-    : {
-        field: 'position',
-        type: 'quantitative' as const,
-        title: 'Layer (network order)',
-        scale: { domain: [-0.5, Math.max(0.5, deepest.length - 0.5)], nice: false, zero: false },
-        axis: {
-          values: axis.ticks,
-          labelExpr: labelExpression(axis.labels),
-          labelAngle: 0,
-          grid: false,
-          // The entry's and the head's labels, a layer or two from the ends, align with them instead of spilling over.
-          labelFlush: 12,
-          labelOverlap: false,
-        },
-      };
+    : layerPositionX(deepest.length, axis);
   const tooltip = [
     { field: 'run', title: 'Run' },
     { field: 'layer', title: 'Layer' },

@@ -43,3 +43,22 @@ export function layerAxis(layerNames: string[]): LayerAxis {
 export function labelExpression(labels: Record<number, string>): string {
   return `${JSON.stringify(labels)}[datum.value] || ''`;
 }
+
+/** The x encoding of a per-layer plot: `position` (0, 1, ... in network order) on a layerAxis labelled by stage. */
+export function layerPositionX(layerCount: number, axis: LayerAxis) {
+  return {
+    field: 'position',
+    type: 'quantitative' as const,
+    title: 'Layer (network order)',
+    scale: { domain: [-0.5, Math.max(0.5, layerCount - 0.5)], nice: false, zero: false },
+    axis: {
+      values: axis.ticks,
+      labelExpr: labelExpression(axis.labels),
+      labelAngle: 0,
+      grid: false,
+      // The entry's and the head's labels, a layer or two from the ends, align with them instead of spilling over.
+      labelFlush: 12,
+      labelOverlap: false,
+    },
+  };
+}
