@@ -6,10 +6,15 @@ import path from 'node:path';
 import { sleep, waitUntil } from '../support/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
-/** Ports of this suite's own Postgres cluster and Redis server, beside the machine's. */
-const PG_PORT = 5441;
-const REDIS_PORT = 6391;
-const CLUSTER = 'gradlab_chaos';
+/** Where a stack's own Postgres cluster and Redis server listen, beside the machine's. */
+export interface ChaosPorts {
+  pgPort: number;
+  redisPort: number;
+  /** The Postgres cluster's name (pg_createcluster). */
+  cluster: string;
+}
+/** The chaos suite's; the soak (bench/soak.ts) has its own, so both can run at once. */
+const CHAOS_PORTS: ChaosPorts = { pgPort: 5441, redisPort: 6391, cluster: 'gradlab_chaos' };
 
 /**
  * A stack whose every part can be stopped on its own: a Postgres cluster (pg_createcluster) and a Redis
@@ -18,8 +23,8 @@ const CLUSTER = 'gradlab_chaos';
 export class ChaosStack {
   readonly logs: string[] = [];
   readonly admin = { email: 'chaos@gradlab.test', password: `pw-${randomBytes(8).toString('hex')}`, token: `glk_chaos_${randomBytes(16).toString('hex')}` };
-  readonly databaseUrl = `postgresql://postgres@127.0.0.1:${PG_PORT}/gradlab`;
-  readonly redisUrl = `redis://127.0.0.1:${REDIS_PORT}`;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
   apiUrl = '';
   private readonly pgVersion = readdirSync('/usr/lib/postgresql').sort().at(-1) as string;
   private redis: ChildProcess | undefined;
@@ -27,11 +32,16 @@ export class ChaosStack {
   private readonly workers: ChildProcess[] = [];
   private env: NodeJS.ProcessEnv = {};
 
+  constructor(private readonly ports: ChaosPorts = CHAOS_PORTS) {
+    this.databaseUrl = `postgresql://postgres@127.0.0.1:${ports.pgPort}/gradlab`;
+    this.redisUrl = `redis://127.0.0.1:${ports.redisPort}`;
+  }
+
   async start(port: number): Promise<void> {
     this.apiUrl = `http://127.0.0.1:${port}`;
     // A fresh cluster, with trust authentication like the machine's.
     this.dropCluster();
-    execFileSync('pg_createcluster', [this.pgVersion, CLUSTER, '-p', String(PG_PORT), '--', '--auth=trust'], { stdio: 'ignore' });
+    execFileSync('pg_createcluster', [this.pgVersion, this.ports.cluster, '-p', String(this.ports.pgPort), '--', '--auth=trust'], { stdio: 'ignore' });
     this.startPostgres();
     this.startRedis();
     this.env = {
@@ -59,16 +69,16 @@ export class ChaosStack {
   }
 
   startPostgres(): void {
-    execFileSync('pg_ctlcluster', [this.pgVersion, CLUSTER, 'start'], { stdio: 'ignore' });
+    execFileSync('pg_ctlcluster', [this.pgVersion, this.ports.cluster, 'start'], { stdio: 'ignore' });
   }
 
   stopPostgres(): void {
-    execFileSync('pg_ctlcluster', [this.pgVersion, CLUSTER, 'stop', '-m', 'fast'], { stdio: 'ignore' });
+    execFileSync('pg_ctlcluster', [this.pgVersion, this.ports.cluster, 'stop', '-m', 'fast'], { stdio: 'ignore' });
   }
 
   /** Redis without persistence, as the machine's: stopped and started again, it comes back empty. */
   startRedis(): void {
-    this.redis = this.spawn('redis', 'redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+    this.redis = this.spawn('redis', 'redis-server', ['--port', String(this.ports.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
   }
 
   async stopRedis(): Promise<void> {
@@ -81,7 +91,7 @@ export class ChaosStack {
   }
 
   flushRedis(): void {
-    execFileSync('redis-cli', ['-p', String(REDIS_PORT), 'FLUSHALL'], { stdio: 'ignore' });
+    execFileSync('redis-cli', ['-p', String(this.ports.redisPort), 'FLUSHALL'], { stdio: 'ignore' });
   }
 
   async startApi(): Promise<void> {
@@ -107,6 +117,11 @@ export class ChaosStack {
 
   killWorker(index: number): void {
     this.workers[index]?.kill('SIGKILL');
+  }
+
+  /** The workers still running, by index. */
+  liveWorkers(): number[] {
+    return this.workers.flatMap((worker, index) => (worker.exitCode === null && worker.signalCode === null ? [index] : []));
   }
 
   /** Every worker started so far, killed at once. */
@@ -140,7 +155,7 @@ export class ChaosStack {
 
   private dropCluster(): void {
     try {
-      execFileSync('pg_dropcluster', ['--stop', this.pgVersion, CLUSTER], { stdio: 'ignore' });
+      execFileSync('pg_dropcluster', ['--stop', this.pgVersion, this.ports.cluster], { stdio: 'ignore' });
     } catch {
       // there was none
     }

@@ -1,4 +1,5 @@
-import type { RunDto } from '@gradlab/contracts';
+import { QUEUES, redisConnectionFromUrl, type RunDto } from '@gradlab/contracts';
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { freePort, sleep, waitUntil } from '../support/stack';
 import { ChaosStack } from './chaos-stack';
@@ -75,7 +76,7 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     const ids = [await submit('redis-stop-a'), await submit('redis-stop-b')];
     await trainingStarted(ids);
     await stack.stopRedis();
-    const listed = await stack.call('GET', '/runs?limit=100');
+    const listed = await stack.call('GET', '/runs?pageSize=200');
     expect(listed.status).toBe(200);
     const before = ((await listed.json()) as { items: unknown[] }).items.length;
     expect((await stack.call('GET', `/runs/${ids[0]}/epochs`)).status).toBe(200);
@@ -84,7 +85,7 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     expect((await graphql.json()).errors).toBeUndefined();
     const refused = await stack.call('POST', '/runs', tinyRun('not now'));
     expect([refused.status, refused.headers.get('retry-after'), ((await refused.json()) as { code: string }).code]).toEqual([503, '5', 'UNAVAILABLE']);
-    expect(((await (await stack.call('GET', '/runs?limit=100')).json()) as { items: unknown[] }).items).toHaveLength(before);
+    expect(((await (await stack.call('GET', '/runs?pageSize=200')).json()) as { items: unknown[] }).items).toHaveLength(before);
     const signIn = await fetch(`${stack.apiUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -152,6 +153,13 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
       300,
     );
     expect(statuses.has('failed')).toBe(false);
+    // Its one job lived through the 4 stalls (BullMQ's stall limit would have failed it, and another job
+    // would have had to be queued for the run).
+    const queue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl(stack.redisUrl), prefix: 'chaos' });
+    const job = await queue.getJob(id);
+    await queue.close();
+    expect([job?.finishedOn !== undefined, job?.failedReason || null]).toEqual([true, null]);
+    expect(job?.stalledCounter).toBeGreaterThanOrEqual(4);
   }, 420_000);
 
   it('every run ended completed, with every epoch and its gradient rows stored exactly once', async () => {
