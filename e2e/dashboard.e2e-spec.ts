@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { RunDto } from '@gradlab/contracts';
 import { ExperimentConfigSchema } from '@gradlab/contracts';
 import { describeNetwork, weightParams } from '@gradlab/models';
+import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { collectConsoleErrors, launchChromium, screenshot } from './support/browser';
 import { sleep, startStack, STUDENT_PASSWORD, waitUntil, type Stack } from './support/stack';
@@ -317,11 +318,22 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await screenshot(page, 'cohort');
   }, 60_000);
 
-  it('Workers: shows the worker with its backend and the queue depth', async () => {
+  it('Workers: shows the worker with its backend and the queue depth, and one waiting for the api', async () => {
+    // A second worker, as its heartbeat would store it while it cannot reach the api with a run taken (the
+    // chaos suite drives a real one): waiting for 90 s.
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    await db.query(
+      `INSERT INTO "Worker" (id, host, backend, "currentRunId", "waitingForApiSince", "lastHeartbeatAt")
+       VALUES ('gpu-box-1', 'gpu-box', 'webgpu', (SELECT id::text FROM "Run" ORDER BY "createdAt" LIMIT 1), now() - interval '90 seconds', now())`,
+    );
+    await db.end();
     await page.goto(`${stack.webUrl}/workers`);
     const rows = page.locator('[data-testid="workers-table"] tbody tr');
-    await waitUntil('the worker', async () => (await rows.first().textContent())?.includes('wasm'), 15_000);
+    await waitUntil('the worker', async () => (await page.locator('[data-testid="workers-table"]').textContent())?.includes('wasm'), 15_000);
     expect(await page.textContent('[data-testid="queue-depth"]')).toContain('waiting 0');
+    const waiting = rows.filter({ hasText: 'gpu-box-1' });
+    expect(await waiting.locator('[data-testid="worker-waiting"]').textContent()).toMatch(/waiting for the api for 1 min/);
     await screenshot(page, 'workers');
   }, 60_000);
 

@@ -103,8 +103,10 @@ export class ChaosStack {
     this.api?.kill('SIGKILL');
   }
 
-  startWorker(): ChildProcess {
-    const { DATABASE_URL: _databaseUrl, ...workerEnv } = this.env; // workers never get it
+  /** A worker as `npm start` runs one; `env` overrides (a wrong API_URL, say). */
+  startWorker(env: NodeJS.ProcessEnv = {}): ChildProcess {
+    const { DATABASE_URL: _databaseUrl, ...stackEnv } = this.env; // workers never get it
+    const workerEnv = { ...stackEnv, ...env };
     const worker = this.spawn(
       `worker-${this.workers.length}`,
       process.execPath,

@@ -1,4 +1,4 @@
-import { QUEUES, redisConnectionFromUrl, type RunDto } from '@gradlab/contracts';
+import { QUEUES, redisConnectionFromUrl, type RunDto, type WorkerDto } from '@gradlab/contracts';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { freePort, sleep, waitUntil } from '../support/stack';
@@ -161,6 +161,27 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     expect([job?.finishedOn !== undefined, job?.failedReason || null]).toEqual([true, null]);
     expect(job?.stalledCounter).toBeGreaterThanOrEqual(4);
   }, 420_000);
+
+  it('a worker that cannot reach the api keeps its run and shows "waiting for the api" on the Workers list', async () => {
+    stack.killAllWorkers();
+    stack.startWorker({ API_URL: 'http://127.0.0.1:1' }); // nothing listens there
+    const id = await submit('waits-for-the-api');
+    const waiting = await waitUntil(
+      'a worker waiting for the api',
+      async () => {
+        const { workers } = (await (await stack.call('GET', '/workers')).json()) as { workers: WorkerDto[] };
+        return workers.find((w) => w.currentRunId === id && w.waitingForApiSince !== null);
+      },
+      60_000,
+      500,
+    );
+    expect(Date.parse(waiting.waitingForApiSince as string)).toBeLessThanOrEqual(Date.now());
+    expect((await run(id)).status).not.toBe('failed');
+    stack.killAllWorkers();
+    stack.startWorker();
+    stack.startWorker();
+    await allCompleted([id]);
+  }, 300_000);
 
   it('every run ended completed, with every epoch and its gradient rows stored exactly once', async () => {
     const db = new Client({ connectionString: stack.databaseUrl });
