@@ -23,6 +23,7 @@ import {
 import { galleryPdf, layoutForPrint, svgToPng } from '@gradlab/figures/server';
 import { selectBackend, trainRun } from '@gradlab/training';
 import type { TopLevelSpec } from 'vega-lite';
+import { readFrameworkResults } from '../apps/api/src/imports/framework-results';
 import { ApiClient } from '../apps/cli/src/api-client';
 import { loadCliConfig } from '../apps/cli/src/cli-config';
 
@@ -176,16 +177,10 @@ function aggregateOf(runs: GalleryRun[]): Pick<AggregateDto, 'epochs' | 'gradien
   return { epochs, gradientFlow: [{ epoch: last, layers }] as unknown as AggregateDto['gradientFlow'] };
 }
 
-/** A reference run's summary.csv (row k is epoch k). */
+/** A reference run's summary.csv, read as the api's importer reads it (row k is epoch k). */
 function readSummary(network: string): EpochDto[] {
-  const rows = readFileSync(path.join(REFERENCE, network, 'result_outputs', 'summary.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1);
-  return rows.map((row, epoch) => {
-    const [trainAccuracy, trainLoss, valAccuracy, valLoss] = row.split(',').map(Number);
-    return { epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate: 1e-3, durationMs: 0 };
-  });
+  const { epochs } = readFrameworkResults(readFileSync(path.join(REFERENCE, network, 'result_outputs', 'summary.csv'), 'utf8'), null);
+  return epochs.map((metrics, epoch) => ({ epoch, ...metrics, learningRate: 1e-3, durationMs: 0 }));
 }
 
 main().then(

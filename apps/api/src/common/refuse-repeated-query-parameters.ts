@@ -7,10 +7,11 @@ import type { NextFunction, Request, Response } from 'express';
  * (`?runs=a,b`), as the README and the OpenAPI document give them.
  */
 export function refuseRepeatedQueryParameters(request: Request, response: Response, next: NextFunction): void {
-  const repeated = Object.entries(request.query).find(([, value]) => typeof value !== 'string');
+  // Express 5's query parser gives a string per parameter, or an array of them for a repeated one.
+  const repeated = Object.entries(request.query).find((entry): entry is [string, string[]] => Array.isArray(entry[1]));
   if (!repeated) return next();
-  const [field, value] = repeated;
-  const message = Array.isArray(value) ? `given ${value.length} times; give it once (a list is comma-separated: ?${field}=a,b)` : 'must be a plain value';
+  const [field, values] = repeated;
+  const message = `given ${values.length} times; give it once (a list is comma-separated: ?${field}=a,b)`;
   const body: ErrorDto = { statusCode: 400, code: 'VALIDATION_FAILED', message: `invalid query: ${field}: ${message}`, errors: [{ field, message }] };
   response.status(400).json(body);
 }
