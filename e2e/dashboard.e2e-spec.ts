@@ -491,7 +491,7 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(tooWide).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
-  }, 180_000);
+  }, 420_000);
 
   it('the api unreachable: a banner and a retry instead of a blank page', async () => {
     await page.route(`${stack.apiUrl}/**`, (route) => route.abort('connectionrefused'));

@@ -26,10 +26,19 @@ export function launchChromium(): Promise<Browser> {
 /**
  * Full-page screenshot kept among the test artifacts. The file is written after the capture, outside its
  * time limit: on a CI machine busy flushing a fresh install to disk, a write can wait for seconds.
+ * On 2 cores shared with a training worker, chromium once took over 30 s to hand back one capture (CI,
+ * stop 29): the capture gets 60 s and one more try, and a failure names the screenshot. The pages' checks
+ * are the tests' own assertions; a screenshot is what a person looks at afterwards.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const png = await page.screenshot({ fullPage: true });
+  const capture = () => page.screenshot({ fullPage: true, animations: 'disabled', timeout: 60_000 });
+  const png = await capture().catch((error: Error) => {
+    console.warn(`screenshot ${name}: ${error.message.split('\n')[0]}; trying once more`);
+    return capture().catch((again: Error) => {
+      throw new Error(`screenshot ${name}: ${again.message}`);
+    });
+  });
   writeFileSync(path.join(SCREENSHOT_DIR, `${name}.png`), png);
 }
 
