@@ -21,8 +21,10 @@ const password = z.string().min(10, 'must be at least 10 characters').max(200);
 
 export const LoginRequestSchema = z.strictObject({ email, password: z.string().min(1).max(200) });
 export type LoginRequest = z.input<typeof LoginRequestSchema>;
+export type ParsedLoginRequest = z.output<typeof LoginRequestSchema>;
 
 export const CreateTeamRequestSchema = z.strictObject({ name: text().trim().min(1).max(100) });
+export type ParsedCreateTeamRequest = z.output<typeof CreateTeamRequestSchema>;
 
 export const CreateUserRequestSchema = z.strictObject({
   email,
@@ -31,11 +33,13 @@ export const CreateUserRequestSchema = z.strictObject({
   team: z.string().trim().min(1).max(100).describe("the team's name; it must exist"),
 });
 export type CreateUserRequest = z.input<typeof CreateUserRequestSchema>;
+export type ParsedCreateUserRequest = z.output<typeof CreateUserRequestSchema>;
 
 export const CreateApiKeyRequestSchema = z.strictObject({
   name: text().trim().min(1).max(100),
   userId: z.string().uuid().optional().describe('staff only: a key for another user; default: yourself'),
 });
+export type ParsedCreateApiKeyRequest = z.output<typeof CreateApiKeyRequestSchema>;
 
 const isoDate = z.string().describe('ISO 8601 timestamp');
 
@@ -54,6 +58,9 @@ export type UserDto = z.infer<typeof UserDtoSchema>;
 /** Who is signed in (or calling with a key): sign-in, `/auth/session` and `/auth/me` answer this. */
 export const SignedInUserDtoSchema = UserDtoSchema.omit({ createdAt: true });
 export type SignedInUserDto = z.infer<typeof SignedInUserDtoSchema>;
+/** `GET /api/auth/session`: who is signed in, null for no one (never a 401). */
+export const SessionDtoSchema = z.object({ user: SignedInUserDtoSchema.nullable() });
+export type SessionDto = z.infer<typeof SessionDtoSchema>;
 
 export const ApiKeyDtoSchema = z.object({
   id: z.string().uuid(),

@@ -25,6 +25,13 @@ export const FigureQuerySchema = z.strictObject({
 });
 export type FigureQuery = z.infer<typeof FigureQuerySchema>;
 
+/** `GET /api/report-pack`: runs and groups, each a comma-separated list of ids. */
+export const ReportPackQuerySchema = z.strictObject({
+  runs: z.string().max(2000).optional().describe('1 to 8 run ids, comma-separated (optional with groups)'),
+  groups: z.string().max(2000).optional().describe('up to 8 group ids, comma-separated'),
+});
+export type ReportPackQuery = z.output<typeof ReportPackQuerySchema>;
+
 /** `learning-curves.pdf` into its figure and format, or null. */
 export function parseFigureFile(file: string, figures: readonly string[]): { figure: string; format: FigureFormat } | null {
   const match = /^([a-z-]+)\.([a-z]+)$/.exec(file);

@@ -50,6 +50,7 @@ export const CreateGroupRequestSchema = z.strictObject({
     .describe(`parameter -> values; parameters by alias (${Object.keys(GRID_PARAMETERS).join(', ')}) or by config path (training.learningRate)`),
 });
 export type CreateGroupRequest = z.input<typeof CreateGroupRequestSchema>;
+export type ParsedCreateGroupRequest = z.output<typeof CreateGroupRequestSchema>;
 
 /** A grid parameter's value in one cell, by alias: { lr: 0.001, batch: 64 }. */
 export type GridCell = Record<string, string | number | boolean>;
@@ -81,18 +82,11 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   return copy;
 }
 
-export function getPath(source: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), source);
-}
-
 /**
  * The runs a group request stands for, or the field errors that make it impossible: an unknown parameter,
  * a value its config field refuses (`grid.lr[1]: must be greater than 0`), a repeated value, too many runs.
  */
-export function planGroup(
-  request: z.infer<typeof CreateGroupRequestSchema>,
-  maxRuns: number,
-): { ok: true; members: GroupMemberPlan[] } | { ok: false; errors: FieldError[] } {
+export function planGroup(request: ParsedCreateGroupRequest, maxRuns: number): { ok: true; members: GroupMemberPlan[] } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const axes: { alias: string; path: string; values: (string | number | boolean)[] }[] = [];
   for (const [parameter, values] of Object.entries(request.grid ?? {})) {
@@ -218,3 +212,6 @@ export type GroupDto = z.infer<typeof GroupDtoSchema>;
 
 export const GroupSummaryDtoSchema = GroupDtoSchema.omit({ runs: true, cells: true }).extend({ size: z.number().int() });
 export type GroupSummaryDto = z.infer<typeof GroupSummaryDtoSchema>;
+/** `GET /api/groups`: the team's groups, newest first. */
+export const GroupListDtoSchema = z.object({ items: z.array(GroupSummaryDtoSchema) });
+export type GroupListDto = z.infer<typeof GroupListDtoSchema>;

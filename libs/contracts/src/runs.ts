@@ -14,6 +14,8 @@ export const CreateRunRequestSchema = z.strictObject({
   config: ExperimentConfigSchema,
 });
 export type CreateRunRequest = z.input<typeof CreateRunRequestSchema>;
+/** A submission once parsed, with its defaults filled in: what the api queues. */
+export type ParsedCreateRunRequest = z.output<typeof CreateRunRequestSchema>;
 
 export const ListRunsQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).default(1),
@@ -28,6 +30,17 @@ export const ListRunsQuerySchema = z.strictObject({
   q: text().trim().max(200).optional().describe('part of the run name, case-insensitive'),
 });
 export type ListRunsQuery = z.input<typeof ListRunsQuerySchema>;
+/** `POST /api/imports`: the form fields beside the files of the course framework's result folder. */
+export const ImportFieldsSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  folder: z.string().trim().max(200).optional().describe("the result folder's name, e.g. VGG_38_experiment: the network is read from it"),
+});
+export type ImportFields = z.output<typeof ImportFieldsSchema>;
+
+/** The list's query once parsed, with its defaults: what the api works with. */
+export type ParsedListRunsQuery = z.output<typeof ListRunsQuerySchema>;
+/** `GET /api/runs.csv`: the list's filters; the export pages through them itself. */
+export const RunsTableQuerySchema = ListRunsQuerySchema.omit({ page: true, pageSize: true });
 
 const isoDate = z.string().describe('ISO 8601 timestamp');
 

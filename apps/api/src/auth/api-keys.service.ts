@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { isStaffRole, CreateApiKeyRequestSchema, type ApiKeyDto, type CreatedApiKeyDto } from '@gradlab/contracts';
+import { isStaffRole, type ApiKeyDto, type CreatedApiKeyDto, type ParsedCreateApiKeyRequest } from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
 import { isoOrNull, pickColumns } from '../common/pick-columns';
-import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
 import { keyScope, teamScope } from './access-scopes';
 import { LiveConnections } from './live-connections';
@@ -30,8 +29,7 @@ export class ApiKeysService {
   ) {}
 
   /** The key is in the answer this once; only its hash is stored. */
-  async createKey(principal: Principal, body: unknown): Promise<CreatedApiKeyDto> {
-    const request = parseInput(CreateApiKeyRequestSchema, body, 'key');
+  async createKey(principal: Principal, request: ParsedCreateApiKeyRequest): Promise<CreatedApiKeyDto> {
     const userId = request.userId ?? principal.userId;
     if (userId !== principal.userId) {
       if (!isStaffRole(principal.role)) throw new DomainError('FORBIDDEN', 'only staff make keys for other users');

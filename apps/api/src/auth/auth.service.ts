@@ -1,9 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { LoginRequestSchema, SESSION_COOKIE } from '@gradlab/contracts';
+import { SESSION_COOKIE, type ParsedLoginRequest } from '@gradlab/contracts';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
 import { hashPassword, verifyPassword } from './password-hasher';
 import type { Principal } from './principal';
@@ -65,8 +64,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /** Checks email and password; on success a new session whose token goes into the httpOnly cookie. */
-  async login(body: unknown): Promise<{ token: string; expiresAt: Date; principal: Principal }> {
-    const { email, password } = parseInput(LoginRequestSchema, body, 'login');
+  async login({ email, password }: ParsedLoginRequest): Promise<{ token: string; expiresAt: Date; principal: Principal }> {
     const user = await this.prisma.user.findUnique({ where: { email }, include: { team: true } });
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.passwordHash || !ok) throw new DomainError('UNAUTHORIZED', 'wrong email or password');

@@ -1,5 +1,16 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import type { TeamDto, UserDto } from '@gradlab/contracts';
+import { Controller, Get, Post } from '@nestjs/common';
+import {
+  CreateTeamRequestSchema,
+  CreateUserRequestSchema,
+  TeamDtoSchema,
+  UserDtoSchema,
+  type ParsedCreateTeamRequest,
+  type ParsedCreateUserRequest,
+  type TeamDto,
+  type UserDto,
+} from '@gradlab/contracts';
+import { z } from 'zod';
+import { ApiDoc, ValidBody } from '../docs/api-route';
 import { AdminOnly, CurrentPrincipal, StaffOnly } from './auth.decorators';
 import { PeopleService } from './people.service';
 import type { Principal } from './principal';
@@ -10,24 +21,28 @@ export class PeopleController {
 
   @AdminOnly()
   @Post('teams')
-  createTeam(@Body() body: unknown): Promise<TeamDto> {
-    return this.people.createTeam(body);
+  @ApiDoc('Create a team (admin)', { 201: ['created', TeamDtoSchema], 400: 'bad input', 409: 'name taken' })
+  createTeam(@ValidBody(CreateTeamRequestSchema, 'team') request: ParsedCreateTeamRequest): Promise<TeamDto> {
+    return this.people.createTeam(request);
   }
 
   @StaffOnly()
   @Get('teams')
+  @ApiDoc('Teams: staff see their own, the admin every one', { 200: ['teams by name', z.array(TeamDtoSchema)] })
   listTeams(@CurrentPrincipal() principal: Principal): Promise<TeamDto[]> {
     return this.people.listTeams(principal);
   }
 
   @StaffOnly()
   @Post('users')
-  createUser(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<UserDto> {
-    return this.people.createUser(principal, body);
+  @ApiDoc('Create a user (staff: in their own team)', { 201: ['created', UserDtoSchema], 400: 'bad input or no such team', 409: 'email taken' })
+  createUser(@CurrentPrincipal() principal: Principal, @ValidBody(CreateUserRequestSchema, 'user') request: ParsedCreateUserRequest): Promise<UserDto> {
+    return this.people.createUser(principal, request);
   }
 
   @StaffOnly()
   @Get('users')
+  @ApiDoc('Users of the team (the admin: of every team)', { 200: ['users by email', z.array(UserDtoSchema)] })
   listUsers(@CurrentPrincipal() principal: Principal): Promise<UserDto[]> {
     return this.people.listUsers(principal);
   }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { CreateTeamRequestSchema, CreateUserRequestSchema, type TeamDto, type UserDto } from '@gradlab/contracts';
+import type { ParsedCreateTeamRequest, ParsedCreateUserRequest, TeamDto, UserDto } from '@gradlab/contracts';
 import { DomainError } from '../common/domain-error';
-import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
 import { teamScope } from './access-scopes';
 import { hashPassword } from './password-hasher';
@@ -28,8 +27,7 @@ export class PeopleService {
 
   constructor(private readonly prisma: PrismaService) {}
 
-  async createTeam(body: unknown): Promise<TeamDto> {
-    const { name } = parseInput(CreateTeamRequestSchema, body, 'team');
+  async createTeam({ name }: ParsedCreateTeamRequest): Promise<TeamDto> {
     if (await this.prisma.team.findUnique({ where: { name } }))
       throw new DomainError('CONFLICT', `team ${name} already exists`, [{ field: 'name', message: 'already exists' }]);
     return toTeamDto(await this.prisma.team.create({ data: { name } }));
@@ -40,8 +38,7 @@ export class PeopleService {
     return (await this.prisma.team.findMany({ where: teamScope(principal, 'id'), orderBy: { name: 'asc' } })).map(toTeamDto);
   }
 
-  async createUser(principal: Principal, body: unknown): Promise<UserDto> {
-    const request = parseInput(CreateUserRequestSchema, body, 'user');
+  async createUser(principal: Principal, request: ParsedCreateUserRequest): Promise<UserDto> {
     const team = await this.prisma.team.findUnique({ where: { name: request.team } });
     if (!team || (principal.role !== 'admin' && team.id !== principal.teamId)) {
       const message = principal.role === 'admin' ? `no team named ${request.team}` : `staff add users to their own team (${principal.teamName}) only`;

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import {
   FIGURE_WIDTHS_IN,
   figureFileName,
-  FigureQuerySchema,
   parseFigureFile,
   RUN_FIGURES,
   SET_FIGURES,
@@ -24,7 +23,6 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
-import { parseInput } from '../common/parse-input';
 import { AggregatesService } from '../groups/aggregates.service';
 import { GroupsService } from '../groups/groups.service';
 import { RunsService } from '../runs/runs.service';
@@ -55,11 +53,10 @@ export class FiguresService {
    * A group's (or one grid cell's) figures over seeds: Figure 1 as mean +- std bands, or the gradient flow's
    * geometric mean per layer in a log-space band (latest epoch every run reached, or `epoch`).
    */
-  async groupFigure(principal: Principal, groupId: string, file: string, rawQuery: unknown): Promise<FigureFile> {
+  async groupFigure(principal: Principal, groupId: string, file: string, query: FigureQuery): Promise<FigureFile> {
     const group = await this.groups.findGroup(principal, groupId);
     const { figure, format } = this.parseFile(file, SET_FIGURES);
     if (format === 'tex') throw new DomainError('NOT_FOUND', `no figure ${file}: a group's figures are .svg, .pdf, .png or .csv`);
-    const query = parseInput(FigureQuerySchema, rawQuery, 'query');
     const aggregate = await this.aggregates.ofGroup(principal, group.id, query.cell);
     const subject = query.cell ? `${group.name} ${query.cell}` : group.name;
     let spec: TopLevelSpec;
@@ -78,10 +75,9 @@ export class FiguresService {
     return this.render(figure, spec, format, query, figureFileName(subject, figure, format));
   }
 
-  async runFigure(principal: Principal, runId: string, file: string, rawQuery: unknown): Promise<FigureFile> {
+  async runFigure(principal: Principal, runId: string, file: string, query: FigureQuery): Promise<FigureFile> {
     const run = await this.runs.get(principal, runId);
     const { figure, format } = this.parseFile(file, RUN_FIGURES);
-    const query = parseInput(FigureQuerySchema, rawQuery, 'query');
     const statistic = (query.statistic ?? (figure === 'gradient-heatmap' ? 'meanAbs' : 'lastBatchMeanAbs')) as GradientStatistic;
     let spec: TopLevelSpec;
     if (figure === 'learning-curves') {
@@ -101,9 +97,8 @@ export class FiguresService {
   }
 
   /** Figure 1 of several runs overlaid, or their gradient flow (latest epoch) by relative depth. */
-  async setFigure(principal: Principal, file: string, rawQuery: unknown): Promise<FigureFile> {
+  async setFigure(principal: Principal, file: string, query: FigureQuery): Promise<FigureFile> {
     const { figure, format } = this.parseFile(file, SET_FIGURES);
-    const query = parseInput(FigureQuerySchema, rawQuery, 'query');
     const runs = await this.runsOf(principal, query.runs);
     const ids = runs.map((run) => run.id);
     const labels = labelsFor(runs);

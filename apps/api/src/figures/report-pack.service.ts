@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FIGURE_FORMATS, fileSlug, type GroupDto, type RunDto } from '@gradlab/contracts';
+import { FIGURE_FORMATS, FigureQuerySchema, fileSlug, type FigureQuery, type GroupDto, type RunDto } from '@gradlab/contracts';
 import { zipSync } from 'fflate';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
@@ -55,7 +55,7 @@ export class ReportPackService {
       readme.push(`${file}: ${what}`);
     };
     const formats = FIGURE_FORMATS.join(', ');
-    const query1: Record<string, string> = { width: 'column' };
+    const query1: FigureQuery = FigureQuerySchema.parse({ width: 'column' });
 
     const valLossAtBest = new Map<string, number | null>();
     for (const run of runs) {
@@ -83,7 +83,7 @@ export class ReportPackService {
       }
     }
     if (runs.length > 1) {
-      const query: Record<string, string> = { ...query1, runs: ids.join(',') };
+      const query: FigureQuery = { ...query1, runs: ids.join(',') };
       const withEpochs = runs.filter((r) => r.epochsCompleted > 0);
       const withFlow = runs.filter((r) => r.kind === 'trained' && r.epochsCompleted > 0);
       const sets: [string, RunDto[]][] = [

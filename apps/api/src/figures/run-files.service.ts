@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { fileSlug, ListRunsQuerySchema, type RunDto } from '@gradlab/contracts';
+import { fileSlug, type ParsedListRunsQuery, type RunDto } from '@gradlab/contracts';
 import { epochsCsv, frameworkSummaryCsv, frameworkTestSummaryCsv, gradientFlowCsv, runsCsv } from '@gradlab/figures';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
-import { parseInput } from '../common/parse-input';
 import { RunsService } from '../runs/runs.service';
 import type { FigureFile } from './figures.service';
 
@@ -38,12 +37,11 @@ export class RunFilesService {
   }
 
   /** The team's runs that pass the list's filters, newest first, as the runs table shows them. */
-  async runsTable(principal: Principal, query: Record<string, string>): Promise<FigureFile> {
-    // The list's own filters, validated as the list validates them; the export pages through them itself.
-    const filter = parseInput(ListRunsQuerySchema, { ...query, page: undefined, pageSize: PAGE }, 'query');
+  /** The list's own filters (validated as the list validates them); the export pages through them itself. */
+  async runsTable(principal: Principal, filter: Omit<ParsedListRunsQuery, 'page' | 'pageSize'>): Promise<FigureFile> {
     const all: RunDto[] = [];
     for (let page = 1; all.length < MAX_EXPORTED_RUNS; page++) {
-      const { items, total } = await this.runs.list(principal, { ...filter, page });
+      const { items, total } = await this.runs.list(principal, { ...filter, page, pageSize: PAGE });
       all.push(...items);
       if (all.length >= total || items.length === 0) break;
     }

@@ -1,5 +1,6 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { AggregateDto, GroupDto } from '@gradlab/contracts';
+import { CreateGroupRequestSchema, type AggregateDto, type GroupDto } from '@gradlab/contracts';
+import { parseInput } from '../common/parse-input';
 import { AggregatesService } from '../groups/aggregates.service';
 import { GroupsService } from '../groups/groups.service';
 import type { GraphqlContext } from './graphql-context';
@@ -50,7 +51,7 @@ export class GroupsResolver {
     if (input.name !== undefined && input.name !== null) body.name = input.name;
     if (input.seeds !== undefined && input.seeds !== null) body.seeds = input.seeds;
     if (input.grid !== undefined && input.grid !== null) body.grid = input.grid;
-    return this.groups.create(ctx.principal, body);
+    return this.groups.create(ctx.principal, parseInput(CreateGroupRequestSchema, body, 'group'));
   }
 
   @Mutation(() => GroupModel, { description: 'Cancels every queued or running run of the group' })

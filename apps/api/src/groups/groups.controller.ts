@@ -1,7 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import type { AggregateDto, GroupDto, GroupSummaryDto } from '@gradlab/contracts';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import {
+  AggregateDtoSchema,
+  CreateGroupRequestSchema,
+  GroupDtoSchema,
+  GroupListDtoSchema,
+  type AggregateDto,
+  type GroupDto,
+  type GroupListDto,
+  type ParsedCreateGroupRequest,
+} from '@gradlab/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { ApiDoc, IdParam, ValidBody } from '../docs/api-route';
 import { AggregatesService } from './aggregates.service';
 import { GroupsService } from './groups.service';
 
@@ -14,29 +24,54 @@ export class GroupsController {
 
   /** One config over seeds and an optional grid: the cross product queued as runs of the group. */
   @Post()
-  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<GroupDto> {
-    return this.groups.create(principal, body);
+  @ApiDoc('Submit a group: one config over seeds and an optional grid; the cross product is queued as runs of the group', {
+    201: ['the group and its runs', GroupDtoSchema],
+    400: 'bad config, seeds or grid (field errors name them: grid.lr[1])',
+    429: 'rate limited, or the team’s queue has no room for every run (QUEUE_FULL)',
+    503: 'the queue is unreachable; nothing was stored',
+  })
+  create(@CurrentPrincipal() principal: Principal, @ValidBody(CreateGroupRequestSchema, 'group') request: ParsedCreateGroupRequest): Promise<GroupDto> {
+    return this.groups.create(principal, request);
   }
 
   @Get()
-  list(@CurrentPrincipal() principal: Principal): Promise<{ items: GroupSummaryDto[] }> {
+  @ApiDoc('The team’s groups, newest first', { 200: ['groups with their runs counted by status', GroupListDtoSchema] })
+  list(@CurrentPrincipal() principal: Principal): Promise<GroupListDto> {
     return this.groups.list(principal);
   }
 
   @Get(':id')
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<GroupDto> {
+  @ApiDoc('A group: its runs with seed and cell, and its cells with mean ± std of best validation and test accuracy', {
+    200: ['the group', GroupDtoSchema],
+    404: 'no such group',
+  })
+  get(@CurrentPrincipal() principal: Principal, @IdParam('group') id: string): Promise<GroupDto> {
     return this.groups.get(principal, id);
   }
 
   /** Mean, std, min, max and n per epoch and per layer; `cell` picks one cell of a grid. */
   @Get(':id/aggregate')
-  aggregate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('cell') cell?: string): Promise<AggregateDto> {
+  @ApiDoc(
+    'Mean, std, min, max and n per epoch and per layer and epoch (gradient magnitudes in log10 space), and the final test metrics',
+    { 200: ['the aggregate', AggregateDtoSchema], 400: 'a grid group without a cell', 404: 'no such group' },
+    {
+      params: {
+        cell: {
+          in: 'query',
+          schema: { type: 'string', example: 'lr=0.001 batch=64' },
+          description: 'one cell of a grid, as the group lists it; needed when the group has a grid',
+        },
+      },
+    },
+  )
+  aggregate(@CurrentPrincipal() principal: Principal, @IdParam('group') id: string, @Query('cell') cell?: string): Promise<AggregateDto> {
     return this.aggregates.ofGroup(principal, id, cell);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<GroupDto> {
+  @ApiDoc('Cancel every queued or running run of the group', { 200: ['the group', GroupDtoSchema], 404: 'no such group' })
+  cancel(@CurrentPrincipal() principal: Principal, @IdParam('group') id: string): Promise<GroupDto> {
     return this.groups.cancel(principal, id);
   }
 }

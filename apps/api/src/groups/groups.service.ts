@@ -3,7 +3,7 @@ import { summarize } from '@gradlab/analysis';
 import { architectureName } from '@gradlab/models';
 import {
   cellKey,
-  CreateGroupRequestSchema,
+  type ParsedCreateGroupRequest,
   FINISHED_STATUSES,
   planGroup,
   RUN_STATUSES,
@@ -18,7 +18,6 @@ import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { REDIS_RETRY_AFTER_S } from '../redis/redis.service';
 import { isUuid } from '../common/is-uuid';
-import { parseInput } from '../common/parse-input';
 import type { Principal } from '../auth/principal';
 import type { Run, RunGroup } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
@@ -76,8 +75,7 @@ export class GroupsService {
     private readonly config: AppConfig,
   ) {}
 
-  async create(principal: Principal, body: unknown): Promise<GroupDto> {
-    const request = parseInput(CreateGroupRequestSchema, body, 'group');
+  async create(principal: Principal, request: ParsedCreateGroupRequest): Promise<GroupDto> {
     const plan = planGroup(request, this.config.maxGroupRuns);
     if (!plan.ok) throw new DomainError('VALIDATION_FAILED', `invalid group: ${plan.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, plan.errors);
     this.queue.ensureReachable('the group was not submitted');

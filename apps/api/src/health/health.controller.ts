@@ -1,6 +1,7 @@
 import { Public } from '../auth/auth.decorators';
 import { Controller, Get, Res } from '@nestjs/common';
-import type { HealthDto } from '@gradlab/contracts';
+import { HealthDtoSchema, type HealthDto } from '@gradlab/contracts';
+import { ApiDoc } from '../docs/api-route';
 import type { Response } from 'express';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
@@ -17,6 +18,7 @@ export class HealthController {
 
   /** 200 when Postgres and Redis both answer, 503 otherwise; the body says which is down. */
   @Get()
+  @ApiDoc('Postgres and Redis', { 200: ['both up', HealthDtoSchema], 503: ['one is down', HealthDtoSchema] })
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
     const [postgres, redis] = await Promise.all([probe(() => this.prisma.$queryRaw`SELECT 1`), probe(() => this.redis.client.ping())]);
     const body: HealthDto = { status: postgres === 'up' && redis === 'up' ? 'ok' : 'degraded', postgres, redis };

@@ -1,8 +1,9 @@
-import { Body, Controller, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Controller, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
-import type { RunDto } from '@gradlab/contracts';
+import { ImportFieldsSchema, RunDtoSchema, type ImportFields, type RunDto } from '@gradlab/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { ApiDoc, ValidFormFields } from '../docs/api-route';
 import { ImportsService, type UploadedFile } from './imports.service';
 
 /** Most files one import holds (two CSVs and the framework's figures), and the largest. */
@@ -16,7 +17,15 @@ export class ImportsController {
   /** multipart/form-data: summary.csv, test_summary.csv (optional), name and folder (optional). */
   @Post()
   @UseInterceptors(AnyFilesInterceptor({ limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES } }))
-  create(@CurrentPrincipal() principal: Principal, @Body() fields: Record<string, string>, @UploadedFiles() files: UploadedFile[] = []): Promise<RunDto> {
-    return this.imports.import(principal, { ...fields }, files);
+  @ApiDoc("Import the course framework's result folder as a read-only run (kind: imported)", {
+    201: ['the imported run', RunDtoSchema],
+    400: 'a bad file: errors name the file, line and column; nothing was stored',
+  })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @ValidFormFields(ImportFieldsSchema, 'import', 'summary.csv, test_summary.csv (optional), the .pdf/.png figures (ignored)') fields: ImportFields,
+    @UploadedFiles() files: UploadedFile[] = [],
+  ): Promise<RunDto> {
+    return this.imports.import(principal, fields, files);
   }
 }

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ExperimentConfigSchema, type RunDto } from '@gradlab/contracts';
-import { z } from 'zod';
+import { ExperimentConfigSchema, type ImportFields, type RunDto } from '@gradlab/contracts';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
-import { parseInput } from '../common/parse-input';
 import { DiagnosisService } from '../runs/diagnosis.service';
 import { PrismaService } from '../prisma/prisma.service';
 import { toRunDto } from '../runs/run.mapper';
@@ -15,10 +13,6 @@ export interface UploadedFile {
   buffer: Buffer;
 }
 
-const ImportFieldsSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  folder: z.string().trim().max(200).optional().describe("the result folder's name, e.g. VGG_38_experiment: the network is read from it"),
-});
 /** Figures the framework saved may come along; they are not needed (gradlab draws its own) and not kept. */
 const IGNORED = /\.(pdf|png)$/i;
 
@@ -37,8 +31,7 @@ export class ImportsService {
     private readonly diagnosis: DiagnosisService,
   ) {}
 
-  async import(principal: Principal, fields: unknown, files: UploadedFile[]): Promise<RunDto> {
-    const { name, folder } = parseInput(ImportFieldsSchema, fields, 'import');
+  async import(principal: Principal, { name, folder }: ImportFields, files: UploadedFile[]): Promise<RunDto> {
     const byName = new Map(files.map((f) => [f.originalname.split(/[\\/]/).pop() as string, f]));
     const unknown = [...byName.keys()].filter((n) => n !== 'summary.csv' && n !== 'test_summary.csv' && !IGNORED.test(n));
     if (unknown.length)

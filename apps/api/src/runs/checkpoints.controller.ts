@@ -1,11 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { WorkerOnly } from '../auth/auth.decorators';
+import { ApiDoc, IdParam, PathParam } from '../docs/api-route';
 import { CheckpointsService } from './checkpoints.service';
+
+const kind = { type: 'string', enum: ['latest', 'best'] };
 
 /**
  * Workers upload a run's latest and best-validation checkpoints here, and download them to resume.
- * Workers only (the worker token; never a user's key). Bodies are raw bytes (application/octet-stream); the epoch travels in `x-gradlab-epoch`.
+ * Workers only (the worker token; never a user's key). Bodies are raw bytes (application/octet-stream), which
+ * no contract describes: the service checks them, the epoch header (`x-gradlab-epoch`) and the kind.
  */
 @WorkerOnly()
 @Controller('runs/:id/checkpoints')
@@ -14,13 +18,25 @@ export class CheckpointsController {
 
   @Put(':kind')
   @HttpCode(200)
-  upload(@Param('id') id: string, @Param('kind') kind: string, @Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {
-    return this.checkpoints.store(id, kind, headers['x-gradlab-epoch'], body);
+  @ApiDoc(
+    'Upload a checkpoint (workers)',
+    { 200: 'stored, or ignored when a newer one is stored', 400: 'bad kind, epoch or body', 404: 'no such run' },
+    {
+      params: { 'x-gradlab-epoch': { in: 'header', required: true, schema: { type: 'integer', minimum: 0, maximum: 2_147_483_647 } } },
+      rawBody: { required: true, content: { 'application/octet-stream': {} } },
+    },
+  )
+  upload(@IdParam('run') id: string, @PathParam('kind', kind) kindName: string, @Headers('x-gradlab-epoch') epoch: string | undefined, @Body() body: unknown) {
+    return this.checkpoints.store(id, kindName, epoch, body);
   }
 
   @Get(':kind')
-  async download(@Param('id') id: string, @Param('kind') kind: string, @Res() response: Response) {
-    const checkpoint = await this.checkpoints.load(id, kind);
+  @ApiDoc('Download a checkpoint (workers)', {
+    200: { description: 'checkpoint bytes; epoch in x-gradlab-epoch, SHA-256 in x-gradlab-sha256', content: { 'application/octet-stream': {} } },
+    404: 'none stored',
+  })
+  async download(@IdParam('run') id: string, @PathParam('kind', kind) kindName: string, @Res() response: Response) {
+    const checkpoint = await this.checkpoints.load(id, kindName);
     response.setHeader('content-type', 'application/octet-stream');
     response.setHeader('x-gradlab-epoch', String(checkpoint.epoch));
     response.setHeader('x-gradlab-sha256', checkpoint.sha256);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EstimateRequestSchema, WORKER_OFFLINE_AFTER_MS, type DurationEstimateDto, type ExperimentConfig, type QueuePositionDto } from '@gradlab/contracts';
+import { WORKER_OFFLINE_AFTER_MS, type DurationEstimateDto, type ExperimentConfig, type QueuePositionDto } from '@gradlab/contracts';
 import type { Principal } from '../auth/principal';
-import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
 import { durationEstimator, estimateDuration, type EpochSample } from './duration-estimate';
 import { RunsService } from './runs.service';
@@ -19,8 +18,7 @@ export class RunEstimatesService {
     private readonly runs: RunsService,
   ) {}
 
-  async estimate(body: unknown): Promise<DurationEstimateDto> {
-    const { config } = parseInput(EstimateRequestSchema, body, 'estimate');
+  async estimate(config: ExperimentConfig): Promise<DurationEstimateDto> {
     return estimateDuration(await this.recentEpochs(), config);
   }
 

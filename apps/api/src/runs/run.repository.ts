@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ListRunsQuerySchema, type EpochDto, type GradientFlowDto, type PageDto, type RunDto } from '@gradlab/contracts';
-import type { z } from 'zod';
+import { ListRunsQuerySchema, type EpochDto, type ParsedListRunsQuery, type GradientFlowDto, type PageDto, type RunDto } from '@gradlab/contracts';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { parseInput } from '../common/parse-input';
@@ -9,14 +8,12 @@ import { findTeamRun } from './find-team-run';
 import { decodeRunCursor, encodeRunCursor } from './run-cursor';
 import { toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
 
-type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
-
 /** The largest epoch index there can be (training.epochs is at most 1000; the column is an int4). */
 const MAX_EPOCH_INDEX = 2_147_483_647;
 const NEWEST_FIRST = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 /** The caller's team's runs that pass the list filters (the same for REST pages and GraphQL cursors). */
-function teamRunsWhere(principal: Pick<Principal, 'teamId'>, filter: Pick<ListRunsQuery, 'status' | 'blockType' | 'architecture' | 'q'>) {
+function teamRunsWhere(principal: Pick<Principal, 'teamId'>, filter: Pick<ParsedListRunsQuery, 'status' | 'blockType' | 'architecture' | 'q'>) {
   const { status, blockType, architecture, q } = filter;
   return { teamId: principal.teamId, status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
 }
@@ -30,7 +27,7 @@ export class RunRepository {
     return findTeamRun(this.prisma, principal, id);
   }
 
-  async page(principal: Principal, query: ListRunsQuery): Promise<PageDto<RunDto>> {
+  async page(principal: Principal, query: ParsedListRunsQuery): Promise<PageDto<RunDto>> {
     const { page, pageSize, ...filter } = query;
     const where = teamRunsWhere(principal, filter);
     const [items, total] = await Promise.all([

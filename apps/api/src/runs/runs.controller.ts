@@ -1,19 +1,30 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   CreateRunRequestSchema,
+  DurationEstimateDtoSchema,
+  EpochDtoSchema,
+  EstimateRequestSchema,
+  GradientFlowDtoSchema,
   ListRunsQuerySchema,
+  QueuePositionDtoSchema,
+  RunDtoSchema,
+  RunPageDtoSchema,
   type DurationEstimateDto,
   type EpochDto,
+  type ExperimentConfig,
   type GradientFlowDto,
   type PageDto,
+  type ParsedCreateRunRequest,
+  type ParsedListRunsQuery,
   type QueuePositionDto,
   type RunDto,
 } from '@gradlab/contracts';
+import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { ApiDoc, IdParam, ValidBody, ValidQuery } from '../docs/api-route';
 import { RunEstimatesService } from './run-estimates.service';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
-import { RunsService, type CreateRunRequest, type ListRunsQuery } from './runs.service';
+import { RunsService } from './runs.service';
 
 @Controller('runs')
 export class RunsController {
@@ -23,50 +34,74 @@ export class RunsController {
   ) {}
 
   @Post()
-  create(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(CreateRunRequestSchema, 'run')) request: CreateRunRequest): Promise<RunDto> {
+  @ApiDoc('Submit a run', {
+    201: ['queued', RunDtoSchema],
+    400: 'a field is invalid: `errors` names each',
+    429: 'rate limited, or the team’s queue is full (QUEUE_FULL)',
+    503: 'the queue is unreachable; nothing was stored',
+  })
+  create(@CurrentPrincipal() principal: Principal, @ValidBody(CreateRunRequestSchema, 'run') request: ParsedCreateRunRequest): Promise<RunDto> {
     return this.runs.create(principal, request);
   }
 
   /** How long a config would train, before it is submitted. */
   @Post('estimate')
   @HttpCode(200)
-  estimate(@Body() body: unknown): Promise<DurationEstimateDto> {
-    return this.estimates.estimate(body);
+  @ApiDoc('How long a config would train, from the epoch times workers measured', {
+    200: ['the estimate', DurationEstimateDtoSchema],
+    400: 'a field is invalid',
+  })
+  estimate(@ValidBody(EstimateRequestSchema, 'estimate') request: { config: ExperimentConfig }): Promise<DurationEstimateDto> {
+    return this.estimates.estimate(request.config);
   }
 
   @Get()
-  list(@CurrentPrincipal() principal: Principal, @Query(new ZodValidationPipe(ListRunsQuerySchema, 'query')) query: ListRunsQuery): Promise<PageDto<RunDto>> {
+  @ApiDoc('Runs, newest first', { 200: ['a page of runs', RunPageDtoSchema], 400: 'bad query' })
+  list(@CurrentPrincipal() principal: Principal, @ValidQuery(ListRunsQuerySchema) query: ParsedListRunsQuery): Promise<PageDto<RunDto>> {
     return this.runs.list(principal, query);
   }
 
   @Get(':id')
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RunDto> {
+  @ApiDoc('One run', { 200: ['the run', RunDtoSchema], 404: 'no such run' })
+  get(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<RunDto> {
     return this.runs.get(principal, id);
   }
 
   @Get(':id/queue')
-  queuePosition(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<QueuePositionDto> {
+  @ApiDoc("A queued run's place in the queue and its estimated wait", { 200: ['its place', QueuePositionDtoSchema], 404: 'no such run' })
+  queuePosition(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<QueuePositionDto> {
     return this.estimates.queuePosition(principal, id);
   }
 
   @Get(':id/epochs')
-  epochs(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<EpochDto[]> {
+  @ApiDoc("A run's epochs", { 200: ['epochs in order', z.array(EpochDtoSchema)], 404: 'no such run' })
+  epochs(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<EpochDto[]> {
     return this.runs.epochs(principal, id);
   }
 
   @Get(':id/gradient-flow')
-  gradientFlow(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('epoch') epoch?: string): Promise<GradientFlowDto> {
+  @ApiDoc(
+    'Per-layer gradient statistics of one epoch',
+    { 200: ['one row per weight tensor; none for an imported run', GradientFlowDtoSchema], 400: 'a bad epoch', 404: 'no such run or epoch' },
+    { params: { epoch: { in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'default: the latest stored epoch' } } },
+  )
+  gradientFlow(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string, @Query('epoch') epoch?: string): Promise<GradientFlowDto> {
     return this.runs.gradientFlow(principal, id, epoch);
   }
 
   @Get(':id/gradient-flow/all')
-  gradientFlowHistory(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<GradientFlowDto[]> {
+  @ApiDoc('Per-layer gradient statistics of every stored epoch (the layer x epoch heatmap)', {
+    200: ['one entry per epoch, in order', z.array(GradientFlowDtoSchema)],
+    404: 'no such run',
+  })
+  gradientFlowHistory(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<GradientFlowDto[]> {
     return this.runs.gradientFlowHistory(principal, id);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RunDto> {
+  @ApiDoc('Cancel a queued or running run', { 200: ['cancelled', RunDtoSchema], 404: 'no such run', 409: 'already finished' })
+  cancel(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<RunDto> {
     return this.runs.cancel(principal, id);
   }
 }

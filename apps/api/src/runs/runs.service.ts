@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import {
   FINISHED_STATUSES,
-  type CreateRunRequestSchema,
+  type ParsedCreateRunRequest,
   type EpochDto,
   type GradientFlowDto,
-  type ListRunsQuerySchema,
+  type ParsedListRunsQuery,
   type PageDto,
   type RunDto,
 } from '@gradlab/contracts';
 import { architectureName } from '@gradlab/models';
-import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { REDIS_RETRY_AFTER_S } from '../redis/redis.service';
@@ -25,8 +24,6 @@ import { SubmissionLimitsService } from './submission-limits.service';
  * events go out through the LiveEventsPublisher.
  */
 /** A submission and a list query as their schemas parse them (defaults filled in). */
-export type CreateRunRequest = z.infer<typeof CreateRunRequestSchema>;
-export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
 
 @Injectable()
 export class RunsService {
@@ -37,7 +34,7 @@ export class RunsService {
     private readonly limits: SubmissionLimitsService,
   ) {}
 
-  async create(principal: Principal, request: CreateRunRequest): Promise<RunDto> {
+  async create(principal: Principal, request: ParsedCreateRunRequest): Promise<RunDto> {
     this.queue.ensureReachable('the run was not submitted');
     await this.limits.checkRate(principal);
     const config = request.config;
@@ -54,7 +51,7 @@ export class RunsService {
   }
 
   /** The caller's team's runs only. */
-  list(principal: Principal, query: ListRunsQuery): Promise<PageDto<RunDto>> {
+  list(principal: Principal, query: ParsedListRunsQuery): Promise<PageDto<RunDto>> {
     return this.repository.page(principal, query);
   }
 
