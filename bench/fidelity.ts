@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { promisify } from 'node:util';
+import { mean } from '@gradlab/analysis';
 import { ExperimentConfigSchema, type ExperimentConfig } from '@gradlab/contracts';
 import { encodeCifarBinary, loadSplits, selectBackend, trainRun, wasmThreadCount, type EpochResult } from '@gradlab/training';
 
@@ -88,7 +89,6 @@ async function pytorchRun(config: ExperimentConfig, dataDir: string): Promise<Se
   }
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
 const pm = (xs: number[], digits = 3) => `${mean(xs).toFixed(digits)} ± ${std(xs).toFixed(digits)}`;
 

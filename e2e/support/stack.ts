@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { createStudent as createTeamStudent, STUDENT_PASSWORD } from '../../apps/api/src/test-support/create-student';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -105,20 +106,7 @@ export async function startStack(env: Record<string, string> = {}, { prod = fals
     await stop();
     throw new Error(`${(error as Error).message}\n${logs.join('')}`);
   }
-  const createStudent = async (team: string, email: string) => {
-    const call = async (path: string, body: unknown) => {
-      const response = await fetch(`${apiUrl}/api${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok && response.status !== 409) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-      return response.json();
-    };
-    await call('/teams', { name: team });
-    const user = await call('/users', { email, team, role: 'student', password: STUDENT_PASSWORD });
-    return (await call('/keys', { name: 'e2e', userId: user.id })).key as string;
-  };
+  const createStudent = async (team: string, email: string) => (await createTeamStudent({ url: apiUrl, adminToken: admin.token }, team, email)).key;
   const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
     const response = await fetch(`${apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` } });
     if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
@@ -127,8 +115,7 @@ export async function startStack(env: Record<string, string> = {}, { prod = fals
   return { apiUrl, webUrl, admin, workerToken, databaseUrl, logs, pid: child.pid as number, startWorker, stop, createStudent, api };
 }
 
-/** Every student createStudent makes signs in with this. */
-export const STUDENT_PASSWORD = 'correct horse battery';
+export { STUDENT_PASSWORD };
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
 import type { EpochDto, FindingCode, FindingDto, LayerGradientDto, Severity } from '@gradlab/contracts';
 import { FIXES } from './fixes';
+import { median } from './statistics';
 
 /**
  * What a run's stored epochs and gradient statistics say is wrong with it. Pure functions over what the api
@@ -63,12 +64,6 @@ function finding(code: FindingCode, severity: Severity, summary: string, evidenc
 function geometricMean(values: readonly number[]): number {
   if (values.some((v) => v === 0)) return 0;
   return 10 ** (values.reduce((sum, v) => sum + Math.log10(v), 0) / values.length);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function diverged(epochs: readonly EpochDto[]): FindingDto | null {

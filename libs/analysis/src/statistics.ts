@@ -2,12 +2,24 @@ import type { LogStatDto, StatDto } from '@gradlab/contracts';
 
 const finite = (values: readonly (number | null | undefined)[]) => values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 
+/** The arithmetic mean; NaN for no values. */
+export function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+/** The middle value, or the mean of the two middle ones; NaN for no values. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 function meanAndSampleStd(values: readonly number[]): { mean: number | null; std: number | null } {
   if (values.length === 0) return { mean: null, std: null };
-  const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
-  if (values.length < 2) return { mean, std: null };
-  const squares = values.reduce((sum, v) => sum + (v - mean) ** 2, 0);
-  return { mean, std: Math.sqrt(squares / (values.length - 1)) };
+  const average = mean(values);
+  if (values.length < 2) return { mean: average, std: null };
+  const squares = values.reduce((sum, v) => sum + (v - average) ** 2, 0);
+  return { mean: average, std: Math.sqrt(squares / (values.length - 1)) };
 }
 
 /** Mean, sample std, min, max and n of the finite values; null and NaN (a diverged run) are left out of n. */

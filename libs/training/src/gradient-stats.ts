@@ -123,6 +123,7 @@ export class GradientStatsAccumulator {
   }
 }
 
-function finiteOrNull(x: number): number | null {
+/** A statistic as stored: NaN and infinities (a diverged run) are null. */
+export function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }

@@ -8,7 +8,7 @@ import { IMAGE_BYTES, type ImageSet } from './data/image-set';
 import { BestWeights } from './best-weights';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint';
 import { RunCancelledError } from './errors';
-import { GradientStatsAccumulator } from './gradient-stats';
+import { finiteOrNull, GradientStatsAccumulator } from './gradient-stats';
 import { cosineLearningRate } from './optim/cosine-schedule';
 import { TorchAdam } from './optim/torch-adam';
 import { readTrainingState, restoreTrainingState } from './training-state';
@@ -270,8 +270,4 @@ function identity(n: number): Uint32Array {
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   return out;
-}
-
-function finiteOrNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
 }

@@ -5,7 +5,8 @@ import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { migrateDatabase } from '../database/migrator';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
-import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
+import { createStudent, STUDENT_PASSWORD } from '../test-support/create-student';
+import { startTestApi, type TestApi } from '../test-support/test-api';
 
 const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 2 }, data: { dataset: 'synthetic' } };
 
@@ -196,7 +197,7 @@ describe('teams, keys and isolation (real Postgres and Redis)', () => {
   it('dashboard sign-in: a wrong password is refused; the right one sets an httpOnly session cookie', async () => {
     expect((await call(null, 'POST', '/auth/login', { email: 'a1@uni.test', password: 'wrong password!' })).status).toBe(401);
     expect((await call(null, 'POST', '/auth/login', { email: 'nobody@uni.test', password: 'wrong password!' })).status).toBe(401);
-    const login = await call(null, 'POST', '/auth/login', { email: 'A1@uni.test', password: 'correct horse battery' });
+    const login = await call(null, 'POST', '/auth/login', { email: 'A1@uni.test', password: STUDENT_PASSWORD });
     expect(login.status).toBe(200);
     const cookie = login.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=`));

@@ -8,7 +8,8 @@ import { unzipSync } from 'fflate';
 import { migrateDatabase } from '../database/migrator';
 import { RunEventsService } from '../runs/run-events.service';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
-import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
+import { createStudent } from '../test-support/create-student';
+import { startTestApi, type TestApi } from '../test-support/test-api';
 
 const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 3 }, data: { dataset: 'synthetic' } };
 const layers = Array.from({ length: 5 }, (_, i) => ({

@@ -1,3 +1,4 @@
+import { mean } from '@gradlab/analysis';
 import type { RunDto } from '@gradlab/contracts';
 import { architectureSummary } from '@gradlab/figures';
 import { texEscape } from '@gradlab/figures/server';
@@ -14,7 +15,6 @@ function groupBySeed(runs: RunDto[]): RunDto[][] {
   return [...groups.values()];
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
 
 /** A cell: the value, or mean ± std over seeds; accuracies in percent. */

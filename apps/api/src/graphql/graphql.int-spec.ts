@@ -8,7 +8,8 @@ import { RunRepository } from '../runs/run.repository';
 import { RunEventsService } from '../runs/run-events.service';
 import { epochCompletedEvent, layerStat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
-import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
+import { createStudent } from '../test-support/create-student';
+import { startTestApi, type TestApi } from '../test-support/test-api';
 
 const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 2 }, data: { dataset: 'synthetic' } };
 

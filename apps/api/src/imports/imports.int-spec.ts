@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { EpochDto, RunDto } from '@gradlab/contracts';
 import { migrateDatabase } from '../database/migrator';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
-import { createStudent, startTestApi, type TestApi } from '../test-support/test-api';
+import { createStudent } from '../test-support/create-student';
+import { startTestApi, type TestApi } from '../test-support/test-api';
 
 const REFERENCE = path.resolve(__dirname, '../../../../../shared/reference/course-runs');
 

@@ -1,3 +1,4 @@
+import { median } from '@gradlab/analysis';
 import type { DurationEstimateDto, ExperimentConfig } from '@gradlab/contracts';
 import { describeNetwork, epochWork, forwardMultiplyAdds, splitSizes } from '@gradlab/models';
 
@@ -9,12 +10,6 @@ export interface EpochSample {
 
 /** What identifies a network for "measured on this network", field by field (JSONB reorders keys). */
 const networkKey = ({ model }: ExperimentConfig) => [model.numFilters, model.numStages, model.numBlocksPerStage, model.blockType].join('|');
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /**
  * Milliseconds per unit of work (a forward multiply-add of one image), from measured epochs. Epochs of the

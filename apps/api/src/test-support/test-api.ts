@@ -22,20 +22,3 @@ export async function startTestApi(env: { DATABASE_URL: string; QUEUE_PREFIX: st
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${address.port}`, adminToken };
 }
-
-/** A team with a student in it, made through the api as staff would; returns the student's key. */
-export async function createStudent(api: TestApi, team: string, email: string): Promise<{ key: string; userId: string }> {
-  const call = async (path: string, body: unknown) => {
-    const response = await fetch(`${api.url}/api${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok && response.status !== 409) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
-  await call('/teams', { name: team });
-  const user = await call('/users', { email, team, role: 'student', password: 'correct horse battery' });
-  const key = await call('/keys', { name: 'test', userId: user.id });
-  return { key: key.key, userId: user.id };
-}
