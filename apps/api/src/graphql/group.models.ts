@@ -11,6 +11,13 @@ export class StatModel {
   @Field(() => Int) n!: number;
 }
 
+@ObjectType({ description: "mean, sample std (null under two values) and n of one metric over a cell's runs" })
+export class MeanStdModel {
+  @Field(() => Float, { nullable: true }) mean!: number | null;
+  @Field(() => Float, { nullable: true }) std!: number | null;
+  @Field(() => Int) n!: number;
+}
+
 @ObjectType({ description: 'one epoch index across runs; n: the runs that reached it' })
 export class AggregateEpochModel {
   @Field(() => Int) epoch!: number;
@@ -45,8 +52,8 @@ export class GroupCellModel {
   @Field() key!: string;
   @Field(() => JsonScalar) cell!: unknown;
   @Field(() => [ID]) runIds!: string[];
-  @Field(() => StatModel) bestValAccuracy!: StatModel;
-  @Field(() => StatModel) testAccuracy!: StatModel;
+  @Field(() => MeanStdModel) bestValAccuracy!: MeanStdModel;
+  @Field(() => MeanStdModel) testAccuracy!: MeanStdModel;
   @Field() best!: boolean;
 }
 
