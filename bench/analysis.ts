@@ -9,7 +9,7 @@ import { diagnose } from '@gradlab/analysis';
 import type { GroupDto } from '@gradlab/contracts';
 import { AggregatesService } from '../apps/api/src/groups/aggregates.service';
 import { DiagnosisService } from '../apps/api/src/runs/diagnosis.service';
-import { RunEventsService } from '../apps/api/src/runs/run-events.service';
+import { RunEventsService } from '../apps/api/src/run-events/run-events.service';
 import { epochCompletedEvent } from '../apps/api/src/test-support/run-event-builders';
 import { runBench, withBenchApi } from './bench-api';
 import { flag, medianAndP95, time } from './timing';

@@ -12,6 +12,9 @@ import { PrismaModule } from './prisma/prisma.module';
 import { RedisModule } from './redis/redis.module';
 import { FiguresModule } from './figures/figures.module';
 import { ImportsModule } from './imports/imports.module';
+import { CheckpointsModule } from './checkpoints/checkpoints.module';
+import { LiveEventsModule } from './live-events/live-events.module';
+import { RunEventsModule } from './run-events/run-events.module';
 import { RunsModule } from './runs/runs.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -35,6 +38,9 @@ export class AppModule {
         RedisModule,
         AuthModule,
         RunsModule,
+        RunEventsModule,
+        LiveEventsModule,
+        CheckpointsModule,
         GroupsModule,
         FiguresModule,
         ImportsModule,

@@ -6,7 +6,7 @@ import { RUN_EVENT_VERSION, type EpochCompletedEvent, type RunDto } from '@gradl
 import { learningCurvePoints } from '@gradlab/figures';
 import { unzipSync } from 'fflate';
 import { migrateDatabase } from '../database/migrator';
-import { RunEventsService } from '../runs/run-events.service';
+import { RunEventsService } from '../run-events/run-events.service';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { createStudent } from '../test-support/create-student';
 import { startTestApi, type TestApi } from '../test-support/test-api';

@@ -8,6 +8,7 @@ import { AuthService } from '../auth/auth.service';
 import { LiveConnections } from '../auth/live-connections';
 import { AppConfig } from '../config/app-config';
 import type { Principal } from '../auth/principal';
+import { LiveEventsModule } from '../live-events/live-events.module';
 import { RunsModule } from '../runs/runs.module';
 import { WorkersModule } from '../workers/workers.module';
 import { maskInternalError, toGraphQLError, unauthenticated } from './graphql-errors';
@@ -33,6 +34,7 @@ interface WsExtra {
 @Module({
   imports: [
     RunsModule,
+    LiveEventsModule,
     GroupsModule,
     WorkersModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({

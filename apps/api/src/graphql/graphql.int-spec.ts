@@ -5,7 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { migrateDatabase } from '../database/migrator';
 import { RunRepository } from '../runs/run.repository';
-import { RunEventsService } from '../runs/run-events.service';
+import { RunEventsService } from '../run-events/run-events.service';
 import { epochCompletedEvent, layerStat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { createStudent } from '../test-support/create-student';

@@ -3,7 +3,7 @@ import { CreateRunRequestSchema, type DiagnosisDto, type EpochDto, type Experime
 import { DiagnosisService } from '../runs/diagnosis.service';
 import { DomainError } from '../common/domain-error';
 import { parseInput } from '../common/parse-input';
-import { RunEventsPubSub, type RunLiveEvent } from '../runs/run-events.pubsub';
+import { RunEventsPubSub, type RunLiveEvent } from '../live-events/run-events.pubsub';
 import { epochIndex } from '../runs/run.repository';
 import { RunsService } from '../runs/runs.service';
 import type { GraphqlContext } from './graphql-context';

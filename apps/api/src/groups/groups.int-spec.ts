@@ -11,7 +11,7 @@ import { summarize, summarizeLog } from '@gradlab/analysis';
 import { Queue } from 'bullmq';
 import { unzipSync } from 'fflate';
 import { migrateDatabase } from '../database/migrator';
-import { RunEventsService } from '../runs/run-events.service';
+import { RunEventsService } from '../run-events/run-events.service';
 import { epochCompletedEvent, layerStat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { createStudent } from '../test-support/create-student';

@@ -21,7 +21,7 @@ import { isUuid } from '../common/is-uuid';
 import type { Principal } from '../auth/principal';
 import type { Run, RunGroup } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import { RunQueue } from '../runs/run-queue.service';
+import { RunQueue } from '../runs/run-queue';
 import { RunsService } from '../runs/runs.service';
 import { SubmissionLimitsService } from '../runs/submission-limits.service';
 import { newRunData, toRunDto } from '../runs/run.mapper';

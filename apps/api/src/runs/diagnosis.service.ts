@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { diagnose, type LayerStats } from '@gradlab/analysis';
 import { DATASET_CLASSES, type DiagnosisDto, type ExperimentConfig, type LayerKind } from '@gradlab/contracts';
 import { PrismaService } from '../prisma/prisma.service';
-import { LiveEventsPublisher } from './live-events.publisher';
+import { LiveEventsPublisher } from '../live-events/live-events.publisher';
 import { toEpochDto } from './run.mapper';
 
 type LayerRow = { epoch: number; shortName: string; kind: LayerKind; meanAbs: number | null; updateRatio: number | null; nonFiniteCount: number };

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
-import { RunQueue } from './run-queue.service';
+import { RunQueue } from './run-queue';
 
 /** A training job that finished this long ago without its run finishing lost its last event. */
 const FINISHED_JOB_GRACE_MS = 60_000;

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   CreateRunRequestSchema,
+  DiagnosisDtoSchema,
   DurationEstimateDtoSchema,
   EpochDtoSchema,
   EstimateRequestSchema,
@@ -9,6 +10,7 @@ import {
   QueuePositionDtoSchema,
   RunDtoSchema,
   RunPageDtoSchema,
+  type DiagnosisDto,
   type DurationEstimateDto,
   type EpochDto,
   type ExperimentConfig,
@@ -23,6 +25,7 @@ import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ApiDoc, IdParam, ValidBody, ValidQuery } from '../docs/api-route';
+import { DiagnosisService } from './diagnosis.service';
 import { RunEstimatesService } from './run-estimates.service';
 import { RunsService } from './runs.service';
 
@@ -31,6 +34,7 @@ export class RunsController {
   constructor(
     private readonly runs: RunsService,
     private readonly estimates: RunEstimatesService,
+    private readonly diagnosis: DiagnosisService,
   ) {}
 
   @Post()
@@ -96,6 +100,17 @@ export class RunsController {
   })
   gradientFlowHistory(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<GradientFlowDto[]> {
     return this.runs.gradientFlowHistory(principal, id);
+  }
+
+  /** What the run's epochs and gradient statistics say is wrong with it (libs/analysis). */
+  @Get(':id/diagnosis')
+  @ApiDoc('What the run’s stored epochs and gradient statistics say is wrong with it: findings with evidence and fixes (most severe first)', {
+    200: ['its findings; none: nothing found', DiagnosisDtoSchema],
+    404: 'no such run',
+  })
+  async diagnose(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<DiagnosisDto> {
+    const run = await this.runs.findRun(principal, id);
+    return this.diagnosis.diagnose(run.id, run.config as unknown as ExperimentConfig);
   }
 
   @Post(':id/cancel')

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { PrismaService } from '../prisma/prisma.service';
 import { workersSeenBy, type WorkersSnapshot } from '../workers/workers.service';
-import { findTeamRun } from './find-team-run';
+import { findTeamRun } from '../runs/find-team-run';
 import { LiveEventsPublisher } from './live-events.publisher';
 import { RunEventsPubSub, type RunEventName } from './run-events.pubsub';
 

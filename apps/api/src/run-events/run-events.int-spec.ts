@@ -7,8 +7,8 @@ import { RedisService } from '../redis/redis.service';
 import { epochCompletedEvent, workerHeartbeat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { WorkersService, type WorkersSnapshot } from '../workers/workers.service';
-import { DiagnosisService } from './diagnosis.service';
-import type { RunEventsGateway } from './run-events.gateway';
+import { DiagnosisService } from '../runs/diagnosis.service';
+import type { RunEventsGateway } from '../live-events/run-events.gateway';
 import { EpochsPendingError, RunEventsService } from './run-events.service';
 
 /** The team the migration creates. */

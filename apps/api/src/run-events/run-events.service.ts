@@ -14,9 +14,9 @@ import type {
 import { ADD_EPOCH_SQL, epochContributions } from '../groups/group-layer-statistics';
 import { PrismaService } from '../prisma/prisma.service';
 import { WorkersService } from '../workers/workers.service';
-import { DiagnosisService } from './diagnosis.service';
-import { LiveEventsPublisher } from './live-events.publisher';
-import { toRunDto } from './run.mapper';
+import { DiagnosisService } from '../runs/diagnosis.service';
+import { LiveEventsPublisher } from '../live-events/live-events.publisher';
+import { toRunDto } from '../runs/run.mapper';
 
 /** A run.completed came before all of the run's epochs were stored: it waits for them. */
 export class EpochsPendingError extends Error {}

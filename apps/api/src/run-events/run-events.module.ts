@@ -1,0 +1,19 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QUEUES } from '@gradlab/contracts';
+import { LiveEventsModule } from '../live-events/live-events.module';
+import { RunsModule } from '../runs/runs.module';
+import { WorkersModule } from '../workers/workers.module';
+import { RunEventsProcessor } from './run-events.processor';
+import { RunEventsService } from './run-events.service';
+import { WorkerLiveEventsListener } from './worker-live-events.listener';
+
+/**
+ * What workers report: run events from their queue (started, epoch, completed, failed), stored once each
+ * in Postgres, and live-only events (batch progress) from their Redis channel, passed on to the browsers.
+ */
+@Module({
+  imports: [BullModule.registerQueue({ name: QUEUES.runEvents }), LiveEventsModule, RunsModule, WorkersModule],
+  providers: [RunEventsService, RunEventsProcessor, WorkerLiveEventsListener],
+})
+export class RunEventsModule {}
