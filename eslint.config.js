@@ -65,7 +65,7 @@ module.exports = [
         'error',
         {
           buildTargets: ['typecheck', 'build'],
-          ignoredFiles: ['{projectRoot}/**/*.spec.ts', '{projectRoot}/**/*.int-spec.ts', '{projectRoot}/src/test-support/**', '{projectRoot}/testing.ts'],
+          ignoredFiles: ['{projectRoot}/**/*.spec.ts', '{projectRoot}/**/*.slow-spec.ts', '{projectRoot}/**/*.int-spec.ts', '{projectRoot}/src/test-support/**', '{projectRoot}/testing.ts'],
         },
       ],
     },
@@ -73,7 +73,7 @@ module.exports = [
   {
     // Test support (the shared parity fixtures found beside the checkout) stays out of what ships.
     files: ['**/*.ts', '**/*.tsx'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**', 'e2e/**'],
+    ignores: ['**/*.spec.ts', '**/*.slow-spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**', 'e2e/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: '@gradlab/models/testing', message: 'test support: for tests and benchmarks only' }] }],
     },
@@ -81,7 +81,7 @@ module.exports = [
   {
     // The figures' tests draw real networks' layer names (@gradlab/models) for their gradient-flow data; the
     // figures themselves still see contracts only.
-    files: ['libs/figures/src/**/*.spec.ts', 'libs/figures/src/test-support/**/*.ts'],
+    files: ['libs/figures/src/**/*.spec.ts', 'libs/figures/src/**/*.slow-spec.ts', 'libs/figures/src/test-support/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -1,5 +1,6 @@
-// Three suites: unit (colocated *.spec.ts, no services), integration (*.int-spec.ts against the machine's
-// Postgres and Redis) and e2e (e2e/*.e2e-spec.ts, api + worker processes). TypeScript through SWC, with
+// Four tiers: unit (colocated *.spec.ts: pure code, no processes, no training; 30 s on 2 cores), slow
+// (*.slow-spec.ts: trains, starts processes, renders every figure), integration (*.int-spec.ts against the
+// machine's Postgres and Redis) and e2e (e2e/*.e2e-spec.ts, api + worker processes). TypeScript through SWC, with
 // decorator metadata for NestJS.
 // Mesa's EGL, under the webgpu backend's software adapter, needs no display server when told so. The backend
 // sets this itself when it starts, but Jest's test files see a copy of process.env that native code never
@@ -25,6 +26,7 @@ module.exports = {
   testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
+    { ...common, displayName: 'slow', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.slow-spec.ts'] },
     // Real services on a shared machine: a database to create and migrate, an api to boot, scrypt hashes.
     {
       ...common,

@@ -28,7 +28,7 @@ const PRUNE = {
     '@electric-sql',
     '@gradlab',
   ],
-  // The api never loads TensorFlow.js (apps/api/src/api-module-graph.spec.ts).
+  // The api never loads TensorFlow.js (apps/api/src/api-module-graph.slow-spec.ts).
   api: ['@tensorflow', 'webgpu'],
   // Workers talk to Redis and the api only (no database, no HTTP server, no figures). Installed without
   // their install scripts, the native TensorFlow packages have no libtensorflow: gone, the worker says

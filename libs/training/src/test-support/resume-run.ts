@@ -1,6 +1,6 @@
 // `node -r @swc-node/register libs/training/src/test-support/resume-run.ts <backend>`: trains a small
 // synthetic run straight, then the same run interrupted after epoch 2 of 4 (its checkpoint upload fails, as a
-// killed worker's would) and resumed from the checkpoints; prints both as JSON for resume.spec.ts. A process
+// killed worker's would) and resumed from the checkpoints; prints both as JSON for resume.slow-spec.ts. A process
 // of its own, because the pure-JS cpu backend crawls in Jest's sandbox.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 // `node -r @swc-node/register libs/training/src/test-support/select-backend-run.ts [backend]`: selects a
 // backend as a worker does (the best that loads, or the one given) and prints each line of its log, then
-// `selected <backend>`: for select-backend.spec.ts, one process per case, as backends are chosen once per
+// `selected <backend>`: for select-backend.slow-spec.ts, one process per case, as backends are chosen once per
 // process.
 import { selectBackend, type BackendName } from '../backend/select-backend';
 
