@@ -9,18 +9,32 @@ const depConstraints = [
   { sourceTag: 'type:models', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:figures', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@tensorflow/*'] },
   // Pure functions over stored epochs and gradient statistics, shared by the api, the web app and the CLI.
-  { sourceTag: 'type:analysis', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@tensorflow/*'] },
+  {
+    sourceTag: 'type:analysis',
+    onlyDependOnLibsWithTags: ['type:contracts'],
+    bannedExternalImports: ['@tensorflow/*'],
+  },
   { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
   // The REST api's one client (generated types, openapi-fetch): for the CLI, the dashboard and workers.
-  { sourceTag: 'type:api-client', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@tensorflow/*'] },
+  {
+    sourceTag: 'type:api-client',
+    onlyDependOnLibsWithTags: ['type:contracts'],
+    bannedExternalImports: ['@tensorflow/*'],
+  },
   // The api describes networks (@gradlab/models) but never builds them (@gradlab/models/tf).
   {
     sourceTag: 'scope:api',
     onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:models', 'type:figures'],
     bannedExternalImports: ['@tensorflow/*'],
   },
-  { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:training', 'type:api-client'] },
-  { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures', 'type:api-client'] },
+  {
+    sourceTag: 'scope:worker',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:training', 'type:api-client'],
+  },
+  {
+    sourceTag: 'scope:cli',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures', 'type:api-client'],
+  },
   {
     sourceTag: 'scope:web',
     onlyDependOnLibsWithTags: ['type:contracts', 'type:analysis', 'type:figures', 'type:api-client'],
@@ -65,7 +79,13 @@ module.exports = [
         'error',
         {
           buildTargets: ['typecheck', 'build'],
-          ignoredFiles: ['{projectRoot}/**/*.spec.ts', '{projectRoot}/**/*.slow-spec.ts', '{projectRoot}/**/*.int-spec.ts', '{projectRoot}/src/test-support/**', '{projectRoot}/testing.ts'],
+          ignoredFiles: [
+            '{projectRoot}/**/*.spec.ts',
+            '{projectRoot}/**/*.slow-spec.ts',
+            '{projectRoot}/**/*.int-spec.ts',
+            '{projectRoot}/src/test-support/**',
+            '{projectRoot}/testing.ts',
+          ],
         },
       ],
     },
@@ -75,20 +95,29 @@ module.exports = [
     files: ['**/*.ts', '**/*.tsx'],
     ignores: ['**/*.spec.ts', '**/*.slow-spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**', 'e2e/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@gradlab/models/testing', message: 'test support: for tests and benchmarks only' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@gradlab/models/testing', message: 'test support: for tests and benchmarks only' }] },
+      ],
     },
   },
   {
     // The figures' tests draw real networks' layer names (@gradlab/models) for their gradient-flow data; the
     // figures themselves still see contracts only.
-    files: ['libs/figures/src/**/*.spec.ts', 'libs/figures/src/**/*.slow-spec.ts', 'libs/figures/src/test-support/**/*.ts'],
+    files: [
+      'libs/figures/src/**/*.spec.ts',
+      'libs/figures/src/**/*.slow-spec.ts',
+      'libs/figures/src/test-support/**/*.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {
           allow: [],
           depConstraints: depConstraints.map((c) =>
-            c.sourceTag === 'type:figures' ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:models'] } : c,
+            c.sourceTag === 'type:figures'
+              ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:models'] }
+              : c,
           ),
         },
       ],

@@ -25,7 +25,11 @@ module.exports = {
   // 30 s for every test, as the integration suite's real services on a shared 2-core machine need.
   testTimeout: 30_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
+    },
     { ...common, displayName: 'slow', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.slow-spec.ts'] },
     // Real services on a shared machine: a database to create and migrate, an api to boot, scrypt hashes.
     {

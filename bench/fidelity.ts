@@ -13,11 +13,21 @@ import { parseArgs } from 'node:util';
 import { promisify } from 'node:util';
 import { mean } from '@gradlab/analysis';
 import { ExperimentConfigSchema, type ExperimentConfig } from '@gradlab/contracts';
-import { encodeCifarBinary, loadSplits, selectBackend, trainRun, wasmThreadCount, type EpochResult } from '@gradlab/training';
+import {
+  encodeCifarBinary,
+  loadSplits,
+  selectBackend,
+  trainRun,
+  wasmThreadCount,
+  type EpochResult,
+} from '@gradlab/training';
 
 const CONFIGS = {
   vgg08: { model: { numFilters: 32, numStages: 3, numBlocksPerStage: 0, blockType: 'conv_block' }, seeds: 8 },
-  'vgg38-bn-rc': { model: { numFilters: 32, numStages: 3, numBlocksPerStage: 5, blockType: 'conv_block_bn_rc' }, seeds: 3 },
+  'vgg38-bn-rc': {
+    model: { numFilters: 32, numStages: 3, numBlocksPerStage: 5, blockType: 'conv_block_bn_rc' },
+    seeds: 3,
+  },
 } as const;
 
 const { values } = parseArgs({
@@ -45,12 +55,20 @@ const configFor = (seed: number): ExperimentConfig =>
   ExperimentConfigSchema.parse({
     model: chosen.model,
     training: { epochs, batchSize: 100, learningRate: 1e-3, minLearningRate: 2e-5, weightDecay: 0, seed },
-    data: { dataset: 'synthetic', augment: true, trainLimit: Number(values.train), valLimit: Number(values.val), testLimit: Number(values.test) },
+    data: {
+      dataset: 'synthetic',
+      augment: true,
+      trainLimit: Number(values.train),
+      valLimit: Number(values.val),
+      testLimit: Number(values.test),
+    },
   });
 
 async function gradlabRun(config: ExperimentConfig, dataDir: string): Promise<SeedResult> {
   const collected: SeedResult['epochs'] = [];
-  const result = await trainRun(`fidelity-${config.training.seed}`, config, dataDir, { onEpoch: async (e) => void collected.push(e) });
+  const result = await trainRun(`fidelity-${config.training.seed}`, config, dataDir, {
+    onEpoch: async (e) => void collected.push(e),
+  });
   return { epochs: collected, testAccuracy: result.testAccuracy };
 }
 
@@ -59,7 +77,8 @@ async function pytorchRun(config: ExperimentConfig, dataDir: string): Promise<Se
   const splits = await loadSplits(config.data, dataDir, config.training.seed);
   const dir = mkdtempSync(path.join(tmpdir(), 'gradlab-fidelity-'));
   try {
-    for (const [name, set] of Object.entries(splits)) writeFileSync(path.join(dir, `${name}.bin`), encodeCifarBinary(set));
+    for (const [name, set] of Object.entries(splits))
+      writeFileSync(path.join(dir, `${name}.bin`), encodeCifarBinary(set));
     const m = config.model;
     const t = config.training;
     const args = [
@@ -95,25 +114,37 @@ const pm = (xs: number[], digits = 3) => `${mean(xs).toFixed(digits)} ± ${std(x
 /** Two-sided 95% quantile of Student's t (a table to 30 degrees of freedom, then the normal's). */
 function t975(df: number): number {
   const table = [
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074,
-    2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+    2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
   ];
   return df < 1 ? Infinity : df <= 30 ? table[Math.floor(df) - 1] : 1.96;
 }
 
 /** Welch's t for the difference of two means, its Welch-Satterthwaite degrees of freedom and 95% interval. */
-export function welch(a: number[], b: number[]): { difference: number; standardError: number; df: number; t: number; low: number; high: number } {
+export function welch(
+  a: number[],
+  b: number[],
+): { difference: number; standardError: number; df: number; t: number; low: number; high: number } {
   const va = std(a) ** 2 / a.length;
   const vb = std(b) ** 2 / b.length;
   const standardError = Math.sqrt(va + vb);
   const df = (va + vb) ** 2 / (va ** 2 / Math.max(1, a.length - 1) + vb ** 2 / Math.max(1, b.length - 1));
   const difference = mean(a) - mean(b);
   const half = t975(df) * standardError;
-  return { difference, standardError, df, t: difference / standardError, low: difference - half, high: difference + half };
+  return {
+    difference,
+    standardError,
+    df,
+    t: difference / standardError,
+    low: difference - half,
+    high: difference + half,
+  };
 }
 
 async function main(): Promise<void> {
-  const backend = await selectBackend('wasm', () => undefined, { wasmThreads: values.threads ? Number(values.threads) : undefined });
+  const backend = await selectBackend('wasm', () => undefined, {
+    wasmThreads: values.threads ? Number(values.threads) : undefined,
+  });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gradlab-fidelity-data-'));
   console.log(
     `bench:fidelity ${values.config}: ${seeds} seeds, ${epochs} epochs, ${values.train} train / ${values.val} val / ${values.test} test images of the synthetic set; gradlab on ${backend} (${wasmThreadCount()} threads), PyTorch ${wasmThreadCount()} threads`,
@@ -133,7 +164,9 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 
   console.log('\nper epoch, mean ± std over seeds (epochs numbered from 0):');
-  console.log('| epoch | train loss, PyTorch | train loss, gradlab | val. accuracy, PyTorch | val. accuracy, gradlab |');
+  console.log(
+    '| epoch | train loss, PyTorch | train loss, gradlab | val. accuracy, PyTorch | val. accuracy, gradlab |',
+  );
   console.log('| --- | --- | --- | --- | --- |');
   for (let e = 0; e < epochs; e++) {
     const of = (runs: SeedResult[], key: 'trainLoss' | 'valAccuracy') => runs.map((r) => r.epochs[e][key] ?? NaN);

@@ -5,7 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelConfigSchema } from '@gradlab/contracts';
 import { describeNetwork } from '@gradlab/models';
 import { createNetwork, initialParameterValues } from '@gradlab/models/tf';
-import { GradientStatsAccumulator, selectBackend, TorchAdam, trainStep, zerosVariable, type BackendName } from '@gradlab/training';
+import {
+  GradientStatsAccumulator,
+  selectBackend,
+  TorchAdam,
+  trainStep,
+  zerosVariable,
+  type BackendName,
+} from '@gradlab/training';
 
 const { values } = parseArgs({
   options: {
@@ -17,7 +24,9 @@ const { values } = parseArgs({
 });
 
 async function main() {
-  await selectBackend(values.backend as BackendName, undefined, { wasmThreads: values.threads ? Number(values.threads) : undefined });
+  await selectBackend(values.backend as BackendName, undefined, {
+    wasmThreads: values.threads ? Number(values.threads) : undefined,
+  });
   const batch = Number(values.batch);
   const spec = describeNetwork(ModelConfigSchema.parse({ numBlocksPerStage: Number(values.blocks) }));
   const net = createNetwork(spec, initialParameterValues(spec, 0));

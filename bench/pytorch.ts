@@ -29,7 +29,17 @@ export function timePytorch(
 ): { seconds: number; device: string } {
   const script = path.join(__dirname, 'pytorch_train_step.py');
   const { model } = run;
-  const args = [script, model.numFilters, model.numBlocksPerStage, model.blockType, run.batch, run.steps, run.warmup, run.threads, run.device].map(String);
+  const args = [
+    script,
+    model.numFilters,
+    model.numBlocksPerStage,
+    model.blockType,
+    run.batch,
+    run.steps,
+    run.warmup,
+    run.threads,
+    run.device,
+  ].map(String);
   const lines = execFileSync(python, args, { encoding: 'utf8' }).trim().split('\n');
   const [seconds, device] = lines[lines.length - 1].split(' ');
   return { seconds: Number(seconds), device };

@@ -19,13 +19,23 @@ async function seed(url: string, count: number): Promise<void> {
     const rows: string[] = [];
     for (let i = start; i < Math.min(count, start + batch); i++) {
       const blockType = BLOCK_TYPES[i % 4];
-      const config = ExperimentConfigSchema.parse({ model: { blockType, numBlocksPerStage: i % 3 === 0 ? 0 : 5 }, training: { seed: i } });
+      const config = ExperimentConfigSchema.parse({
+        model: { blockType, numBlocksPerStage: i % 3 === 0 ? 0 : 5 },
+        training: { seed: i },
+      });
       const status = RUN_STATUSES[i % RUN_STATUSES.length];
       const p = values.length;
       rows.push(
         `(gen_random_uuid(), $${p + 1}, $${p + 2}::"RunStatus", $${p + 3}::jsonb, $${p + 4}, $${p + 5}, 100, now() - ($${p + 6} || ' seconds')::interval, now(), '${DEFAULT_TEAM_ID}')`,
       );
-      values.push(`student ${i % 300} run ${i}`, status, JSON.stringify(config), architectureName(config.model), blockType, count - i);
+      values.push(
+        `student ${i % 300} run ${i}`,
+        status,
+        JSON.stringify(config),
+        architectureName(config.model),
+        blockType,
+        count - i,
+      );
     }
     await client.query(
       `INSERT INTO "Run" (id, name, status, config, architecture, "blockType", "totalEpochs", "createdAt", "updatedAt", "teamId") VALUES ${rows.join(',')}`,
@@ -56,7 +66,9 @@ async function main() {
       let total = 0;
       for (let i = 0; i < repeat; i++) {
         const t0 = performance.now();
-        const response = await fetch(`${api.url}/api/runs?${query}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+        const response = await fetch(`${api.url}/api/runs?${query}`, {
+          headers: { authorization: `Bearer ${api.adminToken}` },
+        });
         const body = (await response.json()) as { total: number };
         times.push(performance.now() - t0);
         total = body.total;

@@ -19,7 +19,11 @@ const TINY_RUN = {
 const IN_FLIGHT = 4;
 
 const { values } = parseArgs({
-  options: { minutes: { type: 'string', default: '30' }, 'max-outage-min': { type: 'string', default: '10' }, workers: { type: 'string', default: '2' } },
+  options: {
+    minutes: { type: 'string', default: '30' },
+    'max-outage-min': { type: 'string', default: '10' },
+    workers: { type: 'string', default: '2' },
+  },
 });
 const minutes = Number(values.minutes);
 const maxOutageMs = Number(values['max-outage-min']) * 60_000;
@@ -52,7 +56,9 @@ async function activeRuns(): Promise<number> {
 async function submitter(until: number): Promise<void> {
   while (Date.now() < until) {
     if ((await activeRuns()) < IN_FLIGHT) {
-      const response = await stack.call('POST', '/runs', { name: `soak ${submitted.length}`, config: TINY_RUN }).catch(() => null);
+      const response = await stack
+        .call('POST', '/runs', { name: `soak ${submitted.length}`, config: TINY_RUN })
+        .catch(() => null);
       if (response?.status === 201) submitted.push(((await response.json()) as { id: string }).id);
     }
     await sleep(1000);
@@ -133,7 +139,9 @@ async function main(): Promise<void> {
     epochsDoubled: rows.reduce((sum, r) => sum + (r.epochs - r.distinct_epochs), 0),
   };
   console.log(`\nfaults: ${faults.join('; ')}\n`);
-  console.log('| minutes | faults | submitted | completed | failed | unfinished | missing | epochs lost | epochs doubled |');
+  console.log(
+    '| minutes | faults | submitted | completed | failed | unfinished | missing | epochs lost | epochs doubled |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   console.log(`| ${Object.values(summary).join(' | ')} |`);
   await stack.stop();

@@ -47,7 +47,12 @@ const warmup = Number(values.warmup);
 const GPU_BACKENDS: BackendName[] = ['webgpu', 'tfjs-node-gpu'];
 
 function modelOf(blocks: number): ModelConfig {
-  return ModelConfigSchema.parse({ numFilters: Number(values.filters), numStages: 3, numBlocksPerStage: blocks, blockType: values['block-type'] });
+  return ModelConfigSchema.parse({
+    numFilters: Number(values.filters),
+    numStages: 3,
+    numBlocksPerStage: blocks,
+    blockType: values['block-type'],
+  });
 }
 
 /** The training state and a fixed batch: every step is the same step. */
@@ -125,7 +130,9 @@ async function profileStep(model: ModelConfig): Promise<{ dispatches: number; li
   const total = [...byKernel.values()].reduce((s, e) => s + (e.ms ?? 0), 0);
   // Without timestamp queries (Mesa's OpenGL ES) tfjs reports every kernel as 0 ms.
   const timed = total > 0 && [...byKernel.values()].every((e) => e.ms !== null);
-  const rows = [...byKernel].sort((a, b) => (timed ? (b[1].ms as number) - (a[1].ms as number) : b[1].calls - a[1].calls)).slice(0, 12);
+  const rows = [...byKernel]
+    .sort((a, b) => (timed ? (b[1].ms as number) - (a[1].ms as number) : b[1].calls - a[1].calls))
+    .slice(0, 12);
   const lines = [
     timed
       ? `  where the time goes (tf.profile, ${total.toFixed(1)} ms of kernel time):`
@@ -138,10 +145,16 @@ async function profileStep(model: ModelConfig): Promise<{ dispatches: number; li
   return { dispatches, lines };
 }
 
-async function benchNetwork(backend: BackendName, model: ModelConfig, pytorchPython: string | null): Promise<TrainThroughputResult> {
+async function benchNetwork(
+  backend: BackendName,
+  model: ModelConfig,
+  pytorchPython: string | null,
+): Promise<TrainThroughputResult> {
   const threadCount = backend === 'wasm' ? wasmThreadCount() : 1;
   const network = `${architectureName(model)} (${model.blockType}, ${model.numFilters} filters, ${parameterCount(describeNetwork(model))} params)`;
-  console.log(`${network}, batch ${batch}, ${steps} steps on ${backend}${backend === 'wasm' ? `, ${threadCount} thread(s)` : ''}`);
+  console.log(
+    `${network}, batch ${batch}, ${steps} steps on ${backend}${backend === 'wasm' ? `, ${threadCount} thread(s)` : ''}`,
+  );
   // Alternate the two modes and keep each one's best: the machine is shared, and whichever runs second
   // was consistently slower when each ran once.
   let withStats = Infinity;
@@ -151,12 +164,16 @@ async function benchNetwork(backend: BackendName, model: ModelConfig, pytorchPyt
     withoutStats = Math.min(withoutStats, await timeSteps(model, false));
   }
   const imagesPerSecond = (batch * steps) / withStats;
-  console.log(`  gradlab:  ${imagesPerSecond.toFixed(1)} images/s (${((withStats / steps) * 1000).toFixed(2)} ms/step with gradient statistics)`);
+  console.log(
+    `  gradlab:  ${imagesPerSecond.toFixed(1)} images/s (${((withStats / steps) * 1000).toFixed(2)} ms/step with gradient statistics)`,
+  );
   console.log(
     `  gradient statistics: ${(((withStats - withoutStats) / withoutStats) * 100).toFixed(1)}% of step time (${((withoutStats / steps) * 1000).toFixed(2)} ms/step without)`,
   );
   const alone = await timeStatsAlone(model, 50);
-  console.log(`  gradient statistics timed alone: ${(alone * 1000).toFixed(2)} ms/step, ${((alone / (withoutStats / steps)) * 100).toFixed(1)}% of a step`);
+  console.log(
+    `  gradient statistics timed alone: ${(alone * 1000).toFixed(2)} ms/step, ${((alone / (withoutStats / steps)) * 100).toFixed(1)}% of a step`,
+  );
   let dispatchesPerStep: number | null = null;
   if (backend === 'webgpu') {
     const { dispatches, lines } = await profileStep(model);
@@ -170,8 +187,14 @@ async function benchNetwork(backend: BackendName, model: ModelConfig, pytorchPyt
     for (const threads of threadCount > 1 ? [1, threadCount] : [1]) {
       const timed = timePytorch(pytorchPython, { model, batch, steps, warmup, threads, device });
       const torchImages = (batch * steps) / timed.seconds;
-      const label = timed.device === 'cpu' ? `${timed.device}, ${threads} thread${threads > 1 ? 's' : ''}` : timed.device;
-      pytorch.push({ device: timed.device, threads, imagesPerSecond: torchImages, ratio: imagesPerSecond / torchImages });
+      const label =
+        timed.device === 'cpu' ? `${timed.device}, ${threads} thread${threads > 1 ? 's' : ''}` : timed.device;
+      pytorch.push({
+        device: timed.device,
+        threads,
+        imagesPerSecond: torchImages,
+        ratio: imagesPerSecond / torchImages,
+      });
       console.log(`  pytorch (${label}): ${torchImages.toFixed(1)} images/s`);
       console.log(`  ratio gradlab / pytorch (${label}): ${(imagesPerSecond / torchImages).toFixed(2)}`);
     }
@@ -191,13 +214,18 @@ async function benchNetwork(backend: BackendName, model: ModelConfig, pytorchPyt
 }
 
 async function main() {
-  if (!BACKEND_PREFERENCE.includes(values.backend as BackendName)) throw new Error(`--backend must be one of ${BACKEND_PREFERENCE.join(', ')}`);
-  const backend = await selectBackend(values.backend as BackendName, undefined, { wasmThreads: values.threads ? Number(values.threads) : undefined });
+  if (!BACKEND_PREFERENCE.includes(values.backend as BackendName))
+    throw new Error(`--backend must be one of ${BACKEND_PREFERENCE.join(', ')}`);
+  const backend = await selectBackend(values.backend as BackendName, undefined, {
+    wasmThreads: values.threads ? Number(values.threads) : undefined,
+  });
   console.log(`device: ${describeDevice(backend)}`);
   const pytorchPython = values['vs-pytorch'] ? findPytorch() : null;
-  if (values['vs-pytorch'] && !pytorchPython) throw new Error('--vs-pytorch: no python3 here imports torch (PYTHON=/path/to/python3 names one)');
+  if (values['vs-pytorch'] && !pytorchPython)
+    throw new Error('--vs-pytorch: no python3 here imports torch (PYTHON=/path/to/python3 names one)');
   const results: TrainThroughputResult[] = [];
-  for (const blocks of (values.blocks as string).split(',').map(Number)) results.push(await benchNetwork(backend, modelOf(blocks), pytorchPython));
+  for (const blocks of (values.blocks as string).split(',').map(Number))
+    results.push(await benchNetwork(backend, modelOf(blocks), pytorchPython));
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
 }
 

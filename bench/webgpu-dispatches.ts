@@ -3,7 +3,9 @@
  * compute pass encoders while it runs (the backend must have started, which puts Dawn's classes on globalThis).
  */
 export async function countDispatches(work: () => Promise<void>): Promise<number> {
-  const encoder = (globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups(...args: unknown[]): void } } }).GPUComputePassEncoder;
+  const encoder = (
+    globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups(...args: unknown[]): void } } }
+  ).GPUComputePassEncoder;
   if (!encoder) throw new Error('countDispatches: the webgpu backend has not started');
   const original = encoder.prototype.dispatchWorkgroups;
   let count = 0;

@@ -11,7 +11,9 @@ const COURSE_LINE = `python pytorch_mlp_framework/train_evaluate_image_classific
 
 /** The CLI's flags for a small synthetic run of this many epochs (one stage, no blocks: seconds an epoch). */
 const tinyRun = (epochs: number) =>
-  `--filters 8 --stages 1 --blocks 0 --epochs ${epochs} --batch-size 50 --dataset synthetic --train-limit 300 --val-limit 100 --test-limit 100`.split(' ');
+  `--filters 8 --stages 1 --blocks 0 --epochs ${epochs} --batch-size 50 --dataset synthetic --train-limit 300 --val-limit 100 --test-limit 100`.split(
+    ' ',
+  );
 
 describe('gradlab CLI against a live stack', () => {
   let stack: Stack;
@@ -19,12 +21,17 @@ describe('gradlab CLI against a live stack', () => {
   let studentKey = '';
   /** The api as the CLI's student sees it. */
   const asStudent = async <T>(route: string): Promise<T> =>
-    (await fetch(`${stack.apiUrl}/api${route}`, { headers: { authorization: `Bearer ${studentKey}` } })).json() as Promise<T>;
+    (
+      await fetch(`${stack.apiUrl}/api${route}`, { headers: { authorization: `Bearer ${studentKey}` } })
+    ).json() as Promise<T>;
   const gradlab = (...args: string[]) => promisify(execFile)(process.execPath, [GRADLAB, ...args], { env });
 
   beforeAll(async () => {
     stack = await startStack();
-    env = { ...process.env, GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-cli-')), 'config.json') };
+    env = {
+      ...process.env,
+      GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-cli-')), 'config.json'),
+    };
     delete env.GRADLAB_URL;
     delete env.GRADLAB_KEY;
     const student = await stack.createStudent('team-a', 'a1@uni.test');
@@ -52,20 +59,35 @@ describe('gradlab CLI against a live stack', () => {
     expect(readFileSync(path.join(out, 'gradient_flow.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 2 * 5);
     for (const figure of ['learning_curves.svg', 'gradient_flow.svg'])
       expect(readFileSync(path.join(out, figure), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    expect(readFileSync(path.join(out, 'gradient_flow.svg'), 'utf8').match(/aria-roledescription="point"/g)).toHaveLength(5); // a point per weight layer
+    expect(
+      readFileSync(path.join(out, 'gradient_flow.svg'), 'utf8').match(/aria-roledescription="point"/g),
+    ).toHaveLength(5); // a point per weight layer
     expect((await gradlab('list')).stdout).toContain(`${id}  completed`);
 
     // Another team's student gets nothing of it, as if it did not exist; without a key, nothing at all.
     const outsider = { ...env, GRADLAB_KEY: await stack.createStudent('team-b', 'b1@uni.test') };
-    const asOutsider = (...args: string[]) => promisify(execFile)(process.execPath, [GRADLAB, ...args], { env: outsider });
+    const asOutsider = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [GRADLAB, ...args], { env: outsider });
     expect((await asOutsider('list')).stdout).not.toContain(id);
-    await expect(asOutsider('download', id, '--out', mkdtempSync(path.join(tmpdir(), 'gradlab-stolen-')))).rejects.toMatchObject({
+    await expect(
+      asOutsider('download', id, '--out', mkdtempSync(path.join(tmpdir(), 'gradlab-stolen-'))),
+    ).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining(`run ${id} not found`),
     });
-    await expect(asOutsider('watch', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`run ${id} not found`) });
-    await expect(asOutsider('cancel', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`run ${id} not found`) });
-    const anonymous = { ...env, GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-anon-')), 'config.json'), GRADLAB_URL: stack.apiUrl };
+    await expect(asOutsider('watch', id)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`run ${id} not found`),
+    });
+    await expect(asOutsider('cancel', id)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`run ${id} not found`),
+    });
+    const anonymous = {
+      ...env,
+      GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-anon-')), 'config.json'),
+      GRADLAB_URL: stack.apiUrl,
+    };
     await expect(promisify(execFile)(process.execPath, [GRADLAB, 'list'], { env: anonymous })).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('gradlab config --key'),
@@ -76,13 +98,21 @@ describe('gradlab CLI against a live stack', () => {
     const { stdout } = await gradlab('submit', '--', ...COURSE_LINE.split(' '));
     expect(stdout).toContain('ignoring --use_gpu: workers choose their backend');
     expect(stdout).toContain('ignoring --continue_from_epoch');
-    expect(stdout).toMatch(/submitted [0-9a-f-]{36}: VGG_38_experiment \(32 filters, 3 stages, 5 blocks per stage, conv_block, 100 epochs\)/);
+    expect(stdout).toMatch(
+      /submitted [0-9a-f-]{36}: VGG_38_experiment \(32 filters, 3 stages, 5 blocks per stage, conv_block, 100 epochs\)/,
+    );
     const id = /submitted ([0-9a-f-]{36})/.exec(stdout)?.[1] as string;
     // CIFAR-100 is not on this machine: the run fails at once, naming what is missing, and watch says so
     const watched = gradlab('watch', id);
-    await expect(watched).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('cifar-100-python: missing') });
+    await expect(watched).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining('cifar-100-python: missing'),
+    });
     // a finished run cannot be cancelled, and the CLI says why
-    await expect(gradlab('cancel', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('already failed') });
+    await expect(gradlab('cancel', id)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('already failed'),
+    });
   }, 120_000);
 
   it("imports the course's reference run folder and prints the new run's id last", async () => {
@@ -93,7 +123,9 @@ describe('gradlab CLI against a live stack', () => {
     const id = lines[lines.length - 1];
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect((await gradlab('list')).stdout).toContain(`${id}  completed`);
-    await expect(gradlab('import', path.resolve(__dirname, '..'))).rejects.toMatchObject({ stderr: expect.stringContaining('has no summary.csv') });
+    await expect(gradlab('import', path.resolve(__dirname, '..'))).rejects.toMatchObject({
+      stderr: expect.stringContaining('has no summary.csv'),
+    });
     const zip = path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-pack-')), 'pack.zip');
     expect((await gradlab('report-pack', id, '--out', zip)).stdout).toContain(`wrote ${zip}`);
     expect(Object.keys(unzipSync(readFileSync(zip)))).toEqual(expect.arrayContaining(['README.txt', 'results.tex']));
@@ -106,12 +138,25 @@ describe('gradlab CLI against a live stack', () => {
     expect(watchHelp.stdout).toContain('follow a run live until it finishes');
     const help = await promisify(execFile)(process.execPath, [GRADLAB, '--help'], { env: noApi });
     expect(help.stdout).toContain('report-pack [options] <RUN_ID...>');
-    await expect(gradlab('watch')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("missing required argument 'RUN_ID'") });
+    await expect(gradlab('watch')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("missing required argument 'RUN_ID'"),
+    });
   });
 
   it('submits a seed group over a grid, shows its cells with mean +- std, and diagnoses a run as the api does', async () => {
     const tiny = tinyRun(1);
-    const { stdout } = await gradlab('submit', '--name', 'cli sweep', ...tiny, '--seeds', '0..1', '--grid', 'lr=1e-2,3e-3', 'wd=0');
+    const { stdout } = await gradlab(
+      'submit',
+      '--name',
+      'cli sweep',
+      ...tiny,
+      '--seeds',
+      '0..1',
+      '--grid',
+      'lr=1e-2,3e-3',
+      'wd=0',
+    );
     expect(stdout).toMatch(/^submitted group [0-9a-f-]{36}: cli sweep, 4 runs \(2 seeds x 2 cells\)/m);
     expect(stdout).toMatch(/seed 1 {2}lr=0\.003 wd=0$/m);
     const groupId = /submitted group ([0-9a-f-]{36})/.exec(stdout)?.[1] as string;
@@ -123,7 +168,11 @@ describe('gradlab CLI against a live stack', () => {
     }
     expect(shown).toMatch(/^cli sweep: 4 runs, 4 completed$/m);
     // one cell marked best, each with a mean +- std over its two seeds
-    expect(shown.match(/^ {2}[* ] lr=0\.0\d+ wd=0 +best val 0\.\d{4} \+- 0\.\d{4} \(n=2\) {2}test 0\.\d{4} \+- 0\.\d{4} \(n=2\)$/gm)).toHaveLength(2);
+    expect(
+      shown.match(
+        /^ {2}[* ] lr=0\.0\d+ wd=0 +best val 0\.\d{4} \+- 0\.\d{4} \(n=2\) {2}test 0\.\d{4} \+- 0\.\d{4} \(n=2\)$/gm,
+      ),
+    ).toHaveLength(2);
     expect(shown.match(/^ {2}\* /gm)).toHaveLength(1);
     expect((await gradlab('groups')).stdout).toContain(`${groupId}    4 runs  4 completed  cli sweep`);
     await expect(gradlab('submit', ...tiny, '--seeds', '3..1')).rejects.toMatchObject({
@@ -147,18 +196,33 @@ describe('gradlab CLI against a live stack', () => {
       '5',
       '--block-type',
       blockType,
-      ...'--epochs 3 --batch-size 50 --dataset synthetic --train-limit 1000 --val-limit 100 --test-limit 100'.split(' '),
+      ...'--epochs 3 --batch-size 50 --dataset synthetic --train-limit 1000 --val-limit 100 --test-limit 100'.split(
+        ' ',
+      ),
     ];
     const ids: Record<string, string> = {};
     for (const blockType of ['conv_block', 'conv_block_bn_rc'])
-      ids[blockType] = /submitted ([0-9a-f-]{36})/.exec((await gradlab('submit', '--name', blockType, ...deep(blockType))).stdout)?.[1] as string;
+      ids[blockType] = /submitted ([0-9a-f-]{36})/.exec(
+        (await gradlab('submit', '--name', blockType, ...deep(blockType))).stdout,
+      )?.[1] as string;
     // VGG_08 (no blocks per stage) leaves chance within 4 epochs of this little data at lr 0.01 (at 1e-3 it takes longer).
-    const vgg08 = [...deep('conv_block').map((flag, i, all) => (all[i - 1] === '--blocks' ? '0' : all[i - 1] === '--epochs' ? '4' : flag)), '--lr', '0.01'];
-    ids.vgg08 = /submitted ([0-9a-f-]{36})/.exec((await gradlab('submit', '--name', 'VGG_08', ...vgg08)).stdout)?.[1] as string;
-    for (const id of Object.values(ids)) await expect(gradlab('watch', id)).resolves.toMatchObject({ stdout: expect.stringContaining('completed') });
+    const vgg08 = [
+      ...deep('conv_block').map((flag, i, all) =>
+        all[i - 1] === '--blocks' ? '0' : all[i - 1] === '--epochs' ? '4' : flag,
+      ),
+      '--lr',
+      '0.01',
+    ];
+    ids.vgg08 = /submitted ([0-9a-f-]{36})/.exec(
+      (await gradlab('submit', '--name', 'VGG_08', ...vgg08)).stdout,
+    )?.[1] as string;
+    for (const id of Object.values(ids))
+      await expect(gradlab('watch', id)).resolves.toMatchObject({ stdout: expect.stringContaining('completed') });
 
     // The plain net really vanishes: its first conv's mean |g| is many decades under the last layer's.
-    const flow = await asStudent<{ layers: { meanAbs: number; kind: string }[] }>(`/runs/${ids.conv_block}/gradient-flow`);
+    const flow = await asStudent<{ layers: { meanAbs: number; kind: string }[] }>(
+      `/runs/${ids.conv_block}/gradient-flow`,
+    );
     const weights = flow.layers.filter((l) => l.kind !== 'batchnorm');
     expect(weights[0].meanAbs / (weights.at(-1) as { meanAbs: number }).meanAbs).toBeLessThan(1e-6);
 
@@ -173,7 +237,8 @@ describe('gradlab CLI against a live stack', () => {
     const fixed = await gradlab('diagnose', ids.conv_block_bn_rc);
     expect(fixed.stdout).not.toMatch(/vanishing_gradients|stuck_at_chance/);
     // the api's diagnosis (computed live as the epochs arrived) says the same
-    const codes = async (id: string) => (await asStudent<{ findings: { code: string }[] }>(`/runs/${id}/diagnosis`)).findings.map((f) => f.code);
+    const codes = async (id: string) =>
+      (await asStudent<{ findings: { code: string }[] }>(`/runs/${id}/diagnosis`)).findings.map((f) => f.code);
     expect(await codes(ids.conv_block)).toEqual(expect.arrayContaining(['vanishing_gradients', 'stuck_at_chance']));
     expect(await codes(ids.conv_block_bn_rc)).not.toEqual(expect.arrayContaining(['vanishing_gradients']));
     expect(await codes(ids.conv_block_bn_rc)).not.toContain('stuck_at_chance');
@@ -184,11 +249,15 @@ describe('gradlab CLI against a live stack', () => {
 
   it('watch ends with a clear message and exit code 1 when the api closes the live connection (a revoked key)', async () => {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${studentKey}` };
-    const second = (await (await fetch(`${stack.apiUrl}/api/keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'to revoke' }) })).json()) as {
+    const second = (await (
+      await fetch(`${stack.apiUrl}/api/keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'to revoke' }) })
+    ).json()) as {
       id: string;
       key: string;
     };
-    const id = /submitted ([0-9a-f-]{36})/.exec((await gradlab('submit', '--name', 'long watch', ...tinyRun(200))).stdout)?.[1] as string;
+    const id = /submitted ([0-9a-f-]{36})/.exec(
+      (await gradlab('submit', '--name', 'long watch', ...tinyRun(200))).stdout,
+    )?.[1] as string;
     const child = execFile(process.execPath, [GRADLAB, 'watch', id], { env: { ...env, GRADLAB_KEY: second.key } });
     let out = '';
     let err = '';
@@ -196,15 +265,24 @@ describe('gradlab CLI against a live stack', () => {
     child.stderr?.on('data', (chunk) => (err += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     // Revoked once the live connection is up: before it, the connection is refused instead of closed.
-    for (let i = 0; i < 600 && !(/^epoch 0 /m.test(out) && /following run .* live/.test(err)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect({ out, err }).toMatchObject({ out: expect.stringMatching(/^epoch 0 /m), err: expect.stringContaining(`following run ${id} live`) });
+    for (let i = 0; i < 600 && !(/^epoch 0 /m.test(out) && /following run .* live/.test(err)); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect({ out, err }).toMatchObject({
+      out: expect.stringMatching(/^epoch 0 /m),
+      err: expect.stringContaining(`following run ${id} live`),
+    });
     expect((await fetch(`${stack.apiUrl}/api/keys/${second.id}`, { method: 'DELETE', headers })).status).toBe(200);
-    expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))])).toBe(1);
+    expect(
+      await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))]),
+    ).toBe(1);
     expect(err).toContain('the api closed the live connection');
     await gradlab('cancel', id);
   }, 120_000);
 
   it('names the field the api refused', async () => {
-    await expect(gradlab('submit', '--filters', '0')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('config.model.numFilters') });
+    await expect(gradlab('submit', '--filters', '0')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('config.model.numFilters'),
+    });
   });
 });

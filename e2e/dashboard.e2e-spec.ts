@@ -13,7 +13,8 @@ const small = (epochs: number, numBlocksPerStage: number, trainLimit: number) =>
   training: { epochs, batchSize: 50 },
   data: { dataset: 'synthetic', trainLimit, valLimit: 200, testLimit: 200 },
 });
-const weightLayers = (config: ReturnType<typeof small>) => weightParams(describeNetwork(ExperimentConfigSchema.parse(config).model)).length;
+const weightLayers = (config: ReturnType<typeof small>) =>
+  weightParams(describeNetwork(ExperimentConfigSchema.parse(config).model)).length;
 
 describe('dashboard in chromium: api + worker + web as `npm start` runs them', () => {
   let stack: Stack;
@@ -43,7 +44,10 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await page.goto(`${stack.webUrl}/runs/new`);
     const dir = path.resolve(__dirname, `../../shared/reference/course-runs/${network}/result_outputs`);
     await page.fill('[data-testid="import-form"] [name="folder"]', `${network}_experiment`);
-    await page.setInputFiles('[data-testid="import-form"] [name="files"]', [path.join(dir, 'summary.csv'), path.join(dir, 'test_summary.csv')]);
+    await page.setInputFiles('[data-testid="import-form"] [name="files"]', [
+      path.join(dir, 'summary.csv'),
+      path.join(dir, 'test_summary.csv'),
+    ]);
     await page.getByRole('button', { name: 'Import' }).click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 15_000 });
   };
@@ -125,7 +129,11 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     const epochsSeen = seen.map((s) => Number(s.split(' of ')[0]));
     expect(epochsSeen).toEqual([...epochsSeen].sort((a, b) => a - b)); // only ever advancing
     expect(new Set(epochsSeen).size).toBeGreaterThanOrEqual(3); // it moved while we watched
-    await waitUntil('the last epoch', async () => (await page.textContent('[data-testid="epoch-counter"]'))?.trim() === '4 of 4', 10_000);
+    await waitUntil(
+      'the last epoch',
+      async () => (await page.textContent('[data-testid="epoch-counter"]'))?.trim() === '4 of 4',
+      10_000,
+    );
 
     const layers = weightLayers(FIRST);
     const flowPoints = page.locator('[data-testid="gradient-flow-chart"] g.mark-symbol.role-mark path');
@@ -139,7 +147,9 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     // Links rendered on the server point at the api too (the browser's address of it, not the dashboard's).
     await page.reload();
     await page.locator('[data-testid="run-files"] a').first().waitFor({ timeout: 15_000 });
-    expect(await page.getAttribute('[data-testid="run-files"] a', 'href')).toBe(`${stack.apiUrl}/api/runs/${firstRunId}/files/summary.csv`);
+    expect(await page.getAttribute('[data-testid="run-files"] a', 'href')).toBe(
+      `${stack.apiUrl}/api/runs/${firstRunId}/files/summary.csv`,
+    );
 
     // The chart as a report-ready PDF, downloaded as a person would.
     const [download] = await Promise.all([
@@ -153,7 +163,10 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
   }, 150_000);
 
   it('Compare: overlays two runs picked in the picker', async () => {
-    const second = await api<RunDto>('/runs', { method: 'POST', body: JSON.stringify({ name: 'deeper run', config: small(2, 1, 300) }) });
+    const second = await api<RunDto>('/runs', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'deeper run', config: small(2, 1, 300) }),
+    });
     expect((await completed(second.id)).status).toBe('completed');
     await page.goto(`${stack.webUrl}/compare`);
     await page.getByLabel('Compare browser run').check();
@@ -180,14 +193,20 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await page.textContent('[data-testid="runs-table"]')).toContain('· plain · 8 filters');
     await screenshot(page, 'runs');
     await page.getByLabel('Search runs by name').fill('browser');
-    await waitUntil('the search to apply', async () => (await rows.count()) === 1 && (await rows.first().textContent())?.includes('browser run'), 15_000);
+    await waitUntil(
+      'the search to apply',
+      async () => (await rows.count()) === 1 && (await rows.first().textContent())?.includes('browser run'),
+      15_000,
+    );
     expect(page.url()).toContain('q=browser');
   }, 60_000);
 
   it('Run: "run again" submits the same config with the next seed; "clone and edit" fills New run with it', async () => {
     await page.goto(`${stack.webUrl}/runs/${firstRunId}`);
     await page.getByRole('button', { name: 'Run again (seed 1)' }).click();
-    await page.waitForURL((url) => /\/runs\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(firstRunId), { timeout: 15_000 });
+    await page.waitForURL((url) => /\/runs\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(firstRunId), {
+      timeout: 15_000,
+    });
     const again = await api<RunDto>(`/runs/${page.url().split('/').pop()}`);
     const first = await api<RunDto>(`/runs/${firstRunId}`);
     expect(again.name).toBe('browser run seed 1');
@@ -197,11 +216,19 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await page.goto(`${stack.webUrl}/runs/${firstRunId}`);
     await page.getByRole('link', { name: 'Clone and edit' }).click();
     await page.waitForURL(/\/runs\/new\?from=/);
-    await waitUntil('the cloned config', async () => (await page.inputValue('[name="name"]')) === 'browser run (edited)', 10_000);
+    await waitUntil(
+      'the cloned config',
+      async () => (await page.inputValue('[name="name"]')) === 'browser run (edited)',
+      10_000,
+    );
     expect(await page.inputValue('[name="config.model.numFilters"]')).toBe(String(FIRST.model.numFilters));
     expect(await page.inputValue('[name="config.data.trainLimit"]')).toBe(String(FIRST.data.trainLimit));
     // Epochs of this network were measured, so its duration is estimated before it is submitted.
-    await waitUntil('the estimate', async () => (await page.textContent('[data-testid="estimate"]'))?.includes('measured on this network'), 10_000);
+    await waitUntil(
+      'the estimate',
+      async () => (await page.textContent('[data-testid="estimate"]'))?.includes('measured on this network'),
+      10_000,
+    );
     expect(await page.textContent('[data-testid="estimate"]')).toMatch(/^About \d/);
     await screenshot(page, 'new-run-cloned');
   }, 150_000);
@@ -247,7 +274,11 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await page.textContent('[data-testid="group-size"]')).toContain('A group of 4 runs');
     // the api's field error lands under the grid
     await page.getByRole('button', { name: 'Submit group (4 runs)' }).click();
-    await waitUntil('the grid error', async () => /grid\.lr\[1\]: -1: Too small/.test((await page.textContent('[data-testid="error-grid"]')) ?? ''), 10_000);
+    await waitUntil(
+      'the grid error',
+      async () => /grid\.lr\[1\]: -1: Too small/.test((await page.textContent('[data-testid="error-grid"]')) ?? ''),
+      10_000,
+    );
     expect(page.url()).toMatch(/\/runs\/new$/);
     await page.fill('[name="grid"]', 'lr=1e-2,3e-3');
     await screenshot(page, 'new-group');
@@ -266,18 +297,26 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await cells.count()).toBe(2);
     await waitUntil(
       'both cells measured',
-      async () => (await page.locator('[data-testid="cell-best-val"]').allTextContents()).every((t) => /% ± [\d.]+ \(n=2\)/.test(t)),
+      async () =>
+        (await page.locator('[data-testid="cell-best-val"]').allTextContents()).every((t) =>
+          /% ± [\d.]+ \(n=2\)/.test(t),
+        ),
       15_000,
     );
     expect(await page.locator('[data-testid="best-cell"]').count()).toBe(1);
     // sorted by mean best validation accuracy, highest first; a click turns it round
-    const means = async () => (await page.locator('[data-testid="cell-best-val"]').allTextContents()).map((t) => parseFloat(t));
+    const means = async () =>
+      (await page.locator('[data-testid="cell-best-val"]').allTextContents()).map((t) => parseFloat(t));
     const descending = await means();
     expect(descending).toEqual([...descending].sort((a, b) => b - a));
     await page.getByTestId('sort-best-val').click();
     expect(await means()).toEqual([...descending].reverse());
     // mean ± std bands: a band per split and panel
-    await waitUntil('the bands', async () => (await page.locator('[data-testid="aggregate-curves"] g.mark-area.role-mark path').count()) === 4, 15_000);
+    await waitUntil(
+      'the bands',
+      async () => (await page.locator('[data-testid="aggregate-curves"] g.mark-area.role-mark path').count()) === 4,
+      15_000,
+    );
     expect(await page.textContent('[data-testid="aggregate-n"]')).toMatch(/of 2 runs; epoch 1 reached by 2/);
     await page.locator('[data-testid="aggregate-gradient-flow"] svg.marks').waitFor({ timeout: 15_000 });
     await screenshot(page, 'group');
@@ -305,7 +344,9 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await importReferenceRun('VGG_38');
     const stuck = page.getByTestId('finding-stuck_at_chance');
     await stuck.waitFor({ timeout: 15_000 });
-    expect(await stuck.textContent()).toMatch(/critical\s*stuck at chance: After 100 epochs the train loss is 4\.60\d \(ln 100 = 4\.605\)/);
+    expect(await stuck.textContent()).toMatch(
+      /critical\s*stuck at chance: After 100 epochs the train loss is 4\.60\d \(ln 100 = 4\.605\)/,
+    );
     expect(await stuck.locator('a').getAttribute('href')).toBe('#chart-learning-curves');
     await stuck.locator('summary').click();
     expect(await stuck.textContent()).toContain('He et al. 2016');
@@ -330,10 +371,16 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await db.end();
     await page.goto(`${stack.webUrl}/workers`);
     const rows = page.locator('[data-testid="workers-table"] tbody tr');
-    await waitUntil('the worker', async () => (await page.locator('[data-testid="workers-table"]').textContent())?.includes('wasm'), 15_000);
+    await waitUntil(
+      'the worker',
+      async () => (await page.locator('[data-testid="workers-table"]').textContent())?.includes('wasm'),
+      15_000,
+    );
     expect(await page.textContent('[data-testid="queue-depth"]')).toContain('waiting 0');
     const waiting = rows.filter({ hasText: 'gpu-box-1' });
-    expect(await waiting.locator('[data-testid="worker-waiting"]').textContent()).toMatch(/waiting for the api for 1 min/);
+    expect(await waiting.locator('[data-testid="worker-waiting"]').textContent()).toMatch(
+      /waiting for the api for 1 min/,
+    );
     await screenshot(page, 'workers');
   }, 60_000);
 
@@ -341,7 +388,10 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     // No CIFAR-100 files in this stack's data directory: the worker fails the run and says which file.
     const failing = await api<RunDto>('/runs', {
       method: 'POST',
-      body: JSON.stringify({ name: 'missing data', config: { ...small(1, 0, 100), data: { dataset: 'cifar100', trainLimit: 100 } } }),
+      body: JSON.stringify({
+        name: 'missing data',
+        config: { ...small(1, 0, 100), data: { dataset: 'cifar100', trainLimit: 100 } },
+      }),
     });
     expect((await completed(failing.id)).status).toBe('failed');
     await page.goto(`${stack.webUrl}/runs/${failing.id}`);
@@ -358,15 +408,27 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await page.goto(`${stack.webUrl}/settings`);
     await page.fill('[data-testid="team-name"]', 'team-z');
     await page.getByRole('button', { name: 'Create team' }).click();
-    await waitUntil('the new team', async () => (await page.textContent('[data-testid="teams-list"]'))?.includes('team-z'), 10_000);
+    await waitUntil(
+      'the new team',
+      async () => (await page.textContent('[data-testid="teams-list"]'))?.includes('team-z'),
+      10_000,
+    );
     await page.fill('[data-testid="user-email"]', 'z1@uni.test');
     await page.fill('[data-testid="user-password"]', 'short');
     await page.selectOption('[data-testid="user-team"]', 'team-z');
     await page.getByRole('button', { name: 'Create user' }).click();
-    await waitUntil('the password rule', async () => (await page.textContent('form.grid'))?.includes('at least 10 characters'), 10_000);
+    await waitUntil(
+      'the password rule',
+      async () => (await page.textContent('form.grid'))?.includes('at least 10 characters'),
+      10_000,
+    );
     await page.fill('[data-testid="user-password"]', STUDENT_PASSWORD);
     await page.getByRole('button', { name: 'Create user' }).click();
-    await waitUntil('the new user', async () => (await page.textContent('[data-testid="users-table"]'))?.includes('z1@uni.test'), 10_000);
+    await waitUntil(
+      'the new user',
+      async () => (await page.textContent('[data-testid="users-table"]'))?.includes('z1@uni.test'),
+      10_000,
+    );
     await page.fill('[data-testid="key-name"]', 'browser key');
     await page.getByRole('button', { name: 'Create key' }).click();
     const shown = (await page.locator('[data-testid="new-key"] code').textContent({ timeout: 10_000 })) ?? '';
@@ -375,17 +437,23 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await page.locator('[data-testid="new-key"]').getByRole('button', { name: 'Copy' }).click();
     await page.locator('[data-testid="new-key"]').getByRole('button', { name: 'Copied' }).waitFor({ timeout: 5_000 });
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
-    expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(200);
+    expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(
+      200,
+    );
     await screenshot(page, 'settings');
     const row = page.locator('[data-testid="keys-table"] tr', { hasText: 'browser key' });
     await row.getByRole('button', { name: 'Revoke' }).click();
     await row.getByRole('button', { name: 'No' }).click(); // asked first: "No" keeps the key
-    expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(200);
+    expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(
+      200,
+    );
     await row.getByRole('button', { name: 'Revoke' }).click();
     await row.getByRole('button', { name: 'Yes, revoke' }).click();
     await row.getByText('revoked').waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-testid="new-key"]').count()).toBe(0); // its "copy it now" box is gone
-    expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(401);
+    expect((await fetch(`${stack.apiUrl}/api/runs`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(
+      401,
+    );
   }, 60_000);
 
   it("another team's student sees none of these runs: the run is a 404 page, the list is empty", async () => {
@@ -393,7 +461,9 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const outsider = await context.newPage();
     await signIn(outsider, 'b1@uni.test', STUDENT_PASSWORD);
-    await outsider.locator('[data-testid="runs-table"] tbody tr', { hasText: 'No runs match' }).waitFor({ timeout: 15_000 });
+    await outsider
+      .locator('[data-testid="runs-table"] tbody tr', { hasText: 'No runs match' })
+      .waitFor({ timeout: 15_000 });
     expect(await outsider.locator('nav').textContent()).not.toContain('Workers'); // staff only
     const response = await outsider.goto(`${stack.webUrl}/runs/${firstRunId}`);
     expect([outsider.url(), response?.status()]).toEqual([`${stack.webUrl}/runs/${firstRunId}`, 404]);
@@ -410,29 +480,53 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
   }, 60_000);
 
   it('a queued run shows its place and wait; Compare follows a running run live; cancel asks first', async () => {
-    const long = await api<RunDto>('/runs', { method: 'POST', body: JSON.stringify({ name: 'long run', config: small(40, 0, 1500) }) });
-    const queued = await api<RunDto>('/runs', { method: 'POST', body: JSON.stringify({ name: 'waiting run', config: small(2, 0, 300) }) });
-    await waitUntil('the long run to start', async () => (await api<RunDto>(`/runs/${long.id}`)).status === 'running', 30_000);
+    const long = await api<RunDto>('/runs', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'long run', config: small(40, 0, 1500) }),
+    });
+    const queued = await api<RunDto>('/runs', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'waiting run', config: small(2, 0, 300) }),
+    });
+    await waitUntil(
+      'the long run to start',
+      async () => (await api<RunDto>(`/runs/${long.id}`)).status === 'running',
+      30_000,
+    );
 
     await page.goto(`${stack.webUrl}/runs/${queued.id}`);
     const place = page.locator('[data-testid="queue-position"]');
     await place.waitFor({ timeout: 15_000 });
     expect(await place.textContent()).toContain('next to start');
-    await waitUntil('an estimated wait', async () => /about .+ until it starts/.test((await place.textContent()) ?? ''), 15_000);
+    await waitUntil(
+      'an estimated wait',
+      async () => /about .+ until it starts/.test((await place.textContent()) ?? ''),
+      15_000,
+    );
     await screenshot(page, 'run-queued');
     await page.getByTestId('cancel-run').click();
     await page.getByRole('button', { name: 'No' }).click(); // asked first: "No" leaves it queued
     expect((await api<RunDto>(`/runs/${queued.id}`)).status).toBe('queued');
     await page.getByTestId('cancel-run').click();
     await page.getByRole('button', { name: 'Yes, cancel run' }).click();
-    await waitUntil('the run cancelled', async () => (await page.textContent('[data-testid="run-status"]')) === 'cancelled', 10_000);
+    await waitUntil(
+      'the run cancelled',
+      async () => (await page.textContent('[data-testid="run-status"]')) === 'cancelled',
+      10_000,
+    );
 
     await page.goto(`${stack.webUrl}/compare?runs=${long.id},${firstRunId}`);
-    const cell = page.locator('[data-testid="compared-runs"] tr', { hasText: 'long run' }).getByTestId('compared-epochs');
+    const cell = page
+      .locator('[data-testid="compared-runs"] tr', { hasText: 'long run' })
+      .getByTestId('compared-epochs');
     await cell.waitFor({ timeout: 15_000 });
     const before = Number((await cell.textContent())?.split(' of ')[0]);
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
-    await waitUntil('Compare to move with the run', async () => Number((await cell.textContent())?.split(' of ')[0]) >= before + 2, 60_000);
+    await waitUntil(
+      'Compare to move with the run',
+      async () => Number((await cell.textContent())?.split(' of ')[0]) >= before + 2,
+      60_000,
+    );
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page'); // no reload
     await screenshot(page, 'compare-live');
     await api(`/runs/${long.id}/cancel`, { method: 'POST' });
@@ -460,7 +554,11 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
       ['cohort', '/cohort', '[data-testid="cohort-member"]'],
       ['settings', '/settings', '[data-testid="users-table"] tbody tr'],
     ];
-    const context = await browser.newContext({ timezoneId: 'Asia/Tokyo', locale: 'de-DE', viewport: { width: 1440, height: 900 } });
+    const context = await browser.newContext({
+      timezoneId: 'Asia/Tokyo',
+      locale: 'de-DE',
+      viewport: { width: 1440, height: 900 },
+    });
     const tokyo = await context.newPage();
     const errors = collectConsoleErrors(tokyo);
     await tokyo.goto(`${stack.webUrl}/login`);
@@ -486,8 +584,16 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     // Times are the browser's own: Tokyo's clock, German notation.
     await tokyo.goto(`${stack.webUrl}/runs/${firstRunId}`);
     const started = await tokyo.locator('time').first().getAttribute('datetime');
-    const expected = new Date(started as string).toLocaleString('de-DE', { timeZone: 'Asia/Tokyo', dateStyle: 'short', timeStyle: 'medium' });
-    await waitUntil('the start time in Tokyo', async () => (await tokyo.locator('time').first().textContent()) === expected, 10_000);
+    const expected = new Date(started as string).toLocaleString('de-DE', {
+      timeZone: 'Asia/Tokyo',
+      dateStyle: 'short',
+      timeStyle: 'medium',
+    });
+    await waitUntil(
+      'the start time in Tokyo',
+      async () => (await tokyo.locator('time').first().textContent()) === expected,
+      10_000,
+    );
     expect(tooWide).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
@@ -501,7 +607,11 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await screenshot(page, 'api-unreachable');
     await page.unroute(`${stack.apiUrl}/**`);
     await page.getByRole('button', { name: 'Retry now' }).click();
-    await waitUntil('the runs after the retry', async () => (await page.locator('[data-testid="runs-table"] tbody tr').count()) >= 3, 15_000);
+    await waitUntil(
+      'the runs after the retry',
+      async () => (await page.locator('[data-testid="runs-table"] tbody tr').count()) >= 3,
+      15_000,
+    );
     await page.locator('[data-testid="api-banner"]').waitFor({ state: 'detached', timeout: 15_000 });
   }, 60_000);
 });

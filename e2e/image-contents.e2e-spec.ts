@@ -10,7 +10,11 @@ import { freePort, sleep, waitUntil } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '..');
 const run = promisify(execFile);
-const MANIFESTS = ['package.json', 'package-lock.json', ...['api', 'cli', 'web', 'worker'].map((a) => `apps/${a}/package.json`)];
+const MANIFESTS = [
+  'package.json',
+  'package-lock.json',
+  ...['api', 'cli', 'web', 'worker'].map((a) => `apps/${a}/package.json`),
+];
 MANIFESTS.push(...['analysis', 'contracts', 'figures', 'models', 'training'].map((l) => `libs/${l}/package.json`));
 
 /**
@@ -32,13 +36,20 @@ describe('image contents: the api and a worker from pruned production installs',
     await run(process.execPath, [path.join(ROOT, 'scripts/build.js'), 'node'], { cwd: ROOT });
     const install = path.join(work, 'install');
     for (const file of MANIFESTS) cpSync(path.join(ROOT, file), path.join(install, file));
-    await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: install, maxBuffer: 64 * 1024 * 1024 });
+    await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: install,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     for (const image of ['api', 'worker', 'worker-webgpu']) {
       const dir = path.join(work, image);
       mkdirSync(dir);
       // Hard links: a copy of the install in no time, which the prune then thins.
       await run('cp', ['-al', path.join(install, 'node_modules'), path.join(dir, 'node_modules')]);
-      await run(process.execPath, [path.join(ROOT, 'scripts/prune-image-modules.js'), image, path.join(dir, 'node_modules')]);
+      await run(process.execPath, [
+        path.join(ROOT, 'scripts/prune-image-modules.js'),
+        image,
+        path.join(dir, 'node_modules'),
+      ]);
       cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
     }
 
@@ -47,7 +58,10 @@ describe('image contents: the api and a worker from pruned production installs',
     const workerToken = randomBytes(16).toString('hex');
     const queuePrefix = `gradlab-image-${randomBytes(4).toString('hex')}`;
     const base = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' };
-    await run(process.execPath, ['dist/scripts/db-migrate.js'], { cwd: path.join(work, 'api'), env: { ...base, DATABASE_URL: databaseUrl } });
+    await run(process.execPath, ['dist/scripts/db-migrate.js'], {
+      cwd: path.join(work, 'api'),
+      env: { ...base, DATABASE_URL: databaseUrl },
+    });
     const start = (image: string, env: Record<string, string>) => {
       const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${image}/src/main.js`], {
         cwd: path.join(work, image),
@@ -67,7 +81,13 @@ describe('image contents: the api and a worker from pruned production installs',
       GRADLAB_ADMIN_PASSWORD: 'image admin password',
       GRADLAB_ADMIN_TOKEN: token,
     });
-    start('worker', { API_URL: apiUrl, QUEUE_PREFIX: queuePrefix, WORKER_TOKEN: workerToken, DATA_DIR: path.join(work, 'data'), WASM_THREADS: '1' });
+    start('worker', {
+      API_URL: apiUrl,
+      QUEUE_PREFIX: queuePrefix,
+      WORKER_TOKEN: workerToken,
+      DATA_DIR: path.join(work, 'data'),
+      WASM_THREADS: '1',
+    });
     try {
       await waitUntil('the api', async () => (await fetch(`${apiUrl}/api/health`).catch(() => null))?.ok, 60_000);
     } catch (error) {
@@ -87,7 +107,10 @@ describe('image contents: the api and a worker from pruned production installs',
 
   it('completes a run, and the api draws its figures and packs its report', async () => {
     const call = (route: string, init?: RequestInit) =>
-      fetch(`${apiUrl}/api${route}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+      fetch(`${apiUrl}/api${route}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      });
     const config = {
       model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 },
       training: { epochs: 2 },
@@ -99,7 +122,12 @@ describe('image contents: the api and a worker from pruned production installs',
     const done = await waitUntil(
       'the run to finish',
       async () => {
-        const current = (await (await call(`/runs/${id}`)).json()) as { status: string; backend: string; epochsCompleted: number; error: string | null };
+        const current = (await (await call(`/runs/${id}`)).json()) as {
+          status: string;
+          backend: string;
+          epochsCompleted: number;
+          error: string | null;
+        };
         return ['completed', 'failed', 'cancelled'].includes(current.status) && current;
       },
       90_000,
@@ -127,7 +155,10 @@ describe('image contents: the api and a worker from pruned production installs',
       "const training = require(require.resolve('@gradlab/training', { paths: ['dist/apps/worker/src'] }));",
       "training.selectBackend('webgpu').then(() => { console.log(training.describeDevice('webgpu')); process.exit(0); });",
     ].join('\n');
-    const { stdout } = await run(process.execPath, ['-e', script], { cwd: dir, env: { PATH: process.env.PATH, NODE_ENV: 'production' } });
+    const { stdout } = await run(process.execPath, ['-e', script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+    });
     expect(stdout.trim()).toMatch(/^GPU llvmpipe.*, Dawn opengles, software renderer$/);
     // Dawn's binary for this platform only.
     expect(readdirSync(path.join(dir, 'node_modules/webgpu/dist'))).toEqual(['linux-x64']);

@@ -32,14 +32,19 @@ describe('production build: npm run build, then start:prod with no TypeScript at
   }, 30_000);
 
   it('runs every process from dist/ or the standalone dashboard, with no TypeScript loader loaded', () => {
-    const children = readFileSync(`/proc/${stack.pid}/task/${stack.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const children = readFileSync(`/proc/${stack.pid}/task/${stack.pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     const processes = children.map((pid) => ({
       pid,
       args: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean),
       cwd: path.relative(ROOT, readlinkSync(`/proc/${pid}/cwd`)),
     }));
     // Next's server renames its process (process.title) and works in its own folder: the standalone build's.
-    const [web, ...others] = [...processes].sort((a, b) => Number(b.args[0].startsWith('next-server')) - Number(a.args[0].startsWith('next-server')));
+    const [web, ...others] = [...processes].sort(
+      (a, b) => Number(b.args[0].startsWith('next-server')) - Number(a.args[0].startsWith('next-server')),
+    );
     expect(web.args[0]).toMatch(/^next-server/);
     expect(web.cwd).toBe('apps/web/.next/standalone/apps/web');
     expect(others.map(({ args }) => args).sort()).toEqual([
@@ -62,15 +67,22 @@ describe('production build: npm run build, then start:prod with no TypeScript at
       GRADLAB_KEY: stack.admin.token,
       GRADLAB_CONFIG: '/nonexistent/config.json',
     };
-    const flags = '--filters 8 --stages 1 --blocks 0 --epochs 2 --dataset synthetic --train-limit 300 --val-limit 100 --test-limit 100 --watch';
-    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'submit', '--name', 'production run', ...flags.split(' ')], { env, cwd: ROOT });
+    const flags =
+      '--filters 8 --stages 1 --blocks 0 --epochs 2 --dataset synthetic --train-limit 300 --val-limit 100 --test-limit 100 --watch';
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'submit', '--name', 'production run', ...flags.split(' ')],
+      { env, cwd: ROOT },
+    );
     const id = /submitted ([0-9a-f-]{36})/.exec(stdout)?.[1] as string;
     expect(stdout).toContain(`run ${id} completed`);
     const run = await stack.api<{ epochsCompleted: number; testAccuracy: number | null }>(`/runs/${id}`);
     expect(run.epochsCompleted).toBe(2);
     expect(run.testAccuracy).not.toBeNull();
     // The figures render from the build too (Vega in a child process, fonts for the PDF).
-    const pdf = await fetch(`${stack.apiUrl}/api/runs/${id}/figures/learning-curves.pdf`, { headers: { authorization: `Bearer ${stack.admin.token}` } });
+    const pdf = await fetch(`${stack.apiUrl}/api/runs/${id}/figures/learning-curves.pdf`, {
+      headers: { authorization: `Bearer ${stack.admin.token}` },
+    });
     expect(await leadingBytes(pdf, 5)).toBe('%PDF-');
 
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -88,7 +100,9 @@ describe('production build: npm run build, then start:prod with no TypeScript at
 
   it('maps stack traces from the build back to the TypeScript', async () => {
     const script = `require(${JSON.stringify(path.join(ROOT, 'dist/apps/worker/src/worker-config.js'))}).loadWorkerConfig({ REDIS_URL: 'not a url' })`;
-    const result = await promisify(execFile)(process.execPath, ['--enable-source-maps', '-e', script]).catch((error: { stderr: string }) => error);
+    const result = await promisify(execFile)(process.execPath, ['--enable-source-maps', '-e', script]).catch(
+      (error: { stderr: string }) => error,
+    );
     expect(result.stderr).toContain('invalid worker configuration: REDIS_URL');
     expect(result.stderr).toMatch(/apps\/worker\/src\/worker-config\.ts:\d+/);
   });
@@ -96,7 +110,11 @@ describe('production build: npm run build, then start:prod with no TypeScript at
 
 function runNpm(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npm', args, { cwd: ROOT, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', args, {
+      cwd: ROOT,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

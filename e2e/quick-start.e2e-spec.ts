@@ -33,7 +33,8 @@ describe('quick start: `npm start` with only GRADLAB_ADMIN_*, used from the brow
 
   beforeAll(async () => {
     for (const port of [3000, 4000]) {
-      if (!(await portIsFree(port))) throw new Error(`port ${port} is taken: the quick start needs it (stop whatever listens there)`);
+      if (!(await portIsFree(port)))
+        throw new Error(`port ${port} is taken: the quick start needs it (stop whatever listens there)`);
     }
     // What a shell has, and the README's three variables: nothing of the test runner's own environment.
     const env: NodeJS.ProcessEnv = {
@@ -96,13 +97,16 @@ describe('quick start: `npm start` with only GRADLAB_ADMIN_*, used from the brow
       HOME: process.env.HOME,
       GRADLAB_CONFIG: path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-quick-')), 'config.json'),
     };
-    const gradlab = (...args: string[]) => promisify(execFile)(process.execPath, [GRADLAB, ...args], { env, cwd: ROOT });
+    const gradlab = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [GRADLAB, ...args], { env, cwd: ROOT });
     await gradlab('config', '--url', API, '--key', admin.token);
     const { stdout } = await gradlab(
       'submit',
       '--name',
       'quick start run',
-      ...'--filters 8 --stages 1 --blocks 0 --epochs 2 --dataset synthetic --train-limit 300 --val-limit 100 --test-limit 100 --watch'.split(' '),
+      ...'--filters 8 --stages 1 --blocks 0 --epochs 2 --dataset synthetic --train-limit 300 --val-limit 100 --test-limit 100 --watch'.split(
+        ' ',
+      ),
     );
     const id = /submitted ([0-9a-f-]{36})/.exec(stdout)?.[1] as string;
     expect(stdout).toContain(`run ${id} completed`);
@@ -112,7 +116,11 @@ describe('quick start: `npm start` with only GRADLAB_ADMIN_*, used from the brow
     await page.reload();
     const row = page.locator('[data-testid="runs-table"] tbody tr', { hasText: 'quick start run' });
     await row.waitFor({ timeout: 20_000 });
-    await waitUntil('the run listed as completed', async () => (await row.textContent())?.includes('completed'), 20_000);
+    await waitUntil(
+      'the run listed as completed',
+      async () => (await row.textContent())?.includes('completed'),
+      20_000,
+    );
     await expectCompletedRunPage(page, `${DASHBOARD}/runs/${id}`);
     await screenshot(page, 'quick-start-run');
     expect(consoleErrors).toEqual([]);

@@ -60,15 +60,20 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
 
     const epochs = await api<EpochDto[]>(`/runs/${created.id}/epochs`);
     expect(epochs.map((e) => e.epoch)).toEqual([0, 1]);
-    for (const e of epochs) for (const v of [e.trainLoss, e.trainAccuracy, e.valLoss, e.valAccuracy, e.learningRate]) expect(Number.isFinite(v)).toBe(true);
+    for (const e of epochs)
+      for (const v of [e.trainLoss, e.trainAccuracy, e.valLoss, e.valAccuracy, e.learningRate])
+        expect(Number.isFinite(v)).toBe(true);
 
-    const weightTensors = weightParams(describeNetwork(ExperimentConfigSchema.parse(SMALL_RUN.config).model)).map((p) => p.name);
+    const weightTensors = weightParams(describeNetwork(ExperimentConfigSchema.parse(SMALL_RUN.config).model)).map(
+      (p) => p.name,
+    );
     for (const epoch of [0, 1]) {
       const flow = await api<GradientFlowDto>(`/runs/${created.id}/gradient-flow?epoch=${epoch}`);
       expect(flow.epoch).toBe(epoch);
       expect(flow.layers.map((l) => l.name)).toEqual(weightTensors); // one row per weight tensor, network order
       for (const l of flow.layers)
-        for (const v of [l.meanAbs, l.lastBatchMeanAbs, l.l2, l.maxAbs, l.weightL2, l.updateRatio]) expect(Number.isFinite(v)).toBe(true);
+        for (const v of [l.meanAbs, l.lastBatchMeanAbs, l.l2, l.maxAbs, l.weightL2, l.updateRatio])
+          expect(Number.isFinite(v)).toBe(true);
     }
     expect((await api<GradientFlowDto>(`/runs/${created.id}/gradient-flow`)).epoch).toBe(1); // latest by default
 
@@ -82,7 +87,11 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
   it('cancels a running run, and the worker goes on to the next one', async () => {
     const long = await api<RunDto>('/runs', {
       method: 'POST',
-      body: JSON.stringify({ ...SMALL_RUN, name: 'long', config: { ...SMALL_RUN.config, training: { epochs: 200, batchSize: 50 } } }),
+      body: JSON.stringify({
+        ...SMALL_RUN,
+        name: 'long',
+        config: { ...SMALL_RUN.config, training: { epochs: 200, batchSize: 50 } },
+      }),
     });
     await waitForStatus(long.id, ['running']);
     const cancelled = await api<RunDto>(`/runs/${long.id}/cancel`, { method: 'POST' });
@@ -104,7 +113,11 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([{ field: 'config.training.epochs', message: expect.any(String) }]);
     expect(
-      (await fetch(`${stack.apiUrl}/api/runs/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${stack.admin.token}` } })).status,
+      (
+        await fetch(`${stack.apiUrl}/api/runs/00000000-0000-4000-8000-000000000000`, {
+          headers: { authorization: `Bearer ${stack.admin.token}` },
+        })
+      ).status,
     ).toBe(404);
     expect((await fetch(`${stack.apiUrl}/api/runs`)).status).toBe(401);
   });

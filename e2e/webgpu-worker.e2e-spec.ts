@@ -69,7 +69,9 @@ describe('a webgpu worker: TF_BACKEND=webgpu npm start, a run trained and record
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/runs$/, { timeout: 15_000 });
     await expectCompletedRunPage(page, `${stack.webUrl}/runs/${created.id}`);
-    expect(await page.textContent('[data-testid="run-backend"]')).toMatch(/^backend: webgpu on GPU llvmpipe.*software renderer$/);
+    expect(await page.textContent('[data-testid="run-backend"]')).toMatch(
+      /^backend: webgpu on GPU llvmpipe.*software renderer$/,
+    );
     await screenshot(page, 'webgpu-run');
     await page.goto(`${stack.webUrl}/workers`);
     await page.locator('[data-testid="worker-device"]').first().waitFor({ timeout: 15_000 });

@@ -40,7 +40,12 @@ describe('worker killed mid-run', () => {
     );
     await waitUntil(
       'a checkpoint',
-      async () => (await fetch(`${stack.apiUrl}/api/runs/${run.id}/checkpoints/latest`, { headers: { authorization: `Bearer ${stack.workerToken}` } })).ok,
+      async () =>
+        (
+          await fetch(`${stack.apiUrl}/api/runs/${run.id}/checkpoints/latest`, {
+            headers: { authorization: `Bearer ${stack.workerToken}` },
+          })
+        ).ok,
       30_000,
     );
     first.kill('SIGKILL');

@@ -21,7 +21,8 @@ function buildWeb() {
   const standalone = path.dirname(WEB_SERVER);
   rmSync(path.join(standalone, '.next/static'), { recursive: true, force: true });
   cpSync(path.join(web, '.next/static'), path.join(standalone, '.next/static'), { recursive: true });
-  if (existsSync(path.join(web, 'public'))) cpSync(path.join(web, 'public'), path.join(standalone, 'public'), { recursive: true });
+  if (existsSync(path.join(web, 'public')))
+    cpSync(path.join(web, 'public'), path.join(standalone, 'public'), { recursive: true });
   console.log(`[build] dashboard: ${path.relative(root, WEB_SERVER)}`);
 }
 
@@ -29,14 +30,24 @@ function buildWeb() {
 function webBuildIsStale() {
   if (!existsSync(WEB_SERVER)) return true;
   const builtAt = statSync(WEB_SERVER).mtimeMs;
-  const sources = ['apps/web/src', 'apps/web/next.config.ts', 'libs/contracts/src', 'libs/figures/src', 'libs/analysis/src', 'package-lock.json'];
+  const sources = [
+    'apps/web/src',
+    'apps/web/next.config.ts',
+    'libs/contracts/src',
+    'libs/figures/src',
+    'libs/analysis/src',
+    'package-lock.json',
+  ];
   return sources.some((source) => newestMtime(path.join(root, source)) > builtAt);
 }
 
 function newestMtime(file) {
   const stat = statSync(file);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(file).reduce((newest, entry) => Math.max(newest, newestMtime(path.join(file, entry))), stat.mtimeMs);
+  return readdirSync(file).reduce(
+    (newest, entry) => Math.max(newest, newestMtime(path.join(file, entry))),
+    stat.mtimeMs,
+  );
 }
 
 module.exports = { buildWeb, webBuildIsStale, WEB_SERVER };

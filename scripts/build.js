@@ -55,7 +55,11 @@ function compileTree(from, to) {
 }
 
 function compileFile(source, target) {
-  const output = transformFileSync(source, { ...SWC_OPTIONS, filename: source, sourceFileName: path.relative(path.dirname(target), source) });
+  const output = transformFileSync(source, {
+    ...SWC_OPTIONS,
+    filename: source,
+    sourceFileName: path.relative(path.dirname(target), source),
+  });
   mkdirSync(path.dirname(target), { recursive: true });
   writeFileSync(target, `${output.code}\n//# sourceMappingURL=${path.basename(target)}.map\n`);
   writeFileSync(`${target}.map`, output.map);
@@ -65,7 +69,8 @@ function compileFile(source, target) {
 function buildNode() {
   rmSync(dist, { recursive: true, force: true });
   let files = 0;
-  for (const app of APPS) files += compileTree(path.join(root, 'apps', app, 'src'), path.join(dist, 'apps', app, 'src'));
+  for (const app of APPS)
+    files += compileTree(path.join(root, 'apps', app, 'src'), path.join(dist, 'apps', app, 'src'));
   files += compileFile(path.join(root, 'scripts/db-migrate.ts'), path.join(dist, 'scripts/db-migrate.js'));
   for (const lib of LIBS) {
     const from = path.join(root, 'libs', lib);
@@ -73,7 +78,8 @@ function buildNode() {
     files += compileTree(from, to);
     const pkg = require(path.join(from, 'package.json'));
     const js = (file) => file.replace(/\.ts$/, '.js');
-    const exports = pkg.exports && Object.fromEntries(Object.entries(pkg.exports).map(([entry, file]) => [entry, js(file)]));
+    const exports =
+      pkg.exports && Object.fromEntries(Object.entries(pkg.exports).map(([entry, file]) => [entry, js(file)]));
     writeFileSync(
       path.join(to, 'package.json'),
       `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, main: js(pkg.main), exports }, null, 2)}\n`,
@@ -83,7 +89,9 @@ function buildNode() {
   cpSync(path.join(root, 'prisma/migrations'), path.join(dist, 'prisma/migrations'), { recursive: true });
   if (!existsSync(path.join(dist, 'apps/api/src/generated/prisma/client.js')))
     throw new Error('the Prisma client is missing: run `npm run postinstall` (prisma generate)');
-  console.log(`[build] ${files} files compiled or copied into dist/ (api, worker, cli, db-migrate, ${LIBS.length} libraries)`);
+  console.log(
+    `[build] ${files} files compiled or copied into dist/ (api, worker, cli, db-migrate, ${LIBS.length} libraries)`,
+  );
 }
 
 // `node scripts/build.js [node|web]` builds one half only.

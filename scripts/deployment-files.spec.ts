@@ -49,15 +49,27 @@ const SECRETS = ['POSTGRES_PASSWORD', 'WORKER_TOKEN', 'GRADLAB_ADMIN_PASSWORD', 
 
 describe('docker-compose.yml', () => {
   it('has the services a course runs, each starting a process gradlab has', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'postgres', 'redis', 'web', 'worker', 'worker-gpu', 'worker-webgpu']);
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'migrate',
+      'postgres',
+      'redis',
+      'web',
+      'worker',
+      'worker-gpu',
+      'worker-webgpu',
+    ]);
     for (const name of Object.keys(KNOWN)) expect(services[name].build?.target).toBe(name === 'migrate' ? 'api' : name);
   });
 
-  it.each(Object.keys(KNOWN))("sets only variables the %s process's configuration knows, and those it needs", (name) => {
-    const environment = Object.keys(services[name].environment ?? {});
-    expect(environment.filter((variable) => !KNOWN[name].includes(variable))).toEqual([]);
-    expect(NEEDED[name].filter((variable) => !environment.includes(variable))).toEqual([]);
-  });
+  it.each(Object.keys(KNOWN))(
+    "sets only variables the %s process's configuration knows, and those it needs",
+    (name) => {
+      const environment = Object.keys(services[name].environment ?? {});
+      expect(environment.filter((variable) => !KNOWN[name].includes(variable))).toEqual([]);
+      expect(NEEDED[name].filter((variable) => !environment.includes(variable))).toEqual([]);
+    },
+  );
 
   it('leaves no variable a process requires unset (a schema field with neither default nor optional)', () => {
     const schemas = {
@@ -68,7 +80,9 @@ describe('docker-compose.yml', () => {
       web: WebEnvSchema,
     };
     for (const [name, schema] of Object.entries(schemas)) {
-      const required = Object.entries(schema.shape as Record<string, { safeParse(value: unknown): { success: boolean } }>)
+      const required = Object.entries(
+        schema.shape as Record<string, { safeParse(value: unknown): { success: boolean } }>,
+      )
         .filter(([, field]) => !field.safeParse(undefined).success)
         .map(([variable]) => variable);
       expect(required.filter((variable) => !(variable in (services[name].environment ?? {})))).toEqual([]);
@@ -94,7 +108,9 @@ describe('docker-compose.yml', () => {
     const variables = [...section.matchAll(/^\| `(\w+)`(?: \/ `(\w+)`)?/gm)].flatMap((m) => m.slice(1).filter(Boolean));
     expect(variables.length).toBeGreaterThan(30);
     const setHere = new Set(Object.values(services).flatMap((service) => Object.keys(service.environment ?? {})));
-    expect(variables.filter((variable) => !setHere.has(variable) && !new RegExp(`\\b${variable}\\b`).test(envExample))).toEqual([]);
+    expect(
+      variables.filter((variable) => !setHere.has(variable) && !new RegExp(`\\b${variable}\\b`).test(envExample)),
+    ).toEqual([]);
   });
 
   it('starts each service after what it needs is healthy, and restarts the long-running ones', () => {
@@ -110,12 +126,15 @@ describe('docker-compose.yml', () => {
     }
     // What they wait for as healthy has a health check: its own (postgres, redis) or its image's.
     for (const target of ['api', 'web']) expect(stage(target)).toMatch(/^HEALTHCHECK /m);
-    for (const [name, service] of Object.entries(services)) expect(service.restart).toBe(name === 'migrate' ? 'no' : 'unless-stopped');
+    for (const [name, service] of Object.entries(services))
+      expect(service.restart).toBe(name === 'migrate' ? 'no' : 'unless-stopped');
   });
 
   it('puts the GPU workers behind their profiles, each reserving an NVIDIA GPU (the webgpu one with graphics, for Vulkan)', () => {
     expect(services['worker-gpu'].profiles).toEqual(['gpu']);
-    expect(services['worker-gpu'].deploy?.resources.reservations.devices).toEqual([expect.objectContaining({ driver: 'nvidia', capabilities: ['gpu'] })]);
+    expect(services['worker-gpu'].deploy?.resources.reservations.devices).toEqual([
+      expect.objectContaining({ driver: 'nvidia', capabilities: ['gpu'] }),
+    ]);
     expect(services['worker-webgpu'].profiles).toEqual(['webgpu']);
     expect(services['worker-webgpu'].deploy?.resources.reservations.devices).toEqual([
       expect.objectContaining({ driver: 'nvidia', capabilities: ['gpu', 'compute', 'utility', 'graphics'] }),
@@ -153,7 +172,9 @@ describe('Dockerfile', () => {
   });
 
   it('sets no secret in an image', () => {
-    const names = [...dockerfile.matchAll(/^(?:ENV|ARG) (.*)$/gm)].flatMap((m) => m[1].split(/\s+/)).map((pair) => pair.split('=')[0]);
+    const names = [...dockerfile.matchAll(/^(?:ENV|ARG) (.*)$/gm)]
+      .flatMap((m) => m[1].split(/\s+/))
+      .map((pair) => pair.split('=')[0]);
     expect(names).toContain('NODE_ENV');
     expect(names.filter((name) => /PASSWORD|TOKEN|SECRET|_KEY$/i.test(name))).toEqual([]);
   });
@@ -164,7 +185,9 @@ describe('Dockerfile', () => {
     const pkg = JSON.parse(read('package.json'));
     expect(pkg.optionalDependencies['@tensorflow/tfjs-node-gpu']).toBe('4.22.0');
     expect(args.CUDA_IMAGE).toMatch(/^nvidia\/cuda:11\.2\.\d+-cudnn8-runtime-/);
-    expect(stages.filter((s) => s.name === 'worker-gpu' || s.name === 'worker-gpu-modules').map((s) => s.image)).toEqual([args.CUDA_IMAGE, args.CUDA_IMAGE]);
+    expect(
+      stages.filter((s) => s.name === 'worker-gpu' || s.name === 'worker-gpu-modules').map((s) => s.image),
+    ).toEqual([args.CUDA_IMAGE, args.CUDA_IMAGE]);
     expect(stage('worker-gpu-modules')).toContain('npm rebuild @tensorflow/tfjs-node-gpu');
     expect(stage('worker-gpu')).toMatch(/TF_BACKEND=tfjs-node-gpu/);
   });

@@ -33,7 +33,9 @@ function anchorsIn(file: string): Set<string> {
 /** Relative links and image sources of a markdown file, outside code blocks. */
 function relativeTargets(file: string): string[] {
   const text = readFileSync(path.join(ROOT, file), 'utf8').replace(/```[\s\S]*?```/g, '');
-  const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g), ...text.matchAll(/<img[^>]*\ssrc="([^"]+)"/g)].map((match) => match[1]);
+  const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g), ...text.matchAll(/<img[^>]*\ssrc="([^"]+)"/g)].map(
+    (match) => match[1],
+  );
   return targets.filter((target) => !/^[a-z]+:/i.test(target));
 }
 
@@ -42,7 +44,9 @@ describe('the documentation', () => {
 
   it('has a README for every app and library', () => {
     for (const dir of ['apps', 'libs'])
-      for (const name of readdirSync(path.join(ROOT, dir)).filter((n) => statSync(path.join(ROOT, dir, n)).isDirectory()))
+      for (const name of readdirSync(path.join(ROOT, dir)).filter((n) =>
+        statSync(path.join(ROOT, dir, n)).isDirectory(),
+      ))
         expect([dir, name, existsSync(path.join(ROOT, dir, name, 'README.md'))]).toEqual([dir, name, true]);
   });
 
@@ -51,9 +55,12 @@ describe('the documentation', () => {
     for (const file of files) {
       for (const target of relativeTargets(file)) {
         const [pathPart, anchor] = target.split('#');
-        const resolved = pathPart ? path.resolve(ROOT, path.dirname(file), decodeURIComponent(pathPart)) : path.join(ROOT, file);
+        const resolved = pathPart
+          ? path.resolve(ROOT, path.dirname(file), decodeURIComponent(pathPart))
+          : path.join(ROOT, file);
         if (!existsSync(resolved)) broken.push(`${file}: ${target} (no such file)`);
-        else if (anchor && resolved.endsWith('.md') && !anchorsIn(resolved).has(anchor)) broken.push(`${file}: ${target} (no such heading)`);
+        else if (anchor && resolved.endsWith('.md') && !anchorsIn(resolved).has(anchor))
+          broken.push(`${file}: ${target} (no such heading)`);
       }
     }
     expect(broken).toEqual([]);

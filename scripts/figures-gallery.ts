@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { aggregateEpochs, summarizeLog } from '@gradlab/analysis';
-import { ExperimentConfigSchema, LOG_GRADIENT_STATISTICS, type AggregateDto, type EpochDto, type GradientFlowDto } from '@gradlab/contracts';
+import {
+  ExperimentConfigSchema,
+  LOG_GRADIENT_STATISTICS,
+  type AggregateDto,
+  type EpochDto,
+  type GradientFlowDto,
+} from '@gradlab/contracts';
 import {
   printAggregateCurves,
   printAggregateGradientFlow,
@@ -44,8 +50,12 @@ interface GalleryData {
 const REFERENCE = path.resolve(__dirname, '../../shared/reference/course-runs');
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string' }, group: { type: 'string' } } });
-  if (positionals.length !== 1) throw new Error('usage: npm run figures:gallery -- OUT_DIR [--runs id,id,...] [--group id]');
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { runs: { type: 'string' }, group: { type: 'string' } },
+  });
+  if (positionals.length !== 1)
+    throw new Error('usage: npm run figures:gallery -- OUT_DIR [--runs id,id,...] [--group id]');
   const out = path.resolve(positionals[0]);
   mkdirSync(out, { recursive: true });
   const data = values.runs || values.group ? await fromApi(values.runs, values.group) : await examples();
@@ -55,7 +65,10 @@ async function main(): Promise<void> {
     for (const width of ['column', 'page'] as PrintWidth[]) {
       const { svg } = layoutForPrint(figure.spec(width), { legend: true });
       rendered.push({ caption: `${figure.caption}, ${width} width (${printWidthPt(width) / 72} in)`, svg });
-      writeFileSync(path.join(out, `${figure.name}-${width}.png`), svgToPng(svg, Math.round((printWidthPt(width) / 72) * 300)));
+      writeFileSync(
+        path.join(out, `${figure.name}-${width}.png`),
+        svgToPng(svg, Math.round((printWidthPt(width) / 72) * 300)),
+      );
     }
   }
   writeFileSync(path.join(out, 'gallery.pdf'), await galleryPdf(rendered));
@@ -63,12 +76,18 @@ async function main(): Promise<void> {
 }
 
 /** Each figure kind, for the data there is. */
-function galleryFigures(data: GalleryData): { name: string; caption: string; spec: (width: PrintWidth) => TopLevelSpec }[] {
+function galleryFigures(
+  data: GalleryData,
+): { name: string; caption: string; spec: (width: PrintWidth) => TopLevelSpec }[] {
   const figures: { name: string; caption: string; spec: (width: PrintWidth) => TopLevelSpec }[] = [];
   const withFlow = data.runs.filter((r) => r.flows.length > 0);
   const figure1 = data.figure1 ?? data.runs;
   if (figure1.length > 1)
-    figures.push({ name: 'figure-1', caption: 'Figure 1: learning curves of the runs compared', spec: (w) => printLearningCurves(figure1, w) });
+    figures.push({
+      name: 'figure-1',
+      caption: 'Figure 1: learning curves of the runs compared',
+      spec: (w) => printLearningCurves(figure1, w),
+    });
   if (withFlow.length > 1)
     figures.push({
       name: 'figure-2',
@@ -82,7 +101,11 @@ function galleryFigures(data: GalleryData): { name: string; caption: string; spe
     });
   data.runs.forEach((run, i) => {
     const slug = `run-${i + 1}`;
-    figures.push({ name: `${slug}-learning-curves`, caption: `${run.label}: learning curves`, spec: (w) => printLearningCurves([run], w) });
+    figures.push({
+      name: `${slug}-learning-curves`,
+      caption: `${run.label}: learning curves`,
+      spec: (w) => printLearningCurves([run], w),
+    });
     if (run.flows.length === 0) return;
     const latest = run.flows.at(-1) as GradientFlowDto;
     figures.push({
@@ -121,7 +144,11 @@ async function fromApi(runIds: string | undefined, groupId: string | undefined):
   const runs: GalleryRun[] = [];
   for (const id of (runIds ?? '').split(',').filter(Boolean)) {
     const run = await api.run(id);
-    runs.push({ label: run.kind === 'imported' ? `${run.name} (imported)` : run.name, epochs: await api.epochs(id), flows: await api.gradientFlowHistory(id) });
+    runs.push({
+      label: run.kind === 'imported' ? `${run.name} (imported)` : run.name,
+      epochs: await api.epochs(id),
+      flows: await api.gradientFlowHistory(id),
+    });
   }
   const group = groupId ? await api.group(groupId) : null;
   return { runs, group: group ? { label: group.name, aggregate: await api.aggregate(group.id) } : null };
@@ -129,10 +156,17 @@ async function fromApi(runIds: string | undefined, groupId: string | undefined):
 
 /** The course's reference runs, and short runs of the two VGG_38s trained here for their gradient flow. */
 async function examples(): Promise<GalleryData> {
-  const reference = (network: string): GalleryRun => ({ label: `${network}_experiment (imported)`, epochs: readSummary(network), flows: [] });
+  const reference = (network: string): GalleryRun => ({
+    label: `${network}_experiment (imported)`,
+    epochs: readSummary(network),
+    flows: [],
+  });
   await selectBackend(undefined, (line) => console.log(line));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gradlab-gallery-'));
-  const train = async (blockType: 'conv_block' | 'conv_block_bn_rc', seed: number): Promise<GalleryRun & { seed: number }> => {
+  const train = async (
+    blockType: 'conv_block' | 'conv_block_bn_rc',
+    seed: number,
+  ): Promise<GalleryRun & { seed: number }> => {
     const config = ExperimentConfigSchema.parse({
       model: { numFilters: 16, numStages: 3, numBlocksPerStage: 5, blockType },
       training: { epochs: 2, batchSize: 50, seed },
@@ -144,13 +178,21 @@ async function examples(): Promise<GalleryData> {
     await trainRun(`gallery-${blockType}-${seed}`, config, dataDir, {
       onEpoch: async ({ layers, epoch, ...metrics }) => {
         epochs.push({ epoch, ...metrics, learningRate: metrics.learningRate, durationMs: metrics.durationMs });
-        flows.push({ runId: '00000000-0000-4000-8000-000000000000', epoch, layers: layers.map((l) => ({ ...l, updateRatio: l.updateRatio ?? null })) });
+        flows.push({
+          runId: '00000000-0000-4000-8000-000000000000',
+          epoch,
+          layers: layers.map((l) => ({ ...l, updateRatio: l.updateRatio ?? null })),
+        });
       },
     });
     return { label: `VGG_38 ${blockType === 'conv_block' ? 'plain' : 'BN+RC'}, seed ${seed}`, epochs, flows, seed };
   };
   const plain = await train('conv_block', 0);
-  const seeds = [await train('conv_block_bn_rc', 0), await train('conv_block_bn_rc', 1), await train('conv_block_bn_rc', 2)];
+  const seeds = [
+    await train('conv_block_bn_rc', 0),
+    await train('conv_block_bn_rc', 1),
+    await train('conv_block_bn_rc', 2),
+  ];
   const references = [reference('VGG_08'), reference('VGG_38')];
   return {
     runs: [...references, plain, seeds[0]],
@@ -161,10 +203,19 @@ async function examples(): Promise<GalleryData> {
 
 /** A group's aggregate as the api computes it: epochs by summarize, layers in log space by summarizeLog. */
 function aggregateOf(runs: GalleryRun[]): Pick<AggregateDto, 'epochs' | 'gradientFlow'> {
-  const epochs = aggregateEpochs(runs.map((r, i) => ({ id: String(i), epochs: r.epochs, testAccuracy: null, testLoss: null, bestValAccuracy: null })));
+  const epochs = aggregateEpochs(
+    runs.map((r, i) => ({
+      id: String(i),
+      epochs: r.epochs,
+      testAccuracy: null,
+      testLoss: null,
+      bestValAccuracy: null,
+    })),
+  );
   const last = Math.min(...runs.map((r) => r.flows.length)) - 1;
   const layers = (runs[0].flows[last] as GradientFlowDto).layers.map((layer, i) => {
-    const of = (statistic: (typeof LOG_GRADIENT_STATISTICS)[number]) => summarizeLog(runs.map((r) => r.flows[last].layers[i][statistic]));
+    const of = (statistic: (typeof LOG_GRADIENT_STATISTICS)[number]) =>
+      summarizeLog(runs.map((r) => r.flows[last].layers[i][statistic]));
     return {
       layerIndex: layer.layerIndex,
       name: layer.name,
@@ -179,7 +230,10 @@ function aggregateOf(runs: GalleryRun[]): Pick<AggregateDto, 'epochs' | 'gradien
 
 /** A reference run's summary.csv, read as the api's importer reads it (row k is epoch k). */
 function readSummary(network: string): EpochDto[] {
-  const { epochs } = readFrameworkResults(readFileSync(path.join(REFERENCE, network, 'result_outputs', 'summary.csv'), 'utf8'), null);
+  const { epochs } = readFrameworkResults(
+    readFileSync(path.join(REFERENCE, network, 'result_outputs', 'summary.csv'), 'utf8'),
+    null,
+  );
   return epochs.map((metrics, epoch) => ({ epoch, ...metrics, learningRate: 1e-3, durationMs: 0 }));
 }
 

@@ -10,8 +10,12 @@ if (!/^\d+$/.test(seed)) {
   process.exit(2);
 }
 console.log(`fuzz seed ${seed}`);
-const result = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', 'apps/api/src/edges/edges-fuzz.int-spec.ts'], {
-  stdio: 'inherit',
-  env: { ...process.env, FUZZ_SEED: seed },
-});
+const result = spawnSync(
+  process.execPath,
+  [require.resolve('jest/bin/jest'), '--runInBand', 'apps/api/src/edges/edges-fuzz.int-spec.ts'],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, FUZZ_SEED: seed },
+  },
+);
 process.exit(result.status ?? 1);

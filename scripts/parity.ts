@@ -18,9 +18,14 @@ import {
 } from '@gradlab/training';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { backend: { type: 'string' }, 'webgpu-products': { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { backend: { type: 'string' }, 'webgpu-products': { type: 'string' } },
+  });
   if (positionals.length !== 1) {
-    console.error(`usage: npm run parity -- <fixture-dir> [--backend ${BACKEND_PREFERENCE.join('|')}] [--webgpu-products fma|dekker]`);
+    console.error(
+      `usage: npm run parity -- <fixture-dir> [--backend ${BACKEND_PREFERENCE.join('|')}] [--webgpu-products fma|dekker]`,
+    );
     return 2;
   }
   if (values.backend && !BACKEND_PREFERENCE.includes(values.backend as BackendName)) {
@@ -35,7 +40,9 @@ async function main(): Promise<number> {
   const backend = await selectBackend(values.backend as BackendName | undefined);
   if (products) setWebGpuProductError(products);
   const dir = positionals[0];
-  const report = isTrajectoryFixture(dir) ? await checkTrajectory(loadTrajectoryFixture(dir), backend) : await checkParity(loadParityFixture(dir), backend);
+  const report = isTrajectoryFixture(dir)
+    ? await checkTrajectory(loadTrajectoryFixture(dir), backend)
+    : await checkParity(loadParityFixture(dir), backend);
   console.log(formatParityReport(report));
   return report.pass ? 0 : 1;
 }

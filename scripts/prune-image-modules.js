@@ -34,7 +34,13 @@ const PRUNE = {
   // their install scripts, the native TensorFlow packages have no libtensorflow: gone, the worker says
   // "not installed" instead of failing on a missing shared library. The CPU worker's image has no GPU
   // driver: no webgpu either (about 110 MB of dawn.node for five platforms).
-  worker: [...WORKER_ONLY, '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', '@tensorflow/tfjs-backend-webgpu'],
+  worker: [
+    ...WORKER_ONLY,
+    '@tensorflow/tfjs-node',
+    '@tensorflow/tfjs-node-gpu',
+    'webgpu',
+    '@tensorflow/tfjs-backend-webgpu',
+  ],
   // Dawn's binary for this image's platform only.
   'worker-webgpu': [...WORKER_ONLY, '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', ...otherDawnPlatforms()],
   'worker-gpu': [...WORKER_ONLY, '@tensorflow/tfjs-node', 'webgpu', '@tensorflow/tfjs-backend-webgpu'],

@@ -53,7 +53,10 @@ async function main() {
 
   const webgpu = path.dirname(require.resolve('webgpu/package.json'));
   xz(path.join(webgpu, 'dist', 'linux-x64', 'dawn.node'), path.join(OUT, 'dawn.node.xz'));
-  writeFileSync(path.join(OUT, 'webgpu-package.json'), JSON.stringify({ name: 'webgpu', version: require('webgpu/package.json').version }));
+  writeFileSync(
+    path.join(OUT, 'webgpu-package.json'),
+    JSON.stringify({ name: 'webgpu', version: require('webgpu/package.json').version }),
+  );
   xz(process.execPath, path.join(OUT, 'node.xz'));
   execFileSync('apt-get', ['download', ...LOADER_PACKAGES], { cwd: path.join(OUT, 'debs'), stdio: 'inherit' });
 

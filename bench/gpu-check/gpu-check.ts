@@ -58,7 +58,11 @@ async function probe(args: string[]): Promise<void> {
 }
 
 async function parity(args: string[]): Promise<boolean> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'string' }, 'webgpu-products': { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'string' }, 'webgpu-products': { type: 'string' } },
+  });
   const started = Date.now();
   await selectBackend('webgpu');
   const products = values['webgpu-products'];
@@ -86,7 +90,8 @@ async function parity(args: string[]): Promise<boolean> {
 }
 
 function table(files: string[]): void {
-  type Row = ProbeResult | ParityResult | (TrainThroughputResult & { kind: 'train' }) | { kind: 'missing'; file: string };
+  type Row =
+    ProbeResult | ParityResult | (TrainThroughputResult & { kind: 'train' }) | { kind: 'missing'; file: string };
   const results = files.flatMap((file): Row[] => {
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as ProbeResult | ParityResult | TrainThroughputResult[];
@@ -98,7 +103,8 @@ function table(files: string[]): void {
   const rows: string[][] = [['check', 'result', 'details']];
   for (const r of results) {
     if (r.kind === 'missing') rows.push([r.file, 'MISSING', 'the command did not finish']);
-    else if (r.kind === 'probe') rows.push(['adapter', r.software ? 'SOFTWARE' : 'hardware', `${r.device}; products' errors by ${r.products}`]);
+    else if (r.kind === 'probe')
+      rows.push(['adapter', r.software ? 'SOFTWARE' : 'hardware', `${r.device}; products' errors by ${r.products}`]);
     else if (r.kind === 'parity')
       rows.push([
         `parity ${r.fixture} (${r.products})`,
@@ -113,14 +119,20 @@ function table(files: string[]): void {
         [
           `${r.msPerStep.toFixed(2)} ms/step`,
           r.dispatchesPerStep === null ? '' : `${r.dispatchesPerStep} dispatches/step`,
-          torch ? `PyTorch ${torch.device}: ${torch.imagesPerSecond.toFixed(0)} images/s, ratio ${torch.ratio.toFixed(2)}` : 'no PyTorch',
+          torch
+            ? `PyTorch ${torch.device}: ${torch.imagesPerSecond.toFixed(0)} images/s, ratio ${torch.ratio.toFixed(2)}`
+            : 'no PyTorch',
         ]
           .filter(Boolean)
           .join('; '),
       ]);
     }
   }
-  console.log(rows.map((row, i) => `| ${row.join(' | ')} |${i === 0 ? `\n|${row.map(() => ' --- ').join('|')}|` : ''}`).join('\n'));
+  console.log(
+    rows
+      .map((row, i) => `| ${row.join(' | ')} |${i === 0 ? `\n|${row.map(() => ' --- ').join('|')}|` : ''}`)
+      .join('\n'),
+  );
 }
 
 async function main(): Promise<number> {

@@ -22,7 +22,11 @@ const CHAOS_PORTS: ChaosPorts = { pgPort: 5441, redisPort: 6391, cluster: 'gradl
  */
 export class ChaosStack {
   readonly logs: string[] = [];
-  readonly admin = { email: 'chaos@gradlab.test', password: `pw-${randomBytes(8).toString('hex')}`, token: `glk_chaos_${randomBytes(16).toString('hex')}` };
+  readonly admin = {
+    email: 'chaos@gradlab.test',
+    password: `pw-${randomBytes(8).toString('hex')}`,
+    token: `glk_chaos_${randomBytes(16).toString('hex')}`,
+  };
   readonly databaseUrl: string;
   readonly redisUrl: string;
   apiUrl = '';
@@ -41,7 +45,11 @@ export class ChaosStack {
     this.apiUrl = `http://127.0.0.1:${port}`;
     // A fresh cluster, with trust authentication like the machine's.
     this.dropCluster();
-    execFileSync('pg_createcluster', [this.pgVersion, this.ports.cluster, '-p', String(this.ports.pgPort), '--', '--auth=trust'], { stdio: 'ignore' });
+    execFileSync(
+      'pg_createcluster',
+      [this.pgVersion, this.ports.cluster, '-p', String(this.ports.pgPort), '--', '--auth=trust'],
+      { stdio: 'ignore' },
+    );
     this.startPostgres();
     this.startRedis();
     this.env = {
@@ -64,7 +72,11 @@ export class ChaosStack {
       RECONCILE_INTERVAL_S: '2',
       WASM_THREADS: '1',
     };
-    execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts/db-migrate.ts')], { cwd: ROOT, env: this.env, stdio: 'ignore' });
+    execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts/db-migrate.ts')], {
+      cwd: ROOT,
+      env: this.env,
+      stdio: 'ignore',
+    });
     await this.startApi();
   }
 
@@ -78,7 +90,16 @@ export class ChaosStack {
 
   /** Redis without persistence, as the machine's: stopped and started again, it comes back empty. */
   startRedis(): void {
-    this.redis = this.spawn('redis', 'redis-server', ['--port', String(this.ports.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+    this.redis = this.spawn('redis', 'redis-server', [
+      '--port',
+      String(this.ports.redisPort),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]);
   }
 
   async stopRedis(): Promise<void> {
@@ -95,7 +116,12 @@ export class ChaosStack {
   }
 
   async startApi(): Promise<void> {
-    this.api = this.spawn('api', process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'apps/api/src/main.ts')], this.env);
+    this.api = this.spawn(
+      'api',
+      process.execPath,
+      ['-r', '@swc-node/register', path.join(ROOT, 'apps/api/src/main.ts')],
+      this.env,
+    );
     await waitUntil('the api', async () => (await fetch(`${this.apiUrl}/api/health`).catch(() => null))?.ok, 60_000);
   }
 
@@ -123,12 +149,15 @@ export class ChaosStack {
 
   /** The workers still running, by index. */
   liveWorkers(): number[] {
-    return this.workers.flatMap((worker, index) => (worker.exitCode === null && worker.signalCode === null ? [index] : []));
+    return this.workers.flatMap((worker, index) =>
+      worker.exitCode === null && worker.signalCode === null ? [index] : [],
+    );
   }
 
   /** Every worker started so far, killed at once. */
   killAllWorkers(): void {
-    for (const worker of this.workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    for (const worker of this.workers)
+      if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
   }
 
   /** A GraphQL request as the admin. */
@@ -150,7 +179,8 @@ export class ChaosStack {
   }
 
   async stop(): Promise<void> {
-    for (const child of [...this.workers, this.api, this.redis]) if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of [...this.workers, this.api, this.redis])
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await sleep(500);
     this.dropCluster();
   }

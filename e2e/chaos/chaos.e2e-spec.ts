@@ -47,13 +47,20 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
   };
   const run = async (id: string) => (await (await stack.call('GET', `/runs/${id}`)).json()) as RunDto;
   const trainingStarted = (ids: string[]) =>
-    waitUntil('the runs to store an epoch', async () => (await Promise.all(ids.map(run))).every((r) => r.epochsCompleted >= 1), 60_000);
-  const allCompleted = (ids: string[], timeoutMs = 180_000) =>
-    waitUntil(`runs ${ids.join(', ')} to complete`, async () => (await Promise.all(ids.map(run))).every((r) => r.status === 'completed'), timeoutMs, 500).catch(
-      (error: Error) => {
-        throw new Error(`${error.message}\n${stack.logs.join('').slice(-8000)}`);
-      },
+    waitUntil(
+      'the runs to store an epoch',
+      async () => (await Promise.all(ids.map(run))).every((r) => r.epochsCompleted >= 1),
+      60_000,
     );
+  const allCompleted = (ids: string[], timeoutMs = 180_000) =>
+    waitUntil(
+      `runs ${ids.join(', ')} to complete`,
+      async () => (await Promise.all(ids.map(run))).every((r) => r.status === 'completed'),
+      timeoutMs,
+      500,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${stack.logs.join('').slice(-8000)}`);
+    });
 
   it('Postgres stopped for 75 s while runs train and others wait to start: 503s (REST and GraphQL), workers wait, every run completes', async () => {
     // Two train, two wait for a worker: those start during the outage and wait for their checkpoint.
@@ -84,8 +91,14 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     expect(graphql.status).toBe(200);
     expect((await graphql.json()).errors).toBeUndefined();
     const refused = await stack.call('POST', '/runs', tinyRun('not now'));
-    expect([refused.status, refused.headers.get('retry-after'), ((await refused.json()) as { code: string }).code]).toEqual([503, '5', 'UNAVAILABLE']);
-    expect(((await (await stack.call('GET', '/runs?pageSize=200')).json()) as { items: unknown[] }).items).toHaveLength(before);
+    expect([
+      refused.status,
+      refused.headers.get('retry-after'),
+      ((await refused.json()) as { code: string }).code,
+    ]).toEqual([503, '5', 'UNAVAILABLE']);
+    expect(((await (await stack.call('GET', '/runs?pageSize=200')).json()) as { items: unknown[] }).items).toHaveLength(
+      before,
+    );
     const signIn = await fetch(`${stack.apiUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -56,6 +56,10 @@ export function collectConsoleErrors(page: Page): string[] {
 export async function expectCompletedRunPage(page: Page, url: string): Promise<void> {
   const response = await page.goto(url);
   if (response?.status() !== 200) throw new Error(`${url} answered ${response?.status()}`);
-  await waitUntil('the run page', async () => (await page.textContent('[data-testid="run-status"]').catch(() => null)) === 'completed', 20_000);
+  await waitUntil(
+    'the run page',
+    async () => (await page.textContent('[data-testid="run-status"]').catch(() => null)) === 'completed',
+    20_000,
+  );
   await page.locator('[data-testid="learning-curves"] svg.marks').waitFor({ timeout: 15_000 });
 }

@@ -35,7 +35,10 @@ export interface Stack {
  * WEB=1) as real processes, with a database, queue prefix, ports and data directory of its own. `prod`
  * starts it as `npm run start:prod` does, from the production build.
  */
-export async function startStack(env: Record<string, string> = {}, { prod = false }: { prod?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  { prod = false }: { prod?: boolean } = {},
+): Promise<Stack> {
   const database = `gradlab_e2e_${randomBytes(5).toString('hex')}`;
   const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${database}`;
   const port = await freePort();
@@ -43,7 +46,11 @@ export async function startStack(env: Record<string, string> = {}, { prod = fals
   const webPort = await freePort();
   const webUrl = `http://127.0.0.1:${webPort}`;
   const workerToken = randomBytes(16).toString('hex');
-  const admin = { email: 'admin@gradlab.test', password: `pw-${randomBytes(8).toString('hex')}`, token: `glk_e2e_${randomBytes(16).toString('hex')}` };
+  const admin = {
+    email: 'admin@gradlab.test',
+    password: `pw-${randomBytes(8).toString('hex')}`,
+    token: `glk_e2e_${randomBytes(16).toString('hex')}`,
+  };
   const logs: string[] = [];
   const stackEnv = {
     ...process.env,
@@ -63,12 +70,16 @@ export async function startStack(env: Record<string, string> = {}, { prod = fals
     API_PUBLIC_URL: apiUrl,
     ...env,
   };
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js'), ...(prod ? ['--prod'] : [])], {
-    cwd: ROOT,
-    detached: true,
-    env: stackEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, 'scripts/start.js'), ...(prod ? ['--prod'] : [])],
+    {
+      cwd: ROOT,
+      detached: true,
+      env: stackEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (chunk) => logs.push(String(chunk)));
   child.stderr?.on('data', (chunk) => logs.push(String(chunk)));
   const extraWorkers: ChildProcess[] = [];
@@ -85,7 +96,8 @@ export async function startStack(env: Record<string, string> = {}, { prod = fals
     return worker;
   };
   const stop = async () => {
-    for (const worker of extraWorkers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    for (const worker of extraWorkers)
+      if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       process.kill(-(child.pid as number), 'SIGTERM');
@@ -100,19 +112,44 @@ export async function startStack(env: Record<string, string> = {}, { prod = fals
   try {
     // With the dashboard, start.js may build it first.
     const timeoutMs = stackEnv.WEB === '1' ? 300_000 : 60_000;
-    await waitUntil('the api to answer /api/health', async () => (await fetch(`${apiUrl}/api/health`).catch(() => null))?.ok, timeoutMs);
-    if (stackEnv.WEB === '1') await waitUntil('the dashboard to answer', async () => (await fetch(`${webUrl}/runs`).catch(() => null))?.ok, 60_000);
+    await waitUntil(
+      'the api to answer /api/health',
+      async () => (await fetch(`${apiUrl}/api/health`).catch(() => null))?.ok,
+      timeoutMs,
+    );
+    if (stackEnv.WEB === '1')
+      await waitUntil(
+        'the dashboard to answer',
+        async () => (await fetch(`${webUrl}/runs`).catch(() => null))?.ok,
+        60_000,
+      );
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n${logs.join('')}`);
   }
-  const createStudent = async (team: string, email: string) => (await createTeamStudent({ url: apiUrl, adminToken: admin.token }, team, email)).key;
+  const createStudent = async (team: string, email: string) =>
+    (await createTeamStudent({ url: apiUrl, adminToken: admin.token }, team, email)).key;
   const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const response = await fetch(`${apiUrl}/api${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` } });
+    const response = await fetch(`${apiUrl}/api${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+    });
     if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
-  return { apiUrl, webUrl, admin, workerToken, databaseUrl, logs, pid: child.pid as number, startWorker, stop, createStudent, api };
+  return {
+    apiUrl,
+    webUrl,
+    admin,
+    workerToken,
+    databaseUrl,
+    logs,
+    pid: child.pid as number,
+    startWorker,
+    stop,
+    createStudent,
+    api,
+  };
 }
 
 export { STUDENT_PASSWORD };
@@ -122,7 +159,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls with a sleep between tries; gives up after `timeoutMs`. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

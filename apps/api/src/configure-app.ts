@@ -32,7 +32,12 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
  * nested too deep or with a "__proto__" key (json-body-guard.ts), in a charset or encoding we do not read,
  * or not JSON.
  */
-function bodyParserErrors(error: BodyParserError | undefined, request: Request, response: Response, next: NextFunction): void {
+function bodyParserErrors(
+  error: BodyParserError | undefined,
+  request: Request,
+  response: Response,
+  next: NextFunction,
+): void {
   if (!error) return next();
   const body = bodyErrorDto(error, request);
   response.status(body.statusCode).json(body);
@@ -52,9 +57,17 @@ function bodyErrorDto(error: BodyParserError, request: Request): ErrorDto {
   }
   switch (error.type) {
     case 'entity.too.large':
-      return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: `request body larger than the limit of ${error.limit} bytes` };
+      return {
+        statusCode: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `request body larger than the limit of ${error.limit} bytes`,
+      };
     case 'charset.unsupported':
-      return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: `charset ${error.charset ?? ''} is not supported: send JSON in UTF-8` };
+      return {
+        statusCode: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `charset ${error.charset ?? ''} is not supported: send JSON in UTF-8`,
+      };
     case 'encoding.unsupported':
       return {
         statusCode: 415,

@@ -28,7 +28,10 @@ export class RedisIoAdapter extends IoAdapter {
     const server: Server = super.createIOServer(port, {
       ...options,
       cors: { origin: this.webOrigins, credentials: true },
-      allowRequest: (request: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void) => {
+      allowRequest: (
+        request: IncomingMessage,
+        callback: (error: string | null | undefined, success: boolean) => void,
+      ) => {
         const origin = request.headers.origin;
         callback(null, !origin || this.webOrigins.includes(origin));
       },

@@ -61,7 +61,9 @@ export class ApiClient {
 
   /** The report pack of these runs: a zip. */
   async reportPack(ids: string[]): Promise<Buffer> {
-    const zip = await answerOf(this.api.GET('/api/report-pack', { params: { query: { runs: ids.join(',') } }, parseAs: 'arrayBuffer' }));
+    const zip = await answerOf(
+      this.api.GET('/api/report-pack', { params: { query: { runs: ids.join(',') } }, parseAs: 'arrayBuffer' }),
+    );
     return Buffer.from(zip);
   }
 

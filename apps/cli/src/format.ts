@@ -14,6 +14,9 @@ export function formatCounts(counts: Record<string, number>): string {
 }
 
 /** Epochs are numbered from 0, as the course framework numbers them (row N of its summary.csv); "1 of 3" counts. */
-export function formatEpoch(e: Pick<EpochDto, 'epoch' | 'trainLoss' | 'trainAccuracy' | 'valLoss' | 'valAccuracy'>, total: number): string {
+export function formatEpoch(
+  e: Pick<EpochDto, 'epoch' | 'trainLoss' | 'trainAccuracy' | 'valLoss' | 'valAccuracy'>,
+  total: number,
+): string {
   return `epoch ${e.epoch} (${e.epoch + 1} of ${total})  train loss ${fmt(e.trainLoss)} acc ${fmt(e.trainAccuracy)}  val loss ${fmt(e.valLoss)} acc ${fmt(e.valAccuracy)}`;
 }

@@ -6,7 +6,10 @@ import type { ExperimentConfigInput } from '@gradlab/contracts';
  */
 const MAPPED: Record<
   string,
-  (value: string, out: { name?: string; config: Required<Pick<ExperimentConfigInput, 'model' | 'training'>> & ExperimentConfigInput }) => void
+  (
+    value: string,
+    out: { name?: string; config: Required<Pick<ExperimentConfigInput, 'model' | 'training'>> & ExperimentConfigInput },
+  ) => void
 > = {
   batch_size: (v, o) => void (o.config.training.batchSize = int(v, 'batch_size')),
   seed: (v, o) => void (o.config.training.seed = int(v, 'seed')),
@@ -38,7 +41,10 @@ export interface FrameworkCommand {
 
 /** `python pytorch_mlp_framework/train_evaluate_image_classification_system.py --batch_size 100 ...` */
 export function parseFrameworkCommand(argv: string[]): FrameworkCommand {
-  const out: { name?: string; config: { model: Record<string, unknown>; training: Record<string, unknown>; data: Record<string, unknown> } } = {
+  const out: {
+    name?: string;
+    config: { model: Record<string, unknown>; training: Record<string, unknown>; data: Record<string, unknown> };
+  } = {
     config: { model: {}, training: {}, data: {} },
   };
   const ignored: { flag: string; reason: string }[] = [];
@@ -50,7 +56,8 @@ export function parseFrameworkCommand(argv: string[]): FrameworkCommand {
     const value = inline ?? args[++i];
     if (value === undefined) throw new Error(`--${flag} needs a value`);
     if (flag === 'num_classes') {
-      if (int(value, 'num_classes') !== 100) throw new Error('--num_classes: gradlab trains CIFAR-100, so it must be 100');
+      if (int(value, 'num_classes') !== 100)
+        throw new Error('--num_classes: gradlab trains CIFAR-100, so it must be 100');
       continue;
     }
     const map = MAPPED[flag];

@@ -22,7 +22,19 @@ async function run(...args: string[]): Promise<{ out: string; err: string; exitC
 describe('gradlab CLI', () => {
   it('has one command per task, each with help of its own', async () => {
     const names = createProgram().commands.map((command) => command.name());
-    expect(names).toEqual(['config', 'submit', 'group', 'groups', 'diagnose', 'list', 'watch', 'cancel', 'download', 'report-pack', 'import']);
+    expect(names).toEqual([
+      'config',
+      'submit',
+      'group',
+      'groups',
+      'diagnose',
+      'list',
+      'watch',
+      'cancel',
+      'download',
+      'report-pack',
+      'import',
+    ]);
     for (const name of names) {
       const { out, exitCode } = await run(name, '--help');
       expect(exitCode).toBe(0);
@@ -36,7 +48,13 @@ describe('gradlab CLI', () => {
   });
 
   it('names a missing argument or an unknown option', async () => {
-    expect(await run('watch')).toMatchObject({ exitCode: 1, err: expect.stringContaining("missing required argument 'RUN_ID'") });
-    expect(await run('submit', '--bogus')).toMatchObject({ exitCode: 1, err: expect.stringContaining("unknown option '--bogus'") });
+    expect(await run('watch')).toMatchObject({
+      exitCode: 1,
+      err: expect.stringContaining("missing required argument 'RUN_ID'"),
+    });
+    expect(await run('submit', '--bogus')).toMatchObject({
+      exitCode: 1,
+      err: expect.stringContaining("unknown option '--bogus'"),
+    });
   });
 });

@@ -17,7 +17,9 @@ import { watchCommand } from './commands/watch.command';
 export function createProgram(): Command {
   const context = createCliContext();
   const program = new Command('gradlab')
-    .description('submit, follow and analyse gradlab runs (the api and key: `gradlab config`, or GRADLAB_URL and GRADLAB_KEY)')
+    .description(
+      'submit, follow and analyse gradlab runs (the api and key: `gradlab config`, or GRADLAB_URL and GRADLAB_KEY)',
+    )
     .showHelpAfterError('(add --help for usage)');
   program.addCommand(configCommand());
   for (const command of [

@@ -1,4 +1,10 @@
-import { FINISHED_STATUSES, type ClientToServerEvents, type EpochDto, type RunDto, type ServerToClientEvents } from '@gradlab/contracts';
+import {
+  FINISHED_STATUSES,
+  type ClientToServerEvents,
+  type EpochDto,
+  type RunDto,
+  type ServerToClientEvents,
+} from '@gradlab/contracts';
 import { SingleBar } from 'cli-progress';
 import { io, type Socket } from 'socket.io-client';
 import type { ApiClient } from './api-client';
@@ -12,7 +18,11 @@ import { fmt, formatEpoch } from './format';
 export async function watchRun(api: ApiClient, id: string): Promise<RunDto> {
   const initial = await api.run(id);
   const total = initial.config.training.epochs;
-  const bar = new SingleBar({ format: '  epoch {epoch} [{bar}] {value}/{total} batches', hideCursor: true, clearOnComplete: true });
+  const bar = new SingleBar({
+    format: '  epoch {epoch} [{bar}] {value}/{total} batches',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
   let barEpoch: number | null = null;
   const stopBar = () => {
     if (barEpoch !== null) bar.stop();
@@ -30,7 +40,10 @@ export async function watchRun(api: ApiClient, id: string): Promise<RunDto> {
   for (const e of await api.epochs(id)) print(e);
   if (FINISHED_STATUSES.includes(initial.status)) return finish(initial);
 
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(api.url, { transports: ['websocket'], auth: api.key ? { token: api.key } : {} });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(api.url, {
+    transports: ['websocket'],
+    auth: api.key ? { token: api.key } : {},
+  });
   return new Promise<RunDto>((resolve, reject) => {
     const end = (run: RunDto) => {
       stopBar();
@@ -73,7 +86,10 @@ export async function watchRun(api: ApiClient, id: string): Promise<RunDto> {
       const run = await api.run(id).catch((error: Error) => error);
       if (run instanceof Error) fail(`the api closed the live connection: ${run.message}`);
       else if (FINISHED_STATUSES.includes(run.status)) end(run);
-      else fail(`the api closed the live connection; run ${id} is still ${run.status} (gradlab watch ${id} to follow it again)`);
+      else
+        fail(
+          `the api closed the live connection; run ${id} is still ${run.status} (gradlab watch ${id} to follow it again)`,
+        );
     });
     socket.on('connect_error', (error) => {
       // Refused on reconnecting: the api closed the connection as the transport dropped (a revoked key).
@@ -85,7 +101,10 @@ export async function watchRun(api: ApiClient, id: string): Promise<RunDto> {
 }
 
 function finish(run: RunDto): RunDto {
-  const detail = run.status === 'completed' ? `test loss ${fmt(run.testLoss)} acc ${fmt(run.testAccuracy)} (best epoch ${run.bestEpoch})` : (run.error ?? '');
+  const detail =
+    run.status === 'completed'
+      ? `test loss ${fmt(run.testLoss)} acc ${fmt(run.testAccuracy)} (best epoch ${run.bestEpoch})`
+      : (run.error ?? '');
   console.log(`run ${run.id} ${run.status} on ${run.backend ?? 'no backend'}${detail ? `: ${detail}` : ''}`);
   return run;
 }

@@ -24,7 +24,10 @@ let cached: WebConfig | undefined;
 export function webConfig(): WebConfig {
   if (cached) return cached;
   const parsed = WebEnvSchema.safeParse(setVariables(process.env));
-  if (!parsed.success) throw new Error(`invalid web configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `invalid web configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const env = parsed.data;
   const apiUrl = env.API_URL.replace(/\/$/, '');
   const api = new URL(apiUrl);

@@ -31,7 +31,10 @@ export class CheckpointsClient {
   async download(runId: string, kind: CheckpointKind): Promise<Buffer | null> {
     const what = `downloading the ${kind} checkpoint of run ${runId}`;
     const { data, error, response } = await this.withRetries(() =>
-      this.api.GET('/api/runs/{id}/checkpoints/{kind}', { params: { path: { id: runId, kind } }, parseAs: 'arrayBuffer' }),
+      this.api.GET('/api/runs/{id}/checkpoints/{kind}', {
+        params: { path: { id: runId, kind } },
+        parseAs: 'arrayBuffer',
+      }),
     );
     if (response.status === 404) return null;
     if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${JSON.stringify(error)}`);
@@ -47,7 +50,10 @@ export class CheckpointsClient {
         bodySerializer: (body) => body as BodyInit,
       }),
     );
-    if (!response.ok) throw new Error(`uploading the ${kind} checkpoint of run ${runId}: HTTP ${response.status} ${JSON.stringify(error)}`);
+    if (!response.ok)
+      throw new Error(
+        `uploading the ${kind} checkpoint of run ${runId}: HTTP ${response.status} ${JSON.stringify(error)}`,
+      );
   }
 
   /** Tries again, for as long as it takes, while the api cannot be reached or answers 502-504. */

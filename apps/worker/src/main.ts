@@ -13,7 +13,11 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`[worker ${config.workerId}] ${line}`);
   // One line per better backend that did not load and why (from selectBackend), then the choice and the device.
   const backend = await selectBackend(config.backend, log, { wasmThreads: config.wasmThreads });
-  const skipped = config.backend ? 'forced by TF_BACKEND' : BACKEND_PREFERENCE.indexOf(backend) === 0 ? 'the best there is' : 'the best that loaded';
+  const skipped = config.backend
+    ? 'forced by TF_BACKEND'
+    : BACKEND_PREFERENCE.indexOf(backend) === 0
+      ? 'the best there is'
+      : 'the best that loaded';
   const device = describeDevice(backend);
   log(`backend ${backend} (${skipped})`);
   log(`device ${device}`);
@@ -35,7 +39,11 @@ async function main(): Promise<void> {
     redis,
     checkpoints: new CheckpointsClient(config.apiUrl, config.workerToken, (since) => {
       waitingForApiSince = since;
-      log(since ? `waiting for the api at ${config.apiUrl} (unreachable, or answering 503); the run keeps its attempts` : 'the api answers again');
+      log(
+        since
+          ? `waiting for the api at ${config.apiUrl} (unreachable, or answering 503); the run keeps its attempts`
+          : 'the api answers again',
+      );
       void heartbeat();
     }),
     publish: (event) => publisher.publish(event),

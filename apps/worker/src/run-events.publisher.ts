@@ -1,4 +1,10 @@
-import { isLiveOnlyEvent, QUEUES, workerLiveChannel, type RedisConnectionOptions, type RunEvent } from '@gradlab/contracts';
+import {
+  isLiveOnlyEvent,
+  QUEUES,
+  workerLiveChannel,
+  type RedisConnectionOptions,
+  type RunEvent,
+} from '@gradlab/contracts';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 
@@ -19,7 +25,12 @@ export class RunEventsPublisher {
     this.queue = new Queue(QUEUES.runEvents, {
       connection,
       prefix,
-      defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      },
     });
     this.liveChannel = workerLiveChannel(prefix);
   }

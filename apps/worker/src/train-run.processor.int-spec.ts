@@ -37,7 +37,8 @@ describe('training worker (real Redis, real BullMQ)', () => {
   let redis: IORedis;
   const events: RunEvent[] = [];
 
-  const eventsOf = (runId: string) => events.filter((e) => 'runId' in e && e.runId === runId && e.type !== 'run.progress');
+  const eventsOf = (runId: string) =>
+    events.filter((e) => 'runId' in e && e.runId === runId && e.type !== 'run.progress');
   const waitForEvent = async (runId: string, type: RunEvent['type']) => {
     const deadline = Date.now() + 60_000;
     while (!eventsOf(runId).some((e) => e.type === type)) {
@@ -54,7 +55,10 @@ describe('training worker (real Redis, real BullMQ)', () => {
     redis = new IORedis(connection);
     publisher = new RunEventsPublisher(connection, prefix, redis);
     // stands in for the api: consumes run-events and checks every payload against its contract
-    eventsConsumer = new Worker(QUEUES.runEvents, async (job) => void events.push(RunEventSchema.parse(job.data)), { connection, prefix });
+    eventsConsumer = new Worker(QUEUES.runEvents, async (job) => void events.push(RunEventSchema.parse(job.data)), {
+      connection,
+      prefix,
+    });
     const processor = createTrainRunProcessor({
       backend,
       device: describeDevice(backend),
@@ -88,9 +92,32 @@ describe('training worker (real Redis, real BullMQ)', () => {
     subscriber.on('message', (_channel, message) => live.push(RunEventSchema.parse(JSON.parse(message))));
     await subscriber.subscribe(workerLiveChannel(prefix));
     const at = new Date().toISOString();
-    await publisher.publish({ v: RUN_EVENT_VERSION, type: 'run.progress', at, runId, epoch: 0, batch: 3, batchesPerEpoch: 10, epochElapsedMs: 900 });
-    await publisher.publish({ v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at, workerId: 'test-worker', host: 'here', backend: 'wasm', runId });
-    await publisher.publish({ v: RUN_EVENT_VERSION, type: 'run.failed', at, runId, error: 'stands in for any durable event' });
+    await publisher.publish({
+      v: RUN_EVENT_VERSION,
+      type: 'run.progress',
+      at,
+      runId,
+      epoch: 0,
+      batch: 3,
+      batchesPerEpoch: 10,
+      epochElapsedMs: 900,
+    });
+    await publisher.publish({
+      v: RUN_EVENT_VERSION,
+      type: 'worker.heartbeat',
+      at,
+      workerId: 'test-worker',
+      host: 'here',
+      backend: 'wasm',
+      runId,
+    });
+    await publisher.publish({
+      v: RUN_EVENT_VERSION,
+      type: 'run.failed',
+      at,
+      runId,
+      error: 'stands in for any durable event',
+    });
     await waitForEvent(runId, 'run.failed');
     for (let i = 0; i < 50 && live.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     subscriber.disconnect();
@@ -98,7 +125,8 @@ describe('training worker (real Redis, real BullMQ)', () => {
     expect(events.filter((e) => 'runId' in e && e.runId === runId).map((e) => e.type)).toEqual(['run.failed']); // the queue: durable events only
   });
 
-  const submit = (runId: string, data: unknown, name: string = JOBS.trainRun) => training.add(name, data, { jobId: runId, attempts: 3 });
+  const submit = (runId: string, data: unknown, name: string = JOBS.trainRun) =>
+    training.add(name, data, { jobId: runId, attempts: 3 });
 
   it('trains a job and reports started, every epoch with its gradient flow, and completed', async () => {
     const runId = randomUUID();
@@ -108,7 +136,11 @@ describe('training worker (real Redis, real BullMQ)', () => {
     expect(types).toEqual(['run.started', 'epoch.completed', 'epoch.completed', 'run.completed']);
     const epochs = eventsOf(runId).filter((e) => e.type === 'epoch.completed');
     expect(epochs.map((e) => (e.type === 'epoch.completed' ? e.layers.length : 0))).toEqual([5, 5]);
-    expect(eventsOf(runId)[0]).toMatchObject({ backend: 'wasm', device: expect.stringMatching(/^CPU .* wasm threads?$/), workerId: 'test-worker' });
+    expect(eventsOf(runId)[0]).toMatchObject({
+      backend: 'wasm',
+      device: expect.stringMatching(/^CPU .* wasm threads?$/),
+      workerId: 'test-worker',
+    });
     expect(await (await training.getJob(runId))?.getState()).toBe('completed');
   }, 90_000);
 
@@ -119,7 +151,9 @@ describe('training worker (real Redis, real BullMQ)', () => {
     await submit(goodId, { v: TRAINING_JOB_VERSION, runId: goodId, config: smallConfig() });
     await waitForEvent(badId, 'run.failed');
     const failed = eventsOf(badId).find((e) => e.type === 'run.failed');
-    expect(failed && 'error' in failed ? failed.error : '').toMatch(/^invalid training job: config\.model\.numFilters: /);
+    expect(failed && 'error' in failed ? failed.error : '').toMatch(
+      /^invalid training job: config\.model\.numFilters: /,
+    );
     const job = await training.getJob(badId);
     expect(await job?.getState()).toBe('failed');
     expect(job?.attemptsMade).toBe(1); // final: not retried
@@ -131,7 +165,9 @@ describe('training worker (real Redis, real BullMQ)', () => {
     await submit(runId, { v: TRAINING_JOB_VERSION, runId, config: smallConfig('cifar100') });
     await waitForEvent(runId, 'run.failed');
     const failed = eventsOf(runId).find((e) => e.type === 'run.failed');
-    expect(failed && 'error' in failed ? failed.error : '').toContain(path.join(dataDir, 'cifar-100-binary', 'train.bin'));
+    expect(failed && 'error' in failed ? failed.error : '').toContain(
+      path.join(dataDir, 'cifar-100-binary', 'train.bin'),
+    );
     expect((await training.getJob(runId))?.attemptsMade).toBe(1);
   }, 60_000);
 
@@ -156,7 +192,8 @@ describe('training worker (real Redis, real BullMQ)', () => {
     expect(await redis.get(runOwnerKey(prefix, runId))).toMatch(/^test-worker:/); // claimed when it started
     await redis.set(runOwnerKey(prefix, runId), 'another-worker:attempt', 'EX', 60); // as the re-queued job does
     const job = await training.getJob(runId);
-    for (let i = 0; i < 100 && (await job?.getState()) !== 'completed'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 100 && (await job?.getState()) !== 'completed'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await job?.getState()).toBe('completed');
     expect((await training.getJob(runId))?.returnvalue).toBe('handed over');
     const types = eventsOf(runId).map((e) => e.type);

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { cancelKey, JOBS, RUN_EVENT_VERSION, runOwnerKey, toFieldErrors, TRAINING_JOB_OPTIONS, TrainingJobSchema, type RunEvent } from '@gradlab/contracts';
+import {
+  cancelKey,
+  JOBS,
+  RUN_EVENT_VERSION,
+  runOwnerKey,
+  toFieldErrors,
+  TRAINING_JOB_OPTIONS,
+  TrainingJobSchema,
+  type RunEvent,
+} from '@gradlab/contracts';
 import { RunCancelledError, trainRun, type BackendName, type TrainRunCallbacks } from '@gradlab/training';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
@@ -36,7 +45,8 @@ class RunHandedOverError extends Error {}
  * and fail the run only on the last attempt. Either way the worker goes on to the next job.
  */
 export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
-  const emit = (event: Distribute<RunEvent>) => deps.publish({ ...event, v: RUN_EVENT_VERSION, at: new Date().toISOString() } as RunEvent);
+  const emit = (event: Distribute<RunEvent>) =>
+    deps.publish({ ...event, v: RUN_EVENT_VERSION, at: new Date().toISOString() } as RunEvent);
 
   return async (job: Job<unknown>): Promise<string> => {
     const runId = typeof job.id === 'string' ? job.id : String((job.data as { runId?: unknown })?.runId ?? 'unknown');
@@ -66,7 +76,9 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
     // Every epoch reported by this attempt, to report again if Redis lost events not yet stored.
     const reported: Distribute<RunEvent>[] = [];
     const reportAgain = async (why: string) => {
-      deps.log(`${why}: reporting epochs ${reported.map((e) => ('epoch' in e ? e.epoch : '')).join(', ')} of run ${runId} again`);
+      deps.log(
+        `${why}: reporting epochs ${reported.map((e) => ('epoch' in e ? e.epoch : '')).join(', ')} of run ${runId} again`,
+      );
       for (const event of reported) await emit(event); // stored once, however often delivered
     };
     const checkStillOwner = async () => {
@@ -87,10 +99,19 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
       const latest = await deps.checkpoints.download(runId, 'latest');
       const resume = latest ? { latest, best: await deps.checkpoints.download(runId, 'best') } : undefined;
       if (resume) deps.log(`run ${runId} resumes from its latest checkpoint`);
-      await emit({ type: 'run.started', runId, backend: deps.backend, device: deps.device, workerId: deps.workerId, host: hostname() });
+      await emit({
+        type: 'run.started',
+        runId,
+        backend: deps.backend,
+        device: deps.device,
+        workerId: deps.workerId,
+        host: hostname(),
+      });
       const callbacks: TrainRunCallbacks = {
         onCheckpoint: (kind, bytes, epoch) =>
-          deps.checkpoints.upload(runId, kind, bytes, epoch).catch((error: Error) => deps.log(`checkpoint not saved: ${error.message}`)),
+          deps.checkpoints
+            .upload(runId, kind, bytes, epoch)
+            .catch((error: Error) => deps.log(`checkpoint not saved: ${error.message}`)),
         onEpoch: (epoch) => {
           const event = { type: 'epoch.completed', runId, ...epoch } as const;
           reported.push(event);

@@ -40,7 +40,9 @@ export interface WorkerConfig {
 export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
   const result = WorkerConfigSchema.safeParse(setVariables(env));
   if (!result.success) {
-    throw new Error(`invalid worker configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `invalid worker configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const c = result.data;
   const host = hostname();

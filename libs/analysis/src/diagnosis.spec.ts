@@ -72,35 +72,59 @@ describe('each finding, on series made to show it and on their near misses', () 
   it('vanishing_gradients: first layers three decades below the last, in each of the last two epochs', () => {
     const vanishing = (epochIndex: number, firstMeanAbs: number) => ({
       epoch: epochIndex,
-      layers: [layer(0, firstMeanAbs), ...Array.from({ length: 8 }, (_, i) => layer(i + 1, 1e-4)), layer(9, 1e-3, 1e-3, 'linear')],
+      layers: [
+        layer(0, firstMeanAbs),
+        ...Array.from({ length: 8 }, (_, i) => layer(i + 1, 1e-4)),
+        layer(9, 1e-3, 1e-3, 'linear'),
+      ],
     });
-    const found = diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [vanishing(0, 1e-9), vanishing(1, 1e-9)] });
+    const found = diagnose({
+      numClasses: 100,
+      epochs: healthyEpochs,
+      gradientFlow: [vanishing(0, 1e-9), vanishing(1, 1e-9)],
+    });
     expect(codes(found)).toEqual(['vanishing_gradients']);
     expect(found[0].evidence).toMatchObject({ chart: 'gradient-flow', epochs: [0, 1], layers: ['layer_0'] });
     expect(found[0].evidence.values.ratio).toBeCloseTo(1e-6, 12);
     // one epoch only is not persistent; a ratio of 1e-2 is not vanishing
     expect(diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [vanishing(0, 1e-9)] })).toEqual([]);
-    expect(diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [vanishing(0, 1e-5), vanishing(1, 1e-5)] })).toEqual([]);
+    expect(
+      diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [vanishing(0, 1e-5), vanishing(1, 1e-5)] }),
+    ).toEqual([]);
     // batch norm layers are not what is compared
     expect(
       diagnose({
         numClasses: 100,
         epochs: healthyEpochs,
-        gradientFlow: [0, 1].map((e) => ({ epoch: e, layers: [layer(0, 1e-12, 1e-3, 'batchnorm'), layer(1, 1e-3), layer(2, 1e-3, 1e-3, 'linear')] })),
+        gradientFlow: [0, 1].map((e) => ({
+          epoch: e,
+          layers: [layer(0, 1e-12, 1e-3, 'batchnorm'), layer(1, 1e-3), layer(2, 1e-3, 1e-3, 'linear')],
+        })),
       }),
     ).toEqual([]);
   });
 
   it('exploding_gradients: NaN entries, or a hundredfold growth of the median layer', () => {
-    const flow = (e: number, g: number, nonFiniteCount = 0) => ({ epoch: e, layers: [1, 2, 3].map((i) => ({ ...layer(i, g), nonFiniteCount })) });
-    expect(codes(diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [flow(0, 1e-4), flow(1, 2e-2)] }))).toEqual(['exploding_gradients']);
-    expect(codes(diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [flow(0, 1e-4), flow(1, 1e-3)] }))).toEqual([]);
+    const flow = (e: number, g: number, nonFiniteCount = 0) => ({
+      epoch: e,
+      layers: [1, 2, 3].map((i) => ({ ...layer(i, g), nonFiniteCount })),
+    });
+    expect(
+      codes(diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [flow(0, 1e-4), flow(1, 2e-2)] })),
+    ).toEqual(['exploding_gradients']);
+    expect(
+      codes(diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [flow(0, 1e-4), flow(1, 1e-3)] })),
+    ).toEqual([]);
     const nan = diagnose({ numClasses: 100, epochs: healthyEpochs, gradientFlow: [flow(0, 1e-4, 3)] });
     expect(nan[0]).toMatchObject({ code: 'exploding_gradients', evidence: { values: { nonFiniteEntries: 9 } } });
   });
 
   it('diverged: a non-finite (stored as null) loss', () => {
-    const found = diagnose({ numClasses: 100, epochs: [epoch(0, 4, 4, 0.1), epoch(1, null, null, 0.01)], gradientFlow: [] });
+    const found = diagnose({
+      numClasses: 100,
+      epochs: [epoch(0, 4, 4, 0.1), epoch(1, null, null, 0.01)],
+      gradientFlow: [],
+    });
     expect(found[0]).toMatchObject({ code: 'diverged', severity: 'critical', evidence: { epochs: [1] } });
   });
 
@@ -108,23 +132,45 @@ describe('each finding, on series made to show it and on their near misses', () 
     const stuck = [0, 1, 2].map((e) => epoch(e, 4.61, 4.61, 0.01));
     expect(codes(diagnose({ numClasses: 100, epochs: stuck, gradientFlow: [] }))).toEqual(['stuck_at_chance']);
     expect(diagnose({ numClasses: 100, epochs: stuck.slice(0, 2), gradientFlow: [] })).toEqual([]);
-    expect(diagnose({ numClasses: 100, epochs: [...stuck.slice(0, 2), epoch(2, 4.4, 4.5, 0.03)], gradientFlow: [] })).toEqual([]);
+    expect(
+      diagnose({ numClasses: 100, epochs: [...stuck.slice(0, 2), epoch(2, 4.4, 4.5, 0.03)], gradientFlow: [] }),
+    ).toEqual([]);
     // ten classes: chance is ln 10 and 10%
-    expect(codes(diagnose({ numClasses: 10, epochs: [0, 1, 2].map((e) => epoch(e, 2.3, 2.3, 0.1)), gradientFlow: [] }))).toEqual(['stuck_at_chance']);
+    expect(
+      codes(diagnose({ numClasses: 10, epochs: [0, 1, 2].map((e) => epoch(e, 2.3, 2.3, 0.1)), gradientFlow: [] })),
+    ).toEqual(['stuck_at_chance']);
   });
 
   it('dead_layers: an update ratio two decades below the median layer’s, not an absolute floor', () => {
     const flow = (ratios: number[]) => [{ epoch: 0, layers: ratios.map((r, i) => layer(i, 1e-3, r)) }];
-    const found = diagnose({ numClasses: 100, epochs: healthyEpochs.slice(0, 1), gradientFlow: flow([0, 1e-3, 1e-3, 2e-3]) });
+    const found = diagnose({
+      numClasses: 100,
+      epochs: healthyEpochs.slice(0, 1),
+      gradientFlow: flow([0, 1e-3, 1e-3, 2e-3]),
+    });
     expect(found[0]).toMatchObject({ code: 'dead_layers', evidence: { layers: ['layer_0'] } });
     // the end of cosine annealing: every ratio small, none dead
-    expect(diagnose({ numClasses: 100, epochs: healthyEpochs.slice(0, 1), gradientFlow: flow([2e-5, 3e-5, 1e-5]) })).toEqual([]);
+    expect(
+      diagnose({ numClasses: 100, epochs: healthyEpochs.slice(0, 1), gradientFlow: flow([2e-5, 3e-5, 1e-5]) }),
+    ).toEqual([]);
   });
 
   it('overfitting: validation loss 10% over its minimum three epochs on, while train loss fell', () => {
-    const curve = [epoch(0, 3, 3, 0.2), epoch(1, 2, 2, 0.4), epoch(2, 1.5, 2.1, 0.4), epoch(3, 1.2, 2.2, 0.4), epoch(4, 1, 2.3, 0.4)];
+    const curve = [
+      epoch(0, 3, 3, 0.2),
+      epoch(1, 2, 2, 0.4),
+      epoch(2, 1.5, 2.1, 0.4),
+      epoch(3, 1.2, 2.2, 0.4),
+      epoch(4, 1, 2.3, 0.4),
+    ];
     const found = diagnose({ numClasses: 100, epochs: curve, gradientFlow: [] });
-    expect(found).toEqual([expect.objectContaining({ code: 'overfitting', severity: 'warning', evidence: expect.objectContaining({ epochs: [1, 4] }) })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        code: 'overfitting',
+        severity: 'warning',
+        evidence: expect.objectContaining({ epochs: [1, 4] }),
+      }),
+    ]);
     expect(diagnose({ numClasses: 100, epochs: curve.slice(0, 4), gradientFlow: [] })).toEqual([]);
   });
 
@@ -132,7 +178,9 @@ describe('each finding, on series made to show it and on their near misses', () 
     const found = diagnose({
       numClasses: 100,
       epochs: [epoch(0, 2, 2, 0.3), epoch(1, 3.5, 2, 0.3)],
-      gradientFlow: [{ epoch: 1, layers: [layer(0, 1, Number.NaN), layer(1, 1), { ...layer(2, 1), nonFiniteCount: 1 }] }],
+      gradientFlow: [
+        { epoch: 1, layers: [layer(0, 1, Number.NaN), layer(1, 1), { ...layer(2, 1), nonFiniteCount: 1 }] },
+      ],
     });
     expect(found.map((f) => f.code)).toEqual(['exploding_gradients', 'loss_spike']);
   });

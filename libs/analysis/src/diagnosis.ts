@@ -67,14 +67,21 @@ function geometricMean(values: readonly number[]): number {
 }
 
 function diverged(epochs: readonly EpochDto[]): FindingDto | null {
-  const bad = epochs.filter((e) => e.trainLoss === null || e.valLoss === null || !Number.isFinite(e.trainLoss) || !Number.isFinite(e.valLoss));
+  const bad = epochs.filter(
+    (e) => e.trainLoss === null || e.valLoss === null || !Number.isFinite(e.trainLoss) || !Number.isFinite(e.valLoss),
+  );
   if (bad.length === 0) return null;
-  return finding('diverged', 'critical', `The loss became NaN or infinite from epoch ${bad[0].epoch}: training diverged.`, {
-    chart: 'learning-curves',
-    epochs: bad.map((e) => e.epoch),
-    layers: [],
-    values: { firstEpoch: bad[0].epoch },
-  });
+  return finding(
+    'diverged',
+    'critical',
+    `The loss became NaN or infinite from epoch ${bad[0].epoch}: training diverged.`,
+    {
+      chart: 'learning-curves',
+      epochs: bad.map((e) => e.epoch),
+      layers: [],
+      values: { firstEpoch: bad[0].epoch },
+    },
+  );
 }
 
 function stuckAtChance(epochs: readonly EpochDto[], numClasses: number): FindingDto | null {
@@ -83,7 +90,10 @@ function stuckAtChance(epochs: readonly EpochDto[], numClasses: number): Finding
   const chanceAccuracy = 1 / numClasses;
   const recent = epochs.slice(-STUCK_AFTER_EPOCHS);
   const atChance = recent.every(
-    (e) => e.trainLoss !== null && e.trainLoss >= chanceLoss - STUCK_LOSS_MARGIN && e.valAccuracy < STUCK_ACCURACY_FACTOR * chanceAccuracy,
+    (e) =>
+      e.trainLoss !== null &&
+      e.trainLoss >= chanceLoss - STUCK_LOSS_MARGIN &&
+      e.valAccuracy < STUCK_ACCURACY_FACTOR * chanceAccuracy,
   );
   if (!atChance) return null;
   const last = recent[recent.length - 1];
@@ -101,11 +111,18 @@ function stuckAtChance(epochs: readonly EpochDto[], numClasses: number): Finding
 }
 
 function overfitting(epochs: readonly EpochDto[]): FindingDto | null {
-  const withLoss = epochs.filter((e): e is EpochDto & { valLoss: number; trainLoss: number } => e.valLoss !== null && e.trainLoss !== null);
+  const withLoss = epochs.filter(
+    (e): e is EpochDto & { valLoss: number; trainLoss: number } => e.valLoss !== null && e.trainLoss !== null,
+  );
   if (withLoss.length <= OVERFIT_MIN_EPOCHS) return null;
   const best = withLoss.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
   const last = withLoss[withLoss.length - 1];
-  if (last.epoch - best.epoch < OVERFIT_MIN_EPOCHS || last.valLoss < best.valLoss * (1 + OVERFIT_RISE) || last.trainLoss >= best.trainLoss) return null;
+  if (
+    last.epoch - best.epoch < OVERFIT_MIN_EPOCHS ||
+    last.valLoss < best.valLoss * (1 + OVERFIT_RISE) ||
+    last.trainLoss >= best.trainLoss
+  )
+    return null;
   return finding(
     'overfitting',
     'warning',
@@ -114,7 +131,12 @@ function overfitting(epochs: readonly EpochDto[]): FindingDto | null {
       chart: 'learning-curves',
       epochs: [best.epoch, last.epoch],
       layers: [],
-      values: { bestValLoss: best.valLoss, lastValLoss: last.valLoss, bestTrainLoss: best.trainLoss, lastTrainLoss: last.trainLoss },
+      values: {
+        bestValLoss: best.valLoss,
+        lastValLoss: last.valLoss,
+        bestTrainLoss: best.trainLoss,
+        lastTrainLoss: last.trainLoss,
+      },
     },
   );
 }
@@ -123,12 +145,17 @@ function lossSpike(epochs: readonly EpochDto[]): FindingDto | null {
   for (let i = 1; i < epochs.length; i++) {
     const [before, after] = [epochs[i - 1].trainLoss, epochs[i].trainLoss];
     if (before !== null && after !== null && after > before * LOSS_SPIKE_FACTOR) {
-      return finding('loss_spike', 'warning', `Train loss jumped from ${before.toFixed(3)} to ${after.toFixed(3)} at epoch ${epochs[i].epoch}.`, {
-        chart: 'learning-curves',
-        epochs: [epochs[i - 1].epoch, epochs[i].epoch],
-        layers: [],
-        values: { before, after },
-      });
+      return finding(
+        'loss_spike',
+        'warning',
+        `Train loss jumped from ${before.toFixed(3)} to ${after.toFixed(3)} at epoch ${epochs[i].epoch}.`,
+        {
+          chart: 'learning-curves',
+          epochs: [epochs[i - 1].epoch, epochs[i].epoch],
+          layers: [],
+          values: { before, after },
+        },
+      );
     }
   }
   return null;
@@ -187,7 +214,9 @@ function explodingGradients(flow: DiagnosisInput['gradientFlow']): FindingDto | 
   }
   if (flow.length < 2) return null;
   const typical = (layers: readonly LayerStats[]) => {
-    const values = layers.filter((l) => l.kind !== 'batchnorm' && l.meanAbs !== null && l.meanAbs > 0).map((l) => l.meanAbs as number);
+    const values = layers
+      .filter((l) => l.kind !== 'batchnorm' && l.meanAbs !== null && l.meanAbs > 0)
+      .map((l) => l.meanAbs as number);
     return values.length ? median(values) : null;
   };
   const [first, last] = [flow[0], flow[flow.length - 1]];
@@ -210,7 +239,8 @@ function deadLayers(flow: DiagnosisInput['gradientFlow']): FindingDto | null {
   const latest = flow[flow.length - 1];
   if (!latest) return null;
   const measured = latest.layers.filter(
-    (l) => l.kind !== 'batchnorm' && l.updateRatio !== null && l.updateRatio !== undefined && Number.isFinite(l.updateRatio),
+    (l) =>
+      l.kind !== 'batchnorm' && l.updateRatio !== null && l.updateRatio !== undefined && Number.isFinite(l.updateRatio),
   );
   if (measured.length < 2) return null;
   const typical = median(measured.map((l) => l.updateRatio as number));
@@ -244,5 +274,7 @@ export function diagnose(input: DiagnosisInput): FindingDto[] {
     overfitting(epochs),
     lossSpike(epochs),
   ];
-  return found.filter((f): f is FindingDto => f !== null).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return found
+    .filter((f): f is FindingDto => f !== null)
+    .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }

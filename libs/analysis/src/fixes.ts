@@ -1,7 +1,8 @@
 import type { FindingCode, FindingDto } from '@gradlab/contracts';
 
 const REFERENCES = {
-  ioffe: 'Ioffe & Szegedy 2015, Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift',
+  ioffe:
+    'Ioffe & Szegedy 2015, Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift',
   he: 'He et al. 2016, Deep Residual Learning for Image Recognition',
   huang: 'Huang et al. 2017, Densely Connected Convolutional Networks',
   lee: 'Lee et al. 2015, Deeply-Supervised Nets',
@@ -13,7 +14,10 @@ const REFERENCES = {
 
 type Fix = FindingDto['fixes'][number];
 
-const FAN_IN_INIT: Fix = { fix: 'Initialization scaled to each layer’s fan-in and fan-out', reference: REFERENCES.glorot };
+const FAN_IN_INIT: Fix = {
+  fix: 'Initialization scaled to each layer’s fan-in and fan-out',
+  reference: REFERENCES.glorot,
+};
 const LOWER_LEARNING_RATE: Fix = { fix: 'A lower learning rate', reference: REFERENCES.kingma };
 const GRADIENT_CLIPPING: Fix = { fix: 'Gradient norm clipping', reference: REFERENCES.pascanu };
 const BATCH_NORM: Fix = { fix: 'Batch normalization (conv_block_bn)', reference: REFERENCES.ioffe };
@@ -29,7 +33,13 @@ const DEPTH_FIXES: Fix[] = [
 
 export const FIXES: Record<FindingCode, Fix[]> = {
   vanishing_gradients: DEPTH_FIXES,
-  stuck_at_chance: [...DEPTH_FIXES, { fix: 'Check the learning rate: too low never leaves chance, too high falls back to it', reference: REFERENCES.kingma }],
+  stuck_at_chance: [
+    ...DEPTH_FIXES,
+    {
+      fix: 'Check the learning rate: too low never leaves chance, too high falls back to it',
+      reference: REFERENCES.kingma,
+    },
+  ],
   dead_layers: DEPTH_FIXES,
   exploding_gradients: [LOWER_LEARNING_RATE, GRADIENT_CLIPPING, BATCH_NORM, FAN_IN_INIT],
   diverged: [LOWER_LEARNING_RATE, GRADIENT_CLIPPING, BATCH_NORM],

@@ -32,13 +32,26 @@ describe('summarizeLog', () => {
     expect(stat).toMatchObject({ min: 1e-6, max: 1e-2, n: 2, zeros: 0 });
   });
   it('counts exact zeros apart (they have no logarithm)', () => {
-    expect(summarizeLog([0, 1e-3, null])).toEqual({ geometricMean: expect.closeTo(1e-3, 15), log10Std: null, min: 1e-3, max: 1e-3, n: 1, zeros: 1 });
+    expect(summarizeLog([0, 1e-3, null])).toEqual({
+      geometricMean: expect.closeTo(1e-3, 15),
+      log10Std: null,
+      min: 1e-3,
+      max: 1e-3,
+      n: 1,
+      zeros: 1,
+    });
   });
 });
 
 describe('aggregation over runs', () => {
   const runs: RunForAggregate[] = [
-    { id: 'a', epochs: [epoch(0, 4, 0.1), epoch(1, 3, 0.2), epoch(2, 2, 0.3)], testAccuracy: 0.3, testLoss: 2, bestValAccuracy: 0.3 },
+    {
+      id: 'a',
+      epochs: [epoch(0, 4, 0.1), epoch(1, 3, 0.2), epoch(2, 2, 0.3)],
+      testAccuracy: 0.3,
+      testLoss: 2,
+      bestValAccuracy: 0.3,
+    },
     { id: 'b', epochs: [epoch(0, 6, 0.3), epoch(1, 5, 0.4)], testAccuracy: null, testLoss: null, bestValAccuracy: 0.4 },
   ];
 

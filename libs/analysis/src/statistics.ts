@@ -1,6 +1,7 @@
 import type { LogStatDto, StatDto } from '@gradlab/contracts';
 
-const finite = (values: readonly (number | null | undefined)[]) => values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+const finite = (values: readonly (number | null | undefined)[]) =>
+  values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 
 /** The arithmetic mean; NaN for no values. */
 export function mean(values: readonly number[]): number {
@@ -26,7 +27,13 @@ function meanAndSampleStd(values: readonly number[]): { mean: number | null; std
 export function summarize(values: readonly (number | null | undefined)[]): StatDto {
   const kept = finite(values);
   const { mean, std } = meanAndSampleStd(kept);
-  return { mean, std, min: kept.length ? Math.min(...kept) : null, max: kept.length ? Math.max(...kept) : null, n: kept.length };
+  return {
+    mean,
+    std,
+    min: kept.length ? Math.min(...kept) : null,
+    max: kept.length ? Math.max(...kept) : null,
+    n: kept.length,
+  };
 }
 
 /**

@@ -24,7 +24,14 @@ export const LogStatDtoSchema = z.object({
 });
 export type LogStatDto = z.infer<typeof LogStatDtoSchema>;
 
-export const EPOCH_METRICS = ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'learningRate', 'durationMs'] as const;
+export const EPOCH_METRICS = [
+  'trainLoss',
+  'trainAccuracy',
+  'valLoss',
+  'valAccuracy',
+  'learningRate',
+  'durationMs',
+] as const;
 export type EpochMetric = (typeof EPOCH_METRICS)[number];
 
 export const AggregateEpochDtoSchema = z.object({
@@ -73,7 +80,15 @@ export type AggregateDto = {
   logScale: string[];
 };
 
-export const FINDING_CODES = ['diverged', 'exploding_gradients', 'vanishing_gradients', 'stuck_at_chance', 'dead_layers', 'overfitting', 'loss_spike'] as const;
+export const FINDING_CODES = [
+  'diverged',
+  'exploding_gradients',
+  'vanishing_gradients',
+  'stuck_at_chance',
+  'dead_layers',
+  'overfitting',
+  'loss_spike',
+] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -112,5 +127,7 @@ export const CohortMemberDtoSchema = z.object({
   lastRunAt: z.string().nullable(),
 });
 export type CohortMemberDto = z.infer<typeof CohortMemberDtoSchema>;
-export const CohortDtoSchema = z.object({ teams: z.array(z.object({ id: z.string(), name: z.string(), members: z.array(CohortMemberDtoSchema) })) });
+export const CohortDtoSchema = z.object({
+  teams: z.array(z.object({ id: z.string(), name: z.string(), members: z.array(CohortMemberDtoSchema) })),
+});
 export type CohortDto = z.infer<typeof CohortDtoSchema>;

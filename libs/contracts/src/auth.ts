@@ -73,5 +73,7 @@ export const ApiKeyDtoSchema = z.object({
 });
 export type ApiKeyDto = z.infer<typeof ApiKeyDtoSchema>;
 
-export const CreatedApiKeyDtoSchema = ApiKeyDtoSchema.extend({ key: z.string().describe('shown this once; only its hash is stored') });
+export const CreatedApiKeyDtoSchema = ApiKeyDtoSchema.extend({
+  key: z.string().describe('shown this once; only its hash is stored'),
+});
 export type CreatedApiKeyDto = z.infer<typeof CreatedApiKeyDtoSchema>;

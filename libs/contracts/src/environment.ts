@@ -3,5 +3,7 @@
  * `${VAR:-}` in docker-compose.yml) counts as unset, so it takes its default instead of failing validation.
  */
 export function setVariables(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
 }

@@ -7,12 +7,22 @@ describe('ExperimentConfig', () => {
   it('fills in the course framework defaults', () => {
     const config = ExperimentConfigSchema.parse({});
     expect(config.model).toEqual({ numFilters: 32, numStages: 3, numBlocksPerStage: 5, blockType: 'conv_block' });
-    expect(config.training).toEqual({ epochs: 100, batchSize: 100, learningRate: 1e-3, minLearningRate: 2e-5, weightDecay: 0, seed: 0 });
+    expect(config.training).toEqual({
+      epochs: 100,
+      batchSize: 100,
+      learningRate: 1e-3,
+      minLearningRate: 2e-5,
+      weightDecay: 0,
+      seed: 0,
+    });
     expect(config.data).toEqual({ dataset: 'cifar100', augment: true });
   });
 
   it('keeps what was given and defaults the rest of a section', () => {
-    const config = ExperimentConfigSchema.parse({ model: { numBlocksPerStage: 0 }, data: { dataset: 'synthetic', trainLimit: 300 } });
+    const config = ExperimentConfigSchema.parse({
+      model: { numBlocksPerStage: 0 },
+      data: { dataset: 'synthetic', trainLimit: 300 },
+    });
     expect(config.model.numBlocksPerStage).toBe(0);
     expect(config.model.numFilters).toBe(32);
     expect(config.data).toEqual({ dataset: 'synthetic', augment: true, trainLimit: 300 });
@@ -46,7 +56,12 @@ describe('ExperimentConfig', () => {
 
 describe('redisConnectionFromUrl', () => {
   it('parses host, port, password and database', () => {
-    expect(redisConnectionFromUrl('redis://:secret@cache:6380/2')).toMatchObject({ host: 'cache', port: 6380, password: 'secret', db: 2 });
+    expect(redisConnectionFromUrl('redis://:secret@cache:6380/2')).toMatchObject({
+      host: 'cache',
+      port: 6380,
+      password: 'secret',
+      db: 2,
+    });
   });
   it('rejects another scheme', () => {
     expect(() => redisConnectionFromUrl('http://x')).toThrow(/REDIS_URL/);

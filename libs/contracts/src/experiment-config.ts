@@ -7,7 +7,14 @@ import { z } from 'zod';
  * with deep supervision, an auxiliary classifier per stage (Lee et al. 2015). See
  * libs/models/src/network-spec.ts.
  */
-export const BLOCK_TYPES = ['conv_block', 'empty_block', 'conv_block_bn', 'conv_block_bn_rc', 'dense_block', 'conv_block_ds'] as const;
+export const BLOCK_TYPES = [
+  'conv_block',
+  'empty_block',
+  'conv_block_bn',
+  'conv_block_bn_rc',
+  'dense_block',
+  'conv_block_ds',
+] as const;
 export const BlockTypeSchema = z.enum(BLOCK_TYPES);
 export type BlockType = z.infer<typeof BlockTypeSchema>;
 

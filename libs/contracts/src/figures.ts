@@ -18,7 +18,13 @@ export const FigureQuerySchema = z.strictObject({
   dpi: z.coerce.number().int().min(50).max(1200).default(300).describe('PNG only'),
   title: z.string().max(200).optional().describe('a title over the figure; empty for none (the default)'),
   legend: bool.default(true),
-  epoch: z.coerce.number().int().min(0).max(2_147_483_647).optional().describe('gradient-flow: which epoch (default: the latest)'),
+  epoch: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .optional()
+    .describe('gradient-flow: which epoch (default: the latest)'),
   statistic: z.enum(['lastBatchMeanAbs', 'meanAbs', 'updateRatio']).optional(),
   runs: z.string().max(2000).optional().describe('comma-separated run ids, for the figures of a set of runs'),
   cell: z.string().max(2000).optional().describe("a group's figures: one cell of its grid, as the group lists it"),
@@ -33,7 +39,10 @@ export const ReportPackQuerySchema = z.strictObject({
 export type ReportPackQuery = z.output<typeof ReportPackQuerySchema>;
 
 /** `learning-curves.pdf` into its figure and format, or null. */
-export function parseFigureFile(file: string, figures: readonly string[]): { figure: string; format: FigureFormat } | null {
+export function parseFigureFile(
+  file: string,
+  figures: readonly string[],
+): { figure: string; format: FigureFormat } | null {
   const match = /^([a-z-]+)\.([a-z]+)$/.exec(file);
   if (!match || !figures.includes(match[1]) || !(FIGURE_FORMATS as readonly string[]).includes(match[2])) return null;
   return { figure: match[1], format: match[2] as FigureFormat };

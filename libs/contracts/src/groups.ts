@@ -21,7 +21,9 @@ export const GRID_PARAMETERS = {
   augment: 'data.augment',
 } as const;
 export type GridAlias = keyof typeof GRID_PARAMETERS;
-const PATH_TO_ALIAS = Object.fromEntries(Object.entries(GRID_PARAMETERS).map(([alias, path]) => [path, alias])) as Record<string, GridAlias>;
+const PATH_TO_ALIAS = Object.fromEntries(
+  Object.entries(GRID_PARAMETERS).map(([alias, path]) => [path, alias]),
+) as Record<string, GridAlias>;
 
 /** The default cap on a group's runs (MAX_GROUP_RUNS): 5 seeds x 12 cells is a generous coursework sweep. */
 export const DEFAULT_MAX_GROUP_RUNS = 64;
@@ -47,7 +49,9 @@ export const CreateGroupRequestSchema = z.strictObject({
   grid: z
     .record(z.string(), z.array(gridValue).min(1).max(64))
     .optional()
-    .describe(`parameter -> values; parameters by alias (${Object.keys(GRID_PARAMETERS).join(', ')}) or by config path (training.learningRate)`),
+    .describe(
+      `parameter -> values; parameters by alias (${Object.keys(GRID_PARAMETERS).join(', ')}) or by config path (training.learningRate)`,
+    ),
 });
 export type CreateGroupRequest = z.input<typeof CreateGroupRequestSchema>;
 export type ParsedCreateGroupRequest = z.output<typeof CreateGroupRequestSchema>;
@@ -73,12 +77,17 @@ export const cellKey = (cell: GridCell) =>
  * `constructor` or `toString` are no parameter of ours, whatever Object.prototype holds.
  */
 export const gridAlias = (parameter: string): string =>
-  Object.hasOwn(GRID_PARAMETERS, parameter) ? parameter : Object.hasOwn(PATH_TO_ALIAS, parameter) ? PATH_TO_ALIAS[parameter] : parameter;
+  Object.hasOwn(GRID_PARAMETERS, parameter)
+    ? parameter
+    : Object.hasOwn(PATH_TO_ALIAS, parameter)
+      ? PATH_TO_ALIAS[parameter]
+      : parameter;
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
   const [head, ...rest] = path.split('.');
   const copy = { ...target };
-  copy[head] = rest.length === 0 ? value : setPath((target[head] ?? {}) as Record<string, unknown>, rest.join('.'), value);
+  copy[head] =
+    rest.length === 0 ? value : setPath((target[head] ?? {}) as Record<string, unknown>, rest.join('.'), value);
   return copy;
 }
 
@@ -86,7 +95,10 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
  * The runs a group request stands for, or the field errors that make it impossible: an unknown parameter,
  * a value its config field refuses (`grid.lr[1]: must be greater than 0`), a repeated value, too many runs.
  */
-export function planGroup(request: ParsedCreateGroupRequest, maxRuns: number): { ok: true; members: GroupMemberPlan[] } | { ok: false; errors: FieldError[] } {
+export function planGroup(
+  request: ParsedCreateGroupRequest,
+  maxRuns: number,
+): { ok: true; members: GroupMemberPlan[] } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const axes: { alias: string; path: string; values: (string | number | boolean)[] }[] = [];
   for (const [parameter, values] of Object.entries(request.grid ?? {})) {
@@ -104,9 +116,12 @@ export function planGroup(request: ParsedCreateGroupRequest, maxRuns: number): {
       errors.push({ field: `grid.${parameter}`, message: `given twice (as ${alias} and ${path})` });
       continue;
     }
-    if (new Set(values.map(String)).size !== values.length) errors.push({ field: `grid.${parameter}`, message: 'must not repeat a value' });
+    if (new Set(values.map(String)).size !== values.length)
+      errors.push({ field: `grid.${parameter}`, message: 'must not repeat a value' });
     values.forEach((value, i) => {
-      const candidate = ExperimentConfigSchema.safeParse(setPath(request.config as unknown as Record<string, unknown>, path, value));
+      const candidate = ExperimentConfigSchema.safeParse(
+        setPath(request.config as unknown as Record<string, unknown>, path, value),
+      );
       if (!candidate.success) {
         const own = candidate.error.issues.filter((issue) => issue.path.join('.') === path);
         for (const issue of own.length > 0 ? own : candidate.error.issues)
@@ -129,7 +144,8 @@ export function planGroup(request: ParsedCreateGroupRequest, maxRuns: number): {
   if (errors.length > 0) return { ok: false, errors };
 
   let cells: GridCell[] = [{}];
-  for (const axis of axes) cells = cells.flatMap((cell) => axis.values.map((value) => ({ ...cell, [axis.alias]: value })));
+  for (const axis of axes)
+    cells = cells.flatMap((cell) => axis.values.map((value) => ({ ...cell, [axis.alias]: value })));
   const members: GroupMemberPlan[] = [];
   for (const cell of cells) {
     let config = request.config as unknown as Record<string, unknown>;
@@ -173,7 +189,9 @@ export function parseGridAxis(input: string): [string, (string | number | boolea
     .split(',')
     .map((raw) => raw.trim())
     .filter(Boolean)
-    .map((raw) => (raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw));
+    .map((raw) =>
+      raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw,
+    );
   return values.length > 0 ? [match[1], values] : `${input}: no values`;
 }
 
@@ -181,7 +199,9 @@ const isoDate = z.string().describe('ISO 8601 timestamp');
 
 export const GroupRunDtoSchema = RunDtoSchema.extend({
   seed: z.number().int(),
-  cell: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe("the grid's values for this run, by alias"),
+  cell: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .describe("the grid's values for this run, by alias"),
 });
 export type GroupRunDto = z.infer<typeof GroupRunDtoSchema>;
 
@@ -210,7 +230,9 @@ export const GroupDtoSchema = z.object({
 });
 export type GroupDto = z.infer<typeof GroupDtoSchema>;
 
-export const GroupSummaryDtoSchema = GroupDtoSchema.omit({ runs: true, cells: true }).extend({ size: z.number().int() });
+export const GroupSummaryDtoSchema = GroupDtoSchema.omit({ runs: true, cells: true }).extend({
+  size: z.number().int(),
+});
 export type GroupSummaryDto = z.infer<typeof GroupSummaryDtoSchema>;
 /** `GET /api/groups`: the team's groups, newest first. */
 export const GroupListDtoSchema = z.object({ items: z.array(GroupSummaryDtoSchema) });

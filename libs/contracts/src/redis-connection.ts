@@ -11,7 +11,8 @@ export interface RedisConnectionOptions {
 
 export function redisConnectionFromUrl(url: string): RedisConnectionOptions {
   const u = new URL(url);
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`REDIS_URL must start with redis:// or rediss://, got ${u.protocol}`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new Error(`REDIS_URL must start with redis:// or rediss://, got ${u.protocol}`);
   const db = u.pathname.replace(/^\//, '');
   return {
     host: u.hostname || '127.0.0.1',

@@ -137,7 +137,8 @@ export type WorkerHeartbeatEvent = RunEventOf<'worker.heartbeat'>;
  * results.
  */
 export type LiveOnlyEvent = RunProgressEvent | WorkerHeartbeatEvent;
-export const isLiveOnlyEvent = (event: RunEvent): event is LiveOnlyEvent => event.type === 'run.progress' || event.type === 'worker.heartbeat';
+export const isLiveOnlyEvent = (event: RunEvent): event is LiveOnlyEvent =>
+  event.type === 'run.progress' || event.type === 'worker.heartbeat';
 
 /** The Redis pub/sub channel of live-only events, under QUEUE_PREFIX as the queues. */
 export const workerLiveChannel = (queuePrefix: string) => `${queuePrefix}:worker-live`;

@@ -33,7 +33,12 @@ export type ListRunsQuery = z.input<typeof ListRunsQuerySchema>;
 /** `POST /api/imports`: the form fields beside the files of the course framework's result folder. */
 export const ImportFieldsSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
-  folder: z.string().trim().max(200).optional().describe("the result folder's name, e.g. VGG_38_experiment: the network is read from it"),
+  folder: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe("the result folder's name, e.g. VGG_38_experiment: the network is read from it"),
 });
 export type ImportFields = z.output<typeof ImportFieldsSchema>;
 
@@ -48,14 +53,21 @@ export const RunDtoSchema = z.object({
   id: z.string().uuid(),
   name: z.string(),
   status: z.enum(RUN_STATUSES),
-  kind: z.enum(RUN_KINDS).describe("trained by gradlab, or imported from the course framework's result files (read-only)"),
+  kind: z
+    .enum(RUN_KINDS)
+    .describe("trained by gradlab, or imported from the course framework's result files (read-only)"),
   config: ExperimentConfigSchema,
   architecture: z.string().describe('VGG_08, VGG_38, ...: the conv and linear layers counted'),
-  backend: z.string().nullable().describe('tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu, once a worker started the run'),
+  backend: z
+    .string()
+    .nullable()
+    .describe('tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu, once a worker started the run'),
   device: z
     .string()
     .nullable()
-    .describe("what the backend computed with: the GPU adapter (webgpu: device, vendor, Dawn's backend), the GPU, or the CPU and its threads"),
+    .describe(
+      "what the backend computed with: the GPU adapter (webgpu: device, vendor, Dawn's backend), the GPU, or the CPU and its threads",
+    ),
   workerId: z.string().nullable(),
   workerHost: z.string().nullable(),
   createdAt: isoDate,
@@ -115,7 +127,9 @@ export const WorkerDtoSchema = z.object({
   busy: z.boolean().describe("whether it trains a run, whoever's"),
   waitingForApiSince: isoDate
     .nullable()
-    .describe('since when the worker waits for an api it cannot reach (or that answers 503), keeping its run; null when not'),
+    .describe(
+      'since when the worker waits for an api it cannot reach (or that answers 503), keeping its run; null when not',
+    ),
   startedAt: isoDate,
   lastHeartbeatAt: isoDate,
 });
@@ -125,9 +139,19 @@ export type WorkerDto = z.infer<typeof WorkerDtoSchema>;
 export const WORKER_OFFLINE_AFTER_MS = 30_000;
 
 export const WorkersDtoSchema = z.object({
-  workers: z.array(WorkerDtoSchema).describe('most recent heartbeat first; a worker silent for longer than forgetAfterMs is left out'),
-  forgetAfterMs: z.number().int().describe('how long a silent worker stays listed (offline after WORKER_OFFLINE_AFTER_MS)'),
-  queue: z.object({ waiting: z.number().int(), active: z.number().int(), delayed: z.number().int(), failed: z.number().int() }),
+  workers: z
+    .array(WorkerDtoSchema)
+    .describe('most recent heartbeat first; a worker silent for longer than forgetAfterMs is left out'),
+  forgetAfterMs: z
+    .number()
+    .int()
+    .describe('how long a silent worker stays listed (offline after WORKER_OFFLINE_AFTER_MS)'),
+  queue: z.object({
+    waiting: z.number().int(),
+    active: z.number().int(),
+    delayed: z.number().int(),
+    failed: z.number().int(),
+  }),
 });
 export type WorkersDto = z.infer<typeof WorkersDtoSchema>;
 
@@ -157,7 +181,9 @@ export type EstimateRequest = z.input<typeof EstimateRequestSchema>;
 export const DurationEstimateDtoSchema = z.object({
   epochMs: z.number().nullable().describe('one epoch (training and validation); null when no epoch was ever measured'),
   totalMs: z.number().nullable().describe('every epoch and the test'),
-  basis: z.enum(['same-network', 'scaled', 'none']).describe('same-network: measured on this network; scaled: from other networks by their multiply-adds'),
+  basis: z
+    .enum(['same-network', 'scaled', 'none'])
+    .describe('same-network: measured on this network; scaled: from other networks by their multiply-adds'),
   epochsMeasured: z.number().int().describe('how many stored epochs the estimate rests on'),
 });
 export type DurationEstimateDto = z.infer<typeof DurationEstimateDtoSchema>;
@@ -169,6 +195,9 @@ export const QueuePositionDtoSchema = z.object({
   ahead: z.number().int().describe('queued runs before this one (of every team)'),
   running: z.number().int().describe('runs training now'),
   workers: z.number().int().describe('workers heard from in the last 30 s'),
-  estimatedWaitMs: z.number().nullable().describe('until it starts: the work ahead over the workers; null when nothing was measured yet'),
+  estimatedWaitMs: z
+    .number()
+    .nullable()
+    .describe('until it starts: the work ahead over the workers; null when nothing was measured yet'),
 });
 export type QueuePositionDto = z.infer<typeof QueuePositionDtoSchema>;

@@ -11,7 +11,13 @@ export interface ServerToClientEvents {
   'epoch.completed': (payload: { runId: string; epoch: EpochDto; layers: LayerGradientDto[] }) => void;
   /** The run's diagnosis, recomputed after each stored epoch. */
   'run.diagnosis': (diagnosis: DiagnosisDto) => void;
-  'run.progress': (payload: { runId: string; epoch: number; batch: number; batchesPerEpoch: number; epochElapsedMs?: number }) => void;
+  'run.progress': (payload: {
+    runId: string;
+    epoch: number;
+    batch: number;
+    batchesPerEpoch: number;
+    epochElapsedMs?: number;
+  }) => void;
   'workers.updated': (snapshot: WorkersDto) => void;
 }
 

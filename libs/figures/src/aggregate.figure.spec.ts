@@ -2,7 +2,13 @@ import type { AggregateDto, StatDto } from '@gradlab/contracts';
 import { aggregateCurvePoints, aggregateCurvesSpec, aggregateGradientFlowSpec } from './aggregate.figure';
 import { renderSvg } from './render-svg';
 
-const stat = (mean: number, std: number | null, n = 2): StatDto => ({ mean, std, min: mean - (std ?? 0), max: mean + (std ?? 0), n });
+const stat = (mean: number, std: number | null, n = 2): StatDto => ({
+  mean,
+  std,
+  min: mean - (std ?? 0),
+  max: mean + (std ?? 0),
+  n,
+});
 const epochs: AggregateDto['epochs'] = [0, 1, 2].map((epoch) => ({
   epoch,
   n: epoch < 2 ? 2 : 1,
@@ -48,7 +54,9 @@ describe('figures over seeds', () => {
       weightL2: stat(1, 0),
       nonFiniteCount: stat(0, 0),
     }));
-    const spec = aggregateGradientFlowSpec(layers, { statistic: 'meanAbs' }) as unknown as { data: { values: { lower: number; upper: number }[] } };
+    const spec = aggregateGradientFlowSpec(layers, { statistic: 'meanAbs' }) as unknown as {
+      data: { values: { lower: number; upper: number }[] };
+    };
     expect(spec.data.values[0].lower).toBeCloseTo(1e-4, 12);
     expect(spec.data.values[0].upper).toBeCloseTo(1e-2, 12);
     expect(renderSvg(aggregateGradientFlowSpec(layers))).toContain('geometric mean over seeds');

@@ -3,7 +3,14 @@ import type { TopLevelSpec } from 'vega-lite';
 import { DECADE_AXIS } from './gradient-flow.figure';
 import { GRADIENT_STATISTIC_LABELS } from './gradient-statistic';
 import { layerAxis, layerPositionX } from './layer-axis';
-import { chanceRule, keysBelow, lineStyleLegend, lineStyleScale, runLegend, type CurveLegend } from './learning-curves.figure';
+import {
+  chanceRule,
+  keysBelow,
+  lineStyleLegend,
+  lineStyleScale,
+  runLegend,
+  type CurveLegend,
+} from './learning-curves.figure';
 import { runColours } from './palette';
 
 export interface AggregateSeries {
@@ -62,7 +69,12 @@ export function aggregateCurvePoints(series: AggregateSeries[]): BandPoint[] {
  */
 export function aggregateCurvesSpec(
   series: AggregateSeries[],
-  options: { width?: number; height?: number; legend?: CurveLegend; yTitles?: { loss: string | string[]; accuracy: string | string[] } } = {},
+  options: {
+    width?: number;
+    height?: number;
+    legend?: CurveLegend;
+    yTitles?: { loss: string | string[]; accuracy: string | string[] };
+  } = {},
 ): TopLevelSpec {
   const width = options.width ?? 320;
   const height = options.height ?? 220;
@@ -72,12 +84,21 @@ export function aggregateCurvesSpec(
   const lastEpoch = Math.max(1, ...series.flatMap((s) => s.epochs.map((e) => e.epoch)));
   const panel = (metric: BandPoint['metric'], title: string, axisTitle: string | string[] = title) => {
     const format = metric === 'accuracy' ? '.3~%' : '.3~f';
-    const x = { field: 'epoch', type: 'quantitative' as const, title: 'Epoch', scale: { domain: [0, lastEpoch] }, axis: { tickMinStep: 1, format: 'd' } };
+    const x = {
+      field: 'epoch',
+      type: 'quantitative' as const,
+      title: 'Epoch',
+      scale: { domain: [0, lastEpoch] },
+      axis: { tickMinStep: 1, format: 'd' },
+    };
     const color = {
       field: 'series',
       type: 'nominal' as const,
       scale: { domain: names, range: colours },
-      legend: series.length > 1 ? { ...runLegend(names, legend), title: legend.titles === false ? null : 'Group (mean ± std)' } : null,
+      legend:
+        series.length > 1
+          ? { ...runLegend(names, legend), title: legend.titles === false ? null : 'Group (mean ± std)' }
+          : null,
     };
     const only = { filter: { field: 'metric', equal: metric } };
     return {
@@ -89,7 +110,13 @@ export function aggregateCurvesSpec(
           mark: { type: 'area' as const, opacity: 0.18 },
           encoding: {
             x,
-            y: { field: 'lower', type: 'quantitative' as const, title: axisTitle, scale: { zero: false }, axis: { format } },
+            y: {
+              field: 'lower',
+              type: 'quantitative' as const,
+              title: axisTitle,
+              scale: { zero: false },
+              axis: { format },
+            },
             y2: { field: 'upper' },
             color,
             detail: { field: 'split' },
@@ -102,7 +129,12 @@ export function aggregateCurvesSpec(
             x,
             y: { field: 'mean', type: 'quantitative' as const },
             color,
-            strokeDash: { field: 'split', type: 'nominal' as const, scale: lineStyleScale(), legend: lineStyleLegend(legend) },
+            strokeDash: {
+              field: 'split',
+              type: 'nominal' as const,
+              scale: lineStyleScale(),
+              legend: lineStyleLegend(legend),
+            },
             tooltip: [
               { field: 'series', title: 'Group' },
               { field: 'split', title: 'Split' },

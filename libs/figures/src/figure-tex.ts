@@ -69,14 +69,18 @@ export function figureTex(figure: TexFigure, spec: TopLevelSpec, options: TexOpt
   const rows = ((spec as { data?: { values?: Row[] } }).data?.values ?? []) as Row[];
   const colours = runColours(spec);
   const names = [...colours.keys()];
-  const colourDefs = names.map((name, i) => `\\definecolor{run${i}}{HTML}{${(colours.get(name) ?? '#000000').replace('#', '')}}`).join('\n');
+  const colourDefs = names
+    .map((name, i) => `\\definecolor{run${i}}{HTML}{${(colours.get(name) ?? '#000000').replace('#', '')}}`)
+    .join('\n');
   const colourOf = (run: unknown) => `run${Math.max(0, names.indexOf(String(run)))}`;
   const width = `${options.widthIn}in`;
   let body: string;
   if (figure === 'learning-curves') body = learningCurves(rows, names, colourOf, width, options);
   else if (figure === 'gradient-flow') body = gradientFlow(spec, rows, names, colourOf, width, options);
   else body = heatmap(spec, rows, width);
-  const title = options.title ? `\\node[anchor=south, font=\\footnotesize] at (current bounding box.north) {${texEscape(options.title)}};\n` : '';
+  const title = options.title
+    ? `\\node[anchor=south, font=\\footnotesize] at (current bounding box.north) {${texEscape(options.title)}};\n`
+    : '';
   return [
     '% gradlab figure: pgfplots in a standalone document (pdflatex figure.tex)',
     '\\documentclass[border=2pt]{standalone}',
@@ -112,19 +116,29 @@ function runColours(spec: unknown): Map<string, string> {
 
 const coordinates = (points: [number, number][]) => points.map(([x, y]) => `(${x},${y})`).join(' ');
 
-function learningCurves(rows: Row[], runs: string[], colourOf: (run: unknown) => string, width: string, options: TexOptions): string {
+function learningCurves(
+  rows: Row[],
+  runs: string[],
+  colourOf: (run: unknown) => string,
+  width: string,
+  options: TexOptions,
+): string {
   const lastEpoch = Math.max(1, ...rows.map((r) => Number(r.epoch)));
   // The keys below the panels, as the other formats have them: the runs (several only) under the loss panel,
   // the line styles under the accuracy panel (all three in a row when they are the only key).
   const several = runs.length > 1 && options.legend;
   const names = shortLabels(runs, options.widthIn < 4 ? 24 : 60);
-  const runKey = runs.map((run) => `\\addlegendimage{color=${colourOf(run)}, solid, thick}\\addlegendentry{${texEscape(names.get(run) ?? run)}}`);
+  const runKey = runs.map(
+    (run) =>
+      `\\addlegendimage{color=${colourOf(run)}, solid, thick}\\addlegendentry{${texEscape(names.get(run) ?? run)}}`,
+  );
   const styleKey = [
     '\\addlegendimage{black!70, solid, thick}\\addlegendentry{train}',
     '\\addlegendimage{black!70, dashed, thick}\\addlegendentry{validation}',
     '\\addlegendimage{black!70, densely dotted, thick}\\addlegendentry{chance}',
   ];
-  const keyStyle = 'legend cell align=left, legend style={draw=none, /tikz/every even column/.append style={column sep=0.25cm}}';
+  const keyStyle =
+    'legend cell align=left, legend style={draw=none, /tikz/every even column/.append style={column sep=0.25cm}}';
   const panel = (metric: 'loss' | 'accuracy', at: string) => {
     const scale = metric === 'accuracy' ? 100 : 1;
     const plots = runs.flatMap((run) =>
@@ -166,12 +180,23 @@ function learningCurves(rows: Row[], runs: string[], colourOf: (run: unknown) =>
   ].join('\n');
 }
 
-function gradientFlow(spec: unknown, rows: Row[], runs: string[], colourOf: (run: unknown) => string, width: string, options: TexOptions): string {
+function gradientFlow(
+  spec: unknown,
+  rows: Row[],
+  runs: string[],
+  colourOf: (run: unknown) => string,
+  width: string,
+  options: TexOptions,
+): string {
   const byDepth = JSON.stringify(spec).includes('"field":"relativeDepth"');
   const yTitle =
-    flattenTitle((spec as { layer?: { encoding?: { y?: { title?: unknown } } }[] }).layer?.find((l) => l.encoding?.y)?.encoding?.y?.title) ||
-    'mean |g| (log scale)';
-  const layerNames = [...new Map(rows.map((r) => [Number(r.position), String(r.layer)])).entries()].sort((a, b) => a[0] - b[0]).map(([, name]) => name);
+    flattenTitle(
+      (spec as { layer?: { encoding?: { y?: { title?: unknown } } }[] }).layer?.find((l) => l.encoding?.y)?.encoding?.y
+        ?.title,
+    ) || 'mean |g| (log scale)';
+  const layerNames = [...new Map(rows.map((r) => [Number(r.position), String(r.layer)])).entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, name]) => name);
   const axis = layerAxis(layerNames);
   const xAxis = byDepth
     ? 'xlabel={Relative depth}, xmin=0, xmax=1, xtick={0,0.5,1}, xticklabels={first layer,0.5,classifier}'
@@ -195,14 +220,17 @@ function gradientFlow(spec: unknown, rows: Row[], runs: string[], colourOf: (run
   const boundaries = byDepth
     ? []
     : axis.boundaries.map(
-        (at) => `\\draw[gray, densely dashed, thin] (axis cs:${at},\\pgfkeysvalueof{/pgfplots/ymin}) -- (axis cs:${at},\\pgfkeysvalueof{/pgfplots/ymax});`,
+        (at) =>
+          `\\draw[gray, densely dashed, thin] (axis cs:${at},\\pgfkeysvalueof{/pgfplots/ymin}) -- (axis cs:${at},\\pgfkeysvalueof{/pgfplots/ymax});`,
       );
   return [
     `\\begin{semilogyaxis}[name=flow, scale only axis, width={${width}-1.9cm}, height={0.45*${width}}, ${xAxis}, ylabel={${texLabel(yTitle)}}, grid=major, grid style={gray!25}${keyed ? ', legend to name=flowkey, legend columns=1, legend cell align=left' : ''}]`,
     ...plots,
     ...boundaries,
     '\\end{semilogyaxis}',
-    keyed ? '\\node[anchor=north west, inner sep=0pt] at ($(flow.outer south west)+(0,-0.15cm)$) {\\pgfplotslegendfromname{flowkey}};' : '',
+    keyed
+      ? '\\node[anchor=north west, inner sep=0pt] at ($(flow.outer south west)+(0,-0.15cm)$) {\\pgfplotslegendfromname{flowkey}};'
+      : '',
   ].join('\n');
 }
 
@@ -219,13 +247,18 @@ function flattenTitle(title: unknown): string {
 }
 
 function heatmap(spec: unknown, rows: Row[], width: string): string {
-  const colour = (spec as { layer?: { encoding?: { color?: { title?: unknown } } }[] }).layer?.[0]?.encoding?.color?.title;
+  const colour = (spec as { layer?: { encoding?: { color?: { title?: unknown } } }[] }).layer?.[0]?.encoding?.color
+    ?.title;
   const title = flattenTitle(colour) || 'mean |g|';
   const epochs = [...new Set(rows.map((r) => Number(r.epoch)))].sort((a, b) => a - b);
-  const layers = [...new Map(rows.map((r) => [Number(r.position), String(r.layer)])).entries()].sort((a, b) => a[0] - b[0]);
+  const layers = [...new Map(rows.map((r) => [Number(r.position), String(r.layer)])).entries()].sort(
+    (a, b) => a[0] - b[0],
+  );
   const axis = layerAxis(layers.map(([, name]) => name));
   const value = new Map(rows.map((r) => [`${r.position}:${r.epoch}`, Number(r.plotted)]));
-  const table = layers.flatMap(([position]) => epochs.map((epoch) => `${epoch} ${position} ${Math.log10(value.get(`${position}:${epoch}`) ?? NaN)}`));
+  const table = layers.flatMap(([position]) =>
+    epochs.map((epoch) => `${epoch} ${position} ${Math.log10(value.get(`${position}:${epoch}`) ?? NaN)}`),
+  );
   const epochTicks = epochs.length <= 10 ? epochs : epochs.filter((e) => e % Math.ceil(epochs.length / 5) === 0);
   return [
     `\\begin{axis}[width=${width}, height=0.62*${width}, enlargelimits=false, y dir=reverse, xlabel={Epoch}, ylabel={Layer (network order)}, xtick={${epochTicks.join(',')}}, ytick={${axis.ticks.join(',')}}, yticklabels={${axis.ticks
@@ -236,7 +269,10 @@ function heatmap(spec: unknown, rows: Row[], width: string): string {
     `\\addplot[matrix plot*, point meta=explicit, mesh/cols=${epochs.length}] table[meta index=2] {`,
     ...table,
     '};',
-    ...axis.boundaries.map((at) => `\\draw[white, thick] (axis cs:${epochs[0] - 0.5},${at}) -- (axis cs:${epochs[epochs.length - 1] + 0.5},${at});`),
+    ...axis.boundaries.map(
+      (at) =>
+        `\\draw[white, thick] (axis cs:${epochs[0] - 0.5},${at}) -- (axis cs:${epochs[epochs.length - 1] + 0.5},${at});`,
+    ),
     '\\end{axis}',
   ].join('\n');
 }

@@ -83,7 +83,9 @@ describe('figure specs', () => {
     expect(svg).toContain('stroke-dasharray="1.5,2"');
     expect(svg).toContain('>chance<'); // in the key, not written over the axis
     expect(svg).toMatch(/>\d+%</); // accuracy ticks in percent
-    const xLabels = [...svg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].map((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]));
+    const xLabels = [...svg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].map((m) =>
+      [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]),
+    );
     expect(xLabels.flat()).not.toContain('0.000000');
     expect(xLabels.some((labels) => labels.join(',') === '0,1')).toBe(true); // one epoch: whole ticks only
   });
@@ -114,7 +116,8 @@ describe('figure specs', () => {
   it('gradient flow stays readable with 77 layers: the axis names the stages, and rules mark their boundaries', () => {
     const names = ['input_conv.conv_0', 'input_conv.bn_0'];
     for (let stage = 0; stage < 3; stage++) {
-      for (let block = 0; block < 5; block++) names.push(`block_${stage}_${block}.conv_0`, `block_${stage}_${block}.bn_0`, `block_${stage}_${block}.conv_1`);
+      for (let block = 0; block < 5; block++)
+        names.push(`block_${stage}_${block}.conv_0`, `block_${stage}_${block}.bn_0`, `block_${stage}_${block}.conv_1`);
       names.push(`reduction_block_${stage}.conv_0`, `reduction_block_${stage}.conv_1`);
     }
     names.push('logit_linear_layer');
@@ -126,7 +129,9 @@ describe('figure specs', () => {
     expect(axis.boundaries).toEqual([1.5, 18.5, 35.5, 52.5]); // after the entry, each stage, and before the head
     const svg = renderSvg(gradientFlowSpec([{ label: 'VGG_38 BN+RC', layers }]));
     expect(countMarks(svg, 'symbol')).toBe(names.length);
-    const labels = [...(svg.split('role-axis-label')[1]?.split('</g>')[0] ?? '').matchAll(/>([^<]+)<\/text>/g)].map((m) => m[1]);
+    const labels = [...(svg.split('role-axis-label')[1]?.split('</g>')[0] ?? '').matchAll(/>([^<]+)<\/text>/g)].map(
+      (m) => m[1],
+    );
     expect(labels).toEqual(['stage 0', 'stage 1', 'stage 2']);
     expect(svg.split('class="mark-rule role-mark').length - 1).toBe(1); // one mark of four boundary rules
   });
@@ -158,7 +163,9 @@ describe('figure specs', () => {
       ['block_0', 2e-3],
       ['block_2', 4e-6],
     ]);
-    expect(renderSvg(gradientFlowSpec([{ label: 'run', layers }], { statistic: 'updateRatio' })).includes('update / weight')).toBe(true);
+    expect(
+      renderSvg(gradientFlowSpec([{ label: 'run', layers }], { statistic: 'updateRatio' })).includes('update / weight'),
+    ).toBe(true);
   });
 
   it('gradient flow of runs of different depths shares one axis by relative depth', () => {
@@ -172,14 +179,22 @@ describe('figure specs', () => {
   });
 
   it('heatmap: one cell per layer and epoch with a log colour scale', () => {
-    const history: GradientFlowDto[] = [0, 1, 2].map((e) => ({ runId: 'r', epoch: e, layers: [layer(0, 1e-2), layer(1, 10 ** -(e + 3))] }));
+    const history: GradientFlowDto[] = [0, 1, 2].map((e) => ({
+      runId: 'r',
+      epoch: e,
+      layers: [layer(0, 1e-2), layer(1, 10 ** -(e + 3))],
+    }));
     const spec = gradientHeatmapSpec(history);
     expect(JSON.stringify(spec)).toContain('"type":"log"');
     expect(countMarks(renderSvg(spec), 'rect')).toBe(6);
   });
 
   it('shortens long run names the same way everywhere, keeping their ends apart', () => {
-    const names = ['VGG_38 BN+RC lr 1e-3 weight decay 1e-4 seed 0', 'VGG_38 BN+RC lr 1e-3 weight decay 1e-4 seed 1', 'VGG_08'];
+    const names = [
+      'VGG_38 BN+RC lr 1e-3 weight decay 1e-4 seed 0',
+      'VGG_38 BN+RC lr 1e-3 weight decay 1e-4 seed 1',
+      'VGG_08',
+    ];
     const short = shortLabels(names, 20);
     expect(short.get('VGG_08')).toBe('VGG_08');
     expect([...short.values()].every((s) => s.length <= 20)).toBe(true);
@@ -199,7 +214,10 @@ describe('figure specs', () => {
 
   it('summarises an architecture in one line', () => {
     expect(
-      architectureSummary({ architecture: 'VGG_38', config: { model: { blockType: 'conv_block_bn_rc', numFilters: 32, numStages: 3, numBlocksPerStage: 5 } } }),
+      architectureSummary({
+        architecture: 'VGG_38',
+        config: { model: { blockType: 'conv_block_bn_rc', numFilters: 32, numStages: 3, numBlocksPerStage: 5 } },
+      }),
     ).toBe('VGG_38 · BN+RC · 32 filters');
   });
 });

@@ -1,6 +1,12 @@
 import type { LayerGradientDto } from '@gradlab/contracts';
 import type { TopLevelSpec } from 'vega-lite';
-import { GRADIENT_STATISTIC_LABELS, statisticText, statisticValue, zeroFloor, type GradientStatistic } from './gradient-statistic';
+import {
+  GRADIENT_STATISTIC_LABELS,
+  statisticText,
+  statisticValue,
+  zeroFloor,
+  type GradientStatistic,
+} from './gradient-statistic';
 import { layerAxis, layerPositionX } from './layer-axis';
 import { keysBelow, runLegend, type CurveLegend } from './learning-curves.figure';
 import { runColours } from './palette';
@@ -99,7 +105,11 @@ export function gradientFlowSpec(
         title: options.xTitle ?? 'Relative depth (0 = first layer, 1 = classifier)',
         scale: { domain: [0, 1] },
         axis: options.xTitle
-          ? { values: [0, 0.5, 1], labelExpr: "datum.value == 0 ? 'first layer' : datum.value == 1 ? 'classifier' : datum.label", labelFlush: true }
+          ? {
+              values: [0, 0.5, 1],
+              labelExpr: "datum.value == 0 ? 'first layer' : datum.value == 1 ? 'classifier' : datum.label",
+              labelFlush: true,
+            }
           : { values: [0, 0.25, 0.5, 0.75, 1], format: '.2~f' },
       }
     : layerPositionX(deepest.length, axis);
@@ -141,7 +151,9 @@ export function gradientFlowSpec(
           y: {
             field: 'plotted',
             type: 'quantitative',
-            title: options.yTitle ? `${options.yTitle}${hasZeros ? '\n▽ = exactly 0' : ''}` : `${label} (log scale${hasZeros ? '; ▽ = exactly 0' : ''})`,
+            title: options.yTitle
+              ? `${options.yTitle}${hasZeros ? '\n▽ = exactly 0' : ''}`
+              : `${label} (log scale${hasZeros ? '; ▽ = exactly 0' : ''})`,
             scale: { type: 'log' },
             axis: DECADE_AXIS,
           },
@@ -149,7 +161,11 @@ export function gradientFlowSpec(
         },
         layer: [
           { transform: [{ filter: '!datum.zero' }], mark: { type: 'line', strokeWidth: 1.5 } },
-          { transform: [{ filter: '!datum.zero' }], mark: { type: 'point', filled: true, size: manyLayers ? 18 : 36 }, encoding: { tooltip } },
+          {
+            transform: [{ filter: '!datum.zero' }],
+            mark: { type: 'point', filled: true, size: manyLayers ? 18 : 36 },
+            encoding: { tooltip },
+          },
           {
             transform: [{ filter: 'datum.zero' }],
             mark: { type: 'point', shape: 'triangle-down', filled: false, strokeWidth: 1.5, size: 60 },

@@ -1,6 +1,12 @@
 import type { GradientFlowDto } from '@gradlab/contracts';
 import type { TopLevelSpec } from 'vega-lite';
-import { GRADIENT_STATISTIC_LABELS, statisticText, statisticValue, zeroFloor, type GradientStatistic } from './gradient-statistic';
+import {
+  GRADIENT_STATISTIC_LABELS,
+  statisticText,
+  statisticValue,
+  zeroFloor,
+  type GradientStatistic,
+} from './gradient-statistic';
 import { MANY_LAYERS } from './gradient-flow.figure';
 import { labelExpression, layerAxis } from './layer-axis';
 import { HEATMAP_SCHEME } from './palette';
@@ -9,7 +15,18 @@ export function gradientHeatmapCells(history: GradientFlowDto[], statistic: Grad
   const cells = history.flatMap((flow) =>
     flow.layers.flatMap((layer, position) => {
       const point = statisticValue(layer, statistic);
-      return point ? [{ epoch: flow.epoch, layer: layer.shortName, layerIndex: layer.layerIndex, position, ...point, text: statisticText(point) }] : [];
+      return point
+        ? [
+            {
+              epoch: flow.epoch,
+              layer: layer.shortName,
+              layerIndex: layer.layerIndex,
+              position,
+              ...point,
+              text: statisticText(point),
+            },
+          ]
+        : [];
     }),
   );
   // Exact zeros take the bottom of the colour scale, a decade below the smallest measured value.
@@ -34,7 +51,10 @@ export function gradientHeatmapSpec(
 ): TopLevelSpec {
   const statistic = options.statistic ?? 'meanAbs';
   const label = GRADIENT_STATISTIC_LABELS[statistic];
-  const deepest = history.reduce((a, f) => (f.layers.length > a.length ? f.layers : a), [] as GradientFlowDto['layers']);
+  const deepest = history.reduce(
+    (a, f) => (f.layers.length > a.length ? f.layers : a),
+    [] as GradientFlowDto['layers'],
+  );
   const layerCount = Math.max(1, deepest.length);
   const manyLayers = layerCount > MANY_LAYERS;
   const axis = layerAxis(deepest.map((l) => l.shortName));
@@ -71,7 +91,13 @@ export function gradientHeatmapSpec(
             type: 'quantitative',
             title: 'Layer (network order)',
             scale: { domain: [layerCount - 0.5, -0.5], nice: false, zero: false },
-            axis: { values: axis.ticks, labelExpr: labelExpression(axis.labels), grid: false, labelOverlap: false, labelFlush: 12 },
+            axis: {
+              values: axis.ticks,
+              labelExpr: labelExpression(axis.labels),
+              grid: false,
+              labelOverlap: false,
+              labelFlush: 12,
+            },
           },
           y2: { field: 'bottom' },
           color: {

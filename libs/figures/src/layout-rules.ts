@@ -20,7 +20,8 @@ const EMPTY_BAND = 0.08;
 /** Half a point: what the renderer's rounding can leave. */
 const SLACK = 0.5;
 
-const overlaps = (a: Box, b: Box) => Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > SLACK && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > SLACK;
+const overlaps = (a: Box, b: Box) =>
+  Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > SLACK && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > SLACK;
 const area = (b: Box) => Math.max(0, b.x2 - b.x1) * Math.max(0, b.y2 - b.y1);
 
 /** Every way the scene breaks the rules, in words; none for a figure that keeps them. */
@@ -36,11 +37,14 @@ export function layoutViolations(scene: FigureScene, rules: LayoutRules): string
   const share = plotArea / (width * height);
   const needed = MIN_PLOT_SHARE[rules.panels] ?? 0.4;
   if (scene.plots.length !== rules.panels) found.push(`${scene.plots.length} plotting areas, expected ${rules.panels}`);
-  if (share < needed) found.push(`the plots take ${(share * 100).toFixed(0)}% of the figure, at least ${needed * 100}% asked`);
+  if (share < needed)
+    found.push(`the plots take ${(share * 100).toFixed(0)}% of the figure, at least ${needed * 100}% asked`);
 
   for (const t of scene.texts) {
-    if (t.x1 < -SLACK || t.y1 < -SLACK || t.x2 > width + SLACK || t.y2 > height + SLACK) found.push(`"${t.text}" runs outside the canvas`);
-    if (t.fontSize < TEXT_SIZE_PT[0] || t.fontSize > TEXT_SIZE_PT[1]) found.push(`"${t.text}" is ${t.fontSize} pt, not ${TEXT_SIZE_PT.join('-')}`);
+    if (t.x1 < -SLACK || t.y1 < -SLACK || t.x2 > width + SLACK || t.y2 > height + SLACK)
+      found.push(`"${t.text}" runs outside the canvas`);
+    if (t.fontSize < TEXT_SIZE_PT[0] || t.fontSize > TEXT_SIZE_PT[1])
+      found.push(`"${t.text}" is ${t.fontSize} pt, not ${TEXT_SIZE_PT.join('-')}`);
   }
   scene.texts.forEach((a, i) => {
     for (const b of scene.texts.slice(i + 1)) if (overlaps(a, b)) found.push(`"${a.text}" overlaps "${b.text}"`);
@@ -48,17 +52,28 @@ export function layoutViolations(scene: FigureScene, rules: LayoutRules): string
 
   const lowestPlot = Math.max(...scene.plots.map((p) => p.y2));
   for (const legend of scene.legends) {
-    const inside = scene.plots.some((p) => legend.x1 >= p.x1 - SLACK && legend.x2 <= p.x2 + SLACK && legend.y1 >= p.y1 - SLACK && legend.y2 <= p.y2 + SLACK);
+    const inside = scene.plots.some(
+      (p) =>
+        legend.x1 >= p.x1 - SLACK &&
+        legend.x2 <= p.x2 + SLACK &&
+        legend.y1 >= p.y1 - SLACK &&
+        legend.y2 <= p.y2 + SLACK,
+    );
     const below = legend.y1 >= lowestPlot - SLACK;
     if (!(below || (rules.legend === 'below-or-inside' && inside)))
-      found.push(`a key at (${legend.x1.toFixed(0)}, ${legend.y1.toFixed(0)}) is neither below the plots nor inside one`);
+      found.push(
+        `a key at (${legend.x1.toFixed(0)}, ${legend.y1.toFixed(0)}) is neither below the plots nor inside one`,
+      );
   }
 
   // Empty bands: horizontal strips that neither text, plot nor key reaches.
-  const filled = [...scene.texts, ...scene.plots, ...scene.legends].map((b) => [Math.max(0, b.y1), Math.min(height, b.y2)]).sort((a, b) => a[0] - b[0]);
+  const filled = [...scene.texts, ...scene.plots, ...scene.legends]
+    .map((b) => [Math.max(0, b.y1), Math.min(height, b.y2)])
+    .sort((a, b) => a[0] - b[0]);
   let reached = 0;
   for (const [top, bottom] of [...filled, [height, height]]) {
-    if (top - reached > EMPTY_BAND * height) found.push(`an empty band from ${reached.toFixed(0)} to ${top.toFixed(0)} pt`);
+    if (top - reached > EMPTY_BAND * height)
+      found.push(`an empty band from ${reached.toFixed(0)} to ${top.toFixed(0)} pt`);
     reached = Math.max(reached, bottom);
   }
   return found;

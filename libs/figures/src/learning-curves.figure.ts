@@ -73,11 +73,18 @@ export interface CurveLegend {
  */
 export function learningCurvesSpec(
   series: CurveSeries[],
-  options: { width?: number; height?: number; columns?: 1 | 2; legend?: 'right' | 'bottom' | CurveLegend; yTitles?: { loss: string; accuracy: string } } = {},
+  options: {
+    width?: number;
+    height?: number;
+    columns?: 1 | 2;
+    legend?: 'right' | 'bottom' | CurveLegend;
+    yTitles?: { loss: string; accuracy: string };
+  } = {},
 ): TopLevelSpec {
   const width = options.width ?? 320;
   const height = options.height ?? 220;
-  const legend: CurveLegend = typeof options.legend === 'object' ? options.legend : { orient: options.legend ?? 'right', titles: true };
+  const legend: CurveLegend =
+    typeof options.legend === 'object' ? options.legend : { orient: options.legend ?? 'right', titles: true };
   const colours = runColours(series);
   const lastEpoch = Math.max(0, ...series.flatMap((s) => s.epochs.map((e) => e.epoch)));
   const showPoints = series.every((s) => s.epochs.length <= 30);
@@ -115,7 +122,15 @@ export function learningCurvesSpec(
         {
           transform: [{ filter: { field: 'metric', equal: metric } }],
           mark: { type: 'line' as const, strokeWidth: 1.75 },
-          encoding: { ...encoding, strokeDash: { field: 'split', type: 'nominal' as const, scale: lineStyleScale(), legend: lineStyleLegend(legend) } },
+          encoding: {
+            ...encoding,
+            strokeDash: {
+              field: 'split',
+              type: 'nominal' as const,
+              scale: lineStyleScale(),
+              legend: lineStyleLegend(legend),
+            },
+          },
         },
         ...(showPoints
           ? [
@@ -180,5 +195,10 @@ export function lineStyleLegend(legend: CurveLegend) {
 
 /** Keys below the plots, flush left, one under the other or side by side: the plots keep the whole width. */
 export function keysBelow(sideBySide = false) {
-  return { orient: 'bottom', layout: { bottom: { anchor: 'start', direction: sideBySide ? 'horizontal' : 'vertical', margin: sideBySide ? 14 : 4 } } };
+  return {
+    orient: 'bottom',
+    layout: {
+      bottom: { anchor: 'start', direction: sideBySide ? 'horizontal' : 'vertical', margin: sideBySide ? 14 : 4 },
+    },
+  };
 }

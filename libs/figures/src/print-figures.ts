@@ -94,7 +94,11 @@ export function keyLayout(names: string[], roomPt: number, maxRows = Infinity): 
       break;
     }
   }
-  for (let columns = layout.columns + 1; layout.rows > maxRows && columns <= names.length && at(columns).labelLimitPt >= MIN_LABEL_PT; columns++)
+  for (
+    let columns = layout.columns + 1;
+    layout.rows > maxRows && columns <= names.length && at(columns).labelLimitPt >= MIN_LABEL_PT;
+    columns++
+  )
     layout = at(columns);
   return layout;
 }
@@ -102,7 +106,11 @@ export function keyLayout(names: string[], roomPt: number, maxRows = Infinity): 
 function fitFor(kind: keyof typeof HEIGHT_RATIO, width: PrintWidth, keyRows: number, panels: number): PrintFit {
   const widthPt = printWidthPt(width);
   const grow = width === 'column' ? MAX_COLUMN_RATIO * widthPt : Infinity;
-  return { widthPt, heightPt: Math.round(Math.min(grow, HEIGHT_RATIO[kind][width] * widthPt + keyRows * KEY_ROW_PT)), panels };
+  return {
+    widthPt,
+    heightPt: Math.round(Math.min(grow, HEIGHT_RATIO[kind][width] * widthPt + keyRows * KEY_ROW_PT)),
+    panels,
+  };
 }
 
 function withFit(spec: TopLevelSpec, fit: PrintFit): TopLevelSpec {
@@ -126,7 +134,10 @@ export function printAggregateCurves(series: AggregateSeries[], width: PrintWidt
   );
   // The axes say what the band is: the key below names only groups, and one group needs no key.
   const yTitles = { loss: ['Loss', 'mean ± std'], accuracy: ['Accuracy', 'mean ± std'] };
-  return withFit(aggregateCurvesSpec(series, { width: 80, height: 80, legend, yTitles }), fitFor('curves', width, keyRows, 2));
+  return withFit(
+    aggregateCurvesSpec(series, { width: 80, height: 80, legend, yTitles }),
+    fitFor('curves', width, keyRows, 2),
+  );
 }
 
 /** The line-style key in one column: train, validation, chance. */
@@ -141,7 +152,8 @@ function curveKeys(names: string[], width: PrintWidth): { legend: CurveLegend; k
   if (names.length === 1) return { legend: { orient: 'bottom', titles: false }, keyRows: 1 };
   const stacked = keyLayout(names, printWidthPt(width) - Y_AXIS_PT.curves, MAX_RUN_KEY_ROWS[width]);
   const beside = keyLayout(names, printWidthPt(width) - Y_AXIS_PT.curves - LINE_KEY_PT, MAX_RUN_KEY_ROWS[width] + 1);
-  if (stacked.rows + 1 <= Math.max(3, beside.rows)) return { legend: { orient: 'bottom', ...keyOf(stacked), titles: false }, keyRows: stacked.rows + 1 };
+  if (stacked.rows + 1 <= Math.max(3, beside.rows))
+    return { legend: { orient: 'bottom', ...keyOf(stacked), titles: false }, keyRows: stacked.rows + 1 };
   return {
     legend: { orient: 'bottom', ...keyOf(beside), titles: false, sideBySide: true },
     keyRows: Math.max(3, beside.rows),
@@ -188,7 +200,11 @@ export function printAggregateGradientFlow(
 }
 
 /** The layer x epoch heatmap, its colour key below. */
-export function printGradientHeatmap(history: GradientFlowDto[], width: PrintWidth, statistic: GradientStatistic): TopLevelSpec {
+export function printGradientHeatmap(
+  history: GradientFlowDto[],
+  width: PrintWidth,
+  statistic: GradientStatistic,
+): TopLevelSpec {
   const spec = gradientHeatmapSpec(history, {
     statistic,
     width: 150,

@@ -22,7 +22,12 @@ const bnRc = (epoch: number) => gradientFlow('conv_block_bn_rc', epoch);
 const vgg08 = gradientFlow('conv_block', 99, 0);
 
 /** Every figure kind, on the reference imports, a plain and a BN+RC deep run, and a group. */
-const FIGURES: { name: string; panels: number; legend: LayoutRules['legend']; spec: (width: PrintWidth) => TopLevelSpec }[] = [
+const FIGURES: {
+  name: string;
+  panels: number;
+  legend: LayoutRules['legend'];
+  spec: (width: PrintWidth) => TopLevelSpec;
+}[] = [
   {
     name: 'learning-curves-one-run',
     panels: 2,
@@ -38,7 +43,10 @@ const FIGURES: { name: string; panels: number; legend: LayoutRules['legend']; sp
         [
           { label: 'VGG_08_experiment (imported)', epochs: referenceEpochs('VGG_08') },
           { label: 'VGG_38_experiment (imported)', epochs: referenceEpochs('VGG_38') },
-          { label: 'VGG_38 with batch norm and residual connections, lr 1e-3, seed 0', epochs: referenceEpochs('VGG_08').slice(0, 40) },
+          {
+            label: 'VGG_38 with batch norm and residual connections, lr 1e-3, seed 0',
+            epochs: referenceEpochs('VGG_08').slice(0, 40),
+          },
         ],
         w,
       ),
@@ -49,9 +57,24 @@ const FIGURES: { name: string; panels: number; legend: LayoutRules['legend']; sp
     legend: 'below',
     spec: (w) => printAggregateCurves([{ label: 'VGG_08 over 3 seeds', epochs: groupAggregate().epochs }], w),
   },
-  { name: 'gradient-flow-plain-vgg38', panels: 1, legend: 'below', spec: (w) => printGradientFlow([{ label: 'VGG_38 plain', layers: plain(99).layers }], w) },
-  { name: 'gradient-flow-bn-rc-vgg38', panels: 1, legend: 'below', spec: (w) => printGradientFlow([{ label: 'VGG_38 BN+RC', layers: bnRc(99).layers }], w) },
-  { name: 'gradient-flow-vgg08', panels: 1, legend: 'below', spec: (w) => printGradientFlow([{ label: 'VGG_08', layers: vgg08.layers }], w) },
+  {
+    name: 'gradient-flow-plain-vgg38',
+    panels: 1,
+    legend: 'below',
+    spec: (w) => printGradientFlow([{ label: 'VGG_38 plain', layers: plain(99).layers }], w),
+  },
+  {
+    name: 'gradient-flow-bn-rc-vgg38',
+    panels: 1,
+    legend: 'below',
+    spec: (w) => printGradientFlow([{ label: 'VGG_38 BN+RC', layers: bnRc(99).layers }], w),
+  },
+  {
+    name: 'gradient-flow-vgg08',
+    panels: 1,
+    legend: 'below',
+    spec: (w) => printGradientFlow([{ label: 'VGG_08', layers: vgg08.layers }], w),
+  },
   {
     name: 'gradient-flow-compared',
     panels: 1,
@@ -105,8 +128,16 @@ describe('print figures: every kind at both widths keeps the layout rules (Vega 
     (name, width, figure) => {
       const { svg, scene } = layoutForPrint(figure.spec(width), { legend: true });
       mkdirSync(ARTIFACTS, { recursive: true });
-      writeFileSync(path.join(ARTIFACTS, `${name}-${width}.png`), svgToPng(svg, Math.round((printWidthPt(width) / 72) * 300)));
-      const rules: LayoutRules = { widthPt: printWidthPt(width), panels: figure.panels, heightRatio: HEIGHT_RATIO[width], legend: figure.legend };
+      writeFileSync(
+        path.join(ARTIFACTS, `${name}-${width}.png`),
+        svgToPng(svg, Math.round((printWidthPt(width) / 72) * 300)),
+      );
+      const rules: LayoutRules = {
+        widthPt: printWidthPt(width),
+        panels: figure.panels,
+        heightRatio: HEIGHT_RATIO[width],
+        legend: figure.legend,
+      };
       expect(layoutViolations(scene, rules)).toEqual([]);
     },
     60_000,
@@ -146,13 +177,23 @@ describe('print figures with many runs and long names keep every rule but the he
       ] as const) {
         const { svg, scene } = layoutForPrint(spec, { legend: true });
         mkdirSync(ARTIFACTS, { recursive: true });
-        writeFileSync(path.join(ARTIFACTS, `many-${kind}-${style}-${n}-${width}.png`), svgToPng(svg, Math.round((printWidthPt(width) / 72) * 300)));
+        writeFileSync(
+          path.join(ARTIFACTS, `many-${kind}-${style}-${n}-${width}.png`),
+          svgToPng(svg, Math.round((printWidthPt(width) / 72) * 300)),
+        );
         const ratio = n <= 4 ? HEIGHT_RATIO[width] : MANY_RUNS_RATIO[width];
-        const rules: LayoutRules = { widthPt: printWidthPt(width), panels, heightRatio: ratio, legend: 'below-or-inside' };
+        const rules: LayoutRules = {
+          widthPt: printWidthPt(width),
+          panels,
+          heightRatio: ratio,
+          legend: 'below-or-inside',
+        };
         expect({ kind, violations: layoutViolations(scene, rules) }).toEqual({ kind, violations: [] });
         // Every run is told apart in the key.
         const keyTexts = scene.texts.filter((t) => t.text.length > 0).map((t) => t.text);
-        expect(new Set(keyTexts.filter((t) => names.some((full) => full === t || t.includes('…')))).size).toBeGreaterThanOrEqual(n);
+        expect(
+          new Set(keyTexts.filter((t) => names.some((full) => full === t || t.includes('…')))).size,
+        ).toBeGreaterThanOrEqual(n);
       }
     },
     60_000,

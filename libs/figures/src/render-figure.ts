@@ -35,8 +35,24 @@ export function forPrint(spec: TopLevelSpec, options: Pick<FigureOptions, 'title
   const { label, title } = PRINT_TEXT;
   const config = {
     font: FONT,
-    axis: { labelFontSize: label, titleFontSize: title, titleFontWeight: 'normal', titlePadding: 2, labelPadding: 1, tickSize: 2 },
-    legend: { labelFontSize: label, titleFontSize: title, disable: !options.legend, symbolSize: 60, rowPadding: -2, columnPadding: 8, padding: 0, offset: 4 },
+    axis: {
+      labelFontSize: label,
+      titleFontSize: title,
+      titleFontWeight: 'normal',
+      titlePadding: 2,
+      labelPadding: 1,
+      tickSize: 2,
+    },
+    legend: {
+      labelFontSize: label,
+      titleFontSize: title,
+      disable: !options.legend,
+      symbolSize: 60,
+      rowPadding: -2,
+      columnPadding: 8,
+      padding: 0,
+      offset: 4,
+    },
     header: { labelFontSize: label, titleFontSize: title },
     concat: { spacing: 8 },
     title: { fontSize: title, fontWeight: 'normal' },
@@ -45,7 +61,8 @@ export function forPrint(spec: TopLevelSpec, options: Pick<FigureOptions, 'title
   // Merged key by key: the spec's own settings (a legend placed below, say) stay.
   const own = ((spec as { config?: Record<string, Record<string, unknown>> }).config ?? {}) as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...own };
-  for (const [key, value] of Object.entries(config)) merged[key] = typeof value === 'object' ? { ...((own[key] as object) ?? {}), ...value } : value;
+  for (const [key, value] of Object.entries(config))
+    merged[key] = typeof value === 'object' ? { ...((own[key] as object) ?? {}), ...value } : value;
   return { ...spec, padding: 2, ...(options.title ? { title: options.title } : {}), config: merged } as TopLevelSpec;
 }
 
@@ -58,12 +75,17 @@ export { printWidthPt };
  * share of the figure (MIN_PLOT_SHARE: many runs in one column), the figure grows taller until they have it:
  * the height follows the content. Any other spec is rendered as it is.
  */
-export function layoutForPrint(spec: TopLevelSpec, options: Pick<FigureOptions, 'title' | 'legend'>): { svg: string; scene: FigureScene; spec: TopLevelSpec } {
+export function layoutForPrint(
+  spec: TopLevelSpec,
+  options: Pick<FigureOptions, 'title' | 'legend'>,
+): { svg: string; scene: FigureScene; spec: TopLevelSpec } {
   let current = forPrint(spec, options);
   const fit = (spec as { usermeta?: { print?: PrintFit } }).usermeta?.print;
   for (let pass = 0; ; pass++) {
     const { svg, scene } = renderScene(current);
-    const [dw, dh] = fit ? [widthShortfall(scene, fit.widthPt), Math.max(fit.heightPt, heightForPlotShare(scene, fit)) - scene.height] : [0, 0];
+    const [dw, dh] = fit
+      ? [widthShortfall(scene, fit.widthPt), Math.max(fit.heightPt, heightForPlotShare(scene, fit)) - scene.height]
+      : [0, 0];
     if (!fit || pass === 8 || (Math.abs(dw) < 0.5 && Math.abs(dh) < 0.5)) return { svg, scene, spec: current };
     current = resizePlots(current, dw, dh);
   }
@@ -104,7 +126,9 @@ function resizePlots(spec: TopLevelSpec, dw: number, dh: number): TopLevelSpec {
     ...view,
     width: Math.max(
       20,
-      Math.round(view.width ?? 100) + Math.floor(total / views.length) + (i < ((total % views.length) + views.length) % views.length ? 1 : 0),
+      Math.round(view.width ?? 100) +
+        Math.floor(total / views.length) +
+        (i < ((total % views.length) + views.length) % views.length ? 1 : 0),
     ),
     height: Math.max(20, Math.round((view.height ?? 100) + dh)),
   }));
@@ -112,11 +136,18 @@ function resizePlots(spec: TopLevelSpec, dw: number, dh: number): TopLevelSpec {
 }
 
 /** A figure spec as SVG, vector PDF (fonts embedded, text selectable) or PNG at `dpi`. */
-export function renderFigure(spec: TopLevelSpec, format: Exclude<FigureFormat, 'csv' | 'tex'>, options: FigureOptions): Promise<RenderedFigure> {
+export function renderFigure(
+  spec: TopLevelSpec,
+  format: Exclude<FigureFormat, 'csv' | 'tex'>,
+  options: FigureOptions,
+): Promise<RenderedFigure> {
   const { svg } = layoutForPrint(spec, options);
   if (format === 'svg') return Promise.resolve({ body: Buffer.from(svg), contentType: 'image/svg+xml' });
   if (format === 'png') {
-    return Promise.resolve({ body: svgToPng(svg, Math.round(FIGURE_WIDTHS_IN[options.width] * options.dpi)), contentType: 'image/png' });
+    return Promise.resolve({
+      body: svgToPng(svg, Math.round(FIGURE_WIDTHS_IN[options.width] * options.dpi)),
+      contentType: 'image/png',
+    });
   }
   return svgToPdf(svg).then((body) => ({ body, contentType: 'application/pdf' }));
 }
@@ -133,7 +164,10 @@ function svgSize(svg: string): [number, number] {
 }
 
 /** A PDF of pages, each of its size, drawn by its own function; the figures' font embedded. */
-function pdfOf(pages: { width: number; height: number; draw: (doc: PDFKit.PDFDocument) => void }[], title: string): Promise<Buffer> {
+function pdfOf(
+  pages: { width: number; height: number; draw: (doc: PDFKit.PDFDocument) => void }[],
+  title: string,
+): Promise<Buffer> {
   const doc = new PDFDocument({ autoFirstPage: false, margin: 0, info: { Title: title, Creator: 'gradlab' } });
   doc.registerFont(FONT, FONT_FILE);
   const chunks: Buffer[] = [];
@@ -200,7 +234,10 @@ export function svgToPng(svg: string, widthPx: number): Buffer {
 
 /** Exactly the data a figure plots, one row a point, as CSV (quoted where a field needs it). */
 export function figureCsv(spec: TopLevelSpec): Buffer {
-  const rows = ((spec as { data?: { values?: Record<string, unknown>[] } }).data?.values ?? []) as Record<string, unknown>[];
+  const rows = ((spec as { data?: { values?: Record<string, unknown>[] } }).data?.values ?? []) as Record<
+    string,
+    unknown
+  >[];
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   return Buffer.from(toCsv([columns, ...rows.map((row) => columns.map((c) => row[c] as string | number | null))]));
 }

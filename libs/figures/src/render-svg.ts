@@ -27,10 +27,18 @@ export interface FigureScene {
  * which browsers load). Vega ships as ES modules only, so it runs in a child process.
  */
 export function renderSvg(spec: TopLevelSpec): string {
-  return execFileSync(process.execPath, [RENDER_SCRIPT], { input: JSON.stringify(spec), maxBuffer: 64 * 1024 * 1024 }).toString();
+  return execFileSync(process.execPath, [RENDER_SCRIPT], {
+    input: JSON.stringify(spec),
+    maxBuffer: 64 * 1024 * 1024,
+  }).toString();
 }
 
 /** The SVG, and where everything went in it: for fitting a figure to its size, and for checking its layout. */
 export function renderScene(spec: TopLevelSpec): { svg: string; scene: FigureScene } {
-  return JSON.parse(execFileSync(process.execPath, [RENDER_SCRIPT, '--scene'], { input: JSON.stringify(spec), maxBuffer: 64 * 1024 * 1024 }).toString());
+  return JSON.parse(
+    execFileSync(process.execPath, [RENDER_SCRIPT, '--scene'], {
+      input: JSON.stringify(spec),
+      maxBuffer: 64 * 1024 * 1024,
+    }).toString(),
+  );
 }

@@ -12,7 +12,9 @@ export function toCsv(rows: Cell[][]): string {
 export function frameworkSummaryCsv(epochs: EpochDto[]): string {
   return toCsv([
     ['train_acc', 'train_loss', 'val_acc', 'val_loss'],
-    ...[...epochs].sort((a, b) => a.epoch - b.epoch).map((e) => [e.trainAccuracy, e.trainLoss, e.valAccuracy, e.valLoss]),
+    ...[...epochs]
+      .sort((a, b) => a.epoch - b.epoch)
+      .map((e) => [e.trainAccuracy, e.trainLoss, e.valAccuracy, e.valLoss]),
   ]);
 }
 
@@ -28,18 +30,50 @@ export function frameworkTestSummaryCsv(run: Pick<RunDto, 'testAccuracy' | 'test
 export function epochsCsv(epochs: EpochDto[]): string {
   return toCsv([
     ['epoch', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'learning_rate', 'duration_ms'],
-    ...epochs.map((e) => [e.epoch, e.trainLoss, e.trainAccuracy, e.valLoss, e.valAccuracy, e.learningRate, e.durationMs]),
+    ...epochs.map((e) => [
+      e.epoch,
+      e.trainLoss,
+      e.trainAccuracy,
+      e.valLoss,
+      e.valAccuracy,
+      e.learningRate,
+      e.durationMs,
+    ]),
   ]);
 }
 
 /** Every layer's gradient statistics at every epoch. */
 export function gradientFlowCsv(history: GradientFlowDto[]): string {
   const rows: Cell[][] = [
-    ['epoch', 'layer_index', 'layer', 'kind', 'last_batch_mean_abs', 'mean_abs', 'l2', 'max_abs', 'non_finite', 'weight_l2', 'update_ratio'],
+    [
+      'epoch',
+      'layer_index',
+      'layer',
+      'kind',
+      'last_batch_mean_abs',
+      'mean_abs',
+      'l2',
+      'max_abs',
+      'non_finite',
+      'weight_l2',
+      'update_ratio',
+    ],
   ];
   for (const flow of history)
     for (const l of flow.layers)
-      rows.push([flow.epoch, l.layerIndex, l.shortName, l.kind, l.lastBatchMeanAbs, l.meanAbs, l.l2, l.maxAbs, l.nonFiniteCount, l.weightL2, l.updateRatio]);
+      rows.push([
+        flow.epoch,
+        l.layerIndex,
+        l.shortName,
+        l.kind,
+        l.lastBatchMeanAbs,
+        l.meanAbs,
+        l.l2,
+        l.maxAbs,
+        l.nonFiniteCount,
+        l.weightL2,
+        l.updateRatio,
+      ]);
   return toCsv(rows);
 }
 

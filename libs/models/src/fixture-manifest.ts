@@ -15,5 +15,10 @@ export function readManifestAt(dir: string): FixtureManifest {
 
 /** The four model fields of a fixture's config (the manifest also records constants such as the BN eps). */
 export function pickModelConfig(c: FixtureManifest['config']) {
-  return { numFilters: c.numFilters, numStages: c.numStages, numBlocksPerStage: c.numBlocksPerStage, blockType: c.blockType };
+  return {
+    numFilters: c.numFilters,
+    numStages: c.numStages,
+    numBlocksPerStage: c.numBlocksPerStage,
+    blockType: c.blockType,
+  };
 }

@@ -36,9 +36,16 @@ export function forwardMultiplyAdds(spec: NetworkSpec): number {
 }
 
 /** Images in each split, as the data loader takes them (validation is 5% of the train file). */
-const DATASET_SIZES = { cifar100: { train: 47_500, val: 2_500, test: 10_000 }, synthetic: { train: 4_750, val: 250, test: 1_000 } } as const;
+const DATASET_SIZES = {
+  cifar100: { train: 47_500, val: 2_500, test: 10_000 },
+  synthetic: { train: 4_750, val: 250, test: 1_000 },
+} as const;
 
-export function splitSizes(data: Pick<DataConfig, 'dataset' | 'trainLimit' | 'valLimit' | 'testLimit'>): { train: number; val: number; test: number } {
+export function splitSizes(data: Pick<DataConfig, 'dataset' | 'trainLimit' | 'valLimit' | 'testLimit'>): {
+  train: number;
+  val: number;
+  test: number;
+} {
   const full = DATASET_SIZES[data.dataset];
   return {
     train: Math.min(full.train, data.trainLimit ?? Infinity),

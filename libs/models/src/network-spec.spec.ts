@@ -1,5 +1,13 @@
 import { ModelConfigSchema } from '@gradlab/contracts';
-import { architectureName, countLayers, deepSupervisionWeight, describeNetwork, parameterCount, shortParamName, weightParams } from './network-spec';
+import {
+  architectureName,
+  countLayers,
+  deepSupervisionWeight,
+  describeNetwork,
+  parameterCount,
+  shortParamName,
+  weightParams,
+} from './network-spec';
 import { pickModelConfig } from './fixture-manifest';
 import { readManifest } from './testing/parity-fixtures';
 
@@ -25,7 +33,9 @@ describe('describeNetwork', () => {
     const spec = describeNetwork(ModelConfigSchema.parse(pickModelConfig(manifest.config)));
     expect(parameterCount(spec)).toBe(manifest.counts.parameters);
     expect(countLayers(spec)).toMatchObject({ conv: manifest.counts.convLayers, linear: manifest.counts.linearLayers });
-    expect(spec.params.map((p) => [p.name, p.torchShape, p.kind])).toEqual(manifest.params.map((p) => [p.name, p.shape, p.kind]));
+    expect(spec.params.map((p) => [p.name, p.torchShape, p.kind])).toEqual(
+      manifest.params.map((p) => [p.name, p.shape, p.kind]),
+    );
     // The manifest gives fan-in for weights only; a bias is initialised with its layer's fan-in.
     manifest.params.forEach((p, i) => {
       if (p.fanIn !== null) expect(spec.params[i].fanIn).toBe(p.fanIn);
@@ -33,8 +43,11 @@ describe('describeNetwork', () => {
   });
 
   it('dense_block concatenates within a stage: layer b reads (b + 1) x F channels, the transition the whole stage', () => {
-    const spec = describeNetwork(ModelConfigSchema.parse({ numFilters: 16, numStages: 2, numBlocksPerStage: 3, blockType: 'dense_block' }));
-    const inChannels = (name: string) => spec.params.find((p) => p.name === `layer_dict.${name}.layer_dict.conv_0.weight`)?.shape[2];
+    const spec = describeNetwork(
+      ModelConfigSchema.parse({ numFilters: 16, numStages: 2, numBlocksPerStage: 3, blockType: 'dense_block' }),
+    );
+    const inChannels = (name: string) =>
+      spec.params.find((p) => p.name === `layer_dict.${name}.layer_dict.conv_0.weight`)?.shape[2];
     expect([0, 1, 2].map((b) => inChannels(`block_1_${b}`))).toEqual([16, 32, 48]);
     expect(inChannels('reduction_block_1')).toBe(64);
     expect(countLayers(spec)).toMatchObject({ conv: 1 + 2 * (3 + 2), linear: 1, batchNorm: 1 + 2 * (3 + 2) });

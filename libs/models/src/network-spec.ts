@@ -46,7 +46,14 @@ export type BlockSpec =
       bn1: BatchNormSpec | null;
       residual: boolean;
     }
-  | { type: 'reduction'; path: string; conv0: ConvSpec; conv1: ConvSpec; bn0: BatchNormSpec | null; bn1: BatchNormSpec | null }
+  | {
+      type: 'reduction';
+      path: string;
+      conv0: ConvSpec;
+      conv1: ConvSpec;
+      bn0: BatchNormSpec | null;
+      bn1: BatchNormSpec | null;
+    }
   /** A dense layer: conv -> leaky_relu -> BN on everything before it in the stage, concatenated after it. */
   | { type: 'dense'; path: string; conv0: ConvSpec; bn0: BatchNormSpec }
   /** Marks the end of a stage: where deep supervision's auxiliary classifier reads, and dense stages reset. */
@@ -90,13 +97,23 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
   const residual = config.blockType === 'conv_block_bn_rc';
   const dense = config.blockType === 'dense_block';
   const deepSupervision = config.blockType === 'conv_block_ds';
-  const conv = (path: string, inChannels: number, bias: boolean): ConvSpec => ({ path, inChannels, outChannels: f, bias });
+  const conv = (path: string, inChannels: number, bias: boolean): ConvSpec => ({
+    path,
+    inChannels,
+    outChannels: f,
+    bias,
+  });
   const auxHeads: LinearSpec[] = [];
   const bn = (path: string): BatchNormSpec => ({ path, channels: f });
 
   const blocks: BlockSpec[] = [];
   const entry = 'layer_dict.input_conv';
-  blocks.push({ type: 'entry', path: entry, conv: conv(`${entry}.layer_dict.conv_0`, IMAGE_CHANNELS, false), bn: bn(`${entry}.layer_dict.bn_0`) });
+  blocks.push({
+    type: 'entry',
+    path: entry,
+    conv: conv(`${entry}.layer_dict.conv_0`, IMAGE_CHANNELS, false),
+    bn: bn(`${entry}.layer_dict.bn_0`),
+  });
 
   if (config.blockType !== 'empty_block') {
     for (let stage = 0; stage < config.numStages; stage++) {
@@ -104,7 +121,12 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
         const path = `layer_dict.block_${stage}_${block}`;
         if (dense) {
           // growth rate = numFilters: layer `block` sees the stage input and the block earlier layers' outputs
-          blocks.push({ type: 'dense', path, conv0: conv(`${path}.layer_dict.conv_0`, f * (block + 1), false), bn0: bn(`${path}.layer_dict.bn_0`) });
+          blocks.push({
+            type: 'dense',
+            path,
+            conv0: conv(`${path}.layer_dict.conv_0`, f * (block + 1), false),
+            bn0: bn(`${path}.layer_dict.bn_0`),
+          });
           continue;
         }
         blocks.push({
@@ -127,7 +149,10 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
         bn0: withBn ? bn(`${path}.layer_dict.bn_0`) : null,
         bn1: withBn ? bn(`${path}.layer_dict.bn_1`) : null,
       });
-      const aux = deepSupervision && stage < config.numStages - 1 ? { path: `aux_classifier_${stage}`, inFeatures: f, outFeatures: numClasses } : null;
+      const aux =
+        deepSupervision && stage < config.numStages - 1
+          ? { path: `aux_classifier_${stage}`, inFeatures: f, outFeatures: numClasses }
+          : null;
       if (aux) auxHeads.push(aux);
       blocks.push({ type: 'stage-end', stage, aux });
     }
@@ -145,12 +170,31 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
       torchShape: [c.outChannels, c.inChannels, 3, 3],
       fanIn,
     });
-    if (c.bias) params.push({ name: `${c.path}.bias`, kind: 'conv_bias', shape: [c.outChannels], torchShape: [c.outChannels], fanIn });
+    if (c.bias)
+      params.push({
+        name: `${c.path}.bias`,
+        kind: 'conv_bias',
+        shape: [c.outChannels],
+        torchShape: [c.outChannels],
+        fanIn,
+      });
   };
   const addBn = (b: BatchNormSpec | null) => {
     if (!b) return;
-    params.push({ name: `${b.path}.weight`, kind: 'bn_weight', shape: [b.channels], torchShape: [b.channels], fanIn: null });
-    params.push({ name: `${b.path}.bias`, kind: 'bn_bias', shape: [b.channels], torchShape: [b.channels], fanIn: null });
+    params.push({
+      name: `${b.path}.weight`,
+      kind: 'bn_weight',
+      shape: [b.channels],
+      torchShape: [b.channels],
+      fanIn: null,
+    });
+    params.push({
+      name: `${b.path}.bias`,
+      kind: 'bn_bias',
+      shape: [b.channels],
+      torchShape: [b.channels],
+      fanIn: null,
+    });
     buffers.push({ name: `${b.path}.running_mean`, shape: [b.channels], init: 'zeros' });
     buffers.push({ name: `${b.path}.running_var`, shape: [b.channels], init: 'ones' });
   };
@@ -163,7 +207,13 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
       torchShape: [l.outFeatures, l.inFeatures],
       fanIn: l.inFeatures,
     });
-    params.push({ name: `${l.path}.bias`, kind: 'linear_bias', shape: [l.outFeatures], torchShape: [l.outFeatures], fanIn: l.inFeatures });
+    params.push({
+      name: `${l.path}.bias`,
+      kind: 'linear_bias',
+      shape: [l.outFeatures],
+      torchShape: [l.outFeatures],
+      fanIn: l.inFeatures,
+    });
   };
   for (const block of blocks) {
     if (block.type === 'entry') {
@@ -222,5 +272,9 @@ export function deepSupervisionWeight(epoch: number, epochs: number): number {
 /** Conv + linear layers of the main path (auxiliary classifiers are not counted). */
 export function countLayers(spec: NetworkSpec): { conv: number; linear: number; batchNorm: number } {
   const count = (kind: ParamKind) => spec.params.filter((p) => p.kind === kind).length;
-  return { conv: count('conv_weight'), linear: count('linear_weight') - spec.auxHeads.length, batchNorm: count('bn_weight') };
+  return {
+    conv: count('conv_weight'),
+    linear: count('linear_weight') - spec.auxHeads.length,
+    batchNorm: count('bn_weight'),
+  };
 }

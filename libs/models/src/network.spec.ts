@@ -14,7 +14,9 @@ describe('network', () => {
   it.each(['conv_block', 'conv_block_bn', 'conv_block_bn_rc', 'empty_block', 'dense_block', 'conv_block_ds'] as const)(
     '%s maps a batch of images to 100 logits',
     (blockType) => {
-      const spec = describeNetwork(ModelConfigSchema.parse({ numFilters: 4, numStages: 2, numBlocksPerStage: 1, blockType }));
+      const spec = describeNetwork(
+        ModelConfigSchema.parse({ numFilters: 4, numStages: 2, numBlocksPerStage: 1, blockType }),
+      );
       const net = createNetwork(spec, initialParameterValues(spec, 1));
       const before = tf.memory().numTensors;
       tf.tidy(() => {
@@ -29,7 +31,9 @@ describe('network', () => {
   );
 
   it('initialises like PyTorch: weights within 1/sqrt(fanIn), BN gamma 1 and beta 0, the same for the same seed', () => {
-    const spec = describeNetwork(ModelConfigSchema.parse({ numFilters: 8, numBlocksPerStage: 0, blockType: 'conv_block' }));
+    const spec = describeNetwork(
+      ModelConfigSchema.parse({ numFilters: 8, numBlocksPerStage: 0, blockType: 'conv_block' }),
+    );
     const a = initialParameterValues(spec, 7);
     const b = initialParameterValues(spec, 7);
     for (const p of spec.params) {

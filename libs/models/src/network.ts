@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LEAKY_RELU_SLOPE, type BatchNormSpec, type ConvSpec, type NetworkSpec } from './network-spec';
+import {
+  BATCH_NORM_EPSILON,
+  BATCH_NORM_MOMENTUM,
+  LEAKY_RELU_SLOPE,
+  type BatchNormSpec,
+  type ConvSpec,
+  type NetworkSpec,
+} from './network-spec';
 import { SeededRandom } from './seeded-random';
 
 /** A network's trainable parameters and batch-norm buffers, keyed by PyTorch name. */
@@ -38,7 +45,11 @@ function hasFusedBatchNorm(): boolean {
   return tf.getKernel(BATCH_NORM_KERNELS.moments, tf.getBackend()) !== undefined;
 }
 
-function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number | string> = {}): tf.Tensor {
+function runKernel(
+  name: string,
+  inputs: Record<string, tf.Tensor>,
+  attrs: Record<string, number | string> = {},
+): tf.Tensor {
   return tf.engine().runKernel(name, inputs, attrs) as tf.Tensor;
 }
 
@@ -130,7 +141,8 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
     return tf.add(tf.mul(tf.sub(input, mean), scale), beta);
   };
 
-  const linear = (input: tf.Tensor2D, path: string) => tf.add(tf.matMul(input, param(`${path}.weight`) as tf.Tensor2D), param(`${path}.bias`)) as tf.Tensor2D;
+  const linear = (input: tf.Tensor2D, path: string) =>
+    tf.add(tf.matMul(input, param(`${path}.weight`) as tf.Tensor2D), param(`${path}.bias`)) as tf.Tensor2D;
   const auxLogits: tf.Tensor2D[] = [];
   let out = x;
   let stageFeatures: tf.Tensor4D[] = []; // dense stages: every layer's output so far
@@ -177,7 +189,12 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
  * (slow on wasm), and differentiating the formula through tf.moments loses precision to cancellation.
  * `onStats` receives the batch mean and variance for the running statistics.
  */
-function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, onStats: (moments: tf.Tensor2D) => void): tf.Tensor4D {
+function batchNormTraining(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  onStats: (moments: tf.Tensor2D) => void,
+): tf.Tensor4D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, g, bt] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
@@ -204,7 +221,12 @@ function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D
 }
 
 /** batchNormTraining in the backend's BATCH_NORM_KERNELS: x is kept, and xhat recomputed from it. */
-function fusedBatchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, onStats: (moments: tf.Tensor2D) => void): tf.Tensor4D {
+function fusedBatchNormTraining(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  onStats: (moments: tf.Tensor2D) => void,
+): tf.Tensor4D {
   const epsilon = BATCH_NORM_EPSILON;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, g, bt] = args as tf.Tensor[];
@@ -265,7 +287,13 @@ export function updateRunningStats(net: Network, batchStats: BatchNormBatchStats
       const unbias = s.count / Math.max(s.count - 1, 1);
       if (fused) {
         const update = (running: tf.Variable, row: number, scale: number) =>
-          running.assign(runKernel(BATCH_NORM_KERNELS.runningUpdate, { running, moments: s.moments }, { row, momentum: BATCH_NORM_MOMENTUM, scale }));
+          running.assign(
+            runKernel(
+              BATCH_NORM_KERNELS.runningUpdate,
+              { running, moments: s.moments },
+              { row, momentum: BATCH_NORM_MOMENTUM, scale },
+            ),
+          );
         update(runningMean, 0, 1);
         update(runningVar, 1, unbias);
         continue;

@@ -10,7 +10,8 @@ export function torchToTfLayout(p: ParamSpec, data: Float32Array): Float32Array 
     const out = new Float32Array(data.length);
     for (let a = 0; a < o; a++)
       for (let b = 0; b < i; b++)
-        for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * i + b) * o + a] = data[((a * i + b) * kh + y) * kw + x];
+        for (let y = 0; y < kh; y++)
+          for (let x = 0; x < kw; x++) out[((y * kw + x) * i + b) * o + a] = data[((a * i + b) * kh + y) * kw + x];
     return out;
   }
   if (p.torchShape.length === 2) {

@@ -22,7 +22,9 @@ describe('checkpoint format', () => {
 
   it('names what is wrong with a damaged file', () => {
     const bytes = encodeCheckpoint(checkpoint);
-    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 2), 'ckpt')).toThrow('ckpt: truncated at tensor adam.v:a');
+    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 2), 'ckpt')).toThrow(
+      'ckpt: truncated at tensor adam.v:a',
+    );
     expect(() => decodeCheckpoint(Buffer.from('not a checkpoint'), 'ckpt')).toThrow('ckpt: not a gradlab checkpoint');
     const future = Buffer.from(bytes);
     future.writeUInt32LE(99, 4);

@@ -31,7 +31,10 @@ export interface Checkpoint {
 
 export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
   const header = Buffer.from(
-    JSON.stringify({ ...checkpoint.meta, tensors: checkpoint.tensors.map((t) => ({ name: t.name, shape: t.shape, length: t.data.length })) }),
+    JSON.stringify({
+      ...checkpoint.meta,
+      tensors: checkpoint.tensors.map((t) => ({ name: t.name, shape: t.shape, length: t.data.length })),
+    }),
     'utf8',
   );
   const floats = checkpoint.tensors.reduce((n, t) => n + t.data.length, 0);
@@ -49,9 +52,11 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
 
 export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Checkpoint {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  if (buffer.length < 12 || buffer.toString('ascii', 0, 4) !== MAGIC) throw new Error(`${source}: not a gradlab checkpoint`);
+  if (buffer.length < 12 || buffer.toString('ascii', 0, 4) !== MAGIC)
+    throw new Error(`${source}: not a gradlab checkpoint`);
   const version = buffer.readUInt32LE(4);
-  if (version !== CHECKPOINT_VERSION) throw new Error(`${source}: checkpoint format ${version}, this version reads ${CHECKPOINT_VERSION}`);
+  if (version !== CHECKPOINT_VERSION)
+    throw new Error(`${source}: checkpoint format ${version}, this version reads ${CHECKPOINT_VERSION}`);
   const headerLength = buffer.readUInt32LE(8);
   if (12 + headerLength > buffer.length) throw new Error(`${source}: truncated header`);
   const header = JSON.parse(buffer.toString('utf8', 12, 12 + headerLength)) as CheckpointMeta & {

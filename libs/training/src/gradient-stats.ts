@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerGradientStat, LayerKind } from '@gradlab/contracts';
 import { shortParamName, weightParams, type NetworkSpec, type ParamKind } from '@gradlab/models';
 
-const KIND: Partial<Record<ParamKind, LayerKind>> = { conv_weight: 'conv', bn_weight: 'batchnorm', linear_weight: 'linear' };
+const KIND: Partial<Record<ParamKind, LayerKind>> = {
+  conv_weight: 'conv',
+  bn_weight: 'batchnorm',
+  linear_weight: 'linear',
+};
 
 // Columns of the accumulator: sum of per-batch mean|g|, sum of per-batch L2, max|g|, non-finite count,
 // mean|g| of the latest batch.
@@ -52,7 +56,9 @@ export class GradientStatsAccumulator {
   /** Adds one batch's gradients (keyed by PyTorch parameter name). */
   add(grads: Record<string, tf.Tensor>): void {
     tf.tidy(() => {
-      const rows = tf.stack(this.names.map((name, i) => tf.pad(tf.reshape(grads[name], [-1]), [[0, this.largest - this.sizes[i]]]))) as tf.Tensor2D;
+      const rows = tf.stack(
+        this.names.map((name, i) => tf.pad(tf.reshape(grads[name], [-1]), [[0, this.largest - this.sizes[i]]])),
+      ) as tf.Tensor2D;
       const abs = tf.abs(rows);
       const meanAbs = tf.div(tf.sum(abs, 1), this.sizesTensor);
       const l2 = tf.sqrt(tf.sum(tf.square(rows), 1));
@@ -65,7 +71,11 @@ export class GradientStatsAccumulator {
         return;
       }
       const summed = tf.add(this.acc, batch);
-      const combined = tf.where(this.isMaxColumn, tf.maximum(this.acc, batch), tf.where(this.isLastColumn, batch, summed));
+      const combined = tf.where(
+        this.isMaxColumn,
+        tf.maximum(this.acc, batch),
+        tf.where(this.isLastColumn, batch, summed),
+      );
       this.acc.assign(combined);
     });
     this.batches++;
@@ -82,7 +92,9 @@ export class GradientStatsAccumulator {
   /** Records the update-to-weight ratio ||w - w_before|| / ||w_before|| of the step just taken. */
   recordUpdate(before: tf.Tensor[], params: Map<string, tf.Variable>): void {
     tf.tidy(() => {
-      const ratios = this.names.map((name, i) => tf.div(tf.norm(tf.sub(params.get(name) as tf.Variable, before[i])), tf.norm(before[i])));
+      const ratios = this.names.map((name, i) =>
+        tf.div(tf.norm(tf.sub(params.get(name) as tf.Variable, before[i])), tf.norm(before[i])),
+      );
       this.updateRatio.assign(tf.stack(ratios));
     });
   }

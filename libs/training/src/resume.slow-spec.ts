@@ -10,7 +10,8 @@ interface Outcome {
 }
 
 const ROOT = path.resolve(__dirname, '../../..');
-const close = (a: number | null, b: number | null, tolerance: number) => expect(Math.abs((a as number) - (b as number))).toBeLessThanOrEqual(tolerance);
+const close = (a: number | null, b: number | null, tolerance: number) =>
+  expect(Math.abs((a as number) - (b as number))).toBeLessThanOrEqual(tolerance);
 
 describe('a run interrupted after epoch 2 of 4 and resumed from its checkpoints', () => {
   it.each(['wasm', 'cpu'])(
@@ -27,7 +28,8 @@ describe('a run interrupted after epoch 2 of 4 and resumed from its checkpoints'
       expect(resumed.epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3]);
       resumed.epochs.forEach((e, i) => {
         const s = straight.epochs[i];
-        for (const key of ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'learningRate'] as const) close(e[key], s[key], 1e-6);
+        for (const key of ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'learningRate'] as const)
+          close(e[key], s[key], 1e-6);
         e.layers.forEach((l, j) => {
           for (const key of ['meanAbs', 'updateRatio'] as const)
             close(l[key] ?? null, s.layers[j][key] ?? null, 1e-6 * Math.abs(s.layers[j][key] as number) + 1e-12);

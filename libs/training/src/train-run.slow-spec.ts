@@ -39,7 +39,8 @@ describe('trainRun', () => {
     for (const e of epochs) {
       expect(e.layers.map((l) => l.name)).toEqual(layers.map((l) => l.name));
       for (const l of e.layers) {
-        for (const v of [l.meanAbs, l.lastBatchMeanAbs, l.l2, l.maxAbs, l.weightL2, l.updateRatio]) expect(Number.isFinite(v)).toBe(true);
+        for (const v of [l.meanAbs, l.lastBatchMeanAbs, l.l2, l.maxAbs, l.weightL2, l.updateRatio])
+          expect(Number.isFinite(v)).toBe(true);
         expect(l.maxAbs as number).toBeGreaterThanOrEqual(l.lastBatchMeanAbs as number);
         expect(l.nonFiniteCount).toBe(0);
       }
@@ -62,10 +63,13 @@ describe('trainRun', () => {
       onEpoch: async () => undefined,
       onCheckpoint: async (kind, bytes) => void (kind === 'latest' && saved.push(bytes)),
     });
-    const other = ExperimentConfigSchema.parse({ ...config({ epochs: 2 }), model: { numFilters: 4, numStages: 1, numBlocksPerStage: 0 } });
-    await expect(trainRun('b', other, dataDir, { onEpoch: async () => undefined }, { resume: { latest: saved[0], best: null } })).rejects.toThrow(
-      /checkpoint|shape|size/i,
-    );
+    const other = ExperimentConfigSchema.parse({
+      ...config({ epochs: 2 }),
+      model: { numFilters: 4, numStages: 1, numBlocksPerStage: 0 },
+    });
+    await expect(
+      trainRun('b', other, dataDir, { onEpoch: async () => undefined }, { resume: { latest: saved[0], best: null } }),
+    ).rejects.toThrow(/checkpoint|shape|size/i);
   }, 60_000);
 
   it.each(['dense_block', 'conv_block_ds'] as const)(

@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EpochCompletedEvent, ExperimentConfig } from '@gradlab/contracts';
 import { deepSupervisionWeight, describeNetwork, SeededRandom } from '@gradlab/models';
-import { accuracy, createNetwork, crossEntropy, disposeNetwork, forward, initialParameterValues, updateRunningStats, type Network } from '@gradlab/models/tf';
+import {
+  accuracy,
+  createNetwork,
+  crossEntropy,
+  disposeNetwork,
+  forward,
+  initialParameterValues,
+  updateRunningStats,
+  type Network,
+} from '@gradlab/models/tf';
 import { fillBatch } from './data/batches';
 import { loadSplits } from './data/datasets';
 import { IMAGE_BYTES, type ImageSet } from './data/image-set';
@@ -109,7 +118,8 @@ export async function trainRun(
         });
         x.dispose();
         y.dispose();
-        if (callbacks.onProgress && progressDue()) callbacks.onProgress({ epoch, batch: b + 1, batchesPerEpoch, epochElapsedMs: now() - started });
+        if (callbacks.onProgress && progressDue())
+          callbacks.onProgress({ epoch, batch: b + 1, batchesPerEpoch, epochElapsedMs: now() - started });
         // Let the event loop breathe: the queue's lock renewal and heartbeats run between steps.
         await new Promise((resolve) => setImmediate(resolve));
         await checkCancelled();
@@ -134,7 +144,12 @@ export async function trainRun(
       // After the epoch is reported: a worker that dies in between redoes the epoch, which the api stores once.
       if (callbacks.onCheckpoint && best.best) {
         const meta = { runId, epoch, random: random.state(), adamStep: optimizer.step, best: best.best };
-        if (improved) await callbacks.onCheckpoint('best', encodeCheckpoint({ meta: { ...meta, kind: 'best' }, tensors: await best.read() }), epoch);
+        if (improved)
+          await callbacks.onCheckpoint(
+            'best',
+            encodeCheckpoint({ meta: { ...meta, kind: 'best' }, tensors: await best.read() }),
+            epoch,
+          );
         await callbacks.onCheckpoint(
           'latest',
           encodeCheckpoint({ meta: { ...meta, kind: 'latest' }, tensors: await readTrainingState(net, optimizer) }),
@@ -194,7 +209,17 @@ export function trainStep(step: TrainStep): void {
   tf.tidy(() => trainStepInScope(step));
 }
 
-function trainStepInScope({ net, optimizer, stats, sums, x, y, learningRate, auxWeight = 0, recordUpdate = false }: TrainStep): void {
+function trainStepInScope({
+  net,
+  optimizer,
+  stats,
+  sums,
+  x,
+  y,
+  learningRate,
+  auxWeight = 0,
+  recordUpdate = false,
+}: TrainStep): void {
   // Set inside the gradient function: its batch-norm statistics, and [main loss, accuracy] kept past it.
   const kept: { batchStats: ReturnType<typeof forward>['batchStats']; metrics?: tf.Tensor1D } = { batchStats: [] };
   const params = [...net.params.values()];
@@ -204,7 +229,10 @@ function trainStepInScope({ net, optimizer, stats, sums, x, y, learningRate, aux
     const mainLoss = crossEntropy(out.logits, y);
     kept.metrics = tf.keep(tf.stack([mainLoss, accuracy(out.logits, y)]) as tf.Tensor1D);
     if (out.auxLogits.length === 0) return mainLoss;
-    return tf.add(mainLoss, tf.mul(tf.addN(out.auxLogits.map((logits) => crossEntropy(logits, y))), auxWeight)) as tf.Scalar;
+    return tf.add(
+      mainLoss,
+      tf.mul(tf.addN(out.auxLogits.map((logits) => crossEntropy(logits, y))), auxWeight),
+    ) as tf.Scalar;
   }, params);
   // variableGrads keys gradients by the variables' internal names; map them back to PyTorch names.
   const grads: Record<string, tf.Tensor> = {};
@@ -252,7 +280,13 @@ class Batch {
     this.labels = new Int32Array(size);
   }
 
-  fill(set: ImageSet, order: ArrayLike<number>, start: number, end: number, random: SeededRandom | null): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  fill(
+    set: ImageSet,
+    order: ArrayLike<number>,
+    start: number,
+    end: number,
+    random: SeededRandom | null,
+  ): { x: tf.Tensor4D; y: tf.Tensor1D } {
     const n = end - start;
     fillBatch(set, order, start, end, random, this.pixels, this.labels);
     return {

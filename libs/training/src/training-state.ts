@@ -34,5 +34,7 @@ export function restoreTrainingState(net: Network, optimizer: TorchAdam, tensors
 }
 
 export function readTensors(named: Map<string, tf.Tensor>): Promise<CheckpointTensor[]> {
-  return Promise.all([...named].map(async ([name, t]) => ({ name, shape: t.shape, data: (await t.data()) as Float32Array })));
+  return Promise.all(
+    [...named].map(async ([name, t]) => ({ name, shape: t.shape, data: (await t.data()) as Float32Array })),
+  );
 }

@@ -31,7 +31,9 @@ export class ApiKeysController {
   }
 
   @Get()
-  @ApiDoc('Your API keys (staff: everyone’s in the team), without their secrets', { 200: ['keys, newest first', z.array(ApiKeyDtoSchema)] })
+  @ApiDoc('Your API keys (staff: everyone’s in the team), without their secrets', {
+    200: ['keys, newest first', z.array(ApiKeyDtoSchema)],
+  })
   listKeys(@CurrentPrincipal() principal: Principal): Promise<ApiKeyDto[]> {
     return this.keys.listKeys(principal);
   }

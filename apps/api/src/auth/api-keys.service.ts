@@ -9,7 +9,15 @@ import { LiveConnections } from './live-connections';
 import type { Principal } from './principal';
 import { keyPrefix, newApiKey, sha256 } from './secret-token';
 
-type KeyRow = { id: string; name: string; prefix: string; userId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+type KeyRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  userId: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
 const toKeyDto = (k: KeyRow): ApiKeyDto => ({
   ...pickColumns(k, ['id', 'name', 'prefix', 'userId']),
   createdAt: k.createdAt.toISOString(),
@@ -34,11 +42,18 @@ export class ApiKeysService {
     if (userId !== principal.userId) {
       if (!isStaffRole(principal.role)) throw new DomainError('FORBIDDEN', 'only staff make keys for other users');
       // Another team's user is no user to staff.
-      const owner = isUuid(userId) ? await this.prisma.user.findFirst({ where: { id: userId, ...teamScope(principal, 'teamId') } }) : null;
-      if (!owner) throw new DomainError('VALIDATION_FAILED', 'invalid key: userId: no such user', [{ field: 'userId', message: 'no such user' }]);
+      const owner = isUuid(userId)
+        ? await this.prisma.user.findFirst({ where: { id: userId, ...teamScope(principal, 'teamId') } })
+        : null;
+      if (!owner)
+        throw new DomainError('VALIDATION_FAILED', 'invalid key: userId: no such user', [
+          { field: 'userId', message: 'no such user' },
+        ]);
     }
     const key = newApiKey();
-    const row = await this.prisma.apiKey.create({ data: { userId, name: request.name, prefix: keyPrefix(key), hash: sha256(key) } });
+    const row = await this.prisma.apiKey.create({
+      data: { userId, name: request.name, prefix: keyPrefix(key), hash: sha256(key) },
+    });
     return { ...toKeyDto(row), key };
   }
 
@@ -52,7 +67,9 @@ export class ApiKeysService {
   async revokeKey(principal: Principal, id: string): Promise<ApiKeyDto> {
     const row = isUuid(id) ? await this.prisma.apiKey.findFirst({ where: { id, ...keyScope(principal) } }) : null;
     if (!row) throw new DomainError('NOT_FOUND', `key ${id} not found`);
-    const revoked = row.revokedAt ? row : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    const revoked = row.revokedAt
+      ? row
+      : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
     await this.live.disconnectKey(id);
     return toKeyDto(revoked);
   }

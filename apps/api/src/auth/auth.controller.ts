@@ -17,7 +17,12 @@ import { AuthService } from './auth.service';
 import { LoginLimiterService } from './login-limiter.service';
 import type { Principal } from './principal';
 
-const toMe = (p: Principal) => ({ id: p.userId, email: p.email, role: p.role, team: { id: p.teamId, name: p.teamName } });
+const toMe = (p: Principal) => ({
+  id: p.userId,
+  email: p.email,
+  role: p.role,
+  team: { id: p.teamId, name: p.teamName },
+});
 
 /** Dashboard sign-in: an httpOnly, SameSite=Lax session cookie (scripts and the CLI use API keys). */
 @Controller('auth')
@@ -54,7 +59,13 @@ export class AuthController {
     }
     await this.limiter.succeeded(email, ip);
     const { token, expiresAt, principal } = session;
-    response.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.secureCookies, path: '/', expires: expiresAt });
+    response.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.secureCookies,
+      path: '/',
+      expires: expiresAt,
+    });
     return toMe(principal);
   }
 
@@ -62,7 +73,10 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiDoc('Ends the session', { 204: 'signed out' })
-  async logout(@Headers('cookie') cookie: string | undefined, @Res({ passthrough: true }) response: Response): Promise<void> {
+  async logout(
+    @Headers('cookie') cookie: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
     await this.auth.logout(cookie);
     response.clearCookie(SESSION_COOKIE, { path: '/' });
   }
@@ -73,8 +87,13 @@ export class AuthController {
    */
   @Public()
   @Get('session')
-  @ApiDoc('Who is signed in, or { user: null }: never a 401', { 200: ['{ user }, null when signed out', SessionDtoSchema] })
-  async session(@Headers('authorization') authorization: string | undefined, @Headers('cookie') cookie: string | undefined): Promise<SessionDto> {
+  @ApiDoc('Who is signed in, or { user: null }: never a 401', {
+    200: ['{ user }, null when signed out', SessionDtoSchema],
+  })
+  async session(
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('cookie') cookie: string | undefined,
+  ): Promise<SessionDto> {
     const principal = await this.auth.authenticate(authorization, cookie);
     return { user: principal ? toMe(principal) : null };
   }

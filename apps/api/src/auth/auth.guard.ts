@@ -24,15 +24,20 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [context.getHandler(), context.getClass()]);
+    const kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (kind === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (kind === 'worker') {
-      if (!this.auth.isWorkerToken(header(request, 'authorization'))) throw new DomainError('UNAUTHORIZED', 'a valid worker token is required');
+      if (!this.auth.isWorkerToken(header(request, 'authorization')))
+        throw new DomainError('UNAUTHORIZED', 'a valid worker token is required');
       return true;
     }
     const principal = await this.auth.authenticate(header(request, 'authorization'), header(request, 'cookie'));
-    if (!principal) throw new DomainError('UNAUTHORIZED', 'sign in, or send an API key as "Authorization: Bearer <key>"');
+    if (!principal)
+      throw new DomainError('UNAUTHORIZED', 'sign in, or send an API key as "Authorization: Bearer <key>"');
     if (kind === 'staff' && !isStaffRole(principal.role)) throw new DomainError('FORBIDDEN', 'staff only');
     if (kind === 'admin' && principal.role !== 'admin') throw new DomainError('FORBIDDEN', 'admins only');
     request.principal = principal;

@@ -13,7 +13,14 @@ import { PeopleService } from './people.service';
 @Global()
 @Module({
   controllers: [AuthController, PeopleController, ApiKeysController],
-  providers: [AuthService, PeopleService, ApiKeysService, LiveConnections, LoginLimiterService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AuthService,
+    PeopleService,
+    ApiKeysService,
+    LiveConnections,
+    LoginLimiterService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [AuthService, LiveConnections],
 })
 export class AuthModule {}

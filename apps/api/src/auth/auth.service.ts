@@ -15,7 +15,14 @@ const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAA
 type UserWithTeam = { id: string; email: string; role: Principal['role']; teamId: string; team: { name: string } };
 
 function toPrincipal(user: UserWithTeam, apiKeyId: string | null): Principal {
-  return { userId: user.id, email: user.email, role: user.role, teamId: user.teamId, teamName: user.team.name, apiKeyId };
+  return {
+    userId: user.id,
+    email: user.email,
+    role: user.role,
+    teamId: user.teamId,
+    teamName: user.team.name,
+    apiKeyId,
+  };
 }
 
 export function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
@@ -51,20 +58,29 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async fromApiKey(key: string): Promise<Principal | null> {
-    const row = await this.prisma.apiKey.findUnique({ where: { hash: sha256(key) }, include: { user: { include: { team: true } } } });
+    const row = await this.prisma.apiKey.findUnique({
+      where: { hash: sha256(key) },
+      include: { user: { include: { team: true } } },
+    });
     if (!row || row.revokedAt) return null;
     void this.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
     return toPrincipal(row.user, row.id);
   }
 
   private async fromSession(token: string): Promise<Principal | null> {
-    const row = await this.prisma.session.findUnique({ where: { hash: sha256(token) }, include: { user: { include: { team: true } } } });
+    const row = await this.prisma.session.findUnique({
+      where: { hash: sha256(token) },
+      include: { user: { include: { team: true } } },
+    });
     if (!row || row.expiresAt < new Date()) return null;
     return toPrincipal(row.user, null);
   }
 
   /** Checks email and password; on success a new session whose token goes into the httpOnly cookie. */
-  async login({ email, password }: ParsedLoginRequest): Promise<{ token: string; expiresAt: Date; principal: Principal }> {
+  async login({
+    email,
+    password,
+  }: ParsedLoginRequest): Promise<{ token: string; expiresAt: Date; principal: Principal }> {
     const user = await this.prisma.user.findUnique({ where: { email }, include: { team: true } });
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.passwordHash || !ok) throw new DomainError('UNAUTHORIZED', 'wrong email or password');
@@ -103,11 +119,22 @@ export class AuthService implements OnApplicationBootstrap {
       }
       return;
     }
-    const team = await this.prisma.team.upsert({ where: { name: DEFAULT_TEAM }, create: { name: DEFAULT_TEAM }, update: {} });
+    const team = await this.prisma.team.upsert({
+      where: { name: DEFAULT_TEAM },
+      create: { name: DEFAULT_TEAM },
+      update: {},
+    });
     let admin = await this.prisma.user.findUnique({ where: { email: adminEmail } });
     if (!admin) {
       admin = await this.prisma.user
-        .create({ data: { email: adminEmail, role: 'admin', teamId: team.id, passwordHash: adminPassword ? await hashPassword(adminPassword) : null } })
+        .create({
+          data: {
+            email: adminEmail,
+            role: 'admin',
+            teamId: team.id,
+            passwordHash: adminPassword ? await hashPassword(adminPassword) : null,
+          },
+        })
         .catch(async () => this.prisma.user.findUniqueOrThrow({ where: { email: adminEmail } })); // another api instance won the race
       this.logger.log(`created the admin ${adminEmail} in team ${DEFAULT_TEAM}`);
     } else if (admin.role !== 'admin') {
@@ -118,7 +145,12 @@ export class AuthService implements OnApplicationBootstrap {
     if (adminToken) {
       await this.prisma.apiKey.upsert({
         where: { hash: sha256(adminToken) },
-        create: { userId: admin.id, name: 'GRADLAB_ADMIN_TOKEN', prefix: keyPrefix(adminToken), hash: sha256(adminToken) },
+        create: {
+          userId: admin.id,
+          name: 'GRADLAB_ADMIN_TOKEN',
+          prefix: keyPrefix(adminToken),
+          hash: sha256(adminToken),
+        },
         update: {},
       });
     }

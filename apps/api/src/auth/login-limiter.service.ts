@@ -36,7 +36,8 @@ export class LoginLimiterService {
     redis: RedisService,
     private readonly config: AppConfig,
   ) {
-    const limiter = (name: string, points: number, duration: number) => redisLimiter(redis.client, `${config.queuePrefix}:login:${name}`, points, duration);
+    const limiter = (name: string, points: number, duration: number) =>
+      redisLimiter(redis.client, `${config.queuePrefix}:login:${name}`, points, duration);
     this.attemptsByAccount = limiter('account', 1_000_000, ACCOUNT_WINDOW_S);
     this.waitByAccount = limiter('wait', 1, 1);
     this.attemptsByIp = limiter('ip', config.loginFailuresPerIp, IP_WINDOW_S);
@@ -56,7 +57,9 @@ export class LoginLimiterService {
     const { consumedPoints } = await this.attemptsByAccount.consume(email);
     if (consumedPoints <= FREE_FAILURES) return;
     try {
-      await this.waitByAccount.consume(email, 1, { customDuration: Math.min(MAX_WAIT_S, 2 ** (consumedPoints - FREE_FAILURES - 1)) });
+      await this.waitByAccount.consume(email, 1, {
+        customDuration: Math.min(MAX_WAIT_S, 2 ** (consumedPoints - FREE_FAILURES - 1)),
+      });
     } catch (rejection) {
       await this.giveBack(email, ip);
       throw tooMany(`too many wrong passwords for ${email}`, rejection);
@@ -65,7 +68,11 @@ export class LoginLimiterService {
 
   /** The right password: the account's failures and wait are cleared, and the address's attempt given back. */
   async succeeded(email: string, ip: string): Promise<void> {
-    await Promise.all([this.attemptsByAccount.delete(email), this.waitByAccount.delete(email), this.attemptsByIp.reward(ip)]);
+    await Promise.all([
+      this.attemptsByAccount.delete(email),
+      this.waitByAccount.delete(email),
+      this.attemptsByIp.reward(ip),
+    ]);
   }
 
   /** The attempt ended before a password was checked (bad input, the database down): it does not count. */

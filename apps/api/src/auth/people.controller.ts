@@ -35,8 +35,15 @@ export class PeopleController {
 
   @StaffOnly()
   @Post('users')
-  @ApiDoc('Create a user (staff: in their own team)', { 201: ['created', UserDtoSchema], 400: 'bad input or no such team', 409: 'email taken' })
-  createUser(@CurrentPrincipal() principal: Principal, @ValidBody(CreateUserRequestSchema, 'user') request: ParsedCreateUserRequest): Promise<UserDto> {
+  @ApiDoc('Create a user (staff: in their own team)', {
+    201: ['created', UserDtoSchema],
+    400: 'bad input or no such team',
+    409: 'email taken',
+  })
+  createUser(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(CreateUserRequestSchema, 'user') request: ParsedCreateUserRequest,
+  ): Promise<UserDto> {
     return this.people.createUser(principal, request);
   }
 

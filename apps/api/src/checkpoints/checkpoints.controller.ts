@@ -22,17 +22,31 @@ export class CheckpointsController {
     'Upload a checkpoint (workers)',
     { 200: 'stored, or ignored when a newer one is stored', 400: 'bad kind, epoch or body', 404: 'no such run' },
     {
-      params: { 'x-gradlab-epoch': { in: 'header', required: true, schema: { type: 'integer', minimum: 0, maximum: 2_147_483_647 } } },
+      params: {
+        'x-gradlab-epoch': {
+          in: 'header',
+          required: true,
+          schema: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
+        },
+      },
       rawBody: { required: true, content: { 'application/octet-stream': {} } },
     },
   )
-  upload(@IdParam('run') id: string, @PathParam('kind', kind) kindName: string, @Headers('x-gradlab-epoch') epoch: string | undefined, @Body() body: unknown) {
+  upload(
+    @IdParam('run') id: string,
+    @PathParam('kind', kind) kindName: string,
+    @Headers('x-gradlab-epoch') epoch: string | undefined,
+    @Body() body: unknown,
+  ) {
     return this.checkpoints.store(id, kindName, epoch, body);
   }
 
   @Get(':kind')
   @ApiDoc('Download a checkpoint (workers)', {
-    200: { description: 'checkpoint bytes; epoch in x-gradlab-epoch, SHA-256 in x-gradlab-sha256', content: { 'application/octet-stream': {} } },
+    200: {
+      description: 'checkpoint bytes; epoch in x-gradlab-epoch, SHA-256 in x-gradlab-sha256',
+      content: { 'application/octet-stream': {} },
+    },
     404: 'none stored',
   })
   async download(@IdParam('run') id: string, @PathParam('kind', kind) kindName: string, @Res() response: Response) {

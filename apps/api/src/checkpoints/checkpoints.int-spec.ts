@@ -12,10 +12,15 @@ describe('checkpoint routes (real Postgres)', () => {
   const put = (kind: string, body: Buffer, epoch: number, token = TOKEN) =>
     fetch(`${api.url}/api/runs/${runId}/checkpoints/${kind}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream', 'x-gradlab-epoch': String(epoch), authorization: `Bearer ${token}` },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-gradlab-epoch': String(epoch),
+        authorization: `Bearer ${token}`,
+      },
       body: Uint8Array.from(body),
     });
-  const get = (kind: string, token = TOKEN) => fetch(`${api.url}/api/runs/${runId}/checkpoints/${kind}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = (kind: string, token = TOKEN) =>
+    fetch(`${api.url}/api/runs/${runId}/checkpoints/${kind}`, { headers: { authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
     db = await createTestDatabase();

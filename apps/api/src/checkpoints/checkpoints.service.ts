@@ -27,10 +27,22 @@ export class CheckpointsService {
         { field: 'body', message: 'must be application/octet-stream bytes' },
       ]);
     await this.findRun(runId);
-    const data = { epoch, data: new Uint8Array(body), sizeBytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
-    const existing = await this.prisma.checkpoint.findUnique({ where: { runId_kind: { runId, kind } }, select: { epoch: true } });
+    const data = {
+      epoch,
+      data: new Uint8Array(body),
+      sizeBytes: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+    };
+    const existing = await this.prisma.checkpoint.findUnique({
+      where: { runId_kind: { runId, kind } },
+      select: { epoch: true },
+    });
     if (existing && existing.epoch > epoch) return { runId, kind, epoch: existing.epoch, stored: false };
-    await this.prisma.checkpoint.upsert({ where: { runId_kind: { runId, kind } }, create: { runId, kind, ...data }, update: data });
+    await this.prisma.checkpoint.upsert({
+      where: { runId_kind: { runId, kind } },
+      create: { runId, kind, ...data },
+      update: data,
+    });
     return { runId, kind, epoch, sizeBytes: data.sizeBytes, sha256: data.sha256, stored: true };
   }
 

@@ -24,7 +24,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** Prisma's codes for: can't reach, timed out, server closed the connection, pool timeout. */
 const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 /** @prisma/adapter-pg's kinds for the same. */
-const ADAPTER_UNREACHABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseAccessDenied']);
+const ADAPTER_UNREACHABLE = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'DatabaseAccessDenied',
+]);
 /** Postgres SQLSTATE class 08 (connection exception) and 57P01-03 (shutting down, crashed, starting up). */
 const isConnectionSqlState = (code: string) => /^08[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code);
 const UNREACHABLE_MESSAGE =
@@ -32,7 +38,10 @@ const UNREACHABLE_MESSAGE =
 
 /** A unique constraint refused a row: two requests made the same thing at the same moment. */
 export function isUniqueViolation(error: unknown): boolean {
-  const { code, meta } = (error ?? {}) as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } } };
+  const { code, meta } = (error ?? {}) as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } };
+  };
   const adapter = meta?.driverAdapterError?.cause;
   return code === 'P2002' || adapter?.originalCode === '23505' || adapter?.kind === 'UniqueConstraintViolation';
 }
@@ -43,7 +52,10 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 export function isRedisUnavailable(error: unknown): boolean {
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
-  return name === 'MaxRetriesPerRequestError' || (typeof message === 'string' && REDIS_UNREACHABLE_MESSAGE.test(message));
+  return (
+    name === 'MaxRetriesPerRequestError' || (typeof message === 'string' && REDIS_UNREACHABLE_MESSAGE.test(message))
+  );
 }
 
-const REDIS_UNREACHABLE_MESSAGE = /Connection is closed|Redis connection is not ready|Stream isn't writeable|enableOfflineQueue/;
+const REDIS_UNREACHABLE_MESSAGE =
+  /Connection is closed|Redis connection is not ready|Stream isn't writeable|enableOfflineQueue/;

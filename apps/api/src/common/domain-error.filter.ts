@@ -41,14 +41,26 @@ export class DomainErrorFilter implements ExceptionFilter {
       body = { statusCode: 409, code: 'CONFLICT', message: 'it already exists (made by a request at the same moment)' };
     } else if (isDatabaseUnavailable(error)) {
       // Postgres is down or restarting: nothing is wrong with the request, so say when to try again.
-      body = { statusCode: 503, code: 'UNAVAILABLE', message: 'the database cannot be reached just now; try again shortly' };
+      body = {
+        statusCode: 503,
+        code: 'UNAVAILABLE',
+        message: 'the database cannot be reached just now; try again shortly',
+      };
       response.setHeader('retry-after', String(DATABASE_RETRY_AFTER_S));
     } else if (isRedisUnavailable(error)) {
-      body = { statusCode: 503, code: 'UNAVAILABLE', message: 'the queue (Redis) cannot be reached just now; try again shortly' };
+      body = {
+        statusCode: 503,
+        code: 'UNAVAILABLE',
+        message: 'the queue (Redis) cannot be reached just now; try again shortly',
+      };
       response.setHeader('retry-after', String(DATABASE_RETRY_AFTER_S));
     } else if (error instanceof HttpException) {
       const status = error.getStatus();
-      body = { statusCode: status, code: status === 404 ? 'NOT_FOUND' : status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR', message: error.message };
+      body = {
+        statusCode: status,
+        code: status === 404 ? 'NOT_FOUND' : status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR',
+        message: error.message,
+      };
     } else {
       this.logger.error(error instanceof Error ? error.stack : String(error));
       body = { statusCode: 500, code: 'INTERNAL', message: 'internal error' };

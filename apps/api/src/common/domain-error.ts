@@ -1,7 +1,15 @@
 import type { FieldError } from '@gradlab/contracts';
 
 export type DomainErrorCode =
-  'NOT_FOUND' | 'VALIDATION_FAILED' | 'CONFLICT' | 'UNAVAILABLE' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'QUEUE_FULL' | 'PAYLOAD_TOO_LARGE';
+  | 'NOT_FOUND'
+  | 'VALIDATION_FAILED'
+  | 'CONFLICT'
+  | 'UNAVAILABLE'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'QUEUE_FULL'
+  | 'PAYLOAD_TOO_LARGE';
 
 /** An error the domain raises with a code; controllers' filters map codes to HTTP (and later GraphQL). */
 export class DomainError extends Error {

@@ -22,7 +22,8 @@ export function refuseDeepJson(_request: unknown, _response: unknown, body: Buff
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) inString = true;
     else if (byte === 0x5b || byte === 0x7b) {
-      if (++depth > MAX_JSON_DEPTH) throw new JsonBodyRefused(`request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+      if (++depth > MAX_JSON_DEPTH)
+        throw new JsonBodyRefused(`request body nests deeper than ${MAX_JSON_DEPTH} levels`);
     } else if (byte === 0x5d || byte === 0x7d) depth--;
   }
 }
@@ -33,6 +34,7 @@ export function refuseDeepJson(_request: unknown, _response: unknown, body: Buff
  * vanish silently; no field of ours is named so.
  */
 export function refusePrototypeKeys(this: unknown, key: string, value: unknown): unknown {
-  if (key === '__proto__') throw new PrototypeKeyRefused('request body has a key named "__proto__", which no field accepts');
+  if (key === '__proto__')
+    throw new PrototypeKeyRefused('request body has a key named "__proto__", which no field accepts');
   return value;
 }

@@ -13,7 +13,11 @@ export function findNul(value: unknown, path = ''): string | null {
   }
   if (value && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
-      const found = key.includes('\u0000') ? (path ? `${path}.${key}` : key) : findNul(child, path ? `${path}.${key}` : key);
+      const found = key.includes('\u0000')
+        ? path
+          ? `${path}.${key}`
+          : key
+        : findNul(child, path ? `${path}.${key}` : key);
       if (found) return found;
     }
   }

@@ -12,6 +12,11 @@ export function refuseRepeatedQueryParameters(request: Request, response: Respon
   if (!repeated) return next();
   const [field, values] = repeated;
   const message = `given ${values.length} times; give it once (a list is comma-separated: ?${field}=a,b)`;
-  const body: ErrorDto = { statusCode: 400, code: 'VALIDATION_FAILED', message: `invalid query: ${field}: ${message}`, errors: [{ field, message }] };
+  const body: ErrorDto = {
+    statusCode: 400,
+    code: 'VALIDATION_FAILED',
+    message: `invalid query: ${field}: ${message}`,
+    errors: [{ field, message }],
+  };
   response.status(400).json(body);
 }

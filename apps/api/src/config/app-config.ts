@@ -60,7 +60,8 @@ export const AppConfigSchema = z.object({
         .map((o) => o.trim())
         .filter(Boolean);
       for (const origin of origins) {
-        if (!/^https?:\/\/[^/\s]+$/.test(origin)) ctx.addIssue({ code: 'custom', message: `"${origin}" is no origin (scheme://host[:port], no path)` });
+        if (!/^https?:\/\/[^/\s]+$/.test(origin))
+          ctx.addIssue({ code: 'custom', message: `"${origin}" is no origin (scheme://host[:port], no path)` });
       }
       return origins;
     }),
@@ -133,7 +134,9 @@ export class AppConfig {
     this.graphqlMaxNodes = c.GRAPHQL_MAX_NODES;
     this.graphqlMaxAliases = c.GRAPHQL_MAX_ALIASES;
     this.graphqlCostPerMinute = c.GRAPHQL_COST_PER_MINUTE;
-    this.webOrigins = c.WEB_ORIGIN.length ? c.WEB_ORIGIN : [`http://localhost:${c.WEB_PORT}`, `http://127.0.0.1:${c.WEB_PORT}`];
+    this.webOrigins = c.WEB_ORIGIN.length
+      ? c.WEB_ORIGIN
+      : [`http://localhost:${c.WEB_PORT}`, `http://127.0.0.1:${c.WEB_PORT}`];
     this.workerForgetAfterMs = c.WORKER_FORGET_AFTER_S * 1000;
   }
 }

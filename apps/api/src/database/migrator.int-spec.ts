@@ -22,7 +22,9 @@ describe('migrateDatabase (real Postgres)', () => {
     const client = new Client({ connectionString: db.url });
     await client.connect();
     try {
-      const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
+      const tables = await client.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
+      );
       expect(tables.rows.map((r) => r.table_name)).toEqual([
         'ApiKey',
         'Checkpoint',
@@ -68,7 +70,12 @@ describe('migrateDatabase (real Postgres)', () => {
       );
       const indexes = await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'Run'`);
       expect(indexes.rows.map((r) => r.indexname)).toEqual(
-        expect.arrayContaining(['Run_createdAt_id_idx', 'Run_status_createdAt_idx', 'Run_blockType_createdAt_idx', 'Run_architecture_createdAt_idx']),
+        expect.arrayContaining([
+          'Run_createdAt_id_idx',
+          'Run_status_createdAt_idx',
+          'Run_blockType_createdAt_idx',
+          'Run_architecture_createdAt_idx',
+        ]),
       );
     } finally {
       await client.end();

@@ -19,7 +19,10 @@ export interface MigrateResult {
  * umzug. Creates the database first when it does not exist. Each migration runs in one transaction together
  * with its `_prisma_migrations` row (checksum = sha256 of migration.sql, as Prisma computes it).
  */
-export async function migrateDatabase(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<MigrateResult> {
+export async function migrateDatabase(
+  databaseUrl: string,
+  log: (line: string) => void = () => undefined,
+): Promise<MigrateResult> {
   await createDatabaseIfMissing(databaseUrl, log);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();

@@ -38,6 +38,9 @@ export class PrismaMigrationsStorage implements UmzugStorage<Client> {
   }
 
   async unlogMigration({ name }: { name: string }): Promise<void> {
-    await this.client.query(`UPDATE "_prisma_migrations" SET "rolled_back_at" = now() WHERE "migration_name" = $1 AND "rolled_back_at" IS NULL`, [name]);
+    await this.client.query(
+      `UPDATE "_prisma_migrations" SET "rolled_back_at" = now() WHERE "migration_name" = $1 AND "rolled_back_at" IS NULL`,
+      [name],
+    );
   }
 }

@@ -14,7 +14,8 @@ export const API_ROUTE = 'gradlab:api-route';
  * A response: for an error status, its description (the body is the Error contract); for a success, its
  * description with the zod schema of its JSON body, or with a raw OpenAPI content map (files, bytes).
  */
-export type ResponseDoc = string | [description: string, schema: z.ZodType] | { description: string; content: Record<string, unknown> };
+export type ResponseDoc =
+  string | [description: string, schema: z.ZodType] | { description: string; content: Record<string, unknown> };
 
 export interface RouteDoc {
   summary?: string;
@@ -27,7 +28,10 @@ export interface RouteDoc {
    * Path, header and single query parameters by name, a JSON Schema each (a path parameter not named here is a
    * string). A single query parameter is checked by its service, with the same field errors.
    */
-  params?: Record<string, { in: 'path' | 'header' | 'query'; schema: Record<string, unknown>; required?: boolean; description?: string }>;
+  params?: Record<
+    string,
+    { in: 'path' | 'header' | 'query'; schema: Record<string, unknown>; required?: boolean; description?: string }
+  >;
 }
 
 function addRouteDoc(handler: object, doc: RouteDoc): void {
@@ -39,10 +43,15 @@ export function routeDoc(handler: object): RouteDoc {
   return Reflect.getMetadata(API_ROUTE, handler) ?? {};
 }
 
-const handlerOf = (target: object, key: string | symbol | undefined) => (target as Record<string | symbol, object>)[key as string | symbol];
+const handlerOf = (target: object, key: string | symbol | undefined) =>
+  (target as Record<string | symbol, object>)[key as string | symbol];
 
 /** What the route does and what it answers, for the document; `responses` are by HTTP status. */
-export function ApiDoc(summary: string, responses: Record<number, ResponseDoc>, more: Pick<RouteDoc, 'rawBody' | 'params'> = {}): MethodDecorator {
+export function ApiDoc(
+  summary: string,
+  responses: Record<number, ResponseDoc>,
+  more: Pick<RouteDoc, 'rawBody' | 'params'> = {},
+): MethodDecorator {
   return (_target, _key, descriptor) => addRouteDoc(descriptor.value as object, { summary, responses, ...more });
 }
 
@@ -70,7 +79,9 @@ export function IdParam(what: string, name = 'id'): ParameterDecorator {
   const pipe = new ParseUUIDPipe({ exceptionFactory: () => new DomainError('NOT_FOUND', `${what} not found`) });
   return (target, key, index) => {
     Param(name, pipe)(target, key, index);
-    addRouteDoc(handlerOf(target, key), { params: { [name]: { in: 'path', schema: { type: 'string', format: 'uuid' } } } });
+    addRouteDoc(handlerOf(target, key), {
+      params: { [name]: { in: 'path', schema: { type: 'string', format: 'uuid' } } },
+    });
   };
 }
 
@@ -89,8 +100,15 @@ export function PathParam(name: string, schema: Record<string, unknown>): Parame
 export function ValidFormFields(schema: z.ZodType, what: string, files: string): ParameterDecorator {
   return (target, key, index) => {
     Body(new ZodValidationPipe(schema, what))(target, key, index);
-    const fields = (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> }).properties;
-    const properties = { files: { type: 'array', items: { type: 'string', format: 'binary' }, description: files }, ...fields };
-    addRouteDoc(handlerOf(target, key), { rawBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties } } } } });
+    const fields = (
+      z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> }
+    ).properties;
+    const properties = {
+      files: { type: 'array', items: { type: 'string', format: 'binary' }, description: files },
+      ...fields,
+    };
+    addRouteDoc(handlerOf(target, key), {
+      rawBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties } } } },
+    });
   };
 }

@@ -25,8 +25,14 @@ export function controllersOf(ref: ModuleRef, seen = new Set<unknown>()): Type[]
   seen.add(module);
   seen.add(type);
   const dynamic = 'module' in module ? module : undefined;
-  const controllers: Type[] = [...(Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, type) ?? []), ...(dynamic?.controllers ?? [])];
-  const imports: ModuleRef[] = [...(Reflect.getMetadata(MODULE_METADATA.IMPORTS, type) ?? []), ...(dynamic?.imports ?? [])];
+  const controllers: Type[] = [
+    ...(Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, type) ?? []),
+    ...(dynamic?.controllers ?? []),
+  ];
+  const imports: ModuleRef[] = [
+    ...(Reflect.getMetadata(MODULE_METADATA.IMPORTS, type) ?? []),
+    ...(dynamic?.imports ?? []),
+  ];
   return [...controllers, ...imports.flatMap((imported) => controllersOf(imported, seen))];
 }
 

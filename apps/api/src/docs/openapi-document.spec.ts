@@ -24,8 +24,11 @@ function handlerArguments(): { route: string; type: RouteParamtypes; name?: stri
   return controllersOf(appModule).flatMap((controller) => {
     const routes = appRoutes({ module: class {}, controllers: [controller] });
     return routes.flatMap((route) => {
-      const method = Object.getOwnPropertyNames(controller.prototype).find((name) => controller.prototype[name] === route.handler) as string;
-      const args: Record<string, { data?: string; pipes: unknown[] }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {};
+      const method = Object.getOwnPropertyNames(controller.prototype).find(
+        (name) => controller.prototype[name] === route.handler,
+      ) as string;
+      const args: Record<string, { data?: string; pipes: unknown[] }> =
+        Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {};
       return Object.entries(args).map(([key, arg]) => ({
         route: `${route.method.toUpperCase()} ${route.path}`,
         type: Number(key.split(':')[0]) as RouteParamtypes,
@@ -51,7 +54,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('gives every route a summary and its answers', () => {
-    const undocumented = appRoutes(appModule).filter((route) => !routeDoc(route.handler).summary || !routeDoc(route.handler).responses);
+    const undocumented = appRoutes(appModule).filter(
+      (route) => !routeDoc(route.handler).summary || !routeDoc(route.handler).responses,
+    );
     expect(undocumented.map((route) => `${route.method} ${route.path}`)).toEqual([]);
   });
 
@@ -68,9 +73,17 @@ describe('the OpenAPI document', () => {
 
   it('names the contracts: requests as sent, answers as given', () => {
     const runs = document.paths['/api/runs'];
-    expect(runs.post?.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateRunRequest' } } } });
-    expect(runs.get?.responses['200']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/RunPage' } } } });
-    const schemas = document.components?.schemas as Record<string, { properties?: Record<string, { default?: unknown; items?: unknown }> }>;
+    expect(runs.post?.requestBody).toEqual({
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateRunRequest' } } },
+    });
+    expect(runs.get?.responses['200']).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/RunPage' } } },
+    });
+    const schemas = document.components?.schemas as Record<
+      string,
+      { properties?: Record<string, { default?: unknown; items?: unknown }> }
+    >;
     // RunPage's items point at Run rather than repeating it; the request keeps its defaults.
     expect(schemas.RunPage.properties?.items.items).toEqual({ $ref: '#/components/schemas/Run' });
     expect(JSON.stringify(schemas.CreateRunRequest)).toContain('"default":32');
@@ -93,7 +106,9 @@ describe('the OpenAPI document', () => {
     class ProbeModule {}
     const probe = buildOpenApiDocument(ProbeModule).paths['/api/probes'].post;
     expect(probe?.summary).toBe('Start a probe');
-    expect(probe?.requestBody).toMatchObject({ content: { 'application/json': { schema: { properties: { depth: { type: 'integer', default: 8 } } } } } });
+    expect(probe?.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { properties: { depth: { type: 'integer', default: 8 } } } } },
+    });
     expect(Object.keys(probe?.responses ?? {}).sort()).toEqual(['201', '400', '401']);
   });
 });

@@ -12,7 +12,9 @@ import { appRoutes, type AppRoute } from './app-routes';
  * The REST api's OpenAPI document, generated from the controllers (every route Nest serves) and the zod
  * contracts their decorators validate with (api-route.ts). Nothing here names a route.
  */
-export function buildOpenApiDocument(module: Type | DynamicModule = AppModule.forConfig(new AppConfig({}))): OpenAPIObject {
+export function buildOpenApiDocument(
+  module: Type | DynamicModule = AppModule.forConfig(new AppConfig({})),
+): OpenAPIObject {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of appRoutes(module)) {
     paths[route.path] = { ...paths[route.path], [route.method]: operation(route, routeDoc(route.handler)) };
@@ -40,7 +42,13 @@ export function buildOpenApiDocument(module: Type | DynamicModule = AppModule.fo
 
 function operation(route: AppRoute, doc: RouteDoc): Record<string, unknown> {
   const parameters = [
-    ...route.pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' }, ...doc.params?.[name] })),
+    ...route.pathParams.map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+      ...doc.params?.[name],
+    })),
     ...Object.entries(doc.params ?? {})
       .filter(([, param]) => param.in !== 'path')
       .map(([name, param]) => ({ name, ...param })),
@@ -52,27 +60,42 @@ function operation(route: AppRoute, doc: RouteDoc): Record<string, unknown> {
   if (Object.keys(responses).every((status) => Number(status) >= 300)) responses[200] = 'done';
   return {
     summary: doc.summary,
-    ...(route.auth === 'public' ? { security: [] } : route.auth === 'worker' ? { security: [{ workerToken: [] }] } : {}),
+    ...(route.auth === 'public'
+      ? { security: [] }
+      : route.auth === 'worker'
+        ? { security: [{ workerToken: [] }] }
+        : {}),
     ...(parameters.length ? { parameters } : {}),
-    ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body, 'input') } } } } : {}),
+    ...(doc.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body, 'input') } } } }
+      : {}),
     ...(doc.rawBody ? { requestBody: doc.rawBody } : {}),
-    responses: Object.fromEntries(Object.entries(responses).map(([status, response]) => [status, responseObject(Number(status), response)])),
+    responses: Object.fromEntries(
+      Object.entries(responses).map(([status, response]) => [status, responseObject(Number(status), response)]),
+    ),
   };
 }
 
 function responseObject(status: number, response: ResponseDoc): Record<string, unknown> {
   if (typeof response === 'string') {
     return status >= 400
-      ? { description: response, content: { 'application/json': { schema: jsonSchema(contracts.ErrorDtoSchema, 'output') } } }
+      ? {
+          description: response,
+          content: { 'application/json': { schema: jsonSchema(contracts.ErrorDtoSchema, 'output') } },
+        }
       : { description: response };
   }
-  if (Array.isArray(response)) return { description: response[0], content: { 'application/json': { schema: jsonSchema(response[1], 'output') } } };
+  if (Array.isArray(response))
+    return { description: response[0], content: { 'application/json': { schema: jsonSchema(response[1], 'output') } } };
   return response;
 }
 
 /** A query contract's fields as query parameters (a query string is flat). */
 function queryParameters(schema: z.ZodType): Record<string, unknown>[] {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,
     in: 'query',
@@ -101,7 +124,9 @@ function componentSchemas(): Record<string, unknown> {
     ...z.toJSONSchema(named.input, { io: 'input', uri, unrepresentable: 'any' }).schemas,
     ...z.toJSONSchema(named.output, { io: 'output', uri, unrepresentable: 'any' }).schemas,
   };
-  return Object.fromEntries(Object.entries(all).map(([name, schema]) => [name, withoutIds(schema as Record<string, unknown>)]));
+  return Object.fromEntries(
+    Object.entries(all).map(([name, schema]) => [name, withoutIds(schema as Record<string, unknown>)]),
+  );
 }
 
 /** A schema for one operation: a reference where the contract is a named component, else inline. */

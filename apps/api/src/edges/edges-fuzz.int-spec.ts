@@ -29,7 +29,11 @@ interface Attempt {
   says?: string;
 }
 
-const RUN = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 2 }, data: { dataset: 'synthetic' } };
+const RUN = {
+  model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 },
+  training: { epochs: 2 },
+  data: { dataset: 'synthetic' },
+};
 const NASTY: unknown[] = [
   '\u0000',
   'a\u0000b',
@@ -55,7 +59,8 @@ const NASTY: unknown[] = [
   '2147483647',
 ];
 const gql = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
-const cursor = (date: string) => Buffer.from(JSON.stringify([date, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+const cursor = (date: string) =>
+  Buffer.from(JSON.stringify([date, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
 
 /** `npm run test:fuzz -- --seed N` explores with another seed; CI runs this one. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
@@ -81,7 +86,10 @@ function withKeyAdded(value: unknown, key: string): { path: string; json: string
     let target = copy;
     for (const step of path) target = target[step];
     target[MARK] = [1];
-    found.push({ path: path.join('.') || '(root)', json: JSON.stringify(copy).replace(JSON.stringify(MARK), JSON.stringify(key)) });
+    found.push({
+      path: path.join('.') || '(root)',
+      json: JSON.stringify(copy).replace(JSON.stringify(MARK), JSON.stringify(key)),
+    });
     for (const [k, child] of Object.entries(node)) visit(child, [...path, k]);
   };
   visit(value, []);
@@ -133,7 +141,12 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
   const corpus = (): Attempt[] => {
     const aliases = Array.from({ length: 5000 }, (_, i) => `a${i}: __typename`).join(' ');
     return [
-      { what: 'NUL in a run name', method: 'POST', path: '/api/runs', body: JSON.stringify({ name: 'a\u0000b', config: RUN }) },
+      {
+        what: 'NUL in a run name',
+        method: 'POST',
+        path: '/api/runs',
+        body: JSON.stringify({ name: 'a\u0000b', config: RUN }),
+      },
       { what: 'NUL in the search', method: 'GET', path: '/api/runs?q=a%00b' },
       { what: 'NUL in a team name', method: 'POST', path: '/api/teams', body: JSON.stringify({ name: 'team\u0000' }) },
       { what: 'NUL in a key name', method: 'POST', path: '/api/keys', body: JSON.stringify({ name: 'k\u0000' }) },
@@ -146,7 +159,12 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
       },
       { what: 'epoch past int4', method: 'GET', path: `/api/runs/${runId}/gradient-flow?epoch=2147483648` },
       { what: 'epoch 1e10', method: 'GET', path: `/api/runs/${runId}/gradient-flow?epoch=1e10` },
-      { what: 'a malformed session cookie', method: 'GET', path: '/api/runs', headers: { authorization: '', cookie: `${SESSION_COOKIE}=%` } },
+      {
+        what: 'a malformed session cookie',
+        method: 'GET',
+        path: '/api/runs',
+        headers: { authorization: '', cookie: `${SESSION_COOKIE}=%` },
+      },
       {
         what: 'a malformed cookie on GraphQL',
         method: 'POST',
@@ -179,8 +197,18 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
         path: '/graphql',
         body: gql(`{ runs(first: 1, after: "${cursor('+275760-09-13T00:00:00.000Z')}") { totalCount } }`),
       },
-      { what: 'a subscription over POST', method: 'POST', path: '/graphql', body: gql(`subscription { runProgress(runId: "${runId}") { kind } }`) },
-      { what: 'gradientFlow(epoch: -1)', method: 'POST', path: '/graphql', body: gql(`{ run(id: "${runId}") { gradientFlow(epoch: -1) { epoch } } }`) },
+      {
+        what: 'a subscription over POST',
+        method: 'POST',
+        path: '/graphql',
+        body: gql(`subscription { runProgress(runId: "${runId}") { kind } }`),
+      },
+      {
+        what: 'gradientFlow(epoch: -1)',
+        method: 'POST',
+        path: '/graphql',
+        body: gql(`{ run(id: "${runId}") { gradientFlow(epoch: -1) { epoch } } }`),
+      },
       {
         what: 'gradientFlow(epoch) past int4',
         method: 'POST',
@@ -199,11 +227,28 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
         path: '/graphql',
         body: gql('mutation ($c: JSON!) { submitRun(input: { name: "x\\u0000", config: $c }) { id } }', { c: RUN }),
       },
-      { what: 'a run id that is no uuid', method: 'POST', path: '/graphql', body: gql('{ run(id: "\\u0000") { id } }') },
+      {
+        what: 'a run id that is no uuid',
+        method: 'POST',
+        path: '/graphql',
+        body: gql('{ run(id: "\\u0000") { id } }'),
+      },
       { what: 'not JSON', method: 'POST', path: '/graphql', body: '{"query": ' },
-      { what: 'an unknown operation', method: 'POST', path: '/graphql', body: JSON.stringify({ query: '{ __typename }', operationName: 'Nope' }) },
+      {
+        what: 'an unknown operation',
+        method: 'POST',
+        path: '/graphql',
+        body: JSON.stringify({ query: '{ __typename }', operationName: 'Nope' }),
+      },
       // Found by the second campaign: each answered 500, or a code that said the wrong thing.
-      { what: '5,000 [ then 5,000 ]', method: 'POST', path: '/api/runs', body: nestedJson(5000, 'array'), status: 400, says: `deeper than ${MAX_JSON_DEPTH}` },
+      {
+        what: '5,000 [ then 5,000 ]',
+        method: 'POST',
+        path: '/api/runs',
+        body: nestedJson(5000, 'array'),
+        status: 400,
+        says: `deeper than ${MAX_JSON_DEPTH}`,
+      },
       {
         what: 'a grid key "constructor"',
         method: 'POST',
@@ -212,7 +257,13 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
         status: 400,
         says: 'grid.constructor',
       },
-      { what: 'a grid key "toString"', method: 'POST', path: '/api/groups', body: JSON.stringify({ ...GROUP, grid: { toString: [1] } }), status: 400 },
+      {
+        what: 'a grid key "toString"',
+        method: 'POST',
+        path: '/api/groups',
+        body: JSON.stringify({ ...GROUP, grid: { toString: [1] } }),
+        status: 400,
+      },
       {
         what: 'a grid key "__proto__"',
         method: 'POST',
@@ -225,24 +276,44 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
         what: 'GraphQL submitGroup with a grid key "hasOwnProperty"',
         method: 'POST',
         path: '/graphql',
-        body: gql('mutation ($c: JSON!) { submitGroup(input: { config: $c, grid: { hasOwnProperty: [1] } }) { id } }', { c: RUN }),
+        body: gql('mutation ($c: JSON!) { submitGroup(input: { config: $c, grid: { hasOwnProperty: [1] } }) { id } }', {
+          c: RUN,
+        }),
         says: 'BAD_USER_INPUT',
       },
       {
         what: 'GraphQL submitGroup with a grid key "__proto__" in the query',
         method: 'POST',
         path: '/graphql',
-        body: gql('mutation ($c: JSON!) { submitGroup(input: { config: $c, grid: { __proto__: [1] } }) { id } }', { c: RUN }),
+        body: gql('mutation ($c: JSON!) { submitGroup(input: { config: $c, grid: { __proto__: [1] } }) { id } }', {
+          c: RUN,
+        }),
         says: '__proto__',
       },
-      { what: 'runs repeated on the report pack', method: 'GET', path: `/api/report-pack?runs=${runId}&runs=${runId}`, status: 400, says: 'runs' },
-      { what: 'runs repeated on the aggregate', method: 'GET', path: `/api/aggregate?runs=${runId}&runs=${runId}`, status: 400, says: 'runs' },
+      {
+        what: 'runs repeated on the report pack',
+        method: 'GET',
+        path: `/api/report-pack?runs=${runId}&runs=${runId}`,
+        status: 400,
+        says: 'runs',
+      },
+      {
+        what: 'runs repeated on the aggregate',
+        method: 'GET',
+        path: `/api/aggregate?runs=${runId}&runs=${runId}`,
+        status: 400,
+        says: 'runs',
+      },
       ...['2147483648', '1e20', '-1', '1.5', '3.0', '0x10'].map((epoch) => ({
         what: `checkpoint epoch header ${epoch}`,
         method: 'PUT',
         path: `/api/runs/${runId}/checkpoints/latest`,
         body: 'GLCK',
-        headers: { authorization: `Bearer ${WORKER_TOKEN}`, 'content-type': 'application/octet-stream', 'x-gradlab-epoch': epoch },
+        headers: {
+          authorization: `Bearer ${WORKER_TOKEN}`,
+          'content-type': 'application/octet-stream',
+          'x-gradlab-epoch': epoch,
+        },
         status: 400,
         says: 'x-gradlab-epoch',
       })),
@@ -281,14 +352,24 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
    */
   const generated = (random: () => number): Attempt[] => {
     const attempts: Attempt[] = [];
-    const depths = [MAX_JSON_DEPTH + 1, 20_000, ...Array.from({ length: 4 }, () => MAX_JSON_DEPTH + 1 + Math.floor(random() * 30_000))];
+    const depths = [
+      MAX_JSON_DEPTH + 1,
+      20_000,
+      ...Array.from({ length: 4 }, () => MAX_JSON_DEPTH + 1 + Math.floor(random() * 30_000)),
+    ];
     for (const depth of depths) {
       for (const kind of ['array', 'object'] as const) {
         const nested = nestedJson(depth, kind);
         const deep = { status: 400, says: `deeper than ${MAX_JSON_DEPTH}` };
         attempts.push(
           { what: `a body ${depth} ${kind}s deep`, method: 'POST', path: '/api/runs', body: nested, ...deep },
-          { what: `a name ${depth} ${kind}s deep`, method: 'POST', path: '/api/runs', body: `{"name":${nested},"config":${JSON.stringify(RUN)}}`, ...deep },
+          {
+            what: `a name ${depth} ${kind}s deep`,
+            method: 'POST',
+            path: '/api/runs',
+            body: `{"name":${nested},"config":${JSON.stringify(RUN)}}`,
+            ...deep,
+          },
           {
             what: `config.model ${depth} ${kind}s deep`,
             method: 'POST',
@@ -308,9 +389,21 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
     }
     for (const key of PROTOTYPE_KEYS) {
       for (const { path, json } of withKeyAdded({ name: 'n', config: RUN }, key))
-        attempts.push({ what: `run request: "${key}" in ${path}`, method: 'POST', path: '/api/runs', body: json, status: 400 });
+        attempts.push({
+          what: `run request: "${key}" in ${path}`,
+          method: 'POST',
+          path: '/api/runs',
+          body: json,
+          status: 400,
+        });
       for (const { path, json } of withKeyAdded(GROUP, key))
-        attempts.push({ what: `group request: "${key}" in ${path}`, method: 'POST', path: '/api/groups', body: json, status: 400 });
+        attempts.push({
+          what: `group request: "${key}" in ${path}`,
+          method: 'POST',
+          path: '/api/groups',
+          body: json,
+          status: 400,
+        });
       for (const { path, json } of withKeyAdded({ c: RUN }, key))
         attempts.push({
           what: `GraphQL variables: "${key}" in ${path}`,
@@ -327,9 +420,19 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
       if (!get || query.length === 0) continue;
       const route = template.replace(/\{[^}]+\}/g, (name) => (name === '{kind}' ? 'latest' : runId));
       for (const name of query) {
-        attempts.push({ what: `GET ${template} with ${name} twice`, method: 'GET', path: `${route}?${name}=1&${name}=2`, status: 400, says: 'given 2 times' });
+        attempts.push({
+          what: `GET ${template} with ${name} twice`,
+          method: 'GET',
+          path: `${route}?${name}=1&${name}=2`,
+          status: 400,
+          says: 'given 2 times',
+        });
         const value = OUT_OF_RANGE[Math.floor(random() * OUT_OF_RANGE.length)];
-        attempts.push({ what: `GET ${template} with ${name}=${value.slice(0, 20)}`, method: 'GET', path: `${route}?${name}=${value}` });
+        attempts.push({
+          what: `GET ${template} with ${name}=${value.slice(0, 20)}`,
+          method: 'GET',
+          path: `${route}?${name}=${value}`,
+        });
       }
     }
     return attempts;
@@ -342,7 +445,9 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
     for (let i = 0; i < count; i++) {
       const nasty = pick(NASTY);
       // A lone surrogate cannot go in a URL; its replacement character can.
-      const asQuery = encodeURIComponent((typeof nasty === 'string' ? nasty : JSON.stringify(nasty)).replace(/[\uD800-\uDFFF]/g, '\uFFFD'));
+      const asQuery = encodeURIComponent(
+        (typeof nasty === 'string' ? nasty : JSON.stringify(nasty)).replace(/[\uD800-\uDFFF]/g, '\uFFFD'),
+      );
       const config = JSON.parse(JSON.stringify(RUN)) as Record<string, Record<string, unknown>>;
       const group = pick(Object.keys(config));
       config[group][pick([...Object.keys(config[group]), 'extra'])] = nasty;
@@ -359,7 +464,11 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
             method: 'GET',
             path: `/api/runs?${pick(['page', 'pageSize', 'status', 'blockType', 'architecture', 'q'])}=${asQuery}`,
           },
-          { what: `gradient-flow epoch=${asQuery.slice(0, 40)}`, method: 'GET', path: `/api/runs/${runId}/gradient-flow?epoch=${asQuery}` },
+          {
+            what: `gradient-flow epoch=${asQuery.slice(0, 40)}`,
+            method: 'GET',
+            path: `/api/runs/${runId}/gradient-flow?epoch=${asQuery}`,
+          },
           { what: `run id ${asQuery.slice(0, 40)}`, method: 'GET', path: `/api/runs/${asQuery}` },
           { what: `estimate ${group}`, method: 'POST', path: '/api/runs/estimate', body: JSON.stringify({ config }) },
           {
@@ -375,13 +484,19 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
             what: `GraphQL runs(first) ${asQuery.slice(0, 40)}`,
             method: 'POST',
             path: '/graphql',
-            body: gql('query ($f: Int!, $q: String) { runs(first: $f, filter: { q: $q }) { totalCount } }', { f: nasty, q: nasty }),
+            body: gql('query ($f: Int!, $q: String) { runs(first: $f, filter: { q: $q }) { totalCount } }', {
+              f: nasty,
+              q: nasty,
+            }),
           },
           {
             what: `GraphQL gradientFlow ${asQuery.slice(0, 40)}`,
             method: 'POST',
             path: '/graphql',
-            body: gql('query ($id: ID!, $e: Int) { run(id: $id) { gradientFlow(epoch: $e) { epoch } } }', { id: runId, e: nasty }),
+            body: gql('query ($id: ID!, $e: Int) { run(id: $id) { gradientFlow(epoch: $e) { epoch } } }', {
+              id: runId,
+              e: nasty,
+            }),
           },
           {
             what: `login ${asQuery.slice(0, 40)}`,
@@ -394,7 +509,10 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
             what: `cookie ${asQuery.slice(0, 40)}`,
             method: 'GET',
             path: '/api/auth/session',
-            headers: { authorization: '', cookie: `${SESSION_COOKIE}=${typeof nasty === 'string' ? nasty.replace(/[^\x21-\x7e]/g, '') : 'x'}` },
+            headers: {
+              authorization: '',
+              cookie: `${SESSION_COOKIE}=${typeof nasty === 'string' ? nasty.replace(/[^\x21-\x7e]/g, '') : 'x'}`,
+            },
           },
         ]),
       );
@@ -417,10 +535,13 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
       if (outcome.status >= 500) problems.push(`${attempt.what}: HTTP ${outcome.status} ${outcome.text.slice(0, 200)}`);
       else if (attempt.status !== undefined && outcome.status !== attempt.status)
         problems.push(`${attempt.what}: HTTP ${outcome.status}, not ${attempt.status}: ${outcome.text.slice(0, 200)}`);
-      if (attempt.says && !outcome.text.includes(attempt.says)) problems.push(`${attempt.what}: does not say "${attempt.says}": ${outcome.text.slice(0, 200)}`);
+      if (attempt.says && !outcome.text.includes(attempt.says))
+        problems.push(`${attempt.what}: does not say "${attempt.says}": ${outcome.text.slice(0, 200)}`);
       if (attempt.path === '/graphql') {
-        if (/INTERNAL_SERVER_ERROR|"INTERNAL"/.test(outcome.text)) problems.push(`${attempt.what}: GraphQL INTERNAL ${outcome.text.slice(0, 300)}`);
-        if (/stacktrace|\/src\/|node_modules/.test(outcome.text)) problems.push(`${attempt.what}: a stack trace or source path ${outcome.text.slice(0, 300)}`);
+        if (/INTERNAL_SERVER_ERROR|"INTERNAL"/.test(outcome.text))
+          problems.push(`${attempt.what}: GraphQL INTERNAL ${outcome.text.slice(0, 300)}`);
+        if (/stacktrace|\/src\/|node_modules/.test(outcome.text))
+          problems.push(`${attempt.what}: a stack trace or source path ${outcome.text.slice(0, 300)}`);
       }
     }
     expect(problems).toEqual([]);
@@ -455,14 +576,22 @@ describe('parallel bursts on every limited route (real api, Postgres and Redis)'
 
   const burst = async (request: () => Promise<Response>) => {
     const counted: Record<number, number> = {};
-    for (const answer of await Promise.all(Array.from({ length: BURST }, request))) counted[answer.status] = (counted[answer.status] ?? 0) + 1;
+    for (const answer of await Promise.all(Array.from({ length: BURST }, request)))
+      counted[answer.status] = (counted[answer.status] ?? 0) + 1;
     return counted;
   };
   const asAdmin = (path: string, body: string) =>
-    fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` }, body });
+    fetch(`${api.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+      body,
+    });
 
   it('submissions: exactly the per-user limit gets through', async () => {
-    expect(await burst(() => asAdmin('/api/runs', JSON.stringify({ config: RUN })))).toEqual({ 201: 5, 429: BURST - 5 });
+    expect(await burst(() => asAdmin('/api/runs', JSON.stringify({ config: RUN })))).toEqual({
+      201: 5,
+      429: BURST - 5,
+    });
   });
 
   it("sign-in: one account's free tries and one more are checked", async () => {
@@ -476,7 +605,9 @@ describe('parallel bursts on every limited route (real api, Postgres and Redis)'
   });
 
   it('GraphQL: the cost budget holds, and nothing answers 5xx', async () => {
-    const counted = await burst(() => asAdmin('/graphql', gql('{ runs(first: 20) { totalCount items { id name status } } }')));
+    const counted = await burst(() =>
+      asAdmin('/graphql', gql('{ runs(first: 20) { totalCount items { id name status } } }')),
+    );
     expect(Object.keys(counted).every((status) => Number(status) < 500)).toBe(true);
     expect(counted[429]).toBeGreaterThan(0);
     expect(counted[200]).toBeGreaterThan(0);

@@ -11,7 +11,11 @@ import { createTestDatabase, testQueuePrefix } from '../test-support/test-databa
 import { createStudent } from '../test-support/create-student';
 import { startTestApi, type TestApi } from '../test-support/test-api';
 
-const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 3 }, data: { dataset: 'synthetic' } };
+const smallConfig = {
+  model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 },
+  training: { epochs: 3 },
+  data: { dataset: 'synthetic' },
+};
 const layers = Array.from({ length: 5 }, (_, i) => ({
   layerIndex: i,
   name: `layer_dict.block_${i}.weight`,
@@ -97,7 +101,9 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
   });
 
   it('PDF: vector, its font embedded, text selectable, well under 100 KB', async () => {
-    const pdf = await get(`/figures/learning-curves.pdf?runs=${runs.map((r) => r.id).join(',')}&title=VGG_08%20against%20VGG_38`);
+    const pdf = await get(
+      `/figures/learning-curves.pdf?runs=${runs.map((r) => r.id).join(',')}&title=VGG_08%20against%20VGG_38`,
+    );
     expect([pdf.status, pdf.type]).toEqual([200, 'application/pdf']);
     expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.body.length).toBeLessThan(100_000);
@@ -105,7 +111,16 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     expect(fonts.length).toBeGreaterThan(0);
     for (const font of fonts) expect(font).toMatch(/DejaVuSans\s+CID TrueType\s+Identity-H\s+yes/); // emb: yes
     const text = poppler('pdftotext', pdf.body);
-    for (const words of ['Loss', 'Accuracy', 'Epoch', 'VGG_08 against VGG_38', 'VGG_08 seed 0', 'VGG_38 BN+RC seed 0', 'train', 'validation'])
+    for (const words of [
+      'Loss',
+      'Accuracy',
+      'Epoch',
+      'VGG_08 against VGG_38',
+      'VGG_08 seed 0',
+      'VGG_38 BN+RC seed 0',
+      'train',
+      'validation',
+    ])
       expect(text).toContain(words);
   });
 
@@ -126,20 +141,34 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     const points = learningCurvePoints([{ label: runs[0].name, epochs }]);
     expect(csv[0]).toBe('run,epoch,split,metric,value');
     expect(csv.slice(1)).toEqual(points.map((p) => [p.run, p.epoch, p.split, p.metric, p.value].join(',')));
-    const flow = (await get(`/runs/${runs[0].id}/figures/gradient-flow.csv?epoch=1`)).body.toString().trim().split('\n');
+    const flow = (await get(`/runs/${runs[0].id}/figures/gradient-flow.csv?epoch=1`)).body
+      .toString()
+      .trim()
+      .split('\n');
     expect(flow).toHaveLength(6); // a header and five layers, the zero kept
     expect(flow[0].split(',')).toEqual(expect.arrayContaining(['layer', 'value', 'zero']));
-    const heatmap = (await get(`/runs/${runs[0].id}/figures/gradient-heatmap.csv?statistic=updateRatio`)).body.toString().trim().split('\n');
+    const heatmap = (await get(`/runs/${runs[0].id}/figures/gradient-heatmap.csv?statistic=updateRatio`)).body
+      .toString()
+      .trim()
+      .split('\n');
     expect(heatmap).toHaveLength(1 + 3 * 5);
   });
 
   it('TeX: pgfplots in a standalone document that pdflatex compiles on its own, for every figure, about its width', async () => {
     // Each route, words its compiled PDF must show, and the width asked (standalone adds a 2 pt border).
     const routes: [string, string, number][] = [
-      [`/runs/${runs[0].id}/figures/learning-curves.tex?title=Figure%201%3A%20VGG_08%20%26%20more`, 'Figure 1: VGG_08 & more', 234],
+      [
+        `/runs/${runs[0].id}/figures/learning-curves.tex?title=Figure%201%3A%20VGG_08%20%26%20more`,
+        'Figure 1: VGG_08 & more',
+        234,
+      ],
       [`/runs/${runs[0].id}/figures/gradient-flow.tex`, 'mean |g|, last batch', 234], // |g| set as mathematics: the bars survive
       [`/runs/${runs[0].id}/figures/gradient-heatmap.tex?statistic=meanAbs`, 'Layer (network order)', 234],
-      [`/figures/learning-curves.tex?runs=${runs.map((r) => r.id).join(',')}`, 'VGG_08 seed 0 VGG_38 BN+RC seed 0', 234],
+      [
+        `/figures/learning-curves.tex?runs=${runs.map((r) => r.id).join(',')}`,
+        'VGG_08 seed 0 VGG_38 BN+RC seed 0',
+        234,
+      ],
       [`/figures/gradient-flow.tex?runs=${runs.map((r) => r.id).join(',')}&width=page`, 'Relative depth', 486],
     ];
     for (const [route, words, widthPt] of routes) {
@@ -151,12 +180,20 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
       const dir = mkdtempSync(path.join(tmpdir(), 'gradlab-tex-'));
       writeFileSync(path.join(dir, 'figure.tex'), text);
       try {
-        execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'figure.tex'], { cwd: dir, stdio: 'pipe', timeout: 60_000 });
+        execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'figure.tex'], {
+          cwd: dir,
+          stdio: 'pipe',
+          timeout: 60_000,
+        });
       } catch (error) {
-        throw new Error(`${route} does not compile:\n${(error as { stdout?: Buffer }).stdout?.toString().slice(-1500)}`);
+        throw new Error(
+          `${route} does not compile:\n${(error as { stdout?: Buffer }).stdout?.toString().slice(-1500)}`,
+        );
       }
       expect(poppler('pdftotext', readFileSync(path.join(dir, 'figure.pdf'))).replace(/\s+/g, ' ')).toContain(words);
-      const pageWidth = Number(/Page size:\s+([\d.]+)/.exec(execFileSync('pdfinfo', [path.join(dir, 'figure.pdf')]).toString())?.[1]);
+      const pageWidth = Number(
+        /Page size:\s+([\d.]+)/.exec(execFileSync('pdfinfo', [path.join(dir, 'figure.pdf')]).toString())?.[1],
+      );
       expect(pageWidth - 4).toBeGreaterThan(widthPt * 0.9);
       expect(pageWidth - 4).toBeLessThan(widthPt * 1.08);
     }
@@ -178,7 +215,9 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     expect((await get(`/runs/${runs[0].id}/files/epochs.csv`)).body.toString().split('\n')[0]).toBe(
       'epoch,train_loss,train_acc,val_loss,val_acc,learning_rate,duration_ms',
     );
-    expect((await get(`/runs/${runs[0].id}/files/gradient_flow.csv`)).body.toString().trim().split('\n')).toHaveLength(1 + 3 * 5);
+    expect((await get(`/runs/${runs[0].id}/files/gradient_flow.csv`)).body.toString().trim().split('\n')).toHaveLength(
+      1 + 3 * 5,
+    );
     await fetch(`${api.url}/api/runs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
@@ -199,9 +238,16 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
       const dir = path.resolve(__dirname, '../../../../../shared/reference/course-runs', folder, 'result_outputs');
       const form = new FormData();
       form.append('folder', folder);
-      for (const file of ['summary.csv', 'test_summary.csv']) form.append('files', new Blob([readFileSync(path.join(dir, file))]), file);
+      for (const file of ['summary.csv', 'test_summary.csv'])
+        form.append('files', new Blob([readFileSync(path.join(dir, file))]), file);
       imports.push(
-        await (await fetch(`${api.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${api.adminToken}` }, body: form })).json(),
+        await (
+          await fetch(`${api.url}/api/imports`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${api.adminToken}` },
+            body: form,
+          })
+        ).json(),
       );
     }
     const ids = [...imports.map((r) => r.id), runs[0].id];
@@ -216,10 +262,16 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
       'README.txt',
       'results.tex',
       ...formats.map((f) => `compare/learning-curves.${f}`),
-      ...imports.flatMap((r) => [`${dir(r)}/summary.csv`, `${dir(r)}/test_summary.csv`, ...formats.map((f) => `${dir(r)}/learning-curves.${f}`)]),
+      ...imports.flatMap((r) => [
+        `${dir(r)}/summary.csv`,
+        `${dir(r)}/test_summary.csv`,
+        ...formats.map((f) => `${dir(r)}/learning-curves.${f}`),
+      ]),
       ...[
         `${dir(runs[0])}/summary.csv`,
-        ...['learning-curves', 'gradient-flow', 'gradient-heatmap'].flatMap((fig) => formats.map((f) => `${dir(runs[0])}/${fig}.${f}`)),
+        ...['learning-curves', 'gradient-flow', 'gradient-heatmap'].flatMap((fig) =>
+          formats.map((f) => `${dir(runs[0])}/${fig}.${f}`),
+        ),
       ],
     ].sort();
     expect(names).toEqual(expected);
@@ -230,7 +282,8 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
     expect(testSummary[0]).toBe('test_acc,test_loss');
     expect(Number(testSummary[1].split(',')[0])).toBeCloseTo(0.01, 2); // VGG_38 at chance, as imported
     const readme = Buffer.from(files['README.txt']).toString();
-    for (const name of ['results.tex', 'compare/learning-curves.{svg, pdf, png, csv, tex}']) expect(readme).toContain(name);
+    for (const name of ['results.tex', 'compare/learning-curves.{svg, pdf, png, csv, tex}'])
+      expect(readme).toContain(name);
     const results = Buffer.from(files['results.tex']).toString();
     expect(results).toContain('VGG\\_08 (imported)');
     expect(results).toContain('50.0'); // VGG_08's test accuracy (0.4995), in percent
@@ -240,7 +293,11 @@ describe('figures as files: SVG, PDF, PNG and CSV (real api, Postgres and Redis)
       const target = path.join(work, name.replace('/', '_'));
       writeFileSync(target, Buffer.from(files[name]));
       try {
-        execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', path.basename(target)], { cwd: work, stdio: 'pipe', timeout: 60_000 });
+        execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', path.basename(target)], {
+          cwd: work,
+          stdio: 'pipe',
+          timeout: 60_000,
+        });
       } catch (error) {
         throw new Error(`${name} does not compile:\n${(error as { stdout?: Buffer }).stdout?.toString().slice(-1500)}`);
       }

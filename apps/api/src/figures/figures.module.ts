@@ -6,5 +6,9 @@ import { FiguresService } from './figures.service';
 import { ReportPackService } from './report-pack.service';
 import { RunFilesService } from './run-files.service';
 
-@Module({ imports: [RunsModule, GroupsModule], controllers: [FiguresController], providers: [FiguresService, RunFilesService, ReportPackService] })
+@Module({
+  imports: [RunsModule, GroupsModule],
+  controllers: [FiguresController],
+  providers: [FiguresService, RunFilesService, ReportPackService],
+})
 export class FiguresModule {}

@@ -56,7 +56,8 @@ export class FiguresService {
   async groupFigure(principal: Principal, groupId: string, file: string, query: FigureQuery): Promise<FigureFile> {
     const group = await this.groups.findGroup(principal, groupId);
     const { figure, format } = this.parseFile(file, SET_FIGURES);
-    if (format === 'tex') throw new DomainError('NOT_FOUND', `no figure ${file}: a group's figures are .svg, .pdf, .png or .csv`);
+    if (format === 'tex')
+      throw new DomainError('NOT_FOUND', `no figure ${file}: a group's figures are .svg, .pdf, .png or .csv`);
     const aggregate = await this.aggregates.ofGroup(principal, group.id, query.cell);
     const subject = query.cell ? `${group.name} ${query.cell}` : group.name;
     let spec: TopLevelSpec;
@@ -64,7 +65,8 @@ export class FiguresService {
       spec = printAggregateCurves([{ label: subject, epochs: aggregate.epochs }], query.width);
     } else {
       const everyRun = aggregate.gradientFlow.filter((f) => f.layers.every((l) => l.n === aggregate.runs.length));
-      const flow = query.epoch === undefined ? everyRun.at(-1) : aggregate.gradientFlow.find((f) => f.epoch === query.epoch);
+      const flow =
+        query.epoch === undefined ? everyRun.at(-1) : aggregate.gradientFlow.find((f) => f.epoch === query.epoch);
       if (!flow)
         throw new DomainError(
           'NOT_FOUND',
@@ -78,12 +80,20 @@ export class FiguresService {
   async runFigure(principal: Principal, runId: string, file: string, query: FigureQuery): Promise<FigureFile> {
     const run = await this.runs.get(principal, runId);
     const { figure, format } = this.parseFile(file, RUN_FIGURES);
-    const statistic = (query.statistic ?? (figure === 'gradient-heatmap' ? 'meanAbs' : 'lastBatchMeanAbs')) as GradientStatistic;
+    const statistic = (query.statistic ??
+      (figure === 'gradient-heatmap' ? 'meanAbs' : 'lastBatchMeanAbs')) as GradientStatistic;
     let spec: TopLevelSpec;
     if (figure === 'learning-curves') {
-      spec = printLearningCurves([{ label: labelOf(run), epochs: await this.runs.epochs(principal, run.id) }], query.width);
+      spec = printLearningCurves(
+        [{ label: labelOf(run), epochs: await this.runs.epochs(principal, run.id) }],
+        query.width,
+      );
     } else if (figure === 'gradient-flow') {
-      const flow = await this.runs.gradientFlow(principal, run.id, query.epoch === undefined ? undefined : String(query.epoch));
+      const flow = await this.runs.gradientFlow(
+        principal,
+        run.id,
+        query.epoch === undefined ? undefined : String(query.epoch),
+      );
       if (flow.layers.length === 0)
         throw new DomainError(
           'NOT_FOUND',
@@ -107,7 +117,11 @@ export class FiguresService {
     let spec: TopLevelSpec;
     if (figure === 'learning-curves') {
       const series = await Promise.all(
-        runs.map(async (run, i) => ({ label: labels[i], colour: colours.get(run.id), epochs: await this.runs.epochs(principal, run.id) })),
+        runs.map(async (run, i) => ({
+          label: labels[i],
+          colour: colours.get(run.id),
+          epochs: await this.runs.epochs(principal, run.id),
+        })),
       );
       spec = printLearningCurves(series, query.width);
     } else {
@@ -138,9 +152,11 @@ export class FiguresService {
       .map((id) => id.trim())
       .filter(Boolean);
     if (ids.length === 0 || ids.length > MAX_RUNS_IN_FIGURE || !ids.every(isUuid)) {
-      throw new DomainError('VALIDATION_FAILED', `invalid query: runs: 1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated`, [
-        { field: 'runs', message: `1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated` },
-      ]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `invalid query: runs: 1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated`,
+        [{ field: 'runs', message: `1 to ${MAX_RUNS_IN_FIGURE} run ids, comma-separated` }],
+      );
     }
     const runs: RunDto[] = [];
     for (const id of ids) runs.push(await this.runs.get(principal, id));
@@ -149,19 +165,40 @@ export class FiguresService {
 
   private parseFile(file: string, figures: readonly string[]): { figure: string; format: FigureFormat } {
     const parsed = parseFigureFile(file, figures);
-    if (!parsed) throw new DomainError('NOT_FOUND', `no figure ${file}: figures are ${figures.join(', ')}, as .svg, .pdf, .png, .csv or .tex`);
+    if (!parsed)
+      throw new DomainError(
+        'NOT_FOUND',
+        `no figure ${file}: figures are ${figures.join(', ')}, as .svg, .pdf, .png, .csv or .tex`,
+      );
     return parsed;
   }
 
-  private async render(figure: string, spec: TopLevelSpec, format: FigureFormat, query: FigureQuery, fileName: string): Promise<FigureFile> {
+  private async render(
+    figure: string,
+    spec: TopLevelSpec,
+    format: FigureFormat,
+    query: FigureQuery,
+    fileName: string,
+  ): Promise<FigureFile> {
     if (format === 'csv') return { body: figureCsv(spec), contentType: 'text/csv; charset=utf-8', fileName };
     if (format === 'tex')
       return {
-        body: Buffer.from(figureTex(figure as TexFigure, spec, { widthIn: FIGURE_WIDTHS_IN[query.width], title: query.title, legend: query.legend })),
+        body: Buffer.from(
+          figureTex(figure as TexFigure, spec, {
+            widthIn: FIGURE_WIDTHS_IN[query.width],
+            title: query.title,
+            legend: query.legend,
+          }),
+        ),
         contentType: 'application/x-tex; charset=utf-8',
         fileName,
       };
-    const rendered = await renderFigure(spec, format, { width: query.width, dpi: query.dpi, title: query.title, legend: query.legend });
+    const rendered = await renderFigure(spec, format, {
+      width: query.width,
+      dpi: query.dpi,
+      title: query.title,
+      legend: query.legend,
+    });
     return { ...rendered, fileName };
   }
 }

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { FIGURE_FORMATS, FigureQuerySchema, fileSlug, type FigureQuery, type GroupDto, type RunDto } from '@gradlab/contracts';
+import {
+  FIGURE_FORMATS,
+  FigureQuerySchema,
+  fileSlug,
+  type FigureQuery,
+  type GroupDto,
+  type RunDto,
+} from '@gradlab/contracts';
 import { zipSync } from 'fflate';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
@@ -29,7 +36,10 @@ export class ReportPackService {
     private readonly groups: GroupsService,
   ) {}
 
-  async pack(principal: Principal, query: { runs?: string; groups?: string }): Promise<{ body: Buffer; fileName: string }> {
+  async pack(
+    principal: Principal,
+    query: { runs?: string; groups?: string },
+  ): Promise<{ body: Buffer; fileName: string }> {
     const groupIds = (query.groups ?? '')
       .split(',')
       .map((id) => id.trim())
@@ -73,13 +83,20 @@ export class ReportPackService {
           (await this.files.runFile(principal, run.id, 'test_summary.csv')).body,
           `its test_summary.csv (the best-validation weights)`,
         );
-      const figures = epochs.length === 0 ? [] : run.kind === 'imported' ? ['learning-curves'] : ['learning-curves', 'gradient-flow', 'gradient-heatmap'];
+      const figures =
+        epochs.length === 0
+          ? []
+          : run.kind === 'imported'
+            ? ['learning-curves']
+            : ['learning-curves', 'gradient-flow', 'gradient-heatmap'];
       for (const figure of figures) {
         for (const format of FIGURE_FORMATS) {
           const file = await this.figures.runFigure(principal, run.id, `${figure}.${format}`, query1);
           entries[`${dir}/${figure}.${format}`] = file.body;
         }
-        readme.push(`${dir}/${figure}.{${formats}}: ${figure} of ${run.name}, one column wide (SVG, vector PDF, 300 dpi PNG, the plotted data, pgfplots)`);
+        readme.push(
+          `${dir}/${figure}.{${formats}}: ${figure} of ${run.name}, one column wide (SVG, vector PDF, 300 dpi PNG, the plotted data, pgfplots)`,
+        );
       }
     }
     if (runs.length > 1) {
@@ -94,7 +111,10 @@ export class ReportPackService {
         if (members.length < 2) continue;
         for (const format of FIGURE_FORMATS)
           entries[`compare/${figure}.${format}`] = (
-            await this.figures.setFigure(principal, `${figure}.${format}`, { ...query, runs: members.map((r) => r.id).join(',') })
+            await this.figures.setFigure(principal, `${figure}.${format}`, {
+              ...query,
+              runs: members.map((r) => r.id).join(','),
+            })
           ).body;
         readme.push(
           `compare/${figure}.{${formats}}: ${figure === 'learning-curves' ? 'Figure 1, the runs overlaid' : 'gradient flow of the runs by relative depth'} (${members.map((r) => r.name).join(', ')})`,
@@ -110,7 +130,10 @@ export class ReportPackService {
         for (const figure of ['learning-curves', 'gradient-flow']) {
           for (const format of GROUP_FORMATS) {
             const file = await this.figures
-              .groupFigure(principal, group.id, `${figure}.${format}`, { ...query1, ...(cell.key ? { cell: cell.key } : {}) })
+              .groupFigure(principal, group.id, `${figure}.${format}`, {
+                ...query1,
+                ...(cell.key ? { cell: cell.key } : {}),
+              })
               .catch((error: unknown) => {
                 if (error instanceof DomainError && error.code === 'NOT_FOUND') return null; // no epoch yet
                 throw error;
@@ -129,8 +152,15 @@ export class ReportPackService {
       }
     }
     const tableRuns = [...runs, ...groupRuns.filter((r) => !ids.includes(r.id))];
-    add('results.tex', resultsTableTex(tableRuns, valLossAtBest), 'the table of results (standalone LaTeX; runs differing only by seed as mean ± std)');
-    readme.push('', 'Epochs are numbered from 0, as the course framework numbers them. Every .tex compiles on its own with pdflatex.');
+    add(
+      'results.tex',
+      resultsTableTex(tableRuns, valLossAtBest),
+      'the table of results (standalone LaTeX; runs differing only by seed as mean ± std)',
+    );
+    readme.push(
+      '',
+      'Epochs are numbered from 0, as the course framework numbers them. Every .tex compiles on its own with pdflatex.',
+    );
     entries['README.txt'] = Buffer.from(readme.join('\n') + '\n');
     const fileName =
       runs.length === 1 && groups.length === 0

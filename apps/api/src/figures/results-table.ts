@@ -22,7 +22,9 @@ function cell(values: (number | null)[], percent: boolean): string {
   const known = values.filter((v): v is number => v !== null).map((v) => (percent ? 100 * v : v));
   if (known.length === 0) return '--';
   const digits = percent ? 1 : 3;
-  return known.length === 1 ? known[0].toFixed(digits) : `$${mean(known).toFixed(digits)} \\pm ${std(known).toFixed(digits)}$`;
+  return known.length === 1
+    ? known[0].toFixed(digits)
+    : `$${mean(known).toFixed(digits)} \\pm ${std(known).toFixed(digits)}$`;
 }
 
 /**

@@ -12,7 +12,11 @@ export const RUN_FILES = ['summary.csv', 'test_summary.csv', 'epochs.csv', 'grad
 const MAX_EXPORTED_RUNS = 10_000;
 const PAGE = 200;
 
-const csvFile = (body: string, fileName: string): FigureFile => ({ body: Buffer.from(body), contentType: 'text/csv; charset=utf-8', fileName });
+const csvFile = (body: string, fileName: string): FigureFile => ({
+  body: Buffer.from(body),
+  contentType: 'text/csv; charset=utf-8',
+  fileName,
+});
 
 @Injectable()
 export class RunFilesService {
@@ -25,7 +29,8 @@ export class RunFilesService {
       case 'summary.csv':
         return csvFile(frameworkSummaryCsv(await this.runs.epochs(principal, id)), name);
       case 'test_summary.csv':
-        if (run.status !== 'completed') throw new DomainError('CONFLICT', `run ${id} is ${run.status}: its test metrics come when it completes`);
+        if (run.status !== 'completed')
+          throw new DomainError('CONFLICT', `run ${id} is ${run.status}: its test metrics come when it completes`);
         return csvFile(frameworkTestSummaryCsv(run), name);
       case 'epochs.csv':
         return csvFile(epochsCsv(await this.runs.epochs(principal, id)), name);

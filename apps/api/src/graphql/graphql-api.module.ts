@@ -70,9 +70,11 @@ interface WsExtra {
           if (arg.extra) return { principal: arg.extra.principal };
           const req = arg.req as Request;
           // Postgres down while the caller is looked up: UNAVAILABLE with 503, as REST, not a 500.
-          const principal = await auth.authenticate(req.headers.authorization, req.headers.cookie).catch((error: unknown) => {
-            throw toGraphQLError(error);
-          });
+          const principal = await auth
+            .authenticate(req.headers.authorization, req.headers.cookie)
+            .catch((error: unknown) => {
+              throw toGraphQLError(error);
+            });
           if (!principal) throw unauthenticated();
           return { principal };
         },

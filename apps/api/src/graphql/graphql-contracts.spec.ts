@@ -2,7 +2,15 @@ import 'reflect-metadata';
 import * as contracts from '@gradlab/contracts';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import { GraphQLEnumType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLEnumType,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+} from 'graphql';
 import { z } from 'zod';
 import { GroupsResolver } from './groups.resolver';
 import { JsonScalar } from './json.scalar';
@@ -42,12 +50,15 @@ function mismatches(graphql: GraphQLOutputType, contract: JsonSchema, nullable: 
   const graphqlNullable = !(graphql instanceof GraphQLNonNull);
   const contractNullable = nullable || types(contract).includes('null');
   if (graphql === JsonScalar || (graphql instanceof GraphQLNonNull && graphql.ofType === JsonScalar)) return [];
-  if (graphqlNullable !== contractNullable) return [`${at}: nullable ${graphqlNullable} in GraphQL, ${contractNullable} in the contract`];
+  if (graphqlNullable !== contractNullable)
+    return [`${at}: nullable ${graphqlNullable} in GraphQL, ${contractNullable} in the contract`];
   const type = graphql instanceof GraphQLNonNull ? graphql.ofType : graphql;
   const json = nonNull(contract);
   const kinds = types(json);
   if (type instanceof GraphQLList)
-    return kinds.includes('array') ? mismatches(type.ofType, json.items ?? {}, false, `${at}[]`) : [`${at}: a list in GraphQL, ${kinds} in the contract`];
+    return kinds.includes('array')
+      ? mismatches(type.ofType, json.items ?? {}, false, `${at}[]`)
+      : [`${at}: a list in GraphQL, ${kinds} in the contract`];
   if (type instanceof GraphQLObjectType) {
     if (!kinds.includes('object')) return [`${at}: an object in GraphQL, ${kinds} in the contract`];
     // A field with a resolver of its own (a run's epochs) is not part of the object's contract: its type is
@@ -66,8 +77,16 @@ function mismatches(graphql: GraphQLOutputType, contract: JsonSchema, nullable: 
       : [`${at}: enum ${values} in GraphQL, ${json.enum} in the contract`];
   }
   const scalar = (type as GraphQLScalarType).name;
-  const expected: Record<string, string[]> = { Int: ['integer'], Float: ['number', 'integer'], String: ['string'], ID: ['string'], Boolean: ['boolean'] };
-  return kinds.some((kind) => expected[scalar]?.includes(kind)) ? [] : [`${at}: ${scalar} in GraphQL, ${kinds.join('|') || 'any'} in the contract`];
+  const expected: Record<string, string[]> = {
+    Int: ['integer'],
+    Float: ['number', 'integer'],
+    String: ['string'],
+    ID: ['string'],
+    Boolean: ['boolean'],
+  };
+  return kinds.some((kind) => expected[scalar]?.includes(kind))
+    ? []
+    : [`${at}: ${scalar} in GraphQL, ${kinds.join('|') || 'any'} in the contract`];
 }
 
 describe('the GraphQL schema against the zod contracts', () => {
@@ -87,18 +106,31 @@ describe('the GraphQL schema against the zod contracts', () => {
 
   it('pairs the models with their contracts', () => {
     expect(pairs().map(([name]) => name)).toEqual(
-      expect.arrayContaining(['RunModel', 'EpochModel', 'GradientFlowModel', 'GroupModel', 'AggregateModel', 'DiagnosisModel', 'WorkersModel']),
+      expect.arrayContaining([
+        'RunModel',
+        'EpochModel',
+        'GradientFlowModel',
+        'GroupModel',
+        'AggregateModel',
+        'DiagnosisModel',
+        'WorkersModel',
+      ]),
     );
   });
 
   it('gives every GraphQL field the type and nullability of its contract field', () => {
-    expect(pairs().flatMap(([name, type, contract]) => mismatches(new GraphQLNonNull(type), contract, false, name))).toEqual([]);
+    expect(
+      pairs().flatMap(([name, type, contract]) => mismatches(new GraphQLNonNull(type), contract, false, name)),
+    ).toEqual([]);
   });
 
   it('finds a field whose type differs (the check can fail)', () => {
     const wrong = new GraphQLObjectType({
       name: 'Wrong',
-      fields: { epoch: { type: new GraphQLNonNull(GraphQLScalarTypeOf('String')) }, extra: { type: GraphQLScalarTypeOf('Int') } },
+      fields: {
+        epoch: { type: new GraphQLNonNull(GraphQLScalarTypeOf('String')) },
+        extra: { type: GraphQLScalarTypeOf('Int') },
+      },
     });
     const contract = z.toJSONSchema(contracts.EpochDtoSchema, { io: 'output' }) as JsonSchema;
     expect(mismatches(new GraphQLNonNull(wrong), contract, false, 'Wrong')).toEqual([

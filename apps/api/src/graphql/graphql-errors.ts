@@ -20,9 +20,14 @@ const CODES: Record<DomainErrorCode, string> = {
 const OUTAGE_RETRY_AFTER_S = 5;
 
 export function toGraphQLError(error: unknown): GraphQLError | unknown {
-  if (isUniqueViolation(error)) return new GraphQLError('it already exists (made by a request at the same moment)', { extensions: { code: 'CONFLICT' } });
-  if (isDatabaseUnavailable(error)) return unavailable('the database cannot be reached just now; try again shortly', OUTAGE_RETRY_AFTER_S);
-  if (isRedisUnavailable(error)) return unavailable('the queue (Redis) cannot be reached just now; try again shortly', OUTAGE_RETRY_AFTER_S);
+  if (isUniqueViolation(error))
+    return new GraphQLError('it already exists (made by a request at the same moment)', {
+      extensions: { code: 'CONFLICT' },
+    });
+  if (isDatabaseUnavailable(error))
+    return unavailable('the database cannot be reached just now; try again shortly', OUTAGE_RETRY_AFTER_S);
+  if (isRedisUnavailable(error))
+    return unavailable('the queue (Redis) cannot be reached just now; try again shortly', OUTAGE_RETRY_AFTER_S);
   if (!(error instanceof DomainError)) return error;
   if (error.code === 'UNAVAILABLE') return unavailable(error.message, error.retryAfterSeconds ?? OUTAGE_RETRY_AFTER_S);
   return new GraphQLError(error.message, {
@@ -46,7 +51,9 @@ function unavailable(message: string, retryAfterSeconds: number): GraphQLError {
 }
 
 export function unauthenticated(): GraphQLError {
-  return new GraphQLError('sign in, or send an API key as "Authorization: Bearer <key>"', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return new GraphQLError('sign in, or send an API key as "Authorization: Bearer <key>"', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
 }
 
 const logger = new Logger('GraphQL');
@@ -55,10 +62,18 @@ const logger = new Logger('GraphQL');
  * What a GraphQL error tells the caller. Outside development an unexpected error says "internal error"
  * and no more (its message may quote SQL or source lines): the details go to the log.
  */
-export function maskInternalError(formatted: GraphQLFormattedError, error: unknown, development: boolean): GraphQLFormattedError {
+export function maskInternalError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  development: boolean,
+): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (code !== 'INTERNAL_SERVER_ERROR' || development) return formatted;
   const original = (error as { originalError?: Error })?.originalError ?? error;
   logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
-  return { message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, ...(formatted.path ? { path: formatted.path } : {}) };
+  return {
+    message: 'internal error',
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    ...(formatted.path ? { path: formatted.path } : {}),
+  };
 }

@@ -11,7 +11,11 @@ import { createTestDatabase, testQueuePrefix } from '../test-support/test-databa
 import { createStudent } from '../test-support/create-student';
 import { startTestApi, type TestApi } from '../test-support/test-api';
 
-const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 2 }, data: { dataset: 'synthetic' } };
+const smallConfig = {
+  model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 },
+  training: { epochs: 2 },
+  data: { dataset: 'synthetic' },
+};
 
 interface GqlAnswer {
   data?: Record<string, unknown> | null;
@@ -25,7 +29,11 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
   const keys = { a1: '', a2: '', b1: '' };
   const clients: Client[] = [];
 
-  const gql = async (key: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlAnswer & { status: number }> => {
+  const gql = async (
+    key: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GqlAnswer & { status: number }> => {
     const response = await fetch(`${api.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
@@ -40,7 +48,13 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
     return (answer.data?.submitRun as { id: string }).id;
   };
   const wsClient = (connectionParams: Record<string, string>) => {
-    const client = createClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: `${api.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams,
+      retryAttempts: 0,
+      lazy: true,
+    });
     clients.push(client);
     return client;
   };
@@ -69,7 +83,10 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
   });
 
   it('submitRun applies the REST contract, with field errors in extensions', async () => {
-    const answer = await gql(keys.a1, 'mutation { submitRun(input: { config: { model: { numFilters: 0 }, training: { batchSize: "big" } } }) { id } }');
+    const answer = await gql(
+      keys.a1,
+      'mutation { submitRun(input: { config: { model: { numFilters: 0 }, training: { batchSize: "big" } } }) { id } }',
+    );
     expect(answer.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     const fields = (answer.errors?.[0].extensions.fieldErrors as { field: string }[]).map((e) => e.field).sort();
     expect(fields).toEqual(['config.model.numFilters', 'config.training.batchSize']);
@@ -79,23 +96,35 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
     const id = await submit(keys.a1, 'team a graphql run');
     const query = 'query($id: ID!) { run(id: $id) { id name status epochs { epoch } gradientFlow { epoch } } }';
     expect((await gql(keys.b1, query, { id })).data).toEqual({ run: null });
-    expect((await gql(keys.b1, '{ runs { totalCount items { id } } }')).data).toEqual({ runs: { totalCount: 0, items: [] } });
+    expect((await gql(keys.b1, '{ runs { totalCount items { id } } }')).data).toEqual({
+      runs: { totalCount: 0, items: [] },
+    });
     const cancel = await gql(keys.b1, 'mutation($id: ID!) { cancelRun(id: $id) { status } }', { id });
     expect(cancel.errors?.[0].extensions.code).toBe('NOT_FOUND');
-    expect((await gql(keys.a2, query, { id })).data).toEqual({ run: { id, name: 'team a graphql run', status: 'queued', epochs: [], gradientFlow: null } });
+    expect((await gql(keys.a2, query, { id })).data).toEqual({
+      run: { id, name: 'team a graphql run', status: 'queued', epochs: [], gradientFlow: null },
+    });
   });
 
   it('pages runs with a cursor and filters them', async () => {
     for (const name of ['p1', 'p2', 'p3']) await submit(keys.b1, name);
-    const page = 'query($after: String) { runs(first: 2, after: $after, filter: { status: queued }) { totalCount hasNextPage endCursor items { name } } }';
-    const first = (await gql(keys.b1, page)).data?.runs as { totalCount: number; hasNextPage: boolean; endCursor: string; items: { name: string }[] };
+    const page =
+      'query($after: String) { runs(first: 2, after: $after, filter: { status: queued }) { totalCount hasNextPage endCursor items { name } } }';
+    const first = (await gql(keys.b1, page)).data?.runs as {
+      totalCount: number;
+      hasNextPage: boolean;
+      endCursor: string;
+      items: { name: string }[];
+    };
     expect(first).toMatchObject({ totalCount: 3, hasNextPage: true, items: [{ name: 'p3' }, { name: 'p2' }] });
     const second = (await gql(keys.b1, page, { after: first.endCursor })).data?.runs;
     expect(second).toMatchObject({ hasNextPage: false, items: [{ name: 'p1' }] });
-    expect((await gql(keys.b1, '{ runs(filter: { q: "P2" }) { items { name } } }')).data).toEqual({ runs: { items: [{ name: 'p2' }] } });
-    expect((await gql(keys.b1, '{ runs(after: "garbage") { totalCount } }')).errors?.[0].extensions.fieldErrors).toEqual([
-      { field: 'after', message: 'not a cursor this api gave out' },
-    ]);
+    expect((await gql(keys.b1, '{ runs(filter: { q: "P2" }) { items { name } } }')).data).toEqual({
+      runs: { items: [{ name: 'p2' }] },
+    });
+    expect(
+      (await gql(keys.b1, '{ runs(after: "garbage") { totalCount } }')).errors?.[0].extensions.fieldErrors,
+    ).toEqual([{ field: 'after', message: 'not a cursor this api gave out' }]);
   });
 
   it("loads a page's epochs and gradient flow in one batch for all its runs, each run's own", async () => {
@@ -117,7 +146,12 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
       const { data } = await gql(key, query);
       const items = (
         data?.runs as {
-          items: { id: string; epochs: { epoch: number }[]; latest: { epoch: number; layers: { meanAbs: number }[] }; first: { epoch: number } }[];
+          items: {
+            id: string;
+            epochs: { epoch: number }[];
+            latest: { epoch: number; layers: { meanAbs: number }[] };
+            first: { epoch: number };
+          }[];
         }
       ).items;
       for (const [i, id] of ids.entries()) {
@@ -131,10 +165,13 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
       expect(gradientFlowOfRuns).toHaveBeenCalledTimes(1); // latest and epoch 0 of the three runs together
       expect(gradientFlowOfRuns.mock.calls[0][0]).toHaveLength(6);
       // An epoch no run has is null, and one out of range is named.
-      expect((await gql(key, `{ run(id: "${ids[0]}") { gradientFlow(epoch: 5) { epoch } } }`)).data).toEqual({ run: { gradientFlow: null } });
-      expect((await gql(key, `{ run(id: "${ids[0]}") { gradientFlow(epoch: -1) { epoch } } }`)).errors?.[0].extensions.fieldErrors).toEqual([
-        { field: 'epoch', message: 'must be an integer from 0 to 2147483647' },
-      ]);
+      expect((await gql(key, `{ run(id: "${ids[0]}") { gradientFlow(epoch: 5) { epoch } } }`)).data).toEqual({
+        run: { gradientFlow: null },
+      });
+      expect(
+        (await gql(key, `{ run(id: "${ids[0]}") { gradientFlow(epoch: -1) { epoch } } }`)).errors?.[0].extensions
+          .fieldErrors,
+      ).toEqual([{ field: 'epoch', message: 'must be an integer from 0 to 2147483647' }]);
     } finally {
       epochsOfRuns.mockRestore();
       gradientFlowOfRuns.mockRestore();
@@ -143,7 +180,9 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
 
   it('workers are for staff only', async () => {
     expect((await gql(keys.a1, '{ workers { queue { waiting } } }')).errors?.[0].extensions.code).toBe('FORBIDDEN');
-    expect((await gql(api.adminToken, '{ workers { workers { id } queue { waiting } } }')).data?.workers).toMatchObject({ workers: [] });
+    expect((await gql(api.adminToken, '{ workers { workers { id } queue { waiting } } }')).data?.workers).toMatchObject(
+      { workers: [] },
+    );
   });
 
   it('refuses queries that are too complex', async () => {
@@ -157,17 +196,29 @@ describe('GraphQL at /graphql (real Postgres and Redis)', () => {
   it('runProgress over graphql-ws: teammates hear the run, another team is refused, no key is refused', async () => {
     const id = await submit(keys.a1, 'watched');
     const subscription = 'subscription($id: ID!) { runProgress(runId: $id) { runId kind run { status } } }';
-    const outsider = wsClient({ authorization: `Bearer ${keys.b1}` }).iterate({ query: subscription, variables: { id } });
-    expect((await outsider.next()).value).toMatchObject({ errors: [{ message: `run ${id} not found`, extensions: { code: 'NOT_FOUND' } }] });
+    const outsider = wsClient({ authorization: `Bearer ${keys.b1}` }).iterate({
+      query: subscription,
+      variables: { id },
+    });
+    expect((await outsider.next()).value).toMatchObject({
+      errors: [{ message: `run ${id} not found`, extensions: { code: 'NOT_FOUND' } }],
+    });
 
     const anonymous = wsClient({}).iterate({ query: subscription, variables: { id } });
     await expect(anonymous.next()).rejects.toMatchObject({ code: 4403 });
 
-    const teammate = wsClient({ authorization: `Bearer ${keys.a2}` }).iterate({ query: subscription, variables: { id } });
+    const teammate = wsClient({ authorization: `Bearer ${keys.a2}` }).iterate({
+      query: subscription,
+      variables: { id },
+    });
     const heard = teammate.next();
     await new Promise((resolve) => setTimeout(resolve, 300)); // subscribed before the event
-    expect((await gql(keys.a1, 'mutation($id: ID!) { cancelRun(id: $id) { status } }', { id })).data).toEqual({ cancelRun: { status: 'cancelled' } });
-    expect((await heard).value).toEqual({ data: { runProgress: { runId: id, kind: 'run', run: { status: 'cancelled' } } } });
+    expect((await gql(keys.a1, 'mutation($id: ID!) { cancelRun(id: $id) { status } }', { id })).data).toEqual({
+      cancelRun: { status: 'cancelled' },
+    });
+    expect((await heard).value).toEqual({
+      data: { runProgress: { runId: id, kind: 'run', run: { status: 'cancelled' } } },
+    });
     await teammate.return?.();
   });
 
@@ -232,7 +283,11 @@ describe('GraphQL that cannot be turned against us', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await migrateDatabase(db.url);
-    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix(), GRAPHQL_COST_PER_MINUTE: '2000' });
+    api = await startTestApi({
+      DATABASE_URL: db.url,
+      QUEUE_PREFIX: testQueuePrefix(),
+      GRAPHQL_COST_PER_MINUTE: '2000',
+    });
     student = await createStudent(api, 'team-g', 'g1@uni.test');
     const made = await fetch(`${api.url}/api/keys`, {
       method: 'POST',
@@ -260,8 +315,14 @@ describe('GraphQL that cannot be turned against us', () => {
   it('refuses a fragment cycle, too many aliases or fields, and nested introspection as validation errors; standard introspection works', async () => {
     const cycle = await ask(api.adminToken, 'query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }');
     expect(cycle.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    const aliases = await ask(api.adminToken, `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ')} }`);
-    expect(aliases.body.errors?.[0]).toMatchObject({ message: "'' has more than 30 aliases", extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    const aliases = await ask(
+      api.adminToken,
+      `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ')} }`,
+    );
+    expect(aliases.body.errors?.[0]).toMatchObject({
+      message: "'' has more than 30 aliases",
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
     const bomb = `query { ...F0 } ${Array.from({ length: 12 }, (_, i) => `fragment F${i} on Query { ${i === 11 ? '__typename' : `...F${i + 1} ...F${i + 1}`} }`).join(' ')}`;
     expect((await ask(api.adminToken, bomb)).body.errors?.[0].message).toMatch(/more than 500 fields/);
     const nested = await ask(api.adminToken, '{ __schema { types { fields { type { fields { name } } } } } }');
@@ -272,9 +333,15 @@ describe('GraphQL that cannot be turned against us', () => {
   });
 
   it('weighs what a field costs the database: a page and its count are 20 points before any field', async () => {
-    const wide = await ask(api.adminToken, `{ ${Array.from({ length: 30 }, (_, i) => `r${i}: runs(first: 100) { items { epochs { epoch } } }`).join(' ')} }`);
+    const wide = await ask(
+      api.adminToken,
+      `{ ${Array.from({ length: 30 }, (_, i) => `r${i}: runs(first: 100) { items { epochs { epoch } } }`).join(' ')} }`,
+    );
     expect(wide.body.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
-    const counts = await ask(api.adminToken, `{ ${Array.from({ length: 30 }, (_, i) => `r${i}: runs(first: 1) { totalCount }`).join(' ')} }`);
+    const counts = await ask(
+      api.adminToken,
+      `{ ${Array.from({ length: 30 }, (_, i) => `r${i}: runs(first: 1) { totalCount }`).join(' ')} }`,
+    );
     expect(counts.body.errors).toBeUndefined(); // 30 x 21 = 630 points: allowed once ...
   });
 
@@ -288,9 +355,14 @@ describe('GraphQL that cannot be turned against us', () => {
   });
 
   it('refuses a subscription over POST, and bad variables, with 400s', async () => {
-    const subscription = await ask(api.adminToken, 'subscription { runProgress(runId: "00000000-0000-4000-8000-000000000000") { kind } }');
+    const subscription = await ask(
+      api.adminToken,
+      'subscription { runProgress(runId: "00000000-0000-4000-8000-000000000000") { kind } }',
+    );
     expect([subscription.status, subscription.body.errors?.[0].extensions.code]).toEqual([400, 'BAD_REQUEST']);
-    const nullJson = await ask(api.adminToken, 'mutation ($c: JSON!) { submitRun(input: { config: $c }) { id } }', { c: null });
+    const nullJson = await ask(api.adminToken, 'mutation ($c: JSON!) { submitRun(input: { config: $c }) { id } }', {
+      c: null,
+    });
     expect([nullJson.status, nullJson.body.errors?.[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
     const epoch = await ask(api.adminToken, '{ runs { items { gradientFlow(epoch: -1) { epoch } } } }');
     expect(epoch.status).toBeLessThan(500);

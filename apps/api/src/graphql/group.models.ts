@@ -42,7 +42,10 @@ export class AggregateModel {
   @Field(() => [ID]) runs!: string[];
   @Field(() => [AggregateEpochModel]) epochs!: AggregateEpochModel[];
   @Field(() => AggregateTestModel) test!: AggregateTestModel;
-  @Field(() => JsonScalar, { description: 'per epoch, per layer: the log-scale statistics (logScale) as geometricMean/log10Std, the rest as mean/std' })
+  @Field(() => JsonScalar, {
+    description:
+      'per epoch, per layer: the log-scale statistics (logScale) as geometricMean/log10Std, the rest as mean/std',
+  })
   gradientFlow!: unknown;
   @Field(() => [String]) logScale!: string[];
 }
@@ -75,7 +78,11 @@ export class SubmitGroupInput {
   @Field(() => String, { nullable: true }) name?: string;
   @Field(() => JsonScalar, { description: 'an ExperimentConfig' }) config!: unknown;
   @Field(() => [Int], { nullable: true, description: "default: the config's seed" }) seeds?: number[];
-  @Field(() => JsonScalar, { nullable: true, description: 'parameter -> values, e.g. { "lr": [0.001, 0.0003], "batch": [64, 128] }' }) grid?: unknown;
+  @Field(() => JsonScalar, {
+    nullable: true,
+    description: 'parameter -> values, e.g. { "lr": [0.001, 0.0003], "batch": [64, 128] }',
+  })
+  grid?: unknown;
 }
 
 @ObjectType()

@@ -46,7 +46,10 @@ export class GroupsResolver {
     description: 'The same contract and limits as POST /api/groups',
     complexity: ({ childComplexity }) => 5 * SQL_QUERY + childComplexity,
   })
-  submitGroup(@Context() ctx: GraphqlContext, @Args('input', { type: () => SubmitGroupInput }) input: SubmitGroupInput): Promise<GroupDto> {
+  submitGroup(
+    @Context() ctx: GraphqlContext,
+    @Args('input', { type: () => SubmitGroupInput }) input: SubmitGroupInput,
+  ): Promise<GroupDto> {
     const body: Record<string, unknown> = { config: input.config };
     if (input.name !== undefined && input.name !== null) body.name = input.name;
     if (input.seeds !== undefined && input.seeds !== null) body.seeds = input.seeds;

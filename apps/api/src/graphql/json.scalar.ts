@@ -14,7 +14,8 @@ function fromLiteral(node: ValueNode, variables?: Record<string, unknown> | null
       return node.values.map((v) => fromLiteral(v, variables));
     case Kind.OBJECT:
       // As a JSON body's reviver does (json-body-guard.ts): a later copy would set the prototype instead.
-      if (node.fields.some((f) => f.name.value === '__proto__')) throw new GraphQLError('a key named "__proto__" is not accepted');
+      if (node.fields.some((f) => f.name.value === '__proto__'))
+        throw new GraphQLError('a key named "__proto__" is not accepted');
       return Object.fromEntries(node.fields.map((f) => [f.name.value, fromLiteral(f.value, variables)]));
     case Kind.VARIABLE:
       return variables?.[node.name.value];

@@ -26,7 +26,12 @@ export class QueryComplexityPlugin implements ApolloServerPlugin<GraphqlContext>
     private readonly config: AppConfig,
     redis: RedisService,
   ) {
-    this.budget = redisLimiter(redis.client, `${config.queuePrefix}:graphql-cost`, config.graphqlCostPerMinute, BUDGET_WINDOW_S);
+    this.budget = redisLimiter(
+      redis.client,
+      `${config.queuePrefix}:graphql-cost`,
+      config.graphqlCostPerMinute,
+      BUDGET_WINDOW_S,
+    );
   }
 
   async requestDidStart(): Promise<GraphQLRequestListener<GraphqlContext>> {
@@ -49,14 +54,20 @@ export class QueryComplexityPlugin implements ApolloServerPlugin<GraphqlContext>
           });
         } catch (error) {
           // It coerces the variables itself: a variable of the wrong type is the caller's mistake, not ours.
-          const message = error instanceof GraphQLError ? error.message : 'the query cannot be costed (is operationName one of its operations?)';
+          const message =
+            error instanceof GraphQLError
+              ? error.message
+              : 'the query cannot be costed (is operationName one of its operations?)';
           throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
         }
         const max = this.config.graphqlMaxComplexity;
         if (complexity > max) {
-          throw new GraphQLError(`query too complex: ${complexity} points, at most ${max} (ask for fewer runs or fields)`, {
-            extensions: { code: 'QUERY_TOO_COMPLEX', complexity, maxComplexity: max, http: { status: 400 } },
-          });
+          throw new GraphQLError(
+            `query too complex: ${complexity} points, at most ${max} (ask for fewer runs or fields)`,
+            {
+              extensions: { code: 'QUERY_TOO_COMPLEX', complexity, maxComplexity: max, http: { status: 400 } },
+            },
+          );
         }
         await this.spend(contextValue.principal.userId, complexity);
       },
@@ -69,9 +80,16 @@ export class QueryComplexityPlugin implements ApolloServerPlugin<GraphqlContext>
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new GraphQLError(`GraphQL budget spent: ${this.budget.points} points a minute per user; try again in ${retryAfterSeconds} s`, {
-        extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } },
-      });
+      throw new GraphQLError(
+        `GraphQL budget spent: ${this.budget.points} points a minute per user; try again in ${retryAfterSeconds} s`,
+        {
+          extensions: {
+            code: 'RATE_LIMITED',
+            retryAfterSeconds,
+            http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+          },
+        },
+      );
     }
   }
 }

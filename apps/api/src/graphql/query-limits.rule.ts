@@ -1,4 +1,11 @@
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
 
 export interface QueryLimits {
   /** Deepest field nesting; root fields are at depth 0. Introspection fields are limited apart. */
@@ -39,10 +46,16 @@ export function queryLimitsRule(limits: QueryLimits) {
         failed = true;
       };
 
-      const walk = (selectionSet: SelectionSetNode, depth: number, introspection: { depth: number; lists: number } | null, path: Set<string>) => {
+      const walk = (
+        selectionSet: SelectionSetNode,
+        depth: number,
+        introspection: { depth: number; lists: number } | null,
+        path: Set<string>,
+      ) => {
         for (const selection of selectionSet.selections) {
           if (failed) return;
-          if (++nodes > limits.maxNodes) return fail(`'${name}' has more than ${limits.maxNodes} fields (fragments expanded)`);
+          if (++nodes > limits.maxNodes)
+            return fail(`'${name}' has more than ${limits.maxNodes} fields (fragments expanded)`);
           if (selection.kind === Kind.INLINE_FRAGMENT) {
             walk(selection.selectionSet, depth, introspection, path);
           } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
@@ -50,14 +63,21 @@ export function queryLimitsRule(limits: QueryLimits) {
             if (!fragment || path.has(fragment.name.value)) continue; // unknown or a cycle: GraphQL's own rules say so
             walk(fragment.selectionSet, depth, introspection, new Set([...path, fragment.name.value]));
           } else {
-            if (selection.alias && ++aliases > limits.maxAliases) return fail(`'${name}' has more than ${limits.maxAliases} aliases`);
+            if (selection.alias && ++aliases > limits.maxAliases)
+              return fail(`'${name}' has more than ${limits.maxAliases} aliases`);
             const field = selection.name.value;
             let inside = introspection;
             if (inside || field === '__schema' || field === '__type') {
-              inside = { depth: inside ? inside.depth + 1 : 0, lists: (inside?.lists ?? 0) + (INTROSPECTION_LISTS.has(field) ? 1 : 0) };
-              if (inside.depth > limits.maxIntrospectionDepth) return fail(`'${name}' exceeds maximum introspection depth of ${limits.maxIntrospectionDepth}`);
+              inside = {
+                depth: inside ? inside.depth + 1 : 0,
+                lists: (inside?.lists ?? 0) + (INTROSPECTION_LISTS.has(field) ? 1 : 0),
+              };
+              if (inside.depth > limits.maxIntrospectionDepth)
+                return fail(`'${name}' exceeds maximum introspection depth of ${limits.maxIntrospectionDepth}`);
               if (inside.lists > limits.maxIntrospectionLists)
-                return fail(`'${name}' lists a type's members through another type's more than ${limits.maxIntrospectionLists} time(s)`);
+                return fail(
+                  `'${name}' lists a type's members through another type's more than ${limits.maxIntrospectionLists} time(s)`,
+                );
             } else if (!field.startsWith('__') && depth > limits.maxDepth) {
               return fail(`'${name}' exceeds maximum operation depth of ${limits.maxDepth}`);
             }

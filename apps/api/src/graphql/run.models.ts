@@ -30,13 +30,15 @@ export class LayerGradientModel {
   @Field(() => Float, { nullable: true }) maxAbs!: number | null;
   @Field(() => Int) nonFiniteCount!: number;
   @Field(() => Float, { nullable: true }) weightL2!: number | null;
-  @Field(() => Float, { nullable: true, description: "||w - w_before|| / ||w_before|| of the epoch's last step" }) updateRatio!: number | null;
+  @Field(() => Float, { nullable: true, description: "||w - w_before|| / ||w_before|| of the epoch's last step" })
+  updateRatio!: number | null;
 }
 
 @ObjectType()
 export class GradientFlowModel {
   @Field(() => Int) epoch!: number;
-  @Field(() => [LayerGradientModel], { description: 'one row per weight tensor, in network order' }) layers!: LayerGradientModel[];
+  @Field(() => [LayerGradientModel], { description: 'one row per weight tensor, in network order' })
+  layers!: LayerGradientModel[];
 }
 
 @ObjectType({ description: 'A training run of the caller’s team' })
@@ -44,11 +46,16 @@ export class RunModel {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field(() => RunStatusEnum) status!: RunStatus;
-  @Field({ description: "trained (by gradlab) or imported (the course framework's result files, read-only)" }) kind!: string;
+  @Field({ description: "trained (by gradlab) or imported (the course framework's result files, read-only)" })
+  kind!: string;
   @Field(() => JsonScalar, { description: 'the complete ExperimentConfig' }) config!: unknown;
   @Field() architecture!: string;
   @Field(() => String, { nullable: true }) backend!: string | null;
-  @Field(() => String, { nullable: true, description: 'what the backend computed with: the GPU adapter, the GPU, or the CPU' }) device!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'what the backend computed with: the GPU adapter, the GPU, or the CPU',
+  })
+  device!: string | null;
   @Field(() => String, { nullable: true }) workerHost!: string | null;
   @Field() createdAt!: string;
   @Field(() => String, { nullable: true }) startedAt!: string | null;
@@ -59,7 +66,8 @@ export class RunModel {
   @Field(() => Float, { nullable: true }) testLoss!: number | null;
   @Field(() => Float, { nullable: true }) testAccuracy!: number | null;
   @Field(() => String, { nullable: true }) error!: string | null;
-  @Field(() => ID, { nullable: true, description: 'the group (seeds, sweep) the run belongs to' }) groupId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'the group (seeds, sweep) the run belongs to' }) groupId!:
+    string | null;
 }
 
 @ObjectType()
@@ -81,19 +89,22 @@ export class RunFilter {
 @InputType()
 export class SubmitRunInput {
   @Field(() => String, { nullable: true }) name?: string;
-  @Field(() => JsonScalar, { description: 'an ExperimentConfig; every field has the framework’s default' }) config!: unknown;
+  @Field(() => JsonScalar, { description: 'an ExperimentConfig; every field has the framework’s default' })
+  config!: unknown;
 }
 
 @ObjectType({ description: 'A live event of one run: batch progress, a finished epoch, or a new status' })
 export class RunProgressEvent {
   @Field(() => ID) runId!: string;
-  @Field(() => String, { description: 'progress | epoch | run | diagnosis' }) kind!: 'progress' | 'epoch' | 'run' | 'diagnosis';
+  @Field(() => String, { description: 'progress | epoch | run | diagnosis' }) kind!:
+    'progress' | 'epoch' | 'run' | 'diagnosis';
   @Field(() => Int, { nullable: true }) epoch?: number;
   @Field(() => Int, { nullable: true }) batch?: number;
   @Field(() => Int, { nullable: true }) batchesPerEpoch?: number;
   @Field(() => EpochModel, { nullable: true }) epochResult?: EpochModel;
   @Field(() => RunModel, { nullable: true }) run?: RunModel;
-  @Field(() => [String], { nullable: true, description: 'for kind diagnosis: the finding codes, most severe first' }) findingCodes?: string[];
+  @Field(() => [String], { nullable: true, description: 'for kind diagnosis: the finding codes, most severe first' })
+  findingCodes?: string[];
 }
 
 @ObjectType()
@@ -102,10 +113,16 @@ export class WorkerModel {
   @Field() host!: string;
   @Field() backend!: string;
   @Field(() => String, { nullable: true }) device!: string | null;
-  @Field(() => String, { nullable: true, description: "the run it trains; null when idle, or when the run is another team's" })
+  @Field(() => String, {
+    nullable: true,
+    description: "the run it trains; null when idle, or when the run is another team's",
+  })
   currentRunId!: string | null;
   @Field({ description: "whether it trains a run, whoever's" }) busy!: boolean;
-  @Field(() => String, { nullable: true, description: 'since when it waits for an api it cannot reach (or that answers 503); null when not' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'since when it waits for an api it cannot reach (or that answers 503); null when not',
+  })
   waitingForApiSince!: string | null;
   @Field() startedAt!: string;
   @Field() lastHeartbeatAt!: string;

@@ -1,5 +1,12 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { CreateRunRequestSchema, type DiagnosisDto, type EpochDto, type ExperimentConfig, type GradientFlowDto, type RunDto } from '@gradlab/contracts';
+import {
+  CreateRunRequestSchema,
+  type DiagnosisDto,
+  type EpochDto,
+  type ExperimentConfig,
+  type GradientFlowDto,
+  type RunDto,
+} from '@gradlab/contracts';
 import { DiagnosisService } from '../runs/diagnosis.service';
 import { DomainError } from '../common/domain-error';
 import { parseInput } from '../common/parse-input';
@@ -10,7 +17,15 @@ import type { GraphqlContext } from './graphql-context';
 import { RunDataLoaders } from './run-data.loaders';
 import { DiagnosisModel } from './group.models';
 import { orNull } from './or-null';
-import { EpochModel, GradientFlowModel, RunConnection, RunFilter, RunModel, RunProgressEvent, SubmitRunInput } from './run.models';
+import {
+  EpochModel,
+  GradientFlowModel,
+  RunConnection,
+  RunFilter,
+  RunModel,
+  RunProgressEvent,
+  SubmitRunInput,
+} from './run.models';
 
 const MAX_PAGE = 100;
 /**
@@ -23,14 +38,24 @@ function toProgressEvent(event: RunLiveEvent): RunProgressEvent {
   switch (event.event) {
     case 'run.progress': {
       const p = event.payload as RunLiveEvent<'run.progress'>['payload'];
-      return { runId: event.runId, kind: 'progress', epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch };
+      return {
+        runId: event.runId,
+        kind: 'progress',
+        epoch: p.epoch,
+        batch: p.batch,
+        batchesPerEpoch: p.batchesPerEpoch,
+      };
     }
     case 'epoch.completed': {
       const p = event.payload as RunLiveEvent<'epoch.completed'>['payload'];
       return { runId: event.runId, kind: 'epoch', epoch: p.epoch.epoch, epochResult: p.epoch };
     }
     case 'run.diagnosis':
-      return { runId: event.runId, kind: 'diagnosis', findingCodes: (event.payload as RunLiveEvent<'run.diagnosis'>['payload']).findings.map((f) => f.code) };
+      return {
+        runId: event.runId,
+        kind: 'diagnosis',
+        findingCodes: (event.payload as RunLiveEvent<'run.diagnosis'>['payload']).findings.map((f) => f.code),
+      };
     default:
       return { runId: event.runId, kind: 'run', run: event.payload as RunDto };
   }
@@ -47,7 +72,8 @@ export class RunsResolver {
 
   @Query(() => RunConnection, {
     description: "The team's runs, newest first; pass endCursor as `after` for the next page",
-    complexity: ({ args, childComplexity }) => 2 * SQL_QUERY + Math.min(Math.max(1, args.first ?? 25), MAX_PAGE) * childComplexity,
+    complexity: ({ args, childComplexity }) =>
+      2 * SQL_QUERY + Math.min(Math.max(1, args.first ?? 25), MAX_PAGE) * childComplexity,
   })
   async runs(
     @Context() ctx: GraphqlContext,
@@ -56,7 +82,9 @@ export class RunsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<RunConnection> {
     if (first < 1 || first > MAX_PAGE)
-      throw new DomainError('VALIDATION_FAILED', `invalid query: first: must be 1..${MAX_PAGE}`, [{ field: 'first', message: `must be 1..${MAX_PAGE}` }]);
+      throw new DomainError('VALIDATION_FAILED', `invalid query: first: must be 1..${MAX_PAGE}`, [
+        { field: 'first', message: `must be 1..${MAX_PAGE}` },
+      ]);
     return this.runsService.listAfter(ctx.principal, { ...filter }, first, after);
   }
 
@@ -80,7 +108,9 @@ export class RunsResolver {
     @Parent() run: RunDto,
     @Args('epoch', { type: () => Int, nullable: true }) epoch: number | null | undefined,
   ): Promise<GradientFlowDto | null> {
-    return this.loaders.for(ctx).gradientFlow.load({ runId: run.id, epoch: epoch === null || epoch === undefined ? null : epochIndex(epoch) }); // omitted: undefined
+    return this.loaders
+      .for(ctx)
+      .gradientFlow.load({ runId: run.id, epoch: epoch === null || epoch === undefined ? null : epochIndex(epoch) }); // omitted: undefined
   }
 
   @ResolveField(() => DiagnosisModel, {
@@ -96,7 +126,10 @@ export class RunsResolver {
     description: 'The same contract and limits as POST /api/runs; field errors in extensions.fieldErrors',
     complexity: ({ childComplexity }) => 3 * SQL_QUERY + childComplexity,
   })
-  submitRun(@Context() ctx: GraphqlContext, @Args('input', { type: () => SubmitRunInput }) input: SubmitRunInput): Promise<RunDto> {
+  submitRun(
+    @Context() ctx: GraphqlContext,
+    @Args('input', { type: () => SubmitRunInput }) input: SubmitRunInput,
+  ): Promise<RunDto> {
     const request = parseInput(
       CreateRunRequestSchema,
       { ...(input.name === undefined || input.name === null ? {} : { name: input.name }), config: input.config },
@@ -114,7 +147,10 @@ export class RunsResolver {
     description: 'Batch progress, finished epochs and status changes of one run of your team',
     resolve: (event: RunLiveEvent) => toProgressEvent(event),
   })
-  async runProgress(@Context() ctx: GraphqlContext, @Args('runId', { type: () => ID }) runId: string): Promise<AsyncIterableIterator<RunLiveEvent>> {
+  async runProgress(
+    @Context() ctx: GraphqlContext,
+    @Args('runId', { type: () => ID }) runId: string,
+  ): Promise<AsyncIterableIterator<RunLiveEvent>> {
     await this.runsService.findRun(ctx.principal, runId); // another team's run: NOT_FOUND, and no events
     return this.pubSub.iterator(runId);
   }

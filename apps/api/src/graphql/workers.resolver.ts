@@ -9,7 +9,10 @@ import { WorkersModel } from './run.models';
 export class WorkersResolver {
   constructor(private readonly workersService: WorkersService) {}
 
-  @Query(() => WorkersModel, { description: 'Staff only: the workers and the training queue', complexity: ({ childComplexity }) => 20 + childComplexity })
+  @Query(() => WorkersModel, {
+    description: 'Staff only: the workers and the training queue',
+    complexity: ({ childComplexity }) => 20 + childComplexity,
+  })
   workers(@Context() ctx: GraphqlContext): Promise<WorkersDto> {
     if (!isStaffRole(ctx.principal.role)) throw new DomainError('FORBIDDEN', 'staff only');
     return this.workersService.snapshotFor(ctx.principal);

@@ -42,7 +42,10 @@ const AGGREGATE_WORK_MEM = '64MB';
 type LayerStatsRow = { epoch: number; layerIndex: number; n: bigint } & Record<string, number | bigint | null>;
 const num = (v: number | bigint | null | undefined) => (v === null || v === undefined ? null : Number(v));
 
-function toLayerDto(row: LayerStatsRow, names: Map<number, { name: string; shortName: string; kind: string }>): AggregateLayerDto {
+function toLayerDto(
+  row: LayerStatsRow,
+  names: Map<number, { name: string; shortName: string; kind: string }>,
+): AggregateLayerDto {
   const log = (s: string): LogStatDto => {
     const mean = num(row[`${s}_logMean`]);
     return {
@@ -61,12 +64,19 @@ function toLayerDto(row: LayerStatsRow, names: Map<number, { name: string; short
     max: num(row[`${s}_max`]),
     n: Number(row[`${s}_n`]),
   });
-  const label = names.get(row.layerIndex) ?? { name: `layer ${row.layerIndex}`, shortName: `layer ${row.layerIndex}`, kind: 'conv' };
+  const label = names.get(row.layerIndex) ?? {
+    name: `layer ${row.layerIndex}`,
+    shortName: `layer ${row.layerIndex}`,
+    kind: 'conv',
+  };
   return {
     layerIndex: row.layerIndex,
     ...label,
     n: Number(row.n),
-    ...(Object.fromEntries(LOG_GRADIENT_STATISTICS.map((s) => [s, log(s)])) as Pick<AggregateLayerDto, (typeof LOG_GRADIENT_STATISTICS)[number]>),
+    ...(Object.fromEntries(LOG_GRADIENT_STATISTICS.map((s) => [s, log(s)])) as Pick<
+      AggregateLayerDto,
+      (typeof LOG_GRADIENT_STATISTICS)[number]
+    >),
     weightL2: linear('weightL2'),
     nonFiniteCount: linear('nonFiniteCount'),
   };
@@ -76,7 +86,13 @@ function toLayerDto(row: LayerStatsRow, names: Map<number, { name: string; short
 function differences(a: unknown, b: unknown, path = ''): string[] {
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].flatMap((key) => differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], path ? `${path}.${key}` : key));
+    return [...keys].flatMap((key) =>
+      differences(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        path ? `${path}.${key}` : key,
+      ),
+    );
   }
   return a === b ? [] : [path];
 }
@@ -97,7 +113,11 @@ export class AggregatesService {
   /** A group's runs, or one cell of its grid (`cell` as GET /api/groups/:id lists them). */
   async ofGroup(principal: Principal, id: string, cell: string | undefined): Promise<AggregateDto> {
     await this.groups.findGroup(principal, id);
-    const runs = await this.prisma.run.findMany({ where: { groupId: id }, select: { id: true, cell: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const runs = await this.prisma.run.findMany({
+      where: { groupId: id },
+      select: { id: true, cell: true },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
     const keys = [...new Set(runs.map((r) => cellKey((r.cell ?? {}) as GridCell)))];
     const wanted = cell ?? (keys.length === 1 ? keys[0] : undefined);
     if (wanted === undefined || !keys.includes(wanted)) {
@@ -120,15 +140,20 @@ export class AggregatesService {
           .filter(Boolean),
       ),
     ];
-    const fail = (message: string) => new DomainError('VALIDATION_FAILED', `invalid query: runs: ${message}`, [{ field: 'runs', message }]);
+    const fail = (message: string) =>
+      new DomainError('VALIDATION_FAILED', `invalid query: runs: ${message}`, [{ field: 'runs', message }]);
     if (ids.length === 0) throw fail('name the runs to aggregate: ?runs=ID,ID,...');
     if (ids.length > MAX_RUNS) throw fail(`at most ${MAX_RUNS} runs`);
-    const found = await this.prisma.run.findMany({ where: { id: { in: ids.filter(isUuid) }, teamId: principal.teamId }, select: { id: true, config: true } });
+    const found = await this.prisma.run.findMany({
+      where: { id: { in: ids.filter(isUuid) }, teamId: principal.teamId },
+      select: { id: true, config: true },
+    });
     const missing = ids.filter((id) => !found.some((r) => r.id === id));
     if (missing.length > 0) throw new DomainError('NOT_FOUND', `run ${missing[0]} not found`);
     const [first, ...rest] = found.map((r) => withoutSeed(r.config as unknown as ExperimentConfig));
     const differ = [...new Set(rest.flatMap((config) => differences(first, config)))];
-    if (differ.length > 0) throw fail(`the runs' configs differ in ${differ.join(', ')}: aggregate runs of one config over seeds`);
+    if (differ.length > 0)
+      throw fail(`the runs' configs differ in ${differ.join(', ')}: aggregate runs of one config over seeds`);
     return this.aggregate(ids);
   }
 
@@ -143,19 +168,29 @@ export class AggregatesService {
         this.prisma.$queryRawUnsafe<{ rows: string | null }[]>(READ_CELL_SQL, groupCell.groupId, groupCell.cell),
       ]);
       const byEpoch = cellLayersByEpoch(stats[0]?.rows ?? null);
-      return { ...base, gradientFlow: [...byEpoch.entries()].map(([epoch, layers]) => ({ epoch, layers })), logScale: [...LOG_GRADIENT_STATISTICS] };
+      return {
+        ...base,
+        gradientFlow: [...byEpoch.entries()].map(([epoch, layers]) => ({ epoch, layers })),
+        logScale: [...LOG_GRADIENT_STATISTICS],
+      };
     }
     return this.computed(runIds);
   }
 
   private async epochsAndTest(runIds: string[]): Promise<Pick<AggregateDto, 'runs' | 'epochs' | 'test'>> {
     const [runs, epochs] = await Promise.all([
-      this.prisma.run.findMany({ where: { id: { in: runIds } }, select: { id: true, testAccuracy: true, testLoss: true, bestValAccuracy: true } }),
+      this.prisma.run.findMany({
+        where: { id: { in: runIds } },
+        select: { id: true, testAccuracy: true, testLoss: true, bestValAccuracy: true },
+      }),
       this.prisma.epoch.findMany({ where: { runId: { in: runIds } }, orderBy: [{ runId: 'asc' }, { index: 'asc' }] }),
     ]);
     const order = new Map(runIds.map((id, i) => [id, i]));
     runs.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    const withEpochs = runs.map((run) => ({ ...run, epochs: epochs.filter((e) => e.runId === run.id).map(toEpochDto) }));
+    const withEpochs = runs.map((run) => ({
+      ...run,
+      epochs: epochs.filter((e) => e.runId === run.id).map(toEpochDto),
+    }));
     return { runs: runs.map((r) => r.id), epochs: aggregateEpochs(withEpochs), test: aggregateTest(withEpochs) };
   }
 

@@ -19,7 +19,11 @@ export class AnalysisController {
   @ApiDoc(
     'Aggregate chosen runs that share one config up to the seed',
     { 200: ['the aggregate', AggregateDtoSchema], 400: 'configs that differ beyond the seed', 404: 'a run not found' },
-    { params: { runs: { in: 'query', required: true, schema: { type: 'string' }, description: 'run ids, comma-separated' } } },
+    {
+      params: {
+        runs: { in: 'query', required: true, schema: { type: 'string' }, description: 'run ids, comma-separated' },
+      },
+    },
   )
   aggregate(@CurrentPrincipal() principal: Principal, @Query('runs') runs?: string): Promise<AggregateDto> {
     return this.aggregates.ofRuns(principal, runs);
@@ -28,7 +32,9 @@ export class AnalysisController {
   /** Staff: their team's members with their runs, groups, findings and worker time; an admin sees every team. */
   @StaffOnly()
   @Get('cohort')
-  @ApiDoc('Staff: per team member, runs by status, groups, findings and worker time', { 200: ['the cohort', CohortDtoSchema] })
+  @ApiDoc('Staff: per team member, runs by status, groups, findings and worker time', {
+    200: ['the cohort', CohortDtoSchema],
+  })
   cohortView(@CurrentPrincipal() principal: Principal): Promise<CohortDto> {
     return this.cohort.view(principal);
   }

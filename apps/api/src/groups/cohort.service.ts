@@ -23,9 +23,22 @@ export class CohortService {
       }),
       this.prisma.run.findMany({
         where: { createdById: { not: null }, ...teamScope(principal, 'teamId') },
-        select: { createdById: true, status: true, kind: true, findings: true, startedAt: true, finishedAt: true, epochsCompleted: true, createdAt: true },
+        select: {
+          createdById: true,
+          status: true,
+          kind: true,
+          findings: true,
+          startedAt: true,
+          finishedAt: true,
+          epochsCompleted: true,
+          createdAt: true,
+        },
       }),
-      this.prisma.runGroup.groupBy({ by: ['createdById'], where: teamScope(principal, 'teamId'), _count: { _all: true } }),
+      this.prisma.runGroup.groupBy({
+        by: ['createdById'],
+        where: teamScope(principal, 'teamId'),
+        _count: { _all: true },
+      }),
     ]);
     const members = new Map<string, CohortMemberDto>();
     const memberOf = (user: { id: string; email: string; role: string }): CohortMemberDto => ({
@@ -49,9 +62,18 @@ export class CohortService {
       for (const code of new Set(codes)) member.findings[code] = (member.findings[code] ?? 0) + 1;
       if (codes.length === 0 && run.epochsCompleted > 0 && run.findings !== null) member.healthyRuns += 1;
       if (run.kind === 'trained' && run.startedAt)
-        member.workerMs += (run.finishedAt?.getTime() ?? (run.status === 'running' ? now : run.startedAt.getTime())) - run.startedAt.getTime();
-      if (!member.lastRunAt || run.createdAt.toISOString() > member.lastRunAt) member.lastRunAt = run.createdAt.toISOString();
+        member.workerMs +=
+          (run.finishedAt?.getTime() ?? (run.status === 'running' ? now : run.startedAt.getTime())) -
+          run.startedAt.getTime();
+      if (!member.lastRunAt || run.createdAt.toISOString() > member.lastRunAt)
+        member.lastRunAt = run.createdAt.toISOString();
     }
-    return { teams: teams.map((team) => ({ id: team.id, name: team.name, members: team.users.map((u) => members.get(u.id) as CohortMemberDto) })) };
+    return {
+      teams: teams.map((team) => ({
+        id: team.id,
+        name: team.name,
+        members: team.users.map((u) => members.get(u.id) as CohortMemberDto),
+      })),
+    };
   }
 }

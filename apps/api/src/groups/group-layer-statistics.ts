@@ -1,4 +1,10 @@
-import { LOG_GRADIENT_STATISTICS, type AggregateLayerDto, type LayerGradientStat, type LogStatDto, type StatDto } from '@gradlab/contracts';
+import {
+  LOG_GRADIENT_STATISTICS,
+  type AggregateLayerDto,
+  type LayerGradientStat,
+  type LogStatDto,
+  type StatDto,
+} from '@gradlab/contracts';
 
 /**
  * Running statistics per group cell, epoch and layer, kept up to date as each epoch is stored, so that a
@@ -15,7 +21,14 @@ const isLog = (s: Statistic) => (LOG_GRADIENT_STATISTICS as readonly string[]).i
 const STATISTICS: readonly Statistic[] = [...LOG_GRADIENT_STATISTICS, ...LINEAR_STATISTICS];
 
 /** Columns of "GroupLayerStat" per statistic: n, mean, m2, min, max (and zeros for the log-scale ones). */
-const columnsOf = (s: Statistic) => [`${s}N`, `${s}Mean`, `${s}M2`, `${s}Min`, `${s}Max`, ...(isLog(s) ? [`${s}Zeros`] : [])];
+const columnsOf = (s: Statistic) => [
+  `${s}N`,
+  `${s}Mean`,
+  `${s}M2`,
+  `${s}Min`,
+  `${s}Max`,
+  ...(isLog(s) ? [`${s}Zeros`] : []),
+];
 
 /** One run's contribution for one layer: n is 0 or 1. */
 function contribution(layer: LayerGradientStat): Record<string, number | null> {
@@ -24,7 +37,13 @@ function contribution(layer: LayerGradientStat): Record<string, number | null> {
     const value = (layer as unknown as Record<string, number | null | undefined>)[s] ?? null;
     const kept = value !== null && Number.isFinite(value) && (!isLog(s) || value > 0) ? value : null;
     const x = kept === null ? null : isLog(s) ? Math.log10(kept) : kept;
-    Object.assign(row, { [`${s}N`]: x === null ? 0 : 1, [`${s}Mean`]: x, [`${s}M2`]: 0, [`${s}Min`]: kept, [`${s}Max`]: kept });
+    Object.assign(row, {
+      [`${s}N`]: x === null ? 0 : 1,
+      [`${s}Mean`]: x,
+      [`${s}M2`]: 0,
+      [`${s}Min`]: kept,
+      [`${s}Max`]: kept,
+    });
     if (isLog(s)) row[`${s}Zeros`] = value === 0 ? 1 : 0;
   }
   return row;
@@ -48,7 +67,9 @@ function mergeOf(s: Statistic): string[] {
 }
 
 const VALUE_COLUMNS = STATISTICS.flatMap(columnsOf);
-const RECORD_TYPES = VALUE_COLUMNS.map((c) => `${q(c)} ${c.endsWith('N') || c.endsWith('Zeros') ? 'int' : 'float8'}`).join(', ');
+const RECORD_TYPES = VALUE_COLUMNS.map(
+  (c) => `${q(c)} ${c.endsWith('N') || c.endsWith('Zeros') ? 'int' : 'float8'}`,
+).join(', ');
 
 /**
  * Adds one stored epoch of one run to its group cell's statistics ($1 group id, $2 cell key, $3 epoch, $4 the
@@ -61,7 +82,15 @@ export const ADD_EPOCH_SQL = `
   ON CONFLICT ("groupId", cell, epoch, "layerIndex") DO UPDATE SET n = t.n + 1, ${STATISTICS.flatMap(mergeOf).join(', ')}`;
 
 export function epochContributions(layers: readonly LayerGradientStat[]): string {
-  return JSON.stringify(layers.map((l) => ({ layerIndex: l.layerIndex, name: l.name, shortName: l.shortName, kind: l.kind, ...contribution(l) })));
+  return JSON.stringify(
+    layers.map((l) => ({
+      layerIndex: l.layerIndex,
+      name: l.name,
+      shortName: l.shortName,
+      kind: l.kind,
+      ...contribution(l),
+    })),
+  );
 }
 
 const READ_COLUMNS = ['epoch', 'layerIndex', 'name', 'shortName', 'kind', 'n', ...VALUE_COLUMNS];
@@ -78,7 +107,17 @@ export const READ_CELL_SQL = `
 const at = (column: string) => READ_COLUMNS.indexOf(column);
 /** Where each statistic's n, mean, m2, min, max and zeros sit in a row. */
 const POSITIONS = Object.fromEntries(
-  STATISTICS.map((s) => [s, { n: at(`${s}N`), mean: at(`${s}Mean`), m2: at(`${s}M2`), min: at(`${s}Min`), max: at(`${s}Max`), zeros: at(`${s}Zeros`) }]),
+  STATISTICS.map((s) => [
+    s,
+    {
+      n: at(`${s}N`),
+      mean: at(`${s}Mean`),
+      m2: at(`${s}M2`),
+      min: at(`${s}Min`),
+      max: at(`${s}Max`),
+      zeros: at(`${s}Zeros`),
+    },
+  ]),
 ) as Record<Statistic, Record<'n' | 'mean' | 'm2' | 'min' | 'max' | 'zeros', number>>;
 
 /**
@@ -94,7 +133,14 @@ export function cellLayersByEpoch(text: string | null): Map<number, AggregateLay
     const log = (s: Statistic): LogStatDto => {
       const p = POSITIONS[s];
       const mean = value(p.mean);
-      return { geometricMean: mean === null ? null : 10 ** mean, log10Std: std(p), min: value(p.min), max: value(p.max), n: count(p.n), zeros: count(p.zeros) };
+      return {
+        geometricMean: mean === null ? null : 10 ** mean,
+        log10Std: std(p),
+        min: value(p.min),
+        max: value(p.max),
+        n: count(p.n),
+        zeros: count(p.zeros),
+      };
     };
     const linear = (s: Statistic): StatDto => {
       const p = POSITIONS[s];

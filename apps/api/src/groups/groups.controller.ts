@@ -24,13 +24,19 @@ export class GroupsController {
 
   /** One config over seeds and an optional grid: the cross product queued as runs of the group. */
   @Post()
-  @ApiDoc('Submit a group: one config over seeds and an optional grid; the cross product is queued as runs of the group', {
-    201: ['the group and its runs', GroupDtoSchema],
-    400: 'bad config, seeds or grid (field errors name them: grid.lr[1])',
-    429: 'rate limited, or the team’s queue has no room for every run (QUEUE_FULL)',
-    503: 'the queue is unreachable; nothing was stored',
-  })
-  create(@CurrentPrincipal() principal: Principal, @ValidBody(CreateGroupRequestSchema, 'group') request: ParsedCreateGroupRequest): Promise<GroupDto> {
+  @ApiDoc(
+    'Submit a group: one config over seeds and an optional grid; the cross product is queued as runs of the group',
+    {
+      201: ['the group and its runs', GroupDtoSchema],
+      400: 'bad config, seeds or grid (field errors name them: grid.lr[1])',
+      429: 'rate limited, or the team’s queue has no room for every run (QUEUE_FULL)',
+      503: 'the queue is unreachable; nothing was stored',
+    },
+  )
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(CreateGroupRequestSchema, 'group') request: ParsedCreateGroupRequest,
+  ): Promise<GroupDto> {
     return this.groups.create(principal, request);
   }
 
@@ -64,13 +70,20 @@ export class GroupsController {
       },
     },
   )
-  aggregate(@CurrentPrincipal() principal: Principal, @IdParam('group') id: string, @Query('cell') cell?: string): Promise<AggregateDto> {
+  aggregate(
+    @CurrentPrincipal() principal: Principal,
+    @IdParam('group') id: string,
+    @Query('cell') cell?: string,
+  ): Promise<AggregateDto> {
     return this.aggregates.ofGroup(principal, id, cell);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiDoc('Cancel every queued or running run of the group', { 200: ['the group', GroupDtoSchema], 404: 'no such group' })
+  @ApiDoc('Cancel every queued or running run of the group', {
+    200: ['the group', GroupDtoSchema],
+    404: 'no such group',
+  })
   cancel(@CurrentPrincipal() principal: Principal, @IdParam('group') id: string): Promise<GroupDto> {
     return this.groups.cancel(principal, id);
   }

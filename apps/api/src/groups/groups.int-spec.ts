@@ -17,10 +17,20 @@ import { createTestDatabase, testQueuePrefix } from '../test-support/test-databa
 import { createStudent } from '../test-support/create-student';
 import { startTestApi, type TestApi } from '../test-support/test-api';
 
-const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 3 }, data: { dataset: 'synthetic' } };
+const smallConfig = {
+  model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 },
+  training: { epochs: 3 },
+  data: { dataset: 'synthetic' },
+};
 
 /** An epoch with hand-picked numbers: three conv layers whose gradients scale with `g`. */
-const epochEvent = (runId: string, epoch: number, trainLoss: number, valAccuracy: number, g: number): EpochCompletedEvent =>
+const epochEvent = (
+  runId: string,
+  epoch: number,
+  trainLoss: number,
+  valAccuracy: number,
+  g: number,
+): EpochCompletedEvent =>
   epochCompletedEvent(runId, epoch, {
     trainLoss,
     trainAccuracy: 0.5,
@@ -43,7 +53,10 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as T & { message?: string; errors?: { field: string; message: string }[] } };
+    return {
+      status: response.status,
+      body: (await response.json()) as T & { message?: string; errors?: { field: string; message: string }[] },
+    };
   };
   const gql = async (query: string, variables?: Record<string, unknown>, key = api.adminToken) => {
     const response = await fetch(`${api.url}/graphql`, {
@@ -51,13 +64,21 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ query, variables }),
     });
-    return (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions: Record<string, unknown> }[] };
+    return (await response.json()) as {
+      data?: Record<string, unknown> | null;
+      errors?: { message: string; extensions: Record<string, unknown> }[];
+    };
   };
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await migrateDatabase(db.url);
-    api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, MAX_GROUP_RUNS: '12', MAX_QUEUED_RUNS_PER_TEAM: '20' });
+    api = await startTestApi({
+      DATABASE_URL: db.url,
+      QUEUE_PREFIX: prefix,
+      MAX_GROUP_RUNS: '12',
+      MAX_QUEUED_RUNS_PER_TEAM: '20',
+    });
     queue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix });
     outsider = (await createStudent(api, 'team-outside', 'outsider@uni.test')).key;
   }, 60_000);
@@ -76,9 +97,22 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
       grid: { lr: [1e-3, 3e-4], 'training.batchSize': [64] },
     });
     expect(status).toBe(201);
-    expect(group).toMatchObject({ name: 'lr sweep', seeds: [0, 1, 2], grid: { lr: [1e-3, 3e-4], batch: [64] }, counts: { queued: 6 } });
+    expect(group).toMatchObject({
+      name: 'lr sweep',
+      seeds: [0, 1, 2],
+      grid: { lr: [1e-3, 3e-4], batch: [64] },
+      counts: { queued: 6 },
+    });
     expect(group.runs).toHaveLength(6);
-    expect(group.runs.map((r) => [r.seed, r.cell.lr, r.config.training.learningRate, r.config.training.batchSize, r.config.training.seed])).toEqual([
+    expect(
+      group.runs.map((r) => [
+        r.seed,
+        r.cell.lr,
+        r.config.training.learningRate,
+        r.config.training.batchSize,
+        r.config.training.seed,
+      ]),
+    ).toEqual([
       [0, 1e-3, 1e-3, 64, 0],
       [1, 1e-3, 1e-3, 64, 1],
       [2, 1e-3, 1e-3, 64, 2],
@@ -99,26 +133,52 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
 
   it('refuses bad seeds and grids with field errors, and writes nothing', async () => {
     const before = await call<{ items: unknown[] }>('GET', '/api/groups');
-    const bad = await call('POST', '/api/groups', { config: smallConfig, seeds: [0, 0], grid: { lr: [1e-3, -1], momentum: [0.9], batch: [] } });
+    const bad = await call('POST', '/api/groups', {
+      config: smallConfig,
+      seeds: [0, 0],
+      grid: { lr: [1e-3, -1], momentum: [0.9], batch: [] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual(
-      expect.arrayContaining([{ field: 'seeds', message: 'must not repeat a seed' }, expect.objectContaining({ field: 'grid.batch' })]),
+      expect.arrayContaining([
+        { field: 'seeds', message: 'must not repeat a seed' },
+        expect.objectContaining({ field: 'grid.batch' }),
+      ]),
     );
-    const values = await call('POST', '/api/groups', { config: smallConfig, grid: { lr: [1e-3, -1], momentum: [0.9] } });
+    const values = await call('POST', '/api/groups', {
+      config: smallConfig,
+      grid: { lr: [1e-3, -1], momentum: [0.9] },
+    });
     expect(values.body.errors).toEqual([
       { field: 'grid.lr[1]', message: '-1: Too small: expected number to be >0' },
       { field: 'grid.momentum', message: expect.stringMatching(/^unknown parameter: one of lr, minLr, batch/) },
     ]);
-    const tooMany = await call('POST', '/api/groups', { config: smallConfig, seeds: [0, 1, 2, 3, 4], grid: { lr: [1e-3, 3e-4, 1e-4] } });
-    expect(tooMany.body.errors).toEqual([{ field: 'grid', message: 'the group would have 15 runs (5 seeds x 3 cells); at most 12' }]);
+    const tooMany = await call('POST', '/api/groups', {
+      config: smallConfig,
+      seeds: [0, 1, 2, 3, 4],
+      grid: { lr: [1e-3, 3e-4, 1e-4] },
+    });
+    expect(tooMany.body.errors).toEqual([
+      { field: 'grid', message: 'the group would have 15 runs (5 seeds x 3 cells); at most 12' },
+    ]);
     expect((await call<{ items: unknown[] }>('GET', '/api/groups')).body.items).toHaveLength(before.body.items.length);
   }, 30_000);
 
   it("counts every run against the team's queue cap: all or nothing", async () => {
     const student = (await createStudent(api, 'team-cap', 'cap@uni.test')).key;
-    const first = await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }, student);
+    const first = await call<GroupDto>(
+      'POST',
+      '/api/groups',
+      { config: smallConfig, seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] },
+      student,
+    );
     expect(first.status).toBe(201);
-    const second = await call('POST', '/api/groups', { config: smallConfig, seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }, student);
+    const second = await call(
+      'POST',
+      '/api/groups',
+      { config: smallConfig, seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
+      student,
+    );
     expect(second.status).toBe(429);
     expect(second.body.message).toMatch(/already has 12 runs waiting .*limit is 20; these 10 runs would make 22/);
     expect((await call<{ items: unknown[] }>('GET', '/api/groups', undefined, student)).body.items).toHaveLength(1);
@@ -129,7 +189,11 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
   }, 30_000);
 
   it('aggregates a seed group per epoch and per layer, checked against numbers worked by hand', async () => {
-    const { body: group } = await call<GroupDto>('POST', '/api/groups', { name: 'seeds', config: smallConfig, seeds: [0, 1] });
+    const { body: group } = await call<GroupDto>('POST', '/api/groups', {
+      name: 'seeds',
+      config: smallConfig,
+      seeds: [0, 1],
+    });
     const [a, b] = group.runs;
     const events = api.app.get(RunEventsService);
     // run a: three epochs; run b stopped after two
@@ -162,8 +226,14 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     expect(body.logScale).toEqual(['meanAbs', 'lastBatchMeanAbs', 'l2', 'maxAbs', 'updateRatio']);
     // as report figures: mean +- std bands in SVG and PDF, and the numbers plotted as CSV
     const figure = async (file: string) => {
-      const response = await fetch(`${api.url}/api/groups/${group.id}/figures/${file}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
-      return { status: response.status, type: response.headers.get('content-type'), body: Buffer.from(await response.arrayBuffer()) };
+      const response = await fetch(`${api.url}/api/groups/${group.id}/figures/${file}`, {
+        headers: { authorization: `Bearer ${api.adminToken}` },
+      });
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        body: Buffer.from(await response.arrayBuffer()),
+      };
     };
     const svg = await figure('learning-curves.svg');
     expect(svg.body.toString()).toContain('>mean ± std<'); // the axes say what the band is
@@ -175,7 +245,9 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     expect((await figure('gradient-flow.svg')).body.toString()).toContain('geometric mean ± std');
     expect((await figure('learning-curves.tex')).status).toBe(404);
     // and in the report pack: the group's figures over seeds, its runs as one mean ± std row of results.tex
-    const pack = await fetch(`${api.url}/api/report-pack?groups=${group.id}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+    const pack = await fetch(`${api.url}/api/report-pack?groups=${group.id}`, {
+      headers: { authorization: `Bearer ${api.adminToken}` },
+    });
     expect(pack.headers.get('content-disposition')).toContain('seeds_report-pack.zip');
     const files = unzipSync(new Uint8Array(await pack.arrayBuffer()));
     const dir = `groups/seeds-${group.id.slice(0, 8)}`;
@@ -197,15 +269,24 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     );
     const graph = answer.data?.group as {
       runs: { groupId: string }[];
-      aggregate: { epochs: { n: number; trainLoss: { mean: number; std: number } }[]; test: { bestValAccuracy: { mean: number; n: number } } };
+      aggregate: {
+        epochs: { n: number; trainLoss: { mean: number; std: number } }[];
+        test: { bestValAccuracy: { mean: number; n: number } };
+      };
     };
     expect(graph.runs.every((r) => r.groupId === group.id)).toBe(true);
-    expect(graph.aggregate.epochs[0]).toMatchObject({ n: 2, trainLoss: { mean: 5, std: expect.closeTo(Math.SQRT2, 12) } });
+    expect(graph.aggregate.epochs[0]).toMatchObject({
+      n: 2,
+      trainLoss: { mean: 5, std: expect.closeTo(Math.SQRT2, 12) },
+    });
     expect(graph.aggregate.test.bestValAccuracy).toEqual({ mean: expect.closeTo(0.35, 12), n: 2 });
   }, 30_000);
 
   it("gives, kept as running statistics (a group) and computed from the rows (chosen runs), exactly what libs/analysis's summarize and summarizeLog give, zeros and nulls included", async () => {
-    const { body: group } = await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [10, 11, 12, 13] });
+    const { body: group } = await call<GroupDto>('POST', '/api/groups', {
+      config: smallConfig,
+      seeds: [10, 11, 12, 13],
+    });
     const events = api.app.get(RunEventsService);
     const random = (i: number) => Math.abs(Math.sin(i * 12.9898) * 43758.5453) % 1; // deterministic, spread over decades below
     const sent: EpochCompletedEvent[] = [];
@@ -230,7 +311,10 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     });
     for (const event of sent) await events.epochCompleted(event);
     const { body: kept } = await call<AggregateDto>('GET', `/api/groups/${group.id}/aggregate`);
-    const { body: computed } = await call<AggregateDto>('GET', `/api/aggregate?runs=${group.runs.map((r) => r.id).join(',')}`);
+    const { body: computed } = await call<AggregateDto>(
+      'GET',
+      `/api/aggregate?runs=${group.runs.map((r) => r.id).join(',')}`,
+    );
     const close = (x: number | null, digits: number) => (x === null ? null : expect.closeTo(x, digits));
     for (const body of [kept, computed])
       for (const flow of body.gradientFlow) {
@@ -258,11 +342,21 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
   }, 30_000);
 
   it('names a cell of a grid, and refuses to mix configs that differ beyond the seed', async () => {
-    const { body: group } = await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [0, 1], grid: { lr: [1e-3, 3e-4] } });
+    const { body: group } = await call<GroupDto>('POST', '/api/groups', {
+      config: smallConfig,
+      seeds: [0, 1],
+      grid: { lr: [1e-3, 3e-4] },
+    });
     const noCell = await call('GET', `/api/groups/${group.id}/aggregate`);
     expect(noCell.status).toBe(400);
-    expect(noCell.body.errors?.[0]).toEqual({ field: 'cell', message: 'the group is a grid: name one of its cells; its cells are "lr=0.001", "lr=0.0003"' });
-    const cell = await call<AggregateDto>('GET', `/api/groups/${group.id}/aggregate?cell=${encodeURIComponent('lr=0.0003')}`);
+    expect(noCell.body.errors?.[0]).toEqual({
+      field: 'cell',
+      message: 'the group is a grid: name one of its cells; its cells are "lr=0.001", "lr=0.0003"',
+    });
+    const cell = await call<AggregateDto>(
+      'GET',
+      `/api/groups/${group.id}/aggregate?cell=${encodeURIComponent('lr=0.0003')}`,
+    );
     expect(cell.body.runs).toEqual(group.cells[1].runIds);
     const mixed = await call('GET', `/api/aggregate?runs=${group.runs[0].id},${group.runs[2].id}`);
     expect(mixed.status).toBe(400);
@@ -273,9 +367,12 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
   }, 30_000);
 
   it('submits a group over GraphQL with the same contract, field errors included', async () => {
-    const answer = await gql('mutation($input: SubmitGroupInput!) { submitGroup(input: $input) { id seeds runs { id } cells { key } } }', {
-      input: { config: smallConfig, seeds: [3, 4], grid: { wd: [0, 1e-4] } },
-    });
+    const answer = await gql(
+      'mutation($input: SubmitGroupInput!) { submitGroup(input: $input) { id seeds runs { id } cells { key } } }',
+      {
+        input: { config: smallConfig, seeds: [3, 4], grid: { wd: [0, 1e-4] } },
+      },
+    );
     expect(answer.errors).toBeUndefined();
     const group = answer.data?.submitGroup as { id: string; runs: unknown[]; cells: { key: string }[] };
     expect(group.runs).toHaveLength(4);
@@ -299,12 +396,18 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
       });
     const diagnosis = await call<DiagnosisDto>('GET', `/api/runs/${run.id}/diagnosis`);
     expect(diagnosis.body.findings.map((f) => f.code)).toEqual(['vanishing_gradients', 'stuck_at_chance']);
-    expect(diagnosis.body.findings[0]).toMatchObject({ severity: 'critical', evidence: { chart: 'gradient-flow', epochs: [1, 2], layers: ['conv_0'] } });
+    expect(diagnosis.body.findings[0]).toMatchObject({
+      severity: 'critical',
+      evidence: { chart: 'gradient-flow', epochs: [1, 2], layers: ['conv_0'] },
+    });
     const graph = await gql(
       'query($id: ID!) { run(id: $id) { diagnosis { epochsSeen findings { code severity evidence { epochs } fixes { reference } } } } }',
       { id: run.id },
     );
-    expect((graph.data?.run as { diagnosis: DiagnosisDto }).diagnosis.findings.map((f) => f.code)).toEqual(['vanishing_gradients', 'stuck_at_chance']);
+    expect((graph.data?.run as { diagnosis: DiagnosisDto }).diagnosis.findings.map((f) => f.code)).toEqual([
+      'vanishing_gradients',
+      'stuck_at_chance',
+    ]);
 
     // the live diagnosis keeps the codes on the run: the cohort view counts them
     let admin: CohortDto['teams'][number]['members'][number] | undefined;
@@ -312,7 +415,11 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     do {
       const cohort = await call<CohortDto>('GET', '/api/cohort');
       admin = cohort.body.teams.flatMap((t) => t.members).find((m) => m.email === 'admin@gradlab.test');
-    } while (!admin?.findings.stuck_at_chance && Date.now() < deadline && (await new Promise((r) => setTimeout(r, 100))) === undefined);
+    } while (
+      !admin?.findings.stuck_at_chance &&
+      Date.now() < deadline &&
+      (await new Promise((r) => setTimeout(r, 100))) === undefined
+    );
     expect(admin?.findings).toMatchObject({ vanishing_gradients: 1, stuck_at_chance: 1 });
     expect(admin?.groups).toBeGreaterThanOrEqual(5);
     expect(admin?.runs.total).toBeGreaterThanOrEqual(13);

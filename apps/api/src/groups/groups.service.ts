@@ -26,10 +26,15 @@ import { RunsService } from '../runs/runs.service';
 import { SubmissionLimitsService } from '../runs/submission-limits.service';
 import { newRunData, toRunDto } from '../runs/run.mapper';
 
-const counts = (runs: readonly Pick<Run, 'status'>[]) => Object.fromEntries(RUN_STATUSES.map((s) => [s, runs.filter((r) => r.status === s).length]));
+const counts = (runs: readonly Pick<Run, 'status'>[]) =>
+  Object.fromEntries(RUN_STATUSES.map((s) => [s, runs.filter((r) => r.status === s).length]));
 
 function toGroupRunDto(run: Run): GroupRunDto {
-  return { ...toRunDto(run), seed: (run.config as unknown as ExperimentConfig).training.seed, cell: (run.cell ?? {}) as GridCell };
+  return {
+    ...toRunDto(run),
+    seed: (run.config as unknown as ExperimentConfig).training.seed,
+    cell: (run.cell ?? {}) as GridCell,
+  };
 }
 
 /** The grid's cells, in submission order, with mean +- std of best validation and test accuracy; the best marked. */
@@ -56,7 +61,9 @@ export function groupCells(runs: readonly GroupRunDto[]): GroupCellDto[] {
     };
   });
   const scored = cells.filter((c) => c.bestValAccuracy.mean !== null);
-  if (scored.length > 0) scored.reduce((a, b) => ((b.bestValAccuracy.mean as number) > (a.bestValAccuracy.mean as number) ? b : a)).best = true;
+  if (scored.length > 0)
+    scored.reduce((a, b) => ((b.bestValAccuracy.mean as number) > (a.bestValAccuracy.mean as number) ? b : a)).best =
+      true;
   return cells;
 }
 
@@ -77,13 +84,19 @@ export class GroupsService {
 
   async create(principal: Principal, request: ParsedCreateGroupRequest): Promise<GroupDto> {
     const plan = planGroup(request, this.config.maxGroupRuns);
-    if (!plan.ok) throw new DomainError('VALIDATION_FAILED', `invalid group: ${plan.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, plan.errors);
+    if (!plan.ok)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `invalid group: ${plan.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+        plan.errors,
+      );
     this.queue.ensureReachable('the group was not submitted');
     // One submission against the rate limits: the queue cap below counts every run.
     await this.limits.checkRate(principal);
     const architecture = architectureName(request.config.model);
     const name =
-      request.name ?? `${architecture} ${request.config.model.blockType}${Object.keys(request.grid ?? {}).length ? ' sweep' : ''} x${plan.members.length}`;
+      request.name ??
+      `${architecture} ${request.config.model.blockType}${Object.keys(request.grid ?? {}).length ? ' sweep' : ''} x${plan.members.length}`;
     const { group, runs } = await this.limits.withQueueRoom(
       principal,
       async (tx) => {
@@ -94,7 +107,12 @@ export class GroupsService {
             createdById: principal.userId,
             config: request.config as object,
             seeds: [...new Set(plan.members.map((m) => m.seed))],
-            grid: Object.fromEntries(Object.entries(plan.members[0].cell).map(([alias]) => [alias, [...new Set(plan.members.map((m) => m.cell[alias]))]])),
+            grid: Object.fromEntries(
+              Object.entries(plan.members[0].cell).map(([alias]) => [
+                alias,
+                [...new Set(plan.members.map((m) => m.cell[alias]))],
+              ]),
+            ),
           },
         });
         const runs: Run[] = [];
@@ -115,12 +133,22 @@ export class GroupsService {
       plan.members.length,
     );
     try {
-      await this.queue.enqueueMany(runs.map((run) => ({ runId: run.id, config: run.config as unknown as ExperimentConfig })));
+      await this.queue.enqueueMany(
+        runs.map((run) => ({ runId: run.id, config: run.config as unknown as ExperimentConfig })),
+      );
     } catch (error) {
       // Nothing half-written: a group whose runs could not all be queued is not kept.
       await this.queue.dequeue(runs.map((r) => r.id));
-      await this.prisma.$transaction([this.prisma.run.deleteMany({ where: { groupId: group.id } }), this.prisma.runGroup.delete({ where: { id: group.id } })]);
-      throw new DomainError('UNAVAILABLE', `could not queue the group: ${(error as Error).message}`, undefined, REDIS_RETRY_AFTER_S);
+      await this.prisma.$transaction([
+        this.prisma.run.deleteMany({ where: { groupId: group.id } }),
+        this.prisma.runGroup.delete({ where: { id: group.id } }),
+      ]);
+      throw new DomainError(
+        'UNAVAILABLE',
+        `could not queue the group: ${(error as Error).message}`,
+        undefined,
+        REDIS_RETRY_AFTER_S,
+      );
     }
     return this.toGroupDto(group, runs);
   }
@@ -137,14 +165,20 @@ export class GroupsService {
 
   async get(principal: Principal, id: string): Promise<GroupDto> {
     const group = await this.findGroup(principal, id);
-    const runs = await this.prisma.run.findMany({ where: { groupId: id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const runs = await this.prisma.run.findMany({
+      where: { groupId: id },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
     return this.toGroupDto(group, runs);
   }
 
   /** Cancels every member still queued or running; finished ones are left as they are. */
   async cancel(principal: Principal, id: string): Promise<GroupDto> {
     await this.findGroup(principal, id);
-    const open = await this.prisma.run.findMany({ where: { groupId: id, status: { notIn: [...FINISHED_STATUSES] } }, select: { id: true } });
+    const open = await this.prisma.run.findMany({
+      where: { groupId: id, status: { notIn: [...FINISHED_STATUSES] } },
+      select: { id: true },
+    });
     for (const run of open) {
       await this.runs.cancel(principal, run.id).catch((error: unknown) => {
         if (!(error instanceof DomainError && error.code === 'CONFLICT')) throw error; // finished meanwhile

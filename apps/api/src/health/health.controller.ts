@@ -20,7 +20,10 @@ export class HealthController {
   @Get()
   @ApiDoc('Postgres and Redis', { 200: ['both up', HealthDtoSchema], 503: ['one is down', HealthDtoSchema] })
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
-    const [postgres, redis] = await Promise.all([probe(() => this.prisma.$queryRaw`SELECT 1`), probe(() => this.redis.client.ping())]);
+    const [postgres, redis] = await Promise.all([
+      probe(() => this.prisma.$queryRaw`SELECT 1`),
+      probe(() => this.redis.client.ping()),
+    ]);
     const body: HealthDto = { status: postgres === 'up' && redis === 'up' ? 'ok' : 'degraded', postgres, redis };
     response.status(body.status === 'ok' ? 200 : 503);
     return body;
@@ -30,7 +33,10 @@ export class HealthController {
 async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([check(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS)))]);
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS))),
+    ]);
     return 'up';
   } catch {
     return 'down';

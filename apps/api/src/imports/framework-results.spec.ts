@@ -18,7 +18,12 @@ describe("the course framework's result files", () => {
   it('reads the reference runs: every epoch in order, and the test metrics', () => {
     const vgg08 = readFrameworkResults(read('VGG_08', 'summary.csv'), read('VGG_08', 'test_summary.csv'));
     expect(vgg08.epochs).toHaveLength(101); // resumed at epoch 75: the file has a row more
-    expect(vgg08.epochs[0]).toEqual({ trainAccuracy: 0.010694736842105264, trainLoss: 4.827323, valAccuracy: 0.024800000000000003, valLoss: 4.5659676 });
+    expect(vgg08.epochs[0]).toEqual({
+      trainAccuracy: 0.010694736842105264,
+      trainLoss: 4.827323,
+      valAccuracy: 0.024800000000000003,
+      valLoss: 4.5659676,
+    });
     expect(vgg08.test).toEqual({ accuracy: 0.49950000000000006, loss: 1.9105633 });
     const vgg38 = readFrameworkResults(read('VGG_38', 'summary.csv'), read('VGG_38', 'test_summary.csv'));
     expect(vgg38.epochs).toHaveLength(100);
@@ -29,16 +34,20 @@ describe("the course framework's result files", () => {
     expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc\n0.1,4,0.1\n', null))).toEqual([
       { field: 'summary.csv:1', message: expect.stringContaining('lacks val_loss') },
     ]);
-    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n0.2,abc,0.1,4\n', null))).toEqual([
-      { field: 'summary.csv:3:train_loss', message: '"abc" is not a number' },
-    ]);
+    expect(
+      problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n0.2,abc,0.1,4\n', null)),
+    ).toEqual([{ field: 'summary.csv:3:train_loss', message: '"abc" is not a number' }]);
     expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1\n', null))).toEqual([
       { field: 'summary.csv:2', message: 'has 3 fields, the header 4' },
     ]);
-    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n', 'test_acc,test_loss\n0.5,x\n'))).toEqual([
-      { field: 'test_summary.csv:2:test_loss', message: '"x" is not a number' },
+    expect(
+      problems(() =>
+        readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n', 'test_acc,test_loss\n0.5,x\n'),
+      ),
+    ).toEqual([{ field: 'test_summary.csv:2:test_loss', message: '"x" is not a number' }]);
+    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n', null))).toEqual([
+      { field: 'summary.csv', message: 'has no epochs' },
     ]);
-    expect(problems(() => readFrameworkResults('train_acc,train_loss,val_acc,val_loss\n', null))).toEqual([{ field: 'summary.csv', message: 'has no epochs' }]);
   });
 
   it('finds the network in the folder name where it can', () => {

@@ -28,22 +28,30 @@ function readNumbers<C extends string>(file: string, text: string, columns: read
   const missing = columns.filter((c) => !header.includes(c));
   if (missing.length)
     throw new ImportFileError([
-      { field: `${file}:1`, message: `the header lacks ${missing.join(', ')} (it has ${header.join(', ')}; expected ${columns.join(',')})` },
+      {
+        field: `${file}:1`,
+        message: `the header lacks ${missing.join(', ')} (it has ${header.join(', ')}; expected ${columns.join(',')})`,
+      },
     ]);
-  if (lines.length - 1 > MAX_ROWS) throw new ImportFileError([{ field: file, message: `has ${lines.length - 1} rows; at most ${MAX_ROWS}` }]);
+  if (lines.length - 1 > MAX_ROWS)
+    throw new ImportFileError([{ field: file, message: `has ${lines.length - 1} rows; at most ${MAX_ROWS}` }]);
   const rows: Record<C, number>[] = [];
   lines.slice(1).forEach((line, i) => {
     const lineNumber = i + 2;
     const cells = line.split(',');
     if (cells.length !== header.length) {
-      errors.push({ field: `${file}:${lineNumber}`, message: `has ${cells.length} fields, the header ${header.length}` });
+      errors.push({
+        field: `${file}:${lineNumber}`,
+        message: `has ${cells.length} fields, the header ${header.length}`,
+      });
       return;
     }
     const row = {} as Record<C, number>;
     for (const column of columns) {
       const raw = cells[header.indexOf(column)].trim();
       const value = raw === '' ? NaN : Number(raw);
-      if (!Number.isFinite(value)) errors.push({ field: `${file}:${lineNumber}:${column}`, message: `"${raw.slice(0, 40)}" is not a number` });
+      if (!Number.isFinite(value))
+        errors.push({ field: `${file}:${lineNumber}:${column}`, message: `"${raw.slice(0, 40)}" is not a number` });
       row[column] = value;
     }
     rows.push(row);
@@ -62,10 +70,19 @@ export function readFrameworkResults(summary: string, testSummary: string | null
   let test: FrameworkResults['test'] = null;
   if (testSummary !== null) {
     const testRows = readNumbers('test_summary.csv', testSummary, TEST_SUMMARY_COLUMNS);
-    if (testRows.length !== 1) throw new ImportFileError([{ field: 'test_summary.csv', message: `has ${testRows.length} rows; expected 1` }]);
+    if (testRows.length !== 1)
+      throw new ImportFileError([{ field: 'test_summary.csv', message: `has ${testRows.length} rows; expected 1` }]);
     test = { accuracy: testRows[0].test_acc, loss: testRows[0].test_loss };
   }
-  return { epochs: rows.map((r) => ({ trainAccuracy: r.train_acc, trainLoss: r.train_loss, valAccuracy: r.val_acc, valLoss: r.val_loss })), test };
+  return {
+    epochs: rows.map((r) => ({
+      trainAccuracy: r.train_acc,
+      trainLoss: r.train_loss,
+      valAccuracy: r.val_acc,
+      valLoss: r.val_loss,
+    })),
+    test,
+  };
 }
 
 /**
@@ -76,5 +93,7 @@ export function networkFromFolderName(folder: string): { architecture: string; n
   const depth = Number(/VGG_?(\d+)/i.exec(folder)?.[1]);
   if (!Number.isInteger(depth)) return null;
   const blocks = ((depth - 2) / 3 - 2) / 2;
-  return Number.isInteger(blocks) && blocks >= 0 ? { architecture: `VGG_${String(depth).padStart(2, '0')}`, numBlocksPerStage: blocks } : null;
+  return Number.isInteger(blocks) && blocks >= 0
+    ? { architecture: `VGG_${String(depth).padStart(2, '0')}`, numBlocksPerStage: blocks }
+    : null;
 }

@@ -23,7 +23,12 @@ export class ImportsController {
   })
   create(
     @CurrentPrincipal() principal: Principal,
-    @ValidFormFields(ImportFieldsSchema, 'import', 'summary.csv, test_summary.csv (optional), the .pdf/.png figures (ignored)') fields: ImportFields,
+    @ValidFormFields(
+      ImportFieldsSchema,
+      'import',
+      'summary.csv, test_summary.csv (optional), the .pdf/.png figures (ignored)',
+    )
+    fields: ImportFields,
     @UploadedFiles() files: UploadedFile[] = [],
   ): Promise<RunDto> {
     return this.imports.import(principal, fields, files);

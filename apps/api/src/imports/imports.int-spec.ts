@@ -16,8 +16,13 @@ describe("imports of the course framework's result folders (real api and Postgre
   const upload = async (fields: Record<string, string>, files: Record<string, string>, key = api.adminToken) => {
     const form = new FormData();
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    for (const [name, text] of Object.entries(files)) form.append('files', new Blob([text], { type: 'text/csv' }), name);
-    const response = await fetch(`${api.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
+    for (const [name, text] of Object.entries(files))
+      form.append('files', new Blob([text], { type: 'text/csv' }), name);
+    const response = await fetch(`${api.url}/api/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+      body: form,
+    });
     return { status: response.status, body: await response.json() };
   };
   const get = async <T>(route: string, key = api.adminToken) => {
@@ -41,7 +46,10 @@ describe("imports of the course framework's result folders (real api and Postgre
       const dir = path.join(REFERENCE, folder, 'result_outputs');
       const { status, body } = await upload(
         { folder },
-        { 'summary.csv': readFileSync(path.join(dir, 'summary.csv'), 'utf8'), 'test_summary.csv': readFileSync(path.join(dir, 'test_summary.csv'), 'utf8') },
+        {
+          'summary.csv': readFileSync(path.join(dir, 'summary.csv'), 'utf8'),
+          'test_summary.csv': readFileSync(path.join(dir, 'test_summary.csv'), 'utf8'),
+        },
       );
       expect(status).toBe(201);
       imported[folder] = body;
@@ -65,17 +73,29 @@ describe("imports of the course framework's result folders (real api and Postgre
     // Beside gradlab's own runs: listed, filtered, drawn in Figure 1, never cancelled.
     const list = (await get<{ items: RunDto[] }>('/runs?architecture=VGG_38')).body.items;
     expect(list.map((r) => [r.id, r.kind])).toEqual([[imported.VGG_38.id, 'imported']]);
-    const figure = await fetch(`${api.url}/api/figures/learning-curves.csv?runs=${imported.VGG_08.id},${imported.VGG_38.id}`, {
-      headers: { authorization: `Bearer ${api.adminToken}` },
-    });
+    const figure = await fetch(
+      `${api.url}/api/figures/learning-curves.csv?runs=${imported.VGG_08.id},${imported.VGG_38.id}`,
+      {
+        headers: { authorization: `Bearer ${api.adminToken}` },
+      },
+    );
     expect((await figure.text()).trim().split('\n')).toHaveLength(1 + (101 + 100) * 4);
     // An imported run has learning curves only: its gradient flow is there, without layers (not a 404, which
     // the dashboard would log as an error); another team's run, or none, is still not found.
-    expect((await get(`/runs/${imported.VGG_08.id}/gradient-flow`)).body).toEqual({ runId: imported.VGG_08.id, epoch: 100, layers: [] });
+    expect((await get(`/runs/${imported.VGG_08.id}/gradient-flow`)).body).toEqual({
+      runId: imported.VGG_08.id,
+      epoch: 100,
+      layers: [],
+    });
     expect((await get(`/runs/${imported.VGG_08.id}/gradient-flow?epoch=101`)).status).toBe(404);
     expect((await get(`/runs/00000000-0000-4000-8000-000000000000/gradient-flow`)).status).toBe(404);
     expect(
-      (await fetch(`${api.url}/api/runs/${imported.VGG_38.id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${api.adminToken}` } })).status,
+      (
+        await fetch(`${api.url}/api/runs/${imported.VGG_38.id}/cancel`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${api.adminToken}` },
+        })
+      ).status,
     ).toBe(409);
   });
 
@@ -83,12 +103,20 @@ describe("imports of the course framework's result folders (real api and Postgre
     const before = await runCount();
     const missing = await upload({ folder: 'VGG_08' }, { 'summary.csv': 'train_acc,train_loss,val_acc\n0.1,4,0.1\n' });
     expect(missing.status).toBe(400);
-    expect(missing.body.errors).toEqual([{ field: 'summary.csv:1', message: expect.stringContaining('lacks val_loss') }]);
+    expect(missing.body.errors).toEqual([
+      { field: 'summary.csv:1', message: expect.stringContaining('lacks val_loss') },
+    ]);
     const notANumber = await upload(
       { folder: 'VGG_08' },
-      { 'summary.csv': 'train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n0.2,4,oops,4\n', 'test_summary.csv': 'test_acc,test_loss\n0.5,2\n' },
+      {
+        'summary.csv': 'train_acc,train_loss,val_acc,val_loss\n0.1,4,0.1,4\n0.2,4,oops,4\n',
+        'test_summary.csv': 'test_acc,test_loss\n0.5,2\n',
+      },
     );
-    expect([notANumber.status, notANumber.body.errors]).toEqual([400, [{ field: 'summary.csv:3:val_acc', message: '"oops" is not a number' }]]);
+    expect([notANumber.status, notANumber.body.errors]).toEqual([
+      400,
+      [{ field: 'summary.csv:3:val_acc', message: '"oops" is not a number' }],
+    ]);
     expect((await upload({}, {})).body.errors).toEqual([{ field: 'summary.csv', message: 'is required' }]);
     expect((await upload({}, { 'notes.txt': 'x' })).status).toBe(400);
     expect(await runCount()).toBe(before);

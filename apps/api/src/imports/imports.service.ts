@@ -17,7 +17,8 @@ export interface UploadedFile {
 const IGNORED = /\.(pdf|png)$/i;
 
 /** The course's recipe: the learning rate each imported epoch had (the files do not say). */
-const cosine = (epoch: number, epochs: number) => 2e-5 + ((1e-3 - 2e-5) * (1 + Math.cos((Math.PI * epoch) / epochs))) / 2;
+const cosine = (epoch: number, epochs: number) =>
+  2e-5 + ((1e-3 - 2e-5) * (1 + Math.cos((Math.PI * epoch) / epochs))) / 2;
 
 /**
  * Imports a course framework result folder as a read-only run of the caller's team (`kind: imported`): its
@@ -33,7 +34,9 @@ export class ImportsService {
 
   async import(principal: Principal, { name, folder }: ImportFields, files: UploadedFile[]): Promise<RunDto> {
     const byName = new Map(files.map((f) => [f.originalname.split(/[\\/]/).pop() as string, f]));
-    const unknown = [...byName.keys()].filter((n) => n !== 'summary.csv' && n !== 'test_summary.csv' && !IGNORED.test(n));
+    const unknown = [...byName.keys()].filter(
+      (n) => n !== 'summary.csv' && n !== 'test_summary.csv' && !IGNORED.test(n),
+    );
     if (unknown.length)
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -41,12 +44,19 @@ export class ImportsService {
         [{ field: unknown[0], message: 'not a result file' }],
       );
     const summary = byName.get('summary.csv');
-    if (!summary) throw new DomainError('VALIDATION_FAILED', 'invalid import: summary.csv is missing', [{ field: 'summary.csv', message: 'is required' }]);
+    if (!summary)
+      throw new DomainError('VALIDATION_FAILED', 'invalid import: summary.csv is missing', [
+        { field: 'summary.csv', message: 'is required' },
+      ]);
     let results: ReturnType<typeof readFrameworkResults>;
     try {
-      results = readFrameworkResults(summary.buffer.toString('utf8'), byName.get('test_summary.csv')?.buffer.toString('utf8') ?? null);
+      results = readFrameworkResults(
+        summary.buffer.toString('utf8'),
+        byName.get('test_summary.csv')?.buffer.toString('utf8') ?? null,
+      );
     } catch (error) {
-      if (error instanceof ImportFileError) throw new DomainError('VALIDATION_FAILED', `invalid import: ${error.message}`, error.errors);
+      if (error instanceof ImportFileError)
+        throw new DomainError('VALIDATION_FAILED', `invalid import: ${error.message}`, error.errors);
       throw error;
     }
 
@@ -79,7 +89,13 @@ export class ImportsService {
         },
       });
       await tx.epoch.createMany({
-        data: results.epochs.map((e, index) => ({ runId: created.id, index, ...e, learningRate: cosine(index, epochs), durationMs: 0 })),
+        data: results.epochs.map((e, index) => ({
+          runId: created.id,
+          index,
+          ...e,
+          learningRate: cosine(index, epochs),
+          durationMs: 0,
+        })),
       });
       return created;
     });

@@ -1,6 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { isStaffRole, runRoom, WORKERS_ROOM, type ClientToServerEvents, type ServerToClientEvents } from '@gradlab/contracts';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import {
+  isStaffRole,
+  runRoom,
+  WORKERS_ROOM,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@gradlab/contracts';
 import type { Server, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
 import { keyRoom, LiveConnections } from '../auth/live-connections';
@@ -87,7 +100,8 @@ export class RunEventsGateway implements OnGatewayInit, LiveEventsPublisher {
       .in(WORKERS_ROOM)
       .fetchSockets()
       .then((sockets) => {
-        for (const socket of sockets) socket.emit('workers.updated', workersSeenBy(snapshot, (socket.data as SocketData).principal));
+        for (const socket of sockets)
+          socket.emit('workers.updated', workersSeenBy(snapshot, (socket.data as SocketData).principal));
       })
       .catch((error: unknown) => this.logger.warn(`workers list not sent: ${String(error)}`));
   }

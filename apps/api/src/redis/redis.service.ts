@@ -18,7 +18,11 @@ export class RedisService implements OnModuleDestroy {
   private readonly handlers = new Map<string, (message: string) => void>();
 
   constructor(config: AppConfig) {
-    this.client = new IORedis({ ...redisConnectionFromUrl(config.redisUrl), maxRetriesPerRequest: 2, lazyConnect: false });
+    this.client = new IORedis({
+      ...redisConnectionFromUrl(config.redisUrl),
+      maxRetriesPerRequest: 2,
+      lazyConnect: false,
+    });
     this.client.on('error', () => undefined); // reported through health; ioredis reconnects by itself
   }
 
@@ -28,7 +32,12 @@ export class RedisService implements OnModuleDestroy {
    */
   ensureReady(what: string): void {
     if (this.client.status !== 'ready')
-      throw new DomainError('UNAVAILABLE', `the queue (Redis) cannot be reached just now, so ${what}; try again shortly`, undefined, REDIS_RETRY_AFTER_S);
+      throw new DomainError(
+        'UNAVAILABLE',
+        `the queue (Redis) cannot be reached just now, so ${what}; try again shortly`,
+        undefined,
+        REDIS_RETRY_AFTER_S,
+      );
   }
 
   /** Calls `onMessage` for every message published on `channel`, by any api instance. */

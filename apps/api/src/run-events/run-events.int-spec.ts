@@ -1,4 +1,11 @@
-import { ExperimentConfigSchema, QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION, type EpochCompletedEvent, type WorkersDto } from '@gradlab/contracts';
+import {
+  ExperimentConfigSchema,
+  QUEUES,
+  redisConnectionFromUrl,
+  RUN_EVENT_VERSION,
+  type EpochCompletedEvent,
+  type WorkersDto,
+} from '@gradlab/contracts';
 import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { migrateDatabase } from '../database/migrator';
@@ -67,7 +74,10 @@ describe('RunEventsService (real Postgres)', () => {
     await migrateDatabase(db.url);
     prisma = new PrismaService(new AppConfig({ DATABASE_URL: db.url }));
     gateway = new RecordingGateway();
-    trainingQueue = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix: testQueuePrefix() });
+    trainingQueue = new Queue(QUEUES.training, {
+      connection: redisConnectionFromUrl('redis://127.0.0.1:6379'),
+      prefix: testQueuePrefix(),
+    });
     redis = new RedisService(new AppConfig({ DATABASE_URL: db.url }));
     await redis.client.ping();
     service = new RunEventsService(
@@ -110,7 +120,9 @@ describe('RunEventsService (real Postgres)', () => {
     const stored = await prisma.layerGradient.findFirst({ where: { runId: run.id, epoch: 1, layerIndex: 1 } });
     expect(stored?.meanAbs).toBeNull();
     expect(stored?.updateRatio).toBe(1e-3);
-    expect((await prisma.layerGradient.findFirst({ where: { runId: run.id, epoch: 1, layerIndex: 2 } }))?.updateRatio).toBeNull();
+    expect(
+      (await prisma.layerGradient.findFirst({ where: { runId: run.id, epoch: 1, layerIndex: 2 } }))?.updateRatio,
+    ).toBeNull();
     const updated = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(updated).toMatchObject({ epochsCompleted: 2, bestValAccuracy: 0.3, bestEpoch: 1 });
     expect(gateway.emitted.filter((e) => e.runId === run.id && e.event === 'epoch.completed')).toHaveLength(2);
@@ -122,7 +134,11 @@ describe('RunEventsService (real Postgres)', () => {
     const stuck = (epoch: number): EpochCompletedEvent => ({
       ...epochEvent(run.id, epoch, 0.01),
       trainLoss: 4.61,
-      layers: [0, 1, 2, 3].map((i) => ({ ...layer(i, i < 2 ? 1e-12 : 1e-3), shortName: `conv_${i}`, updateRatio: i < 2 ? 0 : 1e-3 })),
+      layers: [0, 1, 2, 3].map((i) => ({
+        ...layer(i, i < 2 ? 1e-12 : 1e-3),
+        shortName: `conv_${i}`,
+        updateRatio: i < 2 ? 0 : 1e-3,
+      })),
     });
     for (const epoch of [0, 1, 2]) await service.epochCompleted(stuck(epoch));
     const sent = () =>
@@ -147,24 +163,52 @@ describe('RunEventsService (real Postgres)', () => {
   it('records what a run was trained on: the backend and its device', async () => {
     const run = await newRun();
     const at = new Date().toISOString();
-    const device = 'GPU llvmpipe-llvm-15-0-6-256-bits- (OpenGL version OpenGL ES 3.2 Mesa 22.3.6), Dawn opengles, software renderer';
-    await service.handle({ v: RUN_EVENT_VERSION, type: 'run.started', runId: run.id, at, backend: 'webgpu', device, workerId: 'w', host: 'h' });
-    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: 'running', backend: 'webgpu', device });
-    expect(gateway.emitted.filter((e) => e.runId === run.id && e.event === 'run.updated').at(-1)?.payload).toMatchObject({ backend: 'webgpu', device });
+    const device =
+      'GPU llvmpipe-llvm-15-0-6-256-bits- (OpenGL version OpenGL ES 3.2 Mesa 22.3.6), Dawn opengles, software renderer';
+    await service.handle({
+      v: RUN_EVENT_VERSION,
+      type: 'run.started',
+      runId: run.id,
+      at,
+      backend: 'webgpu',
+      device,
+      workerId: 'w',
+      host: 'h',
+    });
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: 'running',
+      backend: 'webgpu',
+      device,
+    });
+    expect(
+      gateway.emitted.filter((e) => e.runId === run.id && e.event === 'run.updated').at(-1)?.payload,
+    ).toMatchObject({ backend: 'webgpu', device });
   });
 
   it('keeps the best validation epoch when a worse one arrives', async () => {
     const run = await newRun();
     await service.epochCompleted(epochEvent(run.id, 0, 0.5));
     await service.epochCompleted(epochEvent(run.id, 1, 0.2));
-    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ bestValAccuracy: 0.5, bestEpoch: 0, epochsCompleted: 2 });
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      bestValAccuracy: 0.5,
+      bestEpoch: 0,
+      epochsCompleted: 2,
+    });
   });
 
   it('ignores an epoch of a run that does not exist, and never reopens a finished run', async () => {
     expect(await service.epochCompleted(epochEvent('00000000-0000-4000-8000-000000000000', 0, 0.1))).toBe(false);
     const run = await newRun();
     await service.handle({ v: RUN_EVENT_VERSION, type: 'run.cancelled', runId: run.id, at: new Date().toISOString() });
-    await service.handle({ v: RUN_EVENT_VERSION, type: 'run.started', runId: run.id, at: new Date().toISOString(), backend: 'wasm', workerId: 'w', host: 'h' });
+    await service.handle({
+      v: RUN_EVENT_VERSION,
+      type: 'run.started',
+      runId: run.id,
+      at: new Date().toISOString(),
+      backend: 'wasm',
+      workerId: 'w',
+      host: 'h',
+    });
     await service.handle({
       v: RUN_EVENT_VERSION,
       type: 'run.completed',
@@ -174,7 +218,10 @@ describe('RunEventsService (real Postgres)', () => {
       testLoss: 1,
       testAccuracy: 0.5,
     });
-    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: 'cancelled', testAccuracy: null });
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: 'cancelled',
+      testAccuracy: null,
+    });
   });
 
   it('completes a run only once all its epochs are stored: a run.completed never overtakes them', async () => {
@@ -194,13 +241,19 @@ describe('RunEventsService (real Postgres)', () => {
     await service.epochCompleted(epochEvent(run.id, 2, 0.2));
     await service.epochCompleted(epochEvent(run.id, 1, 0.3)); // late, out of order
     await service.handle(completed);
-    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: 'completed', epochsCompleted: 3, testAccuracy: 0.5 });
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: 'completed',
+      epochsCompleted: 3,
+      testAccuracy: 0.5,
+    });
   });
 
   it('records a worker from its heartbeat', async () => {
     await service.handle(workerHeartbeat('host-1'));
     await service.handle(workerHeartbeat('host-1', { runId: 'abc' }));
-    expect(await prisma.worker.findMany()).toEqual([expect.objectContaining({ id: 'host-1', currentRunId: 'abc', backend: 'wasm' })]);
+    expect(await prisma.worker.findMany()).toEqual([
+      expect.objectContaining({ id: 'host-1', currentRunId: 'abc', backend: 'wasm' }),
+    ]);
     // the Workers page hears each heartbeat with the queue depth
     await trainingQueue.add('x', {});
     const device = 'GPU NVIDIA H100 80GB HBM3 (nvidia hopper), Dawn vulkan';

@@ -43,7 +43,8 @@ export class RunEventsProcessor extends WorkerHost {
       if (isDatabaseUnavailable(error)) {
         // A heartbeat is stale by the time Postgres is back; the next one says the same, fresher.
         if (parsed.data.type === 'worker.heartbeat') return;
-        if (this.outageStrikes === 0) this.logger.warn(`Postgres unreachable: run events are kept and tried again until it is back`);
+        if (this.outageStrikes === 0)
+          this.logger.warn(`Postgres unreachable: run events are kept and tried again until it is back`);
         const delay = Math.min(OUTAGE_MAX_DELAY_MS, OUTAGE_FIRST_DELAY_MS * 2 ** this.outageStrikes);
         this.outageStrikes++;
         return this.tryAgainLater(job, token, delay);

@@ -77,7 +77,14 @@ export class RunEventsService {
     await this.prisma.run.updateMany({ where: { id: e.runId, status: 'queued' }, data: { startedAt: new Date(e.at) } });
     await this.prisma.run.updateMany({
       where: { id: e.runId, status: { in: ['queued', 'running'] } },
-      data: { status: 'running', backend: e.backend, device: e.device ?? null, workerId: e.workerId, workerHost: e.host, error: null },
+      data: {
+        status: 'running',
+        backend: e.backend,
+        device: e.device ?? null,
+        workerId: e.workerId,
+        workerHost: e.host,
+        error: null,
+      },
     });
     await this.broadcastRun(e.runId);
   }
@@ -107,7 +114,13 @@ export class RunEventsService {
       await tx.layerGradient.createMany({ data: e.layers.map((l) => ({ ...l, runId: e.runId, epoch: e.epoch })) });
       // A group's running statistics take the epoch in the same transaction: counted once, with it.
       if (run.groupId && e.layers.length > 0)
-        await tx.$executeRawUnsafe(ADD_EPOCH_SQL, run.groupId, cellKey((run.cell ?? {}) as GridCell), e.epoch, epochContributions(e.layers));
+        await tx.$executeRawUnsafe(
+          ADD_EPOCH_SQL,
+          run.groupId,
+          cellKey((run.cell ?? {}) as GridCell),
+          e.epoch,
+          epochContributions(e.layers),
+        );
       await tx.$executeRaw`
         UPDATE "Run" SET
           "epochsCompleted" = (SELECT count(*) FROM "Epoch" WHERE "runId" = ${e.runId}::uuid),
@@ -121,7 +134,15 @@ export class RunEventsService {
       const { runId, epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate, durationMs, layers } = e;
       this.live.emit(runId, 'epoch.completed', {
         runId,
-        epoch: { epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate, durationMs: Math.round(durationMs) },
+        epoch: {
+          epoch,
+          trainLoss,
+          trainAccuracy,
+          valLoss,
+          valAccuracy,
+          learningRate,
+          durationMs: Math.round(durationMs),
+        },
         layers: layers.map((l) => ({ ...l, updateRatio: l.updateRatio ?? null })),
       });
       await this.broadcastRun(runId);
@@ -143,18 +164,29 @@ export class RunEventsService {
 
   /** Only once every epoch is stored: a run.completed never overtakes its epochs. */
   private async completed(e: RunCompletedEvent): Promise<void> {
-    const run = await this.prisma.run.findUnique({ where: { id: e.runId }, select: { epochsCompleted: true, totalEpochs: true, status: true } });
+    const run = await this.prisma.run.findUnique({
+      where: { id: e.runId },
+      select: { epochsCompleted: true, totalEpochs: true, status: true },
+    });
     if (run && (run.status === 'queued' || run.status === 'running') && run.epochsCompleted < run.totalEpochs) {
       const since = this.waitingForEpochs.get(e.runId) ?? Date.now();
       this.waitingForEpochs.set(e.runId, since);
       if (Date.now() - since < EPOCHS_WAIT_MAX_MS)
         throw new EpochsPendingError(`run ${e.runId} has ${run.epochsCompleted} of ${run.totalEpochs} epochs stored`);
-      this.logger.warn(`run ${e.runId} completed with ${run.epochsCompleted} of ${run.totalEpochs} epochs stored: the others never arrived`);
+      this.logger.warn(
+        `run ${e.runId} completed with ${run.epochsCompleted} of ${run.totalEpochs} epochs stored: the others never arrived`,
+      );
     }
     this.waitingForEpochs.delete(e.runId);
     await this.prisma.run.updateMany({
       where: { id: e.runId, status: { in: ['queued', 'running'] } },
-      data: { status: 'completed', finishedAt: new Date(e.at), testLoss: e.testLoss, testAccuracy: e.testAccuracy, bestEpoch: e.bestEpoch },
+      data: {
+        status: 'completed',
+        finishedAt: new Date(e.at),
+        testLoss: e.testLoss,
+        testAccuracy: e.testAccuracy,
+        bestEpoch: e.bestEpoch,
+      },
     });
     await this.broadcastRun(e.runId);
   }

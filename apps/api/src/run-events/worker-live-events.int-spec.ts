@@ -39,7 +39,8 @@ describe('progress and heartbeats over Redis pub/sub (two real api instances, re
       socket.once('connect', () => resolve(socket));
       socket.once('connect_error', reject);
     });
-  const publishLive = (event: unknown) => redis.publish(workerLiveChannel(prefix), typeof event === 'string' ? event : JSON.stringify(event));
+  const publishLive = (event: unknown) =>
+    redis.publish(workerLiveChannel(prefix), typeof event === 'string' ? event : JSON.stringify(event));
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -55,7 +56,10 @@ describe('progress and heartbeats over Redis pub/sub (two real api instances, re
     await second.app.close();
     await runEvents.obliterate({ force: true });
     await runEvents.close();
-    const training = new Queue(QUEUES.training, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix });
+    const training = new Queue(QUEUES.training, {
+      connection: redisConnectionFromUrl('redis://127.0.0.1:6379'),
+      prefix,
+    });
     await training.obliterate({ force: true });
     await training.close();
     redis.disconnect();
@@ -76,14 +80,33 @@ describe('progress and heartbeats over Redis pub/sub (two real api instances, re
       expect(await socket.emitWithAck('subscribe', { runId: run.id })).toEqual({ ok: true });
     }
     await publishLive('not json');
-    await publishLive({ v: RUN_EVENT_VERSION, type: 'run.failed', at: new Date().toISOString(), runId: run.id, error: 'not a live event' });
-    await publishLive({ v: RUN_EVENT_VERSION, type: 'run.progress', at: new Date().toISOString(), runId: run.id, epoch: 0, batch: 7, batchesPerEpoch: 10 });
+    await publishLive({
+      v: RUN_EVENT_VERSION,
+      type: 'run.failed',
+      at: new Date().toISOString(),
+      runId: run.id,
+      error: 'not a live event',
+    });
+    await publishLive({
+      v: RUN_EVENT_VERSION,
+      type: 'run.progress',
+      at: new Date().toISOString(),
+      runId: run.id,
+      epoch: 0,
+      batch: 7,
+      batchesPerEpoch: 10,
+    });
     for (let i = 0; i < 100 && heard.some((h) => h.length === 0); i++) await sleep(20);
     await sleep(300); // time for a duplicate to arrive, if one were sent
-    expect(heard).toEqual([[expect.objectContaining({ runId: run.id, batch: 7 })], [expect.objectContaining({ runId: run.id, batch: 7 })]]);
+    expect(heard).toEqual([
+      [expect.objectContaining({ runId: run.id, batch: 7 })],
+      [expect.objectContaining({ runId: run.id, batch: 7 })],
+    ]);
     expect(await runEvents.getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0, failed: 0 });
     // what broke the contract was ignored: the run is still queued
-    const stored = await (await fetch(`${second.url}/api/runs/${run.id}`, { headers: { authorization: `Bearer ${first.adminToken}` } })).json();
+    const stored = await (
+      await fetch(`${second.url}/api/runs/${run.id}`, { headers: { authorization: `Bearer ${first.adminToken}` } })
+    ).json();
     expect(stored.status).toBe('queued');
   });
 
@@ -97,7 +120,9 @@ describe('progress and heartbeats over Redis pub/sub (two real api instances, re
     await sleep(300);
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0].workers.map((w) => w.id)).toContain('gpu-host-1');
-    const listed = (await (await fetch(`${first.url}/api/workers`, { headers: { authorization: `Bearer ${first.adminToken}` } })).json()) as WorkersDto;
+    const listed = (await (
+      await fetch(`${first.url}/api/workers`, { headers: { authorization: `Bearer ${first.adminToken}` } })
+    ).json()) as WorkersDto;
     expect(listed.workers.find((w) => w.id === 'gpu-host-1')).toMatchObject({ backend: 'tfjs-node-gpu' });
   });
 });

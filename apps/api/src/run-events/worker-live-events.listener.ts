@@ -32,7 +32,8 @@ export class WorkerLiveEventsListener implements OnModuleInit {
       return this.logger.warn(`ignored a live event that is not JSON: ${message.slice(0, 80)}`);
     }
     const parsed = RunEventSchema.safeParse(json);
-    if (!parsed.success || !isLiveOnlyEvent(parsed.data)) return this.logger.warn(`ignored a live event that breaks its contract: ${message.slice(0, 80)}`);
+    if (!parsed.success || !isLiveOnlyEvent(parsed.data))
+      return this.logger.warn(`ignored a live event that breaks its contract: ${message.slice(0, 80)}`);
     await this.events.handleLive(parsed.data).catch((error: Error) => {
       // Postgres down: a heartbeat cannot be recorded, and the next says the same, fresher. Not worth a line each.
       if (!isDatabaseUnavailable(error)) this.logger.warn(`live ${parsed.data.type} not relayed: ${error.message}`);

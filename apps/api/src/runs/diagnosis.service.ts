@@ -5,7 +5,14 @@ import { PrismaService } from '../prisma/prisma.service';
 import { LiveEventsPublisher } from '../live-events/live-events.publisher';
 import { toEpochDto } from './run.mapper';
 
-type LayerRow = { epoch: number; shortName: string; kind: LayerKind; meanAbs: number | null; updateRatio: number | null; nonFiniteCount: number };
+type LayerRow = {
+  epoch: number;
+  shortName: string;
+  kind: LayerKind;
+  meanAbs: number | null;
+  updateRatio: number | null;
+  nonFiniteCount: number;
+};
 
 /**
  * A run's diagnosis (libs/analysis) from its stored epochs and gradient statistics. Recomputed after every
@@ -82,7 +89,10 @@ export class DiagnosisService implements OnModuleDestroy {
         const run = await this.prisma.run.findUnique({ where: { id: runId }, select: { config: true } });
         if (!run) return null;
         diagnosis = await this.diagnose(runId, run.config as unknown as ExperimentConfig);
-        await this.prisma.run.update({ where: { id: runId }, data: { findings: diagnosis.findings.map(({ code, severity }) => ({ code, severity })) } });
+        await this.prisma.run.update({
+          where: { id: runId },
+          data: { findings: diagnosis.findings.map(({ code, severity }) => ({ code, severity })) },
+        });
         this.live.emit(runId, 'run.diagnosis', diagnosis);
       } while (this.inFlight.get(runId));
       return diagnosis;

@@ -9,7 +9,8 @@ export interface EpochSample {
 }
 
 /** What identifies a network for "measured on this network", field by field (JSONB reorders keys). */
-const networkKey = ({ model }: ExperimentConfig) => [model.numFilters, model.numStages, model.numBlocksPerStage, model.blockType].join('|');
+const networkKey = ({ model }: ExperimentConfig) =>
+  [model.numFilters, model.numStages, model.numBlocksPerStage, model.blockType].join('|');
 
 /**
  * Milliseconds per unit of work (a forward multiply-add of one image), from measured epochs. Epochs of the
@@ -26,11 +27,15 @@ export function durationEstimator(samples: EpochSample[]): (config: ExperimentCo
     if (work === undefined) works.set(key, (work = epochWork(describeNetwork(c.model), c.data)));
     return work;
   };
-  const rates = samples.filter((s) => s.durationMs > 0).map((s) => ({ network: networkKey(s.config), msPerWork: s.durationMs / workOf(s.config) }));
+  const rates = samples
+    .filter((s) => s.durationMs > 0)
+    .map((s) => ({ network: networkKey(s.config), msPerWork: s.durationMs / workOf(s.config) }));
   const overall = rates.length ? median(rates.map((r) => r.msPerWork)) : null;
   const byNetwork = new Map<string, number[]>();
   for (const r of rates) byNetwork.set(r.network, [...(byNetwork.get(r.network) ?? []), r.msPerWork]);
-  const medianByNetwork = new Map([...byNetwork].map(([network, values]) => [network, { rate: median(values), count: values.length }]));
+  const medianByNetwork = new Map(
+    [...byNetwork].map(([network, values]) => [network, { rate: median(values), count: values.length }]),
+  );
 
   return (config) => {
     const same = medianByNetwork.get(networkKey(config));

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { WORKER_OFFLINE_AFTER_MS, type DurationEstimateDto, type ExperimentConfig, type QueuePositionDto } from '@gradlab/contracts';
+import {
+  WORKER_OFFLINE_AFTER_MS,
+  type DurationEstimateDto,
+  type ExperimentConfig,
+  type QueuePositionDto,
+} from '@gradlab/contracts';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../prisma/prisma.service';
 import { durationEstimator, estimateDuration, type EpochSample } from './duration-estimate';
@@ -32,7 +37,8 @@ export class RunEstimatesService {
       this.prisma.run.findMany({ where: { status: 'running' }, select: { config: true, epochsCompleted: true } }),
       this.prisma.worker.count({ where: { lastHeartbeatAt: { gte: new Date(Date.now() - WORKER_OFFLINE_AFTER_MS) } } }),
     ]);
-    if (run.status !== 'queued') return { status: run.status, position: null, ahead: 0, running: running.length, workers, estimatedWaitMs: null };
+    if (run.status !== 'queued')
+      return { status: run.status, position: null, ahead: 0, running: running.length, workers, estimatedWaitMs: null };
     const ahead = await this.prisma.run.findMany({
       where: { status: 'queued', createdAt: { lt: run.createdAt } },
       select: { config: true },
@@ -45,13 +51,27 @@ export class RunEstimatesService {
       const config = r.config as unknown as ExperimentConfig;
       const { epochMs } = estimate(config);
       if (epochMs === null)
-        return { status: run.status, position: ahead.length + 1, ahead: ahead.length, running: running.length, workers, estimatedWaitMs: null };
+        return {
+          status: run.status,
+          position: ahead.length + 1,
+          ahead: ahead.length,
+          running: running.length,
+          workers,
+          estimatedWaitMs: null,
+        };
       workMs += epochMs * Math.max(0, config.training.epochs - r.epochsCompleted);
     }
     for (const r of ahead) {
       const { totalMs } = estimate(r.config as unknown as ExperimentConfig);
       if (totalMs === null)
-        return { status: run.status, position: ahead.length + 1, ahead: ahead.length, running: running.length, workers, estimatedWaitMs: null };
+        return {
+          status: run.status,
+          position: ahead.length + 1,
+          ahead: ahead.length,
+          running: running.length,
+          workers,
+          estimatedWaitMs: null,
+        };
       workMs += totalMs;
     }
     return {

@@ -1,6 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { cancelKey, JOBS, QUEUES, TRAINING_JOB_OPTIONS, TRAINING_JOB_VERSION, type ExperimentConfig, type TrainingJob } from '@gradlab/contracts';
+import {
+  cancelKey,
+  JOBS,
+  QUEUES,
+  TRAINING_JOB_OPTIONS,
+  TRAINING_JOB_VERSION,
+  type ExperimentConfig,
+  type TrainingJob,
+} from '@gradlab/contracts';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
@@ -29,13 +37,18 @@ export class RunQueue {
   /** Many runs' jobs in one round trip (a group's). */
   async enqueueMany(jobs: { runId: string; config: ExperimentConfig }[]): Promise<void> {
     await this.trainingQueue.addBulk(
-      jobs.map(({ runId, config }) => ({ name: JOBS.trainRun, data: this.job(runId, config), opts: { ...TRAINING_JOB_OPTIONS, jobId: runId } })),
+      jobs.map(({ runId, config }) => ({
+        name: JOBS.trainRun,
+        data: this.job(runId, config),
+        opts: { ...TRAINING_JOB_OPTIONS, jobId: runId },
+      })),
     );
   }
 
   /** Removes jobs that have not started (undoing a submission that could not complete). */
   async dequeue(runIds: string[]): Promise<void> {
-    for (const id of runIds) await (await this.trainingQueue.getJob(id).catch(() => undefined))?.remove().catch(() => undefined);
+    for (const id of runIds)
+      await (await this.trainingQueue.getJob(id).catch(() => undefined))?.remove().catch(() => undefined);
   }
 
   /** Raises the flag the worker training the run polls, and removes its job if no worker has taken it yet. */

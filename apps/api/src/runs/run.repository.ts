@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ListRunsQuerySchema, type EpochDto, type ParsedListRunsQuery, type GradientFlowDto, type PageDto, type RunDto } from '@gradlab/contracts';
+import {
+  ListRunsQuerySchema,
+  type EpochDto,
+  type ParsedListRunsQuery,
+  type GradientFlowDto,
+  type PageDto,
+  type RunDto,
+} from '@gradlab/contracts';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { parseInput } from '../common/parse-input';
@@ -13,9 +20,18 @@ const MAX_EPOCH_INDEX = 2_147_483_647;
 const NEWEST_FIRST = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 /** The caller's team's runs that pass the list filters (the same for REST pages and GraphQL cursors). */
-function teamRunsWhere(principal: Pick<Principal, 'teamId'>, filter: Pick<ParsedListRunsQuery, 'status' | 'blockType' | 'architecture' | 'q'>) {
+function teamRunsWhere(
+  principal: Pick<Principal, 'teamId'>,
+  filter: Pick<ParsedListRunsQuery, 'status' | 'blockType' | 'architecture' | 'q'>,
+) {
   const { status, blockType, architecture, q } = filter;
-  return { teamId: principal.teamId, status, blockType, architecture, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
+  return {
+    teamId: principal.teamId,
+    status,
+    blockType,
+    architecture,
+    ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}),
+  };
 }
 
 /** Run queries, always within the caller's team: another team's run is answered like one that does not exist. */
@@ -49,14 +65,21 @@ export class RunRepository {
   ): Promise<{ items: RunDto[]; endCursor: string | null; hasNextPage: boolean; totalCount: number }> {
     const where = teamRunsWhere(principal, parseInput(ListRunsQuerySchema, { ...filter, pageSize: first }, 'filter'));
     const cursor = after ? decodeRunCursor(after) : undefined;
-    const page = cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {};
+    const page = cursor
+      ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+      : {};
     const [rows, totalCount] = await Promise.all([
       this.prisma.run.findMany({ where: { ...where, ...page }, orderBy: NEWEST_FIRST, take: first + 1 }),
       this.prisma.run.count({ where }),
     ]);
     const items = rows.slice(0, first);
     const last = items.at(-1);
-    return { items: items.map(toRunDto), endCursor: last ? encodeRunCursor(last.createdAt, last.id) : null, hasNextPage: rows.length > first, totalCount };
+    return {
+      items: items.map(toRunDto),
+      endCursor: last ? encodeRunCursor(last.createdAt, last.id) : null,
+      hasNextPage: rows.length > first,
+      totalCount,
+    };
   }
 
   async epochs(runId: string): Promise<EpochDto[]> {
@@ -71,20 +94,30 @@ export class RunRepository {
   async gradientFlow(runId: string, epochParam: unknown): Promise<GradientFlowDto> {
     let epoch: number;
     if (epochParam === undefined || epochParam === '') {
-      const latest = await this.prisma.epoch.findFirst({ where: { runId }, orderBy: { index: 'desc' }, select: { index: true } });
+      const latest = await this.prisma.epoch.findFirst({
+        where: { runId },
+        orderBy: { index: 'desc' },
+        select: { index: true },
+      });
       epoch = latest?.index ?? 0;
     } else {
       epoch = epochIndex(epochParam);
       const reached = await this.prisma.epoch.count({ where: { runId, index: epoch } });
       if (!reached) throw new DomainError('NOT_FOUND', `run ${runId} has no epoch ${epoch}`);
     }
-    const layers = await this.prisma.layerGradient.findMany({ where: { runId, epoch }, orderBy: { layerIndex: 'asc' } });
+    const layers = await this.prisma.layerGradient.findMany({
+      where: { runId, epoch },
+      orderBy: { layerIndex: 'asc' },
+    });
     return { runId, epoch, layers: layers.map(toLayerGradientDto) };
   }
 
   /** The epochs of many runs in one query (GraphQL's run lists), in the order asked. */
   async epochsOfRuns(runIds: readonly string[]): Promise<EpochDto[][]> {
-    const rows = await this.prisma.epoch.findMany({ where: { runId: { in: [...runIds] } }, orderBy: [{ runId: 'asc' }, { index: 'asc' }] });
+    const rows = await this.prisma.epoch.findMany({
+      where: { runId: { in: [...runIds] } },
+      orderBy: [{ runId: 'asc' }, { index: 'asc' }],
+    });
     const byRun = groupBy(rows, (row) => row.runId);
     return runIds.map((id) => (byRun.get(id) ?? []).map(toEpochDto));
   }
@@ -93,14 +126,21 @@ export class RunRepository {
    * One epoch's gradient flow for many runs (null epoch: the run's latest), in two queries whatever their
    * number; null where a run has no such epoch.
    */
-  async gradientFlowOfRuns(requests: readonly { runId: string; epoch: number | null }[]): Promise<(GradientFlowDto | null)[]> {
+  async gradientFlowOfRuns(
+    requests: readonly { runId: string; epoch: number | null }[],
+  ): Promise<(GradientFlowDto | null)[]> {
     const needLatest = [...new Set(requests.filter((r) => r.epoch === null).map((r) => r.runId))];
-    const latest = needLatest.length ? await this.prisma.epoch.groupBy({ by: ['runId'], where: { runId: { in: needLatest } }, _max: { index: true } }) : [];
+    const latest = needLatest.length
+      ? await this.prisma.epoch.groupBy({ by: ['runId'], where: { runId: { in: needLatest } }, _max: { index: true } })
+      : [];
     const latestOf = new Map(latest.map((row) => [row.runId, row._max.index]));
     const wanted = requests.map((r) => ({ runId: r.runId, epoch: r.epoch ?? latestOf.get(r.runId) ?? null }));
     const pairs = wanted.filter((w): w is { runId: string; epoch: number } => w.epoch !== null);
     const rows = pairs.length
-      ? await this.prisma.layerGradient.findMany({ where: { OR: pairs }, orderBy: [{ runId: 'asc' }, { epoch: 'asc' }, { layerIndex: 'asc' }] })
+      ? await this.prisma.layerGradient.findMany({
+          where: { OR: pairs },
+          orderBy: [{ runId: 'asc' }, { epoch: 'asc' }, { layerIndex: 'asc' }],
+        })
       : [];
     const byRunEpoch = groupBy(rows, (row) => `${row.runId}:${row.epoch}`);
     return wanted.map(({ runId, epoch }) => {
@@ -111,7 +151,10 @@ export class RunRepository {
 
   /** Gradient flow of every stored epoch, in epoch order: what the layer x epoch heatmap draws. */
   async gradientFlowHistory(runId: string): Promise<GradientFlowDto[]> {
-    const rows = await this.prisma.layerGradient.findMany({ where: { runId }, orderBy: [{ epoch: 'asc' }, { layerIndex: 'asc' }] });
+    const rows = await this.prisma.layerGradient.findMany({
+      where: { runId },
+      orderBy: [{ epoch: 'asc' }, { layerIndex: 'asc' }],
+    });
     const byEpoch = new Map<number, GradientFlowDto>();
     for (const row of rows) {
       let flow = byEpoch.get(row.epoch);
@@ -123,7 +166,10 @@ export class RunRepository {
 
   /** Marks a queued or running run cancelled; a run that finished meanwhile keeps its status. */
   async markCancelled(runId: string): Promise<void> {
-    await this.prisma.run.updateMany({ where: { id: runId, status: { in: ['queued', 'running'] } }, data: { status: 'cancelled', finishedAt: new Date() } });
+    await this.prisma.run.updateMany({
+      where: { id: runId, status: { in: ['queued', 'running'] } },
+      data: { status: 'cancelled', finishedAt: new Date() },
+    });
   }
 
   /** Undoes a submission that could not be queued: nothing half-written is kept. */
@@ -136,9 +182,11 @@ export class RunRepository {
 export function epochIndex(value: unknown): number {
   const epoch = Number(value);
   if (!Number.isInteger(epoch) || epoch < 0 || epoch > MAX_EPOCH_INDEX) {
-    throw new DomainError('VALIDATION_FAILED', `invalid query: epoch: must be an integer from 0 to ${MAX_EPOCH_INDEX}`, [
-      { field: 'epoch', message: `must be an integer from 0 to ${MAX_EPOCH_INDEX}` },
-    ]);
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `invalid query: epoch: must be an integer from 0 to ${MAX_EPOCH_INDEX}`,
+      [{ field: 'epoch', message: `must be an integer from 0 to ${MAX_EPOCH_INDEX}` }],
+    );
   }
   return epoch;
 }

@@ -55,7 +55,13 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
 
   async reconcile(): Promise<ReconcileReport> {
     const lock = `${this.config.queuePrefix}:reconcile-lock`;
-    const acquired = await this.redis.client.set(lock, String(process.pid), 'PX', Math.max(10_000, this.config.reconcileIntervalMs), 'NX');
+    const acquired = await this.redis.client.set(
+      lock,
+      String(process.pid),
+      'PX',
+      Math.max(10_000, this.config.reconcileIntervalMs),
+      'NX',
+    );
     if (acquired !== 'OK') return { requeued: [], retriedEvents: 0 };
     try {
       const retriedEvents = await this.retryFailedEvents();
@@ -69,7 +75,8 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
   private async reconcileLogged(): Promise<void> {
     try {
       const { requeued, retriedEvents } = await this.reconcile();
-      if (requeued.length) this.logger.log(`re-queued ${requeued.length} unfinished run(s) that had no live job: ${requeued.join(', ')}`);
+      if (requeued.length)
+        this.logger.log(`re-queued ${requeued.length} unfinished run(s) that had no live job: ${requeued.join(', ')}`);
       if (retriedEvents) this.logger.log(`tried ${retriedEvents} failed run event(s) again`);
     } catch (error) {
       // Postgres or Redis down: the next pass tries again.
@@ -91,7 +98,10 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async requeueOrphanedRuns(): Promise<string[]> {
-    const unfinished = await this.prisma.run.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true, config: true } });
+    const unfinished = await this.prisma.run.findMany({
+      where: { status: { in: ['queued', 'running'] } },
+      select: { id: true, config: true },
+    });
     if (unfinished.length === 0) return [];
     const events = await this.eventsQueue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
     const eventsPending = Object.values(events).some((count) => count > 0);

@@ -44,7 +44,10 @@ export class RunsController {
     429: 'rate limited, or the team’s queue is full (QUEUE_FULL)',
     503: 'the queue is unreachable; nothing was stored',
   })
-  create(@CurrentPrincipal() principal: Principal, @ValidBody(CreateRunRequestSchema, 'run') request: ParsedCreateRunRequest): Promise<RunDto> {
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(CreateRunRequestSchema, 'run') request: ParsedCreateRunRequest,
+  ): Promise<RunDto> {
     return this.runs.create(principal, request);
   }
 
@@ -55,13 +58,18 @@ export class RunsController {
     200: ['the estimate', DurationEstimateDtoSchema],
     400: 'a field is invalid',
   })
-  estimate(@ValidBody(EstimateRequestSchema, 'estimate') request: { config: ExperimentConfig }): Promise<DurationEstimateDto> {
+  estimate(
+    @ValidBody(EstimateRequestSchema, 'estimate') request: { config: ExperimentConfig },
+  ): Promise<DurationEstimateDto> {
     return this.estimates.estimate(request.config);
   }
 
   @Get()
   @ApiDoc('Runs, newest first', { 200: ['a page of runs', RunPageDtoSchema], 400: 'bad query' })
-  list(@CurrentPrincipal() principal: Principal, @ValidQuery(ListRunsQuerySchema) query: ParsedListRunsQuery): Promise<PageDto<RunDto>> {
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @ValidQuery(ListRunsQuerySchema) query: ParsedListRunsQuery,
+  ): Promise<PageDto<RunDto>> {
     return this.runs.list(principal, query);
   }
 
@@ -72,7 +80,10 @@ export class RunsController {
   }
 
   @Get(':id/queue')
-  @ApiDoc("A queued run's place in the queue and its estimated wait", { 200: ['its place', QueuePositionDtoSchema], 404: 'no such run' })
+  @ApiDoc("A queued run's place in the queue and its estimated wait", {
+    200: ['its place', QueuePositionDtoSchema],
+    404: 'no such run',
+  })
   queuePosition(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<QueuePositionDto> {
     return this.estimates.queuePosition(principal, id);
   }
@@ -86,10 +97,26 @@ export class RunsController {
   @Get(':id/gradient-flow')
   @ApiDoc(
     'Per-layer gradient statistics of one epoch',
-    { 200: ['one row per weight tensor; none for an imported run', GradientFlowDtoSchema], 400: 'a bad epoch', 404: 'no such run or epoch' },
-    { params: { epoch: { in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'default: the latest stored epoch' } } },
+    {
+      200: ['one row per weight tensor; none for an imported run', GradientFlowDtoSchema],
+      400: 'a bad epoch',
+      404: 'no such run or epoch',
+    },
+    {
+      params: {
+        epoch: {
+          in: 'query',
+          schema: { type: 'integer', minimum: 0 },
+          description: 'default: the latest stored epoch',
+        },
+      },
+    },
   )
-  gradientFlow(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string, @Query('epoch') epoch?: string): Promise<GradientFlowDto> {
+  gradientFlow(
+    @CurrentPrincipal() principal: Principal,
+    @IdParam('run') id: string,
+    @Query('epoch') epoch?: string,
+  ): Promise<GradientFlowDto> {
     return this.runs.gradientFlow(principal, id, epoch);
   }
 
@@ -98,16 +125,22 @@ export class RunsController {
     200: ['one entry per epoch, in order', z.array(GradientFlowDtoSchema)],
     404: 'no such run',
   })
-  gradientFlowHistory(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<GradientFlowDto[]> {
+  gradientFlowHistory(
+    @CurrentPrincipal() principal: Principal,
+    @IdParam('run') id: string,
+  ): Promise<GradientFlowDto[]> {
     return this.runs.gradientFlowHistory(principal, id);
   }
 
   /** What the run's epochs and gradient statistics say is wrong with it (libs/analysis). */
   @Get(':id/diagnosis')
-  @ApiDoc('What the run’s stored epochs and gradient statistics say is wrong with it: findings with evidence and fixes (most severe first)', {
-    200: ['its findings; none: nothing found', DiagnosisDtoSchema],
-    404: 'no such run',
-  })
+  @ApiDoc(
+    'What the run’s stored epochs and gradient statistics say is wrong with it: findings with evidence and fixes (most severe first)',
+    {
+      200: ['its findings; none: nothing found', DiagnosisDtoSchema],
+      404: 'no such run',
+    },
+  )
   async diagnose(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<DiagnosisDto> {
     const run = await this.runs.findRun(principal, id);
     return this.diagnosis.diagnose(run.id, run.config as unknown as ExperimentConfig);
@@ -115,7 +148,11 @@ export class RunsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiDoc('Cancel a queued or running run', { 200: ['cancelled', RunDtoSchema], 404: 'no such run', 409: 'already finished' })
+  @ApiDoc('Cancel a queued or running run', {
+    200: ['cancelled', RunDtoSchema],
+    404: 'no such run',
+    409: 'already finished',
+  })
   cancel(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<RunDto> {
     return this.runs.cancel(principal, id);
   }

@@ -7,7 +7,11 @@ import { createTestDatabase, testQueuePrefix } from '../test-support/test-databa
 import { startTestApi, type TestApi } from '../test-support/test-api';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const smallConfig = { model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 }, training: { epochs: 2 }, data: { dataset: 'synthetic' } };
+const smallConfig = {
+  model: { numFilters: 8, numStages: 1, numBlocksPerStage: 0 },
+  training: { epochs: 2 },
+  data: { dataset: 'synthetic' },
+};
 
 describe('runs api (real Postgres and Redis, no worker)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -22,7 +26,8 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  const get = (path: string) => fetch(`${api.url}/api${path}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+  const get = (path: string) =>
+    fetch(`${api.url}/api${path}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -57,13 +62,20 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     expect(response.status).toBe(400);
     const body = await response.json();
     expect(body.code).toBe('VALIDATION_FAILED');
-    expect(body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['config.model.numStages', 'config.training.batchSize']);
+    expect(body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'config.model.numStages',
+      'config.training.batchSize',
+    ]);
     expect((await (await get('/runs')).json()).total).toBe(before);
     expect((await post('/runs', 'not json at all')).status).toBe(400);
   });
 
   it('answers 404 for an unknown run on every route', async () => {
-    for (const path of ['/runs/00000000-0000-4000-8000-000000000000', '/runs/nope/epochs', '/runs/nope/gradient-flow']) {
+    for (const path of [
+      '/runs/00000000-0000-4000-8000-000000000000',
+      '/runs/nope/epochs',
+      '/runs/nope/gradient-flow',
+    ]) {
       const response = await get(path);
       expect(response.status).toBe(404);
       expect((await response.json()).code).toBe('NOT_FOUND');
@@ -155,7 +167,8 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     await queue.obliterate({ force: true }); // every key of this stack's queue, as FLUSHALL would
     expect(await queue.getJob(run.id)).toBeUndefined();
     const deadline = Date.now() + 10_000;
-    while (!(await queue.getJob(run.id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    while (!(await queue.getJob(run.id)) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await queue.getJob(run.id))?.data.runId).toBe(run.id);
     expect((await (await get(`/runs/${run.id}`)).json()).status).toBe('queued');
   });
@@ -168,16 +181,22 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     expect(b.position - a.position).toBe(1);
     expect(b).toMatchObject({ status: 'queued', ahead: b.position - 1, workers: 0, estimatedWaitMs: null }); // nothing measured yet
     expect((await post('/runs/estimate', { config: smallConfig })).status).toBe(200);
-    expect(await (await post('/runs/estimate', { config: smallConfig })).json()).toEqual({ epochMs: null, totalMs: null, basis: 'none', epochsMeasured: 0 });
+    expect(await (await post('/runs/estimate', { config: smallConfig })).json()).toEqual({
+      epochMs: null,
+      totalMs: null,
+      basis: 'none',
+      epochsMeasured: 0,
+    });
     const bad = await post('/runs/estimate', { config: { training: { epochs: 0 } } });
     expect([bad.status, (await bad.json()).errors[0].field]).toEqual([400, 'config.training.epochs']);
 
     // One epoch of this network took 2 s: every run of it is estimated from that.
     const client = new Client({ connectionString: db.url });
     await client.connect();
-    await client.query(`INSERT INTO "Epoch" ("runId", index, "trainAccuracy", "valAccuracy", "learningRate", "durationMs") VALUES ($1, 0, 0, 0, 0.001, 2000)`, [
-      first.id,
-    ]);
+    await client.query(
+      `INSERT INTO "Epoch" ("runId", index, "trainAccuracy", "valAccuracy", "learningRate", "durationMs") VALUES ($1, 0, 0, 0, 0.001, 2000)`,
+      [first.id],
+    );
     await client.end();
     const estimate = await (await post('/runs/estimate', { config: smallConfig })).json();
     expect(estimate).toMatchObject({ basis: 'same-network', epochsMeasured: 1 });

@@ -14,9 +14,21 @@ import { SubmissionLimitsService } from './submission-limits.service';
 
 /** Runs: submission onto the training queue, reading them back, cancelling, estimates and diagnosis. */
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }), LiveEventsModule, WorkersModule],
+  imports: [
+    BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }),
+    LiveEventsModule,
+    WorkersModule,
+  ],
   controllers: [RunsController],
-  providers: [DiagnosisService, RunsService, RunsReconciler, RunEstimatesService, SubmissionLimitsService, RunRepository, RunQueue],
+  providers: [
+    DiagnosisService,
+    RunsService,
+    RunsReconciler,
+    RunEstimatesService,
+    SubmissionLimitsService,
+    RunRepository,
+    RunQueue,
+  ],
   exports: [RunsService, RunQueue, RunRepository, DiagnosisService, SubmissionLimitsService],
 })
 export class RunsModule {}

@@ -38,14 +38,22 @@ export class RunsService {
     this.queue.ensureReachable('the run was not submitted');
     await this.limits.checkRate(principal);
     const config = request.config;
-    const name = request.name ?? `${architectureName(config.model)} ${config.model.blockType} seed ${config.training.seed}`;
-    const run = await this.limits.withQueueRoom(principal, (tx) => tx.run.create({ data: newRunData(principal, name, config) }));
+    const name =
+      request.name ?? `${architectureName(config.model)} ${config.model.blockType} seed ${config.training.seed}`;
+    const run = await this.limits.withQueueRoom(principal, (tx) =>
+      tx.run.create({ data: newRunData(principal, name, config) }),
+    );
     try {
       await this.queue.enqueue(run.id, config);
     } catch (error) {
       // Nothing half-written: a run that could not be queued is not kept.
       await this.repository.delete(run.id);
-      throw new DomainError('UNAVAILABLE', `could not queue the run: ${(error as Error).message}`, undefined, REDIS_RETRY_AFTER_S);
+      throw new DomainError(
+        'UNAVAILABLE',
+        `could not queue the run: ${(error as Error).message}`,
+        undefined,
+        REDIS_RETRY_AFTER_S,
+      );
     }
     return toRunDto(run);
   }

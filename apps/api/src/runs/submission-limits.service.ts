@@ -28,7 +28,8 @@ export class SubmissionLimitsService {
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
   ) {
-    const limiter = (subject: string, points: number) => redisLimiter(redis.client, `${config.queuePrefix}:submit-rate:${subject}`, points, WINDOW_S);
+    const limiter = (subject: string, points: number) =>
+      redisLimiter(redis.client, `${config.queuePrefix}:submit-rate:${subject}`, points, WINDOW_S);
     this.perUser = limiter('user', config.submitRateLimit);
     this.perTeam = limiter('team', config.submitRateLimitTeam);
   }
@@ -66,7 +67,12 @@ export class SubmissionLimitsService {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new DomainError('RATE_LIMITED', `at most ${limiter.points} submissions a minute ${scope}; try again in ${retryAfter} s`, undefined, retryAfter);
+      throw new DomainError(
+        'RATE_LIMITED',
+        `at most ${limiter.points} submissions a minute ${scope}; try again in ${retryAfter} s`,
+        undefined,
+        retryAfter,
+      );
     }
   }
 }

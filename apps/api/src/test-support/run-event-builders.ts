@@ -1,4 +1,9 @@
-import { RUN_EVENT_VERSION, type EpochCompletedEvent, type LayerGradientStat, type WorkerHeartbeatEvent } from '@gradlab/contracts';
+import {
+  RUN_EVENT_VERSION,
+  type EpochCompletedEvent,
+  type LayerGradientStat,
+  type WorkerHeartbeatEvent,
+} from '@gradlab/contracts';
 
 /** An epoch.completed event as a worker sends it, with plain numbers wherever the caller gives none. */
 export function epochCompletedEvent(
@@ -43,6 +48,18 @@ export function layerStat(i: number, fields: Partial<LayerGradientStat> = {}): L
 }
 
 /** A worker's heartbeat, sent now unless `at` says otherwise. */
-export function workerHeartbeat(workerId: string, fields: Partial<Omit<WorkerHeartbeatEvent, 'v' | 'type' | 'workerId'>> = {}): WorkerHeartbeatEvent {
-  return { v: RUN_EVENT_VERSION, type: 'worker.heartbeat', at: new Date().toISOString(), workerId, host: 'host', backend: 'wasm', runId: null, ...fields };
+export function workerHeartbeat(
+  workerId: string,
+  fields: Partial<Omit<WorkerHeartbeatEvent, 'v' | 'type' | 'workerId'>> = {},
+): WorkerHeartbeatEvent {
+  return {
+    v: RUN_EVENT_VERSION,
+    type: 'worker.heartbeat',
+    at: new Date().toISOString(),
+    workerId,
+    host: 'host',
+    backend: 'wasm',
+    runId: null,
+    ...fields,
+  };
 }

@@ -12,7 +12,10 @@ export class WorkersController {
   constructor(private readonly workers: WorkersService) {}
 
   @Get()
-  @ApiDoc('Workers seen through their heartbeats, and the queue depth', { 200: ['workers and queue counts', WorkersDtoSchema], 503: 'Redis is unreachable' })
+  @ApiDoc('Workers seen through their heartbeats, and the queue depth', {
+    200: ['workers and queue counts', WorkersDtoSchema],
+    503: 'Redis is unreachable',
+  })
   list(@CurrentPrincipal() principal: Principal): Promise<WorkersDto> {
     return this.workers.snapshotFor(principal);
   }

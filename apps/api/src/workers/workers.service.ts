@@ -19,10 +19,14 @@ export interface WorkersSnapshot {
  * worker is on is named only to that run's team (and to an admin): another team's run is null, as when idle.
  */
 export function workersSeenBy(snapshot: WorkersSnapshot, principal: Principal): WorkersDto {
-  const visible = (runId: string | null) => runId !== null && (principal.role === 'admin' || snapshot.runTeams.get(runId) === principal.teamId);
+  const visible = (runId: string | null) =>
+    runId !== null && (principal.role === 'admin' || snapshot.runTeams.get(runId) === principal.teamId);
   return {
     ...snapshot.workers,
-    workers: snapshot.workers.workers.map((w) => ({ ...w, currentRunId: visible(w.currentRunId) ? w.currentRunId : null })),
+    workers: snapshot.workers.workers.map((w) => ({
+      ...w,
+      currentRunId: visible(w.currentRunId) ? w.currentRunId : null,
+    })),
   };
 }
 
@@ -48,7 +52,9 @@ export class WorkersService {
     ]);
     // A heartbeat's run id is the worker's word: only a uuid can name a run (anything else is shown to no one).
     const busy = workers.flatMap((w) => (w.currentRunId && isUuid(w.currentRunId) ? [w.currentRunId] : []));
-    const runs = busy.length ? await this.prisma.run.findMany({ where: { id: { in: busy } }, select: { id: true, teamId: true } }) : [];
+    const runs = busy.length
+      ? await this.prisma.run.findMany({ where: { id: { in: busy } }, select: { id: true, teamId: true } })
+      : [];
     return {
       workers: {
         workers: workers.map((w) => ({
@@ -59,7 +65,12 @@ export class WorkersService {
           lastHeartbeatAt: w.lastHeartbeatAt.toISOString(),
         })),
         forgetAfterMs: this.config.workerForgetAfterMs,
-        queue: { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 },
+        queue: {
+          waiting: counts.waiting ?? 0,
+          active: counts.active ?? 0,
+          delayed: counts.delayed ?? 0,
+          failed: counts.failed ?? 0,
+        },
       },
       runTeams: new Map(runs.map((r) => [r.id, r.teamId])),
     };

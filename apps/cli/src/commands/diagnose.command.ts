@@ -15,7 +15,9 @@ export function diagnoseCommand(context: CliContext): Command {
       console.log(`${run.name}: ${epochs.length} epochs`);
       if (findings.length === 0) console.log('no problems found');
       for (const f of findings) {
-        const layers = f.evidence.layers.length ? `, layers ${f.evidence.layers.slice(0, 6).join(', ')}${f.evidence.layers.length > 6 ? ', ...' : ''}` : '';
+        const layers = f.evidence.layers.length
+          ? `, layers ${f.evidence.layers.slice(0, 6).join(', ')}${f.evidence.layers.length > 6 ? ', ...' : ''}`
+          : '';
         console.log(`${f.severity.toUpperCase()} ${f.code}: ${f.summary}`);
         console.log(`  evidence: ${f.evidence.chart}, epochs ${f.evidence.epochs.join(', ')}${layers}`);
         for (const fix of f.fixes) console.log(`  fix: ${fix.fix} (${fix.reference})`);

@@ -1,14 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { frameworkSummaryCsv, frameworkTestSummaryCsv, gradientFlowCsv, gradientFlowSpec, learningCurvesSpec } from '@gradlab/figures';
+import {
+  frameworkSummaryCsv,
+  frameworkTestSummaryCsv,
+  gradientFlowCsv,
+  gradientFlowSpec,
+  learningCurvesSpec,
+} from '@gradlab/figures';
 import { renderSvg } from '@gradlab/figures/server';
 import type { CliContext } from '../cli-context';
 
 /** The framework's own output files: summary.csv (per epoch) and test_summary.csv, plus the gradient flow. */
 export function downloadCommand(context: CliContext): Command {
   return new Command('download')
-    .description('summary.csv, test_summary.csv, gradient_flow.csv, and the figures learning_curves.svg and gradient_flow.svg')
+    .description(
+      'summary.csv, test_summary.csv, gradient_flow.csv, and the figures learning_curves.svg and gradient_flow.svg',
+    )
     .argument('<RUN_ID>', 'the run')
     .option('--out <DIR>', 'where to write them (default: <run name>/result_outputs)')
     .action(async (id: string, options: { out?: string }) => {

@@ -20,13 +20,18 @@ export function importCommand(context: CliContext): Command {
       const dir = existsSync(path.join(resolved, 'result_outputs')) ? path.join(resolved, 'result_outputs') : resolved;
       // The experiment's folder names the network (VGG_38_experiment), not result_outputs.
       const folder = path.basename(path.basename(dir) === 'result_outputs' ? path.dirname(dir) : dir);
-      const names = readdirSync(dir).filter((f) => f === 'summary.csv' || f === 'test_summary.csv' || /\.(pdf|png)$/i.test(f));
-      if (!names.includes('summary.csv')) throw new Error(`${dir} has no summary.csv: is it the framework's result_outputs folder?`);
+      const names = readdirSync(dir).filter(
+        (f) => f === 'summary.csv' || f === 'test_summary.csv' || /\.(pdf|png)$/i.test(f),
+      );
+      if (!names.includes('summary.csv'))
+        throw new Error(`${dir} has no summary.csv: is it the framework's result_outputs folder?`);
       const run = await context.api().importResults(
         { folder, ...(options.name ? { name: options.name } : {}) },
         names.map((name) => ({ name, bytes: readFileSync(path.join(dir, name)) })),
       );
-      console.log(`imported ${folder}: ${run.architecture}, ${run.epochsCompleted} epochs, test accuracy ${fmt(run.testAccuracy)}`);
+      console.log(
+        `imported ${folder}: ${run.architecture}, ${run.epochsCompleted} epochs, test accuracy ${fmt(run.testAccuracy)}`,
+      );
       console.log(run.id);
     });
 }

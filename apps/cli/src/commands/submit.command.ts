@@ -9,7 +9,13 @@ import { watchRun } from '../watch-run';
 type LooseConfig = { model: Record<string, unknown>; training: Record<string, unknown>; data: Record<string, unknown> };
 
 /** A flag that sets one config field; `about` is its help when the field's name alone does not say enough. */
-function configFlag(flag: string, section: keyof LooseConfig, field: string, kind: 'number' | 'string', about = `${section}.${field}`) {
+function configFlag(
+  flag: string,
+  section: keyof LooseConfig,
+  field: string,
+  kind: 'number' | 'string',
+  about = `${section}.${field}`,
+) {
   return { option: new Option(flag, about), section, field, kind };
 }
 
@@ -47,13 +53,19 @@ export function submitCommand(context: CliContext): Command {
       "after --, the course framework's own command line (python .../train_evaluate_image_classification_system.py --batch_size 100 ...)",
     )
     .option('--name <NAME>', "the run's name")
-    .option('--config <FILE>', 'an experiment config as JSON ({ model, training, data }, or a run as the api returns it)')
+    .option(
+      '--config <FILE>',
+      'an experiment config as JSON ({ model, training, data }, or a run as the api returns it)',
+    )
     .option('--watch', 'follow the run until it finishes; exit 0 when it completed');
   for (const { option } of CONFIG_FLAGS) command.addOption(option);
   return command
     .option('--no-augment', 'data.augment false')
     .option('--seeds <SEEDS>', 'a group over these seeds: 0..4 or 0,1,7')
-    .option('--grid <AXIS...>', 'a group over a grid, name=value,value per axis (lr minLr batch wd epochs filters stages blocks block augment)')
+    .option(
+      '--grid <AXIS...>',
+      'a group over a grid, name=value,value per axis (lr minLr batch wd epochs filters stages blocks block augment)',
+    )
     .addHelpText(
       'after',
       `
@@ -79,7 +91,11 @@ async function submit(api: ApiClient, framework: string[], options: SubmitOption
   if (framework.length) {
     const parsed = parseFrameworkCommand(framework);
     for (const { flag, reason } of parsed.ignored) console.log(`ignoring --${flag}: ${reason}`);
-    config = { model: { ...config.model, ...parsed.config.model }, training: { ...config.training, ...parsed.config.training }, data: { ...config.data } };
+    config = {
+      model: { ...config.model, ...parsed.config.model },
+      training: { ...config.training, ...parsed.config.training },
+      data: { ...config.data },
+    };
     name ??= parsed.name;
   }
   for (const { option, section, field, kind } of CONFIG_FLAGS) {
@@ -94,7 +110,9 @@ async function submit(api: ApiClient, framework: string[], options: SubmitOption
   if (seeds !== undefined || grid !== undefined) {
     if (options.watch) throw new Error('--watch follows one run; follow a group with `gradlab group ID`');
     const group = await api.submitGroup({ name, config, ...(seeds ? { seeds } : {}), ...(grid ? { grid } : {}) });
-    console.log(`submitted group ${group.id}: ${group.name}, ${group.runs.length} runs (${group.seeds.length} seeds x ${group.cells.length} cells)`);
+    console.log(
+      `submitted group ${group.id}: ${group.name}, ${group.runs.length} runs (${group.seeds.length} seeds x ${group.cells.length} cells)`,
+    );
     for (const run of group.runs) console.log(`  ${run.id}  seed ${run.seed}  ${cellKey(run.cell)}`);
     return 0;
   }

@@ -11,7 +11,10 @@ import './globals.css';
 // The api's address is read when a page is served, not baked in at build time.
 export const dynamic = 'force-dynamic';
 
-export const metadata: Metadata = { title: 'gradlab', description: 'Follow, compare and diagnose deep-learning course runs' };
+export const metadata: Metadata = {
+  title: 'gradlab',
+  description: 'Follow, compare and diagnose deep-learning course runs',
+};
 
 /**
  * Where this browser reaches the api, worked out from the address it asked for this page by (its Host

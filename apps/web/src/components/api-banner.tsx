@@ -8,7 +8,8 @@ export function ApiBanner() {
   if (reachable) return null;
   return (
     <div className="banner" role="alert" data-testid="api-banner">
-      <strong>The gradlab api at {apiUrl} cannot be reached.</strong> Retrying by itself; what you see may be out of date.
+      <strong>The gradlab api at {apiUrl} cannot be reached.</strong> Retrying by itself; what you see may be out of
+      date.
       <button type="button" onClick={retryNow}>
         Retry now
       </button>

@@ -13,14 +13,28 @@ export function CohortView() {
   return (
     <section>
       <h1>Cohort</h1>
-      <p className="muted">Per member: runs by status, groups, how many runs each diagnosis finding was found in, and the worker time their runs used.</p>
+      <p className="muted">
+        Per member: runs by status, groups, how many runs each diagnosis finding was found in, and the worker time their
+        runs used.
+      </p>
       {error && <p className="error">Could not load the cohort: {error.message}</p>}
       {data?.teams.map((team) => (
         <div className="card" key={team.id}>
           <h2>{team.name}</h2>
           <DataTable
             testId={`cohort-${team.name}`}
-            headers={['Member', 'Runs', 'Queued / running', 'Completed', 'Failed', 'Groups', 'Findings (runs)', 'Healthy runs', 'Worker time', 'Last run']}
+            headers={[
+              'Member',
+              'Runs',
+              'Queued / running',
+              'Completed',
+              'Failed',
+              'Groups',
+              'Findings (runs)',
+              'Healthy runs',
+              'Worker time',
+              'Last run',
+            ]}
           >
             {team.members.map((m) => (
               <tr key={m.userId} data-testid="cohort-member">

@@ -22,18 +22,23 @@ interface ComparedCell {
 export function CompareGroups() {
   const { selected, toggle } = useUrlSelection('groups');
   const groups = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (api) => answerOf(api.GET('/api/groups')));
-  const compared = useApiQuery<ComparedCell[]>(selected.length ? `compare-groups:${selected.join(',')}` : null, async (api) => {
-    const cells: ComparedCell[] = [];
-    for (const id of selected) {
-      const group = await answerOf(api.GET('/api/groups/{id}', { params: { path: { id } } }));
-      for (const cell of group.cells) {
-        if (cells.length >= MAX_SERIES) break;
-        const aggregate = await answerOf(api.GET('/api/groups/{id}/aggregate', { params: { path: { id }, query: { cell: cell.key } } }));
-        cells.push({ label: cell.key ? `${group.name} ${cell.key}` : group.name, groupId: id, aggregate });
+  const compared = useApiQuery<ComparedCell[]>(
+    selected.length ? `compare-groups:${selected.join(',')}` : null,
+    async (api) => {
+      const cells: ComparedCell[] = [];
+      for (const id of selected) {
+        const group = await answerOf(api.GET('/api/groups/{id}', { params: { path: { id } } }));
+        for (const cell of group.cells) {
+          if (cells.length >= MAX_SERIES) break;
+          const aggregate = await answerOf(
+            api.GET('/api/groups/{id}/aggregate', { params: { path: { id }, query: { cell: cell.key } } }),
+          );
+          cells.push({ label: cell.key ? `${group.name} ${cell.key}` : group.name, groupId: id, aggregate });
+        }
       }
-    }
-    return cells;
-  });
+      return cells;
+    },
+  );
   const drawn = (compared.data ?? []).filter((c) => c.aggregate.epochs.length > 0);
   return (
     <div className="card">
@@ -42,7 +47,12 @@ export function CompareGroups() {
       <div className="picker" data-testid="group-picker">
         {groups.data?.items.map((g) => (
           <label key={g.id} className="row" style={{ flexDirection: 'row' }}>
-            <input type="checkbox" checked={selected.includes(g.id)} onChange={() => toggle(g.id)} aria-label={`Compare group ${g.name}`} />
+            <input
+              type="checkbox"
+              checked={selected.includes(g.id)}
+              onChange={() => toggle(g.id)}
+              aria-label={`Compare group ${g.name}`}
+            />
             <Link href={`/groups/${g.id}`}>{g.name}</Link>
             <span className="muted">{g.size} runs</span>
           </label>

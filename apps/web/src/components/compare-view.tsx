@@ -34,13 +34,18 @@ export function CompareView() {
   const [search, setSearch] = useState('');
 
   const candidates = useApiQuery(`candidates:${search}`, (api) =>
-    answerOf(api.GET('/api/runs', { params: { query: { pageSize: 50, ...(search.trim() ? { q: search.trim() } : {}) } } })),
+    answerOf(
+      api.GET('/api/runs', { params: { query: { pageSize: 50, ...(search.trim() ? { q: search.trim() } : {}) } } }),
+    ),
   );
   const compared = useApiQuery(selected.length ? `compare:${selected.join(',')}` : null, async (api) => {
     const runs = await Promise.all(
       selected.map(async (id) => {
         const byId = { params: { path: { id } } };
-        const [run, epochs] = await Promise.all([answerOf(api.GET('/api/runs/{id}', byId)), answerOf(api.GET('/api/runs/{id}/epochs', byId))]);
+        const [run, epochs] = await Promise.all([
+          answerOf(api.GET('/api/runs/{id}', byId)),
+          answerOf(api.GET('/api/runs/{id}/epochs', byId)),
+        ]);
         // A run with no finished epoch has no gradient flow yet: not asked, rather than answered 404.
         const flow =
           run.epochsCompleted === 0
@@ -55,7 +60,10 @@ export function CompareView() {
     // Two runs may share a name; the legend must still tell them apart, and say which were imported.
     return runs.map((r): ComparedRun => {
       const name = r.run.kind === 'imported' ? `${r.run.name} (imported)` : r.run.name;
-      return { ...r, label: runs.filter((o) => o.run.name === r.run.name).length > 1 ? `${name} (${r.run.id.slice(0, 8)})` : name };
+      return {
+        ...r,
+        label: runs.filter((o) => o.run.name === r.run.name).length > 1 ? `${name} (${r.run.id.slice(0, 8)})` : name,
+      };
     });
   });
 
@@ -86,17 +94,30 @@ export function CompareView() {
   const colourOf = (id: string) => colours.get(id);
   const withEpochs = rows.filter((r) => r.epochs.length > 0);
   // Imported runs have learning curves only: their gradient flow comes back without layers.
-  const withFlow = rows.filter((r): r is ComparedRun & { flow: GradientFlowDto } => r.flow !== null && r.flow.layers.length > 0);
+  const withFlow = rows.filter(
+    (r): r is ComparedRun & { flow: GradientFlowDto } => r.flow !== null && r.flow.layers.length > 0,
+  );
   return (
     <section>
       <h1>Compare runs</h1>
       <div className="card">
         <h2>Pick runs</h2>
-        <input type="search" placeholder="filter by name" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Filter runs to pick" />
+        <input
+          type="search"
+          placeholder="filter by name"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          aria-label="Filter runs to pick"
+        />
         <div className="picker" data-testid="run-picker">
           {candidates.data?.items.map((run) => (
             <label key={run.id} className="row" style={{ flexDirection: 'row' }}>
-              <input type="checkbox" checked={selected.includes(run.id)} onChange={() => toggle(run.id)} aria-label={`Compare ${run.name}`} />
+              <input
+                type="checkbox"
+                checked={selected.includes(run.id)}
+                onChange={() => toggle(run.id)}
+                aria-label={`Compare ${run.name}`}
+              />
               <span>{run.name}</span>
               <span className="muted">{architectureSummary(run)}</span>
               <StatusBadge status={run.status} />
@@ -105,17 +126,28 @@ export function CompareView() {
         </div>
       </div>
       <CompareGroups />
-      {selected.length === 0 && <p className="muted">Pick two or more runs, e.g. VGG_08 and VGG_38, to draw the coursework&apos;s Figure 1.</p>}
+      {selected.length === 0 && (
+        <p className="muted">Pick two or more runs, e.g. VGG_08 and VGG_38, to draw the coursework&apos;s Figure 1.</p>
+      )}
       {compared.error && <p className="error">Could not load the runs: {compared.error.message}</p>}
       {rows.length > 0 && (
         <>
           <p className="downloads">
-            <a href={`${apiUrl}/api/report-pack?runs=${rows.map((r) => r.run.id).join(',')}`} download data-testid="report-pack">
+            <a
+              href={`${apiUrl}/api/report-pack?runs=${rows.map((r) => r.run.id).join(',')}`}
+              download
+              data-testid="report-pack"
+            >
               Download the report pack (.zip)
             </a>
-            <span className="muted">every figure in every format, each run&apos;s summary.csv and test_summary.csv, results.tex</span>
+            <span className="muted">
+              every figure in every format, each run&apos;s summary.csv and test_summary.csv, results.tex
+            </span>
           </p>
-          <DataTable testId="compared-runs" headers={['Run', 'Architecture', 'Status', 'Epochs', 'Best val. acc.', 'Test acc.']}>
+          <DataTable
+            testId="compared-runs"
+            headers={['Run', 'Architecture', 'Status', 'Epochs', 'Best val. acc.', 'Test acc.']}
+          >
             {rows.map(({ run, label }) => (
               <tr key={run.id}>
                 <td>
@@ -141,7 +173,11 @@ export function CompareView() {
                   testId="compare-curves"
                   label="Loss and accuracy of the compared runs"
                 />
-                <FigureDownloads path="/figures/learning-curves" query={{ runs: withEpochs.map((r) => r.run.id).join(',') }} testId="download-compare-curves" />
+                <FigureDownloads
+                  path="/figures/learning-curves"
+                  query={{ runs: withEpochs.map((r) => r.run.id).join(',') }}
+                  testId="download-compare-curves"
+                />
               </>
             ) : (
               <p className="muted">None of these runs has finished an epoch.</p>

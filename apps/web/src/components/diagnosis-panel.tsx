@@ -11,7 +11,10 @@ export const EVIDENCE_ANCHORS: Record<FindingDto['evidence']['chart'], string> =
   'gradient-flow': 'chart-gradient-flow',
 };
 
-const CHART_NAMES: Record<FindingDto['evidence']['chart'], string> = { 'learning-curves': 'loss and accuracy', 'gradient-flow': 'gradient flow' };
+const CHART_NAMES: Record<FindingDto['evidence']['chart'], string> = {
+  'learning-curves': 'loss and accuracy',
+  'gradient-flow': 'gradient flow',
+};
 
 function Evidence({ finding }: { finding: FindingDto }) {
   const { chart, epochs, layers } = finding.evidence;
@@ -35,7 +38,10 @@ export function DiagnosisPanel({ runId }: { runId: string }) {
   const { data, error, setData } = useApiQuery<DiagnosisDto>(`diagnosis:${runId}`, (api) =>
     answerOf(api.GET('/api/runs/{id}/diagnosis', { params: { path: { id: runId } } })),
   );
-  useSocketEvents({ runIds: [runId] }, { 'run.diagnosis': (diagnosis) => diagnosis.runId === runId && setData(diagnosis) });
+  useSocketEvents(
+    { runIds: [runId] },
+    { 'run.diagnosis': (diagnosis) => diagnosis.runId === runId && setData(diagnosis) },
+  );
   if (error) return <p className="error">Could not diagnose the run: {error.message}</p>;
   if (!data) return <p className="muted">Diagnosing…</p>;
   if (data.epochsSeen === 0)
@@ -47,18 +53,22 @@ export function DiagnosisPanel({ runId }: { runId: string }) {
   if (data.findings.length === 0) {
     return (
       <p data-testid="diagnosis-healthy">
-        No problems found in {data.epochsSeen} epoch{data.epochsSeen > 1 ? 's' : ''}: no vanishing or exploding gradients, no dead layers, not stuck at chance,
-        no overfitting.
+        No problems found in {data.epochsSeen} epoch{data.epochsSeen > 1 ? 's' : ''}: no vanishing or exploding
+        gradients, no dead layers, not stuck at chance, no overfitting.
       </p>
     );
   }
   return (
     <ul className="findings" data-testid="diagnosis-findings">
       {data.findings.map((finding) => (
-        <li key={finding.code} className={`finding finding-${finding.severity}`} data-testid={`finding-${finding.code}`}>
+        <li
+          key={finding.code}
+          className={`finding finding-${finding.severity}`}
+          data-testid={`finding-${finding.code}`}
+        >
           <p>
-            <span className={`status severity-${finding.severity}`}>{finding.severity}</span> <strong>{finding.code.replaceAll('_', ' ')}</strong>:{' '}
-            {finding.summary}
+            <span className={`status severity-${finding.severity}`}>{finding.severity}</span>{' '}
+            <strong>{finding.code.replaceAll('_', ' ')}</strong>: {finding.summary}
           </p>
           <Evidence finding={finding} />
           <details>

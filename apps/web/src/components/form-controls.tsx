@@ -1,7 +1,17 @@
 import type { CSSProperties, ReactNode } from 'react';
 
 /** A labelled form control with its message under it, empty while the field is fine. */
-export function FormField({ label, error, style, children }: { label: ReactNode; error: string | undefined; style?: CSSProperties; children: ReactNode }) {
+export function FormField({
+  label,
+  error,
+  style,
+  children,
+}: {
+  label: ReactNode;
+  error: string | undefined;
+  style?: CSSProperties;
+  children: ReactNode;
+}) {
   return (
     <label style={style}>
       {label}

@@ -9,7 +9,13 @@ import { VegaChart } from './vega-chart';
 const PLAY_STEP_MS = 700;
 
 /** The statistic the gradient charts show; the run page keeps one choice for the flow and the heatmap. */
-export function StatisticPicker({ statistic, onChange }: { statistic: GradientStatistic; onChange: (statistic: GradientStatistic) => void }) {
+export function StatisticPicker({
+  statistic,
+  onChange,
+}: {
+  statistic: GradientStatistic;
+  onChange: (statistic: GradientStatistic) => void;
+}) {
   return (
     <label>
       Statistic
@@ -97,7 +103,11 @@ export function GradientFlowPanel({
         testId="gradient-flow-chart"
         label={`Gradient flow at epoch ${flow.epoch}`}
       />
-      <FigureDownloads path={`/runs/${runId}/figures/gradient-flow`} query={{ epoch: flow.epoch, statistic }} testId="download-gradient-flow" />
+      <FigureDownloads
+        path={`/runs/${runId}/figures/gradient-flow`}
+        query={{ epoch: flow.epoch, statistic }}
+        testId="download-gradient-flow"
+      />
     </>
   );
 }

@@ -53,7 +53,9 @@ function CellFigure(props: {
  */
 export function GroupView({ groupId }: { groupId: string }) {
   const { apiUrl, api } = useApi();
-  const group = useApiQuery<GroupDto>(`group:${groupId}`, (api) => answerOf(api.GET('/api/groups/{id}', { params: { path: { id: groupId } } })));
+  const group = useApiQuery<GroupDto>(`group:${groupId}`, (api) =>
+    answerOf(api.GET('/api/groups/{id}', { params: { path: { id: groupId } } })),
+  );
   const [cellKey, setCellKey] = useState<string | null>(null);
   const [sort, setSort] = useState<CellSort>({ column: 'bestValAccuracy', descending: true });
   const [actionError, setActionError] = useState<string | null>(null);
@@ -61,7 +63,9 @@ export function GroupView({ groupId }: { groupId: string }) {
   // The best cell by default, or the only one.
   const chosen = cellKey ?? cells.find((c) => c.best)?.key ?? cells[0]?.key ?? null;
   const aggregate = useApiQuery<AggregateDto>(chosen === null ? null : `aggregate:${groupId}:${chosen}`, (api) =>
-    answerOf(api.GET('/api/groups/{id}/aggregate', { params: { path: { id: groupId }, query: { cell: chosen ?? '' } } })),
+    answerOf(
+      api.GET('/api/groups/{id}/aggregate', { params: { path: { id: groupId }, query: { cell: chosen ?? '' } } }),
+    ),
   );
 
   const reloadAggregate = aggregate.reload;
@@ -87,7 +91,8 @@ export function GroupView({ groupId }: { groupId: string }) {
   );
 
   if (!group.data) {
-    if (group.error instanceof ApiError && group.error.status === 404) return <p data-testid="not-found">Group {groupId} not found.</p>;
+    if (group.error instanceof ApiError && group.error.status === 404)
+      return <p data-testid="not-found">Group {groupId} not found.</p>;
     return <p className="muted">{group.error ? `Could not load the group: ${group.error.message}` : 'Loading…'}</p>;
   }
   const g = group.data;
@@ -105,10 +110,13 @@ export function GroupView({ groupId }: { groupId: string }) {
       setActionError(`Could not cancel the group: ${(e as Error).message}`);
     }
   };
-  const sortBy = (column: CellColumn) => setSort((s) => ({ column, descending: s.column === column ? !s.descending : column !== `param:${parameters[0]}` }));
+  const sortBy = (column: CellColumn) =>
+    setSort((s) => ({ column, descending: s.column === column ? !s.descending : column !== `param:${parameters[0]}` }));
   const arrow = (column: CellColumn) => (sort.column === column ? (sort.descending ? ' ▼' : ' ▲') : '');
   const agg = aggregate.data;
-  const everyRun = agg?.gradientFlow.filter((f) => f.layers.length > 0 && f.layers.every((l) => l.n === agg.runs.length)).at(-1);
+  const everyRun = agg?.gradientFlow
+    .filter((f) => f.layers.length > 0 && f.layers.every((l) => l.n === agg.runs.length))
+    .at(-1);
   const label = chosen ? `${g.name} ${chosen}` : g.name;
 
   return (
@@ -146,7 +154,8 @@ export function GroupView({ groupId }: { groupId: string }) {
       <div className="card">
         <h2>{parameters.length ? 'Grid' : 'Over seeds'}</h2>
         <p className="muted">
-          Mean ± sample standard deviation over the seeds of each cell; ★ the highest mean best-validation accuracy. Click a column to sort, a row to draw it.
+          Mean ± sample standard deviation over the seeds of each cell; ★ the highest mean best-validation accuracy.
+          Click a column to sort, a row to draw it.
         </p>
         <div className="table-scroll">
           <table data-testid="grid-table">
@@ -163,7 +172,12 @@ export function GroupView({ groupId }: { groupId: string }) {
                 ))}
                 <th>Runs</th>
                 <th>
-                  <button type="button" className="sort" onClick={() => sortBy('bestValAccuracy')} data-testid="sort-best-val">
+                  <button
+                    type="button"
+                    className="sort"
+                    onClick={() => sortBy('bestValAccuracy')}
+                    data-testid="sort-best-val"
+                  >
                     Best val. acc.{arrow('bestValAccuracy')}
                   </button>
                 </th>
@@ -215,18 +229,24 @@ export function GroupView({ groupId }: { groupId: string }) {
       <div className="card">
         <h2>Loss and accuracy over seeds{chosen ? ` (${chosen})` : ''}</h2>
         {!agg || agg.epochs.length === 0 ? (
-          <p className="muted">{aggregate.error ? `Could not aggregate: ${aggregate.error.message}` : 'No epoch has finished yet.'}</p>
+          <p className="muted">
+            {aggregate.error ? `Could not aggregate: ${aggregate.error.message}` : 'No epoch has finished yet.'}
+          </p>
         ) : (
           <>
             <p className="muted" data-testid="aggregate-n">
-              Mean (line) ± one standard deviation (band) of {agg.runs.length} runs; epoch {agg.epochs.at(-1)?.epoch} reached by {agg.epochs.at(-1)?.n}. Test
-              accuracy {formatMeanStd(agg.test.testAccuracy)}.
+              Mean (line) ± one standard deviation (band) of {agg.runs.length} runs; epoch {agg.epochs.at(-1)?.epoch}{' '}
+              reached by {agg.epochs.at(-1)?.n}. Test accuracy {formatMeanStd(agg.test.testAccuracy)}.
             </p>
             <CellFigure
               groupId={groupId}
               cell={chosen}
               figure="learning-curves"
-              spec={(width) => aggregateCurvesSpec([{ label, epochs: agg.epochs }], { width: Math.max(200, Math.floor((width - 330) / 2)) })}
+              spec={(width) =>
+                aggregateCurvesSpec([{ label, epochs: agg.epochs }], {
+                  width: Math.max(200, Math.floor((width - 330) / 2)),
+                })
+              }
               testId="aggregate-curves"
               label="Mean and standard deviation of loss and accuracy over seeds"
             />
@@ -255,7 +275,10 @@ export function GroupView({ groupId }: { groupId: string }) {
 
       <div className="card">
         <h2>Runs</h2>
-        <DataTable testId="group-runs" headers={['Run', 'Seed', ...parameters, 'Status', 'Epochs', 'Best val. acc.', 'Test acc.']}>
+        <DataTable
+          testId="group-runs"
+          headers={['Run', 'Seed', ...parameters, 'Status', 'Epochs', 'Best val. acc.', 'Test acc.']}
+        >
           {g.runs.map((run) => (
             <tr key={run.id}>
               <td>

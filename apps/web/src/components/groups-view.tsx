@@ -9,7 +9,9 @@ import { DataTable } from './data-table';
 
 /** The team's seed groups and sweeps, newest first. */
 export function GroupsView() {
-  const { data, error } = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (api) => answerOf(api.GET('/api/groups')));
+  const { data, error } = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (api) =>
+    answerOf(api.GET('/api/groups')),
+  );
   return (
     <section>
       <div className="row" style={{ justifyContent: 'space-between' }}>
@@ -19,7 +21,11 @@ export function GroupsView() {
         </Link>
       </div>
       {error && <p className="error">Could not load the groups: {error.message}</p>}
-      {data && data.items.length === 0 && <p className="muted">No groups yet: give New run several seeds (0..4) or a grid (lr=1e-3,3e-4) to submit one.</p>}
+      {data && data.items.length === 0 && (
+        <p className="muted">
+          No groups yet: give New run several seeds (0..4) or a grid (lr=1e-3,3e-4) to submit one.
+        </p>
+      )}
       {data && data.items.length > 0 && (
         <DataTable testId="groups" headers={['Group', 'Runs', 'Status', 'Seeds', 'Grid', 'Submitted']}>
           {data.items.map((g) => (

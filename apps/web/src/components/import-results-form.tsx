@@ -20,7 +20,9 @@ interface ImportFields {
 export function ImportResultsForm() {
   const { api } = useApi();
   const router = useRouter();
-  const { register, handleSubmit, setError, control, formState } = useForm<ImportFields>({ defaultValues: { folder: '' } });
+  const { register, handleSubmit, setError, control, formState } = useForm<ImportFields>({
+    defaultValues: { folder: '' },
+  });
   const chosen = useWatch({ control, name: 'files' });
 
   const submit = handleSubmit(async ({ folder, files }) => {
@@ -39,8 +41,9 @@ export function ImportResultsForm() {
     <form onSubmit={submit} className="card" data-testid="import-form">
       <h2>Import the course framework&apos;s results</h2>
       <p className="muted">
-        A run made with the course&apos;s PyTorch framework, beside gradlab&apos;s own: pick its <code>result_outputs/summary.csv</code> and{' '}
-        <code>test_summary.csv</code>. The run is read-only and has no gradient flow.
+        A run made with the course&apos;s PyTorch framework, beside gradlab&apos;s own: pick its{' '}
+        <code>result_outputs/summary.csv</code> and <code>test_summary.csv</code>. The run is read-only and has no
+        gradient flow.
       </p>
       <div className="row">
         <label>

@@ -32,7 +32,11 @@ export function LoginForm() {
           <input type="password" autoComplete="current-password" {...form.register('password')} />
         </FormField>
         <FormError error={formError} testId="login-error" />
-        <SubmitButton label="Sign in" busy={form.formState.isSubmitting || form.formState.isSubmitSuccessful} style={{ marginTop: '0.75rem' }} />
+        <SubmitButton
+          label="Sign in"
+          busy={form.formState.isSubmitting || form.formState.isSubmitSuccessful}
+          style={{ marginTop: '0.75rem' }}
+        />
       </form>
       <p className="muted">Scripts and the CLI use an API key instead (Settings, once signed in).</p>
     </section>

@@ -1,6 +1,13 @@
 'use client';
 
-import { BLOCK_TYPES, CreateRunRequestSchema, DATASETS, GRID_PARAMETERS, type DurationEstimateDto, type FieldError } from '@gradlab/contracts';
+import {
+  BLOCK_TYPES,
+  CreateRunRequestSchema,
+  DATASETS,
+  GRID_PARAMETERS,
+  type DurationEstimateDto,
+  type FieldError,
+} from '@gradlab/contracts';
 import { BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
@@ -10,7 +17,16 @@ import { answerOf, ApiError } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { formatDuration } from '../lib/format';
 import { groupFields } from '../lib/group-request';
-import { checkNewRun, FIELDS, flatErrors, newRunFields, toRequest, type FieldName, type NewRunFields, type NewRunSubmission } from '../lib/new-run-fields';
+import {
+  checkNewRun,
+  FIELDS,
+  flatErrors,
+  newRunFields,
+  toRequest,
+  type FieldName,
+  type NewRunFields,
+  type NewRunSubmission,
+} from '../lib/new-run-fields';
 import { RUN_PRESETS } from '../lib/run-presets';
 import { useApiQuery } from '../lib/use-api-query';
 import { FormError, SubmitButton } from './form-controls';
@@ -18,9 +34,20 @@ import { FormError, SubmitButton } from './form-controls';
 /** The estimate is asked again this long after the last keystroke. */
 const ESTIMATE_DEBOUNCE_MS = 400;
 
-const OPTIONS: Partial<Record<FieldName, readonly string[]>> = { 'config.model.blockType': BLOCK_TYPES, 'config.data.dataset': DATASETS };
+const OPTIONS: Partial<Record<FieldName, readonly string[]>> = {
+  'config.model.blockType': BLOCK_TYPES,
+  'config.data.dataset': DATASETS,
+};
 const GROUPS: { legend: string; fields: FieldName[] }[] = [
-  { legend: 'Network', fields: ['config.model.numFilters', 'config.model.numStages', 'config.model.numBlocksPerStage', 'config.model.blockType'] },
+  {
+    legend: 'Network',
+    fields: [
+      'config.model.numFilters',
+      'config.model.numStages',
+      'config.model.numBlocksPerStage',
+      'config.model.blockType',
+    ],
+  },
   {
     legend: 'Training',
     fields: [
@@ -32,11 +59,15 @@ const GROUPS: { legend: string; fields: FieldName[] }[] = [
       'config.training.seed',
     ],
   },
-  { legend: 'Data', fields: ['config.data.dataset', 'config.data.trainLimit', 'config.data.valLimit', 'config.data.testLimit'] },
+  {
+    legend: 'Data',
+    fields: ['config.data.dataset', 'config.data.trainLimit', 'config.data.valLimit', 'config.data.testLimit'],
+  },
 ];
 
 function describeEstimate(estimate: DurationEstimateDto): string {
-  if (estimate.totalMs === null || estimate.epochMs === null) return 'No worker has measured an epoch yet, so the duration is not known.';
+  if (estimate.totalMs === null || estimate.epochMs === null)
+    return 'No worker has measured an epoch yet, so the duration is not known.';
   const basis =
     estimate.basis === 'same-network'
       ? `measured on this network (${estimate.epochsMeasured} epochs)`
@@ -48,7 +79,11 @@ export function NewRunForm() {
   const router = useRouter();
   const { api, me } = useApi();
   const cloneOf = useSearchParams().get('from');
-  const { register, handleSubmit, control, reset, setValue, getValues, setError, formState } = useForm<NewRunFields, unknown, NewRunSubmission>({
+  const { register, handleSubmit, control, reset, setValue, getValues, setError, formState } = useForm<
+    NewRunFields,
+    unknown,
+    NewRunSubmission
+  >({
     resolver: checkNewRun,
     defaultValues: newRunFields(),
   });
@@ -56,7 +91,9 @@ export function NewRunForm() {
   const [estimate, setEstimate] = useState<{ request: string; value: DurationEstimateDto | null } | null>(null);
 
   // "Clone and edit": the form starts from another run's config.
-  const source = useApiQuery(cloneOf ? `clone:${cloneOf}` : null, (api) => answerOf(api.GET('/api/runs/{id}', { params: { path: { id: cloneOf ?? '' } } })));
+  const source = useApiQuery(cloneOf ? `clone:${cloneOf}` : null, (api) =>
+    answerOf(api.GET('/api/runs/{id}', { params: { path: { id: cloneOf ?? '' } } })),
+  );
   useEffect(() => {
     if (source.data) reset(newRunFields(source.data));
   }, [source.data, reset]);
@@ -65,7 +102,9 @@ export function NewRunForm() {
   // config only, and shown only while it is the config the form holds.
   const estimateRequest = useMemo(() => {
     const { body, notNumbers } = toRequest({ ...values, name: '' });
-    return CreateRunRequestSchema.safeParse(body).success && notNumbers.length === 0 ? JSON.stringify({ config: (body as { config: unknown }).config }) : null;
+    return CreateRunRequestSchema.safeParse(body).success && notNumbers.length === 0
+      ? JSON.stringify({ config: (body as { config: unknown }).config })
+      : null;
   }, [values]);
   useEffect(() => {
     if (!me || estimateRequest === null) return;
@@ -172,7 +211,9 @@ export function NewRunForm() {
                       <select {...register(field)}>
                         {options.map((o) => (
                           <option key={o} value={o}>
-                            {field === 'config.model.blockType' ? `${BLOCK_TYPE_LABELS[o as keyof typeof BLOCK_TYPE_LABELS]} (${o})` : o}
+                            {field === 'config.model.blockType'
+                              ? `${BLOCK_TYPE_LABELS[o as keyof typeof BLOCK_TYPE_LABELS]} (${o})`
+                              : o}
                           </option>
                         ))}
                       </select>
@@ -203,7 +244,12 @@ export function NewRunForm() {
           <div className="grid">
             <label>
               Seeds (e.g. 0..4 or 0,1,2; empty: the seed above)
-              <input {...register('seeds')} placeholder="0..4" aria-invalid={!!groupErrorOf('seeds')} aria-describedby="error-seeds" />
+              <input
+                {...register('seeds')}
+                placeholder="0..4"
+                aria-invalid={!!groupErrorOf('seeds')}
+                aria-describedby="error-seeds"
+              />
               <span className="field-error" id="error-seeds" data-testid="error-seeds">
                 {groupErrorOf('seeds')}
               </span>
@@ -237,7 +283,10 @@ export function NewRunForm() {
           {shownEstimate ? describeEstimate(shownEstimate) : 'Estimating the duration…'}
         </p>
         <FormError error={formState.errors.root?.message} />
-        <SubmitButton label={submitting ? 'Submitting…' : groupSize !== null ? `Submit group (${groupSize} runs)` : 'Submit run'} busy={submitting} />
+        <SubmitButton
+          label={submitting ? 'Submitting…' : groupSize !== null ? `Submit group (${groupSize} runs)` : 'Submit run'}
+          busy={submitting}
+        />
       </form>
     </section>
   );

@@ -9,9 +9,13 @@ const REFRESH_MS = 5_000;
 
 /** A queued run's place in the queue and the wait until it starts. */
 export function QueuePosition({ runId }: { runId: string }) {
-  const { data } = useApiQuery(`queue:${runId}`, (api) => answerOf(api.GET('/api/runs/{id}/queue', { params: { path: { id: runId } } })), {
-    refetchIntervalMs: REFRESH_MS,
-  });
+  const { data } = useApiQuery(
+    `queue:${runId}`,
+    (api) => answerOf(api.GET('/api/runs/{id}/queue', { params: { path: { id: runId } } })),
+    {
+      refetchIntervalMs: REFRESH_MS,
+    },
+  );
   if (!data || data.position === null) return <p className="muted">Waiting for a worker…</p>;
   const wait =
     data.estimatedWaitMs === null
@@ -25,8 +29,8 @@ export function QueuePosition({ runId }: { runId: string }) {
       : `${data.workers} worker${data.workers === 1 ? '' : 's'} online, ${data.running} run${data.running === 1 ? '' : 's'} training`;
   return (
     <p data-testid="queue-position">
-      <strong>Queued: {data.position === 1 ? 'next to start' : `number ${data.position} in the queue`}</strong> ({data.ahead} ahead of it, of every team;{' '}
-      {workers}); {wait}.
+      <strong>Queued: {data.position === 1 ? 'next to start' : `number ${data.position} in the queue`}</strong> (
+      {data.ahead} ahead of it, of every team; {workers}); {wait}.
     </p>
   );
 }

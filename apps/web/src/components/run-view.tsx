@@ -121,7 +121,14 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
           <Link href={`/runs/new?from=${run.id}`} className="button">
             Clone and edit
           </Link>
-          {live && <ConfirmButton label="Cancel run" question="Cancel this run? Its epochs so far are kept." onConfirm={cancel} testId="cancel-run" />}
+          {live && (
+            <ConfirmButton
+              label="Cancel run"
+              question="Cancel this run? Its epochs so far are kept."
+              onConfirm={cancel}
+              testId="cancel-run"
+            />
+          )}
         </div>
       </div>
       {actionError && <p className="error">{actionError}</p>}
@@ -155,15 +162,23 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
             {run.epochsCompleted} of {total}
           </span>
         </h2>
-        <ProgressBar value={(run.epochsCompleted + fraction) / total} label="Epochs completed" testId="epoch-progress" />
+        <ProgressBar
+          value={(run.epochsCompleted + fraction) / total}
+          label="Epochs completed"
+          testId="epoch-progress"
+        />
         {run.status === 'queued' && <QueuePosition runId={run.id} />}
         {run.status === 'running' && (
           <p className="muted" data-testid="time-left">
             {current ? `Training epoch ${current.epoch}: batch ${current.batch} of ${current.batchesPerEpoch}. ` : ''}
-            {timeLeft === null ? 'Time left: known once the first batches are done.' : `About ${formatDuration(timeLeft)} left.`}
+            {timeLeft === null
+              ? 'Time left: known once the first batches are done.'
+              : `About ${formatDuration(timeLeft)} left.`}
           </p>
         )}
-        {run.status === 'running' && <ProgressBar value={fraction} label="Progress within the epoch" testId="batch-progress" />}
+        {run.status === 'running' && (
+          <ProgressBar value={fraction} label="Progress within the epoch" testId="batch-progress" />
+        )}
         {run.status === 'failed' && (
           <>
             <h2>Why it failed</h2>
@@ -214,7 +229,13 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
         {flows.length === 0 ? (
           <p className="muted">Recorded at the end of each epoch.</p>
         ) : (
-          <GradientFlowPanel runId={run.id} runName={run.name} flows={flows} statistic={statistic} onStatistic={setStatistic} />
+          <GradientFlowPanel
+            runId={run.id}
+            runName={run.name}
+            flows={flows}
+            statistic={statistic}
+            onStatistic={setStatistic}
+          />
         )}
       </div>
 
@@ -234,7 +255,11 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
               testId="gradient-heatmap"
               label="Heatmap of the gradient statistic per layer and epoch"
             />
-            <FigureDownloads path={`/runs/${run.id}/figures/gradient-heatmap`} query={{ statistic }} testId="download-gradient-heatmap" />
+            <FigureDownloads
+              path={`/runs/${run.id}/figures/gradient-heatmap`}
+              query={{ statistic }}
+              testId="download-gradient-heatmap"
+            />
           </>
         )}
       </div>

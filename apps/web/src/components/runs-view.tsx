@@ -42,7 +42,9 @@ export function RunsView() {
   const filterQuery = filters.toString();
   // The filters as the address has them: the api checks them and answers 400 for one it does not know.
   const query = { page, pageSize: PAGE_SIZE, ...Object.fromEntries(filters) } as RunsQuery;
-  const { data, error, setData } = useApiQuery(`runs:${JSON.stringify(query)}`, (api) => answerOf(api.GET('/api/runs', { params: { query } })));
+  const { data, error, setData } = useApiQuery(`runs:${JSON.stringify(query)}`, (api) =>
+    answerOf(api.GET('/api/runs', { params: { query } })),
+  );
   const [progress, setProgress] = useState<Record<string, BatchProgress>>({});
 
   const setParam = useCallback(
@@ -69,7 +71,8 @@ export function RunsView() {
     {
       'run.updated': (run) => setData((d) => d && { ...d, items: d.items.map((r) => (r.id === run.id ? run : r)) }),
       'run.progress': (p) => setProgress((all) => ({ ...all, [p.runId]: p })),
-      'epoch.completed': ({ runId, epoch }) => setData((d) => d && { ...d, items: d.items.map((r) => (r.id === runId ? withEpoch(r, epoch) : r)) }),
+      'epoch.completed': ({ runId, epoch }) =>
+        setData((d) => d && { ...d, items: d.items.map((r) => (r.id === runId ? withEpoch(r, epoch) : r)) }),
     },
   );
 
@@ -89,7 +92,13 @@ export function RunsView() {
       <div className="filters">
         <label>
           Search
-          <input type="search" placeholder="run name" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search runs by name" />
+          <input
+            type="search"
+            placeholder="run name"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            aria-label="Search runs by name"
+          />
         </label>
         <label>
           Status
@@ -115,7 +124,13 @@ export function RunsView() {
           Depth
           <select value={params.get('architecture') ?? ''} onChange={(e) => setParam('architecture', e.target.value)}>
             <option value="">any</option>
-            {[...new Set([...DEPTHS, ...(data?.items.map((r) => r.architecture) ?? []), params.get('architecture') ?? ''])]
+            {[
+              ...new Set([
+                ...DEPTHS,
+                ...(data?.items.map((r) => r.architecture) ?? []),
+                params.get('architecture') ?? '',
+              ]),
+            ]
               .filter(Boolean)
               .sort()
               .map((d) => (
@@ -125,10 +140,16 @@ export function RunsView() {
         </label>
       </div>
       {error && !data && <p className="error">Could not load the runs: {error.message}</p>}
-      <DataTable testId="runs-table" headers={['Name', 'Architecture', 'Status', 'Progress', 'Best val. acc.', 'Backend', 'Started', 'Duration']}>
+      <DataTable
+        testId="runs-table"
+        headers={['Name', 'Architecture', 'Status', 'Progress', 'Best val. acc.', 'Backend', 'Started', 'Duration']}
+      >
         {data?.items.map((run) => {
           const total = run.config.training.epochs;
-          const done = (run.epochsCompleted + (run.status === 'running' ? epochFraction(progress[run.id] ?? null, run.epochsCompleted) : 0)) / total;
+          const done =
+            (run.epochsCompleted +
+              (run.status === 'running' ? epochFraction(progress[run.id] ?? null, run.epochsCompleted) : 0)) /
+            total;
           const duration = runDuration(run, now);
           return (
             <tr key={run.id}>

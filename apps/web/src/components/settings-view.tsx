@@ -1,6 +1,13 @@
 'use client';
 
-import { CreateApiKeyRequestSchema, CreateTeamRequestSchema, CreateUserRequestSchema, isStaffRole, ROLES, type CreatedApiKeyDto } from '@gradlab/contracts';
+import {
+  CreateApiKeyRequestSchema,
+  CreateTeamRequestSchema,
+  CreateUserRequestSchema,
+  isStaffRole,
+  ROLES,
+  type CreatedApiKeyDto,
+} from '@gradlab/contracts';
 import { useEffect, useState } from 'react';
 import { answerOf } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
@@ -54,7 +61,10 @@ function ApiKeys() {
   return (
     <div className="card">
       <h2>API keys</h2>
-      <p className="muted">For the CLI (`gradlab config --key KEY`), scripts and GraphQL. A key is shown once; revoking one stops it at once.</p>
+      <p className="muted">
+        For the CLI (`gradlab config --key KEY`), scripts and GraphQL. A key is shown once; revoking one stops it at
+        once.
+      </p>
       <form onSubmit={create} className="row">
         <FormField label="New key's name" error={errorOf('name')}>
           <input {...form.register('name')} data-testid="key-name" placeholder="laptop" />
@@ -98,7 +108,13 @@ function ApiKeys() {
             <td>
               <code>{k.prefix}…</code>
             </td>
-            {staff && <td>{k.userId === me?.id ? 'you' : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}</td>}
+            {staff && (
+              <td>
+                {k.userId === me?.id
+                  ? 'you'
+                  : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}
+              </td>
+            )}
             <td>
               <LocalTime iso={k.createdAt} />
             </td>
@@ -111,7 +127,11 @@ function ApiKeys() {
                   revoked <LocalTime iso={k.revokedAt} />
                 </>
               ) : (
-                <ConfirmButton label="Revoke" question={`Revoke "${k.name}"? It stops working at once.`} onConfirm={() => revoke(k.id)} />
+                <ConfirmButton
+                  label="Revoke"
+                  question={`Revoke "${k.name}"? It stops working at once.`}
+                  onConfirm={() => revoke(k.id)}
+                />
               )}
             </td>
           </tr>
@@ -169,7 +189,11 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
             <input {...userForm.form.register('email')} data-testid="user-email" />
           </FormField>
           <FormField label="Password (empty: API keys only)" error={userForm.errorOf('password')}>
-            <input type="password" {...userForm.form.register('password', blankAsOmitted)} data-testid="user-password" />
+            <input
+              type="password"
+              {...userForm.form.register('password', blankAsOmitted)}
+              data-testid="user-password"
+            />
           </FormField>
           <FormField label="Role" error={userForm.errorOf('role')}>
             <select {...userForm.form.register('role')} data-testid="user-role">

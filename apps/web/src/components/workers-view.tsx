@@ -14,10 +14,13 @@ const REFRESH_MS = 15_000;
 
 export function WorkersView() {
   const now = useNow(1000);
-  const { data, error, setData } = useApiQuery('workers', (api) => answerOf(api.GET('/api/workers')), { refetchIntervalMs: REFRESH_MS });
+  const { data, error, setData } = useApiQuery('workers', (api) => answerOf(api.GET('/api/workers')), {
+    refetchIntervalMs: REFRESH_MS,
+  });
   useSocketEvents({ workers: true }, { 'workers.updated': (snapshot) => setData(snapshot) });
 
-  const silentFor = (w: WorkersDto['workers'][number]) => (now === null ? 0 : Math.max(0, now - Date.parse(w.lastHeartbeatAt)));
+  const silentFor = (w: WorkersDto['workers'][number]) =>
+    now === null ? 0 : Math.max(0, now - Date.parse(w.lastHeartbeatAt));
   const listed = (data?.workers ?? []).filter((w) => silentFor(w) <= (data?.forgetAfterMs ?? Infinity));
   return (
     <section>
@@ -33,10 +36,13 @@ export function WorkersView() {
             <span>failed {data.queue.failed}</span>
           </div>
           <p className="muted">
-            A worker silent for {formatDuration(WORKER_OFFLINE_AFTER_MS)} is shown offline (it may have died; its run goes to another worker), and after{' '}
-            {formatDuration(data.forgetAfterMs)} it leaves the list.
+            A worker silent for {formatDuration(WORKER_OFFLINE_AFTER_MS)} is shown offline (it may have died; its run
+            goes to another worker), and after {formatDuration(data.forgetAfterMs)} it leaves the list.
           </p>
-          <DataTable testId="workers-table" headers={['Worker', 'Host', 'Backend', 'Device', 'Current run', 'Last heartbeat', 'Up for']}>
+          <DataTable
+            testId="workers-table"
+            headers={['Worker', 'Host', 'Backend', 'Device', 'Current run', 'Last heartbeat', 'Up for']}
+          >
             {listed.map((w) => {
               const silent = silentFor(w);
               const offline = silent > WORKER_OFFLINE_AFTER_MS;
@@ -61,7 +67,10 @@ export function WorkersView() {
                     {!offline && w.waitingForApiSince && (
                       <strong className="error" data-testid="worker-waiting">
                         {' '}
-                        waiting for the api{now === null ? '' : ` for ${formatDuration(Math.max(0, now - Date.parse(w.waitingForApiSince)))}`}
+                        waiting for the api
+                        {now === null
+                          ? ''
+                          : ` for ${formatDuration(Math.max(0, now - Date.parse(w.waitingForApiSince)))}`}
                       </strong>
                     )}
                   </td>

@@ -5,9 +5,15 @@
  */
 export type BrowserApiAddress = { url: string } | { port: string };
 
-export function resolveBrowserApiUrl(address: BrowserApiAddress, location: Pick<Location, 'protocol' | 'hostname'>): string {
+export function resolveBrowserApiUrl(
+  address: BrowserApiAddress,
+  location: Pick<Location, 'protocol' | 'hostname'>,
+): string {
   if ('url' in address) return address.url;
   // An IPv6 literal needs its brackets back in a URL.
-  const host = location.hostname.includes(':') && !location.hostname.startsWith('[') ? `[${location.hostname}]` : location.hostname;
+  const host =
+    location.hostname.includes(':') && !location.hostname.startsWith('[')
+      ? `[${location.hostname}]`
+      : location.hostname;
   return `${location.protocol}//${host}:${address.port}`;
 }

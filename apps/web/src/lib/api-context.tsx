@@ -80,7 +80,12 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
   const signedInId = me?.id;
   useEffect(() => {
     if (!signedInId) return;
-    const s: GradlabSocket = io(apiUrl, { transports: ['websocket'], withCredentials: true, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+    const s: GradlabSocket = io(apiUrl, {
+      transports: ['websocket'],
+      withCredentials: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+    });
     let wasConnected = false;
     s.on('connect', () => {
       setReachable(true);
@@ -89,7 +94,9 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
       wasConnected = true;
     });
     s.on('disconnect', () => setReachable(false));
-    s.on('connect_error', (error) => (error.message.startsWith('unauthorized') ? reportSignedOut() : setReachable(false)));
+    s.on('connect_error', (error) =>
+      error.message.startsWith('unauthorized') ? reportSignedOut() : setReachable(false),
+    );
     // eslint-disable-next-line react-hooks/set-state-in-effect -- the socket is made here, client-side only, once per user
     setSocket(s);
     return () => {
@@ -107,7 +114,18 @@ export function ApiProvider({ apiUrl, children }: { apiUrl: string; children: Re
   }, [socket, me, refreshMe, queryClient]);
 
   const value = useMemo(
-    () => ({ apiUrl, api, socket, me, reachable, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow }),
+    () => ({
+      apiUrl,
+      api,
+      socket,
+      me,
+      reachable,
+      reportUnreachable,
+      reportReachable,
+      reportSignedOut,
+      refreshMe,
+      retryNow,
+    }),
     [apiUrl, api, socket, me, reachable, reportUnreachable, reportReachable, reportSignedOut, refreshMe, retryNow],
   );
   return (

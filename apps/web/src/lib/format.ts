@@ -20,7 +20,9 @@ export function formatPercent(value: number | null | undefined): string {
 
 /** "41.2% ± 1.3 (n=3)": a mean over seeds, its std in percentage points, and how many runs. */
 export function formatMeanStd(stat: { mean: number | null; std: number | null; n: number }): string {
-  return stat.mean === null ? '–' : `${formatPercent(stat.mean)}${stat.std === null ? '' : ` ± ${(100 * stat.std).toFixed(1)}`} (n=${stat.n})`;
+  return stat.mean === null
+    ? '–'
+    : `${formatPercent(stat.mean)}${stat.std === null ? '' : ` ± ${(100 * stat.std).toFixed(1)}`} (n=${stat.n})`;
 }
 
 export function formatNumber(value: number | null | undefined, digits = 4): string {
@@ -28,7 +30,10 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
 }
 
 /** A run's duration: until it finished, or until now while it runs (unknown before the clock is). */
-export function runDuration(run: { startedAt: string | null; finishedAt: string | null }, now: number | null): number | null {
+export function runDuration(
+  run: { startedAt: string | null; finishedAt: string | null },
+  now: number | null,
+): number | null {
   if (!run.startedAt) return null;
   if (run.finishedAt) return Date.parse(run.finishedAt) - Date.parse(run.startedAt);
   return now === null ? null : now - Date.parse(run.startedAt);

@@ -12,13 +12,27 @@ const cell = (lr: number, batch: number, val: number | null, test: number | null
 });
 
 describe('the grid table', () => {
-  const cells = [cell(1e-3, 64, 0.4, 0.38), cell(3e-4, 64, 0.45, 0.41), cell(1e-3, 128, null, null), cell(3e-4, 128, 0.3, 0.33)];
+  const cells = [
+    cell(1e-3, 64, 0.4, 0.38),
+    cell(3e-4, 64, 0.45, 0.41),
+    cell(1e-3, 128, null, null),
+    cell(3e-4, 128, 0.3, 0.33),
+  ];
   it('sorts by mean accuracy either way, cells not yet measured last', () => {
-    expect(sortCells(cells, { column: 'bestValAccuracy', descending: true }).map((c) => c.bestValAccuracy.mean)).toEqual([0.45, 0.4, 0.3, null]);
-    expect(sortCells(cells, { column: 'testAccuracy', descending: false }).map((c) => c.testAccuracy.mean)).toEqual([0.33, 0.38, 0.41, null]);
+    expect(
+      sortCells(cells, { column: 'bestValAccuracy', descending: true }).map((c) => c.bestValAccuracy.mean),
+    ).toEqual([0.45, 0.4, 0.3, null]);
+    expect(sortCells(cells, { column: 'testAccuracy', descending: false }).map((c) => c.testAccuracy.mean)).toEqual([
+      0.33,
+      0.38,
+      0.41,
+      null,
+    ]);
   });
   it('sorts by a parameter, and lists the parameters in the grid’s order', () => {
-    expect(sortCells(cells, { column: 'param:lr', descending: false }).map((c) => c.cell.lr)).toEqual([3e-4, 3e-4, 1e-3, 1e-3]);
+    expect(sortCells(cells, { column: 'param:lr', descending: false }).map((c) => c.cell.lr)).toEqual([
+      3e-4, 3e-4, 1e-3, 1e-3,
+    ]);
     expect(gridParameters(cells)).toEqual(['lr', 'batch']);
   });
 });

@@ -7,7 +7,9 @@ export interface CellSort {
 }
 
 /** The grid's parameters, in the order the group was submitted with. */
-export const gridParameters = (cells: readonly GroupCellDto[]) => [...new Set(cells.flatMap((c) => Object.keys(c.cell)))];
+export const gridParameters = (cells: readonly GroupCellDto[]) => [
+  ...new Set(cells.flatMap((c) => Object.keys(c.cell))),
+];
 
 /**
  * Cells sorted by a column: accuracies by their mean over seeds (cells without one last, whichever the

@@ -7,7 +7,9 @@ import { parseGridAxis, parseSeeds, type FieldError } from '@gradlab/contracts';
 export function groupFields(
   seedsText: string,
   gridText: string,
-): { group: false } | { group: true; seeds?: number[]; grid?: Record<string, (string | number | boolean)[]>; errors: FieldError[] } {
+):
+  | { group: false }
+  | { group: true; seeds?: number[]; grid?: Record<string, (string | number | boolean)[]>; errors: FieldError[] } {
   const errors: FieldError[] = [];
   if (!seedsText.trim() && !gridText.trim()) return { group: false };
   let seeds: number[] | undefined;

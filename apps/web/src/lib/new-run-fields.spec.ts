@@ -41,7 +41,9 @@ describe('the New run form as a request', () => {
   it('leaves an emptied field to the default instead of sending it', async () => {
     const result = await check(form((v) => (v.config.data.trainLimit = '  ')));
     expect(result.values).toMatchObject({ kind: 'run' });
-    expect((result.values as { request: { config: { data: object } } }).request.config.data).not.toHaveProperty('trainLimit');
+    expect((result.values as { request: { config: { data: object } } }).request.config.data).not.toHaveProperty(
+      'trainLimit',
+    );
   });
 
   it('is a group when seeds or a grid are given, and names the seeds that do not parse', async () => {
@@ -52,7 +54,10 @@ describe('the New run form as a request', () => {
   });
 
   it("fills every field from a stored run's config, with limits empty where the run used all the data", () => {
-    const fields = newRunFields({ name: 'VGG_38', config: { ...DEFAULTS, data: { ...DEFAULTS.data, trainLimit: 500, valLimit: undefined } } });
+    const fields = newRunFields({
+      name: 'VGG_38',
+      config: { ...DEFAULTS, data: { ...DEFAULTS.data, trainLimit: 500, valLimit: undefined } },
+    });
     expect(fields.name).toBe('VGG_38 (edited)');
     expect(fields.config.data.trainLimit).toBe('500');
     expect(fields.config.data.valLimit).toBe('');

@@ -47,7 +47,8 @@ export interface NewRunFields {
 }
 
 /** What a valid form submits: one run, or a group of runs. */
-export type NewRunSubmission = { kind: 'run'; request: CreateRunRequest } | { kind: 'group'; request: CreateGroupRequest };
+export type NewRunSubmission =
+  { kind: 'run'; request: CreateRunRequest } | { kind: 'group'; request: CreateGroupRequest };
 
 /** A config as form values: every field filled, limits left empty when the run used all the data. */
 function configToFields(config: ExperimentConfig): NewRunFields['config'] {
@@ -68,14 +69,19 @@ export function newRunFields(from?: { name: string; config: ExperimentConfig }):
 
 /** Form values to a request body: numbers parsed, blanks left to the defaults; text that is no number is named. */
 export function toRequest(values: NewRunFields): { body: unknown; notNumbers: FieldError[] } {
-  const config: Record<string, Record<string, unknown>> = { model: {}, training: {}, data: { augment: values.augment } };
+  const config: Record<string, Record<string, unknown>> = {
+    model: {},
+    training: {},
+    data: { augment: values.augment },
+  };
   const notNumbers: FieldError[] = [];
   for (const field of Object.keys(FIELDS) as FieldName[]) {
     const [, group, key] = field.split('.') as [string, keyof NewRunFields['config'], string];
     const raw = (values.config[group][key] ?? '').trim();
     if (raw === '') continue;
     const value = FIELDS[field].kind === 'select' ? raw : Number(raw);
-    if (typeof value === 'number' && !Number.isFinite(value)) notNumbers.push({ field, message: `"${raw}" is not a number` });
+    if (typeof value === 'number' && !Number.isFinite(value))
+      notNumbers.push({ field, message: `"${raw}" is not a number` });
     config[group][key] = value;
   }
   const name = values.name.trim();
@@ -89,18 +95,27 @@ export function toRequest(values: NewRunFields): { body: unknown; notNumbers: Fi
 export const checkNewRun: Resolver<NewRunFields, unknown, NewRunSubmission> = (values, _context, options) => {
   const invalid = (errors: FieldError[]) => ({
     values: {},
-    errors: toNestErrors(Object.fromEntries(errors.map((e) => [e.field, { type: 'validate', message: e.message }])), options),
+    errors: toNestErrors(
+      Object.fromEntries(errors.map((e) => [e.field, { type: 'validate', message: e.message }])),
+      options,
+    ),
   });
   const { body, notNumbers } = toRequest(values);
   const parsed = CreateRunRequestSchema.safeParse(body);
   if (!parsed.success || notNumbers.length) {
-    const contractErrors = parsed.success ? [] : toFieldErrors(parsed.error).filter((e) => !notNumbers.some((n) => n.field === e.field));
+    const contractErrors = parsed.success
+      ? []
+      : toFieldErrors(parsed.error).filter((e) => !notNumbers.some((n) => n.field === e.field));
     return invalid([...notNumbers, ...contractErrors]);
   }
   const group = groupFields(values.seeds, values.grid);
   if (!group.group) return { values: { kind: 'run', request: body as CreateRunRequest }, errors: {} };
   if (group.errors.length) return invalid(group.errors);
-  const request = { ...(body as CreateRunRequest), ...(group.seeds ? { seeds: group.seeds } : {}), ...(group.grid ? { grid: group.grid } : {}) };
+  const request = {
+    ...(body as CreateRunRequest),
+    ...(group.seeds ? { seeds: group.seeds } : {}),
+    ...(group.grid ? { grid: group.grid } : {}),
+  };
   return { values: { kind: 'group', request }, errors: {} };
 };
 

@@ -20,12 +20,16 @@ describe('progress estimates', () => {
 
   it('extrapolates within the first epoch from the batches done so far', () => {
     // 79 of 95 batches in 79 s: an epoch takes 95 s, and 9 epochs and 16 batches are left.
-    expect(estimateTimeLeftMs([], 10, { epoch: 0, batch: 79, batchesPerEpoch: 95, epochElapsedMs: 79_000 })).toBeCloseTo(95_000 * (10 - 79 / 95), 6);
+    expect(
+      estimateTimeLeftMs([], 10, { epoch: 0, batch: 79, batchesPerEpoch: 95, epochElapsedMs: 79_000 }),
+    ).toBeCloseTo(95_000 * (10 - 79 / 95), 6);
   });
 
   it('multiplies the mean epoch time by the epochs left, less the part of the current epoch done', () => {
     expect(estimateTimeLeftMs([epoch(0, 1000), epoch(1, 3000)], 10, null)).toBe(16_000);
-    expect(estimateTimeLeftMs([epoch(0, 1000), epoch(1, 3000)], 10, { epoch: 2, batch: 25, batchesPerEpoch: 100 })).toBe(15_500); // 2000 ms x 7.75
+    expect(
+      estimateTimeLeftMs([epoch(0, 1000), epoch(1, 3000)], 10, { epoch: 2, batch: 25, batchesPerEpoch: 100 }),
+    ).toBe(15_500); // 2000 ms x 7.75
     expect(estimateTimeLeftMs([epoch(0, 1000)], 1, null)).toBe(0);
   });
 

@@ -19,7 +19,11 @@ export function epochFraction(progress: BatchProgress | null, epochsCompleted: n
  * current one already done. Within the first epoch, the epoch's duration is extrapolated from its batches
  * so far (validation is not in it yet, so this is a little short). Null until either is known.
  */
-export function estimateTimeLeftMs(epochs: EpochDto[], totalEpochs: number, progress: BatchProgress | null): number | null {
+export function estimateTimeLeftMs(
+  epochs: EpochDto[],
+  totalEpochs: number,
+  progress: BatchProgress | null,
+): number | null {
   const fraction = epochFraction(progress, epochs.length);
   let epochMs: number;
   if (epochs.length > 0) epochMs = epochs.reduce((sum, e) => sum + e.durationMs, 0) / epochs.length;
@@ -29,6 +33,13 @@ export function estimateTimeLeftMs(epochs: EpochDto[], totalEpochs: number, prog
 }
 
 /** A run as it stands once `epoch` is in: what a live `epoch.completed` event changes in a RunDto. */
-export function withEpoch<R extends { epochsCompleted: number; bestValAccuracy: number | null }>(run: R, epoch: Pick<EpochDto, 'epoch' | 'valAccuracy'>): R {
-  return { ...run, epochsCompleted: Math.max(run.epochsCompleted, epoch.epoch + 1), bestValAccuracy: Math.max(run.bestValAccuracy ?? 0, epoch.valAccuracy) };
+export function withEpoch<R extends { epochsCompleted: number; bestValAccuracy: number | null }>(
+  run: R,
+  epoch: Pick<EpochDto, 'epoch' | 'valAccuracy'>,
+): R {
+  return {
+    ...run,
+    epochsCompleted: Math.max(run.epochsCompleted, epoch.epoch + 1),
+    bestValAccuracy: Math.max(run.bestValAccuracy ?? 0, epoch.valAccuracy),
+  };
 }

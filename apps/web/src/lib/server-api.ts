@@ -3,7 +3,8 @@ import type { RunDto } from '@gradlab/contracts';
 import { headers } from 'next/headers';
 import { webConfig } from '../web-config';
 
-export type ServerRunLookup = { kind: 'found'; run: RunDto } | { kind: 'not-found' } | { kind: 'signed-out' } | { kind: 'unavailable' };
+export type ServerRunLookup =
+  { kind: 'found'; run: RunDto } | { kind: 'not-found' } | { kind: 'signed-out' } | { kind: 'unavailable' };
 
 /**
  * Looks a run up while the page is served, so that an unknown run answers a real 404. When the api is down

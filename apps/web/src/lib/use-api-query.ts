@@ -19,7 +19,11 @@ export interface ApiQuery<T> {
  * is part of the cache key, and nothing is asked before the session is known, so a signed-out visitor goes
  * to sign in without a 401. The previous answer stays on screen while a changed key loads.
  */
-export function useApiQuery<T>(key: string | null, load: (api: GradlabApi) => Promise<T>, options: { refetchIntervalMs?: number } = {}): ApiQuery<T> {
+export function useApiQuery<T>(
+  key: string | null,
+  load: (api: GradlabApi) => Promise<T>,
+  options: { refetchIntervalMs?: number } = {},
+): ApiQuery<T> {
   const { api, me, reportUnreachable, reportReachable, reportSignedOut } = useApi();
   const queryClient = useQueryClient();
   const signedInAs = me?.id ?? null;
@@ -41,7 +45,10 @@ export function useApiQuery<T>(key: string | null, load: (api: GradlabApi) => Pr
     placeholderData: keepPreviousData,
     refetchInterval: options.refetchIntervalMs,
   });
-  const setData = useCallback((updater: Updater<T | undefined, T | undefined>) => queryClient.setQueryData<T>(queryKey, updater), [queryClient, queryKey]);
+  const setData = useCallback(
+    (updater: Updater<T | undefined, T | undefined>) => queryClient.setQueryData<T>(queryKey, updater),
+    [queryClient, queryKey],
+  );
   const { refetch } = query;
   const reload = useCallback(() => void refetch(), [refetch]);
   return { data: query.data, error: query.error ?? query.failureReason ?? undefined, setData, reload };

@@ -1,7 +1,15 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
-import { get, useForm, type DefaultValues, type FieldValues, type Path, type UseFormReturn, type UseFormSetError } from 'react-hook-form';
+import {
+  get,
+  useForm,
+  type DefaultValues,
+  type FieldValues,
+  type Path,
+  type UseFormReturn,
+  type UseFormSetError,
+} from 'react-hook-form';
 import type { z } from 'zod';
 import { ApiError } from '@gradlab/api-client';
 
@@ -39,6 +47,7 @@ export function useContractForm<Input extends FieldValues, Output>(
 
 /** A failed request on the form: each named field's message by the field, the api's message for the form. */
 export function showApiError<Input extends FieldValues>(setError: UseFormSetError<Input>, error: unknown): void {
-  if (error instanceof ApiError) for (const { field, message } of error.fieldErrors) setError(field as Path<Input>, { type: 'server', message });
+  if (error instanceof ApiError)
+    for (const { field, message } of error.fieldErrors) setError(field as Path<Input>, { type: 'server', message });
   setError('root', { type: 'server', message: (error as Error).message });
 }

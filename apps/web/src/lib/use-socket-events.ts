@@ -31,7 +31,8 @@ export function useSocketEvents(options: { runIds?: string[]; workers?: boolean 
     socket.on('connect', join);
     const names = ['run.updated', 'epoch.completed', 'run.progress', 'run.diagnosis', 'workers.updated'] as const;
     const listeners = names.map((name) => {
-      const listener = (...args: unknown[]) => (handlersRef.current[name] as ((...a: unknown[]) => void) | undefined)?.(...args);
+      const listener = (...args: unknown[]) =>
+        (handlersRef.current[name] as ((...a: unknown[]) => void) | undefined)?.(...args);
       socket.on(name, listener as never);
       return [name, listener] as const;
     });

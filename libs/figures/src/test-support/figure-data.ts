@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ExperimentConfigSchema, type AggregateDto, type EpochDto, type GradientFlowDto, type LayerGradientDto } from '@gradlab/contracts';
+import {
+  ExperimentConfigSchema,
+  type AggregateDto,
+  type EpochDto,
+  type GradientFlowDto,
+  type LayerGradientDto,
+} from '@gradlab/contracts';
 import { describeNetwork, shortParamName, weightParams } from '@gradlab/models';
 
 /**
@@ -39,14 +45,21 @@ export function networkLayers(
  * A run's gradient flow at `epoch`: a plain network's mean |g| falls a decade every few layers from the
  * classifier back (1e-12 at the first layers); BN+RC keeps every layer within a decade of 1e-2.
  */
-export function gradientFlow(blockType: 'conv_block' | 'conv_block_bn_rc', epoch: number, numBlocksPerStage = 5): GradientFlowDto {
+export function gradientFlow(
+  blockType: 'conv_block' | 'conv_block_bn_rc',
+  epoch: number,
+  numBlocksPerStage = 5,
+): GradientFlowDto {
   const layers = networkLayers(blockType, numBlocksPerStage);
   return {
     runId: '00000000-0000-4000-8000-000000000000',
     epoch,
     layers: layers.map((l, i): LayerGradientDto => {
       const depthFromTop = layers.length - 1 - i;
-      const value = blockType === 'conv_block' ? 1e-2 * 10 ** (-depthFromTop / 4) * (1 + 0.1 * epoch) : 1e-2 * (1 + 0.5 * Math.sin(i)) * (1 + 0.05 * epoch);
+      const value =
+        blockType === 'conv_block'
+          ? 1e-2 * 10 ** (-depthFromTop / 4) * (1 + 0.1 * epoch)
+          : 1e-2 * (1 + 0.5 * Math.sin(i)) * (1 + 0.05 * epoch);
       return {
         layerIndex: i,
         ...l,
@@ -76,7 +89,14 @@ export function groupAggregate(seeds = 3): Pick<AggregateDto, 'epochs' | 'gradie
     durationMs: stat(60_000, 1000),
   }));
   const flow = gradientFlow('conv_block_bn_rc', 99);
-  const logStat = (value: number) => ({ geometricMean: value, log10Std: 0.2, n: seeds, zeros: 0, min: value / 2, max: value * 2 });
+  const logStat = (value: number) => ({
+    geometricMean: value,
+    log10Std: 0.2,
+    n: seeds,
+    zeros: 0,
+    min: value / 2,
+    max: value * 2,
+  });
   const layers = flow.layers.map((l) => ({
     layerIndex: l.layerIndex,
     name: l.name,

@@ -12,12 +12,26 @@ export function registerFastAvgPoolGrad(backendName: string): void {
   replaceKernel('AvgPoolGrad', backendName, (args, original) => {
     const { inputs, attrs } = args;
     const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-    const { filterSize, strides, pad } = attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: unknown };
+    const { filterSize, strides, pad } = attrs as unknown as {
+      filterSize: number | [number, number];
+      strides: number | [number, number];
+      pad: unknown;
+    };
     const pair = (v: number | [number, number]) => (typeof v === 'number' ? [v, v] : v);
     const [fh, fw] = pair(filterSize);
     const [sh, sw] = pair(strides);
     const [n, h, w, c] = input.shape;
-    if (fh !== 2 || fw !== 2 || sh !== 2 || sw !== 2 || pad !== 'valid' || h % 2 !== 0 || w % 2 !== 0 || dy.dtype !== 'float32') return original(args);
+    if (
+      fh !== 2 ||
+      fw !== 2 ||
+      sh !== 2 ||
+      sw !== 2 ||
+      pad !== 'valid' ||
+      h % 2 !== 0 ||
+      w % 2 !== 0 ||
+      dy.dtype !== 'float32'
+    )
+      return original(args);
     const windows = run('Reshape', { x: dy }, { shape: [n, h / 2, 1, w / 2, 1, c] });
     const quarter = tf.fill([1, 1, 2, 1, 2, 1], 0.25);
     const spread = run('Multiply', { a: windows, b: quarter });

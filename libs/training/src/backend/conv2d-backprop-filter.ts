@@ -47,14 +47,29 @@ function filterGradient({ inputs, attrs }: Parameters<tf.KernelFunc>[0], backend
   );
   const xT = run('Transpose', { x: padded }, { perm: [3, 1, 2, 0] });
   const dyT = run('Transpose', { x: dyInfo }, { perm: [1, 2, 0, 3] });
-  const full = run('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });
-  const dw = full.shape[1] === kh && full.shape[2] === kw ? full : run('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [-1, kh, kw, -1] });
+  const full = run(
+    'Conv2D',
+    { x: xT, filter: dyT },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] },
+  );
+  const dw =
+    full.shape[1] === kh && full.shape[2] === kw
+      ? full
+      : run('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [-1, kh, kw, -1] });
   const result = run('Transpose', { x: dw }, { perm: [1, 2, 0, 3] });
   tf.dispose([padded, xT, dyT, full, dw]);
   return result;
 }
 
-function paddings(pad: unknown, kh: number, kw: number, h: number, w: number, sh: number, sw: number): [number, number, number, number] {
+function paddings(
+  pad: unknown,
+  kh: number,
+  kw: number,
+  h: number,
+  w: number,
+  sh: number,
+  sw: number,
+): [number, number, number, number] {
   if (pad === 'valid') return [0, 0, 0, 0];
   if (typeof pad === 'number') return [pad, pad, pad, pad];
   if (pad === 'same') {

@@ -20,7 +20,8 @@ export function registerFastConv2DBackpropInput(backendName: string): void {
     const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
     if (sh !== 1 || sw !== 1 || dataFormat !== 'NHWC' || typeof pad === 'object') return original(args);
     const [kh, kw] = filter.shape;
-    const [top, left] = pad === 'valid' ? [0, 0] : pad === 'same' ? [Math.floor((kh - 1) / 2), Math.floor((kw - 1) / 2)] : [pad, pad];
+    const [top, left] =
+      pad === 'valid' ? [0, 0] : pad === 'same' ? [Math.floor((kh - 1) / 2), Math.floor((kw - 1) / 2)] : [pad, pad];
     const [, h, w] = inputShape;
     const [, ho, wo] = dy.shape;
     // Padding that makes a 'valid' convolution of dy give exactly h x w.
@@ -43,7 +44,11 @@ export function registerFastConv2DBackpropInput(backendName: string): void {
         constantValue: 0,
       },
     );
-    const dx = run('Conv2D', { x: padded, filter: transposed }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+    const dx = run(
+      'Conv2D',
+      { x: padded, filter: transposed },
+      { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+    );
     tf.dispose([flipped, transposed, padded]);
     return dx;
   });

@@ -46,7 +46,12 @@ export function parseNvidiaSmi(csv: string): string[] {
 
 function nvidiaSmiGpus(): string[] {
   try {
-    return parseNvidiaSmi(execFileSync('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader'], { timeout: 5000, encoding: 'utf8' }));
+    return parseNvidiaSmi(
+      execFileSync('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader'], {
+        timeout: 5000,
+        encoding: 'utf8',
+      }),
+    );
   } catch {
     return [];
   }

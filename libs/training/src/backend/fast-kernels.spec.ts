@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from './select-backend';
 
 // Values with zeros, both signs and a wide range of magnitudes.
-const values = (n: number, salt: number) => Float32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : Math.sin(i * 0.73 + salt) * 10 ** ((i % 5) - 2)));
+const values = (n: number, salt: number) =>
+  Float32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : Math.sin(i * 0.73 + salt) * 10 ** ((i % 5) - 2)));
 const ALPHA = 0.01;
 
 beforeAll(async () => {
@@ -32,7 +33,9 @@ describe('wasm kernels gradlab replaces', () => {
     const dy = values(2 * 4 * 3 * 3, 3);
     const gradient = async () =>
       tf
-        .grad((input: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(input as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d(dy, [2, 4, 3, 3]))))(tf.zeros(xShape))
+        .grad((input: tf.Tensor) =>
+          tf.sum(tf.mul(tf.avgPool(input as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d(dy, [2, 4, 3, 3]))),
+        )(tf.zeros(xShape))
         .data();
     const wasm = await gradient();
     await selectBackend('cpu');

@@ -36,7 +36,9 @@ export function registerLeakyReluGradient(): void {
       const [x] = saved;
       const { alpha } = attrs as unknown as { alpha: number };
       if (tf.getKernel(LEAKY_RELU_GRAD_KERNEL, tf.getBackend()))
-        return { x: () => tf.engine().runKernel(LEAKY_RELU_GRAD_KERNEL, { dy: dy as tf.Tensor, x }, { alpha }) as tf.Tensor };
+        return {
+          x: () => tf.engine().runKernel(LEAKY_RELU_GRAD_KERNEL, { dy: dy as tf.Tensor, x }, { alpha }) as tf.Tensor,
+        };
       return { x: () => tf.mul(dy as tf.Tensor, tf.step(x, alpha)) };
     },
   });

@@ -14,7 +14,11 @@ export function replaceKernel(
   const original = tf.getKernel(kernelName, backendName) as Replaced | undefined;
   if (!original || original.gradlab) return;
   tf.unregisterKernel(kernelName, backendName);
-  const replacement: Replaced = { ...original, gradlab: true, kernelFunc: (args) => kernelFunc(args, original.kernelFunc) };
+  const replacement: Replaced = {
+    ...original,
+    gradlab: true,
+    kernelFunc: (args) => kernelFunc(args, original.kernelFunc),
+  };
   tf.registerKernel(replacement);
 }
 

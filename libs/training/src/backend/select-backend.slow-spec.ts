@@ -7,7 +7,13 @@ const SUPPORT = path.join(__dirname, '../test-support');
 
 /** Chooses a backend in a process of its own, as a worker starts; its log lines and exit code. */
 async function select(backend: string | null, preload: string[] = []): Promise<{ lines: string[]; code: number }> {
-  const args = ['-r', '@swc-node/register', ...preload.flatMap((p) => ['-r', p]), path.join(SUPPORT, 'select-backend-run.ts'), ...(backend ? [backend] : [])];
+  const args = [
+    '-r',
+    '@swc-node/register',
+    ...preload.flatMap((p) => ['-r', p]),
+    path.join(SUPPORT, 'select-backend-run.ts'),
+    ...(backend ? [backend] : []),
+  ];
   const { stdout, code } = await promisify(execFile)(process.execPath, args, { cwd: ROOT }).then(
     ({ stdout }) => ({ stdout, code: 0 }),
     (error: { code: number; stdout: string }) => ({ stdout: error.stdout, code: error.code }),
@@ -20,7 +26,9 @@ describe('selectBackend', () => {
     const { lines, code } = await select(null);
     expect(code).toBe(0);
     expect(lines).toContainEqual(
-      expect.stringMatching(/^backend webgpu did not load: no WebGPU adapter: .*only a software renderer \(llvmpipe[^)]*\), slower than wasm/),
+      expect.stringMatching(
+        /^backend webgpu did not load: no WebGPU adapter: .*only a software renderer \(llvmpipe[^)]*\), slower than wasm/,
+      ),
     );
     expect(lines[lines.length - 1]).toBe('selected wasm');
   }, 60_000);
@@ -44,6 +52,8 @@ describe('selectBackend', () => {
   it('fails when the forced backend cannot load, with the reason', async () => {
     const { lines, code } = await select('webgpu', [path.join(SUPPORT, 'without-webgpu-package.js')]);
     expect(code).toBe(1);
-    expect(lines[lines.length - 1]).toBe("failed: backend webgpu could not be loaded: Cannot find module 'webgpu/package.json'");
+    expect(lines[lines.length - 1]).toBe(
+      "failed: backend webgpu could not be loaded: Cannot find module 'webgpu/package.json'",
+    );
   }, 60_000);
 });

@@ -38,7 +38,11 @@ export function defaultWasmThreads(): number {
  * Conv2DBackpropFilter).
  * `only` forces one; a forced webgpu takes a software adapter too.
  */
-export async function selectBackend(only?: BackendName, log: (line: string) => void = () => undefined, options: BackendOptions = {}): Promise<BackendName> {
+export async function selectBackend(
+  only?: BackendName,
+  log: (line: string) => void = () => undefined,
+  options: BackendOptions = {},
+): Promise<BackendName> {
   const candidates = only ? [only] : BACKEND_PREFERENCE;
   registerLeakyReluGradient();
   for (const name of candidates) {
@@ -67,7 +71,10 @@ function whyNotLoaded(name: BackendName, error: Error & { code?: string }): stri
   return firstLine;
 }
 
-async function activate(name: BackendName, { wasmThreads, forced }: { wasmThreads: number; forced: boolean }): Promise<void> {
+async function activate(
+  name: BackendName,
+  { wasmThreads, forced }: { wasmThreads: number; forced: boolean },
+): Promise<void> {
   switch (name) {
     case 'webgpu':
       // A software adapter only when forced: Mesa's renderer trains at a tenth of wasm's speed.

@@ -30,7 +30,11 @@ async function gradients(backend, threads) {
 describe('wasm backend with threads', () => {
   it('runs XNNPACK on the threads asked for, agrees with the cpu backend, and lets the process end by itself', () => {
     const root = path.resolve(__dirname, '../../../..');
-    const child = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const child = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(child.error).toBeUndefined(); // a timeout (the threads holding the process open) would show here
     expect(child.status).toBe(0);
     const result = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { threads: number; error: number };

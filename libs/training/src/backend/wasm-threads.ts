@@ -23,14 +23,17 @@ export const MAX_WASM_THREADS = 8;
 export async function withWasmThreads<T>(threads: number, start: () => Promise<T>): Promise<T> {
   // Loaded here, not at the top: loading it registers the wasm backend, which only select-backend may do.
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`wasm threads must be a whole number from 1, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`wasm threads must be a whole number from 1, got ${threads}`);
   const count = Math.min(MAX_WASM_THREADS, threads);
   wasm.setThreadsCount(count);
   if (count === 1) return start();
 
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   const restore = [
-    replace(URL, 'createObjectURL', (blob: Blob) => (blob.type === 'application/javascript' ? PTHREAD_ENTRY : originalCreateObjectURL(blob))),
+    replace(URL, 'createObjectURL', (blob: Blob) =>
+      blob.type === 'application/javascript' ? PTHREAD_ENTRY : originalCreateObjectURL(blob),
+    ),
     replace(os, 'cpus', () => Array(count * 2).fill(originalCpus()[0])),
     replace(workerThreads, 'Worker', PthreadWorker),
   ];
@@ -63,7 +66,9 @@ function replace<O extends object, K extends keyof O>(owner: O, key: K, value: u
 /** The threads the wasm backend's pool actually has (1 before the backend starts or without threads). */
 export function wasmThreadCount(): number {
   try {
-    return (require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+    return (
+      require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm')
+    ).getThreadsCount();
   } catch {
     return 1;
   }

@@ -13,21 +13,36 @@ export function registerWebGpuBatchNorm(): void {
   if (tf.getKernel(BATCH_NORM_KERNELS.moments, 'webgpu')) return;
   const register = (
     kernelName: string,
-    kernelFunc: (args: { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, number | string>; backend: WebGPUBackend }) => tf.TensorInfo,
+    kernelFunc: (args: {
+      inputs: Record<string, tf.TensorInfo>;
+      attrs: Record<string, number | string>;
+      backend: WebGPUBackend;
+    }) => tf.TensorInfo,
   ) => tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   const f32 = (value: number) => ({ type: 'float32', data: [value] });
 
-  register(BATCH_NORM_KERNELS.moments, ({ inputs: { x }, backend }) => backend.runWebGPUProgram(new MomentsProgram(channels(x)), [x], 'float32', [ZERO]));
+  register(BATCH_NORM_KERNELS.moments, ({ inputs: { x }, backend }) =>
+    backend.runWebGPUProgram(new MomentsProgram(channels(x)), [x], 'float32', [ZERO]),
+  );
   register(BATCH_NORM_KERNELS.normalize, ({ inputs: { x, moments, gamma, beta }, attrs, backend }) =>
-    backend.runWebGPUProgram(new NormalizeProgram(x.shape), [x, moments, gamma, beta], 'float32', [ZERO, f32(attrs.epsilon as number)]),
+    backend.runWebGPUProgram(new NormalizeProgram(x.shape), [x, moments, gamma, beta], 'float32', [
+      ZERO,
+      f32(attrs.epsilon as number),
+    ]),
   );
   register(BATCH_NORM_KERNELS.gradSum, ({ inputs: { dy, x, moments }, attrs, backend }) =>
     attrs.which === 'beta'
       ? backend.runWebGPUProgram(new BetaGradProgram(channels(dy)), [dy], 'float32', [ZERO])
-      : backend.runWebGPUProgram(new GammaGradProgram(channels(dy)), [dy, x, moments], 'float32', [ZERO, f32(attrs.epsilon as number)]),
+      : backend.runWebGPUProgram(new GammaGradProgram(channels(dy)), [dy, x, moments], 'float32', [
+          ZERO,
+          f32(attrs.epsilon as number),
+        ]),
   );
   register(BATCH_NORM_KERNELS.inputGrad, ({ inputs: { dy, x, moments, gamma, dBeta, dGamma }, attrs, backend }) =>
-    backend.runWebGPUProgram(new InputGradProgram(x.shape), [dy, x, moments, gamma, dBeta, dGamma], 'float32', [ZERO, f32(attrs.epsilon as number)]),
+    backend.runWebGPUProgram(new InputGradProgram(x.shape), [dy, x, moments, gamma, dBeta, dGamma], 'float32', [
+      ZERO,
+      f32(attrs.epsilon as number),
+    ]),
   );
   register(BATCH_NORM_KERNELS.runningUpdate, ({ inputs: { running, moments }, attrs, backend }) =>
     backend.runWebGPUProgram(new RunningUpdateProgram(running.shape), [running, moments], 'float32', [

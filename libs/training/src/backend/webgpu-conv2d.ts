@@ -30,7 +30,12 @@ export function registerWebGpuConvolutions(): void {
     const info = convInfo(attrs.inputShape, filter.shape, attrs);
     if (!info || info.strideHeight !== 1 || info.strideWidth !== 1) return original(args);
     const backend = args.backend as WebGPUBackend;
-    return backend.runWebGPUProgram(new Conv2DInputGradProgram(attrs.inputShape), [dy, filter], 'float32', padAndStride(info));
+    return backend.runWebGPUProgram(
+      new Conv2DInputGradProgram(attrs.inputShape),
+      [dy, filter],
+      'float32',
+      padAndStride(info),
+    );
   });
   replaceKernel('Conv2DBackpropFilter', 'webgpu', (args, original) => {
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
@@ -39,10 +44,12 @@ export function registerWebGpuConvolutions(): void {
     if (!info) return original(args);
     const backend = args.backend as WebGPUBackend;
     const filterSize = attrs.filterShape.reduce((a, b) => a * b, 1);
-    const partial = backend.runWebGPUProgram(new Conv2DFilterGradPartialProgram(x.shape[0], filterSize), [x, dy], 'float32', [
-      ...padAndStride(info),
-      { type: 'int32', data: attrs.filterShape },
-    ]);
+    const partial = backend.runWebGPUProgram(
+      new Conv2DFilterGradPartialProgram(x.shape[0], filterSize),
+      [x, dy],
+      'float32',
+      [...padAndStride(info), { type: 'int32', data: attrs.filterShape }],
+    );
     const filterGrad = backend.runWebGPUProgram(new PartialSumProgram(attrs.filterShape), [partial], 'float32', [ZERO]);
     backend.disposeData(partial.dataId);
     return filterGrad;
@@ -73,7 +80,11 @@ function convInfo(inShape: number[], filterShape: number[], attrs: ConvAttrs): t
 }
 
 function padAndStride(info: tf.backend_util.Conv2DInfo): { type: string; data: number[] }[] {
-  return [ZERO, { type: 'int32', data: [info.padInfo.top, info.padInfo.left] }, { type: 'int32', data: [info.strideHeight, info.strideWidth] }];
+  return [
+    ZERO,
+    { type: 'int32', data: [info.padInfo.top, info.padInfo.left] },
+    { type: 'int32', data: [info.strideHeight, info.strideWidth] },
+  ];
 }
 
 /**
@@ -146,7 +157,11 @@ export async function probeExactFma(): Promise<'fma' | 'dekker'> {
   const backend = tf.backend() as WebGPUBackend;
   const a = tf.tensor1d(PROBE_PAIRS.map(([x]) => x));
   const b = tf.tensor1d(PROBE_PAIRS.map(([, y]) => y));
-  const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(new FmaProbeProgram([PROBE_PAIRS.length]), [a, b], 'float32', [ZERO]));
+  const out = tf
+    .engine()
+    .makeTensorFromTensorInfo(
+      backend.runWebGPUProgram(new FmaProbeProgram([PROBE_PAIRS.length]), [a, b], 'float32', [ZERO]),
+    );
   const got = await out.data();
   tf.dispose([a, b, out]);
   const exact = PROBE_PAIRS.every(([x, y], i) => {

@@ -16,7 +16,10 @@ export function registerWebGpuLeakyReluGrad(): void {
     kernelFunc: ({ inputs, attrs, backend }) => {
       const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
       const { alpha } = attrs as unknown as { alpha: number };
-      return (backend as WebGPUBackend).runWebGPUProgram(new LeakyReluGradProgram(x.shape), [dy, x], 'float32', [ZERO, { type: 'float32', data: [alpha] }]);
+      return (backend as WebGPUBackend).runWebGPUProgram(new LeakyReluGradProgram(x.shape), [dy, x], 'float32', [
+        ZERO,
+        { type: 'float32', data: [alpha] },
+      ]);
     },
   });
 }

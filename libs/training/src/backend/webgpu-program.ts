@@ -51,10 +51,13 @@ export abstract class FlatProgram implements WebGPUProgram {
     { workgroupSize = 64, workgroups }: { workgroupSize?: number; workgroups?: number } = {},
   ) {
     // Loaded here: the package is an optional dependency, and only a started webgpu backend makes programs.
-    const { webgpu_util } = require('@tensorflow/tfjs-backend-webgpu') as typeof import('@tensorflow/tfjs-backend-webgpu');
+    const { webgpu_util } =
+      require('@tensorflow/tfjs-backend-webgpu') as typeof import('@tensorflow/tfjs-backend-webgpu');
     this.workgroupSize = [workgroupSize, 1, 1];
     this.dispatchLayout = webgpu_util.flatDispatchLayout(outputShape);
-    this.dispatch = workgroups ? [workgroups, 1, 1] : webgpu_util.computeDispatch(this.dispatchLayout, outputShape, this.workgroupSize);
+    this.dispatch = workgroups
+      ? [workgroups, 1, 1]
+      : webgpu_util.computeDispatch(this.dispatchLayout, outputShape, this.workgroupSize);
   }
 
   abstract getUserCode(): string;

@@ -46,7 +46,11 @@ export function describeWebGpuAdapter(adapter: WebGpuAdapter): string {
   return `${name}${details.length ? ` (${details.join('; ')})` : ''}, Dawn ${adapter.backendType}${adapter.software ? ', software renderer' : ''}`;
 }
 
-export function isSoftwareAdapter(info: { device?: string; description?: string; isFallbackAdapter?: boolean }): boolean {
+export function isSoftwareAdapter(info: {
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}): boolean {
   return Boolean(info.isFallbackAdapter) || SOFTWARE_RENDERERS.test(`${info.device ?? ''} ${info.description ?? ''}`);
 }
 
@@ -77,7 +81,9 @@ export async function startWebGpu(options: WebGpuOptions): Promise<WebGpuAdapter
   for (const { backend, featureLevel, loader } of DAWN_BACKENDS) {
     // Asked without its loader, Dawn only prints a warning; the reason is clearer, and the log quieter, this way.
     if (process.platform === 'linux' && !findSharedLibrary(loader)) {
-      refused.push(`${backend}: ${loader} not found (${backend === 'vulkan' ? 'libvulkan1' : 'libegl1'} and the GPU driver's ICD)`);
+      refused.push(
+        `${backend}: ${loader} not found (${backend === 'vulkan' ? 'libvulkan1' : 'libegl1'} and the GPU driver's ICD)`,
+      );
       continue;
     }
     const gpu = dawn.create([`backend=${backend}`]);
@@ -96,7 +102,9 @@ export async function startWebGpu(options: WebGpuOptions): Promise<WebGpuAdapter
       software: isSoftwareAdapter(info),
     };
     if (described.software && !options.allowSoftware) {
-      refused.push(`${backend}: only a software renderer (${info.device || info.description}), slower than wasm; TF_BACKEND=webgpu takes it`);
+      refused.push(
+        `${backend}: only a software renderer (${info.device || info.description}), slower than wasm; TF_BACKEND=webgpu takes it`,
+      );
       continue;
     }
     await registerWebGpuBackend(gpu, adapter);
@@ -135,7 +143,10 @@ interface Dawn {
 }
 
 interface DawnGpu {
-  requestAdapter(options: { featureLevel: 'core' | 'compatibility'; powerPreference: 'high-performance' }): Promise<DawnAdapter | null>;
+  requestAdapter(options: {
+    featureLevel: 'core' | 'compatibility';
+    powerPreference: 'high-performance';
+  }): Promise<DawnAdapter | null>;
 }
 
 interface DawnAdapter {
@@ -157,7 +168,8 @@ function loadDawn(): Dawn {
 async function registerWebGpuBackend(gpu: DawnGpu, adapter: DawnAdapter): Promise<void> {
   // Loaded before navigator.gpu is set: the package registers its own factory at load when it finds one,
   // which would ask for the default adapter, not this one.
-  const { WebGPUBackend } = require('@tensorflow/tfjs-backend-webgpu') as typeof import('@tensorflow/tfjs-backend-webgpu');
+  const { WebGPUBackend } =
+    require('@tensorflow/tfjs-backend-webgpu') as typeof import('@tensorflow/tfjs-backend-webgpu');
   // The backend's constructor checks navigator.gpu. Node 20 has no navigator; later versions have one with
   // a getter only, so it is defined rather than assigned.
   const navigator = { ...((globalThis as { navigator?: object }).navigator ?? {}), gpu };

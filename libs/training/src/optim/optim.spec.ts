@@ -14,7 +14,10 @@ describe('cosineLearningRate', () => {
       cosineSchedule: { lr0: number; etaMin: number; tMax: number; lrPerEpoch: number[] };
     };
     cosineSchedule.lrPerEpoch.forEach((lr, epoch) => {
-      expect(cosineLearningRate(epoch, cosineSchedule.lr0, cosineSchedule.etaMin, cosineSchedule.tMax)).toBeCloseTo(lr, 12);
+      expect(cosineLearningRate(epoch, cosineSchedule.lr0, cosineSchedule.etaMin, cosineSchedule.tMax)).toBeCloseTo(
+        lr,
+        12,
+      );
     });
   });
 });

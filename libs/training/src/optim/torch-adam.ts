@@ -95,7 +95,9 @@ export class TorchAdam {
         if (!grad) throw new Error(`no gradient for ${name}`);
         const m = this.m.get(name) as tf.Variable;
         const v = this.v.get(name) as tf.Variable;
-        const [newM, newV, newParam] = tf.engine().runKernel(ADAM_STEP_KERNEL, { param: p, m, v, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const [newM, newV, newParam] = tf
+          .engine()
+          .runKernel(ADAM_STEP_KERNEL, { param: p, m, v, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
         m.assign(newM);
         v.assign(newV);
         p.assign(newParam);

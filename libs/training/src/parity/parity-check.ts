@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type NetworkSpec, type ParamKind } from '@gradlab/models';
-import { createNetwork, crossEntropy, disposeNetwork, forward, updateRunningStats, type Network } from '@gradlab/models/tf';
+import {
+  createNetwork,
+  crossEntropy,
+  disposeNetwork,
+  forward,
+  updateRunningStats,
+  type Network,
+} from '@gradlab/models/tf';
 import { TorchAdam } from '../optim/torch-adam';
 import type { ParityFixture } from './parity-fixture';
 
@@ -10,10 +17,26 @@ export const LOSS_ABS = 1e-4;
 export const PARAM_L2_AFTER_REL = 1e-4;
 /** How many times PyTorch's own float32 spread over summation orders a parameter's L2 after the step may be off. */
 export const PARAM_L2_AFTER_SPREADS = 3;
-const GRAD_BASE: Record<ParamKind, number> = { conv_weight: 1e-3, conv_bias: 1e-3, linear_weight: 1e-3, linear_bias: 1e-3, bn_weight: 2e-2, bn_bias: 2e-2 };
+const GRAD_BASE: Record<ParamKind, number> = {
+  conv_weight: 1e-3,
+  conv_bias: 1e-3,
+  linear_weight: 1e-3,
+  linear_bias: 1e-3,
+  bn_weight: 2e-2,
+  bn_bias: 2e-2,
+};
 
 export interface ParityComparison {
-  quantity: 'logits' | 'loss' | 'gradMeanAbs' | 'gradL2' | 'paramL2After' | 'runningL2After' | 'lossPerStep' | 'evalLoss' | 'evalLogitsL2';
+  quantity:
+    | 'logits'
+    | 'loss'
+    | 'gradMeanAbs'
+    | 'gradL2'
+    | 'paramL2After'
+    | 'runningL2After'
+    | 'lossPerStep'
+    | 'evalLoss'
+    | 'evalLogitsL2';
   name: string;
   kind: string;
   expected: number;
@@ -89,11 +112,30 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
       const g = grads[p.name];
       const meanAbs = (await tf.tidy(() => tf.mean(tf.abs(g))).data())[0];
       const l2 = (await tf.tidy(() => tf.norm(g)).data())[0];
-      const bound = Math.max(GRAD_BASE[p.kind], 10 * (manifest.float32VsFloat64.maxRelErrGradMeanAbsByKind[p.kind] ?? 0));
-      comparisons.push(
-        relativeComparison({ quantity: 'gradMeanAbs', name: p.name, kind: p.kind, expected: manifest.gradMeanAbs[p.name], actual: meanAbs, bound }),
+      const bound = Math.max(
+        GRAD_BASE[p.kind],
+        10 * (manifest.float32VsFloat64.maxRelErrGradMeanAbsByKind[p.kind] ?? 0),
       );
-      comparisons.push(relativeComparison({ quantity: 'gradL2', name: p.name, kind: p.kind, expected: manifest.gradL2[p.name], actual: l2, bound }));
+      comparisons.push(
+        relativeComparison({
+          quantity: 'gradMeanAbs',
+          name: p.name,
+          kind: p.kind,
+          expected: manifest.gradMeanAbs[p.name],
+          actual: meanAbs,
+          bound,
+        }),
+      );
+      comparisons.push(
+        relativeComparison({
+          quantity: 'gradL2',
+          name: p.name,
+          kind: p.kind,
+          expected: manifest.gradL2[p.name],
+          actual: l2,
+          bound,
+        }),
+      );
     }
 
     const { lr, weightDecay, betas, eps } = manifest.adamStep;
@@ -107,7 +149,10 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
         net,
         spec,
         { params: manifest.adamStep.paramL2After, running: manifest.batchNormRunningL2After ?? {} },
-        { param: (name) => Math.max(PARAM_L2_AFTER_REL, PARAM_L2_AFTER_SPREADS * paramSpread(name)), running: () => PARAM_L2_AFTER_REL },
+        {
+          param: (name) => Math.max(PARAM_L2_AFTER_REL, PARAM_L2_AFTER_SPREADS * paramSpread(name)),
+          running: () => PARAM_L2_AFTER_REL,
+        },
       )),
     );
     adam.dispose();
@@ -120,7 +165,8 @@ export async function checkParity(fixture: ParityFixture, backend: string): Prom
 }
 
 /** Relative error, safe for an expected value of 0. */
-export const relativeError = (actual: number, expected: number) => Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-30);
+export const relativeError = (actual: number, expected: number) =>
+  Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-30);
 
 /** A quantity compared by its relative error. */
 export function relativeComparison(c: Omit<ParityComparison, 'error'>): ParityComparison {
@@ -142,14 +188,30 @@ export async function l2AfterComparisons(
   for (const p of spec.params) {
     const actual = await norm(net.params.get(p.name) as tf.Variable);
     comparisons.push(
-      relativeComparison({ quantity: 'paramL2After', name: p.name, kind: p.kind, expected: expected.params[p.name], actual, bound: bound.param(p.name) }),
+      relativeComparison({
+        quantity: 'paramL2After',
+        name: p.name,
+        kind: p.kind,
+        expected: expected.params[p.name],
+        actual,
+        bound: bound.param(p.name),
+      }),
     );
   }
   for (const [name, value] of Object.entries(expected.running)) {
     const buffer = net.buffers.get(name);
     if (!buffer) throw new Error(`network has no buffer ${name}`);
     const kind = name.endsWith('running_mean') ? 'running_mean' : 'running_var';
-    comparisons.push(relativeComparison({ quantity: 'runningL2After', name, kind, expected: value, actual: await norm(buffer), bound: bound.running(name) }));
+    comparisons.push(
+      relativeComparison({
+        quantity: 'runningL2After',
+        name,
+        kind,
+        expected: value,
+        actual: await norm(buffer),
+        bound: bound.running(name),
+      }),
+    );
   }
   return comparisons;
 }
@@ -174,7 +236,11 @@ export function formatParityReport(report: ParityReport): string {
   lines.push('worst error per kind:', ...report.worst.map(fmt));
   if (report.firstDivergentStep !== undefined) {
     const first = report.firstDivergentStep;
-    lines.push(first ? `first step whose loss leaves its bound: step ${first.step} (epoch ${first.epoch})` : 'the loss stays within its bound at every step');
+    lines.push(
+      first
+        ? `first step whose loss leaves its bound: step ${first.step} (epoch ${first.epoch})`
+        : 'the loss stays within its bound at every step',
+    );
   }
   lines.push(`parity ${report.fixture} ${report.backend} ${report.pass ? 'PASS' : 'FAIL'}`);
   return lines.join('\n');

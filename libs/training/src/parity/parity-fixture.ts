@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModelConfigSchema, type ModelConfig } from '@gradlab/contracts';
-import { describeNetwork, pickModelConfig, readManifestAt, torchToTfLayout, type FixtureManifest, type NetworkSpec } from '@gradlab/models';
+import {
+  describeNetwork,
+  pickModelConfig,
+  readManifestAt,
+  torchToTfLayout,
+  type FixtureManifest,
+  type NetworkSpec,
+} from '@gradlab/models';
 
 /** Everything a fixture folder holds, converted to TensorFlow.js layouts. */
 export interface ParityFixture {
@@ -23,9 +30,18 @@ export interface ParityManifest extends FixtureManifest {
   loss: number;
   gradMeanAbs: Record<string, number>;
   gradL2: Record<string, number>;
-  adamStep: { lr: number; weightDecay: number; betas: [number, number]; eps: number; paramL2After: Record<string, number> };
+  adamStep: {
+    lr: number;
+    weightDecay: number;
+    betas: [number, number];
+    eps: number;
+    paramL2After: Record<string, number>;
+  };
   batchNormRunningL2After: Record<string, number>;
-  float32VsFloat64: { maxRelErrGradMeanAbsByKind: Record<string, number>; relErrByParam?: Record<string, { paramL2After?: number }> };
+  float32VsFloat64: {
+    maxRelErrGradMeanAbsByKind: Record<string, number>;
+    relErrByParam?: Record<string, { paramL2After?: number }>;
+  };
   input: { file: string; shape: [number, number, number, number] };
   logits: { file: string; shape: [number, number] };
 }
@@ -55,7 +71,8 @@ export function readParameters(dir: string, manifest: FixtureManifest, spec: Net
   for (const p of spec.params) {
     const entry = manifest.params.find((m) => m.name === p.name);
     if (!entry) throw new Error(`${dir}: manifest has no parameter ${p.name}`);
-    if (entry.length !== p.shape.reduce((a, b) => a * b, 1)) throw new Error(`${dir}: ${p.name} has ${entry.length} values, expected shape ${p.torchShape}`);
+    if (entry.length !== p.shape.reduce((a, b) => a * b, 1))
+      throw new Error(`${dir}: ${p.name} has ${entry.length} values, expected shape ${p.torchShape}`);
     values.set(p.name, torchToTfLayout(p, weights.subarray(entry.offset, entry.offset + entry.length)));
   }
   return values;
@@ -64,11 +81,13 @@ export function readParameters(dir: string, manifest: FixtureManifest, spec: Net
 /** A float32 NCHW file as NHWC, what TF.js convolutions take. */
 export function readNchwAsNhwc(dir: string, file: string, [n, c, h, w]: number[]): Float32Array {
   const nchw = readFloat32(path.join(dir, file));
-  if (nchw.length !== n * c * h * w) throw new Error(`${dir}/${file}: ${nchw.length} values, expected ${n * c * h * w}`);
+  if (nchw.length !== n * c * h * w)
+    throw new Error(`${dir}/${file}: ${nchw.length} values, expected ${n * c * h * w}`);
   const nhwc = new Float32Array(nchw.length);
   for (let b = 0; b < n; b++)
     for (let ch = 0; ch < c; ch++)
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) nhwc[((b * h + y) * w + x) * c + ch] = nchw[((b * c + ch) * h + y) * w + x];
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) nhwc[((b * h + y) * w + x) * c + ch] = nchw[((b * c + ch) * h + y) * w + x];
   return nhwc;
 }
 

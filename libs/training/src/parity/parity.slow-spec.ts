@@ -24,7 +24,14 @@ const ROOT = path.resolve(__dirname, '../../../..');
 const parity = (fixture: string, backend: string) =>
   promisify(execFile)(
     process.execPath,
-    ['-r', '@swc-node/register', path.join(ROOT, 'scripts/parity.ts'), path.join(parityFixturesDir(), fixture), '--backend', backend],
+    [
+      '-r',
+      '@swc-node/register',
+      path.join(ROOT, 'scripts/parity.ts'),
+      path.join(parityFixturesDir(), fixture),
+      '--backend',
+      backend,
+    ],
     { cwd: ROOT },
   ).then(
     ({ stdout }) => ({ code: 0, stdout }),
@@ -91,7 +98,9 @@ describe('PyTorch parity, through npm run parity', () => {
         .slice(0, first.step)
         .every((c) => c.error <= c.bound),
     ).toBe(true);
-    expect(formatParityReport(report)).toContain(`first step whose loss leaves its bound: step ${first.step} (epoch 0)`);
+    expect(formatParityReport(report)).toContain(
+      `first step whose loss leaves its bound: step ${first.step} (epoch 0)`,
+    );
   }, 120_000);
 
   it('refuses an unknown backend with exit code 2', async () => {

@@ -2,12 +2,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelConfigSchema } from '@gradlab/contracts';
-import { describeNetwork, IMAGE_CHANNELS, pickModelConfig, type FixtureManifest, type NetworkSpec } from '@gradlab/models';
+import {
+  describeNetwork,
+  IMAGE_CHANNELS,
+  pickModelConfig,
+  type FixtureManifest,
+  type NetworkSpec,
+} from '@gradlab/models';
 import { createNetwork, crossEntropy, disposeNetwork, forward } from '@gradlab/models/tf';
 import { cosineLearningRate } from '../optim/cosine-schedule';
 import { TorchAdam } from '../optim/torch-adam';
 import { trainStep, zerosVariable } from '../train-run';
-import { l2AfterComparisons, relativeComparison, summarise, type ParityComparison, type ParityReport } from './parity-check';
+import {
+  l2AfterComparisons,
+  relativeComparison,
+  summarise,
+  type ParityComparison,
+  type ParityReport,
+} from './parity-check';
 import { readNchwAsNhwc, readParameters } from './parity-fixture';
 
 /** The fixtures README's bounds for trajectories: floors, and how many times PyTorch's own spread. */
@@ -60,9 +72,13 @@ export function loadTrajectoryFixture(dir: string): TrajectoryFixture {
   const { batch, epochs, stepsPerEpoch } = manifest.config;
   const steps = epochs * stepsPerEpoch;
   if (manifest.inputs.shape[0] !== steps * batch)
-    throw new Error(`${dir}/${manifest.inputs.file}: ${manifest.inputs.shape[0]} images, expected ${steps} steps x ${batch}`);
-  if (manifest.labels.length !== steps * batch) throw new Error(`${dir}/manifest.json: ${manifest.labels.length} labels, expected ${steps * batch}`);
-  if (manifest.lossPerStep.length !== steps) throw new Error(`${dir}/manifest.json: ${manifest.lossPerStep.length} losses, expected ${steps}`);
+    throw new Error(
+      `${dir}/${manifest.inputs.file}: ${manifest.inputs.shape[0]} images, expected ${steps} steps x ${batch}`,
+    );
+  if (manifest.labels.length !== steps * batch)
+    throw new Error(`${dir}/manifest.json: ${manifest.labels.length} labels, expected ${steps * batch}`);
+  if (manifest.lossPerStep.length !== steps)
+    throw new Error(`${dir}/manifest.json: ${manifest.lossPerStep.length} losses, expected ${steps}`);
   const spec = describeNetwork(ModelConfigSchema.parse(pickModelConfig(manifest.config)));
   return {
     name: path.basename(path.resolve(dir)),
@@ -86,7 +102,12 @@ export async function checkTrajectory(fixture: TrajectoryFixture, backend: strin
   const spread = manifest.float32Spread;
   const comparisons: ParityComparison[] = [];
   const net = createNetwork(spec, fixture.values);
-  const adam = new TorchAdam(net.params, { beta1: optimizer.betas[0], beta2: optimizer.betas[1], epsilon: optimizer.eps, weightDecay: optimizer.weightDecay });
+  const adam = new TorchAdam(net.params, {
+    beta1: optimizer.betas[0],
+    beta2: optimizer.betas[1],
+    epsilon: optimizer.eps,
+    weightDecay: optimizer.weightDecay,
+  });
   const sums = zerosVariable([2]); // trainStep adds each batch's loss and accuracy here
   const [h, w, c] = [spec.imageSize, spec.imageSize, IMAGE_CHANNELS];
   const imageSize = h * w * c;
@@ -97,7 +118,12 @@ export async function checkTrajectory(fixture: TrajectoryFixture, backend: strin
       const lr = cosineLearningRate(epoch, optimizer.lr0, schedule.etaMin, schedule.tMax);
       for (let s = 0; s < stepsPerEpoch; s++) {
         const step = epoch * stepsPerEpoch + s;
-        const x = tf.tensor4d(fixture.inputs.subarray(step * batch * imageSize, (step + 1) * batch * imageSize), [batch, h, w, c]);
+        const x = tf.tensor4d(fixture.inputs.subarray(step * batch * imageSize, (step + 1) * batch * imageSize), [
+          batch,
+          h,
+          w,
+          c,
+        ]);
         const y = tf.tensor1d(manifest.labels.slice(step * batch, (step + 1) * batch), 'int32');
         trainStep({ net, optimizer: adam, stats: null, sums, x, y, learningRate: lr });
         tf.dispose([x, y]);
@@ -106,7 +132,14 @@ export async function checkTrajectory(fixture: TrajectoryFixture, backend: strin
         previous = total;
         const expected = manifest.lossPerStep[step];
         const bound = Math.max(LOSS_PER_STEP_FLOOR, SPREADS * spread.lossPerStep[step]);
-        const comparison = relativeComparison({ quantity: 'lossPerStep', name: `step ${step}`, kind: 'loss', expected, actual: loss, bound });
+        const comparison = relativeComparison({
+          quantity: 'lossPerStep',
+          name: `step ${step}`,
+          kind: 'loss',
+          expected,
+          actual: loss,
+          bound,
+        });
         comparisons.push(comparison);
         if (!firstDivergentStep && !(comparison.error <= comparison.bound)) firstDivergentStep = { step, epoch };
       }
@@ -117,7 +150,10 @@ export async function checkTrajectory(fixture: TrajectoryFixture, backend: strin
         net,
         spec,
         { params: manifest.paramL2After, running: manifest.runningL2After },
-        { param: (name) => afterLastStep(spread.paramL2After[name]), running: (name) => afterLastStep(spread.runningL2After[name]) },
+        {
+          param: (name) => afterLastStep(spread.paramL2After[name]),
+          running: (name) => afterLastStep(spread.runningL2After[name]),
+        },
       )),
     );
     const evalCount = manifest.evalLabels.length;

@@ -40,7 +40,13 @@ async function main(backend: BackendName) {
     { onEpoch: async (e) => void resumedEpochs.push(e) },
     { resume: { latest: saved.latest, best: saved.best ?? null } },
   );
-  console.log(JSON.stringify({ straight: { epochs: straightEpochs, result: straight }, interrupted, resumed: { epochs: resumedEpochs, result: resumed } }));
+  console.log(
+    JSON.stringify({
+      straight: { epochs: straightEpochs, result: straight },
+      interrupted,
+      resumed: { epochs: resumedEpochs, result: resumed },
+    }),
+  );
 }
 
 main(process.argv[2] as BackendName).catch((error: Error) => {
