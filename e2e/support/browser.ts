@@ -5,7 +5,7 @@ import { waitUntil } from './stack';
 
 /** Debian's chromium (apt-get install chromium); test tools never download a browser here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-artifacts/screenshots');
+const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-artifacts/screenshots');
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

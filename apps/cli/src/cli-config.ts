@@ -10,7 +10,7 @@ export interface CliConfig {
 
 const DEFAULT_URL = 'http://127.0.0.1:4000';
 
-export function configFile(): string {
+function configFile(): string {
   return process.env.GRADLAB_CONFIG ?? path.join(homedir(), '.config', 'gradlab', 'config.json');
 }
 

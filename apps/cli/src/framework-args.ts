@@ -23,7 +23,7 @@ const MAPPED: Record<
   experiment_name: (v, o) => void (o.name = v),
 };
 
-export const IGNORED_FLAGS: Record<string, string> = {
+const IGNORED_FLAGS: Record<string, string> = {
   use_gpu: 'workers choose their backend (GPU where there is one)',
   gpu_id: 'workers choose their device',
   continue_from_epoch: 'a run resumes from its latest checkpoint by itself',

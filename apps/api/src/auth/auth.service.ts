@@ -8,7 +8,7 @@ import { hashPassword, verifyPassword } from './password-hasher';
 import type { Principal } from './principal';
 import { keyPrefix, newSessionToken, sha256 } from './secret-token';
 
-export const DEFAULT_TEAM = 'default';
+const DEFAULT_TEAM = 'default';
 /** Compared against when the email is unknown, so a wrong email takes as long as a wrong password. */
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
@@ -25,7 +25,7 @@ function toPrincipal(user: UserWithTeam, apiKeyId: string | null): Principal {
   };
 }
 
-export function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
+function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
   for (const part of (cookieHeader ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key !== name) continue;

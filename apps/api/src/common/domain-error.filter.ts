@@ -6,7 +6,7 @@ import { isDatabaseUnavailable, isRedisUnavailable, isUniqueViolation } from './
 import { DomainError, type DomainErrorCode } from './domain-error';
 
 /** What a 503 for a database outage tells clients to wait before trying again. */
-export const DATABASE_RETRY_AFTER_S = 5;
+const DATABASE_RETRY_AFTER_S = 5;
 
 const STATUS: Record<DomainErrorCode, number> = {
   NOT_FOUND: HttpStatus.NOT_FOUND,

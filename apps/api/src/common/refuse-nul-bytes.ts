@@ -2,7 +2,7 @@ import { NO_NUL_MESSAGE, type ErrorDto } from '@gradlab/contracts';
 import type { NextFunction, Request, Response } from 'express';
 
 /** The dotted path of the first string in `value` that holds a NUL character, or null. */
-export function findNul(value: unknown, path = ''): string | null {
+function findNul(value: unknown, path = ''): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path || '(root)' : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_GROUP_RUNS, setVariables } from '@gradlab/contracts';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/gradlab';
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export const AppConfigSchema = z.object({
   /** `development` shows stack traces and internal error messages in GraphQL answers; nothing else does. */

@@ -8,7 +8,7 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe';
  * zod schema and record the schema, so that `buildOpenApiDocument` documents every route from its handler.
  * A route added with `@ValidBody(Schema)` is in `/api/docs-json` with no other edit.
  */
-export const API_ROUTE = 'gradlab:api-route';
+const API_ROUTE = 'gradlab:api-route';
 
 /**
  * A response: for an error status, its description (the body is the Error contract); for a success, its

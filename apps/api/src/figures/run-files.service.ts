@@ -7,7 +7,7 @@ import { RunsService } from '../runs/runs.service';
 import type { FigureFile } from './figures.service';
 
 /** A run's data as files: the course framework's two CSVs, every epoch, every layer's statistics. */
-export const RUN_FILES = ['summary.csv', 'test_summary.csv', 'epochs.csv', 'gradient_flow.csv'] as const;
+const RUN_FILES = ['summary.csv', 'test_summary.csv', 'epochs.csv', 'gradient_flow.csv'] as const;
 /** The most runs one table export holds. */
 const MAX_EXPORTED_RUNS = 10_000;
 const PAGE = 200;

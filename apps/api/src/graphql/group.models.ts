@@ -3,7 +3,7 @@ import { JsonScalar } from './json.scalar';
 import { RunModel } from './run.models';
 
 @ObjectType({ description: 'mean, sample std (null under two values), min, max and n of one metric over runs' })
-export class StatModel {
+class StatModel {
   @Field(() => Float, { nullable: true }) mean!: number | null;
   @Field(() => Float, { nullable: true }) std!: number | null;
   @Field(() => Float, { nullable: true }) min!: number | null;
@@ -12,14 +12,14 @@ export class StatModel {
 }
 
 @ObjectType({ description: "mean, sample std (null under two values) and n of one metric over a cell's runs" })
-export class MeanStdModel {
+class MeanStdModel {
   @Field(() => Float, { nullable: true }) mean!: number | null;
   @Field(() => Float, { nullable: true }) std!: number | null;
   @Field(() => Int) n!: number;
 }
 
 @ObjectType({ description: 'one epoch index across runs; n: the runs that reached it' })
-export class AggregateEpochModel {
+class AggregateEpochModel {
   @Field(() => Int) epoch!: number;
   @Field(() => Int) n!: number;
   @Field(() => StatModel) trainLoss!: StatModel;
@@ -31,7 +31,7 @@ export class AggregateEpochModel {
 }
 
 @ObjectType()
-export class AggregateTestModel {
+class AggregateTestModel {
   @Field(() => StatModel) testAccuracy!: StatModel;
   @Field(() => StatModel) testLoss!: StatModel;
   @Field(() => StatModel) bestValAccuracy!: StatModel;
@@ -51,7 +51,7 @@ export class AggregateModel {
 }
 
 @ObjectType({ description: "one cell of a group's grid" })
-export class GroupCellModel {
+class GroupCellModel {
   @Field() key!: string;
   @Field(() => JsonScalar) cell!: unknown;
   @Field(() => [ID]) runIds!: string[];
@@ -86,13 +86,13 @@ export class SubmitGroupInput {
 }
 
 @ObjectType()
-export class FixModel {
+class FixModel {
   @Field() fix!: string;
   @Field() reference!: string;
 }
 
 @ObjectType()
-export class FindingEvidenceModel {
+class FindingEvidenceModel {
   @Field({ description: 'learning-curves | gradient-flow' }) chart!: string;
   @Field(() => [Int]) epochs!: number[];
   @Field(() => [String]) layers!: string[];
@@ -100,7 +100,7 @@ export class FindingEvidenceModel {
 }
 
 @ObjectType({ description: 'one thing wrong with a run, with its evidence and the usual fixes' })
-export class FindingModel {
+class FindingModel {
   @Field() code!: string;
   @Field({ description: 'critical | warning | info' }) severity!: string;
   @Field() summary!: string;

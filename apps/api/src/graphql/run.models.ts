@@ -19,7 +19,7 @@ export class EpochModel {
 }
 
 @ObjectType({ description: 'Gradient statistics of one weight tensor over one epoch' })
-export class LayerGradientModel {
+class LayerGradientModel {
   @Field(() => Int) layerIndex!: number;
   @Field() name!: string;
   @Field() shortName!: string;
@@ -108,7 +108,7 @@ export class RunProgressEvent {
 }
 
 @ObjectType()
-export class WorkerModel {
+class WorkerModel {
   @Field(() => ID) id!: string;
   @Field() host!: string;
   @Field() backend!: string;
@@ -129,7 +129,7 @@ export class WorkerModel {
 }
 
 @ObjectType()
-export class QueueDepth {
+class QueueDepth {
   @Field(() => Int) waiting!: number;
   @Field(() => Int) active!: number;
   @Field(() => Int) delayed!: number;

@@ -38,7 +38,7 @@ function toGroupRunDto(run: Run): GroupRunDto {
 }
 
 /** The grid's cells, in submission order, with mean +- std of best validation and test accuracy; the best marked. */
-export function groupCells(runs: readonly GroupRunDto[]): GroupCellDto[] {
+function groupCells(runs: readonly GroupRunDto[]): GroupCellDto[] {
   const byKey = new Map<string, GroupRunDto[]>();
   for (const run of runs) {
     const key = cellKey(run.cell);

@@ -7,8 +7,8 @@ export interface FrameworkResults {
   test: { accuracy: number; loss: number } | null;
 }
 
-export const SUMMARY_COLUMNS = ['train_acc', 'train_loss', 'val_acc', 'val_loss'] as const;
-export const TEST_SUMMARY_COLUMNS = ['test_acc', 'test_loss'] as const;
+const SUMMARY_COLUMNS = ['train_acc', 'train_loss', 'val_acc', 'val_loss'] as const;
+const TEST_SUMMARY_COLUMNS = ['test_acc', 'test_loss'] as const;
 const MAX_ROWS = 10_000;
 
 /** A problem in an imported file, named by file, line and column (as `summary.csv:3:val_acc`). */
