@@ -30,7 +30,7 @@ import { galleryPdf, layoutForPrint, svgToPng } from '@gradlab/figures/server';
 import { selectBackend, trainRun } from '@gradlab/training';
 import type { TopLevelSpec } from 'vega-lite';
 import { readFrameworkResults } from '../apps/api/src/imports/framework-results';
-import { ApiClient } from '../apps/cli/src/api-client';
+import { CliApi } from '../apps/cli/src/cli-api';
 import { loadCliConfig } from '../apps/cli/src/cli-config';
 
 interface GalleryRun {
@@ -140,7 +140,7 @@ function galleryFigures(
 /** The runs and group from the api, as the caller sees them. */
 async function fromApi(runIds: string | undefined, groupId: string | undefined): Promise<GalleryData> {
   const config = loadCliConfig();
-  const api = new ApiClient(config.url, config.key);
+  const api = new CliApi(config.url, config.key);
   const runs: GalleryRun[] = [];
   for (const id of (runIds ?? '').split(',').filter(Boolean)) {
     const run = await api.run(id);

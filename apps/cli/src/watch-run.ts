@@ -7,7 +7,7 @@ import {
 } from '@gradlab/contracts';
 import { SingleBar } from 'cli-progress';
 import { io, type Socket } from 'socket.io-client';
-import type { ApiClient } from './api-client';
+import type { CliApi } from './cli-api';
 import { fmt, formatEpoch } from './format';
 
 /**
@@ -15,7 +15,7 @@ import { fmt, formatEpoch } from './format';
  * bar on stderr when that is a terminal. Resolves with the finished run; rejects with a message when the api
  * closes or refuses the live connection.
  */
-export async function watchRun(api: ApiClient, id: string): Promise<RunDto> {
+export async function watchRun(api: CliApi, id: string): Promise<RunDto> {
   const initial = await api.run(id);
   const total = initial.config.training.epochs;
   const bar = new SingleBar({

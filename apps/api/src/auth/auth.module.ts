@@ -5,6 +5,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { FirstAdmin } from './first-admin';
 import { LiveConnections } from './live-connections';
 import { LoginLimiterService } from './login-limiter.service';
 import { PeopleController } from './people.controller';
@@ -15,6 +16,7 @@ import { PeopleService } from './people.service';
   controllers: [AuthController, PeopleController, ApiKeysController],
   providers: [
     AuthService,
+    FirstAdmin,
     PeopleService,
     ApiKeysService,
     LiveConnections,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   ListRunsQuerySchema,
   type EpochDto,
+  type ExperimentConfig,
   type ParsedListRunsQuery,
   type GradientFlowDto,
   type PageDto,
@@ -13,7 +14,7 @@ import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
 import { findTeamRun } from './find-team-run';
 import { decodeRunCursor, encodeRunCursor } from './run-cursor';
-import { toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
+import { newRunData, toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
 
 /** The largest epoch index there can be (training.epochs is at most 1000; the column is an int4). */
 const MAX_EPOCH_INDEX = 2_147_483_647;
@@ -170,6 +171,19 @@ export class RunRepository {
       where: { id: runId, status: { in: ['queued', 'running'] } },
       data: { status: 'cancelled', finishedAt: new Date() },
     });
+  }
+
+  /**
+   * A new queued run of the caller, inside the transaction that checked the team's room in the queue
+   * (SubmissionLimitsService.withQueueRoom).
+   */
+  createQueued(
+    tx: Pick<PrismaService, 'run'>,
+    principal: Pick<Principal, 'teamId' | 'userId'>,
+    name: string,
+    config: ExperimentConfig,
+  ) {
+    return tx.run.create({ data: newRunData(principal, name, config) });
   }
 
   /** Undoes a submission that could not be queued: nothing half-written is kept. */

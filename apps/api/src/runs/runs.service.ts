@@ -14,7 +14,7 @@ import { DomainError } from '../common/domain-error';
 import { REDIS_RETRY_AFTER_S } from '../redis/redis.service';
 import { LiveEventsPublisher } from '../live-events/live-events.publisher';
 import { RunQueue } from './run-queue';
-import { newRunData, toRunDto } from './run.mapper';
+import { toRunDto } from './run.mapper';
 import { RunRepository } from './run.repository';
 import { SubmissionLimitsService } from './submission-limits.service';
 
@@ -41,7 +41,7 @@ export class RunsService {
     const name =
       request.name ?? `${architectureName(config.model)} ${config.model.blockType} seed ${config.training.seed}`;
     const run = await this.limits.withQueueRoom(principal, (tx) =>
-      tx.run.create({ data: newRunData(principal, name, config) }),
+      this.repository.createQueued(tx, principal, name, config),
     );
     try {
       await this.queue.enqueue(run.id, config);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { cellKey, parseGridAxis, parseSeeds, type ExperimentConfigInput } from '@gradlab/contracts';
-import type { ApiClient } from '../api-client';
+import type { CliApi } from '../cli-api';
 import type { CliContext } from '../cli-context';
 import { parseFrameworkCommand } from '../framework-args';
 import { watchRun } from '../watch-run';
@@ -79,7 +79,7 @@ Examples:
     });
 }
 
-async function submit(api: ApiClient, framework: string[], options: SubmitOptions): Promise<number> {
+async function submit(api: CliApi, framework: string[], options: SubmitOptions): Promise<number> {
   let name = options.name;
   let config: LooseConfig = { model: {}, training: {}, data: {} };
   if (options.config) {

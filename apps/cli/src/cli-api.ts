@@ -11,8 +11,8 @@ import type {
   RunDto,
 } from '@gradlab/contracts';
 
-/** What the CLI asks of the REST api, through the generated client; errors are the api's ApiError. */
-export class ApiClient {
+/** The requests the CLI makes, each one call of the one REST client (@gradlab/api-client); errors are its ApiError. */
+export class CliApi {
   private readonly api: GradlabApi;
 
   constructor(
