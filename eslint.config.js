@@ -81,6 +81,7 @@ module.exports = [
           buildTargets: ['typecheck', 'build'],
           ignoredFiles: [
             '{projectRoot}/**/*.spec.ts',
+            '{projectRoot}/**/*.spec.tsx',
             '{projectRoot}/**/*.slow-spec.ts',
             '{projectRoot}/**/*.int-spec.ts',
             '{projectRoot}/src/test-support/**',
@@ -93,7 +94,15 @@ module.exports = [
   {
     // Test support (the shared parity fixtures found beside the checkout) stays out of what ships.
     files: ['**/*.ts', '**/*.tsx'],
-    ignores: ['**/*.spec.ts', '**/*.slow-spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**', 'e2e/**'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/*.spec.tsx',
+      '**/*.slow-spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      'bench/**',
+      'e2e/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

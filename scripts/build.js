@@ -32,7 +32,7 @@ const SWC_OPTIONS = {
 };
 
 /** Tests and their support files are not shipped. */
-const isTestFile = (name) => /\.(spec|slow-spec|int-spec|e2e-spec)\.ts$/.test(name) || name === 'test-support';
+const isTestFile = (name) => /\.(spec|slow-spec|int-spec|e2e-spec)\.tsx?$/.test(name) || name === 'test-support';
 const SKIPPED = new Set(['package.json', 'project.json', 'tsconfig.json', 'node_modules']);
 
 /** Compiles every .ts under `from` into `to` (same relative paths, .js + .js.map); copies .js/.mjs/.json. */

@@ -4,12 +4,13 @@ import type { CohortDto } from '@gradlab/contracts';
 import { formatDuration } from '../lib/format';
 import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
+import { queryKeys } from '../lib/query-keys';
 import { LocalTime } from './local-time';
 import { DataTable } from './data-table';
 
 /** Staff: where each team member stands, at a glance: runs, groups, what their runs' diagnoses found, worker time. */
 export function CohortView() {
-  const { data, error } = useApiQuery<CohortDto>('cohort', (api) => answerOf(api.GET('/api/cohort')));
+  const { data, error } = useApiQuery<CohortDto>(queryKeys.cohort(), (api) => answerOf(api.GET('/api/cohort')));
   return (
     <section>
       <h1>Cohort</h1>

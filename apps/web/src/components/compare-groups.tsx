@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { formatMeanStd } from '../lib/format';
 import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
+import { queryKeys } from '../lib/query-keys';
 import { useUrlSelection } from '../lib/use-url-selection';
 import { VegaChart } from './vega-chart';
 
@@ -21,9 +22,11 @@ interface ComparedCell {
 /** Groups in Compare: each picked group's cells as mean ± std curves over their seeds, overlaid. */
 export function CompareGroups() {
   const { selected, toggle } = useUrlSelection('groups');
-  const groups = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (api) => answerOf(api.GET('/api/groups')));
+  const groups = useApiQuery<{ items: GroupSummaryDto[] }>(queryKeys.groups(), (api) =>
+    answerOf(api.GET('/api/groups')),
+  );
   const compared = useApiQuery<ComparedCell[]>(
-    selected.length ? `compare-groups:${selected.join(',')}` : null,
+    selected.length ? queryKeys.compareGroups(selected) : null,
     async (api) => {
       const cells: ComparedCell[] = [];
       for (const id of selected) {

@@ -8,6 +8,7 @@ import { answerOf, ApiError } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { withEpoch } from '../lib/progress';
 import { useApiQuery } from '../lib/use-api-query';
+import { queryKeys } from '../lib/query-keys';
 import { useUrlSelection } from '../lib/use-url-selection';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { CompareGroups } from './compare-groups';
@@ -33,12 +34,12 @@ export function CompareView() {
   const { selected, toggle } = useUrlSelection('runs');
   const [search, setSearch] = useState('');
 
-  const candidates = useApiQuery(`candidates:${search}`, (api) =>
+  const candidates = useApiQuery(queryKeys.runCandidates(search), (api) =>
     answerOf(
       api.GET('/api/runs', { params: { query: { pageSize: 50, ...(search.trim() ? { q: search.trim() } : {}) } } }),
     ),
   );
-  const compared = useApiQuery(selected.length ? `compare:${selected.join(',')}` : null, async (api) => {
+  const compared = useApiQuery(selected.length ? queryKeys.compare(selected) : null, async (api) => {
     const runs = await Promise.all(
       selected.map(async (id) => {
         const byId = { params: { path: { id } } };

@@ -3,6 +3,7 @@
 import type { DiagnosisDto, FindingDto } from '@gradlab/contracts';
 import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
+import { queryKeys } from '../lib/query-keys';
 import { useSocketEvents } from '../lib/use-socket-events';
 
 /** Where each kind of evidence is drawn on the run page (the cards' ids). */
@@ -35,7 +36,7 @@ function Evidence({ finding }: { finding: FindingDto }) {
  * fixes the literature offers.
  */
 export function DiagnosisPanel({ runId }: { runId: string }) {
-  const { data, error, setData } = useApiQuery<DiagnosisDto>(`diagnosis:${runId}`, (api) =>
+  const { data, error, setData } = useApiQuery<DiagnosisDto>(queryKeys.diagnosis(runId), (api) =>
     answerOf(api.GET('/api/runs/{id}/diagnosis', { params: { path: { id: runId } } })),
   );
   useSocketEvents(

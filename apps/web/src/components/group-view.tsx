@@ -1,15 +1,14 @@
 'use client';
 
-import { FINISHED_STATUSES, type AggregateDto, type GroupDto, type RunDto } from '@gradlab/contracts';
+import { FINISHED_STATUSES } from '@gradlab/contracts';
 import { aggregateCurvesSpec, aggregateGradientFlowSpec, fitWidth } from '@gradlab/figures';
 import Link from 'next/link';
-import { useEffect, useRef, useState, type ComponentProps } from 'react';
-import { answerOf, ApiError } from '@gradlab/api-client';
+import { useState, type ComponentProps } from 'react';
+import { ApiError } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { formatMeanStd } from '../lib/format';
 import { gridParameters, sortCells, type CellColumn, type CellSort } from '../lib/grid-table';
-import { useApiQuery } from '../lib/use-api-query';
-import { useSocketEvents } from '../lib/use-socket-events';
+import { useCancelGroup, useGroup } from '../features/groups/use-group';
 import { ConfirmButton } from './confirm-button';
 import { FigureDownloads } from './figure-downloads';
 import { LocalTime } from './local-time';
@@ -19,9 +18,6 @@ import { RunResultCells } from './run-result-cells';
 
 /** A group's figures: no pgfplots (.tex) version of the bands. */
 const GROUP_FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv'] as const;
-
-/** A finished epoch reloads the aggregate, at most this often. */
-const AGGREGATE_RELOAD_MS = 2000;
 
 /** One of the chosen cell's figures: drawn here, and downloadable for a report. */
 function CellFigure(props: {
@@ -52,68 +48,30 @@ function CellFigure(props: {
  * update the table, finished epochs reload the aggregate.
  */
 export function GroupView({ groupId }: { groupId: string }) {
-  const { apiUrl, api } = useApi();
-  const group = useApiQuery<GroupDto>(`group:${groupId}`, (api) =>
-    answerOf(api.GET('/api/groups/{id}', { params: { path: { id: groupId } } })),
-  );
+  const { apiUrl } = useApi();
   const [cellKey, setCellKey] = useState<string | null>(null);
   const [sort, setSort] = useState<CellSort>({ column: 'bestValAccuracy', descending: true });
-  const [actionError, setActionError] = useState<string | null>(null);
-  const cells = group.data?.cells ?? [];
-  // The best cell by default, or the only one.
-  const chosen = cellKey ?? cells.find((c) => c.best)?.key ?? cells[0]?.key ?? null;
-  const aggregate = useApiQuery<AggregateDto>(chosen === null ? null : `aggregate:${groupId}:${chosen}`, (api) =>
-    answerOf(
-      api.GET('/api/groups/{id}/aggregate', { params: { path: { id: groupId }, query: { cell: chosen ?? '' } } }),
-    ),
-  );
+  const { group, error, chosen, aggregate, aggregateError } = useGroup(groupId, cellKey);
+  const cancelGroup = useCancelGroup(groupId);
+  const cells = group?.cells ?? [];
 
-  const reloadAggregate = aggregate.reload;
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
-  const setGroup = group.setData;
-  const reloadGroup = group.reload;
-  useSocketEvents(
-    { runIds: group.data?.runs.map((r) => r.id) ?? [] },
-    {
-      'run.updated': (run: RunDto) => {
-        setGroup((g) => g && { ...g, runs: g.runs.map((r) => (r.id === run.id ? { ...r, ...run } : r)) });
-        if (FINISHED_STATUSES.includes(run.status)) reloadGroup(); // the cells' means change
-      },
-      'epoch.completed': () => {
-        if (pending.current) return;
-        pending.current = setTimeout(() => {
-          pending.current = null;
-          reloadAggregate();
-        }, AGGREGATE_RELOAD_MS);
-      },
-    },
-  );
-
-  if (!group.data) {
-    if (group.error instanceof ApiError && group.error.status === 404)
+  if (!group) {
+    if (error instanceof ApiError && error.status === 404)
       return <p data-testid="not-found">Group {groupId} not found.</p>;
-    return <p className="muted">{group.error ? `Could not load the group: ${group.error.message}` : 'Loading…'}</p>;
+    return <p className="muted">{error ? `Could not load the group: ${error.message}` : 'Loading…'}</p>;
   }
-  const g = group.data;
+  const g = group;
   const parameters = gridParameters(cells);
   const open = g.runs.some((r) => !FINISHED_STATUSES.includes(r.status));
   const counts = Object.entries(g.counts)
     .filter(([, n]) => n > 0)
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
-  const cancel = async () => {
-    setActionError(null);
-    try {
-      setGroup(await answerOf(api.POST('/api/groups/{id}/cancel', { params: { path: { id: groupId } } })));
-    } catch (e) {
-      setActionError(`Could not cancel the group: ${(e as Error).message}`);
-    }
-  };
+  const actionError = cancelGroup.error ? `Could not cancel the group: ${cancelGroup.error.message}` : null;
   const sortBy = (column: CellColumn) =>
     setSort((s) => ({ column, descending: s.column === column ? !s.descending : column !== `param:${parameters[0]}` }));
   const arrow = (column: CellColumn) => (sort.column === column ? (sort.descending ? ' ▼' : ' ▲') : '');
-  const agg = aggregate.data;
+  const agg = aggregate;
   const everyRun = agg?.gradientFlow
     .filter((f) => f.layers.length > 0 && f.layers.every((l) => l.n === agg.runs.length))
     .at(-1);
@@ -127,7 +85,12 @@ export function GroupView({ groupId }: { groupId: string }) {
           <ConfirmButton
             label="Cancel group"
             question={`Cancel every queued or running run of this group? Finished runs are kept.`}
-            onConfirm={cancel}
+            onConfirm={() =>
+              cancelGroup.mutateAsync().then(
+                () => undefined,
+                () => undefined, // shown from cancelGroup.error
+              )
+            }
             testId="cancel-group"
           />
         )}
@@ -230,7 +193,7 @@ export function GroupView({ groupId }: { groupId: string }) {
         <h2>Loss and accuracy over seeds{chosen ? ` (${chosen})` : ''}</h2>
         {!agg || agg.epochs.length === 0 ? (
           <p className="muted">
-            {aggregate.error ? `Could not aggregate: ${aggregate.error.message}` : 'No epoch has finished yet.'}
+            {aggregateError ? `Could not aggregate: ${aggregateError.message}` : 'No epoch has finished yet.'}
           </p>
         ) : (
           <>

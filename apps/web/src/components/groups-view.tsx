@@ -4,12 +4,13 @@ import type { GroupSummaryDto } from '@gradlab/contracts';
 import Link from 'next/link';
 import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
+import { queryKeys } from '../lib/query-keys';
 import { LocalTime } from './local-time';
 import { DataTable } from './data-table';
 
 /** The team's seed groups and sweeps, newest first. */
 export function GroupsView() {
-  const { data, error } = useApiQuery<{ items: GroupSummaryDto[] }>('groups', (api) =>
+  const { data, error } = useApiQuery<{ items: GroupSummaryDto[] }>(queryKeys.groups(), (api) =>
     answerOf(api.GET('/api/groups')),
   );
   return (

@@ -29,6 +29,7 @@ import {
 } from '../lib/new-run-fields';
 import { RUN_PRESETS } from '../lib/run-presets';
 import { useApiQuery } from '../lib/use-api-query';
+import { queryKeys } from '../lib/query-keys';
 import { FormError, SubmitButton } from './form-controls';
 
 /** The estimate is asked again this long after the last keystroke. */
@@ -91,7 +92,7 @@ export function NewRunForm() {
   const [estimate, setEstimate] = useState<{ request: string; value: DurationEstimateDto | null } | null>(null);
 
   // "Clone and edit": the form starts from another run's config.
-  const source = useApiQuery(cloneOf ? `clone:${cloneOf}` : null, (api) =>
+  const source = useApiQuery(cloneOf ? queryKeys.runToClone(cloneOf) : null, (api) =>
     answerOf(api.GET('/api/runs/{id}', { params: { path: { id: cloneOf ?? '' } } })),
   );
   useEffect(() => {

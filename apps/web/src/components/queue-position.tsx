@@ -3,6 +3,7 @@
 import { formatDuration } from '../lib/format';
 import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
+import { queryKeys } from '../lib/query-keys';
 
 /** How often a queued run's place is asked again: runs ahead start and finish without an event for this one. */
 const REFRESH_MS = 5_000;
@@ -10,7 +11,7 @@ const REFRESH_MS = 5_000;
 /** A queued run's place in the queue and the wait until it starts. */
 export function QueuePosition({ runId }: { runId: string }) {
   const { data } = useApiQuery(
-    `queue:${runId}`,
+    queryKeys.queuePosition(runId),
     (api) => answerOf(api.GET('/api/runs/{id}/queue', { params: { path: { id: runId } } })),
     {
       refetchIntervalMs: REFRESH_MS,

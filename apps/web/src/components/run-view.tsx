@@ -1,6 +1,6 @@
 'use client';
 
-import { FINISHED_STATUSES, type EpochDto, type GradientFlowDto, type RunDto } from '@gradlab/contracts';
+import { FINISHED_STATUSES, type RunDto } from '@gradlab/contracts';
 import {
   architectureSummary,
   fitWidth,
@@ -10,16 +10,13 @@ import {
   learningCurvesForWidth,
 } from '@gradlab/figures';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { answerOf, ApiError } from '@gradlab/api-client';
+import { ApiError } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { formatDuration, formatNumber, formatPercent, runDuration } from '../lib/format';
-import { epochFraction, estimateTimeLeftMs, withEpoch, type BatchProgress } from '../lib/progress';
-import { runAgainRequest } from '../lib/run-again';
-import { useApiQuery } from '../lib/use-api-query';
+import { useCancelRun, useRun, useRunAgain } from '../features/runs/use-run';
+import { epochFraction, estimateTimeLeftMs } from '../lib/progress';
 import { useNow } from '../lib/use-now';
-import { useSocketEvents } from '../lib/use-socket-events';
 import { ConfigTable } from './config-table';
 import { ConfirmButton } from './confirm-button';
 import { DiagnosisPanel, EVIDENCE_ANCHORS } from './diagnosis-panel';
@@ -31,51 +28,17 @@ import { QueuePosition } from './queue-position';
 import { StatusBadge } from './status-badge';
 import { VegaChart } from './vega-chart';
 
-interface RunData {
-  run: RunDto;
-  epochs: EpochDto[];
-  flows: GradientFlowDto[];
-}
-
 /**
- * One run, live: socket events are applied to what was loaded; everything is reloaded after a reconnect.
- * Epochs are numbered from 0, as the course framework numbers them; "2 of 3 done" is a count.
+ * One run, live (useRun). Epochs are numbered from 0, as the course framework numbers them; "2 of 3 done" is
+ * a count.
  */
 export function RunView({ runId, initialRun }: { runId: string; initialRun?: RunDto }) {
-  const { apiUrl, api } = useApi();
-  const router = useRouter();
+  const { apiUrl } = useApi();
   const now = useNow(1000);
-  const { data, error, setData } = useApiQuery<RunData>(`run:${runId}`, async (api) => {
-    const byId = { params: { path: { id: runId } } };
-    const [run, epochs, flows] = await Promise.all([
-      answerOf(api.GET('/api/runs/{id}', byId)),
-      answerOf(api.GET('/api/runs/{id}/epochs', byId)),
-      answerOf(api.GET('/api/runs/{id}/gradient-flow/all', byId)),
-    ]);
-    return { run, epochs, flows };
-  });
-  const [progress, setProgress] = useState<BatchProgress | null>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
+  const { data, error, progress } = useRun(runId);
+  const cancelRun = useCancelRun(runId);
+  const runAgain = useRunAgain();
   const [statistic, setStatistic] = useState<GradientStatistic>('lastBatchMeanAbs');
-
-  useSocketEvents(
-    { runIds: [runId] },
-    {
-      'run.updated': (run) => run.id === runId && setData((d) => d && { ...d, run }),
-      'run.progress': (p) => p.runId === runId && setProgress(p),
-      'epoch.completed': ({ runId: id, epoch, layers }) => {
-        if (id !== runId) return;
-        setData((d) => {
-          if (!d || d.epochs.some((e) => e.epoch === epoch.epoch)) return d;
-          return {
-            run: withEpoch(d.run, epoch),
-            epochs: [...d.epochs, epoch].sort((a, b) => a.epoch - b.epoch),
-            flows: [...d.flows, { runId, epoch: epoch.epoch, layers }].sort((a, b) => a.epoch - b.epoch),
-          };
-        });
-      },
-    },
-  );
 
   const run = data?.run ?? initialRun;
   if (!run) {
@@ -91,31 +54,22 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
   const duration = runDuration(run, now);
   const current = run.status === 'running' && progress && progress.epoch === run.epochsCompleted ? progress : null;
 
-  const act = async (action: () => Promise<void>, what: string) => {
-    setActionError(null);
-    try {
-      await action();
-    } catch (e) {
-      setActionError(`Could not ${what}: ${(e as Error).message}`);
-    }
-  };
-  const cancel = () =>
-    act(async () => {
-      const updated = await answerOf(api.POST('/api/runs/{id}/cancel', { params: { path: { id: runId } } }));
-      setData((d) => d && { ...d, run: updated });
-    }, 'cancel');
-  const runAgain = () =>
-    act(async () => {
-      const again = await answerOf(api.POST('/api/runs', { body: runAgainRequest(run) }));
-      router.push(`/runs/${again.id}`);
-    }, 'submit it again');
+  const actionError = cancelRun.error
+    ? `Could not cancel: ${cancelRun.error.message}`
+    : runAgain.error
+      ? `Could not submit it again: ${runAgain.error.message}`
+      : null;
 
   return (
     <section>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h1>{run.name}</h1>
         <div className="row">
-          <button type="button" onClick={runAgain} title={`The same config with seed ${run.config.training.seed + 1}`}>
+          <button
+            type="button"
+            onClick={() => runAgain.mutate(run)}
+            title={`The same config with seed ${run.config.training.seed + 1}`}
+          >
             Run again (seed {run.config.training.seed + 1})
           </button>
           <Link href={`/runs/new?from=${run.id}`} className="button">
@@ -125,7 +79,12 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
             <ConfirmButton
               label="Cancel run"
               question="Cancel this run? Its epochs so far are kept."
-              onConfirm={cancel}
+              onConfirm={() =>
+                cancelRun.mutateAsync().then(
+                  () => undefined,
+                  () => undefined, // shown from cancelRun.error
+                )
+              }
               testId="cancel-run"
             />
           )}

@@ -10,6 +10,7 @@ import type { BatchProgress } from '../lib/progress';
 import { epochFraction, withEpoch } from '../lib/progress';
 import { useApi } from '../lib/api-context';
 import { useApiQuery } from '../lib/use-api-query';
+import { queryKeys } from '../lib/query-keys';
 import { answerOf, type paths } from '@gradlab/api-client';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
@@ -42,7 +43,7 @@ export function RunsView() {
   const filterQuery = filters.toString();
   // The filters as the address has them: the api checks them and answers 400 for one it does not know.
   const query = { page, pageSize: PAGE_SIZE, ...Object.fromEntries(filters) } as RunsQuery;
-  const { data, error, setData } = useApiQuery(`runs:${JSON.stringify(query)}`, (api) =>
+  const { data, error, setData } = useApiQuery(queryKeys.runs(query), (api) =>
     answerOf(api.GET('/api/runs', { params: { query } })),
   );
   const [progress, setProgress] = useState<Record<string, BatchProgress>>({});

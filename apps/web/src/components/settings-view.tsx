@@ -11,7 +11,9 @@ import {
 import { useEffect, useState } from 'react';
 import { answerOf } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
+import { useRevokeKey } from '../features/settings/use-revoke-key';
 import { useApiQuery } from '../lib/use-api-query';
+import { queryKeys } from '../lib/query-keys';
 import { useContractForm } from '../lib/use-contract-form';
 import { ConfirmButton } from './confirm-button';
 import { LocalTime } from './local-time';
@@ -23,10 +25,10 @@ const blankAsOmitted = { setValueAs: (value: string) => value || undefined };
 
 function ApiKeys() {
   const { api, me } = useApi();
-  const keys = useApiQuery('keys', (api) => answerOf(api.GET('/api/keys')));
+  const keys = useApiQuery(queryKeys.keys(), (api) => answerOf(api.GET('/api/keys')));
   // Staff may make a key for another user (e.g. a student who only uses the CLI).
   const staff = me !== null && isStaffRole(me.role);
-  const users = useApiQuery(staff ? 'users' : null, (api) => answerOf(api.GET('/api/users')));
+  const users = useApiQuery(staff ? queryKeys.users() : null, (api) => answerOf(api.GET('/api/users')));
   const [created, setCreated] = useState<CreatedApiKeyDto | null>(null);
   const { form, onSubmit, errorOf, formError } = useContractForm(CreateApiKeyRequestSchema, { name: '' });
 
@@ -36,19 +38,12 @@ function ApiKeys() {
     form.resetField('name');
     keys.reload();
   });
-  const [revokeError, setRevokeError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const revoke = async (id: string) => {
-    setRevokeError(null);
-    try {
-      await answerOf(api.DELETE('/api/keys/{id}', { params: { path: { id } } }));
-      // A revoked key is of no use: its "copy it now" box goes with it.
-      if (created?.id === id) setCreated(null);
-    } catch (e) {
-      setRevokeError(`Could not revoke the key: ${(e as Error).message}`);
-    }
-    keys.reload();
-  };
+  const revokeKey = useRevokeKey();
+  // A revoked key is of no use: its "copy it now" box goes with it.
+  const revoke = (id: string) =>
+    revokeKey.mutate(id, { onSuccess: () => setCreated((c) => (c?.id === id ? null : c)) });
+  const revokeError = revokeKey.error ? `Could not revoke the key: ${revokeKey.error.message}` : null;
   const copy = async (key: string) => {
     try {
       await navigator.clipboard.writeText(key);
@@ -144,8 +139,8 @@ function ApiKeys() {
 /** Staff add users to their own team; an admin also makes teams, and users anywhere. */
 function TeamsAndUsers({ admin }: { admin: boolean }) {
   const { api } = useApi();
-  const teams = useApiQuery('teams', (api) => answerOf(api.GET('/api/teams')));
-  const users = useApiQuery('users', (api) => answerOf(api.GET('/api/users')));
+  const teams = useApiQuery(queryKeys.teams(), (api) => answerOf(api.GET('/api/teams')));
+  const users = useApiQuery(queryKeys.users(), (api) => answerOf(api.GET('/api/users')));
   const teamForm = useContractForm(CreateTeamRequestSchema, { name: '' });
   const userForm = useContractForm(CreateUserRequestSchema, { email: '', role: 'student', team: '' });
   // Until one is picked: the first team listed (staff see their own only).

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { formatDuration } from '../lib/format';
 import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
+import { queryKeys } from '../lib/query-keys';
 import { useNow } from '../lib/use-now';
 import { useSocketEvents } from '../lib/use-socket-events';
 import { DataTable } from './data-table';
@@ -14,7 +15,7 @@ const REFRESH_MS = 15_000;
 
 export function WorkersView() {
   const now = useNow(1000);
-  const { data, error, setData } = useApiQuery('workers', (api) => answerOf(api.GET('/api/workers')), {
+  const { data, error, setData } = useApiQuery(queryKeys.workers(), (api) => answerOf(api.GET('/api/workers')), {
     refetchIntervalMs: REFRESH_MS,
   });
   useSocketEvents({ workers: true }, { 'workers.updated': (snapshot) => setData(snapshot) });

@@ -11,7 +11,7 @@ import { makeQueryClient } from './query-client';
 export type GradlabSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Me = SignedInUserDto;
 
-interface ApiContextValue {
+export interface ApiContextValue {
   apiUrl: string;
   /** The REST api as this browser reaches it, with the session cookie. */
   api: GradlabApi;
@@ -29,7 +29,8 @@ interface ApiContextValue {
   retryNow(): void;
 }
 
-const ApiContext = createContext<ApiContextValue | null>(null);
+/** Provided by ApiProvider; exported so that the hooks' tests can provide a context of their own. */
+export const ApiContext = createContext<ApiContextValue | null>(null);
 const PUBLIC_PATHS = ['/login'];
 
 /**
