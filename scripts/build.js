@@ -7,6 +7,9 @@
 //   dist/apps/{api,worker,cli}/src/**.js   dist/scripts/db-migrate.js   dist/prisma/migrations/
 //   dist/node_modules/@gradlab/{analysis,api-client,contracts,figures,models,training}/
 // Type errors are caught by `npm run typecheck`, not here: SWC only strips types.
+// Why not an Nx build target (@nx/js:swc) per project: each project's output would still need this layout
+// (libraries under dist/node_modules, package.json pointing at .js), which the images' pruned installs and
+// start:prod rely on, so the same rewriting would follow every target.
 const { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const { transformFileSync } = require('@swc/core');

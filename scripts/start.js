@@ -3,6 +3,9 @@
 // stops, so a broken start is seen at once. The dashboard is built first when its sources changed.
 // `npm run start:prod` (--prod) starts the same processes, with the same variables, from `npm run build`'s
 // plain JavaScript in dist/ and builds nothing: no process loads TypeScript.
+// Why a script of our own and not concurrently or `nx run-many`: the start is ordered (migrate, then build the
+// dashboard if stale, then start), the api and workers share a worker token generated here when none is set,
+// and one process exiting stops the others. Those tools run commands side by side; this is the sequence.
 const { spawn, spawnSync } = require('node:child_process');
 const os = require('node:os');
 const { randomBytes } = require('node:crypto');
