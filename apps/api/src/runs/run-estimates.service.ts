@@ -46,42 +46,26 @@ export class RunEstimatesService {
       take: QUEUE_LOOKAHEAD,
     });
     const estimate = durationEstimator(await this.recentEpochs());
-    let workMs = 0;
-    for (const r of running) {
-      const config = r.config as unknown as ExperimentConfig;
-      const { epochMs } = estimate(config);
-      if (epochMs === null)
-        return {
-          status: run.status,
-          position: ahead.length + 1,
-          ahead: ahead.length,
-          running: running.length,
-          workers,
-          estimatedWaitMs: null,
-        };
-      workMs += epochMs * Math.max(0, config.training.epochs - r.epochsCompleted);
-    }
-    for (const r of ahead) {
-      const { totalMs } = estimate(r.config as unknown as ExperimentConfig);
-      if (totalMs === null)
-        return {
-          status: run.status,
-          position: ahead.length + 1,
-          ahead: ahead.length,
-          running: running.length,
-          workers,
-          estimatedWaitMs: null,
-        };
-      workMs += totalMs;
-    }
-    return {
+    const place = {
       status: run.status,
       position: ahead.length + 1,
       ahead: ahead.length,
       running: running.length,
       workers,
-      estimatedWaitMs: workMs / Math.max(1, workers),
     };
+    let workMs = 0;
+    for (const r of running) {
+      const config = r.config as unknown as ExperimentConfig;
+      const { epochMs } = estimate(config);
+      if (epochMs === null) return { ...place, estimatedWaitMs: null }; // a network no worker has measured yet
+      workMs += epochMs * Math.max(0, config.training.epochs - r.epochsCompleted);
+    }
+    for (const r of ahead) {
+      const { totalMs } = estimate(r.config as unknown as ExperimentConfig);
+      if (totalMs === null) return { ...place, estimatedWaitMs: null };
+      workMs += totalMs;
+    }
+    return { ...place, estimatedWaitMs: workMs / Math.max(1, workers) };
   }
 
   private async recentEpochs(): Promise<EpochSample[]> {
