@@ -8,16 +8,16 @@ import { AuthService } from './auth.service';
 import { FirstAdmin } from './first-admin';
 import { LiveConnections } from './live-connections';
 import { LoginLimiterService } from './login-limiter.service';
-import { PeopleController } from './people.controller';
-import { PeopleService } from './people.service';
+import { TeamsAndUsersController } from './teams-and-users.controller';
+import { TeamsAndUsersService } from './teams-and-users.service';
 
 @Global()
 @Module({
-  controllers: [AuthController, PeopleController, ApiKeysController],
+  controllers: [AuthController, TeamsAndUsersController, ApiKeysController],
   providers: [
     AuthService,
     FirstAdmin,
-    PeopleService,
+    TeamsAndUsersService,
     ApiKeysService,
     LiveConnections,
     LoginLimiterService,

@@ -12,25 +12,25 @@ import {
 import { z } from 'zod';
 import { ApiDoc, ValidBody } from '../docs/api-route';
 import { AdminOnly, CurrentPrincipal, StaffOnly } from './auth.decorators';
-import { PeopleService } from './people.service';
+import { TeamsAndUsersService } from './teams-and-users.service';
 import type { Principal } from './principal';
 
 @Controller()
-export class PeopleController {
-  constructor(private readonly people: PeopleService) {}
+export class TeamsAndUsersController {
+  constructor(private readonly teamsAndUsers: TeamsAndUsersService) {}
 
   @AdminOnly()
   @Post('teams')
   @ApiDoc('Create a team (admin)', { 201: ['created', TeamDtoSchema], 400: 'bad input', 409: 'name taken' })
   createTeam(@ValidBody(CreateTeamRequestSchema, 'team') request: ParsedCreateTeamRequest): Promise<TeamDto> {
-    return this.people.createTeam(request);
+    return this.teamsAndUsers.createTeam(request);
   }
 
   @StaffOnly()
   @Get('teams')
   @ApiDoc('Teams: staff see their own, the admin every one', { 200: ['teams by name', z.array(TeamDtoSchema)] })
   listTeams(@CurrentPrincipal() principal: Principal): Promise<TeamDto[]> {
-    return this.people.listTeams(principal);
+    return this.teamsAndUsers.listTeams(principal);
   }
 
   @StaffOnly()
@@ -44,13 +44,13 @@ export class PeopleController {
     @CurrentPrincipal() principal: Principal,
     @ValidBody(CreateUserRequestSchema, 'user') request: ParsedCreateUserRequest,
   ): Promise<UserDto> {
-    return this.people.createUser(principal, request);
+    return this.teamsAndUsers.createUser(principal, request);
   }
 
   @StaffOnly()
   @Get('users')
   @ApiDoc('Users of the team (the admin: of every team)', { 200: ['users by email', z.array(UserDtoSchema)] })
   listUsers(@CurrentPrincipal() principal: Principal): Promise<UserDto[]> {
-    return this.people.listUsers(principal);
+    return this.teamsAndUsers.listUsers(principal);
   }
 }

@@ -32,8 +32,8 @@ const toUserDto = (u: {
  * another team is never told them (see createUser).
  */
 @Injectable()
-export class PeopleService {
-  private readonly logger = new Logger(PeopleService.name);
+export class TeamsAndUsersService {
+  private readonly logger = new Logger(TeamsAndUsersService.name);
 
   constructor(private readonly prisma: PrismaService) {}
 
