@@ -15,7 +15,7 @@ import { isUuid } from '../common/is-uuid';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../prisma/prisma.service';
 import { toEpochDto } from '../runs/run.mapper';
-import { cellLayersByEpoch, READ_CELL_SQL } from './group-layer-statistics';
+import { readCellStatistics } from './group-layer-statistics';
 import { GroupsService } from './groups.service';
 
 const MAX_RUNS = 200;
@@ -163,11 +163,10 @@ export class AggregatesService {
    */
   async aggregate(runIds: string[], groupCell?: { groupId: string; cell: string }): Promise<AggregateDto> {
     if (groupCell) {
-      const [base, stats] = await Promise.all([
+      const [base, byEpoch] = await Promise.all([
         this.epochsAndTest(runIds),
-        this.prisma.$queryRawUnsafe<{ rows: string | null }[]>(READ_CELL_SQL, groupCell.groupId, groupCell.cell),
+        readCellStatistics(this.prisma, groupCell),
       ]);
-      const byEpoch = cellLayersByEpoch(stats[0]?.rows ?? null);
       return {
         ...base,
         gradientFlow: [...byEpoch.entries()].map(([epoch, layers]) => ({ epoch, layers })),

@@ -5,6 +5,7 @@ import {
   type LogStatDto,
   type StatDto,
 } from '@gradlab/contracts';
+import type { PrismaClient } from '../generated/prisma/client';
 
 /**
  * Running statistics per group cell, epoch and layer, kept up to date as each epoch is stored, so that a
@@ -75,13 +76,13 @@ const RECORD_TYPES = VALUE_COLUMNS.map(
  * Adds one stored epoch of one run to its group cell's statistics ($1 group id, $2 cell key, $3 epoch, $4 the
  * layers' contributions as JSON). Run once per stored epoch, in the transaction that stores it.
  */
-export const ADD_EPOCH_SQL = `
+const ADD_EPOCH_SQL = `
   INSERT INTO "GroupLayerStat" AS t ("groupId", cell, epoch, "layerIndex", name, "shortName", kind, n, ${VALUE_COLUMNS.map(q).join(', ')})
   SELECT $1::uuid, $2, $3, x."layerIndex", x.name, x."shortName", x.kind, 1, ${VALUE_COLUMNS.map((c) => `x.${q(c)}`).join(', ')}
   FROM jsonb_to_recordset($4::jsonb) AS x("layerIndex" int, name text, "shortName" text, kind text, ${RECORD_TYPES})
   ON CONFLICT ("groupId", cell, epoch, "layerIndex") DO UPDATE SET n = t.n + 1, ${STATISTICS.flatMap(mergeOf).join(', ')}`;
 
-export function epochContributions(layers: readonly LayerGradientStat[]): string {
+function epochContributions(layers: readonly LayerGradientStat[]): string {
   return JSON.stringify(
     layers.map((l) => ({
       layerIndex: l.layerIndex,
@@ -100,7 +101,7 @@ const READ_COLUMNS = ['epoch', 'layerIndex', 'name', 'shortName', 'kind', 'n', .
  * Prisma converting 7,700 rows of 50 columns value by value took 140 ms here, json_agg of keyed rows 110 ms;
  * this takes 60 ms and JSON.parse a few more.
  */
-export const READ_CELL_SQL = `
+const READ_CELL_SQL = `
   SELECT json_agg(json_build_array(${READ_COLUMNS.map(q).join(', ')}) ORDER BY epoch, "layerIndex")::text AS rows
   FROM "GroupLayerStat" WHERE "groupId" = $1::uuid AND cell = $2`;
 
@@ -124,7 +125,7 @@ const POSITIONS = Object.fromEntries(
  * The rows READ_CELL_SQL gives, as the aggregate's layers by epoch: log-scale statistics back from log10,
  * std from m2 (n - 1), straight from the value arrays (building keyed rows first cost more than the query).
  */
-export function cellLayersByEpoch(text: string | null): Map<number, AggregateLayerDto[]> {
+function cellLayersByEpoch(text: string | null): Map<number, AggregateLayerDto[]> {
   const byEpoch = new Map<number, AggregateLayerDto[]>();
   for (const row of text === null ? [] : (JSON.parse(text) as (number | string | null)[][])) {
     const value = (i: number) => row[i] as number | null;
@@ -165,4 +166,29 @@ export function cellLayersByEpoch(text: string | null): Map<number, AggregateLay
     byEpoch.set(epoch, layers);
   }
   return byEpoch;
+}
+
+/** What reads and writes the statistics needs of Prisma: a transaction or the client. */
+type RawSql = Pick<PrismaClient, '$executeRawUnsafe' | '$queryRawUnsafe'>;
+
+/**
+ * Adds one stored epoch of one run to its group cell's statistics. Called in the transaction that stores
+ * the epoch, so the epoch is counted once, with it.
+ */
+export async function addEpochToGroupStatistics(
+  db: Pick<RawSql, '$executeRawUnsafe'>,
+  cell: { groupId: string; cell: string },
+  epoch: number,
+  layers: readonly LayerGradientStat[],
+): Promise<void> {
+  await db.$executeRawUnsafe(ADD_EPOCH_SQL, cell.groupId, cell.cell, epoch, epochContributions(layers));
+}
+
+/** One group cell's statistics as stored, per epoch and layer. */
+export async function readCellStatistics(
+  db: Pick<RawSql, '$queryRawUnsafe'>,
+  cell: { groupId: string; cell: string },
+): Promise<Map<number, AggregateLayerDto[]>> {
+  const [row] = await db.$queryRawUnsafe<{ rows: string | null }[]>(READ_CELL_SQL, cell.groupId, cell.cell);
+  return cellLayersByEpoch(row?.rows ?? null);
 }

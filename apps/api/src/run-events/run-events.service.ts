@@ -11,7 +11,7 @@ import type {
   WorkerHeartbeatEvent,
   LiveOnlyEvent,
 } from '@gradlab/contracts';
-import { ADD_EPOCH_SQL, epochContributions } from '../groups/group-layer-statistics';
+import { addEpochToGroupStatistics } from '../groups/group-layer-statistics';
 import { PrismaService } from '../prisma/prisma.service';
 import { WorkersService } from '../workers/workers.service';
 import { DiagnosisService } from '../runs/diagnosis.service';
@@ -114,12 +114,11 @@ export class RunEventsService {
       await tx.layerGradient.createMany({ data: e.layers.map((l) => ({ ...l, runId: e.runId, epoch: e.epoch })) });
       // A group's running statistics take the epoch in the same transaction: counted once, with it.
       if (run.groupId && e.layers.length > 0)
-        await tx.$executeRawUnsafe(
-          ADD_EPOCH_SQL,
-          run.groupId,
-          cellKey((run.cell ?? {}) as GridCell),
+        await addEpochToGroupStatistics(
+          tx,
+          { groupId: run.groupId, cell: cellKey((run.cell ?? {}) as GridCell) },
           e.epoch,
-          epochContributions(e.layers),
+          e.layers,
         );
       await tx.$executeRaw`
         UPDATE "Run" SET
