@@ -4,7 +4,8 @@ import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/is-uuid';
 import { isoOrNull, pickColumns } from '../common/pick-columns';
 import { PrismaService } from '../prisma/prisma.service';
-import { keyScope, teamScope } from './access-scopes';
+import { teamScope } from './access-scopes';
+import { CredentialsRepository } from './credentials.repository';
 import { LiveConnections } from './live-connections';
 import type { Principal } from './principal';
 import { keyPrefix, newApiKey, sha256 } from './secret-token';
@@ -33,6 +34,7 @@ const toKeyDto = (k: KeyRow): ApiKeyDto => ({
 export class ApiKeysService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly credentials: CredentialsRepository,
     private readonly live: LiveConnections,
   ) {}
 
@@ -51,25 +53,25 @@ export class ApiKeysService {
         ]);
     }
     const key = newApiKey();
-    const row = await this.prisma.apiKey.create({
-      data: { userId, name: request.name, prefix: keyPrefix(key), hash: sha256(key) },
+    const row = await this.credentials.createKey({
+      userId,
+      name: request.name,
+      prefix: keyPrefix(key),
+      hash: sha256(key),
     });
     return { ...toKeyDto(row), key };
   }
 
   /** Your own keys; staff see their team's, an admin everyone's. */
   async listKeys(principal: Principal): Promise<ApiKeyDto[]> {
-    const rows = await this.prisma.apiKey.findMany({ where: keyScope(principal), orderBy: { createdAt: 'desc' } });
-    return rows.map(toKeyDto);
+    return (await this.credentials.keysSeenBy(principal)).map(toKeyDto);
   }
 
   /** Takes effect at once: every request looks its key up, and its live connections are closed. */
   async revokeKey(principal: Principal, id: string): Promise<ApiKeyDto> {
-    const row = isUuid(id) ? await this.prisma.apiKey.findFirst({ where: { id, ...keyScope(principal) } }) : null;
+    const row = isUuid(id) ? await this.credentials.keySeenBy(principal, id) : null;
     if (!row) throw new DomainError('NOT_FOUND', `key ${id} not found`);
-    const revoked = row.revokedAt
-      ? row
-      : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    const revoked = row.revokedAt ? row : await this.credentials.revokeKey(id);
     await this.live.disconnectKey(id);
     return toKeyDto(revoked);
   }

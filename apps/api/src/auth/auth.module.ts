@@ -5,6 +5,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { CredentialsRepository } from './credentials.repository';
 import { FirstAdmin } from './first-admin';
 import { LiveConnections } from './live-connections';
 import { LoginLimiterService } from './login-limiter.service';
@@ -16,6 +17,7 @@ import { TeamsAndUsersService } from './teams-and-users.service';
   controllers: [AuthController, TeamsAndUsersController, ApiKeysController],
   providers: [
     AuthService,
+    CredentialsRepository,
     FirstAdmin,
     TeamsAndUsersService,
     ApiKeysService,

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { SESSION_COOKIE, type ParsedLoginRequest } from '@gradlab/contracts';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { PrismaService } from '../prisma/prisma.service';
+import { CredentialsRepository } from './credentials.repository';
 import { verifyPassword } from './password-hasher';
 import type { Principal } from './principal';
 import { newSessionToken, sha256 } from './secret-token';
@@ -42,7 +42,7 @@ function readCookie(cookieHeader: string | undefined, name: string): string | un
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly credentials: CredentialsRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -55,20 +55,14 @@ export class AuthService {
   }
 
   async fromApiKey(key: string): Promise<Principal | null> {
-    const row = await this.prisma.apiKey.findUnique({
-      where: { hash: sha256(key) },
-      include: { user: { include: { team: true } } },
-    });
+    const row = await this.credentials.keyByHash(sha256(key));
     if (!row || row.revokedAt) return null;
-    void this.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    this.credentials.markKeyUsed(row.id);
     return toPrincipal(row.user, row.id);
   }
 
   private async fromSession(token: string): Promise<Principal | null> {
-    const row = await this.prisma.session.findUnique({
-      where: { hash: sha256(token) },
-      include: { user: { include: { team: true } } },
-    });
+    const row = await this.credentials.sessionByHash(sha256(token));
     if (!row || row.expiresAt < new Date()) return null;
     return toPrincipal(row.user, null);
   }
@@ -78,18 +72,18 @@ export class AuthService {
     email,
     password,
   }: ParsedLoginRequest): Promise<{ token: string; expiresAt: Date; principal: Principal }> {
-    const user = await this.prisma.user.findUnique({ where: { email }, include: { team: true } });
+    const user = await this.credentials.userByEmail(email);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.passwordHash || !ok) throw new DomainError('UNAUTHORIZED', 'wrong email or password');
     const token = newSessionToken();
     const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3600_000);
-    await this.prisma.session.create({ data: { userId: user.id, hash: sha256(token), expiresAt } });
+    await this.credentials.createSession({ userId: user.id, hash: sha256(token), expiresAt });
     return { token, expiresAt, principal: toPrincipal(user, null) };
   }
 
   async logout(cookieHeader: string | undefined): Promise<void> {
     const token = readCookie(cookieHeader, SESSION_COOKIE);
-    if (token) await this.prisma.session.deleteMany({ where: { hash: sha256(token) } });
+    if (token) await this.credentials.deleteSession(sha256(token));
   }
 
   /** Workers present the worker token; without one configured, nobody can act as a worker. */
