@@ -69,7 +69,7 @@ export class ApiKeysService {
 
   /** Takes effect at once: every request looks its key up, and its live connections are closed. */
   async revokeKey(principal: Principal, id: string): Promise<ApiKeyDto> {
-    const row = isUuid(id) ? await this.credentials.keySeenBy(principal, id) : null;
+    const row = await this.credentials.keySeenBy(principal, id); // a uuid: the controller's @IdParam checked it
     if (!row) throw new DomainError('NOT_FOUND', `key ${id} not found`);
     const revoked = row.revokedAt ? row : await this.credentials.revokeKey(id);
     await this.live.disconnectKey(id);

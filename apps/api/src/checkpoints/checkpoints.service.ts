@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
-import { isUuid } from '../common/is-uuid';
 import { PrismaService } from '../prisma/prisma.service';
 
 const KINDS = ['latest', 'best'];
@@ -62,7 +61,8 @@ export class CheckpointsService {
   }
 
   private async findRun(runId: string): Promise<void> {
-    if (!isUuid(runId) || !(await this.prisma.run.findUnique({ where: { id: runId }, select: { id: true } })))
+    // The controller's @IdParam has let only uuids through.
+    if (!(await this.prisma.run.findUnique({ where: { id: runId }, select: { id: true } })))
       throw new DomainError('NOT_FOUND', `run ${runId} not found`);
   }
 }
