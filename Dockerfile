@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # gradlab's images, one target per process (docker-compose.yml builds them all):
 #   api         the api; `node dist/scripts/db-migrate.js` in it is the one-shot migrate
-#   worker      a CPU training worker (TensorFlow.js wasm backend)
+#   worker      a CPU training worker (TensorFlow.js wasm backend, its convolutions by oneDNN: wasm+onednn)
 #   worker-webgpu  a GPU training worker on WebGPU: Dawn's prebuilt dawn.node on the driver's Vulkan (any
 #                  driver of today: proven on an H100/H200 with driver 580, see bench/README.md)
 #   worker-gpu  a GPU training worker: @tensorflow/tfjs-node-gpu 4.22 on CUDA 11.2 + cuDNN 8.1 (on paper only)
@@ -15,6 +15,10 @@ ARG CUDA_IMAGE=nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04
 
 # --- build: all dependencies, then `npm run build` (type check, SWC to dist/, next build) --------------
 FROM ${NODE_IMAGE} AS build
+# node-gyp's tools and oneDNN's headers, for @gradlab/native-kernels' addon (libs/native-kernels).
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ libdnnl-dev \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NX_DAEMON=false NX_NO_CLOUD=true NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
@@ -27,12 +31,15 @@ COPY libs/api-client/package.json libs/api-client/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/figures/package.json libs/figures/
 COPY libs/models/package.json libs/models/
+COPY libs/native-kernels/package.json libs/native-kernels/
 COPY libs/training/package.json libs/training/
 # No install scripts: the only ones that matter are tfjs-node's libtensorflow downloads, which no build
-# step needs. The Prisma client is generated explicitly instead (the postinstall script).
+# step needs. The Prisma client is generated explicitly instead (the postinstall script), and the oneDNN
+# addon by its own package's install step, which `npm run build` copies into dist/.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
-RUN node scripts/prisma-generate.js && npm run build
+RUN node scripts/prisma-generate.js && npm rebuild @gradlab/native-kernels \
+  && test -f libs/native-kernels/build/Release/gradlab_onednn.node && npm run build
 
 # --- production dependencies, one pruned copy per image ------------------------------------------------
 FROM ${NODE_IMAGE} AS production-modules
@@ -47,6 +54,7 @@ COPY --from=build /app/libs/api-client/package.json libs/api-client/
 COPY --from=build /app/libs/contracts/package.json libs/contracts/
 COPY --from=build /app/libs/figures/package.json libs/figures/
 COPY --from=build /app/libs/models/package.json libs/models/
+COPY --from=build /app/libs/native-kernels/package.json libs/native-kernels/
 COPY --from=build /app/libs/training/package.json libs/training/
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 COPY scripts/prune-image-modules.js scripts/
@@ -67,6 +75,10 @@ CMD ["node", "--enable-source-maps", "dist/apps/api/src/main.js"]
 
 # --- CPU worker ----------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS worker
+# oneDNN's library (and libgomp) for the addon the build put in dist/: the worker trains on wasm+onednn.
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libdnnl2 \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/app/data
 COPY --from=production-modules /app/modules-worker ./node_modules

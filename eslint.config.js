@@ -14,7 +14,9 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['type:contracts'],
     bannedExternalImports: ['@tensorflow/*'],
   },
-  { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models'] },
+  { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:native-kernels'] },
+  // oneDNN kernels for the wasm backend: TensorFlow.js and the addon only.
+  { sourceTag: 'type:native-kernels', onlyDependOnLibsWithTags: [] },
   // The REST api's one client (generated types, openapi-fetch): for the CLI, the dashboard and workers.
   {
     sourceTag: 'type:api-client',

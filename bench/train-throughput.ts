@@ -1,5 +1,7 @@
-// npm run bench:train -- [--backend wasm|webgpu|cpu|...] [--blocks 0,5] [--batch 100] [--steps 20] [--threads N]
-//                        [--filters 32] [--vs-pytorch] [--json FILE]
+// npm run bench:train -- [--backend wasm|wasm+onednn|webgpu|cpu|...] [--blocks 0,5] [--batch 100] [--steps 20]
+//                        [--threads N] [--filters 32] [--vs-pytorch] [--json FILE]
+// --backend and --threads take lists (`--backend wasm,wasm+onednn --threads 1,2`): each pair is timed in a
+// process of its own, then PyTorch at each thread count, and one table compares them (train-side-by-side.ts).
 // Training throughput of the coursework network (images/s) for each --blocks (0: VGG_08, 5: VGG_38), and what
 // the per-layer gradient statistics cost (the same steps with statistics on and off, alternated twice, best
 // of each; and the statistics timed alone, which the machine's noise does not swamp). On webgpu also the GPU
@@ -14,6 +16,7 @@ import { architectureName, describeNetwork, parameterCount, weightParams } from 
 import { createNetwork, initialParameterValues } from '@gradlab/models/tf';
 import {
   BACKEND_PREFERENCE,
+  defaultWasmThreads,
   describeDevice,
   GradientStatsAccumulator,
   selectBackend,
@@ -25,6 +28,7 @@ import {
 } from '@gradlab/training';
 import { findPytorch, timePytorch, type PytorchDevice } from './pytorch';
 import type { TrainThroughputResult } from './train-result';
+import { benchSideBySide } from './train-side-by-side';
 import { countDispatches } from './webgpu-dispatches';
 
 const { values } = parseArgs({
@@ -150,11 +154,10 @@ async function benchNetwork(
   model: ModelConfig,
   pytorchPython: string | null,
 ): Promise<TrainThroughputResult> {
-  const threadCount = backend === 'wasm' ? wasmThreadCount() : 1;
+  const onWasm = backend === 'wasm' || backend === 'wasm+onednn';
+  const threadCount = onWasm ? wasmThreadCount() : 1;
   const network = `${architectureName(model)} (${model.blockType}, ${model.numFilters} filters, ${parameterCount(describeNetwork(model))} params)`;
-  console.log(
-    `${network}, batch ${batch}, ${steps} steps on ${backend}${backend === 'wasm' ? `, ${threadCount} thread(s)` : ''}`,
-  );
+  console.log(`${network}, batch ${batch}, ${steps} steps on ${backend}${onWasm ? `, ${threadCount} thread(s)` : ''}`);
   // Alternate the two modes and keep each one's best: the machine is shared, and whichever runs second
   // was consistently slower when each ran once.
   let withStats = Infinity;
@@ -214,18 +217,37 @@ async function benchNetwork(
 }
 
 async function main() {
-  if (!BACKEND_PREFERENCE.includes(values.backend as BackendName))
-    throw new Error(`--backend must be one of ${BACKEND_PREFERENCE.join(', ')}`);
+  const backends = (values.backend as string).split(',');
+  const threadCounts = values.threads ? values.threads.split(',').map(Number) : [];
+  for (const name of backends)
+    if (!BACKEND_PREFERENCE.includes(name as BackendName))
+      throw new Error(`--backend must be one or more of ${BACKEND_PREFERENCE.join(', ')}, comma-separated`);
+  if (threadCounts.some((t) => !Number.isInteger(t) || t < 1))
+    throw new Error('--threads must be whole numbers from 1, comma-separated');
+  const pytorchPython = values['vs-pytorch'] ? findPytorch() : null;
+  if (values['vs-pytorch'] && !pytorchPython)
+    throw new Error('--vs-pytorch: no python3 here imports torch (PYTHON=/path/to/python3 names one)');
+  const blockCounts = (values.blocks as string).split(',').map(Number);
+  if (backends.length > 1 || threadCounts.length > 1) {
+    const shared = ['blocks', 'batch', 'steps', 'warmup', 'filters', 'block-type'] as const;
+    benchSideBySide({
+      backends,
+      threads: threadCounts.length ? threadCounts : [defaultWasmThreads()],
+      sharedArgs: shared.flatMap((name) => [`--${name}`, String(values[name])]),
+      models: blockCounts.map(modelOf),
+      batch,
+      steps,
+      warmup,
+      pytorchPython,
+    });
+    return;
+  }
   const backend = await selectBackend(values.backend as BackendName, undefined, {
     wasmThreads: values.threads ? Number(values.threads) : undefined,
   });
   console.log(`device: ${describeDevice(backend)}`);
-  const pytorchPython = values['vs-pytorch'] ? findPytorch() : null;
-  if (values['vs-pytorch'] && !pytorchPython)
-    throw new Error('--vs-pytorch: no python3 here imports torch (PYTHON=/path/to/python3 names one)');
   const results: TrainThroughputResult[] = [];
-  for (const blocks of (values.blocks as string).split(',').map(Number))
-    results.push(await benchNetwork(backend, modelOf(blocks), pytorchPython));
+  for (const blocks of blockCounts) results.push(await benchNetwork(backend, modelOf(blocks), pytorchPython));
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
 }
 

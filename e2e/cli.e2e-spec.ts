@@ -48,7 +48,7 @@ describe('gradlab CLI against a live stack', () => {
     expect(stdout).toMatch(/^epoch 0 \(1 of 2\) {2}train loss \d/m);
     expect(stdout).toMatch(/^epoch 1 \(2 of 2\) {2}train loss \d/m); // numbered from 0, as the course framework
     const id = /submitted ([0-9a-f-]{36})/.exec(stdout)?.[1] as string;
-    expect(stdout).toContain(`run ${id} completed on wasm`);
+    expect(stdout).toContain(`run ${id} completed on wasm+onednn`);
 
     const out = mkdtempSync(path.join(tmpdir(), 'gradlab-results-'));
     await gradlab('download', id, '--out', out);

@@ -15,7 +15,9 @@ const MANIFESTS = [
   'package-lock.json',
   ...['api', 'cli', 'web', 'worker'].map((a) => `apps/${a}/package.json`),
 ];
-MANIFESTS.push(...['analysis', 'contracts', 'figures', 'models', 'training'].map((l) => `libs/${l}/package.json`));
+MANIFESTS.push(
+  ...['analysis', 'contracts', 'figures', 'models', 'native-kernels', 'training'].map((l) => `libs/${l}/package.json`),
+);
 
 /**
  * What the api and worker images hold, without Docker (none here): the production install the Dockerfile
@@ -133,7 +135,8 @@ describe('image contents: the api and a worker from pruned production installs',
       90_000,
       500,
     ).catch((error: Error) => Promise.reject(new Error(`${error.message}\n${logs.join('').slice(-4000)}`)));
-    expect(done).toMatchObject({ status: 'completed', backend: 'wasm', epochsCompleted: 2 });
+    // The build ships the oneDNN addon next to its loader (dist/node_modules/@gradlab/native-kernels).
+    expect(done).toMatchObject({ status: 'completed', backend: 'wasm+onednn', epochsCompleted: 2 });
 
     const pdf = await call(`/runs/${id}/figures/gradient-flow.pdf`);
     expect(await leadingBytes(pdf, 5)).toBe('%PDF-');
@@ -145,8 +148,10 @@ describe('image contents: the api and a worker from pruned production installs',
     const workerLog = logs.filter((line) => line.startsWith('[worker]')).join('');
     expect(workerLog).toContain('backend tfjs-node-gpu did not load: @tensorflow/tfjs-node-gpu is not installed');
     expect(workerLog).toContain('backend webgpu did not load: webgpu is not installed'); // the CPU image has none
-    expect(workerLog).toContain('backend wasm (the best that loaded)');
-    expect(workerLog).toMatch(/device CPU .*, \d+ cores, \d+ GiB RAM; 1 wasm thread$/m);
+    expect(workerLog).toContain('backend wasm+onednn (the best that loaded)');
+    expect(workerLog).toMatch(
+      /device CPU .*, \d+ cores, \d+ GiB RAM; 1 wasm thread, convolutions by oneDNN \d+\.\d+\.\d+ on as many$/m,
+    );
   }, 120_000);
 
   it("starts the webgpu backend from the worker-webgpu image's modules (here on the software adapter)", async () => {

@@ -54,7 +54,7 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
     const run = await waitForStatus(created.id, ['completed', 'failed']);
     expect(run.error).toBeNull();
     expect(run.status).toBe('completed');
-    expect(run.backend).toBe('wasm');
+    expect(run.backend).toBe('wasm+onednn'); // CI installs libdnnl-dev, so the oneDNN addon is built
     expect(run.epochsCompleted).toBe(2);
     expect(run.testAccuracy).toEqual(expect.any(Number));
 
@@ -124,6 +124,6 @@ describe('walking skeleton: REST submission to stored gradient flow', () => {
 
   it('lists the worker with its backend', async () => {
     const { workers } = await api<{ workers: { backend: string; lastHeartbeatAt: string }[] }>('/workers');
-    expect(workers).toEqual([expect.objectContaining({ backend: 'wasm' })]);
+    expect(workers).toEqual([expect.objectContaining({ backend: 'wasm+onednn' })]);
   });
 });

@@ -5,7 +5,9 @@
 // dist/ mirrors the repository, with each workspace library compiled into dist/node_modules/@gradlab/<lib>,
 // where Node finds it from dist/apps/* before the TypeScript sources the root node_modules links to:
 //   dist/apps/{api,worker,cli}/src/**.js   dist/scripts/db-migrate.js   dist/prisma/migrations/
-//   dist/node_modules/@gradlab/{analysis,api-client,contracts,figures,models,training}/
+//   dist/node_modules/@gradlab/{analysis,api-client,contracts,figures,models,native-kernels,training}/
+// native-kernels' oneDNN addon (build/Release/gradlab_onednn.node, built by its install step when oneDNN's
+// headers are there) is copied next to its compiled loader; without it, workers train on plain wasm.
 // Type errors are caught by `npm run typecheck`, not here: SWC only strips types.
 // Why not an Nx build target (@nx/js:swc) per project: each project's output would still need this layout
 // (libraries under dist/node_modules, package.json pointing at .js), which the images' pruned installs and
@@ -18,7 +20,8 @@ const { buildWeb } = require('./build-web');
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 const APPS = ['api', 'worker', 'cli'];
-const LIBS = ['analysis', 'api-client', 'contracts', 'figures', 'models', 'training'];
+const LIBS = ['analysis', 'api-client', 'contracts', 'figures', 'models', 'native-kernels', 'training'];
+const ONEDNN_ADDON = 'build/Release/gradlab_onednn.node';
 
 // The same transform as the tests' (jest.config.js): decorator metadata is what NestJS injects by.
 const SWC_OPTIONS = {
@@ -36,7 +39,7 @@ const SWC_OPTIONS = {
 
 /** Tests and their support files are not shipped. */
 const isTestFile = (name) => /\.(spec|slow-spec|int-spec|e2e-spec)\.tsx?$/.test(name) || name === 'test-support';
-const SKIPPED = new Set(['package.json', 'project.json', 'tsconfig.json', 'node_modules']);
+const SKIPPED = new Set(['package.json', 'project.json', 'tsconfig.json', 'node_modules', 'build']);
 
 /** Compiles every .ts under `from` into `to` (same relative paths, .js + .js.map); copies .js/.mjs/.json. */
 function compileTree(from, to) {
@@ -88,12 +91,18 @@ function buildNode() {
       `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, main: js(pkg.main), exports }, null, 2)}\n`,
     );
   }
+  const addon = path.join(root, 'libs/native-kernels', ONEDNN_ADDON);
+  const withAddon = existsSync(addon);
+  if (withAddon) {
+    mkdirSync(path.join(dist, 'node_modules/@gradlab/native-kernels/build/Release'), { recursive: true });
+    cpSync(addon, path.join(dist, 'node_modules/@gradlab/native-kernels', ONEDNN_ADDON));
+  }
   // The api's migrator reads the SQL migrations next to the build, as it does next to the sources.
   cpSync(path.join(root, 'prisma/migrations'), path.join(dist, 'prisma/migrations'), { recursive: true });
   if (!existsSync(path.join(dist, 'apps/api/src/generated/prisma/client.js')))
     throw new Error('the Prisma client is missing: run `npm run postinstall` (prisma generate)');
   console.log(
-    `[build] ${files} files compiled or copied into dist/ (api, worker, cli, db-migrate, ${LIBS.length} libraries)`,
+    `[build] ${files} files compiled or copied into dist/ (api, worker, cli, db-migrate, ${LIBS.length} libraries); ${withAddon ? 'with' : 'without'} the oneDNN addon`,
   );
 }
 

@@ -192,6 +192,13 @@ describe('Dockerfile', () => {
     expect(stage('worker-gpu')).toMatch(/TF_BACKEND=tfjs-node-gpu/);
   });
 
+  it('builds the oneDNN addon into dist/ and gives the CPU worker its library', () => {
+    expect(stage('build')).toMatch(/apt-get install .*libdnnl-dev/);
+    expect(stage('build')).toMatch(/npm rebuild @gradlab\/native-kernels[\s\S]*&& npm run build/);
+    expect(stage('worker')).toMatch(/apt-get install .*libdnnl2/);
+    expect(read('.dockerignore')).toMatch(/^libs\/native-kernels\/build$/m);
+  });
+
   it('runs the WebGPU worker on the node image with the Vulkan loader, forced onto webgpu, with the graphics capability', () => {
     expect(stages.find((s) => s.name === 'worker-webgpu')?.image).toBe(args.NODE_IMAGE);
     expect(stage('worker-webgpu')).toMatch(/apt-get install .*libvulkan1/);

@@ -1,4 +1,4 @@
-// `npm run parity -- <fixture-dir> [--backend cpu|wasm|webgpu|tfjs-node|tfjs-node-gpu] [--webgpu-products fma|dekker]`
+// `npm run parity -- <fixture-dir> [--backend cpu|wasm|wasm+onednn|webgpu|tfjs-node|tfjs-node-gpu] [--webgpu-products fma|dekker]`
 // Checks the TensorFlow.js implementation against a PyTorch fixture, one-step or trajectory (told apart by
 // its manifest); exits 1 on any number over its bound. --webgpu-products overrides how the webgpu
 // convolutions find products' rounding errors (by default fma where the device computes it exactly), to

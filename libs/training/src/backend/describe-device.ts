@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { loadOneDnn } from '@gradlab/native-kernels';
 import type { BackendName } from './select-backend';
 import { wasmThreadCount } from './wasm-threads';
 import { activeWebGpuAdapter, describeWebGpuAdapter } from './webgpu';
@@ -30,8 +31,20 @@ export function describeDevice(backend: BackendName, probeGpus: GpuProbe = nvidi
       const threads = wasmThreadCount();
       return `CPU ${cpu}; ${threads} wasm thread${threads === 1 ? '' : 's'}`;
     }
+    case 'wasm+onednn': {
+      const threads = wasmThreadCount();
+      return `CPU ${cpu}; ${threads} wasm thread${threads === 1 ? '' : 's'}, convolutions by oneDNN ${oneDnnVersion()} on as many`;
+    }
     case 'cpu':
       return `CPU ${cpu}; 1 thread (pure JavaScript)`;
+  }
+}
+
+function oneDnnVersion(): string {
+  try {
+    return loadOneDnn().version();
+  } catch {
+    return '(not loaded)';
   }
 }
 

@@ -30,7 +30,7 @@ describe('selectBackend', () => {
         /^backend webgpu did not load: no WebGPU adapter: .*only a software renderer \(llvmpipe[^)]*\), slower than wasm/,
       ),
     );
-    expect(lines[lines.length - 1]).toBe('selected wasm');
+    expect(lines[lines.length - 1]).toBe('selected wasm+onednn');
   }, 60_000);
 
   it('takes the software adapter when TF_BACKEND=webgpu forces it', async () => {
@@ -45,6 +45,24 @@ describe('selectBackend', () => {
     const webgpu = lines.filter((line) => line.startsWith('backend webgpu'));
     expect(webgpu).toEqual([
       "backend webgpu did not load: webgpu is not installed (an optional dependency, installed by npm unless told --omit=optional; webgpu brings Dawn's prebuilt dawn.node)",
+    ]);
+    expect(lines[lines.length - 1]).toBe('selected wasm+onednn');
+  }, 60_000);
+
+  it('without the oneDNN addon, says how to get it in one line and trains on wasm', async () => {
+    const { lines, code } = await select(null, [path.join(SUPPORT, 'without-onednn-addon.js')]);
+    expect(code).toBe(0);
+    expect(lines.filter((line) => line.startsWith('backend wasm+onednn'))).toEqual([
+      'backend wasm+onednn did not load: the oneDNN addon is not built (apt-get install libdnnl-dev && npm rebuild @gradlab/native-kernels): libs/native-kernels/build/Release/gradlab_onednn.node',
+    ]);
+    expect(lines[lines.length - 1]).toBe('selected wasm');
+  }, 60_000);
+
+  it('with the addon but not its library, names the package to install and trains on wasm', async () => {
+    const { lines, code } = await select(null, [path.join(SUPPORT, 'without-libdnnl.js')]);
+    expect(code).toBe(0);
+    expect(lines.filter((line) => line.startsWith('backend wasm+onednn'))).toEqual([
+      'backend wasm+onednn did not load: the oneDNN addon is built but libdnnl.so.2 is missing (apt-get install libdnnl2): libdnnl.so.2: cannot open shared object file: No such file or directory',
     ]);
     expect(lines[lines.length - 1]).toBe('selected wasm');
   }, 60_000);

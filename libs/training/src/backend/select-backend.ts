@@ -8,6 +8,7 @@ import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
 import { registerPreciseCpuConv2D } from './cpu-conv2d';
 import { registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
+import { registerOneDnnWasmKernels } from '@gradlab/native-kernels';
 import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
 import { startWebGpu } from './webgpu';
 import { registerWebGpuAdamStep } from './webgpu-adam';
@@ -16,8 +17,8 @@ import { probeExactFma, registerWebGpuConvolutions } from './webgpu-conv2d';
 import { registerWebGpuLeakyReluGrad } from './webgpu-elementwise';
 
 /** What a run records as its backend. */
-export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
-export const BACKEND_PREFERENCE: BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
+export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm+onednn' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCE: BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm+onednn', 'wasm', 'cpu'];
 
 export interface BackendOptions {
   /** Threads of the wasm backend's XNNPACK pool; all the host's cores (at most 8) unless given. */
@@ -32,7 +33,8 @@ export function defaultWasmThreads(): number {
 /**
  * Chooses the best backend that loads, once per process: @tensorflow/tfjs-node-gpu (an optional dependency:
  * its install downloads libtensorflow), webgpu on a hardware adapter (Dawn's prebuilt dawn.node, optional too;
- * gradlab's convolutions and fused Adam step), @tensorflow/tfjs-node (like tfjs-node-gpu), wasm
+ * gradlab's convolutions and fused Adam step), @tensorflow/tfjs-node (like tfjs-node-gpu), wasm+onednn (the
+ * wasm backend with its convolutions run by oneDNN, from @gradlab/native-kernels' optional addon), wasm
  * (multi-threaded, with the missing Conv2DBackpropFilter kernel registered and faster Conv2DBackpropInput,
  * AvgPoolGrad and LeakyRelu), then the pure-JS cpu backend (its Conv2D summing in float64, and a faster
  * Conv2DBackpropFilter).
@@ -65,6 +67,7 @@ function whyNotLoaded(name: BackendName, error: Error & { code?: string }): stri
     const pkg = missing.startsWith('@tensorflow/') ? '@tensorflow/tfjs-backend-webgpu' : 'webgpu';
     return `${pkg} is not installed (an optional dependency, installed by npm unless told --omit=optional; webgpu brings Dawn's prebuilt dawn.node)`;
   }
+  if (name === 'wasm+onednn') return firstLine; // the addon's loader says which package is missing
   if (error.code === 'MODULE_NOT_FOUND' && firstLine.includes(`'@tensorflow/${name}'`)) {
     return `@tensorflow/${name} is not installed (an optional dependency: its install downloads libtensorflow, which needs the internet${name === 'tfjs-node-gpu' ? ', and it runs only with CUDA 11.2 and cuDNN 8.1' : ''})`;
   }
@@ -91,6 +94,14 @@ async function activate(
       // Each registers the 'tensorflow' backend on the shared tfjs-core when it loads.
       require(`@tensorflow/${name}`);
       await setBackend('tensorflow');
+      return;
+    case 'wasm+onednn':
+      require('@tensorflow/tfjs-backend-wasm');
+      // oneDNN's pool has as many threads as the wasm backend's: they take turns, kernel by kernel.
+      registerOneDnnWasmKernels(Math.min(wasmThreads, MAX_WASM_THREADS));
+      registerFastAvgPoolGrad('wasm');
+      registerFastLeakyRelu('wasm');
+      await withWasmThreads(wasmThreads, () => setBackend('wasm'));
       return;
     case 'wasm':
       require('@tensorflow/tfjs-backend-wasm');

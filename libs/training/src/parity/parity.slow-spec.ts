@@ -11,10 +11,12 @@ const FIXTURES = ['vgg08-conv_block', 'vgg38-conv_block', 'vgg38-conv_block_bn',
 const TRAJECTORIES = ['vgg08-trajectory', 'vgg38-bn_rc-trajectory'];
 // webgpu on this machine is Mesa's software renderer, about 4 minutes a trajectory: the VGG_08 one here, the
 // BN+RC one by `npm run parity -- <dir> --backend webgpu` (bench/README.md).
-const BACKENDS: BackendName[] = ['wasm', 'cpu', 'webgpu'];
+// wasm+onednn: CI installs libdnnl-dev, so the addon is built there.
+const BACKENDS: BackendName[] = ['wasm', 'wasm+onednn', 'cpu', 'webgpu'];
 const TRAJECTORY_RUNS: [string, BackendName][] = [
   ...TRAJECTORIES.flatMap((fixture): [string, BackendName][] => [
     [fixture, 'wasm'],
+    [fixture, 'wasm+onednn'],
     [fixture, 'cpu'],
   ]),
   ['vgg08-trajectory', 'webgpu'],

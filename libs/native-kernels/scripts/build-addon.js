@@ -1,0 +1,50 @@
+// The package's install step: builds the oneDNN addon (build/Release/gradlab_onednn.node) with node-gyp when
+// oneDNN's headers are there, and otherwise says so in one line and leaves the install as it was: the addon
+// is optional, and without it training runs on the plain wasm backend.
+// `npm rebuild @gradlab/native-kernels` runs it again (after `apt-get install libdnnl-dev`, say).
+const { existsSync } = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const packageDir = path.resolve(__dirname, '..');
+const HEADER_DIRS = ['/usr/include', '/usr/local/include', process.env.DNNL_INCLUDE_DIR].filter(Boolean);
+
+function nodeGyp() {
+  // npm says where its own node-gyp is while it runs scripts; outside npm, the one npm bundles.
+  if (process.env.npm_config_node_gyp) return process.env.npm_config_node_gyp;
+  return path.join(path.dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js');
+}
+
+/**
+ * node-gyp's headers: npm passes its `nodedir` setting; run by hand, the headers installed with this Node (a
+ * distribution's nodejs package has them), so node-gyp does not try to download them.
+ */
+function nodeDirArgs() {
+  if (process.env.npm_config_nodedir) return [];
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  return existsSync(path.join(prefix, 'include/node/node.h')) ? [`--nodedir=${prefix}`] : [];
+}
+
+function main() {
+  if (process.env.GRADLAB_ONEDNN === 'off') {
+    console.log('[native-kernels] GRADLAB_ONEDNN=off: not building the oneDNN kernels (training uses wasm)');
+    return;
+  }
+  if (!HEADER_DIRS.some((dir) => existsSync(path.join(dir, 'oneapi/dnnl/dnnl.hpp')))) {
+    console.log(
+      '[native-kernels] oneDNN not found, skipping the wasm+onednn kernels (training uses wasm); for 2-4x faster CPU training: apt-get install libdnnl-dev && npm rebuild @gradlab/native-kernels',
+    );
+    return;
+  }
+  const built = spawnSync(process.execPath, [nodeGyp(), 'rebuild', ...nodeDirArgs()], {
+    cwd: packageDir,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0)
+    console.log(
+      `[native-kernels] building the oneDNN addon failed (node-gyp exit ${built.status}): training uses wasm; see the output above`,
+    );
+  else console.log('[native-kernels] built the oneDNN kernels: workers train on wasm+onednn');
+}
+
+main();

@@ -1,0 +1,2 @@
+export { loadOneDnn, ONEDNN_INSTALL_HINT, type ConvGeometry, type OneDnnAddon } from './onednn-addon';
+export { ONEDNN_KERNELS, registerOneDnnWasmKernels } from './wasm-onednn-kernels';
