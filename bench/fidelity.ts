@@ -1,4 +1,5 @@
-// npm run bench:fidelity -- [--config vgg08|vgg38-bn-rc] [--seeds N] [--epochs N] [--train N] [--val N] [--test N] [--threads N]
+// npm run bench:fidelity -- [--config vgg08|vgg38-bn-rc] [--seeds N] [--epochs N] [--train N] [--val N] [--test N]
+//                           [--threads N] [--filters N] [--backend wasm+onednn|wasm|cpu]
 // Is a gradlab run as good as a PyTorch run of the same config? Trains the same config, seed by seed, on the
 // very same images (the synthetic data set's CIFAR-100 binary files, split as a worker splits them) in
 // gradlab, through trainRun as a worker does, and in the course framework's recipe in PyTorch
@@ -14,11 +15,13 @@ import { promisify } from 'node:util';
 import { mean } from '@gradlab/analysis';
 import { ExperimentConfigSchema, type ExperimentConfig } from '@gradlab/contracts';
 import {
+  BACKEND_PREFERENCE,
   encodeCifarBinary,
   loadSplits,
   selectBackend,
   trainRun,
   wasmThreadCount,
+  type BackendName,
   type EpochResult,
 } from '@gradlab/training';
 
@@ -39,6 +42,8 @@ const { values } = parseArgs({
     val: { type: 'string', default: '250' },
     test: { type: 'string', default: '1000' },
     threads: { type: 'string' },
+    filters: { type: 'string' },
+    backend: { type: 'string', default: 'wasm+onednn' },
   },
 });
 if (!(values.config in CONFIGS)) throw new Error(`--config must be one of ${Object.keys(CONFIGS).join(', ')}`);
@@ -53,7 +58,7 @@ interface SeedResult {
 
 const configFor = (seed: number): ExperimentConfig =>
   ExperimentConfigSchema.parse({
-    model: chosen.model,
+    model: { ...chosen.model, numFilters: values.filters ? Number(values.filters) : chosen.model.numFilters },
     training: { epochs, batchSize: 100, learningRate: 1e-3, minLearningRate: 2e-5, weightDecay: 0, seed },
     data: {
       dataset: 'synthetic',
@@ -142,7 +147,9 @@ export function welch(
 }
 
 async function main(): Promise<void> {
-  const backend = await selectBackend('wasm', () => undefined, {
+  if (!BACKEND_PREFERENCE.includes(values.backend as BackendName))
+    throw new Error(`--backend must be one of ${BACKEND_PREFERENCE.join(', ')}`);
+  const backend = await selectBackend(values.backend as BackendName, () => undefined, {
     wasmThreads: values.threads ? Number(values.threads) : undefined,
   });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gradlab-fidelity-data-'));

@@ -25,7 +25,16 @@ export function findPytorch(): string | null {
 /** Times `steps` training steps of the same network and batch in PyTorch (pytorch_train_step.py). */
 export function timePytorch(
   python: string,
-  run: { model: ModelConfig; batch: number; steps: number; warmup: number; threads: number; device: PytorchDevice },
+  run: {
+    model: ModelConfig;
+    batch: number;
+    steps: number;
+    warmup: number;
+    threads: number;
+    device: PytorchDevice;
+    /** nchw (PyTorch's default, the course framework's) unless told channels-last. */
+    layout?: 'nchw' | 'channels-last';
+  },
 ): { seconds: number; device: string } {
   const script = path.join(__dirname, 'pytorch_train_step.py');
   const { model } = run;
@@ -39,6 +48,7 @@ export function timePytorch(
     run.warmup,
     run.threads,
     run.device,
+    run.layout ?? 'nchw',
   ].map(String);
   const lines = execFileSync(python, args, { encoding: 'utf8' }).trim().split('\n');
   const [seconds, device] = lines[lines.length - 1].split(' ');

@@ -54,37 +54,53 @@ export function benchSideBySide(options: SideBySideOptions): void {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  // PyTorch as the course framework runs it (NCHW), and in channels-last, its fastest CPU layout here: best
+  // of three runs each, as the machine is shared (one run of the same command varied up to 3x).
+  const layouts = ['nchw', 'channels-last'] as const;
   const pytorch = new Map<string, number>();
   if (options.pytorchPython)
     for (const threads of options.threads)
       options.models.forEach((model, i) => {
-        const { seconds } = timePytorch(options.pytorchPython as string, {
-          model,
-          batch: options.batch,
-          steps: options.steps,
-          warmup: options.warmup,
-          threads,
-          device: 'cpu',
-        });
-        pytorch.set(`${i}/${threads}`, (options.batch * options.steps) / seconds);
+        for (const layout of layouts) {
+          const runs = [0, 1, 2].map(
+            () =>
+              timePytorch(options.pytorchPython as string, {
+                model,
+                batch: options.batch,
+                steps: options.steps,
+                warmup: options.warmup,
+                threads,
+                device: 'cpu',
+                layout,
+              }).seconds,
+          );
+          pytorch.set(`${i}/${threads}/${layout}`, (options.batch * options.steps) / Math.min(...runs));
+        }
       });
 
-  const header = ['network', 'threads', ...options.backends, ...(options.pytorchPython ? ['PyTorch (CPU)'] : [])];
+  const withTorch = Boolean(options.pytorchPython);
+  const header = [
+    'network',
+    'threads',
+    ...options.backends,
+    ...(withTorch ? ['PyTorch NCHW', 'PyTorch channels-last'] : []),
+  ];
   const rows = options.models.flatMap((_, i) =>
     options.threads.map((threads) => {
-      const torch = pytorch.get(`${i}/${threads}`);
-      const cell = (ips: number) => `${ips.toFixed(1)}${torch ? ` (${(ips / torch).toFixed(2)}x)` : ''}`;
+      const torch = layouts.map((layout) => pytorch.get(`${i}/${threads}/${layout}`) ?? NaN);
+      const cell = (ips: number) =>
+        `${ips.toFixed(1)}${withTorch ? ` (${torch.map((t) => (ips / t).toFixed(2)).join(' / ')})` : ''}`;
       const first = results.get(`${options.backends[0]}/${threads}`)?.[i];
       return [
         first?.network.split(' (')[0] ?? `network ${i}`,
         String(threads),
         ...options.backends.map((b) => cell(results.get(`${b}/${threads}`)?.[i].imagesPerSecond ?? NaN)),
-        ...(torch ? [torch.toFixed(1)] : []),
+        ...(withTorch ? torch.map((t) => t.toFixed(1)) : []),
       ];
     }),
   );
   console.log(
-    `\nimages/s, batch ${options.batch}, ${options.steps} steps${options.pytorchPython ? '; in brackets the ratio to PyTorch on the CPU at equal threads, measured in this run' : ''}:`,
+    `\nimages/s, batch ${options.batch}, ${options.steps} steps${withTorch ? '; in brackets the ratio to PyTorch on the CPU at equal threads, NCHW / channels-last, measured in this run (best of 3 each)' : ''}:`,
   );
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   for (const row of [header, ...rows]) console.log(`  ${row.map((v, c) => v.padEnd(widths[c])).join('  ')}`);

@@ -7,7 +7,10 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const packageDir = path.resolve(__dirname, '..');
-const HEADER_DIRS = ['/usr/include', '/usr/local/include', process.env.DNNL_INCLUDE_DIR].filter(Boolean);
+// Where oneDNN's headers are looked for: DNNL_INCLUDE_DIRS (colon-separated) in place of the usual places.
+const HEADER_DIRS = process.env.DNNL_INCLUDE_DIRS
+  ? process.env.DNNL_INCLUDE_DIRS.split(':')
+  : ['/usr/include', '/usr/local/include'];
 
 function nodeGyp() {
   // npm says where its own node-gyp is while it runs scripts; outside npm, the one npm bundles.
