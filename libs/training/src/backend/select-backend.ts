@@ -3,12 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle registers no gradient functions; the @tensorflow/tfjs bundle registers them all
 // (and the cpu backend) on the same tfjs-core.
 import '@tensorflow/tfjs';
+import { registerOneDnnWasmKernels } from '@gradlab/native-kernels';
 import { registerFastAvgPoolGrad } from './avg-pool-grad';
 import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
 import { registerPreciseCpuConv2D } from './cpu-conv2d';
 import { registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
-import { registerOneDnnWasmKernels } from '@gradlab/native-kernels';
 import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
 import { startWebGpu } from './webgpu';
 import { registerWebGpuAdamStep } from './webgpu-adam';
