@@ -2,6 +2,8 @@
 // oneDNN's headers are there, and otherwise says so in one line and leaves the install as it was: the addon
 // is optional, and without it training runs on the plain wasm backend.
 // `npm rebuild @gradlab/native-kernels` runs it again (after `apt-get install libdnnl-dev`, say).
+// npm hides a dependency's install output, so the root package's postinstall runs this with `--report`: one
+// line saying whether the addon is there, which `npm install` shows.
 const { existsSync } = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
@@ -28,17 +30,26 @@ function nodeDirArgs() {
   return existsSync(path.join(prefix, 'include/node/node.h')) ? [`--nodedir=${prefix}`] : [];
 }
 
-function main() {
-  if (process.env.GRADLAB_ONEDNN === 'off') {
-    console.log('[native-kernels] GRADLAB_ONEDNN=off: not building the oneDNN kernels (training uses wasm)');
-    return;
-  }
-  if (!HEADER_DIRS.some((dir) => existsSync(path.join(dir, 'oneapi/dnnl/dnnl.hpp')))) {
+const ADDON = path.join(packageDir, 'build/Release/gradlab_onednn.node');
+const OFF = '[native-kernels] GRADLAB_ONEDNN=off: not building the oneDNN kernels (training uses wasm)';
+const NOT_FOUND =
+  '[native-kernels] oneDNN not found, skipping the wasm+onednn kernels (training uses wasm); for 2-4x faster CPU training: apt-get install libdnnl-dev && npm rebuild @gradlab/native-kernels';
+const haveHeaders = () => HEADER_DIRS.some((dir) => existsSync(path.join(dir, 'oneapi/dnnl/dnnl.hpp')));
+
+function report() {
+  if (existsSync(ADDON)) console.log('[native-kernels] oneDNN kernels built: workers train on wasm+onednn');
+  else if (process.env.GRADLAB_ONEDNN === 'off') console.log(OFF);
+  else if (!haveHeaders()) console.log(NOT_FOUND);
+  else
     console.log(
-      '[native-kernels] oneDNN not found, skipping the wasm+onednn kernels (training uses wasm); for 2-4x faster CPU training: apt-get install libdnnl-dev && npm rebuild @gradlab/native-kernels',
+      '[native-kernels] building the oneDNN addon failed (training uses wasm); to see why: npm rebuild @gradlab/native-kernels --foreground-scripts',
     );
-    return;
-  }
+}
+
+function main() {
+  if (process.argv.includes('--report')) return report();
+  if (process.env.GRADLAB_ONEDNN === 'off') return console.log(OFF);
+  if (!haveHeaders()) return console.log(NOT_FOUND);
   const built = spawnSync(process.execPath, [nodeGyp(), 'rebuild', ...nodeDirArgs()], {
     cwd: packageDir,
     stdio: 'inherit',
