@@ -89,6 +89,8 @@ module.exports = [
             '{projectRoot}/src/test-support/**',
             '{projectRoot}/testing.ts',
           ],
+          // Read by binding.gyp when node-gyp builds the oneDNN addon, not imported by any source file.
+          ignoredDependencies: ['node-addon-api'],
         },
       ],
     },
