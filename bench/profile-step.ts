@@ -1,4 +1,4 @@
-// npm run bench:profile -- [--blocks 0] [--batch 100] [--backend wasm] [--threads N]
+// npm run bench:profile -- [--blocks 0] [--block-type conv_block] [--batch 100] [--backend wasm] [--threads N]
 // Where a training step's time goes: tf.profile over one step, kernel time summed per kernel name.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,6 +17,7 @@ import {
 const { values } = parseArgs({
   options: {
     blocks: { type: 'string', default: '0' },
+    'block-type': { type: 'string', default: 'conv_block' },
     batch: { type: 'string', default: '100' },
     backend: { type: 'string', default: 'wasm' },
     threads: { type: 'string' },
@@ -28,7 +29,9 @@ async function main() {
     wasmThreads: values.threads ? Number(values.threads) : undefined,
   });
   const batch = Number(values.batch);
-  const spec = describeNetwork(ModelConfigSchema.parse({ numBlocksPerStage: Number(values.blocks) }));
+  const spec = describeNetwork(
+    ModelConfigSchema.parse({ numBlocksPerStage: Number(values.blocks), blockType: values['block-type'] }),
+  );
   const net = createNetwork(spec, initialParameterValues(spec, 0));
   const optimizer = new TorchAdam(net.params);
   const stats = new GradientStatsAccumulator(spec);

@@ -27,6 +27,37 @@ export interface OneDnnAddon {
   conv2dForward(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: ConvGeometry): string;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: ConvGeometry): string;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, geometry: ConvGeometry): string;
+  /** Batch norm's training kernels on [rows, channels] data (batch_norm_kernels.h), per-channel sums in double. */
+  batchNormMoments(x: Float32Array, moments: Float32Array, channels: number): void;
+  batchNormNormalize(
+    x: Float32Array,
+    moments: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    channels: number,
+    epsilon: number,
+  ): void;
+  batchNormGradSum(
+    dy: Float32Array,
+    x: Float32Array,
+    moments: Float32Array,
+    out: Float32Array,
+    channels: number,
+    epsilon: number,
+    gamma: boolean,
+  ): void;
+  batchNormInputGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    moments: Float32Array,
+    gamma: Float32Array,
+    dBeta: Float32Array,
+    dGamma: Float32Array,
+    dx: Float32Array,
+    channels: number,
+    epsilon: number,
+  ): void;
   /** oneDNN's OpenMP threads for what follows; answers the count now in force. */
   setThreads(threads: number): number;
   threads(): number;

@@ -1,4 +1,5 @@
-// gradlab's oneDNN kernels: Conv2D and its two gradients on float32 NHWC data with HWIO filters, the layouts
+// The addon's entry points: batch norm's training kernels (batch_norm_kernels.cc), and here gradlab's oneDNN
+// kernels: Conv2D and its two gradients on float32 NHWC data with HWIO filters, the layouts
 // TensorFlow.js keeps, read and written in place (the caller passes Float32Arrays over the wasm backend's heap).
 //
 // Layouts: every operand's layout is left to oneDNN (format_tag::any), as PyTorch does for its default NCHW
@@ -12,6 +13,8 @@
 #include <omp.h>
 
 #include <oneapi/dnnl/dnnl.hpp>
+
+#include "batch_norm_kernels.h"
 
 #include <memory>
 #include <sstream>
@@ -208,6 +211,70 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
   return Run<backwardWeightsKernel>(info, BACKWARD_WEIGHTS_NAMES);
 }
 
+// A Float32Array's data, checked to hold `expected` elements (0: any whole number of `channels` rows).
+float* floats(const Napi::Value& value, size_t expected, const char* name, int64_t channels = 1) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    throw Napi::TypeError::New(value.Env(), std::string(name) + ": expected a Float32Array");
+  auto array = value.As<Napi::Float32Array>();
+  bool fits = expected ? array.ElementLength() == expected : array.ElementLength() % channels == 0;
+  if (!fits) {
+    std::ostringstream message;
+    message << name << ": expected " << (expected ? expected : channels) << (expected ? "" : "n") << " elements, got "
+            << array.ElementLength();
+    throw Napi::RangeError::New(value.Env(), message.str());
+  }
+  return array.Data();
+}
+
+int64_t channelsOf(const Napi::CallbackInfo& info, size_t index) {
+  int64_t channels = info[index].As<Napi::Number>().Int64Value();
+  if (channels < 1) throw Napi::RangeError::New(info.Env(), "channels: expected a whole number from 1");
+  return channels;
+}
+
+// batchNormMoments(x, moments, channels)
+Napi::Value BatchNormMoments(const Napi::CallbackInfo& info) {
+  int64_t channels = channelsOf(info, 2);
+  float* x = floats(info[0], 0, "x", channels);
+  int64_t rows = info[0].As<Napi::Float32Array>().ElementLength() / channels;
+  gradlab::batchNormMoments(x, rows, channels, floats(info[1], 2 * channels, "moments"));
+  return info.Env().Undefined();
+}
+
+// batchNormNormalize(x, moments, gamma, beta, y, channels, epsilon)
+Napi::Value BatchNormNormalize(const Napi::CallbackInfo& info) {
+  int64_t channels = channelsOf(info, 5);
+  size_t size = info[0].As<Napi::Float32Array>().ElementLength();
+  gradlab::batchNormNormalize(floats(info[0], 0, "x", channels), floats(info[1], 2 * channels, "moments"),
+                              floats(info[2], channels, "gamma"), floats(info[3], channels, "beta"),
+                              size / channels, channels, info[6].As<Napi::Number>().FloatValue(),
+                              floats(info[4], size, "y"));
+  return info.Env().Undefined();
+}
+
+// batchNormGradSum(dy, x, moments, out, channels, epsilon, gamma)
+Napi::Value BatchNormGradSum(const Napi::CallbackInfo& info) {
+  int64_t channels = channelsOf(info, 4);
+  size_t size = info[0].As<Napi::Float32Array>().ElementLength();
+  gradlab::batchNormGradSum(floats(info[0], 0, "dy", channels), floats(info[1], size, "x"),
+                            floats(info[2], 2 * channels, "moments"), size / channels, channels,
+                            info[5].As<Napi::Number>().FloatValue(), info[6].As<Napi::Boolean>().Value(),
+                            floats(info[3], channels, "out"));
+  return info.Env().Undefined();
+}
+
+// batchNormInputGrad(dy, x, moments, gamma, dBeta, dGamma, dx, channels, epsilon)
+Napi::Value BatchNormInputGrad(const Napi::CallbackInfo& info) {
+  int64_t channels = channelsOf(info, 7);
+  size_t size = info[0].As<Napi::Float32Array>().ElementLength();
+  gradlab::batchNormInputGrad(floats(info[0], 0, "dy", channels), floats(info[1], size, "x"),
+                              floats(info[2], 2 * channels, "moments"), floats(info[3], channels, "gamma"),
+                              floats(info[4], channels, "dBeta"), floats(info[5], channels, "dGamma"),
+                              size / channels, channels, info[8].As<Napi::Number>().FloatValue(),
+                              floats(info[6], size, "dx"));
+  return info.Env().Undefined();
+}
+
 // setThreads(n): oneDNN's OpenMP threads for the calls that follow (the caller's thread's pool).
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int threads = info[0].As<Napi::Number>().Int32Value();
@@ -233,6 +300,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2DForward));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
   exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
+  exports.Set("batchNormMoments", Napi::Function::New(env, BatchNormMoments));
+  exports.Set("batchNormNormalize", Napi::Function::New(env, BatchNormNormalize));
+  exports.Set("batchNormGradSum", Napi::Function::New(env, BatchNormGradSum));
+  exports.Set("batchNormInputGrad", Napi::Function::New(env, BatchNormInputGrad));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("cachedPrimitives", Napi::Function::New(env, CachedPrimitives));

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle registers no gradient functions; the @tensorflow/tfjs bundle registers them all
 // (and the cpu backend) on the same tfjs-core.
 import '@tensorflow/tfjs';
-import { registerOneDnnWasmKernels } from '@gradlab/native-kernels';
+import { BATCH_NORM_KERNELS } from '@gradlab/models/tf';
+import { registerNativeBatchNormKernels, registerOneDnnWasmKernels } from '@gradlab/native-kernels';
 import { registerFastAvgPoolGrad } from './avg-pool-grad';
 import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
@@ -99,6 +100,7 @@ async function activate(
       require('@tensorflow/tfjs-backend-wasm');
       // oneDNN's pool has as many threads as the wasm backend's: they take turns, kernel by kernel.
       registerOneDnnWasmKernels(Math.min(wasmThreads, MAX_WASM_THREADS));
+      registerNativeBatchNormKernels(BATCH_NORM_KERNELS);
       registerFastAvgPoolGrad('wasm');
       registerFastLeakyRelu('wasm');
       await withWasmThreads(wasmThreads, () => setBackend('wasm'));

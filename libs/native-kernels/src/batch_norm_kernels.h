@@ -1,0 +1,21 @@
+// Batch norm's training kernels on float32 NHWC data seen as [rows, channels] (batch_norm_kernels.cc).
+#pragma once
+
+#include <cstdint>
+
+namespace gradlab {
+
+// moments [2, channels]: the mean, then the biased variance.
+void batchNormMoments(const float* x, int64_t rows, int64_t channels, float* moments);
+// y = (x - mean) / sqrt(variance + epsilon) * gamma + beta.
+void batchNormNormalize(const float* x, const float* moments, const float* gamma, const float* beta, int64_t rows,
+                        int64_t channels, float epsilon, float* y);
+// The sum of dy per channel (`gamma` false: beta's gradient), or of dy * xhat (gamma's).
+void batchNormGradSum(const float* dy, const float* x, const float* moments, int64_t rows, int64_t channels,
+                      float epsilon, bool gamma, float* out);
+// PyTorch's analytic input gradient: gamma / sqrt(var + eps) / n * (n dy - dBeta - xhat dGamma).
+void batchNormInputGrad(const float* dy, const float* x, const float* moments, const float* gamma,
+                        const float* dBeta, const float* dGamma, int64_t rows, int64_t channels, float epsilon,
+                        float* dx);
+
+}  // namespace gradlab
