@@ -1,3 +1,7 @@
 export { loadOneDnn, ONEDNN_INSTALL_HINT, type ConvGeometry, type OneDnnAddon } from './onednn-addon';
 export { ONEDNN_KERNELS, registerOneDnnWasmKernels } from './wasm-onednn-kernels';
-export { registerNativeBatchNormKernels, type BatchNormKernelNames } from './wasm-batch-norm-kernels';
+export {
+  registerNativeBatchNormKernels,
+  registerNativeLeakyReluGrad,
+  type BatchNormKernelNames,
+} from './wasm-elementwise-kernels';

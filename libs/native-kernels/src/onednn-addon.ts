@@ -27,7 +27,7 @@ export interface OneDnnAddon {
   conv2dForward(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: ConvGeometry): string;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: ConvGeometry): string;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, geometry: ConvGeometry): string;
-  /** Batch norm's training kernels on [rows, channels] data (batch_norm_kernels.h), per-channel sums in double. */
+  /** Batch norm's training kernels on [rows, channels] data (elementwise_kernels.h), per-channel sums in double. */
   batchNormMoments(x: Float32Array, moments: Float32Array, channels: number): void;
   batchNormNormalize(
     x: Float32Array,
@@ -58,6 +58,8 @@ export interface OneDnnAddon {
     channels: number,
     epsilon: number,
   ): void;
+  /** leaky_relu's gradient, dy * step(x, alpha), in one pass. */
+  leakyReluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, alpha: number): void;
   /** oneDNN's OpenMP threads for what follows; answers the count now in force. */
   setThreads(threads: number): number;
   threads(): number;

@@ -1,4 +1,4 @@
-// The addon's entry points: batch norm's training kernels (batch_norm_kernels.cc), and here gradlab's oneDNN
+// The addon's entry points: batch norm's training kernels (elementwise_kernels.cc), and here gradlab's oneDNN
 // kernels: Conv2D and its two gradients on float32 NHWC data with HWIO filters, the layouts
 // TensorFlow.js keeps, read and written in place (the caller passes Float32Arrays over the wasm backend's heap).
 //
@@ -14,7 +14,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
-#include "batch_norm_kernels.h"
+#include "elementwise_kernels.h"
 
 #include <memory>
 #include <sstream>
@@ -275,6 +275,14 @@ Napi::Value BatchNormInputGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// leakyReluGrad(dy, x, dx, alpha)
+Napi::Value LeakyReluGrad(const Napi::CallbackInfo& info) {
+  size_t size = info[0].As<Napi::Float32Array>().ElementLength();
+  gradlab::leakyReluGrad(floats(info[0], size, "dy"), floats(info[1], size, "x"), size,
+                         info[3].As<Napi::Number>().FloatValue(), floats(info[2], size, "dx"));
+  return info.Env().Undefined();
+}
+
 // setThreads(n): oneDNN's OpenMP threads for the calls that follow (the caller's thread's pool).
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int threads = info[0].As<Napi::Number>().Int32Value();
@@ -304,6 +312,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNormNormalize", Napi::Function::New(env, BatchNormNormalize));
   exports.Set("batchNormGradSum", Napi::Function::New(env, BatchNormGradSum));
   exports.Set("batchNormInputGrad", Napi::Function::New(env, BatchNormInputGrad));
+  exports.Set("leakyReluGrad", Napi::Function::New(env, LeakyReluGrad));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("cachedPrimitives", Napi::Function::New(env, CachedPrimitives));

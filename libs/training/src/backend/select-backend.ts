@@ -4,12 +4,16 @@ import * as tf from '@tensorflow/tfjs-core';
 // (and the cpu backend) on the same tfjs-core.
 import '@tensorflow/tfjs';
 import { BATCH_NORM_KERNELS } from '@gradlab/models/tf';
-import { registerNativeBatchNormKernels, registerOneDnnWasmKernels } from '@gradlab/native-kernels';
+import {
+  registerNativeBatchNormKernels,
+  registerNativeLeakyReluGrad,
+  registerOneDnnWasmKernels,
+} from '@gradlab/native-kernels';
 import { registerFastAvgPoolGrad } from './avg-pool-grad';
 import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
 import { registerPreciseCpuConv2D } from './cpu-conv2d';
-import { registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
+import { LEAKY_RELU_GRAD_KERNEL, registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
 import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
 import { startWebGpu } from './webgpu';
 import { registerWebGpuAdamStep } from './webgpu-adam';
@@ -101,6 +105,7 @@ async function activate(
       // oneDNN's pool has as many threads as the wasm backend's: they take turns, kernel by kernel.
       registerOneDnnWasmKernels(Math.min(wasmThreads, MAX_WASM_THREADS));
       registerNativeBatchNormKernels(BATCH_NORM_KERNELS);
+      registerNativeLeakyReluGrad(LEAKY_RELU_GRAD_KERNEL);
       registerFastAvgPoolGrad('wasm');
       registerFastLeakyRelu('wasm');
       await withWasmThreads(wasmThreads, () => setBackend('wasm'));

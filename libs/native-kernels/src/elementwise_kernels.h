@@ -1,4 +1,5 @@
-// Batch norm's training kernels on float32 NHWC data seen as [rows, channels] (batch_norm_kernels.cc).
+// Batch norm's training kernels on float32 NHWC data seen as [rows, channels], and leaky_relu's gradient
+// (elementwise_kernels.cc).
 #pragma once
 
 #include <cstdint>
@@ -17,5 +18,8 @@ void batchNormGradSum(const float* dy, const float* x, const float* moments, int
 void batchNormInputGrad(const float* dy, const float* x, const float* moments, const float* gamma,
                         const float* dBeta, const float* dGamma, int64_t rows, int64_t channels, float epsilon,
                         float* dx);
+
+// leaky_relu's gradient, dy * step(x, alpha) (step: 1 where x > 0, else alpha; NaN where x is), in one pass.
+void leakyReluGrad(const float* dy, const float* x, int64_t size, float alpha, float* dx);
 
 }  // namespace gradlab

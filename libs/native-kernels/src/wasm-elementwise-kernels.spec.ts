@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerNativeBatchNormKernels } from './wasm-batch-norm-kernels';
+import { registerNativeBatchNormKernels, registerNativeLeakyReluGrad } from './wasm-elementwise-kernels';
 
 // Each batch-norm kernel against the definition computed here in float64, on an odd shape with values of
 // both signs; the backward kernels also against the general path's formula.
@@ -53,10 +53,11 @@ function expectClose(actual: ArrayLike<number>, expected: (i: number) => number,
 
 beforeAll(async () => {
   registerNativeBatchNormKernels(NAMES);
+  registerNativeLeakyReluGrad('TestLeakyReluGrad');
   await tf.setBackend('wasm');
 });
 
-describe('batch-norm kernels on the wasm backend', () => {
+describe('batch-norm and leaky_relu kernels on the wasm backend', () => {
   const moments = () => tf.tensor2d([...mean, ...variance], [2, C]);
 
   it('moments: the mean and the biased variance per channel', () => {
@@ -109,6 +110,15 @@ describe('batch-norm kernels on the wasm backend', () => {
       { row: 1, momentum: 0.1, scale: ROWS / (ROWS - 1) },
     );
     expectClose(out, (c) => 0.9 * running[c] + 0.1 * variance[c] * (ROWS / (ROWS - 1)), 1e-6);
+  });
+
+  it('leaky_relu gradient: exactly dy where x > 0 and float32(alpha * dy) elsewhere, NaN where x is', () => {
+    const xs = Float32Array.from(x, (v, i) => (i % 11 === 0 ? 0 : i === 5 ? NaN : v));
+    const out = run('TestLeakyReluGrad', { dy: tf.tensor4d(dy, SHAPE), x: tf.tensor4d(xs, SHAPE) }, { alpha: 0.01 });
+    const alpha = Math.fround(0.01);
+    out.forEach((value, i) =>
+      expect(value).toBe(Number.isNaN(xs[i]) ? NaN : xs[i] > 0 ? dy[i] : Math.fround(alpha * dy[i])),
+    );
   });
 
   it('rejects a moments tensor of the wrong size, naming it', () => {

@@ -15,7 +15,7 @@ type Inputs = Record<string, tf.TensorInfo>;
 type Attrs = Record<string, number | string>;
 
 /**
- * Registers batch norm's training kernels on the wasm backend, run by the addon (batch_norm_kernels.cc) on the
+ * Registers batch norm's training kernels on the wasm backend, run by the addon (elementwise_kernels.cc) on the
  * wasm heap in place: a network then normalises in 4 passes over its activations instead of about 40 TF.js
  * operations, each as the general path computes it (libs/models' batchNormTraining). A second call changes
  * nothing.
@@ -80,6 +80,18 @@ export function registerNativeBatchNormKernels(names: BatchNormKernelNames): voi
         out[c] = f(f(current[c] * f(1 - momentum)) + f(batchValue * f(momentum)));
       }
     }),
+  );
+}
+
+/**
+ * Registers leaky_relu's gradient, dy * step(x, alpha), as one kernel of the wasm backend under `kernelName`
+ * (libs/training's LEAKY_RELU_GRAD_KERNEL, which its gradient function uses where a backend has it): one pass
+ * instead of wasm's Step, a plain loop, and a Multiply. The same numbers: the factors are exactly 1 and alpha.
+ */
+export function registerNativeLeakyReluGrad(kernelName: string): void {
+  const addon = loadOneDnn();
+  register(kernelName, ({ dy, x }, attrs, backend) =>
+    output(backend, x.shape, (view) => addon.leakyReluGrad(view(dy), view(x), view.out, attrs.alpha as number)),
   );
 }
 

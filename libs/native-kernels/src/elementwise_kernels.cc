@@ -3,7 +3,7 @@
 // forty. The per-channel sums accumulate in double: at least as accurate as the general path's two-stage
 // float32 sums and PyTorch's blocked ones. Elementwise results round as the general path's operations do,
 // one float32 operation at a time, in the same order. Threads: OpenMP, the same pool as the convolutions.
-#include "batch_norm_kernels.h"
+#include "elementwise_kernels.h"
 
 #include <omp.h>
 
@@ -99,6 +99,12 @@ void batchNormInputGrad(const float* dy, const float* x, const float* moments, c
       float centred = (dy[i] * count - dBeta[c]) - xhat * dGamma[c];
       dx[i] = centred * factor[c];
     }
+}
+
+void leakyReluGrad(const float* dy, const float* x, int64_t size, float alpha, float* dx) {
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < size; i++)
+    dx[i] = std::isnan(x[i]) ? x[i] : x[i] > 0 ? dy[i] : dy[i] * alpha;
 }
 
 }  // namespace gradlab
