@@ -107,4 +107,18 @@ void leakyReluGrad(const float* dy, const float* x, int64_t size, float alpha, f
     dx[i] = std::isnan(x[i]) ? x[i] : x[i] > 0 ? dy[i] : dy[i] * alpha;
 }
 
+void adamStep(const float* param, const float* m, const float* v, const float* grad, int64_t size,
+              const AdamConstants& k, float* newM, float* newV, float* newParam) {
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < size; i++) {
+    float g = k.weightDecay != 0 ? grad[i] + param[i] * k.weightDecay : grad[i];
+    float first = m[i] * k.beta1 + g * k.oneMinusBeta1;
+    float second = v[i] * k.beta2 + (g * g) * k.oneMinusBeta2;
+    float denominator = std::sqrt(second) / k.sqrtBiasCorrection2 + k.epsilon;
+    newM[i] = first;
+    newV[i] = second;
+    newParam[i] = param[i] - (first / denominator) * k.stepSize;
+  }
+}
+
 }  // namespace gradlab

@@ -1,5 +1,5 @@
-// Batch norm's training kernels on float32 NHWC data seen as [rows, channels], and leaky_relu's gradient
-// (elementwise_kernels.cc).
+// Batch norm's training kernels on float32 NHWC data seen as [rows, channels], leaky_relu's gradient and
+// Adam's step (elementwise_kernels.cc).
 #pragma once
 
 #include <cstdint>
@@ -21,5 +21,13 @@ void batchNormInputGrad(const float* dy, const float* x, const float* moments, c
 
 // leaky_relu's gradient, dy * step(x, alpha) (step: 1 where x > 0, else alpha; NaN where x is), in one pass.
 void leakyReluGrad(const float* dy, const float* x, int64_t size, float alpha, float* dx);
+
+// torch.optim.Adam's update of one parameter (coupled weight decay; eps added to sqrt(v_hat)), each operation
+// rounded to float32 in the order libs/training's TorchAdam writes them. The constants are float32 already.
+struct AdamConstants {
+  float beta1, oneMinusBeta1, beta2, oneMinusBeta2, weightDecay, stepSize, sqrtBiasCorrection2, epsilon;
+};
+void adamStep(const float* param, const float* m, const float* v, const float* grad, int64_t size,
+              const AdamConstants& constants, float* newM, float* newV, float* newParam);
 
 }  // namespace gradlab

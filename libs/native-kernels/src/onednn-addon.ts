@@ -60,6 +60,20 @@ export interface OneDnnAddon {
   ): void;
   /** leaky_relu's gradient, dy * step(x, alpha), in one pass. */
   leakyReluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, alpha: number): void;
+  /**
+   * torch.optim.Adam's update of one parameter into newM, newV and newParam; constants: beta1, 1 - beta1, beta2,
+   * 1 - beta2, weightDecay, stepSize, sqrt(1 - beta2^t), epsilon.
+   */
+  adamStep(
+    param: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    grad: Float32Array,
+    newM: Float32Array,
+    newV: Float32Array,
+    newParam: Float32Array,
+    constants: Float64Array,
+  ): void;
   /** oneDNN's OpenMP threads for what follows; answers the count now in force. */
   setThreads(threads: number): number;
   threads(): number;

@@ -283,6 +283,21 @@ Napi::Value LeakyReluGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// adamStep(param, m, v, grad, newM, newV, newParam, constants): constants is a Float64Array of beta1,
+// 1 - beta1, beta2, 1 - beta2, weightDecay, stepSize, sqrt(1 - beta2^t), epsilon, each rounded to float32 here
+// as TF.js rounds a scalar.
+Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+  size_t size = info[0].As<Napi::Float32Array>().ElementLength();
+  auto values = info[7].As<Napi::Float64Array>();
+  if (values.ElementLength() != 8) throw Napi::RangeError::New(info.Env(), "constants: expected 8 numbers");
+  gradlab::AdamConstants k{float(values[0]), float(values[1]), float(values[2]), float(values[3]),
+                           float(values[4]), float(values[5]), float(values[6]), float(values[7])};
+  gradlab::adamStep(floats(info[0], size, "param"), floats(info[1], size, "m"), floats(info[2], size, "v"),
+                    floats(info[3], size, "grad"), size, k, floats(info[4], size, "newM"),
+                    floats(info[5], size, "newV"), floats(info[6], size, "newParam"));
+  return info.Env().Undefined();
+}
+
 // setThreads(n): oneDNN's OpenMP threads for the calls that follow (the caller's thread's pool).
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int threads = info[0].As<Napi::Number>().Int32Value();
@@ -313,6 +328,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNormGradSum", Napi::Function::New(env, BatchNormGradSum));
   exports.Set("batchNormInputGrad", Napi::Function::New(env, BatchNormInputGrad));
   exports.Set("leakyReluGrad", Napi::Function::New(env, LeakyReluGrad));
+  exports.Set("adamStep", Napi::Function::New(env, AdamStep));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("cachedPrimitives", Napi::Function::New(env, CachedPrimitives));

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerNativeBatchNormKernels, registerNativeLeakyReluGrad } from './wasm-elementwise-kernels';
+import {
+  registerNativeAdamStep,
+  registerNativeBatchNormKernels,
+  registerNativeLeakyReluGrad,
+} from './wasm-elementwise-kernels';
 
 // Each batch-norm kernel against the definition computed here in float64, on an odd shape with values of
 // both signs; the backward kernels also against the general path's formula.
@@ -54,6 +58,7 @@ function expectClose(actual: ArrayLike<number>, expected: (i: number) => number,
 beforeAll(async () => {
   registerNativeBatchNormKernels(NAMES);
   registerNativeLeakyReluGrad('TestLeakyReluGrad');
+  registerNativeAdamStep('TestAdamStep');
   await tf.setBackend('wasm');
 });
 
@@ -120,6 +125,49 @@ describe('batch-norm and leaky_relu kernels on the wasm backend', () => {
       expect(value).toBe(Number.isNaN(xs[i]) ? NaN : xs[i] > 0 ? dy[i] : Math.fround(alpha * dy[i])),
     );
   });
+
+  it.each([0, 1e-4])(
+    "Adam's step (weight decay %s): every operation rounded to float32 in TorchAdam's order, bit for bit",
+    (weightDecay) => {
+      const f = Math.fround;
+      const size = 257;
+      const [param, m, v, grad] = [3, 4, 5, 6].map((salt) => values(size, salt));
+      const vs = v.map((x) => Math.abs(x));
+      const attrs = {
+        beta1: 0.9,
+        beta2: 0.999,
+        epsilon: 1e-8,
+        weightDecay,
+        stepSize: 1e-3 / (1 - 0.9 ** 3),
+        sqrtBiasCorrection2: Math.sqrt(1 - 0.999 ** 3),
+      };
+      const outputs = tf.tidy(() =>
+        (
+          tf.engine().runKernel(
+            'TestAdamStep',
+            {
+              param: tf.tensor1d(param),
+              m: tf.tensor1d(m),
+              v: tf.tensor1d(vs),
+              grad: tf.tensor1d(grad),
+            },
+            attrs as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor[]
+        ).map((t) => t.dataSync()),
+      );
+      for (let i = 0; i < size; i++) {
+        const g = weightDecay ? f(grad[i] + f(param[i] * f(weightDecay))) : grad[i];
+        const first = f(f(m[i] * f(0.9)) + f(g * f(1 - 0.9)));
+        const second = f(f(vs[i] * f(0.999)) + f(f(g * g) * f(1 - 0.999)));
+        const denominator = f(f(f(Math.sqrt(second)) / f(attrs.sqrtBiasCorrection2)) + f(1e-8));
+        expect([outputs[0][i], outputs[1][i], outputs[2][i]]).toEqual([
+          first,
+          second,
+          f(param[i] - f(f(first / denominator) * f(attrs.stepSize))),
+        ]);
+      }
+    },
+  );
 
   it('rejects a moments tensor of the wrong size, naming it', () => {
     expect(() =>

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { BATCH_NORM_KERNELS } from '@gradlab/models/tf';
 import {
+  registerNativeAdamStep,
   registerNativeBatchNormKernels,
   registerNativeLeakyReluGrad,
   registerOneDnnWasmKernels,
@@ -14,6 +15,7 @@ import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
 import { registerPreciseCpuConv2D } from './cpu-conv2d';
 import { LEAKY_RELU_GRAD_KERNEL, registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
+import { ADAM_STEP_KERNEL } from '../optim/torch-adam';
 import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
 import { startWebGpu } from './webgpu';
 import { registerWebGpuAdamStep } from './webgpu-adam';
@@ -106,6 +108,7 @@ async function activate(
       registerOneDnnWasmKernels(Math.min(wasmThreads, MAX_WASM_THREADS));
       registerNativeBatchNormKernels(BATCH_NORM_KERNELS);
       registerNativeLeakyReluGrad(LEAKY_RELU_GRAD_KERNEL);
+      registerNativeAdamStep(ADAM_STEP_KERNEL);
       registerFastAvgPoolGrad('wasm');
       registerFastLeakyRelu('wasm');
       await withWasmThreads(wasmThreads, () => setBackend('wasm'));
