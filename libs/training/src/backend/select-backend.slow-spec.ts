@@ -49,23 +49,28 @@ describe('selectBackend', () => {
     expect(lines[lines.length - 1]).toBe('selected wasm+onednn');
   }, 60_000);
 
-  it('without the oneDNN addon, says how to get it in one line and trains on wasm', async () => {
-    const { lines, code } = await select(null, [path.join(SUPPORT, 'without-onednn-addon.js')]);
-    expect(code).toBe(0);
-    expect(lines.filter((line) => line.startsWith('backend wasm+onednn'))).toEqual([
-      'backend wasm+onednn did not load: the oneDNN addon is not built (apt-get install libdnnl-dev && npm rebuild @gradlab/native-kernels): libs/native-kernels/build/Release/gradlab_onednn.node',
-    ]);
-    expect(lines[lines.length - 1]).toBe('selected wasm');
-  }, 60_000);
-
-  it('with the addon but not its library, names the package to install and trains on wasm', async () => {
-    const { lines, code } = await select(null, [path.join(SUPPORT, 'without-libdnnl.js')]);
-    expect(code).toBe(0);
-    expect(lines.filter((line) => line.startsWith('backend wasm+onednn'))).toEqual([
-      'backend wasm+onednn did not load: the oneDNN addon is built but libdnnl.so.2 is missing (apt-get install libdnnl2): libdnnl.so.2: cannot open shared object file: No such file or directory',
-    ]);
-    expect(lines[lines.length - 1]).toBe('selected wasm');
-  }, 60_000);
+  // The addon never built (no libdnnl-dev at install), or built without its library where it runs.
+  it.each([
+    [
+      'without-onednn-addon.js',
+      'the oneDNN addon is not built (apt-get install libdnnl-dev && npm rebuild @gradlab/native-kernels): libs/native-kernels/build/Release/gradlab_onednn.node',
+    ],
+    [
+      'without-libdnnl.js',
+      'the oneDNN addon is built but libdnnl.so.2 is missing (apt-get install libdnnl2): libdnnl.so.2: cannot open shared object file: No such file or directory',
+    ],
+  ])(
+    '%s: says what to install in one line, and trains on wasm',
+    async (preload, reason) => {
+      const { lines, code } = await select(null, [path.join(SUPPORT, preload)]);
+      expect(code).toBe(0);
+      expect(lines.filter((line) => line.startsWith('backend wasm+onednn'))).toEqual([
+        `backend wasm+onednn did not load: ${reason}`,
+      ]);
+      expect(lines[lines.length - 1]).toBe('selected wasm');
+    },
+    60_000,
+  );
 
   it('fails when the forced backend cannot load, with the reason', async () => {
     const { lines, code } = await select('webgpu', [path.join(SUPPORT, 'without-webgpu-package.js')]);
