@@ -273,6 +273,8 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
       10_000,
     );
     expect(await page.textContent('[data-testid="estimate"]')).toMatch(/^About \d/);
+    // ... on the backend the workers have now (CI builds the oneDNN addon).
+    expect(await page.textContent('[data-testid="estimate"]')).toContain('an epoch on one wasm+onednn worker');
     await screenshot(page, 'new-run-cloned');
   }, 150_000);
 

@@ -185,6 +185,10 @@ export const DurationEstimateDtoSchema = z.object({
     .enum(['same-network', 'scaled', 'none'])
     .describe('same-network: measured on this network; scaled: from other networks by their multiply-adds'),
   epochsMeasured: z.number().int().describe('how many stored epochs the estimate rests on'),
+  backend: z
+    .string()
+    .nullable()
+    .describe("the backend those epochs ran on: the most recent epoch's (the workers' current one); null if none"),
 });
 export type DurationEstimateDto = z.infer<typeof DurationEstimateDtoSchema>;
 

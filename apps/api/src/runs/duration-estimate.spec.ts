@@ -11,14 +11,20 @@ const vgg08 = config({
 
 describe('duration estimates', () => {
   it('says so when nothing was measured', () => {
-    expect(estimateDuration([], vgg08)).toEqual({ epochMs: null, totalMs: null, basis: 'none', epochsMeasured: 0 });
+    expect(estimateDuration([], vgg08)).toEqual({
+      epochMs: null,
+      totalMs: null,
+      basis: 'none',
+      epochsMeasured: 0,
+      backend: null,
+    });
   });
 
   it('uses the same network when it was measured, scaled to this data, with the median epoch', () => {
     const measured = config({ ...vgg08, data: { dataset: 'synthetic', trainLimit: 500, valLimit: 100 } }); // half the images
-    const samples = [1000, 1100, 5000].map((durationMs) => ({ durationMs, config: measured }));
+    const samples = [1000, 1100, 5000].map((durationMs) => ({ durationMs, config: measured, backend: null }));
     const other = config({ model: { numBlocksPerStage: 1 }, data: { dataset: 'synthetic' } });
-    const estimate = estimateDuration([...samples, { durationMs: 1, config: other }], vgg08);
+    const estimate = estimateDuration([...samples, { durationMs: 1, config: other, backend: null }], vgg08);
     expect(estimate.basis).toBe('same-network');
     expect(estimate.epochsMeasured).toBe(3);
     expect(estimate.epochMs).toBeCloseTo(2200, 6); // twice the work of the median epoch (1100 ms)
@@ -28,9 +34,22 @@ describe('duration estimates', () => {
 
   it('scales from other networks by their multiply-adds when this one was never measured', () => {
     const vgg38 = config({ ...vgg08, model: {} });
-    const estimate = estimateDuration([{ durationMs: 1000, config: vgg08 }], vgg38);
+    const estimate = estimateDuration([{ durationMs: 1000, config: vgg08, backend: null }], vgg38);
     expect(estimate.basis).toBe('scaled');
     const ratio = forwardMultiplyAdds(describeNetwork(vgg38.model)) / forwardMultiplyAdds(describeNetwork(vgg08.model));
     expect(estimate.epochMs).toBeCloseTo(1000 * ratio, 6);
+  });
+
+  it("counts only the epochs of the most recent epoch's backend, the workers' current one", () => {
+    const epoch = (durationMs: number, backend: string) => ({ durationMs, config: vgg08, backend });
+    // Most recent first: two epochs on wasm+onednn after five older ones on wasm, 4x slower.
+    const samples = [
+      epoch(1000, 'wasm+onednn'),
+      epoch(1200, 'wasm+onednn'),
+      ...[1, 2, 3, 4, 5].map(() => epoch(4000, 'wasm')),
+    ];
+    const estimate = estimateDuration(samples, vgg08);
+    expect(estimate).toMatchObject({ basis: 'same-network', epochsMeasured: 2, backend: 'wasm+onednn' });
+    expect(estimate.epochMs).toBeCloseTo(1100, 6); // the median of 1000 and 1200, not of all seven (4000)
   });
 });

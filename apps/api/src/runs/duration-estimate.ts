@@ -2,10 +2,11 @@ import { median } from '@gradlab/analysis';
 import type { DurationEstimateDto, ExperimentConfig } from '@gradlab/contracts';
 import { describeNetwork, epochWork, forwardMultiplyAdds, splitSizes } from '@gradlab/models';
 
-/** A stored epoch: how long it took, and for which config. */
+/** A stored epoch: how long it took, for which config, on which backend (null: its run recorded none). */
 export interface EpochSample {
   durationMs: number;
   config: ExperimentConfig;
+  backend: string | null;
 }
 
 /** What identifies a network for "measured on this network", field by field (JSONB reorders keys). */
@@ -13,12 +14,16 @@ const networkKey = ({ model }: ExperimentConfig) =>
   [model.numFilters, model.numStages, model.numBlocksPerStage, model.blockType].join('|');
 
 /**
- * Milliseconds per unit of work (a forward multiply-add of one image), from measured epochs. Epochs of the
- * same network are preferred; otherwise every network's, since time scales with multiply-adds to a first
- * approximation. The median, so that an epoch slowed by a busy host does not move it. The samples are read
- * once; the estimator it returns answers for any number of configs (a queue's worth) cheaply.
+ * Milliseconds per unit of work (a forward multiply-add of one image), from measured epochs, most recent
+ * first. Only epochs of the most recent epoch's backend count: after workers move to a faster one (wasm to
+ * wasm+onednn, 3-4x), the older backend's epochs would hold the median back until they left the window. Epochs
+ * of the same network are preferred; otherwise every network's, since time scales with multiply-adds to a
+ * first approximation. The median, so that an epoch slowed by a busy host does not move it. The samples are
+ * read once; the estimator it returns answers for any number of configs (a queue's worth) cheaply.
  */
-export function durationEstimator(samples: EpochSample[]): (config: ExperimentConfig) => DurationEstimateDto {
+export function durationEstimator(allSamples: EpochSample[]): (config: ExperimentConfig) => DurationEstimateDto {
+  const backend = allSamples.find((s) => s.backend !== null)?.backend ?? null;
+  const samples = backend === null ? allSamples : allSamples.filter((s) => s.backend === backend);
   const works = new Map<string, number>();
   const workOf = (c: ExperimentConfig) => {
     const sizes = splitSizes(c.data);
@@ -40,7 +45,7 @@ export function durationEstimator(samples: EpochSample[]): (config: ExperimentCo
   return (config) => {
     const same = medianByNetwork.get(networkKey(config));
     const msPerWork = same?.rate ?? overall;
-    if (msPerWork === null) return { epochMs: null, totalMs: null, basis: 'none', epochsMeasured: 0 };
+    if (msPerWork === null) return { epochMs: null, totalMs: null, basis: 'none', epochsMeasured: 0, backend: null };
     const epochMs = msPerWork * workOf(config);
     const testMs = msPerWork * forwardMultiplyAdds(describeNetwork(config.model)) * splitSizes(config.data).test;
     return {
@@ -48,6 +53,7 @@ export function durationEstimator(samples: EpochSample[]): (config: ExperimentCo
       totalMs: epochMs * config.training.epochs + testMs,
       basis: same ? 'same-network' : 'scaled',
       epochsMeasured: same?.count ?? rates.length,
+      backend,
     };
   };
 }

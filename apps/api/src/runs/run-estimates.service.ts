@@ -72,8 +72,12 @@ export class RunEstimatesService {
     const rows = await this.prisma.epoch.findMany({
       orderBy: { createdAt: 'desc' },
       take: SAMPLE_EPOCHS,
-      select: { durationMs: true, run: { select: { config: true } } },
+      select: { durationMs: true, run: { select: { config: true, backend: true } } },
     });
-    return rows.map((row) => ({ durationMs: row.durationMs, config: row.run.config as unknown as ExperimentConfig }));
+    return rows.map((row) => ({
+      durationMs: row.durationMs,
+      config: row.run.config as unknown as ExperimentConfig,
+      backend: row.run.backend,
+    }));
   }
 }

@@ -186,6 +186,7 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
       totalMs: null,
       basis: 'none',
       epochsMeasured: 0,
+      backend: null,
     });
     const bad = await post('/runs/estimate', { config: { training: { epochs: 0 } } });
     expect([bad.status, (await bad.json()).errors[0].field]).toEqual([400, 'config.training.epochs']);

@@ -73,7 +73,8 @@ function describeEstimate(estimate: DurationEstimateDto): string {
     estimate.basis === 'same-network'
       ? `measured on this network (${estimate.epochsMeasured} epochs)`
       : `scaled from ${estimate.epochsMeasured} epochs of other networks by their size`;
-  return `About ${formatDuration(estimate.totalMs)} of training (${formatDuration(estimate.epochMs)} an epoch on one worker), ${basis}.`;
+  const worker = estimate.backend ? `one ${estimate.backend} worker` : 'one worker';
+  return `About ${formatDuration(estimate.totalMs)} of training (${formatDuration(estimate.epochMs)} an epoch on ${worker}), ${basis}.`;
 }
 
 export function NewRunForm() {
