@@ -13,6 +13,8 @@ RandomHorizontalFlip on the training images, Normalize with the CIFAR mean and s
 
 Usage: python3 pytorch_fidelity.py DATA_DIR FILTERS STAGES BLOCKS BLOCK_TYPE EPOCHS BATCH LR WEIGHT_DECAY SEED
 (DATA_DIR holds train.bin, val.bin and test.bin; Debian's python3-torch)
+INIT_WEIGHTS=FILE.json starts from other initial weights instead of PyTorch's own draw: a JSON list of
+[name, shape, values] in PyTorch's layout (bench/fidelity-init-swap.ts writes gradlab's draw so).
 """
 import copy, json, os, sys
 
@@ -70,6 +72,13 @@ def main():
     xva, yva = read(os.path.join(data, 'val.bin'))
     xte, yte = read(os.path.join(data, 'test.bin'))
     model = Net(filters, stages, blocks, block_type)
+    if os.environ.get('INIT_WEIGHTS'):
+        with open(os.environ['INIT_WEIGHTS']) as f:
+            given = {name: torch.tensor(values, dtype=torch.float32).reshape(shape) for name, shape, values in json.load(f)}
+        missing = set(dict(model.named_parameters())) - set(given)
+        if missing:
+            sys.exit(f'INIT_WEIGHTS lacks {sorted(missing)[:3]}')
+        model.load_state_dict(given, strict=False)
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=wd)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs, eta_min=2e-5)
     best = (-1.0, None, -1)

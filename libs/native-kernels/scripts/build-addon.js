@@ -33,7 +33,7 @@ function nodeDirArgs() {
 const ADDON = path.join(packageDir, 'build/Release/gradlab_onednn.node');
 const OFF = '[native-kernels] GRADLAB_ONEDNN=off: not building the oneDNN kernels (training uses wasm)';
 const NOT_FOUND =
-  '[native-kernels] oneDNN not found, skipping the wasm+onednn kernels (training uses wasm); for 2-4x faster CPU training: apt-get install libdnnl-dev && npm rebuild @gradlab/native-kernels';
+  '[native-kernels] oneDNN not found, skipping the wasm+onednn kernels (training uses wasm); for 3.5-5x faster CPU training: apt-get install libdnnl-dev && npm rebuild @gradlab/native-kernels';
 const haveHeaders = () => HEADER_DIRS.some((dir) => existsSync(path.join(dir, 'oneapi/dnnl/dnnl.hpp')));
 
 function report() {

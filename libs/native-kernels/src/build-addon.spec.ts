@@ -15,7 +15,7 @@ describe('the install step of @gradlab/native-kernels', () => {
       encoding: 'utf8',
     });
     expect(stdout.trim().split('\n')).toEqual([
-      '[native-kernels] oneDNN not found, skipping the wasm+onednn kernels (training uses wasm); for 2-4x faster CPU training: apt-get install libdnnl-dev && npm rebuild @gradlab/native-kernels',
+      '[native-kernels] oneDNN not found, skipping the wasm+onednn kernels (training uses wasm); for 3.5-5x faster CPU training: apt-get install libdnnl-dev && npm rebuild @gradlab/native-kernels',
     ]);
     expect(existsSync(ADDON) ? statSync(ADDON).mtimeMs : null).toBe(before);
   });

@@ -16,7 +16,7 @@ const networkKey = ({ model }: ExperimentConfig) =>
 /**
  * Milliseconds per unit of work (a forward multiply-add of one image), from measured epochs, most recent
  * first. Only epochs of the most recent epoch's backend count: after workers move to a faster one (wasm to
- * wasm+onednn, 3-4x), the older backend's epochs would hold the median back until they left the window. Epochs
+ * wasm+onednn, 3.5-5x), the older backend's epochs would hold the median back until they left the window. Epochs
  * of the same network are preferred; otherwise every network's, since time scales with multiply-adds to a
  * first approximation. The median, so that an epoch slowed by a busy host does not move it. The samples are
  * read once; the estimator it returns answers for any number of configs (a queue's worth) cheaply.

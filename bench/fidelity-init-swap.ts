@@ -1,0 +1,116 @@
+// npm run bench:fidelity-init-swap -- [--seeds 8] [--epochs 4] [--filters 32] [--threads 2]
+// The fidelity question's experiment: PyTorch's recipe (bench/pytorch_fidelity.py) on the same VGG_38 BN+RC
+// config and images as `bench:fidelity --config vgg38-bn-rc`, each seed once from PyTorch's own initial
+// weights and once from gradlab's draw (initialParameterValues, the same seed), with the same data order and
+// augmentation (PyTorch's, from the seed). If the gap between gradlab and PyTorch is in the initial weights,
+// PyTorch from gradlab's draw trains like gradlab; if not, like PyTorch.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { mean } from '@gradlab/analysis';
+import { ExperimentConfigSchema } from '@gradlab/contracts';
+import { describeNetwork, type ParamSpec } from '@gradlab/models';
+import { initialParameterValues } from '@gradlab/models/tf';
+import { encodeCifarBinary, loadSplits } from '@gradlab/training';
+
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '8' },
+    epochs: { type: 'string', default: '4' },
+    filters: { type: 'string', default: '32' },
+    threads: { type: 'string', default: '2' },
+  },
+});
+
+/** TensorFlow.js layout -> PyTorch's: conv [kh, kw, in, out] -> [out, in, kh, kw], linear [in, out] -> [out, in]. */
+function tfToTorchLayout(p: ParamSpec, data: Float32Array): number[] {
+  const out = new Array<number>(data.length);
+  if (p.torchShape.length === 4) {
+    const [o, i, kh, kw] = p.torchShape;
+    for (let a = 0; a < o; a++)
+      for (let b = 0; b < i; b++)
+        for (let y = 0; y < kh; y++)
+          for (let x = 0; x < kw; x++) out[((a * i + b) * kh + y) * kw + x] = data[((y * kw + x) * i + b) * o + a];
+  } else if (p.torchShape.length === 2) {
+    const [o, i] = p.torchShape;
+    for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) out[a * i + b] = data[b * o + a];
+  } else data.forEach((v, k) => (out[k] = v));
+  return out;
+}
+
+interface Run {
+  losses: number[];
+  test: number;
+}
+
+async function main(): Promise<void> {
+  const seeds = Number(values.seeds);
+  const epochs = Number(values.epochs);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gradlab-init-swap-data-'));
+  const runs: Record<'pytorch' | 'gradlab', Run[]> = { pytorch: [], gradlab: [] };
+  for (let seed = 0; seed < seeds; seed++) {
+    const config = ExperimentConfigSchema.parse({
+      model: { numFilters: Number(values.filters), numStages: 3, numBlocksPerStage: 5, blockType: 'conv_block_bn_rc' },
+      training: { epochs, batchSize: 100, learningRate: 1e-3, minLearningRate: 2e-5, weightDecay: 0, seed },
+      data: { dataset: 'synthetic', augment: true, trainLimit: 4750, valLimit: 250, testLimit: 1000 },
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'gradlab-init-swap-'));
+    const splits = await loadSplits(config.data, dataDir, seed);
+    for (const [name, set] of Object.entries(splits))
+      writeFileSync(path.join(dir, `${name}.bin`), encodeCifarBinary(set));
+    const spec = describeNetwork(config.model);
+    const init = initialParameterValues(spec, seed);
+    const weights = path.join(dir, 'gradlab-init.json');
+    writeFileSync(
+      weights,
+      JSON.stringify(
+        spec.params.map((p) => [p.name, p.torchShape, tfToTorchLayout(p, init.get(p.name) as Float32Array)]),
+      ),
+    );
+    const m = config.model;
+    const args = [
+      path.join(__dirname, 'pytorch_fidelity.py'),
+      dir,
+      m.numFilters,
+      m.numStages,
+      m.numBlocksPerStage,
+      m.blockType,
+      epochs,
+      100,
+      1e-3,
+      0,
+      seed,
+    ].map(String);
+    for (const init of ['pytorch', 'gradlab'] as const) {
+      const env = { ...process.env, THREADS: values.threads, ...(init === 'gradlab' ? { INIT_WEIGHTS: weights } : {}) };
+      const { stdout } = await promisify(execFile)('/usr/bin/python3', args, { env, maxBuffer: 1 << 24 });
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      runs[init].push({
+        losses: lines.slice(0, -1).map((l) => l.trainLoss),
+        test: lines[lines.length - 1].testAccuracy,
+      });
+    }
+    console.log(
+      `seed ${seed}: PyTorch's init test ${runs.pytorch[seed].test.toFixed(3)}, gradlab's init test ${runs.gradlab[seed].test.toFixed(3)}`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  const pm = (xs: number[]) => {
+    const mu = mean(xs);
+    return `${mu.toFixed(3)} ± ${Math.sqrt(xs.reduce((s, x) => s + (x - mu) ** 2, 0) / Math.max(1, xs.length - 1)).toFixed(3)}`;
+  };
+  console.log(
+    "\n| epoch | train loss, PyTorch from its init | train loss, PyTorch from gradlab's init |\n| --- | --- | --- |",
+  );
+  for (let e = 0; e < epochs; e++)
+    console.log(`| ${e} | ${pm(runs.pytorch.map((r) => r.losses[e]))} | ${pm(runs.gradlab.map((r) => r.losses[e]))} |`);
+  console.log(`| test accuracy | ${pm(runs.pytorch.map((r) => r.test))} | ${pm(runs.gradlab.map((r) => r.test))} |`);
+}
+
+main();
