@@ -4,16 +4,15 @@
 // weights and once from gradlab's draw (initialParameterValues, the same seed), with the same data order and
 // augmentation (PyTorch's, from the seed). If the gap between gradlab and PyTorch is in the initial weights,
 // PyTorch from gradlab's draw trains like gradlab; if not, like PyTorch.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { mean } from '@gradlab/analysis';
 import { ExperimentConfigSchema } from '@gradlab/contracts';
 import { describeNetwork, type ParamSpec } from '@gradlab/models';
 import { initialParameterValues } from '@gradlab/models/tf';
-import { encodeCifarBinary, loadSplits } from '@gradlab/training';
+import { runPytorchFidelity } from './pytorch-fidelity-run';
 
 const { values } = parseArgs({
   options: {
@@ -56,49 +55,30 @@ async function main(): Promise<void> {
       training: { epochs, batchSize: 100, learningRate: 1e-3, minLearningRate: 2e-5, weightDecay: 0, seed },
       data: { dataset: 'synthetic', augment: true, trainLimit: 4750, valLimit: 250, testLimit: 1000 },
     });
-    const dir = mkdtempSync(path.join(tmpdir(), 'gradlab-init-swap-'));
-    const splits = await loadSplits(config.data, dataDir, seed);
-    for (const [name, set] of Object.entries(splits))
-      writeFileSync(path.join(dir, `${name}.bin`), encodeCifarBinary(set));
     const spec = describeNetwork(config.model);
     const init = initialParameterValues(spec, seed);
-    const weights = path.join(dir, 'gradlab-init.json');
-    writeFileSync(
-      weights,
-      JSON.stringify(
-        spec.params.map((p) => [p.name, p.torchShape, tfToTorchLayout(p, init.get(p.name) as Float32Array)]),
-      ),
-    );
-    const m = config.model;
-    const args = [
-      path.join(__dirname, 'pytorch_fidelity.py'),
-      dir,
-      m.numFilters,
-      m.numStages,
-      m.numBlocksPerStage,
-      m.blockType,
-      epochs,
-      100,
-      1e-3,
-      0,
-      seed,
-    ].map(String);
-    for (const init of ['pytorch', 'gradlab'] as const) {
-      const env = { ...process.env, THREADS: values.threads, ...(init === 'gradlab' ? { INIT_WEIGHTS: weights } : {}) };
-      const { stdout } = await promisify(execFile)('/usr/bin/python3', args, { env, maxBuffer: 1 << 24 });
-      const lines = stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l));
-      runs[init].push({
-        losses: lines.slice(0, -1).map((l) => l.trainLoss),
-        test: lines[lines.length - 1].testAccuracy,
-      });
+    const writeGradlabInit = (dir: string) => {
+      const file = path.join(dir, 'gradlab-init.json');
+      const params = spec.params.map((p) => [
+        p.name,
+        p.torchShape,
+        tfToTorchLayout(p, init.get(p.name) as Float32Array),
+      ]);
+      writeFileSync(file, JSON.stringify(params));
+      return file;
+    };
+    for (const start of ['pytorch', 'gradlab'] as const) {
+      const run = await runPytorchFidelity(
+        config,
+        dataDir,
+        Number(values.threads),
+        start === 'gradlab' ? writeGradlabInit : undefined,
+      );
+      runs[start].push({ losses: run.epochs.map((e) => e.trainLoss), test: run.testAccuracy });
     }
     console.log(
       `seed ${seed}: PyTorch's init test ${runs.pytorch[seed].test.toFixed(3)}, gradlab's init test ${runs.gradlab[seed].test.toFixed(3)}`,
     );
-    rmSync(dir, { recursive: true, force: true });
   }
   rmSync(dataDir, { recursive: true, force: true });
   const pm = (xs: number[]) => {

@@ -6,24 +6,21 @@
 // (bench/pytorch_fidelity.py, Debian's /usr/bin/python3). Prints per-epoch mean ± std of train loss and
 // validation accuracy for both, every seed's test accuracy (of the best-validation weights), and the
 // difference of the means with its 95% interval and Welch's t.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { promisify } from 'node:util';
 import { mean } from '@gradlab/analysis';
 import { ExperimentConfigSchema, type ExperimentConfig } from '@gradlab/contracts';
 import {
   BACKEND_PREFERENCE,
-  encodeCifarBinary,
-  loadSplits,
   selectBackend,
   trainRun,
   wasmThreadCount,
   type BackendName,
   type EpochResult,
 } from '@gradlab/training';
+import { runPytorchFidelity } from './pytorch-fidelity-run';
 
 const CONFIGS = {
   vgg08: { model: { numFilters: 32, numStages: 3, numBlocksPerStage: 0, blockType: 'conv_block' }, seeds: 8 },
@@ -77,40 +74,8 @@ async function gradlabRun(config: ExperimentConfig, dataDir: string): Promise<Se
   return { epochs: collected, testAccuracy: result.testAccuracy };
 }
 
-/** The same split a worker makes (trainRun's own), written out for the PyTorch side. */
 async function pytorchRun(config: ExperimentConfig, dataDir: string): Promise<SeedResult> {
-  const splits = await loadSplits(config.data, dataDir, config.training.seed);
-  const dir = mkdtempSync(path.join(tmpdir(), 'gradlab-fidelity-'));
-  try {
-    for (const [name, set] of Object.entries(splits))
-      writeFileSync(path.join(dir, `${name}.bin`), encodeCifarBinary(set));
-    const m = config.model;
-    const t = config.training;
-    const args = [
-      path.join(__dirname, 'pytorch_fidelity.py'),
-      dir,
-      m.numFilters,
-      m.numStages,
-      m.numBlocksPerStage,
-      m.blockType,
-      t.epochs,
-      t.batchSize,
-      t.learningRate,
-      t.weightDecay,
-      t.seed,
-    ].map(String);
-    const { stdout } = await promisify(execFile)('/usr/bin/python3', args, {
-      env: { ...process.env, THREADS: String(wasmThreadCount()) },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const lines = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    return { epochs: lines.slice(0, -1), testAccuracy: lines.at(-1).testAccuracy };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runPytorchFidelity(config, dataDir, wasmThreadCount());
 }
 
 const std = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
