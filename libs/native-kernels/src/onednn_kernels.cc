@@ -1,6 +1,7 @@
-// The addon's entry points: batch norm's training kernels (elementwise_kernels.cc), and here gradlab's oneDNN
-// kernels: Conv2D and its two gradients on float32 NHWC data with HWIO filters, the layouts
-// TensorFlow.js keeps, read and written in place (the caller passes Float32Arrays over the wasm backend's heap).
+// The addon's entry points: the plain C++ kernels of elementwise_kernels.cc (batch norm, leaky_relu's gradient,
+// Adam's step), and here gradlab's oneDNN kernels: Conv2D and its two gradients on float32 NHWC data with HWIO
+// filters, the layouts TensorFlow.js keeps, read and written in place (the caller passes Float32Arrays over the
+// wasm backend's heap).
 //
 // Layouts: every operand's layout is left to oneDNN (format_tag::any), as PyTorch does for its default NCHW
 // tensors, and reordered from and to TensorFlow.js's where oneDNN picks another (a blocked nChw16c, say). That
