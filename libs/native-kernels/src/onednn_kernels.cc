@@ -169,19 +169,25 @@ Kernel& backwardWeightsKernel(const Geometry& g) {
   });
 }
 
-// The float32 data of a Float32Array of exactly the operand's size; a wrong length is a caller's bug that
-// would otherwise read or write past the tensor.
-float* dataOf(const Napi::Value& value, const memory::desc& desc, const char* name) {
+// A Float32Array's data, checked to hold `expected` elements (0: any whole number of `channels` rows).
+float* floats(const Napi::Value& value, size_t expected, const char* name, int64_t channels = 1) {
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
     throw Napi::TypeError::New(value.Env(), std::string(name) + ": expected a Float32Array");
   auto array = value.As<Napi::Float32Array>();
-  size_t expected = desc.get_size() / sizeof(float);
-  if (array.ElementLength() != expected) {
+  bool fits = expected ? array.ElementLength() == expected : array.ElementLength() % channels == 0;
+  if (!fits) {
     std::ostringstream message;
-    message << name << ": expected " << expected << " elements, got " << array.ElementLength();
+    message << name << ": expected " << (expected ? expected : channels) << (expected ? "" : "n") << " elements, got "
+            << array.ElementLength();
     throw Napi::RangeError::New(value.Env(), message.str());
   }
   return array.Data();
+}
+
+// The data of a Float32Array of exactly the operand's size; a wrong length is a caller's bug that would
+// otherwise read or write past the tensor.
+float* dataOf(const Napi::Value& value, const memory::desc& desc, const char* name) {
+  return floats(value, desc.get_size() / sizeof(float), name);
 }
 
 // kernel(a, b, out, geometry): checks the three buffers against the geometry, runs, and answers the
@@ -210,21 +216,6 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
 }
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
   return Run<backwardWeightsKernel>(info, BACKWARD_WEIGHTS_NAMES);
-}
-
-// A Float32Array's data, checked to hold `expected` elements (0: any whole number of `channels` rows).
-float* floats(const Napi::Value& value, size_t expected, const char* name, int64_t channels = 1) {
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
-    throw Napi::TypeError::New(value.Env(), std::string(name) + ": expected a Float32Array");
-  auto array = value.As<Napi::Float32Array>();
-  bool fits = expected ? array.ElementLength() == expected : array.ElementLength() % channels == 0;
-  if (!fits) {
-    std::ostringstream message;
-    message << name << ": expected " << (expected ? expected : channels) << (expected ? "" : "n") << " elements, got "
-            << array.ElementLength();
-    throw Napi::RangeError::New(value.Env(), message.str());
-  }
-  return array.Data();
 }
 
 int64_t channelsOf(const Napi::CallbackInfo& info, size_t index) {
