@@ -1,5 +1,6 @@
-import { JOBS, QUEUES, redisConnectionFromUrl, RUN_EVENT_VERSION } from '@gradlab/contracts';
-import { BACKEND_PREFERENCE, describeDevice, selectBackend } from '@gradlab/training';
+import { totalmem } from 'node:os';
+import { JOBS, poolOfBackend, redisConnectionFromUrl, RUN_EVENT_VERSION, trainingQueueName } from '@gradlab/contracts';
+import { BACKEND_PREFERENCE, describeDevice, measureSpeed, selectBackend } from '@gradlab/training';
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { CheckpointsClient } from './checkpoints.client';
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
   log(`backend ${backend} (${skipped})`);
   log(`device ${device}`);
   log(`data in ${config.dataDir}`);
+  const pool = config.pool ?? poolOfBackend(backend);
+  const speed = await measureSpeed();
+  const memoryBytes = totalmem();
+  log(`pool ${pool}: ${speed.toFixed(0)} images/s on the speed probe, ${(memoryBytes / 2 ** 30).toFixed(1)} GiB memory`);
 
   const connection = redisConnectionFromUrl(config.redisUrl);
   const redis = new IORedis({ ...connection, maxRetriesPerRequest: 3 });
@@ -35,6 +40,7 @@ async function main(): Promise<void> {
     device,
     workerId: config.workerId,
     dataDir: config.dataDir,
+    dataset: config.dataset,
     queuePrefix: config.queuePrefix,
     redis,
     checkpoints: new CheckpointsClient(config.apiUrl, config.workerToken, (since) => {
@@ -50,7 +56,8 @@ async function main(): Promise<void> {
     setCurrentRun: (runId) => (currentRun = runId),
     log,
   });
-  const worker = new Worker(QUEUES.training, processor, {
+  // The pool's queue: the api's dispatcher puts a run there when it gives it to one of the pool's workers.
+  const worker = new Worker(trainingQueueName(pool), processor, {
     connection,
     prefix: config.queuePrefix,
     concurrency: 1,
@@ -79,6 +86,9 @@ async function main(): Promise<void> {
         device,
         runId: currentRun,
         waitingForApiSince: waitingForApiSince?.toISOString() ?? null,
+        pool,
+        memoryBytes,
+        speed,
       })
       .catch((error: Error) => log(`heartbeat failed: ${error.message}`));
   void heartbeat();

@@ -10,7 +10,13 @@ import {
   TrainingJobSchema,
   type RunEvent,
 } from '@gradlab/contracts';
-import { RunCancelledError, trainRun, type BackendName, type TrainRunCallbacks } from '@gradlab/training';
+import {
+  ensureCifar100,
+  RunCancelledError,
+  trainRun,
+  type BackendName,
+  type TrainRunCallbacks,
+} from '@gradlab/training';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { CheckpointsClient } from './checkpoints.client';
@@ -21,6 +27,8 @@ export interface TrainRunProcessorDeps {
   device: string;
   workerId: string;
   dataDir: string;
+  /** Whether and from where CIFAR-100 is fetched on first use. */
+  dataset?: { download: boolean; url?: string; md5?: string };
   /** QUEUE_PREFIX: the run-owner keys live beside the queues. */
   queuePrefix: string;
   redis: IORedis;
@@ -32,6 +40,9 @@ export interface TrainRunProcessorDeps {
 }
 
 type Distribute<T> = T extends unknown ? Omit<T, 'v' | 'at'> : never;
+
+/** Download progress goes out at most this often. */
+const PREPARING_PROGRESS_MS = 500;
 
 /** A run's owner key outlives any run, and then some. */
 const OWNER_TTL_S = 7 * 24 * 3600;
@@ -47,6 +58,25 @@ class RunHandedOverError extends Error {}
 export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
   const emit = (event: Distribute<RunEvent>) =>
     deps.publish({ ...event, v: RUN_EVENT_VERSION, at: new Date().toISOString() } as RunEvent);
+
+  /** CIFAR-100 fetched on first use, its progress shown on the run page (every half second at most). */
+  const ensureDataset = async (runId: string) => {
+    let lastSent = 0;
+    await ensureCifar100(deps.dataDir, {
+      download: deps.dataset?.download ?? true,
+      url: deps.dataset?.url,
+      md5: deps.dataset?.md5,
+      log: deps.log,
+      onProgress: (fraction) => {
+        if (Date.now() - lastSent < PREPARING_PROGRESS_MS && fraction !== 1) return;
+        lastSent = Date.now();
+        const preparing = { what: 'downloading CIFAR-100', fraction };
+        void emit({ type: 'run.progress', runId, epoch: 0, batch: 0, batchesPerEpoch: 1, preparing }).catch(
+          () => undefined,
+        );
+      },
+    });
+  };
 
   return async (job: Job<unknown>): Promise<string> => {
     const runId = typeof job.id === 'string' ? job.id : String((job.data as { runId?: unknown })?.runId ?? 'unknown');
@@ -123,6 +153,7 @@ export function createTrainRunProcessor(deps: TrainRunProcessorDeps) {
           return isCancelled();
         },
       };
+      if (config.data.dataset === 'cifar100') await ensureDataset(runId);
       const result = await trainRun(runId, config, deps.dataDir, callbacks, { resume });
       await checkStillOwner(); // a flush during the test evaluation: the epochs go again before the result
       await emit({ type: 'run.completed', runId, ...result });

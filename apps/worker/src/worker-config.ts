@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { setVariables } from '@gradlab/contracts';
+import { PoolNameSchema, setVariables } from '@gradlab/contracts';
 import { BACKEND_PREFERENCE, defaultWasmThreads, MAX_WASM_THREADS, type BackendName } from '@gradlab/training';
 
 export const WorkerConfigSchema = z.object({
@@ -20,6 +20,13 @@ export const WorkerConfigSchema = z.object({
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   /** How long a job stays locked without renewal; a killed worker's job goes to another after this. */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** The pool this worker serves; by default its backend's: 'gpu' for GPU backends, 'cpu' otherwise. */
+  WORKER_POOL: PoolNameSchema.optional(),
+  /** Fetch CIFAR-100 on first use (false: clusters that stage it by hand). */
+  DATASET_DOWNLOAD: z.enum(['true', 'false']).default('true'),
+  /** A mirror of the official CIFAR-100 python archive, and its md5 when it serves another archive. */
+  CIFAR100_URL: z.string().url().optional(),
+  CIFAR100_MD5: z.string().regex(/^[0-9a-f]{32}$/i, 'an md5 is 32 hex digits').optional(),
 });
 
 /** The worker's configuration, validated once at start-up. */
@@ -35,6 +42,8 @@ export interface WorkerConfig {
   host: string;
   heartbeatIntervalMs: number;
   lockDurationMs: number;
+  pool: string | undefined;
+  dataset: { download: boolean; url: string | undefined; md5: string | undefined };
 }
 
 export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
@@ -58,5 +67,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     host,
     heartbeatIntervalMs: c.HEARTBEAT_INTERVAL_MS,
     lockDurationMs: c.WORKER_LOCK_MS,
+    pool: c.WORKER_POOL,
+    dataset: { download: c.DATASET_DOWNLOAD === 'true', url: c.CIFAR100_URL, md5: c.CIFAR100_MD5 },
   };
 }

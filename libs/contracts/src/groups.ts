@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunResourcesSchema } from './scheduling';
 import { ExperimentConfigSchema, type ExperimentConfig } from './experiment-config';
 import { RunDtoSchema } from './runs';
 import { text, toFieldErrors, type FieldError } from './validation';
@@ -33,6 +34,7 @@ const gridValue = z.union([z.number(), z.string(), z.boolean()]);
 export const CreateGroupRequestSchema = z.strictObject({
   name: text().trim().min(1).max(200).optional(),
   config: ExperimentConfigSchema,
+  resources: RunResourcesSchema.optional(),
   seeds: z
     .array(
       z

@@ -10,3 +10,4 @@ export * from './figures';
 export * from './groups';
 export * from './analysis';
 export * from './environment';
+export * from './scheduling';

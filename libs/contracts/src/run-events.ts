@@ -76,6 +76,8 @@ export const RunProgressEventSchema = z.strictObject({
   batchesPerEpoch: z.number().int().min(1),
   /** Time since the epoch began: the time left can be estimated within the first epoch. */
   epochElapsedMs: z.number().min(0).optional(),
+  /** Before the first epoch: what the worker prepares (e.g. 'downloading CIFAR-100') and how far, 0..1. */
+  preparing: z.strictObject({ what: z.string().max(200), fraction: z.number().min(0).max(1).nullable() }).optional(),
 });
 
 export const RunCompletedEventSchema = z.strictObject({
@@ -108,6 +110,10 @@ export const WorkerHeartbeatEventSchema = z.strictObject({
   runId: z.string().nullable(),
   /** Since when the worker waits for an api that cannot be reached or answers 503; null (or absent) when not. */
   waitingForApiSince: z.string().nullable().optional(),
+  /** What it has, for pools (absent from workers older than pools: the backend's pool, nothing measured). */
+  pool: z.string().max(32).optional(),
+  memoryBytes: z.number().min(0).optional(),
+  speed: z.number().min(0).optional(),
 });
 
 export const RunEventSchema = z.discriminatedUnion('type', [

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BLOCK_TYPES, ExperimentConfigSchema } from './experiment-config';
 import { LayerGradientStatSchema } from './run-events';
+import { QuotaExceededSchema, RunResourcesSchema } from './scheduling';
 import { text } from './validation';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -12,6 +13,7 @@ export type RunKind = (typeof RUN_KINDS)[number];
 export const CreateRunRequestSchema = z.strictObject({
   name: text().trim().min(1).max(200).optional(),
   config: ExperimentConfigSchema,
+  resources: RunResourcesSchema.optional(),
 });
 export type CreateRunRequest = z.input<typeof CreateRunRequestSchema>;
 /** A submission once parsed, with its defaults filled in: what the api queues. */
@@ -80,6 +82,8 @@ export const RunDtoSchema = z.object({
   testAccuracy: z.number().nullable().describe('of the best-validation weights'),
   error: z.string().nullable(),
   groupId: z.string().uuid().nullable().describe('the seed group or sweep the run belongs to'),
+  resources: RunResourcesSchema.describe('what it asked of its worker ({} when nothing)'),
+  pool: z.string().nullable().describe('the pool of the worker it was given to; null until then'),
 });
 export type RunDto = z.infer<typeof RunDtoSchema>;
 
@@ -132,6 +136,9 @@ export const WorkerDtoSchema = z.object({
     ),
   startedAt: isoDate,
   lastHeartbeatAt: isoDate,
+  pool: z.string().describe("the pool it serves: 'gpu' for GPU backends, 'cpu' otherwise, or WORKER_POOL"),
+  memoryBytes: z.number().nullable().describe("the host's memory"),
+  speed: z.number().nullable().describe('images/s it measured at start on the speed probe (VGG_08, batch 16)'),
 });
 export type WorkerDto = z.infer<typeof WorkerDtoSchema>;
 
@@ -152,6 +159,18 @@ export const WorkersDtoSchema = z.object({
     delayed: z.number().int(),
     failed: z.number().int(),
   }),
+  pools: z
+    .array(
+      z.object({
+        pool: z.string(),
+        workers: z.number().int().describe('its workers online'),
+        queued: z.number().int().describe('runs waiting that only this pool may train'),
+        given: z.number().int().describe('runs given to its workers that have not started yet'),
+        active: z.number().int().describe('runs its workers train'),
+      }),
+    )
+    .describe("each pool's queue, the pools of the workers listed first"),
+  anyPoolQueued: z.number().int().describe('runs waiting that any pool may train'),
 });
 export type WorkersDto = z.infer<typeof WorkersDtoSchema>;
 
@@ -171,10 +190,14 @@ export const ErrorDtoSchema = z.object({
     .array(z.object({ field: z.string(), message: z.string() }))
     .optional()
     .describe('for bad input: one entry per field'),
+  quota: QuotaExceededSchema.optional().describe('QUOTA_EXCEEDED: the budget, what is used, when it frees up'),
 });
 export type ErrorDto = z.infer<typeof ErrorDtoSchema>;
 
-export const EstimateRequestSchema = z.strictObject({ config: ExperimentConfigSchema });
+export const EstimateRequestSchema = z.strictObject({
+  config: ExperimentConfigSchema,
+  resources: RunResourcesSchema.optional(),
+});
 export type EstimateRequest = z.input<typeof EstimateRequestSchema>;
 
 /** How long a config would train, from the epoch times workers measured: before it is submitted. */
@@ -189,14 +212,22 @@ export const DurationEstimateDtoSchema = z.object({
     .string()
     .nullable()
     .describe("the backend those epochs ran on: the most recent epoch's (the workers' current one); null if none"),
+  pool: z
+    .string()
+    .nullable()
+    .describe("the pool of those workers ('cpu' or 'gpu'), which the estimate assumes; null if none"),
+  waitsForGpu: z
+    .boolean()
+    .describe('over CPU_MAX_ESTIMATE_H on a CPU worker while a GPU worker was seen in the last day: it waits for one'),
 });
 export type DurationEstimateDto = z.infer<typeof DurationEstimateDtoSchema>;
 
-/** Where a queued run stands: the training queue is first come, first served across teams. */
+/** Where a queued run stands, in the order fair share will give runs to workers. */
 export const QueuePositionDtoSchema = z.object({
   status: z.enum(RUN_STATUSES),
   position: z.number().int().nullable().describe('1 = next to start; null unless queued'),
-  ahead: z.number().int().describe('queued runs before this one (of every team)'),
+  ahead: z.number().int().describe('queued runs that fair share gives a worker before this one (of every team)'),
+  pool: z.string().nullable().describe('the pool it waits for; null when any worker may take it'),
   running: z.number().int().describe('runs training now'),
   workers: z.number().int().describe('workers heard from in the last 30 s'),
   estimatedWaitMs: z

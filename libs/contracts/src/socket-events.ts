@@ -17,6 +17,7 @@ export interface ServerToClientEvents {
     batch: number;
     batchesPerEpoch: number;
     epochElapsedMs?: number;
+    preparing?: { what: string; fraction: number | null };
   }) => void;
   'workers.updated': (snapshot: WorkersDto) => void;
 }

@@ -17,6 +17,8 @@ export * from './backend/conv2d-backprop-filter';
 export * from './backend/conv2d-backprop-input';
 export * from './train-run';
 export * from './data/download-cifar100';
+export * from './data/ensure-cifar100';
+export * from './speed-probe';
 export * from './parity/parity-fixture';
 export * from './parity/parity-check';
 export * from './parity/trajectory-check';

@@ -17,6 +17,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   FORBIDDEN: HttpStatus.FORBIDDEN,
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
   QUEUE_FULL: HttpStatus.TOO_MANY_REQUESTS,
+  QUOTA_EXCEEDED: HttpStatus.TOO_MANY_REQUESTS,
   PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
 };
 
@@ -34,7 +35,13 @@ export class DomainErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     let body: ErrorDto;
     if (error instanceof DomainError) {
-      body = { statusCode: STATUS[error.code], code: error.code, message: error.message, errors: error.fieldErrors };
+      body = {
+        statusCode: STATUS[error.code],
+        code: error.code,
+        message: error.message,
+        errors: error.fieldErrors,
+        ...(error.quota ? { quota: error.quota } : {}),
+      };
       if (error.retryAfterSeconds) response.setHeader('retry-after', String(error.retryAfterSeconds));
     } else if (isUniqueViolation(error)) {
       // Two requests raced to make the same thing (a team, a user): the loser hears what a second try would.

@@ -1,4 +1,4 @@
-import type { FieldError } from '@gradlab/contracts';
+import type { FieldError, QuotaExceeded } from '@gradlab/contracts';
 
 export type DomainErrorCode =
   | 'NOT_FOUND'
@@ -9,6 +9,7 @@ export type DomainErrorCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'QUEUE_FULL'
+  | 'QUOTA_EXCEEDED'
   | 'PAYLOAD_TOO_LARGE';
 
 /** An error the domain raises with a code; controllers' filters map codes to HTTP (and later GraphQL). */
@@ -19,6 +20,8 @@ export class DomainError extends Error {
     readonly fieldErrors?: FieldError[],
     /** For RATE_LIMITED: when to try again. */
     readonly retryAfterSeconds?: number,
+    /** For QUOTA_EXCEEDED: the budget, what is used, when it frees up. */
+    readonly quota?: QuotaExceeded,
   ) {
     super(message);
     this.name = 'DomainError';

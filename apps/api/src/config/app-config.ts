@@ -67,6 +67,12 @@ export const AppConfigSchema = z.object({
     }),
   /** A worker silent for this long is dropped from the workers list (it is shown offline well before). */
   WORKER_FORGET_AFTER_S: z.coerce.number().int().min(30).default(600),
+  /** Fair share looks back this many hours: the team that used the least worker time in it goes first. */
+  FAIR_SHARE_WINDOW_H: z.coerce.number().positive().default(24),
+  /** A run estimated to take longer than this on a CPU worker waits for a GPU worker, if one was seen in a day. */
+  CPU_MAX_ESTIMATE_H: z.coerce.number().positive().default(2),
+  /** How often the scheduler looks for free workers (it also does at each submission and finished run). */
+  DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
 });
 
 /** The api's configuration, validated once at boot; services receive it and never read process.env. */
@@ -100,6 +106,9 @@ export class AppConfig {
   /** Browser origins allowed to call the api with credentials (CORS and socket.io). */
   readonly webOrigins: string[];
   readonly workerForgetAfterMs: number;
+  readonly fairShareWindowMs: number;
+  readonly cpuMaxEstimateMs: number;
+  readonly dispatchIntervalMs: number;
 
   constructor(env: Record<string, string | undefined>) {
     const result = AppConfigSchema.safeParse(setVariables(env));
@@ -138,5 +147,8 @@ export class AppConfig {
       ? c.WEB_ORIGIN
       : [`http://localhost:${c.WEB_PORT}`, `http://127.0.0.1:${c.WEB_PORT}`];
     this.workerForgetAfterMs = c.WORKER_FORGET_AFTER_S * 1000;
+    this.fairShareWindowMs = c.FAIR_SHARE_WINDOW_H * 3600_000;
+    this.cpuMaxEstimateMs = c.CPU_MAX_ESTIMATE_H * 3600_000;
+    this.dispatchIntervalMs = c.DISPATCH_INTERVAL_MS;
   }
 }

@@ -56,6 +56,7 @@ describe('migrateDatabase (real Postgres)', () => {
         '20261129110000_group_layer_stats',
         '20261205000000_device',
         '20261205120000_worker_waiting_for_api',
+        '20261206000000_fair_share',
       ]);
       expect(rows.rows).toEqual(
         migrations.map((name) => ({

@@ -13,6 +13,7 @@ const CODES: Record<DomainErrorCode, string> = {
   FORBIDDEN: 'FORBIDDEN',
   RATE_LIMITED: 'RATE_LIMITED',
   QUEUE_FULL: 'QUEUE_FULL',
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 };
 
@@ -35,6 +36,7 @@ export function toGraphQLError(error: unknown): GraphQLError | unknown {
       code: CODES[error.code],
       ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
       ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+      ...(error.quota ? { quota: error.quota } : {}),
     },
   });
 }

@@ -16,12 +16,13 @@ import {
 } from '@gradlab/contracts';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { REDIS_RETRY_AFTER_S } from '../redis/redis.service';
 import { isUuid } from '../common/is-uuid';
 import type { Principal } from '../auth/principal';
 import type { Run, RunGroup } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { RunQueue } from '../runs/run-queue';
+import { QuotaService } from '../scheduling/quota.service';
+import { RunPlacementService } from '../scheduling/run-placement.service';
 import { RunsService } from '../runs/runs.service';
 import { SubmissionLimitsService } from '../runs/submission-limits.service';
 import { newRunData, toRunDto } from '../runs/run.mapper';
@@ -79,6 +80,8 @@ export class GroupsService {
     private readonly runs: RunsService,
     private readonly queue: RunQueue,
     private readonly limits: SubmissionLimitsService,
+    private readonly quota: QuotaService,
+    private readonly placement: RunPlacementService,
     private readonly config: AppConfig,
   ) {}
 
@@ -93,6 +96,11 @@ export class GroupsService {
     this.queue.ensureReachable('the group was not submitted');
     // One submission against the rate limits: the queue cap below counts every run.
     await this.limits.checkRate(principal);
+    await this.quota.checkBudget(principal);
+    const placements = await this.placement.placement(
+      plan.members.map((m) => m.config),
+      request.resources,
+    );
     const architecture = architectureName(request.config.model);
     const name =
       request.name ??
@@ -116,12 +124,17 @@ export class GroupsService {
           },
         });
         const runs: Run[] = [];
-        for (const member of plan.members) {
+        for (const [i, member] of plan.members.entries()) {
           const cell = cellKey(member.cell);
           runs.push(
             await tx.run.create({
               data: {
-                ...newRunData(principal, `${name}${cell ? ` ${cell}` : ''} seed ${member.seed}`, member.config),
+                ...newRunData(
+                  principal,
+                  `${name}${cell ? ` ${cell}` : ''} seed ${member.seed}`,
+                  member.config,
+                  placements[i],
+                ),
                 groupId: group.id,
                 cell: cell ? member.cell : undefined,
               },
@@ -132,24 +145,7 @@ export class GroupsService {
       },
       plan.members.length,
     );
-    try {
-      await this.queue.enqueueMany(
-        runs.map((run) => ({ runId: run.id, config: run.config as unknown as ExperimentConfig })),
-      );
-    } catch (error) {
-      // Nothing half-written: a group whose runs could not all be queued is not kept.
-      await this.queue.dequeue(runs.map((r) => r.id));
-      await this.prisma.$transaction([
-        this.prisma.run.deleteMany({ where: { groupId: group.id } }),
-        this.prisma.runGroup.delete({ where: { id: group.id } }),
-      ]);
-      throw new DomainError(
-        'UNAVAILABLE',
-        `could not queue the group: ${(error as Error).message}`,
-        undefined,
-        REDIS_RETRY_AFTER_S,
-      );
-    }
+    this.queue.submitted();
     return this.toGroupDto(group, runs);
   }
 

@@ -14,6 +14,8 @@ import { RedisService } from '../redis/redis.service';
 import { epochCompletedEvent, workerHeartbeat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 import { WorkersService, type WorkersSnapshot } from '../workers/workers.service';
+import { DispatcherService } from '../scheduling/dispatcher.service';
+import { TrainingQueues } from '../scheduling/training-queues';
 import { DiagnosisService } from '../runs/diagnosis.service';
 import type { RunEventsGateway } from '../live-events/run-events.gateway';
 import { EpochsPendingError, RunEventsService } from './run-events.service';
@@ -67,6 +69,7 @@ describe('RunEventsService (real Postgres)', () => {
   let service: RunEventsService;
   let gateway: RecordingGateway;
   let trainingQueue: Queue;
+  let queues: TrainingQueues;
   let redis: RedisService;
 
   beforeAll(async () => {
@@ -74,22 +77,26 @@ describe('RunEventsService (real Postgres)', () => {
     await migrateDatabase(db.url);
     prisma = new PrismaService(new AppConfig({ DATABASE_URL: db.url }));
     gateway = new RecordingGateway();
+    const config = new AppConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: testQueuePrefix() });
     trainingQueue = new Queue(QUEUES.training, {
       connection: redisConnectionFromUrl('redis://127.0.0.1:6379'),
-      prefix: testQueuePrefix(),
+      prefix: config.queuePrefix,
     });
-    redis = new RedisService(new AppConfig({ DATABASE_URL: db.url }));
+    queues = new TrainingQueues(config);
+    redis = new RedisService(config);
     await redis.client.ping();
     service = new RunEventsService(
       prisma,
       gateway as unknown as RunEventsGateway,
-      new WorkersService(prisma, new AppConfig({ DATABASE_URL: db.url }), redis, trainingQueue),
+      new WorkersService(prisma, config, redis, queues),
       new DiagnosisService(prisma, gateway as unknown as RunEventsGateway),
+      new DispatcherService(prisma, queues, redis, config),
     );
   });
   afterAll(async () => {
     await trainingQueue.obliterate({ force: true });
     await trainingQueue.close();
+    await queues.onApplicationShutdown();
     await redis.onModuleDestroy();
     await prisma.$disconnect();
     await db.drop();
@@ -260,11 +267,15 @@ describe('RunEventsService (real Postgres)', () => {
     await service.handle(workerHeartbeat('host-2', { host: 'other', backend: 'webgpu', device }));
     const last = gateway.workerSnapshots.at(-1);
     expect(last?.workers.map((w) => w.id)).toEqual(['host-2', 'host-1']);
-    expect(last?.workers.map((w) => [w.backend, w.device])).toEqual([
-      ['webgpu', device],
-      ['wasm', null], // a heartbeat from before workers sent their device
+    expect(last?.workers.map((w) => [w.backend, w.device, w.pool])).toEqual([
+      ['webgpu', device, 'gpu'], // a heartbeat from before pools: the backend's pool
+      ['wasm', null, 'cpu'], // a heartbeat from before workers sent their device
     ]);
     expect(last?.queue.waiting).toBe(1);
+    expect(last?.pools.map((p) => [p.pool, p.workers, p.given])).toEqual([
+      ['gpu', 1, 0],
+      ['cpu', 1, 1],
+    ]);
   });
 
   it('drops a worker silent for longer than WORKER_FORGET_AFTER_S from the list', async () => {

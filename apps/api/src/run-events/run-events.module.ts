@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { QUEUES } from '@gradlab/contracts';
 import { LiveEventsModule } from '../live-events/live-events.module';
 import { RunsModule } from '../runs/runs.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
 import { WorkersModule } from '../workers/workers.module';
 import { RunEventsProcessor } from './run-events.processor';
 import { RunEventsService } from './run-events.service';
@@ -13,7 +14,7 @@ import { WorkerLiveEventsListener } from './worker-live-events.listener';
  * in Postgres, and live-only events (batch progress) from their Redis channel, passed on to the browsers.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.runEvents }), LiveEventsModule, RunsModule, WorkersModule],
+  imports: [BullModule.registerQueue({ name: QUEUES.runEvents }), LiveEventsModule, RunsModule, WorkersModule, SchedulingModule],
   providers: [RunEventsService, RunEventsProcessor, WorkerLiveEventsListener],
 })
 export class RunEventsModule {}

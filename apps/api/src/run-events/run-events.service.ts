@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { cellKey, type GridCell } from '@gradlab/contracts';
+import { cellKey, poolOfBackend, type GridCell } from '@gradlab/contracts';
 import type {
   EpochCompletedEvent,
   RunCancelledEvent,
@@ -17,6 +17,7 @@ import { WorkersService } from '../workers/workers.service';
 import { DiagnosisService } from '../runs/diagnosis.service';
 import { LiveEventsPublisher } from '../live-events/live-events.publisher';
 import { toRunDto } from '../runs/run.mapper';
+import { DispatcherService } from '../scheduling/dispatcher.service';
 
 /** A run.completed came before all of the run's epochs were stored: it waits for them. */
 export class EpochsPendingError extends Error {}
@@ -43,6 +44,7 @@ export class RunEventsService {
     private readonly live: LiveEventsPublisher,
     private readonly workers: WorkersService,
     private readonly diagnosis: DiagnosisService,
+    private readonly dispatcher: DispatcherService,
   ) {}
 
   async handle(event: RunEvent): Promise<void> {
@@ -56,11 +58,14 @@ export class RunEventsService {
       case 'worker.heartbeat':
         return this.handleLive(event);
       case 'run.completed':
-        return this.completed(event);
+        await this.completed(event);
+        return this.dispatcher.kick(); // its worker is free: the next run now, not at the next tick
       case 'run.failed':
-        return this.failed(event);
+        await this.failed(event);
+        return this.dispatcher.kick();
       case 'run.cancelled':
-        return this.cancelled(event);
+        await this.cancelled(event);
+        return this.dispatcher.kick();
     }
   }
 
@@ -158,6 +163,7 @@ export class RunEventsService {
       batch: e.batch,
       batchesPerEpoch: e.batchesPerEpoch,
       epochElapsedMs: e.epochElapsedMs,
+      ...(e.preparing ? { preparing: e.preparing } : {}),
     });
   }
 
@@ -214,6 +220,9 @@ export class RunEventsService {
       currentRunId: e.runId,
       waitingForApiSince: e.waitingForApiSince ? new Date(e.waitingForApiSince) : null,
       lastHeartbeatAt: new Date(e.at),
+      pool: e.pool ?? poolOfBackend(e.backend),
+      memoryBytes: e.memoryBytes ?? null,
+      speed: e.speed ?? null,
     };
     await this.prisma.worker.upsert({ where: { id: e.workerId }, create: { id: e.workerId, ...data }, update: data });
     this.live.emitWorkersHere(await this.workers.snapshot());

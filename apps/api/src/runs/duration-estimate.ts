@@ -21,7 +21,9 @@ const networkKey = ({ model }: ExperimentConfig) =>
  * first approximation. The median, so that an epoch slowed by a busy host does not move it. The samples are
  * read once; the estimator it returns answers for any number of configs (a queue's worth) cheaply.
  */
-export function durationEstimator(allSamples: EpochSample[]): (config: ExperimentConfig) => DurationEstimateDto {
+export function durationEstimator(
+  allSamples: EpochSample[],
+): (config: ExperimentConfig) => Omit<DurationEstimateDto, 'pool' | 'waitsForGpu'> {
   const backend = allSamples.find((s) => s.backend !== null)?.backend ?? null;
   const samples = backend === null ? allSamples : allSamples.filter((s) => s.backend === backend);
   const works = new Map<string, number>();
@@ -59,6 +61,6 @@ export function durationEstimator(allSamples: EpochSample[]): (config: Experimen
 }
 
 /** One config's estimate (durationEstimator for many). */
-export function estimateDuration(samples: EpochSample[], config: ExperimentConfig): DurationEstimateDto {
+export function estimateDuration(samples: EpochSample[], config: ExperimentConfig) {
   return durationEstimator(samples)(config);
 }

@@ -4,80 +4,97 @@ import {
   type DurationEstimateDto,
   type ExperimentConfig,
   type QueuePositionDto,
+  type RunResources,
 } from '@gradlab/contracts';
 import type { Principal } from '../auth/principal';
+import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
-import { durationEstimator, estimateDuration, type EpochSample } from './duration-estimate';
+import { planStart, type QueuedRun, type TeamShare } from '../scheduling/fair-share';
+import { RunPlacementService } from '../scheduling/run-placement.service';
+import { inFlightByTeam, weekStart, workerTimeSince } from '../scheduling/team-usage';
 import { RunsService } from './runs.service';
 
-/** Recent epochs are what the workers of today measured; older ones may be of other hardware. */
-const SAMPLE_EPOCHS = 500;
-/** Runs ahead in the queue counted in a wait; past this many, a wait is long anyway. */
-const QUEUE_LOOKAHEAD = 500;
-
-/** How long a config will train, and how long a queued run will wait, from the epoch times stored. */
+/** How long a config will train, and when a queued run will start, from the epoch times stored. */
 @Injectable()
 export class RunEstimatesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly runs: RunsService,
+    private readonly placement: RunPlacementService,
+    private readonly config: AppConfig,
   ) {}
 
-  async estimate(config: ExperimentConfig): Promise<DurationEstimateDto> {
-    return estimateDuration(await this.recentEpochs(), config);
+  estimate(config: ExperimentConfig, resources?: RunResources): Promise<DurationEstimateDto> {
+    return this.placement.estimate(config, resources);
   }
 
   /**
-   * The queue is first come, first served for every team: the runs queued before this one go first. The
-   * wait is the work left in running runs and in the runs ahead, shared out over the live workers.
+   * Where a queued run stands in the order the dispatcher will give runs to workers: its decisions played
+   * forward (planStart) from every team's use now, over the runs waiting for the same pool's workers (any
+   * pool's, for a run that does not ask for one), each worker free when its run's estimate says.
    */
   async queuePosition(principal: Principal, id: string): Promise<QueuePositionDto> {
     const run = await this.runs.findRun(principal, id);
+    const online = { lastHeartbeatAt: { gte: new Date(Date.now() - WORKER_OFFLINE_AFTER_MS) } };
+    const pool = run.requiredPool;
     const [running, workers] = await Promise.all([
-      this.prisma.run.findMany({ where: { status: 'running' }, select: { config: true, epochsCompleted: true } }),
-      this.prisma.worker.count({ where: { lastHeartbeatAt: { gte: new Date(Date.now() - WORKER_OFFLINE_AFTER_MS) } } }),
+      this.prisma.run.findMany({
+        where: { status: { in: ['queued', 'running'] }, dispatchedAt: { not: null }, ...(pool ? { pool } : {}) },
+        select: { config: true, epochsCompleted: true },
+      }),
+      this.prisma.worker.count({ where: { ...online, ...(pool ? { pool } : {}) } }),
     ]);
-    if (run.status !== 'queued')
-      return { status: run.status, position: null, ahead: 0, running: running.length, workers, estimatedWaitMs: null };
-    const ahead = await this.prisma.run.findMany({
-      where: { status: 'queued', createdAt: { lt: run.createdAt } },
-      select: { config: true },
-      orderBy: { createdAt: 'asc' },
-      take: QUEUE_LOOKAHEAD,
+    const place = { status: run.status, pool, running: running.length, workers };
+    if (run.status !== 'queued' || run.dispatchedAt !== null)
+      return { ...place, position: run.status === 'queued' ? 1 : null, ahead: 0, estimatedWaitMs: null };
+    const waiting = await this.prisma.run.findMany({
+      where: { status: 'queued', dispatchedAt: null, ...(pool ? { requiredPool: pool } : {}) },
+      select: { id: true, teamId: true, createdAt: true, config: true },
     });
-    const estimate = durationEstimator(await this.recentEpochs());
-    const place = {
-      status: run.status,
-      position: ahead.length + 1,
-      ahead: ahead.length,
-      running: running.length,
-      workers,
-    };
-    let workMs = 0;
-    for (const r of running) {
+    const estimate = await this.placement.estimator();
+    const teamIds = [...new Set(waiting.map((r) => r.teamId))];
+    const now = new Date();
+    const [teams, used, inFlight, week] = await Promise.all([
+      this.prisma.team.findMany({ where: { id: { in: teamIds } } }),
+      workerTimeSince(this.prisma, new Date(now.getTime() - this.config.fairShareWindowMs), teamIds),
+      inFlightByTeam(this.prisma, teamIds),
+      workerTimeSince(this.prisma, weekStart(now), teamIds),
+    ]);
+    const shares = new Map<string, TeamShare>(
+      teams.map((t) => [
+        t.id,
+        {
+          teamId: t.id,
+          weight: t.shareWeight,
+          usedMs: used.get(t.id) ?? 0,
+          inFlight: inFlight.get(t.id) ?? 0,
+          overBudget: t.weeklyBudgetHours !== null && (week.get(t.id) ?? 0) >= t.weeklyBudgetHours * 3600_000,
+        },
+      ]),
+    );
+    // Each worker is free when the run it has is done (a run's epochs left, by its estimate); idle ones now.
+    let unknown = false;
+    const freeIn = running.map((r) => {
       const config = r.config as unknown as ExperimentConfig;
       const { epochMs } = estimate(config);
-      if (epochMs === null) return { ...place, estimatedWaitMs: null }; // a network no worker has measured yet
-      workMs += epochMs * Math.max(0, config.training.epochs - r.epochsCompleted);
-    }
-    for (const r of ahead) {
-      const { totalMs } = estimate(r.config as unknown as ExperimentConfig);
-      if (totalMs === null) return { ...place, estimatedWaitMs: null };
-      workMs += totalMs;
-    }
-    return { ...place, estimatedWaitMs: workMs / Math.max(1, workers) };
-  }
-
-  private async recentEpochs(): Promise<EpochSample[]> {
-    const rows = await this.prisma.epoch.findMany({
-      orderBy: { createdAt: 'desc' },
-      take: SAMPLE_EPOCHS,
-      select: { durationMs: true, run: { select: { config: true, backend: true } } },
+      if (epochMs === null) unknown = true;
+      return (epochMs ?? 0) * Math.max(0, config.training.epochs - r.epochsCompleted);
     });
-    return rows.map((row) => ({
-      durationMs: row.durationMs,
-      config: row.run.config as unknown as ExperimentConfig,
-      backend: row.run.backend,
+    while (freeIn.length < workers) freeIn.push(0);
+    freeIn.sort((a, b) => a - b);
+    const queued: QueuedRun[] = waiting.map((r) => ({
+      runId: r.id,
+      teamId: r.teamId,
+      createdAt: r.createdAt,
+      estimateMs: estimate(r.config as unknown as ExperimentConfig).totalMs,
     }));
+    const plan = planStart(run.id, queued, shares, freeIn.slice(0, Math.max(1, workers)));
+    const position = plan?.position ?? queued.length;
+    return {
+      ...place,
+      position,
+      ahead: position - 1,
+      estimatedWaitMs: unknown || !plan ? null : plan.waitMs, // with no worker online: as if one came
+    };
   }
 }

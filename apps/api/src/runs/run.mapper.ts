@@ -2,11 +2,12 @@ import { architectureName } from '@gradlab/models';
 import type { EpochDto, ExperimentConfig, LayerGradientDto, LayerKind, RunDto, RunKind } from '@gradlab/contracts';
 import { isoOrNull, pickColumns } from '../common/pick-columns';
 import type { Epoch, LayerGradient, Run } from '../generated/prisma/client';
+import type { Placement } from '../scheduling/run-placement.service';
 
 // prettier-ignore
 const RUN_COLUMNS = [
   'id', 'name', 'status', 'architecture', 'backend', 'device', 'workerId', 'workerHost',
-  'epochsCompleted', 'bestValAccuracy', 'bestEpoch', 'testLoss', 'testAccuracy', 'error', 'groupId',
+  'epochsCompleted', 'bestValAccuracy', 'bestEpoch', 'testLoss', 'testAccuracy', 'error', 'groupId', 'pool',
 ] as const;
 
 export function toRunDto(run: Run): RunDto {
@@ -17,6 +18,10 @@ export function toRunDto(run: Run): RunDto {
     createdAt: run.createdAt.toISOString(),
     startedAt: isoOrNull(run.startedAt),
     finishedAt: isoOrNull(run.finishedAt),
+    resources: {
+      ...(run.requiredPool !== null ? { pool: run.requiredPool } : {}),
+      ...(run.minSpeed !== null ? { minSpeed: run.minSpeed } : {}),
+    },
   };
 }
 
@@ -35,9 +40,15 @@ export function toLayerGradientDto(row: LayerGradient): LayerGradientDto {
   return { ...pickColumns(row, LAYER_COLUMNS), kind: row.kind as LayerKind };
 }
 
-/** A new run's row: what every submission (a run, a group's member) stores. */
-export function newRunData(principal: { teamId: string; userId: string }, name: string, config: ExperimentConfig) {
+/** A new run's row: what every submission (a run, a group's member) stores, with where it may train. */
+export function newRunData(
+  principal: { teamId: string; userId: string },
+  name: string,
+  config: ExperimentConfig,
+  placement: Placement,
+) {
   return {
+    ...placement,
     name,
     config: config as object,
     architecture: architectureName(config.model),

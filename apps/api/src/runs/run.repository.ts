@@ -14,6 +14,7 @@ import { parseInput } from '../common/parse-input';
 import { PrismaService } from '../prisma/prisma.service';
 import { findTeamRun } from './find-team-run';
 import { decodeRunCursor, encodeRunCursor } from './run-cursor';
+import type { Placement } from '../scheduling/run-placement.service';
 import { newRunData, toEpochDto, toLayerGradientDto, toRunDto } from './run.mapper';
 
 /** The largest epoch index there can be (training.epochs is at most 1000; the column is an int4). */
@@ -182,8 +183,9 @@ export class RunRepository {
     principal: Pick<Principal, 'teamId' | 'userId'>,
     name: string,
     config: ExperimentConfig,
+    placement: Placement,
   ) {
-    return tx.run.create({ data: newRunData(principal, name, config) });
+    return tx.run.create({ data: newRunData(principal, name, config, placement) });
   }
 
   /** Undoes a submission that could not be queued: nothing half-written is kept. */

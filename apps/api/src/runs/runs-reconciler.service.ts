@@ -1,14 +1,16 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { QUEUES, type ExperimentConfig, type TrainingJob } from '@gradlab/contracts';
+import { CPU_POOL, QUEUES, type ExperimentConfig } from '@gradlab/contracts';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
-import { RunQueue } from './run-queue';
+import { TrainingQueues } from '../scheduling/training-queues';
 
 /** A training job that finished this long ago without its run finishing lost its last event. */
 const FINISHED_JOB_GRACE_MS = 60_000;
+/** A run given to a pool that has had no worker since, for this long, goes back to waiting for any pool. */
+const RECLAIM_AFTER_MS = 120_000;
 /** Failed event jobs looked at in one pass. */
 const FAILED_EVENTS_BATCH = 1000;
 
@@ -20,7 +22,9 @@ export interface ReconcileReport {
 /**
  * Postgres holds the truth, Redis only moves work. At start-up and every RECONCILE_INTERVAL_S this mends
  * where the two disagree:
- * - an unfinished run with no training job (Redis lost it, or was flushed) is queued again;
+ * - an unfinished run given to a pool with no training job there (Redis lost it, or was flushed) is queued
+ *   there again (a run not yet given waits in Postgres for the dispatcher, as it should);
+ * - a run given to a pool that lost every worker before one took it waits again, for any pool;
  * - an unfinished run whose job finished a while ago, with no run event left to deliver, lost its final
  *   event: it is queued again, resumes from its last checkpoint and reports again;
  * - run events that failed (by an api of an older version, or a bug) are tried again; those that broke
@@ -34,10 +38,9 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly queue: RunQueue,
+    private readonly queues: TrainingQueues,
     private readonly redis: RedisService,
     private readonly config: AppConfig,
-    @InjectQueue(QUEUES.training) private readonly trainingQueue: Queue<TrainingJob>,
     @InjectQueue(QUEUES.runEvents) private readonly eventsQueue: Queue,
   ) {}
 
@@ -66,6 +69,9 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
     try {
       const retriedEvents = await this.retryFailedEvents();
       const requeued = await this.requeueOrphanedRuns();
+      const reclaimed = await this.reclaimFromEmptyPools();
+      if (reclaimed.length)
+        this.logger.log(`${reclaimed.length} run(s) given to a pool that lost its workers wait again: ${reclaimed.join(', ')}`);
       return { requeued, retriedEvents };
     } finally {
       await this.redis.client.del(lock);
@@ -97,17 +103,19 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
     return retried;
   }
 
+  /** Runs given to a pool whose job is gone (or finished without the run finishing): given to it again. */
   private async requeueOrphanedRuns(): Promise<string[]> {
     const unfinished = await this.prisma.run.findMany({
-      where: { status: { in: ['queued', 'running'] } },
-      select: { id: true, config: true },
+      where: { status: { in: ['queued', 'running'] }, dispatchedAt: { not: null } },
+      select: { id: true, config: true, pool: true },
     });
     if (unfinished.length === 0) return [];
     const events = await this.eventsQueue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
     const eventsPending = Object.values(events).some((count) => count > 0);
     const requeued: string[] = [];
     for (const run of unfinished) {
-      const job = await this.trainingQueue.getJob(run.id);
+      const pool = run.pool ?? CPU_POOL;
+      const job = await this.queues.job(pool, run.id);
       if (job) {
         const state = await job.getState();
         const finished = state === 'completed' || state === 'failed';
@@ -115,9 +123,38 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
         if (!finished || eventsPending || Date.now() - (job.finishedOn ?? Date.now()) < FINISHED_JOB_GRACE_MS) continue;
         await job.remove();
       }
-      await this.queue.enqueue(run.id, run.config as unknown as ExperimentConfig);
+      await this.queues.add(pool, run.id, run.config as unknown as ExperimentConfig);
       requeued.push(run.id);
     }
     return requeued;
+  }
+
+  /**
+   * A run given to a pool whose workers all went away before one took it (and that has none RECLAIM_AFTER_MS
+   * after) goes back to waiting, so the
+   * dispatcher can give it to a pool that has workers (a run a worker started keeps its pool: its worker
+   * may come back, and it holds its checkpoint either way).
+   */
+  private async reclaimFromEmptyPools(): Promise<string[]> {
+    const given = await this.prisma.run.findMany({
+      where: { status: 'queued', dispatchedAt: { lt: new Date(Date.now() - RECLAIM_AFTER_MS) }, startedAt: null },
+      select: { id: true, pool: true },
+    });
+    const reclaimed: string[] = [];
+    const workersOf = new Map<string, number>();
+    for (const run of given) {
+      const pool = run.pool ?? CPU_POOL;
+      if (!workersOf.has(pool)) workersOf.set(pool, await this.queues.of(pool).getWorkersCount());
+      if ((workersOf.get(pool) ?? 0) > 0) continue;
+      const job = await this.queues.job(pool, run.id);
+      if (job && (await job.getState()) !== 'waiting') continue;
+      await job?.remove().catch(() => undefined);
+      await this.prisma.run.updateMany({
+        where: { id: run.id, status: 'queued', startedAt: null },
+        data: { dispatchedAt: null, pool: null },
+      });
+      reclaimed.push(run.id);
+    }
+    return reclaimed;
   }
 }

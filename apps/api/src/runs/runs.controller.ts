@@ -20,6 +20,7 @@ import {
   type ParsedListRunsQuery,
   type QueuePositionDto,
   type RunDto,
+  type RunResources,
 } from '@gradlab/contracts';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.decorators';
@@ -41,7 +42,7 @@ export class RunsController {
   @ApiDoc('Submit a run', {
     201: ['queued', RunDtoSchema],
     400: 'a field is invalid: `errors` names each',
-    429: 'rate limited, or the team’s queue is full (QUEUE_FULL)',
+    429: 'rate limited, the team’s queue is full (QUEUE_FULL), or its weekly budget is spent (QUOTA_EXCEEDED: `quota`)',
     503: 'the queue is unreachable; nothing was stored',
   })
   create(
@@ -59,9 +60,9 @@ export class RunsController {
     400: 'a field is invalid',
   })
   estimate(
-    @ValidBody(EstimateRequestSchema, 'estimate') request: { config: ExperimentConfig },
+    @ValidBody(EstimateRequestSchema, 'estimate') request: { config: ExperimentConfig; resources?: RunResources },
   ): Promise<DurationEstimateDto> {
-    return this.estimates.estimate(request.config);
+    return this.estimates.estimate(request.config, request.resources);
   }
 
   @Get()

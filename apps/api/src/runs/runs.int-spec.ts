@@ -4,6 +4,7 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { migrateDatabase } from '../database/migrator';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
+import { holdingWorker } from '../test-support/holding-worker';
 import { startTestApi, type TestApi } from '../test-support/test-api';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -44,16 +45,29 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     await db.drop();
   });
 
-  it('answers 201 with the queued run and queues a valid training job with jobId = run id', async () => {
+  it('answers 201 with the queued run; once a worker is free, gives it a valid training job with jobId = run id', async () => {
     const response = await post('/runs', { name: 'first', config: smallConfig });
     expect(response.status).toBe(201);
     const run = await response.json();
-    expect(run).toMatchObject({ name: 'first', status: 'queued', epochsCompleted: 0 });
+    expect(run).toMatchObject({ name: 'first', status: 'queued', epochsCompleted: 0, resources: {}, pool: null });
     expect(run.config.model).toEqual({ numFilters: 8, numStages: 1, numBlocksPerStage: 0, blockType: 'conv_block' });
-    const job = await queue.getJob(run.id);
-    expect(job?.name).toBe('train-run');
-    expect(TrainingJobSchema.parse(job?.data)).toMatchObject({ runId: run.id, config: run.config });
-    expect(job?.opts.attempts).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // two dispatcher ticks with no worker
+    expect(await queue.getJob(run.id)).toBeUndefined(); // it waits in Postgres, for fair share to order it
+    const worker = await holdingWorker(prefix);
+    try {
+      const deadline = Date.now() + 10_000;
+      while (worker.taken.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const job = await queue.getJob(run.id);
+      expect(job?.name).toBe('train-run');
+      expect(TrainingJobSchema.parse(job?.data)).toMatchObject({ runId: run.id, config: run.config });
+      expect(job?.opts.attempts).toBe(3);
+      expect(worker.taken.map((j) => j.id)).toEqual([run.id]);
+      expect((await (await get(`/runs/${run.id}`)).json()).pool).toBe('cpu');
+    } finally {
+      await worker.close();
+      await redis.set(cancelKey(prefix, run.id), '1'); // nothing more to do with it
+      await post(`/runs/${run.id}/cancel`);
+    }
   });
 
   it('answers 400 naming each bad field, and stores nothing', async () => {
@@ -152,9 +166,18 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     expect(await response.json()).toEqual({ status: 'ok', postgres: 'up', redis: 'up' });
   });
 
-  it('re-queues, at start-up, an unfinished run whose job Redis lost', async () => {
+  /** As the dispatcher does when it gives a run to a free worker of the cpu pool. */
+  const given = async (id: string) => {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`UPDATE "Run" SET "dispatchedAt" = now(), pool = 'cpu' WHERE id = $1`, [id]);
+    await client.end();
+  };
+
+  it('re-queues, at start-up, an unfinished run given to a pool whose job Redis lost', async () => {
     const run = await (await post('/runs', { config: smallConfig })).json();
-    await (await queue.getJob(run.id))?.remove();
+    await given(run.id);
+    expect(await queue.getJob(run.id)).toBeUndefined();
     await api.app.close();
     api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix });
     expect((await queue.getJob(run.id))?.data.runId).toBe(run.id);
@@ -164,6 +187,8 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     await api.app.close();
     api = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, RECONCILE_INTERVAL_S: '1' });
     const run = await (await post('/runs', { config: smallConfig })).json();
+    await given(run.id);
+    await queue.add('train-run', { v: 1, runId: run.id, config: run.config }, { jobId: run.id });
     await queue.obliterate({ force: true }); // every key of this stack's queue, as FLUSHALL would
     expect(await queue.getJob(run.id)).toBeUndefined();
     const deadline = Date.now() + 10_000;
@@ -187,6 +212,8 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
       basis: 'none',
       epochsMeasured: 0,
       backend: null,
+      pool: null,
+      waitsForGpu: false,
     });
     const bad = await post('/runs/estimate', { config: { training: { epochs: 0 } } });
     expect([bad.status, (await bad.json()).errors[0].field]).toEqual([400, 'config.training.epochs']);
@@ -200,7 +227,7 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     );
     await client.end();
     const estimate = await (await post('/runs/estimate', { config: smallConfig })).json();
-    expect(estimate).toMatchObject({ basis: 'same-network', epochsMeasured: 1 });
+    expect(estimate).toMatchObject({ basis: 'same-network', epochsMeasured: 1, pool: 'cpu' });
     expect(estimate.epochMs).toBeCloseTo(2000, 6);
     expect(estimate.totalMs).toBeGreaterThan(4000); // two epochs and the test
     const later = await place(second.id);

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUES } from '@gradlab/contracts';
 import { LiveEventsModule } from '../live-events/live-events.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
 import { WorkersModule } from '../workers/workers.module';
 import { DiagnosisService } from './diagnosis.service';
 import { RunEstimatesService } from './run-estimates.service';
@@ -12,10 +13,11 @@ import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
 import { SubmissionLimitsService } from './submission-limits.service';
 
-/** Runs: submission onto the training queue, reading them back, cancelling, estimates and diagnosis. */
+/** Runs: submission (the dispatcher gives them to workers), reading them back, cancelling, estimates and diagnosis. */
 @Module({
   imports: [
-    BullModule.registerQueue({ name: QUEUES.training }, { name: QUEUES.runEvents }),
+    BullModule.registerQueue({ name: QUEUES.runEvents }),
+    SchedulingModule,
     LiveEventsModule,
     WorkersModule,
   ],

@@ -11,8 +11,9 @@ import {
 import { architectureName } from '@gradlab/models';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
-import { REDIS_RETRY_AFTER_S } from '../redis/redis.service';
 import { LiveEventsPublisher } from '../live-events/live-events.publisher';
+import { QuotaService } from '../scheduling/quota.service';
+import { RunPlacementService } from '../scheduling/run-placement.service';
 import { RunQueue } from './run-queue';
 import { toRunDto } from './run.mapper';
 import { RunRepository } from './run.repository';
@@ -32,29 +33,26 @@ export class RunsService {
     private readonly queue: RunQueue,
     private readonly live: LiveEventsPublisher,
     private readonly limits: SubmissionLimitsService,
+    private readonly quota: QuotaService,
+    private readonly placement: RunPlacementService,
   ) {}
 
+  /**
+   * Stores the run as queued; the dispatcher gives it to a worker when one that may train it is free, in
+   * fair-share order. Refused past the team's weekly budget (429 QUOTA_EXCEEDED).
+   */
   async create(principal: Principal, request: ParsedCreateRunRequest): Promise<RunDto> {
     this.queue.ensureReachable('the run was not submitted');
     await this.limits.checkRate(principal);
+    await this.quota.checkBudget(principal);
     const config = request.config;
     const name =
       request.name ?? `${architectureName(config.model)} ${config.model.blockType} seed ${config.training.seed}`;
+    const [placement] = await this.placement.placement([config], request.resources);
     const run = await this.limits.withQueueRoom(principal, (tx) =>
-      this.repository.createQueued(tx, principal, name, config),
+      this.repository.createQueued(tx, principal, name, config, placement),
     );
-    try {
-      await this.queue.enqueue(run.id, config);
-    } catch (error) {
-      // Nothing half-written: a run that could not be queued is not kept.
-      await this.repository.delete(run.id);
-      throw new DomainError(
-        'UNAVAILABLE',
-        `could not queue the run: ${(error as Error).message}`,
-        undefined,
-        REDIS_RETRY_AFTER_S,
-      );
-    }
+    this.queue.submitted();
     return toRunDto(run);
   }
 
@@ -94,7 +92,7 @@ export class RunsService {
     const run = await this.repository.find(principal, id);
     if (FINISHED_STATUSES.includes(run.status)) throw new DomainError('CONFLICT', `run ${id} is already ${run.status}`);
     this.queue.ensureReachable(`run ${id} was not cancelled`);
-    await this.queue.cancel(id);
+    await this.queue.cancel(id, run.pool);
     await this.repository.markCancelled(id);
     const updated = toRunDto(await this.repository.find(principal, id));
     this.live.emit(id, 'run.updated', updated);

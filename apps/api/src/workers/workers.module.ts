@@ -1,11 +1,10 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { QUEUES } from '@gradlab/contracts';
+import { SchedulingModule } from '../scheduling/scheduling.module';
 import { WorkersController } from './workers.controller';
 import { WorkersService } from './workers.service';
 
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.training })],
+  imports: [SchedulingModule],
   controllers: [WorkersController],
   providers: [WorkersService],
   exports: [WorkersService],

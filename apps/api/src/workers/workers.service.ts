@@ -1,12 +1,11 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { QUEUES, type WorkersDto } from '@gradlab/contracts';
-import type { Queue } from 'bullmq';
+import { CPU_POOL, WORKER_OFFLINE_AFTER_MS, type WorkersDto } from '@gradlab/contracts';
 import type { Principal } from '../auth/principal';
 import { isUuid } from '../common/is-uuid';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
+import { TrainingQueues } from '../scheduling/training-queues';
 
 /** The workers list as stored, with the team of each run a worker is on: not yet fit to show anyone. */
 export interface WorkersSnapshot {
@@ -30,26 +29,43 @@ export function workersSeenBy(snapshot: WorkersSnapshot, principal: Principal): 
   };
 }
 
-/** Workers seen through their heartbeats (long-silent ones dropped), and the training queue's depth. */
+/** Workers seen through their heartbeats (long-silent ones dropped), and each pool's queue. */
 @Injectable()
 export class WorkersService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
     private readonly redis: RedisService,
-    @InjectQueue(QUEUES.training) private readonly trainingQueue: Queue,
+    private readonly queues: TrainingQueues,
   ) {}
 
   async snapshot(): Promise<WorkersSnapshot> {
     // The queue's depth is in Redis: while it is down, 503 at once rather than a request that waits it out.
     this.redis.ensureReady('the workers and the queue cannot be listed');
-    const [workers, counts] = await Promise.all([
+    const [workers, waiting] = await Promise.all([
       this.prisma.worker.findMany({
         where: { lastHeartbeatAt: { gte: new Date(Date.now() - this.config.workerForgetAfterMs) } },
         orderBy: { lastHeartbeatAt: 'desc' },
       }),
-      this.trainingQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+      this.prisma.run.groupBy({
+        by: ['requiredPool'],
+        where: { status: 'queued', dispatchedAt: null },
+        _count: { _all: true },
+      }),
     ]);
+    const online = workers.filter((w) => Date.now() - w.lastHeartbeatAt.getTime() < WORKER_OFFLINE_AFTER_MS);
+    const poolNames = [
+      ...new Set([
+        ...workers.map((w) => w.pool),
+        CPU_POOL,
+        ...waiting.flatMap((w) => (w.requiredPool ? [w.requiredPool] : [])),
+      ]),
+    ];
+    const counts = await Promise.all(
+      poolNames.map((pool) => this.queues.of(pool).getJobCounts('waiting', 'active', 'delayed', 'failed')),
+    );
+    const sum = (state: string) => counts.reduce((total, c) => total + (c[state] ?? 0), 0);
+    const waitingFor = (pool: string | null) => waiting.find((w) => w.requiredPool === pool)?._count._all ?? 0;
     // A heartbeat's run id is the worker's word: only a uuid can name a run (anything else is shown to no one).
     const busy = workers.flatMap((w) => (w.currentRunId && isUuid(w.currentRunId) ? [w.currentRunId] : []));
     const runs = busy.length
@@ -66,11 +82,19 @@ export class WorkersService {
         })),
         forgetAfterMs: this.config.workerForgetAfterMs,
         queue: {
-          waiting: counts.waiting ?? 0,
-          active: counts.active ?? 0,
-          delayed: counts.delayed ?? 0,
-          failed: counts.failed ?? 0,
+          waiting: sum('waiting') + waiting.reduce((total, w) => total + w._count._all, 0),
+          active: sum('active'),
+          delayed: sum('delayed'),
+          failed: sum('failed'),
         },
+        pools: poolNames.map((pool, i) => ({
+          pool,
+          workers: online.filter((w) => w.pool === pool).length,
+          queued: waitingFor(pool),
+          given: (counts[i].waiting ?? 0) + (counts[i].delayed ?? 0),
+          active: counts[i].active ?? 0,
+        })),
+        anyPoolQueued: waitingFor(null),
       },
       runTeams: new Map(runs.map((r) => [r.id, r.teamId])),
     };

@@ -19,6 +19,8 @@ export interface DownloadOptions {
   url?: string;
   md5?: string;
   log?: (line: string) => void;
+  /** The fraction downloaded so far, as chunks arrive (null while the size is unknown). */
+  onProgress?: (fraction: number | null) => void;
 }
 
 /**
@@ -43,8 +45,18 @@ export async function downloadCifar100(options: DownloadOptions): Promise<string
     if (!response.ok || !response.body) throw new Error(`download of ${url} failed: HTTP ${response.status}`);
     const hash = createHash('md5');
     const body = Readable.fromWeb(response.body as never);
-    body.on('data', (chunk: Buffer) => hash.update(chunk));
-    await pipeline(body, createWriteStream(archive));
+    const size = Number(response.headers.get('content-length')) || null;
+    let received = 0;
+    body.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      received += chunk.length;
+      options.onProgress?.(size ? Math.min(1, received / size) : null);
+    });
+    await pipeline(body, createWriteStream(archive)).catch((error: Error) => {
+      throw new Error(`download of ${url} broke off after ${received} bytes: ${error.message}`);
+    });
+    if (size !== null && received !== size)
+      throw new Error(`download of ${url} broke off after ${received} of ${size} bytes`);
     const md5 = hash.digest('hex');
     if (md5 !== expectedMd5) throw new Error(`download of ${url} is corrupt: md5 ${md5}, expected ${expectedMd5}`);
     log(`md5 ${md5} verified; extracting`);

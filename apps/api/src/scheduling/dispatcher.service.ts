@@ -1,0 +1,194 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CPU_POOL, GPU_POOL, WORKER_OFFLINE_AFTER_MS, type ExperimentConfig } from '@gradlab/contracts';
+import { AppConfig } from '../config/app-config';
+import { PrismaService } from '../prisma/prisma.service';
+import { RedisService } from '../redis/redis.service';
+import { chooseNext, type Candidate, type TeamShare } from './fair-share';
+import { inFlightByTeam, weekStart, workerTimeSince } from './team-usage';
+import { TrainingQueues } from './training-queues';
+
+/** A GPU worker seen this recently makes CPU-sized-out runs wait for one. */
+export const GPU_SEEN_WITHIN_MS = 24 * 3600_000;
+
+/** A pool with workers free to take a run now. */
+export interface FreePool {
+  pool: string;
+  free: number;
+  /** The slowest online worker's measured speed: a run's minSpeed must be met by whichever worker takes it. */
+  speed: number | null;
+}
+
+type Tx = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];
+
+/**
+ * Gives queued runs to free workers, one decision at a time, in fair-share order (fair-share.ts). Runs wait
+ * in Postgres until a worker of a pool that may train them is free; only then does the run's job go into
+ * that pool's BullMQ queue, which its workers take from. So the order is decided here, where every team's
+ * use is known, and BullMQ keeps what it is good at: locks, stalls, retries and handing a dead worker's run on.
+ *
+ * Every api instance runs it (each second, and at once after a submission or a finished run); a Postgres
+ * advisory lock makes one decide at a time, and a run is given only while it has not been (a guarded
+ * update in the same transaction), so no run is given twice. Nothing of it lives in memory: an api restart
+ * loses nothing.
+ */
+@Injectable()
+export class DispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DispatcherService.name);
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private running: Promise<number> | null = null;
+  private again = false;
+  private lastWarning = '';
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly queues: TrainingQueues,
+    private readonly redis: RedisService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), this.config.dispatchIntervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Dispatch soon; calls while a pass runs make one more pass after it. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.dispatch()
+      .catch((error: Error) => {
+        const line = error.message.split('\n')[0];
+        if (line !== this.lastWarning) this.logger.warn(`dispatching runs failed: ${line}`); // Postgres or Redis down
+        this.lastWarning = line;
+        return 0;
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Waits for the pass in progress (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Gives runs to every free worker; returns how many were given. */
+  async dispatch(): Promise<number> {
+    if (this.redis.client.status !== 'ready') return 0;
+    let given = 0;
+    for (const pool of await this.freePools()) {
+      for (let i = 0; i < pool.free; i++) {
+        const runId = await this.dispatchOne(pool);
+        if (!runId) break;
+        given++;
+      }
+    }
+    if (given) this.lastWarning = '';
+    return given;
+  }
+
+  /** Pools of the workers heard from lately, with how many of their workers have nothing to do. */
+  async freePools(): Promise<FreePool[]> {
+    const online = await this.prisma.worker.groupBy({
+      by: ['pool'],
+      where: { lastHeartbeatAt: { gte: new Date(Date.now() - WORKER_OFFLINE_AFTER_MS) } },
+      _min: { speed: true },
+    });
+    const pools = new Map(online.map((p) => [p.pool, p._min.speed]));
+    if (!pools.has(CPU_POOL)) pools.set(CPU_POOL, null); // workers connected before their first heartbeat counts
+    const free: FreePool[] = [];
+    for (const [pool, speed] of pools) {
+      const n = await this.freeWorkers(pool);
+      if (n > 0) free.push({ pool, free: n, speed });
+    }
+    return free;
+  }
+
+  /** The workers connected to a pool's queue now (BullMQ names their connections), less the runs they have. */
+  private async freeWorkers(pool: string): Promise<number> {
+    const queue = this.queues.of(pool);
+    const [workers, counts] = await Promise.all([
+      queue.getWorkersCount(),
+      queue.getJobCounts('waiting', 'active', 'prioritized'),
+    ]);
+    return workers - ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0));
+  }
+
+  /** One decision: the run the next free worker of `pool` takes, given to it; null when none may. */
+  async dispatchOne(pool: FreePool): Promise<string | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const [{ locked }] = await tx.$queryRaw<{ locked: boolean }[]>`
+        SELECT pg_try_advisory_xact_lock(hashtext('gradlab:dispatch')) AS locked`;
+      if (!locked) return null; // another instance decides now; it will see this worker free too
+      // Counted again under the lock: another instance may have given this worker a run meanwhile.
+      if ((await this.freeWorkers(pool.pool)) <= 0) return null;
+      const next = await this.decide(tx, pool);
+      if (!next) return null;
+      const { count } = await tx.run.updateMany({
+        where: { id: next.runId, status: 'queued', dispatchedAt: null },
+        data: { dispatchedAt: new Date(), pool: pool.pool },
+      });
+      if (count === 0) return null;
+      const run = await tx.run.findUniqueOrThrow({ where: { id: next.runId }, select: { config: true } });
+      // Queued before the transaction commits: should the commit fail, the run is given again by the next
+      // decision, and its job, named by its id, is not added twice.
+      await this.queues.add(pool.pool, next.runId, run.config as unknown as ExperimentConfig);
+      return next.runId;
+    });
+  }
+
+  /** The fair-share choice among every team's oldest run that `pool` may train. */
+  async decide(tx: Tx, pool: FreePool): Promise<Candidate | undefined> {
+    const gpuSeen =
+      pool.pool === CPU_POOL &&
+      (await tx.worker.count({
+        where: { pool: GPU_POOL, lastHeartbeatAt: { gte: new Date(Date.now() - GPU_SEEN_WITHIN_MS) } },
+      })) > 0;
+    const heads = await tx.$queryRaw<
+      { runId: string; createdAt: Date; teamId: string; weight: number; budgetHours: number | null }[]
+    >`
+      SELECT r.id::text AS "runId", r."createdAt", t.id::text AS "teamId", t."shareWeight" AS weight,
+             t."weeklyBudgetHours" AS "budgetHours"
+      FROM "Team" t CROSS JOIN LATERAL (
+        SELECT id, "createdAt" FROM "Run"
+        WHERE "teamId" = t.id AND "status" = 'queued' AND "dispatchedAt" IS NULL
+          AND ("requiredPool" IS NULL OR "requiredPool" = ${pool.pool})
+          AND ("minSpeed" IS NULL OR "minSpeed" <= ${pool.speed ?? 0})
+          AND NOT ("prefersGpu" AND ${gpuSeen})
+        ORDER BY "createdAt", id
+        LIMIT 1
+      ) r`;
+    if (heads.length === 0) return undefined;
+    const teamIds = heads.map((h) => h.teamId);
+    const now = new Date();
+    const budgeted = heads.filter((h) => h.budgetHours !== null).map((h) => h.teamId);
+    const [used, inFlight, week] = await Promise.all([
+      workerTimeSince(tx, new Date(now.getTime() - this.config.fairShareWindowMs), teamIds),
+      inFlightByTeam(tx, teamIds),
+      budgeted.length ? workerTimeSince(tx, weekStart(now), budgeted) : new Map<string, number>(),
+    ]);
+    return chooseNext(
+      heads.map((h) => {
+        const team: TeamShare = {
+          teamId: h.teamId,
+          weight: h.weight,
+          usedMs: used.get(h.teamId) ?? 0,
+          inFlight: inFlight.get(h.teamId) ?? 0,
+          overBudget: h.budgetHours !== null && (week.get(h.teamId) ?? 0) >= h.budgetHours * 3600_000,
+        };
+        return { runId: h.runId, createdAt: h.createdAt, team };
+      }),
+    );
+  }
+}

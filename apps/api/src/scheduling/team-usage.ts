@@ -1,0 +1,48 @@
+import type { PrismaService } from '../prisma/prisma.service';
+
+/** What the usage queries run on: the client or a transaction's. */
+type Db = Pick<PrismaService, '$queryRaw'>;
+
+/** Weeks start Monday 00:00 UTC: budgets are per calendar week, so "when it frees up" is a fixed moment. */
+export function weekStart(now: Date): Date {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  start.setUTCDate(start.getUTCDate() - ((start.getUTCDay() + 6) % 7));
+  return start;
+}
+
+export function nextWeekStart(now: Date): Date {
+  const next = weekStart(now);
+  next.setUTCDate(next.getUTCDate() + 7);
+  return next;
+}
+
+/**
+ * Worker time per team since `since`, in ms: every run given to a worker, from when it was given (or started,
+ * for runs older than the scheduler) to when it finished, or to now while it runs. `teamIds` null: every team.
+ */
+export async function workerTimeSince(db: Db, since: Date, teamIds: string[] | null): Promise<Map<string, number>> {
+  // Two index scans (unfinished runs by status, finished ones by finishedAt) rather than one over every run.
+  const rows = await db.$queryRaw<{ teamId: string; ms: number }[]>`
+    SELECT "teamId"::text AS "teamId",
+           SUM(EXTRACT(EPOCH FROM ("until" - GREATEST("given", ${since}))) * 1000)::float8 AS ms
+    FROM (
+      SELECT "teamId", COALESCE("dispatchedAt", "startedAt") AS "given", now() AS "until" FROM "Run"
+      WHERE "status" IN ('queued', 'running') AND COALESCE("dispatchedAt", "startedAt") IS NOT NULL
+      UNION ALL
+      SELECT "teamId", COALESCE("dispatchedAt", "startedAt"), "finishedAt" FROM "Run"
+      WHERE "finishedAt" > ${since} AND "status" IN ('completed', 'failed', 'cancelled') AND "kind" = 'trained'
+        AND COALESCE("dispatchedAt", "startedAt") IS NOT NULL
+    ) AS given
+    WHERE (${teamIds}::uuid[] IS NULL OR "teamId" = ANY(${teamIds}::uuid[]))
+    GROUP BY "teamId"`;
+  return new Map(rows.map((r) => [r.teamId, Math.max(0, r.ms)]));
+}
+
+/** Runs per team given to a worker and not finished. */
+export async function inFlightByTeam(db: Db, teamIds: string[]): Promise<Map<string, number>> {
+  const rows = await db.$queryRaw<{ teamId: string; n: number }[]>`
+    SELECT "teamId"::text AS "teamId", COUNT(*)::int AS n FROM "Run"
+    WHERE "status" IN ('queued', 'running') AND "dispatchedAt" IS NOT NULL AND "teamId" = ANY(${teamIds}::uuid[])
+    GROUP BY "teamId"`;
+  return new Map(rows.map((r) => [r.teamId, r.n]));
+}
