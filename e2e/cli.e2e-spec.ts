@@ -50,6 +50,11 @@ describe('gradlab CLI against a live stack', () => {
     const id = /submitted ([0-9a-f-]{36})/.exec(stdout)?.[1] as string;
     expect(stdout).toContain(`run ${id} completed on wasm+onednn`);
 
+    // the run's worker time counts against the team's week
+    const quota = (await gradlab('quota')).stdout;
+    expect(quota).toMatch(/^team default: \d+\.\d\d worker hours this week \(no budget\)$/m);
+    expect(quota).toMatch(/^fair share: \d+\.\d\d worker hours in the last 24 h, weight 1; 0 run\(s\) waiting$/m);
+
     const out = mkdtempSync(path.join(tmpdir(), 'gradlab-results-'));
     await gradlab('download', id, '--out', out);
     const summary = readFileSync(path.join(out, 'summary.csv'), 'utf8').trim().split('\n');

@@ -232,6 +232,7 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     await waitUntil('the two runs listed', async () => (await rows.count()) === 2, 15_000);
     expect(await rows.first().textContent()).toContain('listing beta'); // newest first
     expect(await page.textContent('[data-testid="runs-table"]')).toContain('· plain · 8 filters');
+    expect(await page.textContent('[data-testid="quota"]')).toMatch(/worker hours this week \(no budget\)/);
     await screenshot(page, 'runs');
     await page.getByLabel('Search runs by name').fill('listing alpha');
     await waitUntil(
@@ -274,7 +275,7 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     );
     expect(await page.textContent('[data-testid="estimate"]')).toMatch(/^About \d/);
     // ... on the backend the workers have now (CI builds the oneDNN addon).
-    expect(await page.textContent('[data-testid="estimate"]')).toContain('an epoch on one wasm+onednn worker');
+    expect(await page.textContent('[data-testid="estimate"]')).toContain('an epoch on one wasm+onednn worker of the cpu pool');
     await screenshot(page, 'new-run-cloned');
   }, 150_000);
 
@@ -404,6 +405,10 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     const admin = page.locator('[data-testid="cohort-member"]', { hasText: stack.admin.email });
     await admin.waitFor({ timeout: 15_000 });
     expect(await admin.textContent()).toContain('stuck at chance: 1');
+    await page.locator('[data-testid="cohort-quota-default"]').waitFor({ timeout: 15_000 });
+    expect(await page.textContent('[data-testid="cohort-quota-default"]')).toMatch(
+      /Use against budget: \d+\.\d\d worker hours this week \(no budget\) · \d+\.\d\d h in the last 24 h, weight 1/,
+    );
     await screenshot(page, 'cohort');
   }, 60_000);
 
@@ -415,18 +420,22 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     const db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
     await db.query(
-      `INSERT INTO "Worker" (id, host, backend, "currentRunId", "waitingForApiSince", "lastHeartbeatAt")
-       VALUES ('gpu-box-1', 'gpu-box', 'webgpu', (SELECT id::text FROM "Run" ORDER BY "createdAt" LIMIT 1), now() - interval '90 seconds', now())`,
+      `INSERT INTO "Worker" (id, host, backend, pool, "currentRunId", "waitingForApiSince", "lastHeartbeatAt")
+       VALUES ('gpu-box-1', 'gpu-box', 'webgpu', 'gpu', (SELECT id::text FROM "Run" ORDER BY "createdAt" LIMIT 1), now() - interval '90 seconds', now())`,
     );
     await db.end();
     await page.goto(`${stack.webUrl}/workers`);
     const rows = page.locator('[data-testid="workers-table"] tbody tr');
     await waitUntil(
       'the worker',
-      async () => (await page.locator('[data-testid="workers-table"]').textContent())?.includes('wasm'),
+      async () => (await page.locator('[data-testid="pool-cpu"]').textContent())?.includes('wasm'),
       15_000,
     );
     expect(await page.textContent('[data-testid="queue-depth"]')).toContain('waiting 0');
+    // grouped by pool, each with its queue
+    expect(await page.textContent('[data-testid="pool-gpu"]')).toContain('gpu-box-1');
+    expect(await page.textContent('[data-testid="pool-gpu"] [data-testid="pool-queue"]')).toMatch(/^1 online · 0 waiting/);
+    expect(await page.textContent('[data-testid="pool-cpu"] [data-testid="worker-speed"]')).toMatch(/^\d+ img\/s$/);
     const waiting = rows.filter({ hasText: 'gpu-box-1' });
     expect(await waiting.locator('[data-testid="worker-waiting"]').textContent()).toMatch(
       /waiting for the api for 1 min/,

@@ -1,5 +1,6 @@
 import { answerOf, createApiClient, type GradlabApi } from '@gradlab/api-client';
 import type {
+  QuotaDto,
   AggregateDto,
   CreateGroupRequest,
   CreateRunRequest,
@@ -48,6 +49,10 @@ export class CliApi {
   run(id: string): Promise<RunDto> {
     return answerOf(this.api.GET('/api/runs/{id}', { params: { path: { id } } }));
   }
+  quota(): Promise<QuotaDto> {
+    return answerOf(this.api.GET('/api/quota'));
+  }
+
   cancel(id: string): Promise<RunDto> {
     return answerOf(this.api.POST('/api/runs/{id}/cancel', { params: { path: { id } } }));
   }

@@ -2,6 +2,7 @@ import { ApiError } from '@gradlab/api-client';
 import { Command } from 'commander';
 import { createCliContext } from './cli-context';
 import { cancelCommand } from './commands/cancel.command';
+import { quotaCommand } from './commands/quota.command';
 import { configCommand } from './commands/config.command';
 import { diagnoseCommand } from './commands/diagnose.command';
 import { downloadCommand } from './commands/download.command';
@@ -30,6 +31,7 @@ export function createProgram(): Command {
     listCommand,
     watchCommand,
     cancelCommand,
+    quotaCommand,
     downloadCommand,
     reportPackCommand,
     importCommand,

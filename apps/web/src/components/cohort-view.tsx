@@ -7,10 +7,12 @@ import { useApiQuery } from '../lib/use-api-query';
 import { queryKeys } from '../lib/query-keys';
 import { LocalTime } from './local-time';
 import { DataTable } from './data-table';
+import { QuotaSummary } from './quota-line';
 
 /** Staff: where each team member stands, at a glance: runs, groups, what their runs' diagnoses found, worker time. */
 export function CohortView() {
   const { data, error } = useApiQuery<CohortDto>(queryKeys.cohort(), (api) => answerOf(api.GET('/api/cohort')));
+  const { data: quotas } = useApiQuery(queryKeys.teamsQuota(), (api) => answerOf(api.GET('/api/teams/quota')));
   return (
     <section>
       <h1>Cohort</h1>
@@ -22,6 +24,13 @@ export function CohortView() {
       {data?.teams.map((team) => (
         <div className="card" key={team.id}>
           <h2>{team.name}</h2>
+          {quotas?.teams
+            .filter((q) => q.teamId === team.id)
+            .map((q) => (
+              <p key={q.teamId} data-testid={`cohort-quota-${team.name}`}>
+                Use against budget: <QuotaSummary quota={q} />
+              </p>
+            ))}
           <DataTable
             testId={`cohort-${team.name}`}
             headers={[

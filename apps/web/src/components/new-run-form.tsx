@@ -67,14 +67,18 @@ const GROUPS: { legend: string; fields: FieldName[] }[] = [
 ];
 
 function describeEstimate(estimate: DurationEstimateDto): string {
+  const gpu = estimate.waitsForGpu
+    ? ' Too long for a CPU worker: it waits for a GPU worker (one was seen in the last day).'
+    : '';
   if (estimate.totalMs === null || estimate.epochMs === null)
-    return 'No worker has measured an epoch yet, so the duration is not known.';
+    return `No ${estimate.pool ? `${estimate.pool} ` : ''}worker has measured an epoch yet, so the duration is not known.${gpu}`;
   const basis =
     estimate.basis === 'same-network'
       ? `measured on this network (${estimate.epochsMeasured} epochs)`
       : `scaled from ${estimate.epochsMeasured} epochs of other networks by their size`;
   const worker = estimate.backend ? `one ${estimate.backend} worker` : 'one worker';
-  return `About ${formatDuration(estimate.totalMs)} of training (${formatDuration(estimate.epochMs)} an epoch on ${worker}), ${basis}.`;
+  const pool = estimate.pool ? ` of the ${estimate.pool} pool` : '';
+  return `About ${formatDuration(estimate.totalMs)} of training (${formatDuration(estimate.epochMs)} an epoch on ${worker}${pool}), ${basis}.${gpu}`;
 }
 
 export function NewRunForm() {

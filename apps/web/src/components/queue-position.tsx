@@ -31,7 +31,8 @@ export function QueuePosition({ runId }: { runId: string }) {
   return (
     <p data-testid="queue-position">
       <strong>Queued: {data.position === 1 ? 'next to start' : `number ${data.position} in the queue`}</strong> (
-      {data.ahead} ahead of it, of every team; {workers}); {wait}.
+      {data.ahead} ahead of it in fair-share order, of every team
+      {data.pool ? `; it waits for the ${data.pool} pool` : ''}; {workers}); {wait}.
     </p>
   );
 }

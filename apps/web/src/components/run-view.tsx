@@ -127,7 +127,15 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
           testId="epoch-progress"
         />
         {run.status === 'queued' && <QueuePosition runId={run.id} />}
-        {run.status === 'running' && (
+        {run.status === 'running' && run.epochsCompleted === 0 && progress?.preparing && (
+          <p data-testid="run-preparing">
+            <strong>
+              {progress.preparing.what}
+              {progress.preparing.fraction === null ? '…' : `: ${Math.round(progress.preparing.fraction * 100)}%`}
+            </strong>
+          </p>
+        )}
+        {run.status === 'running' && !progress?.preparing && (
           <p className="muted" data-testid="time-left">
             {current ? `Training epoch ${current.epoch}: batch ${current.batch} of ${current.batchesPerEpoch}. ` : ''}
             {timeLeft === null

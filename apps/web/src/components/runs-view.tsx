@@ -3,6 +3,7 @@
 import { BLOCK_TYPES, FINISHED_STATUSES, RUN_STATUSES } from '@gradlab/contracts';
 import { architectureSummary, BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
+import { QuotaLine } from './quota-line';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import { formatDuration, formatPercent, runDuration } from '../lib/format';
@@ -90,6 +91,7 @@ export function RunsView() {
           <Link href="/runs/new">New run</Link>
         </div>
       </div>
+      <QuotaLine />
       <div className="filters">
         <label>
           Search

@@ -23,6 +23,45 @@ export function WorkersView() {
   const silentFor = (w: WorkersDto['workers'][number]) =>
     now === null ? 0 : Math.max(0, now - Date.parse(w.lastHeartbeatAt));
   const listed = (data?.workers ?? []).filter((w) => silentFor(w) <= (data?.forgetAfterMs ?? Infinity));
+  const renderRow = (w: WorkersDto['workers'][number]) => {
+    const silent = silentFor(w);
+    const offline = silent > WORKER_OFFLINE_AFTER_MS;
+    // An offline worker was up until its last heartbeat, not until now.
+    const upUntil = offline ? Date.parse(w.lastHeartbeatAt) : now;
+    return (
+      <tr key={w.id} className={offline ? 'muted' : undefined} data-testid="worker-row">
+        <td>{w.id}</td>
+        <td>{w.host}</td>
+        <td>{w.backend}</td>
+        <td data-testid="worker-device">{w.device ?? <span className="muted">–</span>}</td>
+        <td data-testid="worker-speed">{w.speed === null ? '–' : `${Math.round(w.speed)} img/s`}</td>
+        <td>{w.memoryBytes === null ? '–' : `${(w.memoryBytes / 2 ** 30).toFixed(0)} GiB`}</td>
+        <td>
+          {offline ? (
+            <span className="muted">–</span>
+          ) : w.currentRunId ? (
+            <Link href={`/runs/${w.currentRunId}`}>{w.currentRunId.slice(0, 8)}</Link>
+          ) : w.busy ? (
+            <span className="muted">another team&apos;s run</span>
+          ) : (
+            <span className="muted">idle</span>
+          )}
+          {!offline && w.waitingForApiSince && (
+            <strong className="error" data-testid="worker-waiting">
+              {' '}
+              waiting for the api
+              {now === null ? '' : ` for ${formatDuration(Math.max(0, now - Date.parse(w.waitingForApiSince)))}`}
+            </strong>
+          )}
+        </td>
+        <td>
+          {now === null ? '–' : `${formatDuration(silent)} ago`}
+          {offline && <strong className="error"> offline</strong>}
+        </td>
+        <td>{upUntil === null ? '–' : formatDuration(upUntil - Date.parse(w.startedAt))}</td>
+      </tr>
+    );
+  };
   return (
     <section>
       <h1>Workers</h1>
@@ -30,7 +69,7 @@ export function WorkersView() {
       {data && (
         <>
           <div className="card row" data-testid="queue-depth">
-            <strong>Training queue</strong>
+            <strong>Training queues, all pools</strong>
             <span>waiting {data.queue.waiting}</span>
             <span>active {data.queue.active}</span>
             <span>delayed {data.queue.delayed}</span>
@@ -40,57 +79,47 @@ export function WorkersView() {
             A worker silent for {formatDuration(WORKER_OFFLINE_AFTER_MS)} is shown offline (it may have died; its run
             goes to another worker), and after {formatDuration(data.forgetAfterMs)} it leaves the list.
           </p>
-          <DataTable
-            testId="workers-table"
-            headers={['Worker', 'Host', 'Backend', 'Device', 'Current run', 'Last heartbeat', 'Up for']}
-          >
-            {listed.map((w) => {
-              const silent = silentFor(w);
-              const offline = silent > WORKER_OFFLINE_AFTER_MS;
-              // An offline worker was up until its last heartbeat, not until now.
-              const upUntil = offline ? Date.parse(w.lastHeartbeatAt) : now;
-              return (
-                <tr key={w.id} className={offline ? 'muted' : undefined} data-testid="worker-row">
-                  <td>{w.id}</td>
-                  <td>{w.host}</td>
-                  <td>{w.backend}</td>
-                  <td data-testid="worker-device">{w.device ?? <span className="muted">–</span>}</td>
-                  <td>
-                    {offline ? (
-                      <span className="muted">–</span>
-                    ) : w.currentRunId ? (
-                      <Link href={`/runs/${w.currentRunId}`}>{w.currentRunId.slice(0, 8)}</Link>
-                    ) : w.busy ? (
-                      <span className="muted">another team&apos;s run</span>
-                    ) : (
-                      <span className="muted">idle</span>
-                    )}
-                    {!offline && w.waitingForApiSince && (
-                      <strong className="error" data-testid="worker-waiting">
-                        {' '}
-                        waiting for the api
-                        {now === null
-                          ? ''
-                          : ` for ${formatDuration(Math.max(0, now - Date.parse(w.waitingForApiSince)))}`}
-                      </strong>
-                    )}
-                  </td>
-                  <td>
-                    {now === null ? '–' : `${formatDuration(silent)} ago`}
-                    {offline && <strong className="error"> offline</strong>}
-                  </td>
-                  <td>{upUntil === null ? '–' : formatDuration(upUntil - Date.parse(w.startedAt))}</td>
-                </tr>
-              );
-            })}
-            {listed.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No worker has reported recently.
-                </td>
-              </tr>
-            )}
-          </DataTable>
+          <p className="muted" data-testid="any-pool-queue">
+            {data.anyPoolQueued} run(s) waiting that any pool may train: the next free worker takes the one fair share
+            puts first.
+          </p>
+          {data.pools.map((pool) => {
+            const members = listed.filter((w) => w.pool === pool.pool);
+            return (
+              <div className="card" key={pool.pool} data-testid={`pool-${pool.pool}`}>
+                <h2>
+                  Pool {pool.pool}{' '}
+                  <span className="muted" data-testid="pool-queue">
+                    {pool.workers} online · {pool.queued} waiting for this pool only · {pool.given} given, not started ·{' '}
+                    {pool.active} training
+                  </span>
+                </h2>
+                <DataTable
+                  testId="workers-table"
+                  headers={[
+                    'Worker',
+                    'Host',
+                    'Backend',
+                    'Device',
+                    'Speed',
+                    'Memory',
+                    'Current run',
+                    'Last heartbeat',
+                    'Up for',
+                  ]}
+                >
+                  {members.map((w) => renderRow(w))}
+                  {members.length === 0 && (
+                    <tr>
+                      <td colSpan={9} className="muted">
+                        No worker of this pool has reported recently.
+                      </td>
+                    </tr>
+                  )}
+                </DataTable>
+              </div>
+            );
+          })}
         </>
       )}
     </section>

@@ -6,6 +6,8 @@ export interface BatchProgress {
   batchesPerEpoch: number;
   /** Time since the epoch began (workers before it was added do not send it). */
   epochElapsedMs?: number;
+  /** Before the first epoch: what the worker prepares (downloading CIFAR-100) and how far. */
+  preparing?: { what: string; fraction: number | null };
 }
 
 /** How far into the epoch now training the run is, 0..1; 0 when no batch of it was reported. */
