@@ -275,7 +275,9 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     );
     expect(await page.textContent('[data-testid="estimate"]')).toMatch(/^About \d/);
     // ... on the backend the workers have now (CI builds the oneDNN addon).
-    expect(await page.textContent('[data-testid="estimate"]')).toContain('an epoch on one wasm+onednn worker of the cpu pool');
+    expect(await page.textContent('[data-testid="estimate"]')).toContain(
+      'an epoch on one wasm+onednn worker of the cpu pool',
+    );
     await screenshot(page, 'new-run-cloned');
   }, 150_000);
 
@@ -434,7 +436,9 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     expect(await page.textContent('[data-testid="queue-depth"]')).toContain('waiting 0');
     // grouped by pool, each with its queue
     expect(await page.textContent('[data-testid="pool-gpu"]')).toContain('gpu-box-1');
-    expect(await page.textContent('[data-testid="pool-gpu"] [data-testid="pool-queue"]')).toMatch(/^1 online · 0 waiting/);
+    expect(await page.textContent('[data-testid="pool-gpu"] [data-testid="pool-queue"]')).toMatch(
+      /^1 online · 0 waiting/,
+    );
     expect(await page.textContent('[data-testid="pool-cpu"] [data-testid="worker-speed"]')).toMatch(/^\d+ img\/s$/);
     const waiting = rows.filter({ hasText: 'gpu-box-1' });
     expect(await waiting.locator('[data-testid="worker-waiting"]').textContent()).toMatch(

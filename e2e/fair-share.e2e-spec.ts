@@ -40,8 +40,7 @@ describe('fair share across teams (two real workers)', () => {
       config: tinyConfig,
       seeds: Array.from({ length: runs }, (_, i) => i),
     });
-  const runsOf = async (key: string) =>
-    (await as<{ items: RunDto[] }>(key, 'GET', '/runs?pageSize=200')).items;
+  const runsOf = async (key: string) => (await as<{ items: RunDto[] }>(key, 'GET', '/runs?pageSize=200')).items;
   const allFinished = (keys: string[], timeoutMs: number) =>
     waitUntil(
       'every run to finish',
@@ -93,7 +92,9 @@ describe('fair share across teams (two real workers)', () => {
         return total + Math.max(0, end - start);
       }, 0);
     const ratio = workerTime(heavyRuns) / workerTime(lightRuns);
-    console.log(`fair share 2:1 -> worker time ${workerTime(heavyRuns)} ms : ${workerTime(lightRuns)} ms = ${ratio.toFixed(3)}`);
+    console.log(
+      `fair share 2:1 -> worker time ${workerTime(heavyRuns)} ms : ${workerTime(lightRuns)} ms = ${ratio.toFixed(3)}`,
+    );
     expect(Math.abs(ratio / 2 - 1)).toBeLessThan(0.1);
   }, 480_000);
 });

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   const pool = config.pool ?? poolOfBackend(backend);
   const speed = await measureSpeed();
   const memoryBytes = totalmem();
-  log(`pool ${pool}: ${speed.toFixed(0)} images/s on the speed probe, ${(memoryBytes / 2 ** 30).toFixed(1)} GiB memory`);
+  log(
+    `pool ${pool}: ${speed.toFixed(0)} images/s on the speed probe, ${(memoryBytes / 2 ** 30).toFixed(1)} GiB memory`,
+  );
 
   const connection = redisConnectionFromUrl(config.redisUrl);
   const redis = new IORedis({ ...connection, maxRetriesPerRequest: 3 });

@@ -26,7 +26,10 @@ export const WorkerConfigSchema = z.object({
   DATASET_DOWNLOAD: z.enum(['true', 'false']).default('true'),
   /** A mirror of the official CIFAR-100 python archive, and its md5 when it serves another archive. */
   CIFAR100_URL: z.string().url().optional(),
-  CIFAR100_MD5: z.string().regex(/^[0-9a-f]{32}$/i, 'an md5 is 32 hex digits').optional(),
+  CIFAR100_MD5: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/i, 'an md5 is 32 hex digits')
+    .optional(),
 });
 
 /** The worker's configuration, validated once at start-up. */

@@ -25,7 +25,7 @@ export const RunResourcesSchema = z.strictObject({
     .positive()
     .max(1e7)
     .optional()
-    .describe("the least speed a worker must have measured (images/s on the speed probe, as the Workers page shows)"),
+    .describe('the least speed a worker must have measured (images/s on the speed probe, as the Workers page shows)'),
 });
 export type RunResources = z.infer<typeof RunResourcesSchema>;
 

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 
 /** What a 503 for a Redis outage tells clients to wait before trying again. */
-export const REDIS_RETRY_AFTER_S = 5;
+const REDIS_RETRY_AFTER_S = 5;
 
 /**
  * The api's own Redis connections, for what is not a queue operation: cancel flags, rate windows, health

@@ -14,7 +14,13 @@ import { WorkerLiveEventsListener } from './worker-live-events.listener';
  * in Postgres, and live-only events (batch progress) from their Redis channel, passed on to the browsers.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.runEvents }), LiveEventsModule, RunsModule, WorkersModule, SchedulingModule],
+  imports: [
+    BullModule.registerQueue({ name: QUEUES.runEvents }),
+    LiveEventsModule,
+    RunsModule,
+    WorkersModule,
+    SchedulingModule,
+  ],
   providers: [RunEventsService, RunEventsProcessor, WorkerLiveEventsListener],
 })
 export class RunEventsModule {}

@@ -71,7 +71,9 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
       const requeued = await this.requeueOrphanedRuns();
       const reclaimed = await this.reclaimFromEmptyPools();
       if (reclaimed.length)
-        this.logger.log(`${reclaimed.length} run(s) given to a pool that lost its workers wait again: ${reclaimed.join(', ')}`);
+        this.logger.log(
+          `${reclaimed.length} run(s) given to a pool that lost its workers wait again: ${reclaimed.join(', ')}`,
+        );
       return { requeued, retriedEvents };
     } finally {
       await this.redis.client.del(lock);

@@ -15,12 +15,7 @@ import { SubmissionLimitsService } from './submission-limits.service';
 
 /** Runs: submission (the dispatcher gives them to workers), reading them back, cancelling, estimates and diagnosis. */
 @Module({
-  imports: [
-    BullModule.registerQueue({ name: QUEUES.runEvents }),
-    SchedulingModule,
-    LiveEventsModule,
-    WorkersModule,
-  ],
+  imports: [BullModule.registerQueue({ name: QUEUES.runEvents }), SchedulingModule, LiveEventsModule, WorkersModule],
   controllers: [RunsController],
   providers: [
     DiagnosisService,

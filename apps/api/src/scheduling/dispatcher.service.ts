@@ -4,11 +4,14 @@ import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
 import { chooseNext, type Candidate, type TeamShare } from './fair-share';
-import { inFlightByTeam, weekStart, workerTimeSince } from './team-usage';
+import { addUp, finishedWorkerTimeSince, inFlightByTeam, unfinishedWorkerTimeSince, weekStart } from './team-usage';
 import { TrainingQueues } from './training-queues';
 
 /** A GPU worker seen this recently makes CPU-sized-out runs wait for one. */
 export const GPU_SEEN_WITHIN_MS = 24 * 3600_000;
+
+/** How long every team's worker time in finished runs is reused between decisions. */
+const FINISHED_USE_CACHE_MS = 2_000;
 
 /** A pool with workers free to take a run now. */
 export interface FreePool {
@@ -38,6 +41,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private running: Promise<number> | null = null;
   private again = false;
   private lastWarning = '';
+  private finishedCache: { at: number; window: Map<string, number>; week: Map<string, number> } | null = null;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -148,6 +152,22 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     });
   }
 
+  /**
+   * Every team's worker time in finished runs, over the window and this week: most of the rows a decision
+   * reads, and it changes only as runs finish, so it is read again at most every FINISHED_USE_CACHE_MS (a
+   * run that just finished counts as running until then, to the time it is read: about the same).
+   */
+  private async finishedUse(tx: Tx, windowStart: Date, week: Date) {
+    if (!this.finishedCache || Date.now() - this.finishedCache.at > FINISHED_USE_CACHE_MS) {
+      const [window, thisWeek] = await Promise.all([
+        finishedWorkerTimeSince(tx, windowStart, null),
+        finishedWorkerTimeSince(tx, week, null),
+      ]);
+      this.finishedCache = { at: Date.now(), window, week: thisWeek };
+    }
+    return this.finishedCache;
+  }
+
   /** The fair-share choice among every team's oldest run that `pool` may train. */
   async decide(tx: Tx, pool: FreePool): Promise<Candidate | undefined> {
     const gpuSeen =
@@ -173,11 +193,15 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const teamIds = heads.map((h) => h.teamId);
     const now = new Date();
     const budgeted = heads.filter((h) => h.budgetHours !== null).map((h) => h.teamId);
-    const [used, inFlight, week] = await Promise.all([
-      workerTimeSince(tx, new Date(now.getTime() - this.config.fairShareWindowMs), teamIds),
+    const windowStart = new Date(now.getTime() - this.config.fairShareWindowMs);
+    const [finished, unfinished, inFlight, weekUnfinished] = await Promise.all([
+      this.finishedUse(tx, windowStart, weekStart(now)),
+      unfinishedWorkerTimeSince(tx, windowStart, teamIds),
       inFlightByTeam(tx, teamIds),
-      budgeted.length ? workerTimeSince(tx, weekStart(now), budgeted) : new Map<string, number>(),
+      budgeted.length ? unfinishedWorkerTimeSince(tx, weekStart(now), budgeted) : new Map<string, number>(),
     ]);
+    const used = addUp(finished.window, unfinished);
+    const week = addUp(finished.week, weekUnfinished);
     return chooseNext(
       heads.map((h) => {
         const team: TeamShare = {

@@ -23,7 +23,7 @@ export interface Candidate {
 }
 
 /** Negative when `a` goes before `b`. */
-export function compareCandidates(a: Candidate, b: Candidate): number {
+function compareCandidates(a: Candidate, b: Candidate): number {
   return (
     Number(a.team.overBudget) - Number(b.team.overBudget) ||
     a.team.usedMs / a.team.weight - b.team.usedMs / b.team.weight ||

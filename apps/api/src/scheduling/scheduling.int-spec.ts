@@ -69,12 +69,11 @@ describe('quotas and pools (real api, Postgres and Redis)', () => {
          "startedAt" = now() - interval '70 seconds', "finishedAt" = now() - interval '10 seconds' WHERE id = $1`,
       [first.body.id],
     );
-    const refused = await call<{ code: string; message: string; quota: { budgetHours: number; usedHours: number; freesAt: string } }>(
-      student,
-      'POST',
-      '/runs',
-      { config: smallConfig },
-    );
+    const refused = await call<{
+      code: string;
+      message: string;
+      quota: { budgetHours: number; usedHours: number; freesAt: string };
+    }>(student, 'POST', '/runs', { config: smallConfig });
     expect([refused.status, refused.body.code]).toEqual([429, 'QUOTA_EXCEEDED']);
     expect(refused.body.quota.budgetHours).toBe(0.01);
     expect(refused.body.quota.usedHours).toBeCloseTo(60 / 3600, 3);
@@ -84,7 +83,11 @@ describe('quotas and pools (real api, Postgres and Redis)', () => {
     const groups = await call<{ code: string }>(student, 'POST', '/groups', { config: smallConfig, seeds: [1, 2] });
     expect([groups.status, groups.body.code]).toEqual([429, 'QUOTA_EXCEEDED']);
     const own = await call<QuotaDto>(student, 'GET', '/quota');
-    expect(own.body).toMatchObject({ teamName: 'team-q', weeklyBudgetHours: 0.01, freesAt: refused.body.quota.freesAt });
+    expect(own.body).toMatchObject({
+      teamName: 'team-q',
+      weeklyBudgetHours: 0.01,
+      freesAt: refused.body.quota.freesAt,
+    });
   });
 
   it('a run too long for a CPU worker waits for a GPU worker seen in the last day; with none seen, a CPU worker takes it', async () => {
@@ -124,7 +127,11 @@ describe('quotas and pools (real api, Postgres and Redis)', () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(cpu.taken).toHaveLength(0);
-      const place = await call<{ position: number; pool: string | null }>(student, 'GET', `/runs/${asked.body.id}/queue`);
+      const place = await call<{ position: number; pool: string | null }>(
+        student,
+        'GET',
+        `/runs/${asked.body.id}/queue`,
+      );
       expect(place.body).toMatchObject({ pool: 'gpu' });
       // No GPU worker seen in the last day: the CPU worker takes the big run (and only it: the other asked for a GPU).
       await sql.query(`UPDATE "Worker" SET "lastHeartbeatAt" = now() - interval '25 hours' WHERE id = 'gpu-1'`);
@@ -133,9 +140,10 @@ describe('quotas and pools (real api, Postgres and Redis)', () => {
       expect((await call<RunDto>(student, 'GET', `/runs/${asked.body.id}`)).body.pool).toBeNull();
     } finally {
       await cpu.close();
-      await sql.query(`UPDATE "Run" SET status = 'cancelled' WHERE "teamId" = (SELECT "teamId" FROM "Run" WHERE id = $1)`, [
-        big.body.id,
-      ]);
+      await sql.query(
+        `UPDATE "Run" SET status = 'cancelled' WHERE "teamId" = (SELECT "teamId" FROM "Run" WHERE id = $1)`,
+        [big.body.id],
+      );
     }
   });
 });

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 
 /** The team's worker hours this week against its budget, and its fair-share standing. */
-export function formatQuota(q: QuotaDto): string {
+function formatQuota(q: QuotaDto): string {
   const budget =
     q.weeklyBudgetHours === null
       ? `${q.usedHours.toFixed(2)} worker hours this week (no budget)`
