@@ -52,7 +52,7 @@ describe('gradlab CLI against a live stack', () => {
 
     // the run's worker time counts against the team's week
     const quota = (await gradlab('quota')).stdout;
-    expect(quota).toMatch(/^team default: \d+\.\d\d worker hours this week \(no budget\)$/m);
+    expect(quota).toMatch(/^team \S+: \d+\.\d\d worker hours this week \(no budget\)$/m);
     expect(quota).toMatch(/^fair share: \d+\.\d\d worker hours in the last 24 h, weight 1; 0 run\(s\) waiting$/m);
 
     const out = mkdtempSync(path.join(tmpdir(), 'gradlab-results-'));

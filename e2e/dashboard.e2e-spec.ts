@@ -445,6 +445,11 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
       /waiting for the api for 1 min/,
     );
     await screenshot(page, 'workers');
+    // gone again: an idle GPU worker online would take the next queued run at once (the queue test below)
+    const cleanup = new Client({ connectionString: stack.databaseUrl });
+    await cleanup.connect();
+    await cleanup.query(`DELETE FROM "Worker" WHERE id = 'gpu-box-1'`);
+    await cleanup.end();
   }, 60_000);
 
   it('a failed run shows its error; an unknown run is a 404 page', async () => {

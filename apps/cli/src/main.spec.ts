@@ -31,6 +31,7 @@ describe('gradlab CLI', () => {
       'list',
       'watch',
       'cancel',
+      'quota',
       'download',
       'report-pack',
       'import',

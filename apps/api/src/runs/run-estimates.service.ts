@@ -11,7 +11,7 @@ import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { planStart, type QueuedRun, type TeamShare } from '../scheduling/fair-share';
 import { RunPlacementService } from '../scheduling/run-placement.service';
-import { inFlightByTeam, weekStart, workerTimeSince } from '../scheduling/team-usage';
+import { unfinishedUse, weekStart, workerTimeSince } from '../scheduling/team-usage';
 import { RunsService } from './runs.service';
 
 /** How long a config will train, and when a queued run will start, from the epoch times stored. */
@@ -54,10 +54,10 @@ export class RunEstimatesService {
     const estimate = await this.placement.estimator();
     const teamIds = [...new Set(waiting.map((r) => r.teamId))];
     const now = new Date();
-    const [teams, used, inFlight, week] = await Promise.all([
+    const [teams, used, unfinished, week] = await Promise.all([
       this.prisma.team.findMany({ where: { id: { in: teamIds } } }),
       workerTimeSince(this.prisma, new Date(now.getTime() - this.config.fairShareWindowMs), teamIds),
-      inFlightByTeam(this.prisma, teamIds),
+      unfinishedUse(this.prisma, now, now, teamIds),
       workerTimeSince(this.prisma, weekStart(now), teamIds),
     ]);
     const shares = new Map<string, TeamShare>(
@@ -67,7 +67,7 @@ export class RunEstimatesService {
           teamId: t.id,
           weight: t.shareWeight,
           usedMs: used.get(t.id) ?? 0,
-          inFlight: inFlight.get(t.id) ?? 0,
+          inFlight: unfinished.get(t.id)?.inFlight ?? 0,
           overBudget: t.weeklyBudgetHours !== null && (week.get(t.id) ?? 0) >= t.weeklyBudgetHours * 3600_000,
         },
       ]),

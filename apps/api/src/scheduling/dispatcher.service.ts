@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
 import { chooseNext, type Candidate, type TeamShare } from './fair-share';
-import { addUp, finishedWorkerTimeSince, inFlightByTeam, unfinishedWorkerTimeSince, weekStart } from './team-usage';
+import { finishedWorkerTimeSince, unfinishedUse, weekStart } from './team-usage';
 import { TrainingQueues } from './training-queues';
 
 /** A GPU worker seen this recently makes CPU-sized-out runs wait for one. */
@@ -82,11 +82,6 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       });
   }
 
-  /** Waits for the pass in progress (tests, shutdown). */
-  async settled(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
   /** Gives runs to every free worker; returns how many were given. */
   async dispatch(): Promise<number> {
     if (this.redis.client.status !== 'ready') return 0;
@@ -139,15 +134,14 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       if ((await this.freeWorkers(pool.pool)) <= 0) return null;
       const next = await this.decide(tx, pool);
       if (!next) return null;
-      const { count } = await tx.run.updateMany({
-        where: { id: next.runId, status: 'queued', dispatchedAt: null },
-        data: { dispatchedAt: new Date(), pool: pool.pool },
-      });
-      if (count === 0) return null;
-      const run = await tx.run.findUniqueOrThrow({ where: { id: next.runId }, select: { config: true } });
+      const [run] = await tx.$queryRaw<{ config: ExperimentConfig }[]>`
+        UPDATE "Run" SET "dispatchedAt" = now(), pool = ${pool.pool}
+        WHERE id = ${next.runId}::uuid AND "status" = 'queued' AND "dispatchedAt" IS NULL
+        RETURNING config`;
+      if (!run) return null;
       // Queued before the transaction commits: should the commit fail, the run is given again by the next
       // decision, and its job, named by its id, is not added twice.
-      await this.queues.add(pool.pool, next.runId, run.config as unknown as ExperimentConfig);
+      await this.queues.add(pool.pool, next.runId, run.config);
       return next.runId;
     });
   }
@@ -170,46 +164,48 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
 
   /** The fair-share choice among every team's oldest run that `pool` may train. */
   async decide(tx: Tx, pool: FreePool): Promise<Candidate | undefined> {
-    const gpuSeen =
-      pool.pool === CPU_POOL &&
-      (await tx.worker.count({
-        where: { pool: GPU_POOL, lastHeartbeatAt: { gte: new Date(Date.now() - GPU_SEEN_WITHIN_MS) } },
-      })) > 0;
+    // A run too long for a CPU worker is not the cpu pool's while a GPU worker was seen within a day.
+    const gpuSince = new Date(Date.now() - GPU_SEEN_WITHIN_MS);
     const heads = await tx.$queryRaw<
       { runId: string; createdAt: Date; teamId: string; weight: number; budgetHours: number | null }[]
     >`
+      WITH gpu AS (
+        SELECT ${pool.pool === CPU_POOL}::boolean
+           AND EXISTS (SELECT 1 FROM "Worker" WHERE pool = ${GPU_POOL} AND "lastHeartbeatAt" >= ${gpuSince}) AS seen
+      )
       SELECT r.id::text AS "runId", r."createdAt", t.id::text AS "teamId", t."shareWeight" AS weight,
              t."weeklyBudgetHours" AS "budgetHours"
-      FROM "Team" t CROSS JOIN LATERAL (
+      FROM gpu, "Team" t CROSS JOIN LATERAL (
         SELECT id, "createdAt" FROM "Run"
         WHERE "teamId" = t.id AND "status" = 'queued' AND "dispatchedAt" IS NULL
           AND ("requiredPool" IS NULL OR "requiredPool" = ${pool.pool})
           AND ("minSpeed" IS NULL OR "minSpeed" <= ${pool.speed ?? 0})
-          AND NOT ("prefersGpu" AND ${gpuSeen})
+          AND NOT ("prefersGpu" AND gpu.seen)
         ORDER BY "createdAt", id
         LIMIT 1
       ) r`;
     if (heads.length === 0) return undefined;
-    const teamIds = heads.map((h) => h.teamId);
     const now = new Date();
-    const budgeted = heads.filter((h) => h.budgetHours !== null).map((h) => h.teamId);
     const windowStart = new Date(now.getTime() - this.config.fairShareWindowMs);
-    const [finished, unfinished, inFlight, weekUnfinished] = await Promise.all([
+    const [finished, unfinished] = await Promise.all([
       this.finishedUse(tx, windowStart, weekStart(now)),
-      unfinishedWorkerTimeSince(tx, windowStart, teamIds),
-      inFlightByTeam(tx, teamIds),
-      budgeted.length ? unfinishedWorkerTimeSince(tx, weekStart(now), budgeted) : new Map<string, number>(),
+      unfinishedUse(
+        tx,
+        windowStart,
+        weekStart(now),
+        heads.map((h) => h.teamId),
+      ),
     ]);
-    const used = addUp(finished.window, unfinished);
-    const week = addUp(finished.week, weekUnfinished);
     return chooseNext(
       heads.map((h) => {
+        const running = unfinished.get(h.teamId);
+        const weekMs = (finished.week.get(h.teamId) ?? 0) + (running?.weekMs ?? 0);
         const team: TeamShare = {
           teamId: h.teamId,
           weight: h.weight,
-          usedMs: used.get(h.teamId) ?? 0,
-          inFlight: inFlight.get(h.teamId) ?? 0,
-          overBudget: h.budgetHours !== null && (week.get(h.teamId) ?? 0) >= h.budgetHours * 3600_000,
+          usedMs: (finished.window.get(h.teamId) ?? 0) + (running?.windowMs ?? 0),
+          inFlight: running?.inFlight ?? 0,
+          overBudget: h.budgetHours !== null && weekMs >= h.budgetHours * 3600_000,
         };
         return { runId: h.runId, createdAt: h.createdAt, team };
       }),

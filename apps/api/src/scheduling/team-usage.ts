@@ -17,15 +17,15 @@ export function nextWeekStart(now: Date): Date {
 }
 
 /**
- * Worker time per team since `since`, in ms: every run given to a worker, from when it was given (or started,
- * for runs older than the scheduler) to when it finished, or to now while it runs. `teamIds` null: every team.
+ * Worker time per team since `since`, in ms: every run a worker took, from when it started (or, not started
+ * yet, was given to a worker) to when it finished, or to now while it runs. `teamIds` null: every team.
  */
 export async function workerTimeSince(db: Db, since: Date, teamIds: string[] | null): Promise<Map<string, number>> {
   const [finished, unfinished] = await Promise.all([
     finishedWorkerTimeSince(db, since, teamIds),
-    unfinishedWorkerTimeSince(db, since, teamIds),
+    unfinishedUse(db, since, since, teamIds),
   ]);
-  return addUp(finished, unfinished);
+  return addUp(finished, new Map([...unfinished].map(([team, use]) => [team, use.windowMs])));
 }
 
 export function addUp(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
@@ -42,36 +42,39 @@ export async function finishedWorkerTimeSince(
 ): Promise<Map<string, number>> {
   const rows = await db.$queryRaw<{ teamId: string; ms: number }[]>`
     SELECT "teamId"::text AS "teamId",
-           SUM(EXTRACT(EPOCH FROM ("finishedAt" - GREATEST(COALESCE("dispatchedAt", "startedAt"), ${since}))) * 1000)::float8 AS ms
+           SUM(EXTRACT(EPOCH FROM ("finishedAt" - GREATEST(COALESCE("startedAt", "dispatchedAt"), ${since}))) * 1000)::float8 AS ms
     FROM "Run"
     WHERE "finishedAt" > ${since} AND "status" IN ('completed', 'failed', 'cancelled') AND "kind" = 'trained'
-      AND COALESCE("dispatchedAt", "startedAt") IS NOT NULL
+      AND COALESCE("startedAt", "dispatchedAt") IS NOT NULL
       AND (${teamIds}::uuid[] IS NULL OR "teamId" = ANY(${teamIds}::uuid[]))
     GROUP BY "teamId"`;
   return new Map(rows.map((r) => [r.teamId, Math.max(0, r.ms)]));
 }
 
-/** The unfinished runs' part (by status's index), counted to now. */
-export async function unfinishedWorkerTimeSince(
+/** A team's runs that a worker has and that have not finished. */
+export interface UnfinishedUse {
+  /** Their worker time to now since the window's start, and since the week's. */
+  windowMs: number;
+  weekMs: number;
+  /** How many. */
+  inFlight: number;
+}
+
+/** The unfinished runs' part, per team, in one query (by status's index). */
+export async function unfinishedUse(
   db: Db,
-  since: Date,
+  windowStart: Date,
+  weekStart: Date,
   teamIds: string[] | null,
-): Promise<Map<string, number>> {
-  const rows = await db.$queryRaw<{ teamId: string; ms: number }[]>`
+): Promise<Map<string, UnfinishedUse>> {
+  const rows = await db.$queryRaw<({ teamId: string } & UnfinishedUse)[]>`
     SELECT "teamId"::text AS "teamId",
-           SUM(EXTRACT(EPOCH FROM (now() - GREATEST(COALESCE("dispatchedAt", "startedAt"), ${since}))) * 1000)::float8 AS ms
+           SUM(GREATEST(0, EXTRACT(EPOCH FROM (now() - GREATEST(COALESCE("startedAt", "dispatchedAt"), ${windowStart}))) * 1000))::float8 AS "windowMs",
+           SUM(GREATEST(0, EXTRACT(EPOCH FROM (now() - GREATEST(COALESCE("startedAt", "dispatchedAt"), ${weekStart}))) * 1000))::float8 AS "weekMs",
+           COUNT(*)::int AS "inFlight"
     FROM "Run"
-    WHERE "status" IN ('queued', 'running') AND COALESCE("dispatchedAt", "startedAt") IS NOT NULL
+    WHERE "status" IN ('queued', 'running') AND COALESCE("startedAt", "dispatchedAt") IS NOT NULL
       AND (${teamIds}::uuid[] IS NULL OR "teamId" = ANY(${teamIds}::uuid[]))
     GROUP BY "teamId"`;
-  return new Map(rows.map((r) => [r.teamId, Math.max(0, r.ms)]));
-}
-
-/** Runs per team given to a worker and not finished. */
-export async function inFlightByTeam(db: Db, teamIds: string[]): Promise<Map<string, number>> {
-  const rows = await db.$queryRaw<{ teamId: string; n: number }[]>`
-    SELECT "teamId"::text AS "teamId", COUNT(*)::int AS n FROM "Run"
-    WHERE "status" IN ('queued', 'running') AND "dispatchedAt" IS NOT NULL AND "teamId" = ANY(${teamIds}::uuid[])
-    GROUP BY "teamId"`;
-  return new Map(rows.map((r) => [r.teamId, r.n]));
+  return new Map(rows.map(({ teamId, ...use }) => [teamId, use]));
 }
