@@ -146,4 +146,37 @@ describe('quotas and pools (real api, Postgres and Redis)', () => {
       );
     }
   });
+
+  it('two api instances dispatching at once: each free worker gets one run, and no run is given twice', async () => {
+    const second = await startTestApi({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, DISPATCH_INTERVAL_MS: '50' });
+    const student = (await createStudent({ url: api.url, adminToken: api.adminToken }, 'team-2x', 'x@uni.test')).key;
+    const workers = [await holdingWorker(prefix), await holdingWorker(prefix), await holdingWorker(prefix)];
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const via = i % 2 === 0 ? api : second; // submissions reach either instance, as behind a load balancer
+        const response = await fetch(`${via.url}/api/runs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${student}` },
+          body: JSON.stringify({ config: smallConfig }),
+        });
+        ids.push(((await response.json()) as RunDto).id);
+      }
+      await waitFor('the three workers to have a run each', async () => workers.every((w) => w.taken.length === 1));
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // twenty more ticks of each instance
+      const taken = workers.flatMap((w) => w.taken.map((j) => j.id));
+      expect(taken).toHaveLength(3);
+      expect(new Set(taken).size).toBe(3);
+      // First in, first out within the team: the three oldest.
+      expect([...taken].sort()).toEqual(ids.slice(0, 3).sort());
+      const { rows } = await sql.query(
+        `SELECT count(*)::int AS n FROM "Run" WHERE id = ANY($1) AND "dispatchedAt" IS NOT NULL`,
+        [ids],
+      );
+      expect(rows[0].n).toBe(3);
+    } finally {
+      for (const w of workers) await w.close();
+      await second.app.close();
+    }
+  });
 });
