@@ -28,7 +28,7 @@ export async function workerTimeSince(db: Db, since: Date, teamIds: string[] | n
   return addUp(finished, new Map([...unfinished].map(([team, use]) => [team, use.windowMs])));
 }
 
-export function addUp(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
+function addUp(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
   const sum = new Map(a);
   for (const [team, ms] of b) sum.set(team, (sum.get(team) ?? 0) + ms);
   return sum;
