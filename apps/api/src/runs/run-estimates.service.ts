@@ -9,9 +9,9 @@ import {
 import type { Principal } from '../auth/principal';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
-import { planStart, type QueuedRun, type TeamShare } from '../scheduling/fair-share';
+import { planStart, type QueuedRun } from '../scheduling/fair-share';
 import { RunPlacementService } from '../scheduling/run-placement.service';
-import { unfinishedUse, weekStart, workerTimeSince } from '../scheduling/team-usage';
+import { teamShare, teamUse, weekStart } from '../scheduling/team-usage';
 import { RunsService } from './runs.service';
 
 /** How long a config will train, and when a queued run will start, from the epoch times stored. */
@@ -54,24 +54,11 @@ export class RunEstimatesService {
     const estimate = await this.placement.estimator();
     const teamIds = [...new Set(waiting.map((r) => r.teamId))];
     const now = new Date();
-    const [teams, used, unfinished, week] = await Promise.all([
+    const [teams, use] = await Promise.all([
       this.prisma.team.findMany({ where: { id: { in: teamIds } } }),
-      workerTimeSince(this.prisma, new Date(now.getTime() - this.config.fairShareWindowMs), teamIds),
-      unfinishedUse(this.prisma, now, now, teamIds),
-      workerTimeSince(this.prisma, weekStart(now), teamIds),
+      teamUse(this.prisma, new Date(now.getTime() - this.config.fairShareWindowMs), weekStart(now), teamIds),
     ]);
-    const shares = new Map<string, TeamShare>(
-      teams.map((t) => [
-        t.id,
-        {
-          teamId: t.id,
-          weight: t.shareWeight,
-          usedMs: used.get(t.id) ?? 0,
-          inFlight: unfinished.get(t.id)?.inFlight ?? 0,
-          overBudget: t.weeklyBudgetHours !== null && (week.get(t.id) ?? 0) >= t.weeklyBudgetHours * 3600_000,
-        },
-      ]),
-    );
+    const shares = new Map(teams.map((t) => [t.id, teamShare(t, use.get(t.id))]));
     // Each worker is free when the run it has is done (a run's epochs left, by its estimate); idle ones now.
     let unknown = false;
     const freeIn = running.map((r) => {

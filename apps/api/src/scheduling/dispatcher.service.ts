@@ -3,8 +3,8 @@ import { CPU_POOL, GPU_POOL, WORKER_OFFLINE_AFTER_MS, type ExperimentConfig } fr
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
-import { chooseNext, type Candidate, type TeamShare } from './fair-share';
-import { finishedWorkerTimeSince, unfinishedUse, weekStart } from './team-usage';
+import { chooseNext, type Candidate } from './fair-share';
+import { finishedUse, teamShare, teamUse, weekStart, type FinishedUse } from './team-usage';
 import { TrainingQueues } from './training-queues';
 
 /** A GPU worker seen this recently makes CPU-sized-out runs wait for one. */
@@ -41,7 +41,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private running: Promise<number> | null = null;
   private again = false;
   private lastWarning = '';
-  private finishedCache: { at: number; window: Map<string, number>; week: Map<string, number> } | null = null;
+  private finishedCache: (FinishedUse & { at: number }) | null = null;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -151,14 +151,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
    * reads, and it changes only as runs finish, so it is read again at most every FINISHED_USE_CACHE_MS (a
    * run that just finished counts as running until then, to the time it is read: about the same).
    */
-  private async finishedUse(tx: Tx, windowStart: Date, week: Date) {
-    if (!this.finishedCache || Date.now() - this.finishedCache.at > FINISHED_USE_CACHE_MS) {
-      const [window, thisWeek] = await Promise.all([
-        finishedWorkerTimeSince(tx, windowStart, null),
-        finishedWorkerTimeSince(tx, week, null),
-      ]);
-      this.finishedCache = { at: Date.now(), window, week: thisWeek };
-    }
+  private async finishedUse(tx: Tx, windowStart: Date, week: Date): Promise<FinishedUse> {
+    if (!this.finishedCache || Date.now() - this.finishedCache.at > FINISHED_USE_CACHE_MS)
+      this.finishedCache = { at: Date.now(), ...(await finishedUse(tx, windowStart, week, null)) };
     return this.finishedCache;
   }
 
@@ -187,28 +182,15 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     if (heads.length === 0) return undefined;
     const now = new Date();
     const windowStart = new Date(now.getTime() - this.config.fairShareWindowMs);
-    const [finished, unfinished] = await Promise.all([
-      this.finishedUse(tx, windowStart, weekStart(now)),
-      unfinishedUse(
-        tx,
-        windowStart,
-        weekStart(now),
-        heads.map((h) => h.teamId),
-      ),
-    ]);
+    const finished = await this.finishedUse(tx, windowStart, weekStart(now));
+    const teamIds = heads.map((h) => h.teamId);
+    const use = await teamUse(tx, windowStart, weekStart(now), teamIds, finished);
     return chooseNext(
-      heads.map((h) => {
-        const running = unfinished.get(h.teamId);
-        const weekMs = (finished.week.get(h.teamId) ?? 0) + (running?.weekMs ?? 0);
-        const team: TeamShare = {
-          teamId: h.teamId,
-          weight: h.weight,
-          usedMs: (finished.window.get(h.teamId) ?? 0) + (running?.windowMs ?? 0),
-          inFlight: running?.inFlight ?? 0,
-          overBudget: h.budgetHours !== null && weekMs >= h.budgetHours * 3600_000,
-        };
-        return { runId: h.runId, createdAt: h.createdAt, team };
-      }),
+      heads.map((h) => ({
+        runId: h.runId,
+        createdAt: h.createdAt,
+        team: teamShare({ id: h.teamId, shareWeight: h.weight, weeklyBudgetHours: h.budgetHours }, use.get(h.teamId)),
+      })),
     );
   }
 }

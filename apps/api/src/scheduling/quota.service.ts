@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
-import { nextWeekStart, weekStart, workerTimeSince } from './team-usage';
+import { nextWeekStart, teamUse, weekStart } from './team-usage';
 
 const HOUR_MS = 3600_000;
 const hours = (ms: number) => Math.round((ms / HOUR_MS) * 1000) / 1000;
@@ -35,10 +35,9 @@ export class QuotaService {
   async quotas(teamIds: string[]): Promise<QuotaDto[]> {
     const now = new Date();
     const windowStart = new Date(now.getTime() - this.config.fairShareWindowMs);
-    const [teams, week, window, queued] = await Promise.all([
+    const [teams, use, queued] = await Promise.all([
       this.prisma.team.findMany({ where: { id: { in: teamIds } }, orderBy: { name: 'asc' } }),
-      workerTimeSince(this.prisma, weekStart(now), teamIds),
-      workerTimeSince(this.prisma, windowStart, teamIds),
+      teamUse(this.prisma, windowStart, weekStart(now), teamIds),
       this.prisma.run.groupBy({
         by: ['teamId'],
         where: { teamId: { in: teamIds }, status: 'queued', dispatchedAt: null },
@@ -46,7 +45,7 @@ export class QuotaService {
       }),
     ]);
     return teams.map((team) => {
-      const usedMs = week.get(team.id) ?? 0;
+      const usedMs = use.get(team.id)?.weekMs ?? 0;
       const spent = team.weeklyBudgetHours !== null && usedMs >= team.weeklyBudgetHours * HOUR_MS;
       return {
         teamId: team.id,
@@ -57,7 +56,7 @@ export class QuotaService {
         weekStartsAt: weekStart(now).toISOString(),
         freesAt: spent ? nextWeekStart(now).toISOString() : null,
         windowHours: this.config.fairShareWindowMs / HOUR_MS,
-        windowUsedHours: hours(window.get(team.id) ?? 0),
+        windowUsedHours: hours(use.get(team.id)?.windowMs ?? 0),
         queued: queued.find((q) => q.teamId === team.id)?._count._all ?? 0,
       };
     });

@@ -1,4 +1,5 @@
 import type { PrismaService } from '../prisma/prisma.service';
+import type { TeamShare } from './fair-share';
 
 /** What the usage queries run on: the client or a transaction's. */
 type Db = Pick<PrismaService, '$queryRaw'>;
@@ -16,30 +17,75 @@ export function nextWeekStart(now: Date): Date {
   return next;
 }
 
-/**
- * Worker time per team since `since`, in ms: every run a worker took, from when it started (or, not started
- * yet, was given to a worker) to when it finished, or to now while it runs. `teamIds` null: every team.
- */
-export async function workerTimeSince(db: Db, since: Date, teamIds: string[] | null): Promise<Map<string, number>> {
-  const [finished, unfinished] = await Promise.all([
-    finishedWorkerTimeSince(db, since, teamIds),
-    unfinishedUse(db, since, since, teamIds),
-  ]);
-  return addUp(finished, new Map([...unfinished].map(([team, use]) => [team, use.windowMs])));
+/** A team's use of the workers: worker time over the fair-share window and this week, runs in flight. */
+export interface TeamUse {
+  windowMs: number;
+  weekMs: number;
+  inFlight: number;
 }
 
-function addUp(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
-  const sum = new Map(a);
-  for (const [team, ms] of b) sum.set(team, (sum.get(team) ?? 0) + ms);
-  return sum;
+/** Every team's worker time in finished runs, over the window and this week (`teamIds` null: every team). */
+export interface FinishedUse {
+  window: Map<string, number>;
+  week: Map<string, number>;
+}
+
+export async function finishedUse(
+  db: Db,
+  windowStart: Date,
+  week: Date,
+  teamIds: string[] | null,
+): Promise<FinishedUse> {
+  const [window, thisWeek] = await Promise.all([
+    finishedWorkerTimeSince(db, windowStart, teamIds),
+    finishedWorkerTimeSince(db, week, teamIds),
+  ]);
+  return { window, week: thisWeek };
+}
+
+/**
+ * Each team's use: every run a worker took, from when it started (or, not started yet, was given to a
+ * worker) to when it finished, or to now while it runs. `finished` when the caller has it already (cached).
+ */
+export async function teamUse(
+  db: Db,
+  windowStart: Date,
+  week: Date,
+  teamIds: string[],
+  finished?: FinishedUse,
+): Promise<Map<string, TeamUse>> {
+  const [done, running] = await Promise.all([
+    finished ?? finishedUse(db, windowStart, week, teamIds),
+    unfinishedUse(db, windowStart, week, teamIds),
+  ]);
+  return new Map(
+    teamIds.map((id) => [
+      id,
+      {
+        windowMs: (done.window.get(id) ?? 0) + (running.get(id)?.windowMs ?? 0),
+        weekMs: (done.week.get(id) ?? 0) + (running.get(id)?.weekMs ?? 0),
+        inFlight: running.get(id)?.inFlight ?? 0,
+      },
+    ]),
+  );
+}
+
+/** A team as fair share weighs it: its weight, its use, and whether this week's budget is spent. */
+export function teamShare(
+  team: { id: string; shareWeight: number; weeklyBudgetHours: number | null },
+  use: TeamUse | undefined,
+): TeamShare {
+  return {
+    teamId: team.id,
+    weight: team.shareWeight,
+    usedMs: use?.windowMs ?? 0,
+    inFlight: use?.inFlight ?? 0,
+    overBudget: team.weeklyBudgetHours !== null && (use?.weekMs ?? 0) >= team.weeklyBudgetHours * 3600_000,
+  };
 }
 
 /** The finished runs' part (by finishedAt's index): the most rows, and it changes only as runs finish. */
-export async function finishedWorkerTimeSince(
-  db: Db,
-  since: Date,
-  teamIds: string[] | null,
-): Promise<Map<string, number>> {
+async function finishedWorkerTimeSince(db: Db, since: Date, teamIds: string[] | null): Promise<Map<string, number>> {
   const rows = await db.$queryRaw<{ teamId: string; ms: number }[]>`
     SELECT "teamId"::text AS "teamId",
            SUM(EXTRACT(EPOCH FROM ("finishedAt" - GREATEST(COALESCE("startedAt", "dispatchedAt"), ${since}))) * 1000)::float8 AS ms
@@ -52,7 +98,7 @@ export async function finishedWorkerTimeSince(
 }
 
 /** A team's runs that a worker has and that have not finished. */
-export interface UnfinishedUse {
+interface UnfinishedUse {
   /** Their worker time to now since the window's start, and since the week's. */
   windowMs: number;
   weekMs: number;
@@ -61,7 +107,7 @@ export interface UnfinishedUse {
 }
 
 /** The unfinished runs' part, per team, in one query (by status's index). */
-export async function unfinishedUse(
+async function unfinishedUse(
   db: Db,
   windowStart: Date,
   weekStart: Date,
