@@ -3,6 +3,8 @@ import { CreateRunRequestSchema } from './runs';
 import { parseWith } from './validation';
 import { redisConnectionFromUrl } from './redis-connection';
 
+const BLOCK_ID = '3f1c2a8e-5b7d-4c1e-9a2f-6d8b0e4c7a15';
+
 describe('ExperimentConfig', () => {
   it('fills in the course framework defaults', () => {
     const config = ExperimentConfigSchema.parse({});
@@ -41,10 +43,18 @@ describe('ExperimentConfig', () => {
     [{ data: { dataset: 'mnist' } }, 'data.dataset'],
     [{ data: { trainLimit: 0 } }, 'data.trainLimit'],
     [{ model: { numFilter: 8 } }, 'model'],
+    [{ model: { block: 'not-an-id' } }, 'model.block'],
+    [{ model: { block: BLOCK_ID, blockType: 'conv_block_bn' } }, 'model.block'],
+    [{ model: { blockType: 'custom' } }, 'model.block'],
   ])('rejects %j naming %s', (input, field) => {
     const result = parseWith(ExperimentConfigSchema, input, 'config');
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.map((e) => e.field)).toContain(`config.${field}`);
+  });
+
+  it("takes a team's block by id in place of blockType, which becomes custom", () => {
+    const config = ExperimentConfigSchema.parse({ model: { block: BLOCK_ID } });
+    expect(config.model).toMatchObject({ block: BLOCK_ID, blockType: 'custom' });
   });
 
   it('rejects a run request without a config object', () => {

@@ -11,3 +11,4 @@ export * from './groups';
 export * from './analysis';
 export * from './environment';
 export * from './scheduling';
+export * from './blocks';

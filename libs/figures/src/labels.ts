@@ -6,14 +6,18 @@ export const BLOCK_TYPE_LABELS: Record<BlockType, string> = {
   empty_block: 'empty',
   conv_block_bn: 'BN',
   conv_block_bn_rc: 'BN+RC',
+  conv_block_bn_v1: 'BN v1',
+  conv_block_bn_rc_v1: 'BN+RC v1',
   dense_block: 'dense',
   conv_block_ds: 'deep supervision',
+  custom: 'own block',
 };
 
-/** "VGG_38 · BN+RC · 32 filters": what a run is, in one line. */
+/** "VGG_38 · BN+RC · 32 filters": what a run is, in one line; a team's own block by its name. */
 export function architectureSummary(run: { architecture: string; config: Pick<ExperimentConfig, 'model'> }): string {
-  const { blockType, numFilters } = run.config.model;
-  return `${run.architecture} · ${BLOCK_TYPE_LABELS[blockType] ?? blockType} · ${numFilters} filters`;
+  const { blockType, numFilters, block } = run.config.model;
+  const label = typeof block === 'object' ? block.name : (BLOCK_TYPE_LABELS[blockType] ?? blockType);
+  return `${run.architecture} · ${label} · ${numFilters} filters`;
 }
 
 /**

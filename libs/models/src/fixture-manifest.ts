@@ -3,7 +3,15 @@ import path from 'node:path';
 
 /** manifest.json of a PyTorch parity fixture (shared/fixtures/pytorch-parity/README.md has the format). */
 export interface FixtureManifest {
-  config: { numFilters: number; numStages: number; numBlocksPerStage: number; blockType: string };
+  /** `block` (a gradlab.block/1 document, named by `blockName`) in place of `blockType`: a student's block. */
+  config: {
+    numFilters: number;
+    numStages: number;
+    numBlocksPerStage: number;
+    blockType?: string;
+    block?: unknown;
+    blockName?: string;
+  };
   counts: { parameters: number; convLayers: number; linearLayers: number };
   params: { name: string; shape: number[]; offset: number; length: number; kind: string; fanIn: number | null }[];
 }
@@ -13,12 +21,15 @@ export function readManifestAt(dir: string): FixtureManifest {
   return JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
 }
 
-/** The four model fields of a fixture's config (the manifest also records constants such as the BN eps). */
+/** A fixture's block stands in for a stored one: no team owns it, so it gets the nil id. */
+const FIXTURE_BLOCK_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The model fields of a fixture's config (the manifest also records constants such as the BN eps): the block
+ * type, or the block graph it was made from, as a run's config holds a resolved block.
+ */
 export function pickModelConfig(c: FixtureManifest['config']) {
-  return {
-    numFilters: c.numFilters,
-    numStages: c.numStages,
-    numBlocksPerStage: c.numBlocksPerStage,
-    blockType: c.blockType,
-  };
+  const shape = { numFilters: c.numFilters, numStages: c.numStages, numBlocksPerStage: c.numBlocksPerStage };
+  if (c.block === undefined) return { ...shape, blockType: c.blockType };
+  return { ...shape, block: { id: FIXTURE_BLOCK_ID, name: c.blockName ?? 'fixture', graph: c.block } };
 }

@@ -2,13 +2,13 @@ import type { DataConfig } from '@gradlab/contracts';
 import type { ConvSpec, NetworkSpec } from './network-spec';
 
 /**
- * Multiply-adds of one image's forward pass: every 3x3 convolution at the spatial size it runs at (a
- * reduction block pools between its two convolutions), and the linear heads. Training costs about three
+ * Multiply-adds of one image's forward pass: every convolution at the spatial size it outputs (a reduction
+ * block halves the size where its graph pools or strides), and the linear heads. Training costs about three
  * times this per image (forward, and backward to inputs and to weights); it is what duration estimates
  * scale measured epoch times by.
  */
 export function forwardMultiplyAdds(spec: NetworkSpec): number {
-  const conv = (c: ConvSpec, side: number) => 9 * c.inChannels * c.outChannels * side * side;
+  const conv = (c: ConvSpec, side: number) => c.kernel * c.kernel * c.inChannels * c.outChannels * side * side;
   let side = spec.imageSize;
   let total = 0;
   for (const block of spec.blocks) {
@@ -16,16 +16,22 @@ export function forwardMultiplyAdds(spec: NetworkSpec): number {
       case 'entry':
         total += conv(block.conv, side);
         break;
-      case 'processing':
-        total += conv(block.conv0, side) + conv(block.conv1, side);
+      case 'graph': {
+        // each node's output side: its input's, halved by a pool or a stride-2 conv
+        const sides = new Map<string, number>([['x', side]]);
+        for (const step of block.steps) {
+          const input = sides.get(step.inputs[0]) as number;
+          const halves =
+            step.op === 'avg_pool' || step.op === 'max_pool' || (step.op === 'conv' && step.conv.stride === 2);
+          const out = halves ? Math.floor(input / 2) : input;
+          if (step.op === 'conv') total += conv(step.conv, out);
+          sides.set(step.id, out);
+        }
+        side = sides.get(block.output) as number;
         break;
+      }
       case 'dense':
         total += conv(block.conv0, side);
-        break;
-      case 'reduction':
-        total += conv(block.conv0, side);
-        side = Math.floor(side / 2);
-        total += conv(block.conv1, side);
         break;
       case 'stage-end':
         if (block.aux) total += block.aux.inFeatures * block.aux.outFeatures;

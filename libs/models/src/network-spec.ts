@@ -1,4 +1,6 @@
-import type { ModelConfig } from '@gradlab/contracts';
+import { BLOCK_INPUT, type BlockDocument, type BlockGraphRole, type ModelConfig } from '@gradlab/contracts';
+import { checkedGraphs, inputsOf, type CheckedGraph } from './blocks/check-block';
+import { BLOCK_PRESETS } from './blocks/presets';
 
 /** Parameter kinds as the PyTorch parity fixtures name them. */
 export type ParamKind = 'conv_weight' | 'conv_bias' | 'bn_weight' | 'bn_bias' | 'linear_weight' | 'linear_bias';
@@ -28,6 +30,9 @@ export interface ConvSpec {
   inChannels: number;
   outChannels: number;
   bias: boolean;
+  /** 3 or 1 (block graphs allow both); padding is (kernel - 1) / 2, as the framework's. */
+  kernel: 1 | 3;
+  stride: 1 | 2;
 }
 
 export interface BatchNormSpec {
@@ -35,25 +40,19 @@ export interface BatchNormSpec {
   channels: number;
 }
 
+/** One node of a block graph, ready to run: its inputs by id, and the layer it owns if it owns one. */
+export type BlockStep = { id: string; inputs: string[] } & (
+  | { op: 'conv'; conv: ConvSpec }
+  | { op: 'batch_norm'; bn: BatchNormSpec }
+  | { op: 'leaky_relu'; slope: number }
+  | { op: 'dropout'; p: number }
+  | { op: 'relu' | 'tanh' | 'avg_pool' | 'max_pool' | 'add' }
+);
+
 export type BlockSpec =
   | { type: 'entry'; path: string; conv: ConvSpec; bn: BatchNormSpec }
-  | {
-      type: 'processing';
-      path: string;
-      conv0: ConvSpec;
-      conv1: ConvSpec;
-      bn0: BatchNormSpec | null;
-      bn1: BatchNormSpec | null;
-      residual: boolean;
-    }
-  | {
-      type: 'reduction';
-      path: string;
-      conv0: ConvSpec;
-      conv1: ConvSpec;
-      bn0: BatchNormSpec | null;
-      bn1: BatchNormSpec | null;
-    }
+  /** A processing or reduction block: its graph's nodes in execution order (libs/models/src/blocks). */
+  | { type: 'graph'; role: BlockGraphRole; path: string; output: string; steps: BlockStep[] }
   /** A dense layer: conv -> leaky_relu -> BN on everything before it in the stage, concatenated after it. */
   | { type: 'dense'; path: string; conv0: ConvSpec; bn0: BatchNormSpec }
   /** Marks the end of a stage: where deep supervision's auxiliary classifier reads, and dense stages reset. */
@@ -81,6 +80,8 @@ export const NUM_CLASSES = 100;
 export const IMAGE_SIZE = 32;
 export const IMAGE_CHANNELS = 3;
 export const LEAKY_RELU_SLOPE = 0.01;
+/** A dropout node's p when the block leaves it out: PyTorch's default. */
+export const DROPOUT_P = 0.5;
 export const BATCH_NORM_EPSILON = 1e-5;
 /** PyTorch's sense: running = (1 - momentum) * running + momentum * batch. */
 export const BATCH_NORM_MOMENTUM = 0.1;
@@ -88,34 +89,36 @@ export const BATCH_NORM_MOMENTUM = 0.1;
 /**
  * The coursework's ConvolutionalNetwork (pytorch_mlp_framework/model_architectures.py), described without
  * creating any tensor: entry conv + BN + leaky_relu; per stage `numBlocksPerStage` processing blocks and one
- * reduction block; global average pool; linear. `empty_block` replaces processing and reduction blocks by
- * the identity, as the framework's EmptyBlock does.
+ * reduction block, each the block's graph; global average pool; linear. `empty_block` replaces processing and
+ * reduction blocks by the identity, as the framework's EmptyBlock does; `dense_block` concatenates within a
+ * stage and has conv_block_bn's reduction block as its transition.
  */
 export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): NetworkSpec {
   const f = config.numFilters;
-  const withBn = ['conv_block_bn', 'conv_block_bn_rc', 'dense_block'].includes(config.blockType);
-  const residual = config.blockType === 'conv_block_bn_rc';
   const dense = config.blockType === 'dense_block';
   const deepSupervision = config.blockType === 'conv_block_ds';
-  const conv = (path: string, inChannels: number, bias: boolean): ConvSpec => ({
+  const auxHeads: LinearSpec[] = [];
+  const bn = (path: string): BatchNormSpec => ({ path, channels: f });
+  const conv = (path: string, inChannels: number): ConvSpec => ({
     path,
     inChannels,
     outChannels: f,
-    bias,
+    bias: false,
+    kernel: 3,
+    stride: 1,
   });
-  const auxHeads: LinearSpec[] = [];
-  const bn = (path: string): BatchNormSpec => ({ path, channels: f });
 
   const blocks: BlockSpec[] = [];
   const entry = 'layer_dict.input_conv';
   blocks.push({
     type: 'entry',
     path: entry,
-    conv: conv(`${entry}.layer_dict.conv_0`, IMAGE_CHANNELS, false),
+    conv: conv(`${entry}.layer_dict.conv_0`, IMAGE_CHANNELS),
     bn: bn(`${entry}.layer_dict.bn_0`),
   });
 
   if (config.blockType !== 'empty_block') {
+    const graphs = checkedGraphs(blockDocument(config));
     for (let stage = 0; stage < config.numStages; stage++) {
       for (let block = 0; block < config.numBlocksPerStage; block++) {
         const path = `layer_dict.block_${stage}_${block}`;
@@ -124,31 +127,16 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
           blocks.push({
             type: 'dense',
             path,
-            conv0: conv(`${path}.layer_dict.conv_0`, f * (block + 1), false),
+            conv0: conv(`${path}.layer_dict.conv_0`, f * (block + 1)),
             bn0: bn(`${path}.layer_dict.bn_0`),
           });
           continue;
         }
-        blocks.push({
-          type: 'processing',
-          path,
-          conv0: conv(`${path}.layer_dict.conv_0`, f, false),
-          conv1: conv(`${path}.layer_dict.conv_1`, f, false),
-          bn0: withBn ? bn(`${path}.layer_dict.bn_0`) : null,
-          bn1: withBn ? bn(`${path}.layer_dict.bn_1`) : null,
-          residual,
-        });
+        blocks.push(graphBlock(graphs.processing, 'processing', path, f, f));
       }
-      const path = `layer_dict.reduction_block_${stage}`;
-      blocks.push({
-        type: 'reduction',
-        path,
-        // in a dense stage this is the transition: it reads the concatenation of the whole stage
-        conv0: conv(`${path}.layer_dict.conv_0`, dense ? f * (config.numBlocksPerStage + 1) : f, true),
-        conv1: conv(`${path}.layer_dict.conv_1`, f, true),
-        bn0: withBn ? bn(`${path}.layer_dict.bn_0`) : null,
-        bn1: withBn ? bn(`${path}.layer_dict.bn_1`) : null,
-      });
+      // in a dense stage the reduction block is the transition: it reads the concatenation of the whole stage
+      const inChannels = dense ? f * (config.numBlocksPerStage + 1) : f;
+      blocks.push(graphBlock(graphs.reduction, 'reduction', `layer_dict.reduction_block_${stage}`, f, inChannels));
       const aux =
         deepSupervision && stage < config.numStages - 1
           ? { path: `aux_classifier_${stage}`, inFeatures: f, outFeatures: numClasses }
@@ -162,12 +150,12 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
   const params: ParamSpec[] = [];
   const buffers: BufferSpec[] = [];
   const addConv = (c: ConvSpec) => {
-    const fanIn = c.inChannels * 9;
+    const fanIn = c.inChannels * c.kernel * c.kernel;
     params.push({
       name: `${c.path}.weight`,
       kind: 'conv_weight',
-      shape: [3, 3, c.inChannels, c.outChannels],
-      torchShape: [c.outChannels, c.inChannels, 3, 3],
+      shape: [c.kernel, c.kernel, c.inChannels, c.outChannels],
+      torchShape: [c.outChannels, c.inChannels, c.kernel, c.kernel],
       fanIn,
     });
     if (c.bias)
@@ -179,8 +167,7 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
         fanIn,
       });
   };
-  const addBn = (b: BatchNormSpec | null) => {
-    if (!b) return;
+  const addBn = (b: BatchNormSpec) => {
     params.push({
       name: `${b.path}.weight`,
       kind: 'bn_weight',
@@ -225,15 +212,61 @@ export function describeNetwork(config: ModelConfig, numClasses = NUM_CLASSES): 
     } else if (block.type === 'stage-end') {
       if (block.aux) addLinear(block.aux);
     } else {
-      addConv(block.conv0);
-      addBn(block.bn0);
-      addConv(block.conv1);
-      addBn(block.bn1);
+      for (const step of block.steps) {
+        if (step.op === 'conv') addConv(step.conv);
+        else if (step.op === 'batch_norm') addBn(step.bn);
+      }
     }
   }
   addLinear(head);
 
   return { config, numClasses, imageSize: IMAGE_SIZE, blocks, head, auxHeads, params, buffers };
+}
+
+/** The graphs a config's blocks are built from: its block type's preset, or the team's block it names. */
+export function blockDocument(config: Pick<ModelConfig, 'blockType' | 'block'>): BlockDocument {
+  if (config.blockType === 'custom') {
+    if (typeof config.block !== 'object') {
+      throw new Error('model.block must be resolved to its graph before a network is built from it');
+    }
+    return config.block.graph as BlockDocument;
+  }
+  // dense_block's own layers are not a graph; its transition is conv_block_bn's reduction block
+  const preset = BLOCK_PRESETS[config.blockType === 'dense_block' ? 'conv_block_bn' : config.blockType];
+  if (!preset) throw new Error(`block type ${config.blockType} has no graph`);
+  return preset;
+}
+
+/** A checked graph as the steps of one block at `path`: each conv and BN named under the block's layer_dict. */
+function graphBlock(graph: CheckedGraph, role: BlockGraphRole, path: string, f: number, inChannels: number): BlockSpec {
+  const steps = graph.order.map((node): BlockStep => {
+    const inputs = inputsOf(node);
+    const layer = `${path}.layer_dict.${node.id}`;
+    switch (node.op) {
+      case 'conv': {
+        const bias = node.bias === undefined || node.bias === 'framework' ? role === 'reduction' : node.bias;
+        const channels = inputs[0] === BLOCK_INPUT ? inChannels : f;
+        const conv: ConvSpec = {
+          path: layer,
+          inChannels: channels,
+          outChannels: f,
+          bias,
+          kernel: node.kernel ?? 3,
+          stride: node.stride ?? 1,
+        };
+        return { id: node.id, inputs, op: 'conv', conv };
+      }
+      case 'batch_norm':
+        return { id: node.id, inputs, op: 'batch_norm', bn: { path: layer, channels: f } };
+      case 'leaky_relu':
+        return { id: node.id, inputs, op: 'leaky_relu', slope: node.slope ?? LEAKY_RELU_SLOPE };
+      case 'dropout':
+        return { id: node.id, inputs, op: 'dropout', p: node.p ?? DROPOUT_P };
+      default:
+        return { id: node.id, inputs, op: node.op };
+    }
+  });
+  return { type: 'graph', role, path, output: graph.output, steps };
 }
 
 export function parameterCount(spec: NetworkSpec): number {
@@ -254,9 +287,16 @@ export function shortParamName(name: string): string {
     .join('.');
 }
 
-/** Conventional name of a configuration: VGG_08, VGG_38, ... (conv + linear layers). */
+/**
+ * Conventional name of a configuration: VGG_08, VGG_38, ... (conv + linear layers). A team's own block is
+ * named by the depth of the framework's network it stands in (1 + stages x (2 x blocks + 2) convs and the
+ * linear head), so a block with a 1x1 shortcut is still compared as the VGG_38 it fixes.
+ */
 export function architectureName(config: ModelConfig): string {
-  const layers = countLayers(describeNetwork(config));
+  const layers =
+    config.blockType === 'custom'
+      ? { conv: 1 + config.numStages * (2 * config.numBlocksPerStage + 2), linear: 1 }
+      : countLayers(describeNetwork(config));
   return `VGG_${String(layers.conv + layers.linear).padStart(2, '0')}`;
 }
 

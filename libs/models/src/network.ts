@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { BLOCK_INPUT } from '@gradlab/contracts';
 import {
   BATCH_NORM_EPSILON,
   BATCH_NORM_MOMENTUM,
   LEAKY_RELU_SLOPE,
   type BatchNormSpec,
+  type BlockStep,
   type ConvSpec,
   type NetworkSpec,
 } from './network-spec';
@@ -120,12 +122,14 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
     return v;
   };
   const conv = (input: tf.Tensor4D, c: ConvSpec): tf.Tensor4D => {
-    const out = tf.conv2d(input, param(`${c.path}.weight`) as tf.Tensor4D, 1, 'same');
+    // Stride 1 keeps the size ('same', as the built-in blocks always ran); stride 2 pads (kernel - 1) / 2 on
+    // every side as PyTorch does, where 'same' would pad only below and to the right.
+    const pad = c.stride === 1 ? 'same' : (c.kernel - 1) / 2;
+    const out = tf.conv2d(input, param(`${c.path}.weight`) as tf.Tensor4D, c.stride, pad);
     return c.bias ? addChannelBias(out, param(`${c.path}.bias`) as tf.Tensor1D) : out;
   };
-  const act = (input: tf.Tensor4D) => tf.leakyRelu(input, LEAKY_RELU_SLOPE);
-  const batchNorm = (input: tf.Tensor4D, b: BatchNormSpec | null): tf.Tensor4D => {
-    if (!b) return input;
+  const act = (input: tf.Tensor4D, slope = LEAKY_RELU_SLOPE) => tf.leakyRelu(input, slope);
+  const batchNorm = (input: tf.Tensor4D, b: BatchNormSpec): tf.Tensor4D => {
     const gamma = param(`${b.path}.weight`);
     const beta = param(`${b.path}.bias`);
     if (training) {
@@ -141,6 +145,30 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
     return tf.add(tf.mul(tf.sub(input, mean), scale), beta);
   };
 
+  /** One node of a block graph; add sums left to right, as PyTorch's `a + b + c`. */
+  const runStep = (step: BlockStep, inputs: tf.Tensor4D[]): tf.Tensor4D => {
+    const [input] = inputs;
+    switch (step.op) {
+      case 'conv':
+        return conv(input, step.conv);
+      case 'batch_norm':
+        return batchNorm(input, step.bn);
+      case 'leaky_relu':
+        return act(input, step.slope);
+      case 'relu':
+        return tf.relu(input);
+      case 'tanh':
+        return tf.tanh(input);
+      case 'avg_pool':
+        return tf.avgPool(input, 2, 2, 'valid');
+      case 'max_pool':
+        return tf.maxPool(input, 2, 2, 'valid');
+      case 'add':
+        return inputs.slice(1).reduce((sum, term) => tf.add(sum, term), input);
+      case 'dropout':
+        return training && step.p > 0 ? (tf.dropout(input, step.p) as tf.Tensor4D) : input;
+    }
+  };
   const linear = (input: tf.Tensor2D, path: string) =>
     tf.add(tf.matMul(input, param(`${path}.weight`) as tf.Tensor2D), param(`${path}.bias`)) as tf.Tensor2D;
   const auxLogits: tf.Tensor2D[] = [];
@@ -162,18 +190,13 @@ export function forward(net: Network, x: tf.Tensor4D, training: boolean): Forwar
       case 'entry':
         out = act(batchNorm(conv(out, block.conv), block.bn));
         break;
-      case 'processing': {
-        const input = out;
-        let h = batchNorm(act(conv(input, block.conv0)), block.bn0);
-        h = act(conv(h, block.conv1));
-        if (block.residual) h = tf.add(h, input);
-        out = batchNorm(h, block.bn1);
-        break;
-      }
-      case 'reduction': {
-        let h = batchNorm(act(conv(out, block.conv0)), block.bn0);
-        h = tf.avgPool(h, 2, 2, 'valid');
-        out = batchNorm(act(conv(h, block.conv1)), block.bn1);
+      case 'graph': {
+        const values = new Map<string, tf.Tensor4D>([[BLOCK_INPUT, out]]);
+        for (const step of block.steps) {
+          const inputs = step.inputs.map((id) => values.get(id) as tf.Tensor4D);
+          values.set(step.id, runStep(step, inputs));
+        }
+        out = values.get(block.output) as tf.Tensor4D;
         break;
       }
     }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parityFixturesDir } from '@gradlab/models/testing';
@@ -8,6 +9,11 @@ import { loadParityFixture } from './parity-fixture';
 import { checkTrajectory, loadTrajectoryFixture } from './trajectory-check';
 
 const FIXTURES = ['vgg08-conv_block', 'vgg38-conv_block', 'vgg38-conv_block_bn', 'vgg38-conv_block_bn_rc'];
+// Students' blocks (examples/blocks and the v1 presets), each made by scripts/parity/make_block_fixture.py from
+// gradlab's export of it inside the course framework's own ConvolutionalNetwork (fixtures/pytorch-parity-blocks).
+const BLOCK_FIXTURES_DIR = path.resolve(__dirname, '../../../../fixtures/pytorch-parity-blocks');
+const BLOCK_FIXTURES = readdirSync(BLOCK_FIXTURES_DIR);
+const BLOCK_BACKENDS: BackendName[] = ['wasm', 'wasm+onednn', 'cpu'];
 const TRAJECTORIES = ['vgg08-trajectory', 'vgg38-bn_rc-trajectory'];
 // webgpu on this machine is Mesa's software renderer, about 4 minutes a trajectory: the VGG_08 one here, the
 // BN+RC one by `npm run parity -- <dir> --backend webgpu` (bench/README.md).
@@ -23,14 +29,14 @@ const TRAJECTORY_RUNS: [string, BackendName][] = [
 ];
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const parity = (fixture: string, backend: string) =>
+const parity = (fixture: string, backend: string, dir = parityFixturesDir()) =>
   promisify(execFile)(
     process.execPath,
     [
       '-r',
       '@swc-node/register',
       path.join(ROOT, 'scripts/parity.ts'),
-      path.join(parityFixturesDir(), fixture),
+      path.join(dir, fixture),
       '--backend',
       backend,
     ],
@@ -62,6 +68,19 @@ describe('PyTorch parity, through npm run parity', () => {
       expect(stdout).toContain(`${spec.params.length * 3 + 2 + spec.buffers.length} comparisons`);
       expect(failures(stdout)).toEqual([]);
       expect(lines[lines.length - 1]).toBe(`parity ${fixture} ${backend} PASS`);
+      expect(code).toBe(0);
+    },
+    120_000,
+  );
+
+  it.each(BLOCK_BACKENDS.flatMap((backend) => BLOCK_FIXTURES.map((fixture) => [fixture, backend])))(
+    "student block %s on %s: gradlab's graph and its PyTorch export agree within the README bound",
+    async (fixture, backend) => {
+      const { code, stdout } = await parity(fixture, backend, BLOCK_FIXTURES_DIR);
+      const spec = loadParityFixture(path.join(BLOCK_FIXTURES_DIR, fixture)).spec;
+      expect(spec.config.blockType).toBe('custom');
+      expect(stdout).toContain(`${spec.params.length * 3 + 2 + spec.buffers.length} comparisons`);
+      expect(failures(stdout)).toEqual([]);
       expect(code).toBe(0);
     },
     120_000,
