@@ -3,6 +3,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { redisConnectionFromUrl } from '@gradlab/contracts';
 import { AuthModule } from './auth/auth.module';
+import { BlocksModule } from './blocks/blocks.module';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { AppConfig } from './config/app-config';
 import { GraphqlApiModule } from './graphql/graphql-api.module';
@@ -38,6 +39,7 @@ export class AppModule {
         RedisModule,
         AuthModule,
         RunsModule,
+        BlocksModule,
         RunEventsModule,
         LiveEventsModule,
         CheckpointsModule,

@@ -27,6 +27,7 @@ describe('migrateDatabase (real Postgres)', () => {
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual([
         'ApiKey',
+        'Block',
         'Checkpoint',
         'Epoch',
         'GroupLayerStat',
@@ -57,6 +58,7 @@ describe('migrateDatabase (real Postgres)', () => {
         '20261205000000_device',
         '20261205120000_worker_waiting_for_api',
         '20261206000000_fair_share',
+        '20261207000000_blocks',
       ]);
       expect(rows.rows).toEqual(
         migrations.map((name) => ({

@@ -15,6 +15,7 @@ import { maskInternalError, toGraphQLError, unauthenticated } from './graphql-er
 import { QueryComplexityPlugin } from './query-complexity.plugin';
 import { queryLimitsRule } from './query-limits.rule';
 import { GroupsModule } from '../groups/groups.module';
+import { BlocksResolver } from './blocks.resolver';
 import { GroupsResolver } from './groups.resolver';
 import { RunDataLoaders } from './run-data.loaders';
 import { RunsResolver } from './runs.resolver';
@@ -100,6 +101,6 @@ interface WsExtra {
       }),
     }),
   ],
-  providers: [RunsResolver, GroupsResolver, WorkersResolver, QueryComplexityPlugin, RunDataLoaders],
+  providers: [RunsResolver, GroupsResolver, WorkersResolver, BlocksResolver, QueryComplexityPlugin, RunDataLoaders],
 })
 export class GraphqlApiModule {}

@@ -12,6 +12,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { z } from 'zod';
+import { BlocksResolver } from './blocks.resolver';
 import { GroupsResolver } from './groups.resolver';
 import { JsonScalar } from './json.scalar';
 import { RunsResolver } from './runs.resolver';
@@ -30,7 +31,7 @@ type JsonSchema = {
 async function graphqlSchema(): Promise<GraphQLSchema> {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
   try {
-    return await app.get(GraphQLSchemaFactory).create([RunsResolver, GroupsResolver, WorkersResolver]);
+    return await app.get(GraphQLSchemaFactory).create([RunsResolver, GroupsResolver, WorkersResolver, BlocksResolver]);
   } finally {
     await app.close();
   }
@@ -114,6 +115,7 @@ describe('the GraphQL schema against the zod contracts', () => {
         'AggregateModel',
         'DiagnosisModel',
         'WorkersModel',
+        'BlockModel',
       ]),
     );
   });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { summarize } from '@gradlab/analysis';
 import { architectureName } from '@gradlab/models';
+import { BlocksService } from '../blocks/blocks.service';
 import {
   cellKey,
   type ParsedCreateGroupRequest,
@@ -83,9 +84,11 @@ export class GroupsService {
     private readonly quota: QuotaService,
     private readonly placement: RunPlacementService,
     private readonly config: AppConfig,
+    private readonly blocks: BlocksService,
   ) {}
 
-  async create(principal: Principal, request: ParsedCreateGroupRequest): Promise<GroupDto> {
+  async create(principal: Principal, submitted: ParsedCreateGroupRequest): Promise<GroupDto> {
+    const request = { ...submitted, config: await this.blocks.resolve(principal, submitted.config) };
     const plan = planGroup(request, this.config.maxGroupRuns);
     if (!plan.ok)
       throw new DomainError(

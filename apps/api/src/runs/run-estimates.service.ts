@@ -6,6 +6,7 @@ import {
   type QueuePositionDto,
   type RunResources,
 } from '@gradlab/contracts';
+import { BlocksService } from '../blocks/blocks.service';
 import type { Principal } from '../auth/principal';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
@@ -22,10 +23,11 @@ export class RunEstimatesService {
     private readonly runs: RunsService,
     private readonly placement: RunPlacementService,
     private readonly config: AppConfig,
+    private readonly blocks: BlocksService,
   ) {}
 
-  estimate(config: ExperimentConfig, resources?: RunResources): Promise<DurationEstimateDto> {
-    return this.placement.estimate(config, resources);
+  async estimate(principal: Principal, config: ExperimentConfig, resources?: RunResources): Promise<DurationEstimateDto> {
+    return this.placement.estimate(await this.blocks.resolve(principal, config), resources);
   }
 
   /**

@@ -53,6 +53,7 @@ export function newRunData(
     config: config as object,
     architecture: architectureName(config.model),
     blockType: config.model.blockType,
+    blockId: typeof config.model.block === 'object' ? config.model.block.id : null,
     totalEpochs: config.training.epochs,
     teamId: principal.teamId,
     createdById: principal.userId,

@@ -60,9 +60,10 @@ export class RunsController {
     400: 'a field is invalid',
   })
   estimate(
+    @CurrentPrincipal() principal: Principal,
     @ValidBody(EstimateRequestSchema, 'estimate') request: { config: ExperimentConfig; resources?: RunResources },
   ): Promise<DurationEstimateDto> {
-    return this.estimates.estimate(request.config, request.resources);
+    return this.estimates.estimate(principal, request.config, request.resources);
   }
 
   @Get()

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUES } from '@gradlab/contracts';
+import { BlocksModule } from '../blocks/blocks.module';
 import { LiveEventsModule } from '../live-events/live-events.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { WorkersModule } from '../workers/workers.module';
@@ -15,7 +16,13 @@ import { SubmissionLimitsService } from './submission-limits.service';
 
 /** Runs: submission (the dispatcher gives them to workers), reading them back, cancelling, estimates and diagnosis. */
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.runEvents }), SchedulingModule, LiveEventsModule, WorkersModule],
+  imports: [
+    BullModule.registerQueue({ name: QUEUES.runEvents }),
+    SchedulingModule,
+    LiveEventsModule,
+    WorkersModule,
+    BlocksModule,
+  ],
   controllers: [RunsController],
   providers: [
     DiagnosisService,
@@ -26,6 +33,6 @@ import { SubmissionLimitsService } from './submission-limits.service';
     RunRepository,
     RunQueue,
   ],
-  exports: [RunsService, RunQueue, RunRepository, DiagnosisService, SubmissionLimitsService],
+  exports: [RunsService, RunQueue, RunRepository, DiagnosisService, SubmissionLimitsService, BlocksModule],
 })
 export class RunsModule {}

@@ -10,6 +10,7 @@ import {
 } from '@gradlab/contracts';
 import { architectureName } from '@gradlab/models';
 import type { Principal } from '../auth/principal';
+import { BlocksService } from '../blocks/blocks.service';
 import { DomainError } from '../common/domain-error';
 import { LiveEventsPublisher } from '../live-events/live-events.publisher';
 import { QuotaService } from '../scheduling/quota.service';
@@ -35,6 +36,7 @@ export class RunsService {
     private readonly limits: SubmissionLimitsService,
     private readonly quota: QuotaService,
     private readonly placement: RunPlacementService,
+    private readonly blocks: BlocksService,
   ) {}
 
   /**
@@ -45,9 +47,10 @@ export class RunsService {
     this.queue.ensureReachable('the run was not submitted');
     await this.limits.checkRate(principal);
     await this.quota.checkBudget(principal);
-    const config = request.config;
-    const name =
-      request.name ?? `${architectureName(config.model)} ${config.model.blockType} seed ${config.training.seed}`;
+    // the team's block, by id, becomes the graph itself: the run keeps what it trained
+    const config = await this.blocks.resolve(principal, request.config);
+    const block = typeof config.model.block === 'object' ? config.model.block.name : config.model.blockType;
+    const name = request.name ?? `${architectureName(config.model)} ${block} seed ${config.training.seed}`;
     const [placement] = await this.placement.placement([config], request.resources);
     const run = await this.limits.withQueueRoom(principal, (tx) =>
       this.repository.createQueued(tx, principal, name, config, placement),
