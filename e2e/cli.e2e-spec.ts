@@ -42,6 +42,45 @@ describe('gradlab CLI against a live stack', () => {
     await stack?.stop();
   }, 30_000);
 
+  it("adds a student's block from a file, exports it to the course framework, and trains a run of it whose gradient flow names the block's layers", async () => {
+    const file = path.resolve(__dirname, '../examples/blocks/preact_residual.json');
+    const added = (await gradlab('blocks', 'add', file)).stdout;
+    const blockId = /^added block ([0-9a-f-]{36}): preact_residual$/m.exec(added)?.[1] as string;
+    expect(blockId).toBeDefined();
+    expect((await gradlab('blocks', 'list')).stdout).toContain(`${blockId}  preact_residual`);
+    // a second block of the same name is refused, naming the field
+    await expect(gradlab('blocks', 'add', file)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('name: already used by a block of your team'),
+    });
+
+    // the export runs as a student runs it: its own test builds both blocks in PyTorch and fprops them
+    const module = path.join(mkdtempSync(path.join(tmpdir(), 'gradlab-export-')), 'preact_residual.py');
+    await gradlab('blocks', 'export', blockId, '--out', module);
+    expect(readFileSync(module, 'utf8')).toContain("elif args.block_type == 'preact_residual':");
+    const python = await promisify(execFile)('/usr/bin/python3', [module]);
+    expect(python.stdout).toContain('preact_residual: the processing and reduction blocks fprop');
+
+    const { stdout } = await gradlab('submit', '--block', blockId, ...tinyRun(1), '--blocks', '1', '--watch');
+    expect(stdout).toMatch(/^submitted [0-9a-f-]{36}: VGG_06 preact_residual seed 0 \(.*block preact_residual/m);
+    const runId = /submitted ([0-9a-f-]{36})/.exec(stdout)?.[1] as string;
+    expect(stdout).toContain(`run ${runId} completed`);
+    const flow = await asStudent<{ layers: { shortName: string }[] }>(`/runs/${runId}/gradient-flow`);
+    expect(flow.layers.map((l) => l.shortName)).toEqual([
+      'input_conv.conv_0',
+      'input_conv.bn_0',
+      'block_0_0.bn_0',
+      'block_0_0.conv_0',
+      'block_0_0.bn_1',
+      'block_0_0.conv_1',
+      'reduction_block_0.bn_0',
+      'reduction_block_0.conv_0',
+      'reduction_block_0.bn_1',
+      'reduction_block_0.conv_1',
+      'logit_linear_layer',
+    ]);
+  }, 180_000);
+
   it('submits from flags, watches the run to the end, and downloads the framework-style results', async () => {
     const { stdout } = await gradlab('submit', '--name', 'cli run', ...tinyRun(2), '--watch');
     expect(stdout).toMatch(/^submitted [0-9a-f-]{36}: cli run/m);

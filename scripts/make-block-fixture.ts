@@ -1,9 +1,9 @@
 // `npm run parity:make-block -- BLOCK_FILE OUT_DIR NAME [--filters 16] [--stages 3] [--blocks 5] [--batch 8]
-//  [--seed 0] [--framework DIR]`
+//  [--seed 0] [--framework DIR] [--orders 8]`
 // A one-step PyTorch parity fixture for a block, made from gradlab's own export of it: the block is checked,
 // exported (OUT_DIR/NAME/block.py, kept beside the fixture), and scripts/parity/make_block_fixture.py builds the
 // course framework's ConvolutionalNetwork from that code (the real one with --framework: a checkout's
-// pytorch_mlp_framework folder). Needs Debian's python3-torch (or PYTHON naming a python with torch). Then `npm run parity -- OUT_DIR/NAME`.
+// pytorch_mlp_framework folder; --orders: how many summation orders measure PyTorch's own float32 spread). Needs Debian's python3-torch (or PYTHON naming a python with torch). Then `npm run parity -- OUT_DIR/NAME`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +20,7 @@ const { values, positionals } = parseArgs({
     batch: { type: 'string', default: '8' },
     seed: { type: 'string', default: '0' },
     framework: { type: 'string' },
+    orders: { type: 'string', default: '8' },
   },
 });
 if (positionals.length !== 3) {
@@ -49,6 +50,7 @@ execFileSync(
     name,
     ...['filters', 'stages', 'blocks', 'batch', 'seed'].map((key) => values[key as keyof typeof values] as string),
     ...(values.framework ? ['--framework', values.framework] : []),
+    ...['--orders', values.orders as string],
   ],
   { stdio: 'inherit' },
 );

@@ -1,5 +1,7 @@
 import { answerOf, createApiClient, type GradlabApi } from '@gradlab/api-client';
 import type {
+  BlockDto,
+  CreateBlockRequest,
   QuotaDto,
   AggregateDto,
   CreateGroupRequest,
@@ -48,6 +50,16 @@ export class CliApi {
   }
   run(id: string): Promise<RunDto> {
     return answerOf(this.api.GET('/api/runs/{id}', { params: { path: { id } } }));
+  }
+  blocks(): Promise<BlockDto[]> {
+    return answerOf(this.api.GET('/api/blocks'));
+  }
+  addBlock(body: CreateBlockRequest): Promise<BlockDto> {
+    return answerOf(this.api.POST('/api/blocks', { body }));
+  }
+  /** The block as a Python module for the course framework. */
+  blockPytorch(id: string): Promise<string> {
+    return answerOf(this.api.GET('/api/blocks/{id}/pytorch', { params: { path: { id } }, parseAs: 'text' }));
   }
   quota(): Promise<QuotaDto> {
     return answerOf(this.api.GET('/api/quota'));

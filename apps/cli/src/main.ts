@@ -1,6 +1,7 @@
 import { ApiError } from '@gradlab/api-client';
 import { Command } from 'commander';
 import { createCliContext } from './cli-context';
+import { blocksCommand } from './commands/blocks.command';
 import { cancelCommand } from './commands/cancel.command';
 import { quotaCommand } from './commands/quota.command';
 import { configCommand } from './commands/config.command';
@@ -35,6 +36,7 @@ export function createProgram(): Command {
     downloadCommand,
     reportPackCommand,
     importCommand,
+    blocksCommand,
   ])
     program.addCommand(command(context));
   return program;

@@ -24,7 +24,14 @@ const CONFIG_FLAGS = [
   configFlag('--filters <N>', 'model', 'numFilters', 'number'),
   configFlag('--stages <N>', 'model', 'numStages', 'number'),
   configFlag('--blocks <N>', 'model', 'numBlocksPerStage', 'number', 'model.numBlocksPerStage (5: VGG_38, 0: VGG_08)'),
-  configFlag('--block-type <TYPE>', 'model', 'blockType', 'string', 'model.blockType, e.g. conv_block_bn_rc'),
+  configFlag('--block-type <TYPE>', 'model', 'blockType', 'string', 'model.blockType, e.g. conv_block_bn_rc_v1'),
+  configFlag(
+    '--block <ID>',
+    'model',
+    'block',
+    'string',
+    "model.block: one of your team's blocks (gradlab blocks list)",
+  ),
   configFlag('--epochs <N>', 'training', 'epochs', 'number'),
   configFlag('--batch-size <N>', 'training', 'batchSize', 'number'),
   configFlag('--lr <X>', 'training', 'learningRate', 'number'),
@@ -72,7 +79,8 @@ export function submitCommand(context: CliContext): Command {
 Examples:
   gradlab submit --name vgg08 --blocks 0 --epochs 20 --watch
   gradlab submit --watch -- python pytorch_mlp_framework/train_evaluate_image_classification_system.py --batch_size 100 --num_blocks_per_stage 5
-  gradlab submit --block-type conv_block_bn_rc --seeds 0..4 --grid lr=1e-3,3e-4 batch=64,128 wd=0,1e-4`,
+  gradlab submit --block-type conv_block_bn_rc --seeds 0..4 --grid lr=1e-3,3e-4 batch=64,128 wd=0,1e-4
+  gradlab submit --block 3f1c2a8e-... --seeds 0..2 --epochs 20   (a block of your team: gradlab blocks list)`,
     )
     .action(async (framework: string[], options: SubmitOptions) => {
       process.exitCode = await submit(context.api(), framework, options);
@@ -118,8 +126,9 @@ async function submit(api: CliApi, framework: string[], options: SubmitOptions):
   }
   const run = await api.submit({ name, config: config as ExperimentConfigInput });
   const m = run.config.model;
+  const block = typeof m.block === 'object' ? `block ${m.block.name}` : m.blockType;
   console.log(
-    `submitted ${run.id}: ${run.name} (${m.numFilters} filters, ${m.numStages} stages, ${m.numBlocksPerStage} blocks per stage, ${m.blockType}, ${run.config.training.epochs} epochs)`,
+    `submitted ${run.id}: ${run.name} (${m.numFilters} filters, ${m.numStages} stages, ${m.numBlocksPerStage} blocks per stage, ${block}, ${run.config.training.epochs} epochs)`,
   );
   if (!options.watch) return 0;
   return (await watchRun(api, run.id)).status === 'completed' ? 0 : 1;
