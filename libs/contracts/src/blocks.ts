@@ -112,10 +112,14 @@ export const BlockParameterCountsSchema = z.object({
   VGG_38: z.number().int().describe('3 stages, 5 processing blocks per stage, 32 filters'),
 });
 
+/** A block's two graphs in words, in execution order: "conv, BN, leaky_relu, conv, BN, + x, leaky_relu". */
+export const BlockOrderSchema = z.object({ processing: z.string(), reduction: z.string() });
+
 export const BlockDtoSchema = z.object({
   id: z.string().uuid(),
   name: z.string(),
   block: BlockDocumentSchema,
+  order: BlockOrderSchema,
   parameterCounts: BlockParameterCountsSchema,
   /** How many runs use it: a block used by a run cannot change, only be replaced by a new one. */
   runCount: z.number().int(),
@@ -136,6 +140,7 @@ export const BlockCheckDtoSchema = z.object({
   /** Each node's inferred output shape, e.g. `(F, H/2, W/2)`, where the graph could be read. */
   shapes: z.record(z.string(), z.record(z.string(), z.string())),
   parameterCounts: BlockParameterCountsSchema.nullable(),
+  order: BlockOrderSchema.nullable(),
 });
 export type BlockCheckDto = z.infer<typeof BlockCheckDtoSchema>;
 

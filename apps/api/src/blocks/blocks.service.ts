@@ -9,6 +9,7 @@ import {
 } from '@gradlab/contracts';
 import {
   checkBlock,
+  describeBlockOrder,
   describeNetwork,
   exportBlockToPytorch,
   formatShape,
@@ -45,6 +46,7 @@ export class BlocksService {
         Object.entries(shapes).map(([role, map]) => [role, shapesByNode(map as Map<string, BlockShape>)]),
       ),
       parameterCounts: result.ok ? parameterCounts(result.block) : null,
+      order: result.ok ? describeBlockOrder(result.block) : null,
     };
   }
 
@@ -130,6 +132,7 @@ function toBlockDto(block: StoredBlock): BlockDto {
     id: block.id,
     name: block.name,
     block: block.document,
+    order: describeBlockOrder(block.document),
     parameterCounts: parameterCounts(block.document),
     runCount: block.runCount,
     createdAt: block.createdAt.toISOString(),

@@ -8,11 +8,18 @@ class BlockParameterCountsModel {
   @Field(() => Int, { description: '5 processing blocks per stage' }) VGG_38!: number;
 }
 
+@ObjectType()
+class BlockOrderModel {
+  @Field() processing!: string;
+  @Field() reduction!: string;
+}
+
 @ObjectType({ description: "A team's own block (gradlab.block/1), as GET /api/blocks/:id" })
 export class BlockModel {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field(() => JsonScalar, { description: 'the gradlab.block/1 document' }) block!: BlockDocument;
+  @Field(() => BlockOrderModel, { description: 'the graphs in words' }) order!: BlockOrderModel;
   @Field(() => BlockParameterCountsModel) parameterCounts!: BlockParameterCountsModel;
   @Field(() => Int, { description: 'runs that train it: a block never changes' }) runCount!: number;
   @Field() createdAt!: string;

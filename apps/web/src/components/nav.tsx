@@ -23,6 +23,7 @@ export function Nav() {
           <Link href="/runs">Runs</Link>
           <Link href="/runs/new">New run</Link>
           <Link href="/groups">Groups</Link>
+          <Link href="/blocks">Blocks</Link>
           <Link href="/compare">Compare</Link>
           {isStaffRole(me.role) && <Link href="/workers">Workers</Link>}
           {isStaffRole(me.role) && <Link href="/cohort">Cohort</Link>}

@@ -1,14 +1,12 @@
 'use client';
 
 import {
-  BLOCK_TYPES,
   CreateRunRequestSchema,
   DATASETS,
   GRID_PARAMETERS,
   type DurationEstimateDto,
   type FieldError,
 } from '@gradlab/contracts';
-import { BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
@@ -30,13 +28,13 @@ import {
 import { RUN_PRESETS } from '../lib/run-presets';
 import { useApiQuery } from '../lib/use-api-query';
 import { queryKeys } from '../lib/query-keys';
+import { BlockSelect } from '../features/blocks/block-select';
 import { FormError, SubmitButton } from './form-controls';
 
 /** The estimate is asked again this long after the last keystroke. */
 const ESTIMATE_DEBOUNCE_MS = 400;
 
 const OPTIONS: Partial<Record<FieldName, readonly string[]>> = {
-  'config.model.blockType': BLOCK_TYPES,
   'config.data.dataset': DATASETS,
 };
 const GROUPS: { legend: string; fields: FieldName[] }[] = [
@@ -213,13 +211,13 @@ export function NewRunForm() {
                 return (
                   <label key={field}>
                     {spec.label}
-                    {options ? (
+                    {field === 'config.model.blockType' ? (
+                      <BlockSelect field={register(field)} value={values.config?.model?.blockType} />
+                    ) : options ? (
                       <select {...register(field)}>
                         {options.map((o) => (
                           <option key={o} value={o}>
-                            {field === 'config.model.blockType'
-                              ? `${BLOCK_TYPE_LABELS[o as keyof typeof BLOCK_TYPE_LABELS]} (${o})`
-                              : o}
+                            {o}
                           </option>
                         ))}
                       </select>

@@ -17,6 +17,7 @@ import { formatDuration, formatNumber, formatPercent, runDuration } from '../lib
 import { useCancelRun, useRun, useRunAgain } from '../features/runs/use-run';
 import { epochFraction, estimateTimeLeftMs } from '../lib/progress';
 import { useNow } from '../lib/use-now';
+import { RunBlock } from '../features/blocks/run-block';
 import { ConfigTable } from './config-table';
 import { ConfirmButton } from './confirm-button';
 import { DiagnosisPanel, EVIDENCE_ANCHORS } from './diagnosis-panel';
@@ -252,6 +253,8 @@ export function RunView({ runId, initialRun }: { runId: string; initialRun?: Run
           </a>
         </div>
       </div>
+
+      <RunBlock model={run.config.model} />
 
       <div className="card">
         <h2>Configuration</h2>

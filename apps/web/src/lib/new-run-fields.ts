@@ -22,7 +22,7 @@ export const FIELDS = {
   'config.model.numFilters': { label: 'Filters', kind: 'int' },
   'config.model.numStages': { label: 'Stages', kind: 'int' },
   'config.model.numBlocksPerStage': { label: 'Blocks per stage', kind: 'int' },
-  'config.model.blockType': { label: 'Block type', kind: 'select' },
+  'config.model.blockType': { label: 'Block', kind: 'select' },
   'config.training.epochs': { label: 'Epochs', kind: 'int' },
   'config.training.batchSize': { label: 'Batch size', kind: 'int' },
   'config.training.learningRate': { label: 'Learning rate', kind: 'number' },
@@ -50,6 +50,12 @@ export interface NewRunFields {
 export type NewRunSubmission =
   { kind: 'run'; request: CreateRunRequest } | { kind: 'group'; request: CreateGroupRequest };
 
+/**
+ * The Block menu holds the block types and the team's own blocks; a block is chosen as `block:<id>`, which
+ * the request sends as model.block in place of model.blockType.
+ */
+export const TEAM_BLOCK_PREFIX = 'block:';
+
 /** A config as form values: every field filled, limits left empty when the run used all the data. */
 function configToFields(config: ExperimentConfig): NewRunFields['config'] {
   const fields: NewRunFields['config'] = { model: {}, training: {}, data: {} };
@@ -57,6 +63,8 @@ function configToFields(config: ExperimentConfig): NewRunFields['config'] {
     const [, group, key] = field.split('.') as [string, keyof ExperimentConfig, string];
     fields[group][key] = shown((config[group] as Record<string, string | number | null | undefined>)[key] ?? undefined);
   }
+  const block = config.model.block;
+  if (block !== undefined) fields.model.blockType = TEAM_BLOCK_PREFIX + (typeof block === 'string' ? block : block.id);
   return fields;
 }
 
@@ -79,6 +87,10 @@ export function toRequest(values: NewRunFields): { body: unknown; notNumbers: Fi
     const [, group, key] = field.split('.') as [string, keyof NewRunFields['config'], string];
     const raw = (values.config[group][key] ?? '').trim();
     if (raw === '') continue;
+    if (field === 'config.model.blockType' && raw.startsWith(TEAM_BLOCK_PREFIX)) {
+      config.model.block = raw.slice(TEAM_BLOCK_PREFIX.length);
+      continue;
+    }
     const value = FIELDS[field].kind === 'select' ? raw : Number(raw);
     if (typeof value === 'number' && !Number.isFinite(value))
       notNumbers.push({ field, message: `"${raw}" is not a number` });

@@ -19,6 +19,11 @@ export const queryKeys = {
   teamsQuota: () => ['teams-quota'] as const,
   workers: () => ['workers'] as const,
   keys: () => ['keys'] as const,
+  blocks: () => ['blocks'] as const,
+  blockCheck: (text: string) => ['blocks', 'check', text] as const,
+  blockExport: (id: string) => ['blocks', id, 'pytorch'] as const,
+  runEpochs: (id: string) => ['run', id, 'epochs'] as const,
+  runGradientFlow: (id: string) => ['run', id, 'gradient-flow'] as const,
   users: () => ['users'] as const,
   teams: () => ['teams'] as const,
 };

@@ -6,4 +6,6 @@ export const RUN_PRESETS: { label: string; numBlocksPerStage: number; blockType:
   { label: 'VGG_38', numBlocksPerStage: 5, blockType: 'conv_block' },
   { label: 'VGG_38 + BN', numBlocksPerStage: 5, blockType: 'conv_block_bn' },
   { label: 'VGG_38 + BN + RC', numBlocksPerStage: 5, blockType: 'conv_block_bn_rc' },
+  { label: 'VGG_38 + BN v1', numBlocksPerStage: 5, blockType: 'conv_block_bn_v1' },
+  { label: 'VGG_38 + BN + RC v1', numBlocksPerStage: 5, blockType: 'conv_block_bn_rc_v1' },
 ];

@@ -1,0 +1,5 @@
+import { BlocksView } from '../../features/blocks/blocks-view';
+
+export default function BlocksPage() {
+  return <BlocksView />;
+}
