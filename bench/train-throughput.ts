@@ -1,5 +1,8 @@
 // npm run bench:train -- [--backend wasm|wasm+onednn|webgpu|cpu|...] [--blocks 0,5] [--batch 100] [--steps 20]
-//                        [--threads N] [--filters 32] [--vs-pytorch] [--json FILE]
+//                        [--threads N] [--filters 32] [--vs-pytorch] [--json FILE] [--block FILE [--block-type T]]
+// --block FILE: a block file (examples/blocks, or { name, block }) against the built-in --block-type, rounds of
+// each alternated on one backend, the best of each and their ratio: a block equal to a built-in must train
+// at the built-in's speed, since both are the same graph through the same interpreter.
 // --backend and --threads take lists (`--backend wasm,wasm+onednn --threads 1,2`): each pair is timed in a
 // process of its own, then PyTorch at each thread count, and one table compares them (train-side-by-side.ts).
 // Training throughput of the coursework network (images/s) for each --blocks (0: VGG_08, 5: VGG_38), and what
@@ -8,11 +11,12 @@
 // dispatches per step and where a step's time goes (tf.profile per kernel). With --vs-pytorch, the same
 // network, batch and step in PyTorch on the same machine, and the ratio: on CUDA for a GPU backend when there
 // is one, else on the CPU with one thread and, when gradlab used several wasm threads, as many.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelConfigSchema, type ModelConfig } from '@gradlab/contracts';
-import { architectureName, describeNetwork, parameterCount, weightParams } from '@gradlab/models';
+import { ModelConfigSchema, readBlockFile, type ModelConfig } from '@gradlab/contracts';
+import { architectureName, checkBlock, describeNetwork, parameterCount, weightParams } from '@gradlab/models';
 import { createNetwork, initialParameterValues } from '@gradlab/models/tf';
 import {
   BACKEND_PREFERENCE,
@@ -41,6 +45,8 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     filters: { type: 'string', default: '32' },
     'block-type': { type: 'string', default: 'conv_block' },
+    block: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
     'vs-pytorch': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
@@ -216,6 +222,28 @@ async function benchNetwork(
   };
 }
 
+/** The block in FILE against the built-in model: alternated rounds of `--steps` steps, the best of each. */
+async function compareBlock(builtIn: ModelConfig, file: string): Promise<void> {
+  const { name, block } = readBlockFile(readFileSync(file, 'utf8'), file, path.basename(file, '.json'));
+  const check = checkBlock(block);
+  if (!check.ok) throw new Error(`${file}: ${check.issues.map((i) => `${i.graph}: ${i.message}`).join('; ')}`);
+  const own = ModelConfigSchema.parse({
+    ...builtIn,
+    blockType: undefined,
+    block: { id: '00000000-0000-0000-0000-000000000000', name, graph: check.block },
+  });
+  const best = { builtIn: Infinity, own: Infinity };
+  for (let round = 0; round < Number(values.rounds); round++) {
+    best.builtIn = Math.min(best.builtIn, await timeSteps(builtIn, true));
+    best.own = Math.min(best.own, await timeSteps(own, true));
+  }
+  const rate = (seconds: number) => (batch * steps) / seconds;
+  console.log(`${architectureName(builtIn)}, ${builtIn.numFilters} filters, batch ${batch}, best of ${values.rounds} rounds:`);
+  console.log(`  built-in ${builtIn.blockType}: ${rate(best.builtIn).toFixed(1)} images/s`);
+  console.log(`  block ${name} (${file}): ${rate(best.own).toFixed(1)} images/s`);
+  console.log(`  ratio block / built-in: ${(rate(best.own) / rate(best.builtIn)).toFixed(3)}`);
+}
+
 async function main() {
   const backends = (values.backend as string).split(',');
   const threadCounts = values.threads ? values.threads.split(',').map(Number) : [];
@@ -246,6 +274,10 @@ async function main() {
     wasmThreads: values.threads ? Number(values.threads) : undefined,
   });
   console.log(`device: ${describeDevice(backend)}`);
+  if (values.block) {
+    for (const blocks of blockCounts) await compareBlock(modelOf(blocks), values.block);
+    return;
+  }
   const results: TrainThroughputResult[] = [];
   for (const blocks of blockCounts) results.push(await benchNetwork(backend, modelOf(blocks), pytorchPython));
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));

@@ -519,6 +519,71 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
     );
   }, 60_000);
 
+  it("Blocks: a student's block written in the editor, its error placed at the node, added, checked on a worker, and trained from New run; the run page draws it", async () => {
+    await adminPage();
+    await page.goto(`${stack.webUrl}/blocks`);
+    await page.locator('[data-testid="block-sound"]').waitFor({ timeout: 15_000 }); // the template is sound
+    const sound = await page.inputValue('[data-testid="block-json"]');
+    // the residual added to the already pooled tensor, as students published it: refused at the add
+    await page.fill('[data-testid="block-json"]', sound.replace('["conv_1", "shortcut"]', '["conv_1", "x"]'));
+    await page.locator('[data-testid="block-errors"]').waitFor({ timeout: 15_000 });
+    expect(await page.textContent('[data-testid="block-errors"]')).toContain(
+      "node 's' (add): its inputs' shapes disagree: 'conv_1' is (F, H/2, W/2), 'x' is (F, H, W)",
+    );
+    expect(await page.locator('[data-testid="block-graph-reduction"] g.fault[data-node="s"]').count()).toBe(1);
+    expect(await page.isDisabled('[data-testid="add-block"]')).toBe(true);
+    await screenshot(page, 'blocks-error-at-node');
+
+    await page.fill('[data-testid="block-json"]', sound);
+    await page.fill('[data-testid="block-name"]', 'my_preact');
+    await page.locator('[data-testid="block-sound"]').waitFor({ timeout: 15_000 });
+    await page.click('[data-testid="add-block"]');
+    await page.locator('[data-testid="block-details"] h2', { hasText: 'my_preact' }).waitFor({ timeout: 15_000 });
+    await waitUntil(
+      'the exported Python',
+      async () =>
+        (await page.textContent('[data-testid="block-pytorch"]'))?.includes(
+          'class MyPreactConvolutionalProcessingBlock',
+        ) ?? false,
+      15_000,
+    );
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await waitUntil(
+      'the check on a worker to pass',
+      async () =>
+        /: passed: losses \d/.test((await page.textContent('[data-testid="trial-result"]').catch(() => '')) ?? ''),
+      180_000,
+    );
+    expect(await page.textContent('[data-testid="trial-result"]')).toMatch(
+      /0 non-finite gradient values; the step and evaluation took \d/,
+    );
+    await screenshot(page, 'blocks');
+
+    await page.goto(`${stack.webUrl}/runs/new`);
+    await page.locator('[data-testid="block-select"] option', { hasText: 'my_preact' }).waitFor({ state: 'attached' });
+    await page.selectOption('[data-testid="block-select"]', { label: 'my_preact' });
+    expect(await page.textContent('[data-testid="block-order"]')).toContain('processing: BN, leaky_relu, conv, BN');
+    await page.fill('[name="config.model.numFilters"]', '8');
+    await page.fill('[name="config.model.numStages"]', '1');
+    await page.fill('[name="config.model.numBlocksPerStage"]', '1');
+    await page.fill('[name="config.training.epochs"]', '1');
+    await page.fill('[name="config.training.batchSize"]', '50');
+    await page.selectOption('[name="config.data.dataset"]', 'synthetic');
+    await page.fill('[name="config.data.trainLimit"]', '100');
+    await page.fill('[name="config.data.valLimit"]', '50');
+    await page.fill('[name="config.data.testLimit"]', '50');
+    await page.getByRole('button', { name: 'Submit run' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    await waitUntil(
+      'the run to complete',
+      async () => (await page.textContent('[data-testid="run-status"]')) === 'completed',
+      120_000,
+    );
+    expect(await page.textContent('[data-testid="run-block"] h2')).toBe('Block: my_preact');
+    expect(await page.locator('[data-testid="run-block"] g.node').count()).toBe(8 + 10); // x and 7 nodes, x and 9 nodes
+    await screenshot(page, 'run-with-own-block');
+  }, 360_000);
+
   it("another team's student sees none of these runs: the run is a 404 page, the list is empty", async () => {
     const firstRunId = (await trainedRun()).id;
     const groupId = (await trainedGroup()).id;
@@ -620,6 +685,7 @@ describe('dashboard in chromium: api + worker + web as `npm start` runs them', (
       ['group', `/groups/${groupId}`, '[data-testid="aggregate-curves"] svg'],
       ['cohort', '/cohort', '[data-testid="cohort-member"]'],
       ['settings', '/settings', '[data-testid="users-table"] tbody tr'],
+      ['blocks', '/blocks', '[data-testid="block-graph-reduction"] svg'],
     ];
     const context = await browser.newContext({
       timezoneId: 'Asia/Tokyo',

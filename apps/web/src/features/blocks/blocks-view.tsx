@@ -20,34 +20,36 @@ export function BlocksView() {
       </p>
       {blocks.error && <p className="error">Could not load the blocks: {blocks.error.message}</p>}
       {blocks.data && blocks.data.length > 0 && (
-        <table className="table" data-testid="blocks-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Processing block</th>
-              <th>VGG_38 parameters</th>
-              <th>Runs</th>
-              <th>Added</th>
-            </tr>
-          </thead>
-          <tbody>
-            {blocks.data.map((b) => (
-              <tr key={b.id} className={b.id === selected?.id ? 'selected' : undefined}>
-                <td>
-                  <button type="button" className="link" onClick={() => setSelection(b.id)}>
-                    {b.name}
-                  </button>
-                </td>
-                <td>{b.order.processing}</td>
-                <td>{b.parameterCounts.VGG_38.toLocaleString()}</td>
-                <td>{b.runCount}</td>
-                <td>
-                  <LocalTime iso={b.createdAt} />
-                </td>
+        <div className="table-scroll">
+          <table className="table" data-testid="blocks-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Processing block</th>
+                <th>VGG_38 parameters</th>
+                <th>Runs</th>
+                <th>Added</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {blocks.data.map((b) => (
+                <tr key={b.id} className={b.id === selected?.id ? 'selected' : undefined}>
+                  <td>
+                    <button type="button" className="link" onClick={() => setSelection(b.id)}>
+                      {b.name}
+                    </button>
+                  </td>
+                  <td>{b.order.processing}</td>
+                  <td>{b.parameterCounts.VGG_38.toLocaleString()}</td>
+                  <td>{b.runCount}</td>
+                  <td>
+                    <LocalTime iso={b.createdAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {selected && <BlockDetails key={selected.id} block={selected} />}
       <BlockEditor onAdded={setSelection} />
