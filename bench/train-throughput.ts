@@ -238,7 +238,9 @@ async function compareBlock(builtIn: ModelConfig, file: string): Promise<void> {
     best.own = Math.min(best.own, await timeSteps(own, true));
   }
   const rate = (seconds: number) => (batch * steps) / seconds;
-  console.log(`${architectureName(builtIn)}, ${builtIn.numFilters} filters, batch ${batch}, best of ${values.rounds} rounds:`);
+  console.log(
+    `${architectureName(builtIn)}, ${builtIn.numFilters} filters, batch ${batch}, best of ${values.rounds} rounds:`,
+  );
   console.log(`  built-in ${builtIn.blockType}: ${rate(best.builtIn).toFixed(1)} images/s`);
   console.log(`  block ${name} (${file}): ${rate(best.own).toFixed(1)} images/s`);
   console.log(`  ratio block / built-in: ${(rate(best.own) / rate(best.builtIn)).toFixed(3)}`);
