@@ -26,7 +26,11 @@ export class RunEstimatesService {
     private readonly blocks: BlocksService,
   ) {}
 
-  async estimate(principal: Principal, config: ExperimentConfig, resources?: RunResources): Promise<DurationEstimateDto> {
+  async estimate(
+    principal: Principal,
+    config: ExperimentConfig,
+    resources?: RunResources,
+  ): Promise<DurationEstimateDto> {
     return this.placement.estimate(await this.blocks.resolve(principal, config), resources);
   }
 

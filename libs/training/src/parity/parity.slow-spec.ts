@@ -33,14 +33,7 @@ const ROOT = path.resolve(__dirname, '../../../..');
 const parity = (fixture: string, backend: string, dir = parityFixturesDir()) =>
   promisify(execFile)(
     process.execPath,
-    [
-      '-r',
-      '@swc-node/register',
-      path.join(ROOT, 'scripts/parity.ts'),
-      path.join(dir, fixture),
-      '--backend',
-      backend,
-    ],
+    ['-r', '@swc-node/register', path.join(ROOT, 'scripts/parity.ts'), path.join(dir, fixture), '--backend', backend],
     { cwd: ROOT },
   ).then(
     ({ stdout }) => ({ code: 0, stdout }),

@@ -16,7 +16,7 @@ export function useBlocks() {
 }
 
 /** The text as JSON, or why it is not. */
-export function parseBlockText(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+function parseBlockText(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
