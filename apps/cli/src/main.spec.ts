@@ -35,12 +35,21 @@ describe('gradlab CLI', () => {
       'download',
       'report-pack',
       'import',
+      'blocks',
     ]);
     for (const name of names) {
       const { out, exitCode } = await run(name, '--help');
       expect(exitCode).toBe(0);
       expect(out).toContain(`Usage: gradlab ${name}`);
     }
+  });
+
+  it('has a subcommand per thing done with blocks, each with help of its own', async () => {
+    const blocks = createProgram().commands.find((command) => command.name() === 'blocks');
+    expect(blocks?.commands.map((command) => command.name())).toEqual(['add', 'list', 'export']);
+    const { out, exitCode } = await run('blocks', 'add', '--help');
+    expect(exitCode).toBe(0);
+    expect(out).toMatch(/^Usage: gradlab blocks add \[options\] <FILE>/);
   });
 
   it('takes --help as help, never as a run id (no api is asked)', async () => {

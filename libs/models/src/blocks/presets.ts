@@ -42,34 +42,18 @@ const BN_REDUCTION: BlockDocument['reduction'] = {
     bn('bn_1', 'a1'),
   ],
 };
-const CONV_BLOCK_BN = block(
-  {
-    output: 'bn_1',
-    nodes: [
-      conv('conv_0', 'x'),
-      act('a0', 'conv_0'),
-      bn('bn_0', 'a0'),
-      conv('conv_1', 'bn_0'),
-      act('a1', 'conv_1'),
-      bn('bn_1', 'a1'),
-    ],
-  },
-  BN_REDUCTION,
-);
+/** conv, leaky_relu, BN, conv, leaky_relu: what conv_block_bn and conv_block_bn_rc share before their last BN. */
+const BN_PROCESSING_HEAD = [
+  conv('conv_0', 'x'),
+  act('a0', 'conv_0'),
+  bn('bn_0', 'a0'),
+  conv('conv_1', 'bn_0'),
+  act('a1', 'conv_1'),
+];
+const CONV_BLOCK_BN = block({ output: 'bn_1', nodes: [...BN_PROCESSING_HEAD, bn('bn_1', 'a1')] }, BN_REDUCTION);
 /** As conv_block_bn, the block's input added before the second BN. */
 const CONV_BLOCK_BN_RC = block(
-  {
-    output: 'bn_1',
-    nodes: [
-      conv('conv_0', 'x'),
-      act('a0', 'conv_0'),
-      bn('bn_0', 'a0'),
-      conv('conv_1', 'bn_0'),
-      act('a1', 'conv_1'),
-      add('s', ['a1', 'x']),
-      bn('bn_1', 's'),
-    ],
-  },
+  { output: 'bn_1', nodes: [...BN_PROCESSING_HEAD, add('s', ['a1', 'x']), bn('bn_1', 's')] },
   BN_REDUCTION,
 );
 
