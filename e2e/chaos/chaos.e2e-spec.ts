@@ -14,6 +14,8 @@ const tinyRun = (name: string, epochs = TINY_EPOCHS) => ({
     data: { dataset: 'synthetic', trainLimit: 1000, valLimit: 100, testLimit: 100 },
   },
 });
+/** A run's config as a GraphQL literal (its input is a JSON scalar): keys unquoted. */
+const graphqlConfig = (name: string) => JSON.stringify(tinyRun(name).config).replace(/"(\w+)":/g, '$1:');
 const OUTAGE_MS = 30_000;
 /** Longer than every retry window there was: a worker used to give up on its checkpoint after 60 s. */
 const LONG_OUTAGE_MS = 75_000;
@@ -79,26 +81,41 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     await allCompleted(ids);
   }, 300_000);
 
-  it('Redis stopped for 15 s: reads answer, writes that need the queue answer 503 and write nothing, sign-in works; then runs complete', async () => {
+  it('Redis stopped for 15 s: reads answer, submissions are stored and wait (REST and GraphQL), what needs Redis answers 503 on both, sign-in works; each process says once that Redis went and once that it came back; then every run completes', async () => {
     const ids = [await submit('redis-stop-a'), await submit('redis-stop-b')];
     await trainingStarted(ids);
+    const logsBefore = stack.logs.length;
     await stack.stopRedis();
     const listed = await stack.call('GET', '/runs?pageSize=200');
     expect(listed.status).toBe(200);
-    const before = ((await listed.json()) as { items: unknown[] }).items.length;
     expect((await stack.call('GET', `/runs/${ids[0]}/epochs`)).status).toBe(200);
     const graphql = await stack.graphql('{ runs { items { id status } } }');
     expect(graphql.status).toBe(200);
     expect((await graphql.json()).errors).toBeUndefined();
-    const refused = await stack.call('POST', '/runs', tinyRun('not now'));
+
+    // a submission waits in Postgres, as every run does, until the dispatcher reaches Redis again
+    const stored = await submit('stored-while-redis-is-down');
+    expect((await run(stored)).status).toBe('queued');
+    const viaGraphql = await stack.graphql(
+      `mutation { submitRun(input: { name: "graphql-while-redis-is-down", config: ${graphqlConfig('graphql-while-redis-is-down')} }) { id status } }`,
+    );
+    expect(viaGraphql.status).toBe(200);
+    const submitted = (await viaGraphql.json()).data.submitRun as { id: string; status: string };
+    expect(submitted.status).toBe('queued');
+    runIds.push(submitted.id);
+    epochsOf.set(submitted.id, TINY_EPOCHS);
+
+    // a cancel needs Redis (the flag its worker polls): REST and GraphQL answer alike, 503 with Retry-After
+    const refused = await stack.call('POST', `/runs/${stored}/cancel`);
     expect([
       refused.status,
       refused.headers.get('retry-after'),
       ((await refused.json()) as { code: string }).code,
     ]).toEqual([503, '5', 'UNAVAILABLE']);
-    expect(((await (await stack.call('GET', '/runs?pageSize=200')).json()) as { items: unknown[] }).items).toHaveLength(
-      before,
-    );
+    const refusedGraphql = await stack.graphql(`mutation { cancelRun(id: "${stored}") { id } }`);
+    expect([refusedGraphql.status, refusedGraphql.headers.get('retry-after')]).toEqual([503, '5']);
+    expect((await refusedGraphql.json()).errors[0].extensions.code).toBe('UNAVAILABLE');
+
     const signIn = await fetch(`${stack.apiUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -107,7 +124,23 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     expect(signIn.status).toBe(200); // its limits count in memory meanwhile
     await sleep(15_000);
     stack.startRedis(); // empty: the reconciler queues the runs again
-    await allCompleted(ids);
+    await allCompleted([...ids, stored, submitted.id]);
+
+    // one line when Redis went and one when it came back, from the api and from each worker; no retry noise
+    const outage = stack.logs.slice(logsBefore);
+    const lines = (process: string, text: string) =>
+      outage
+        .filter((chunk) => chunk.startsWith(`[${process}] `))
+        .reduce((n, chunk) => n + chunk.split(text).length - 1, 0);
+    for (const process of ['api', 'worker-0', 'worker-1']) {
+      expect([process, lines(process, 'Redis connection lost'), lines(process, 'Redis connection back')]).toEqual([
+        process,
+        1,
+        1,
+      ]);
+    }
+    expect(outage.join('')).not.toContain("missing 'error' handler");
+    expect(outage.join('')).not.toContain('Unhandled error event');
   }, 300_000);
 
   it('the api killed for 30 s, while a worker picks up a run: the run waits for its checkpoint, and completes', async () => {

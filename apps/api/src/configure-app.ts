@@ -8,6 +8,7 @@ import { JsonBodyRefused, PrototypeKeyRefused, refuseDeepJson, refusePrototypeKe
 import { refuseNulBytes } from './common/refuse-nul-bytes';
 import { refuseRepeatedQueryParameters } from './common/refuse-repeated-query-parameters';
 import { RedisIoAdapter } from './redis-io.adapter';
+import { RedisService } from './redis/redis.service';
 
 /**
  * What every api instance needs beyond its module: route prefix, CORS, raw checkpoint bodies, socket.io,
@@ -23,7 +24,8 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   app.use(bodyParserErrors);
   app.use(refuseRepeatedQueryParameters);
   app.use(refuseNulBytes);
-  app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, config.queuePrefix, config.webOrigins));
+  const outages = app.get(RedisService).outages;
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, config.queuePrefix, config.webOrigins, outages));
   SwaggerModule.setup('api/docs', app, buildOpenApiDocument(), { jsonDocumentUrl: 'api/docs-json' });
 }
 

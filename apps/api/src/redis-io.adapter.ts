@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { redisConnectionFromUrl } from '@gradlab/contracts';
+import { redisConnectionFromUrl, type RedisOutageLog } from '@gradlab/contracts';
 import IORedis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
@@ -16,10 +16,14 @@ export class RedisIoAdapter extends IoAdapter {
     redisUrl: string,
     private readonly channelPrefix: string,
     private readonly webOrigins: string[],
+    outages: RedisOutageLog,
   ) {
     super(app);
     this.pub = new IORedis({ ...redisConnectionFromUrl(redisUrl), maxRetriesPerRequest: 3 });
     this.sub = this.pub.duplicate();
+    // its own error listeners: without them the adapter warns "missing 'error' handler" at every retry
+    outages.watch(this.pub);
+    outages.watch(this.sub);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {

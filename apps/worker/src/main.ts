@@ -1,5 +1,13 @@
 import { totalmem } from 'node:os';
-import { JOBS, poolOfBackend, redisConnectionFromUrl, RUN_EVENT_VERSION, trainingQueueName } from '@gradlab/contracts';
+import {
+  isRedisConnectionError,
+  JOBS,
+  poolOfBackend,
+  redisConnectionFromUrl,
+  RedisOutageLog,
+  RUN_EVENT_VERSION,
+  trainingQueueName,
+} from '@gradlab/contracts';
 import { BACKEND_PREFERENCE, describeDevice, measureSpeed, selectBackend } from '@gradlab/training';
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
@@ -32,7 +40,11 @@ async function main(): Promise<void> {
 
   const connection = redisConnectionFromUrl(config.redisUrl);
   const redis = new IORedis({ ...connection, maxRetriesPerRequest: 3 });
+  // one line when Redis goes away and one when it is back, instead of one per client and retry
+  const outages = new RedisOutageLog(log);
+  outages.watch(redis);
   const publisher = new RunEventsPublisher(connection, config.queuePrefix, redis);
+  outages.absorb(publisher.queue, 'run-events queue');
   let currentRun: string | null = null;
   /** While the api is unreachable or answers 503 (its database down), since when: the heartbeat says so. */
   let waitingForApiSince: Date | null = null;
@@ -74,7 +86,7 @@ async function main(): Promise<void> {
     name: JOBS.trainRun,
   });
   worker.on('failed', (job, error) => log(`job ${job?.id} failed: ${error.message}`));
-  worker.on('error', (error) => log(`queue error: ${error.message}`));
+  outages.absorb(worker, 'training queue');
 
   const heartbeat = () =>
     publisher
@@ -92,7 +104,9 @@ async function main(): Promise<void> {
         memoryBytes,
         speed,
       })
-      .catch((error: Error) => log(`heartbeat failed: ${error.message}`));
+      .catch((error: Error) => {
+        if (!(outages.isDown && isRedisConnectionError(error))) log(`heartbeat failed: ${error.message}`);
+      });
   void heartbeat();
   const timer = setInterval(heartbeat, config.heartbeatIntervalMs);
   log('waiting for training jobs');

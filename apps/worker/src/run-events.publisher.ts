@@ -14,7 +14,8 @@ import type IORedis from 'ioredis';
  * instance, since the next one replaces a missed one within seconds.
  */
 export class RunEventsPublisher {
-  private readonly queue: Queue;
+  /** BullMQ's queue of run events (its errors are the caller's to hear). */
+  readonly queue: Queue;
   private readonly liveChannel: string;
 
   constructor(

@@ -12,3 +12,4 @@ export * from './analysis';
 export * from './environment';
 export * from './scheduling';
 export * from './blocks';
+export * from './redis-outage-log';

@@ -43,6 +43,10 @@ interface WsExtra {
       imports: [AuthModule],
       inject: [AuthService, AppConfig, LiveConnections],
       useFactory: (auth: AuthService, config: AppConfig, live: LiveConnections) => ({
+        // @nestjs/apollo answers 200 for any error raised during execution unless told otherwise (nestjs/graphql
+        // #3940, #3997): an outage must answer 503 with Retry-After, as REST does (graphql-errors.ts sets
+        // extensions.http on outages and sign-in only).
+        preserveHttpStatusForExecutionErrors: false,
         path: '/graphql',
         autoSchemaFile: true,
         sortSchema: true,

@@ -96,7 +96,6 @@ export class GroupsService {
         `invalid group: ${plan.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
         plan.errors,
       );
-    this.queue.ensureReachable('the group was not submitted');
     // One submission against the rate limits: the queue cap below counts every run.
     await this.limits.checkRate(principal);
     await this.quota.checkBudget(principal);

@@ -1,5 +1,5 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { redisConnectionFromUrl } from '@gradlab/contracts';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { redisConnectionFromUrl, RedisOutageLog } from '@gradlab/contracts';
 import IORedis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
@@ -14,6 +14,8 @@ const REDIS_RETRY_AFTER_S = 5;
 @Injectable()
 export class RedisService implements OnModuleDestroy {
   readonly client: IORedis;
+  /** This process's one line when Redis goes away and one when it is back, for every client it holds. */
+  readonly outages = new RedisOutageLog((line) => new Logger('Redis').warn(line));
   private subscriber?: IORedis;
   private readonly handlers = new Map<string, (message: string) => void>();
 
@@ -23,7 +25,7 @@ export class RedisService implements OnModuleDestroy {
       maxRetriesPerRequest: 2,
       lazyConnect: false,
     });
-    this.client.on('error', () => undefined); // reported through health; ioredis reconnects by itself
+    this.outages.watch(this.client); // also reported through health; ioredis reconnects by itself
   }
 
   /**
@@ -44,7 +46,7 @@ export class RedisService implements OnModuleDestroy {
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {
     if (!this.subscriber) {
       this.subscriber = this.client.duplicate();
-      this.subscriber.on('error', () => undefined);
+      this.outages.watch(this.subscriber);
       this.subscriber.on('message', (from: string, message: string) => this.handlers.get(from)?.(message));
     }
     this.handlers.set(channel, onMessage);

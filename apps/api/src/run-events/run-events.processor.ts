@@ -1,6 +1,6 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { QUEUES, RunEventSchema, toFieldErrors } from '@gradlab/contracts';
+import { isRedisConnectionError, QUEUES, RunEventSchema, toFieldErrors } from '@gradlab/contracts';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { isDatabaseUnavailable } from '../common/database-unavailable';
 import { EpochsPendingError, RunEventsService } from './run-events.service';
@@ -24,6 +24,12 @@ export class RunEventsProcessor extends WorkerHost {
 
   constructor(private readonly events: RunEventsService) {
     super();
+  }
+
+  /** Redis going away is said once, by RedisService's clients; any other queue error is logged. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    if (!isRedisConnectionError(error)) this.logger.error(`run-events queue: ${error.message}`);
   }
 
   async process(job: Job<unknown>, token?: string): Promise<void> {

@@ -41,10 +41,11 @@ export class RunsService {
 
   /**
    * Stores the run as queued; the dispatcher gives it to a worker when one that may train it is free, in
-   * fair-share order. Refused past the team's weekly budget (429 QUOTA_EXCEEDED).
+   * fair-share order. Refused past the team's weekly budget (429 QUOTA_EXCEEDED). Redis down, the run is
+   * stored all the same: it waits in Postgres, as every run does, until the dispatcher can reach Redis again
+   * (the rate limits count in this instance's memory meanwhile).
    */
   async create(principal: Principal, request: ParsedCreateRunRequest): Promise<RunDto> {
-    this.queue.ensureReachable('the run was not submitted');
     await this.limits.checkRate(principal);
     await this.quota.checkBudget(principal);
     // the team's block, by id, becomes the graph itself: the run keeps what it trained
