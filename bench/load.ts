@@ -1,0 +1,350 @@
+// `npm run bench:load -- [--clients 32,128] [--seconds 20] [--sockets 300] [--workers 30] [--json FILE]`
+// A course night against the stack as `npm start` runs it (scripts/start.js: migrations, then the api as a
+// process of its own; no training worker), on a database and queue prefix of its own. Simulated workers post
+// real run events (run.started, then an epoch with a VGG_38's 77 layer statistics every second) through the
+// run-events queue, the route real workers use, so the api stores and broadcasts them as it would.
+//   REST: C concurrent clients make a run page's reads (the run, its epochs, its gradient flow) and the runs
+//         list, for --seconds each: idle, then while the workers post. p50/p95/p99, requests/s, errors.
+//   Live: S socket.io clients each follow one of the workers' runs; the latency from a worker's post to each
+//         client's `epoch.completed`, and events lost or doubled.
+//   The api process's CPU (share of one core) and resident memory in each phase.
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  QUEUES,
+  redisConnectionFromUrl,
+  RUN_EVENT_VERSION,
+  type EpochCompletedEvent,
+  type RunDto,
+  type RunEvent,
+} from '@gradlab/contracts';
+import { Queue } from 'bullmq';
+import { execFileSync } from 'node:child_process';
+import { io, type Socket } from 'socket.io-client';
+import { startStack, type Stack } from '../e2e/support/stack';
+import { runBench } from './bench-api';
+
+const list = (name: string, fallback: string) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return (at > 0 ? process.argv[at + 1] : fallback).split(',').map(Number);
+};
+const CLIENTS = list('clients', '32,128');
+const [SECONDS] = list('seconds', '20');
+const [SOCKETS] = list('sockets', '300');
+const [WORKERS] = list('workers', '30');
+const JSON_OUT = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
+/** Layer statistics per epoch, as issue 34 sizes a VGG_38 (a BN VGG_38 reports 75 weight tensors). */
+const LAYERS = 77;
+const SEEDED_EPOCHS = 20;
+
+interface Latencies {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+interface PhaseUse {
+  cpuShare: number;
+  rssMiB: number;
+}
+interface RestResult extends Latencies, PhaseUse {
+  phase: string;
+  clients: number;
+  requestsPerSecond: number;
+  errors: number;
+}
+interface LiveResult extends Latencies, PhaseUse {
+  sockets: number;
+  workers: number;
+  expected: number;
+  received: number;
+  lost: number;
+  doubled: number;
+}
+
+function percentiles(values: number[]): Latencies {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+/** The api's process: the child of scripts/start.js running apps/api. */
+function apiPid(stack: Stack): number {
+  const children = execFileSync('pgrep', ['-P', String(stack.pid)], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
+  const api = children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('apps/api'));
+  if (!api) throw new Error('the api process was not found among the stack processes');
+  return Number(api);
+}
+
+/** CPU time (s) and resident memory (MiB) of a process, from /proc. */
+function processUse(pid: number): { cpuS: number; rssMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return { cpuS: ticks / 100, rssMiB: Number(rss) / 1024 };
+}
+
+async function measured<T>(pid: number, work: () => Promise<T>): Promise<T & PhaseUse> {
+  const before = processUse(pid);
+  const t0 = performance.now();
+  const result = await work();
+  const after = processUse(pid);
+  const wallS = (performance.now() - t0) / 1000;
+  return { ...result, cpuShare: (after.cpuS - before.cpuS) / wallS, rssMiB: after.rssMiB };
+}
+
+function epochEvent(runId: string, epoch: number): EpochCompletedEvent {
+  return {
+    v: RUN_EVENT_VERSION,
+    type: 'epoch.completed',
+    runId,
+    at: new Date().toISOString(),
+    epoch,
+    totalEpochs: 1000,
+    trainLoss: 4 - epoch / 1000,
+    trainAccuracy: 0.01,
+    valLoss: 4,
+    valAccuracy: 0.01,
+    learningRate: 1e-3,
+    durationMs: 1000,
+    layers: Array.from({ length: LAYERS }, (_, i) => ({
+      layerIndex: i,
+      name: `layer_dict.block_${i}.layer_dict.conv_0.weight`,
+      shortName: `block_${i}.conv_0`,
+      kind: 'conv' as const,
+      meanAbs: 1e-3 * (i + 1),
+      lastBatchMeanAbs: 1e-3 * (i + 1),
+      l2: 0.1,
+      maxAbs: 0.01,
+      nonFiniteCount: 0,
+      weightL2: 3,
+      updateRatio: 1e-3,
+    })),
+  };
+}
+
+/** Workers as the api sees them: run events through the run-events queue, one epoch a second each. */
+class SimulatedWorkers {
+  private readonly queue: Queue;
+  private timers: NodeJS.Timeout[] = [];
+  private readonly nextEpoch = new Map<string, number>();
+  /** When each epoch was posted, by `runId:epoch`. */
+  readonly postedAt = new Map<string, number>();
+
+  constructor(prefix: string) {
+    this.queue = new Queue(QUEUES.runEvents, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix });
+  }
+
+  async post(event: RunEvent): Promise<void> {
+    await this.queue.add(event.type, event, { removeOnComplete: true, removeOnFail: 1000 });
+  }
+
+  async start(runIds: string[]): Promise<void> {
+    for (const runId of runIds) {
+      await this.post({
+        v: RUN_EVENT_VERSION,
+        type: 'run.started',
+        at: new Date().toISOString(),
+        runId,
+        backend: 'simulated',
+        workerId: `simulated-${runId.slice(0, 8)}`,
+        host: 'bench',
+      });
+    }
+    runIds.forEach((runId, i) => {
+      // spread over the second, as workers that did not start together
+      const delay = Math.floor((i * 1000) / runIds.length);
+      setTimeout(() => {
+        const tick = () => {
+          const epoch = this.nextEpoch.get(runId) ?? SEEDED_EPOCHS;
+          this.nextEpoch.set(runId, epoch + 1);
+          this.postedAt.set(`${runId}:${epoch}`, performance.now());
+          void this.post(epochEvent(runId, epoch));
+        };
+        tick();
+        this.timers.push(setInterval(tick, 1000));
+      }, delay);
+    });
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await this.queue.close();
+  }
+}
+
+async function restPhase(
+  stack: Stack,
+  runIds: string[],
+  clients: number,
+  phase: string,
+): Promise<Omit<RestResult, keyof PhaseUse>> {
+  const headers = { authorization: `Bearer ${stack.admin.token}` };
+  const latencies: number[] = [];
+  let errors = 0;
+  const until = performance.now() + SECONDS * 1000;
+  const client = async (c: number) => {
+    for (let i = c; performance.now() < until; i++) {
+      const id = runIds[i % runIds.length];
+      for (const route of [`/runs/${id}`, `/runs/${id}/epochs`, `/runs/${id}/gradient-flow`, '/runs?pageSize=50']) {
+        const t0 = performance.now();
+        const response = await fetch(`${stack.apiUrl}/api${route}`, { headers }).catch(() => null);
+        if (response) await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (!response?.ok) errors++;
+      }
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
+  const seconds = (performance.now() - t0) / 1000;
+  return { phase, clients, requestsPerSecond: latencies.length / seconds, errors, ...percentiles(latencies) };
+}
+
+async function livePhase(
+  stack: Stack,
+  workers: SimulatedWorkers,
+  runIds: string[],
+): Promise<Omit<LiveResult, keyof PhaseUse>> {
+  const sockets: Socket[] = [];
+  const received = new Map<string, number>(); // `socket:runId:epoch` -> times
+  const latencies: number[] = [];
+  const followers = new Map<string, number>();
+  for (let s = 0; s < SOCKETS; s++) {
+    const runId = runIds[s % runIds.length];
+    const socket = io(stack.apiUrl, {
+      transports: ['websocket'],
+      auth: { token: stack.admin.token },
+      reconnection: false,
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    socket.on('epoch.completed', (payload: { runId: string; epoch: { epoch: number } }) => {
+      const key = `${payload.runId}:${payload.epoch.epoch}`;
+      const posted = workers.postedAt.get(key);
+      if (posted !== undefined) latencies.push(performance.now() - posted);
+      const mine = `${s}:${key}`;
+      received.set(mine, (received.get(mine) ?? 0) + 1);
+    });
+    const ack = await socket.emitWithAck('subscribe', { runId });
+    if (!ack.ok) throw new Error(`socket ${s} could not follow run ${runId}: ${ack.error}`);
+    followers.set(runId, (followers.get(runId) ?? 0) + 1);
+    sockets.push(socket);
+  }
+  const firstEpoch = new Map(runIds.map((id) => [id, Math.max(SEEDED_EPOCHS, ...epochsPosted(workers, id)) + 1]));
+  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+  workers.stop();
+  await new Promise((resolve) => setTimeout(resolve, 5000)); // the last posts arrive
+  // what every follower should have heard: each epoch posted after all had subscribed
+  let expected = 0;
+  let got = 0;
+  let doubled = 0;
+  for (const [key] of workers.postedAt) {
+    const [runId, epoch] = key.split(':');
+    if (Number(epoch) < (firstEpoch.get(runId) ?? Infinity)) continue;
+    expected += followers.get(runId) ?? 0;
+  }
+  for (const [key, times] of received) {
+    const [, runId, epoch] = key.split(':');
+    if (Number(epoch) < (firstEpoch.get(runId) ?? Infinity)) continue;
+    got++;
+    if (times > 1) doubled++;
+  }
+  for (const socket of sockets) socket.disconnect();
+  return {
+    sockets: SOCKETS,
+    workers: runIds.length,
+    expected,
+    received: got,
+    lost: expected - got,
+    doubled,
+    ...percentiles(latencies),
+  };
+}
+
+function epochsPosted(workers: SimulatedWorkers, runId: string): number[] {
+  return [...workers.postedAt.keys()].filter((k) => k.startsWith(`${runId}:`)).map((k) => Number(k.split(':')[1]));
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack({
+    WORKERS: '0',
+    // the bench submits its runs itself, more at once than a student may
+    MAX_QUEUED_RUNS_PER_TEAM: '100000',
+    SUBMIT_RATE_LIMIT: '100000',
+    SUBMIT_RATE_LIMIT_TEAM: '100000',
+  });
+  const workers = new SimulatedWorkers(stackPrefix(stack));
+  try {
+    const pid = apiPid(stack);
+    const submit = async () =>
+      stack.api<RunDto>('/runs', {
+        method: 'POST',
+        body: JSON.stringify({ config: { data: { dataset: 'synthetic' } } }),
+      });
+    // four runs a page reads, each with SEEDED_EPOCHS epochs of 77 layers, stored through the queue
+    const pageRuns = [await submit(), await submit(), await submit(), await submit()].map((r) => r.id);
+    for (const runId of pageRuns) for (let e = 0; e < SEEDED_EPOCHS; e++) await workers.post(epochEvent(runId, e));
+    const workerRuns: string[] = [];
+    for (let w = 0; w < WORKERS; w++) workerRuns.push((await submit()).id);
+    await waitForEpochs(stack, pageRuns, SEEDED_EPOCHS);
+
+    const rest: RestResult[] = [];
+    for (const clients of CLIENTS) rest.push(await measured(pid, () => restPhase(stack, pageRuns, clients, 'idle')));
+    await workers.start(workerRuns);
+    for (const clients of CLIENTS)
+      rest.push(await measured(pid, () => restPhase(stack, pageRuns, clients, `${WORKERS} workers posting`)));
+    const live = await measured(pid, () => livePhase(stack, workers, workerRuns));
+    report(rest, live);
+    if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ rest, live }, null, 2));
+  } finally {
+    await workers.close();
+    await stack.stop();
+  }
+}
+
+/** The stack's queue prefix: startStack makes one up and hands it to scripts/start.js in its environment. */
+function stackPrefix(stack: Stack): string {
+  const environ = readFileSync(`/proc/${stack.pid}/environ`, 'utf8').split('\0');
+  const entry = environ.find((e) => e.startsWith('QUEUE_PREFIX='));
+  if (!entry) throw new Error("the stack's QUEUE_PREFIX was not found");
+  return entry.slice('QUEUE_PREFIX='.length);
+}
+
+async function waitForEpochs(stack: Stack, runIds: string[], epochs: number): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const runs = await Promise.all(runIds.map((id) => stack.api<RunDto>(`/runs/${id}`)));
+    if (runs.every((r) => r.epochsCompleted >= epochs)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the seeded epochs were not stored within a minute');
+}
+
+function report(rest: RestResult[], live: LiveResult): void {
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  console.log("REST: a run page's reads and the runs list");
+  console.log('| phase | clients | requests/s | p50 | p95 | p99 | errors | api CPU (cores) | api RSS |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rest)
+    console.log(
+      `| ${r.phase} | ${r.clients} | ${r.requestsPerSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${r.cpuShare.toFixed(2)} | ${r.rssMiB.toFixed(0)} MiB |`,
+    );
+  console.log("\nLive: epoch-to-browser latency, from a worker's post to each follower's event");
+  console.log(
+    '| sockets | workers | p50 | p95 | p99 | expected | received | lost | doubled | api CPU (cores) | api RSS |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    `| ${live.sockets} | ${live.workers} | ${ms(live.p50)} | ${ms(live.p95)} | ${ms(live.p99)} | ${live.expected} | ${live.received} | ${live.lost} | ${live.doubled} | ${live.cpuShare.toFixed(2)} | ${live.rssMiB.toFixed(0)} MiB |`,
+  );
+}
+
+runBench(main);
