@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { cellKey, parseGridAxis, parseSeeds, type ExperimentConfigInput } from '@gradlab/contracts';
+import { BLOCK_TYPES, cellKey, parseGridAxis, parseSeeds, type ExperimentConfigInput } from '@gradlab/contracts';
 import type { CliApi } from '../cli-api';
 import type { CliContext } from '../cli-context';
 import { parseFrameworkCommand } from '../framework-args';
@@ -111,6 +111,7 @@ async function submit(api: CliApi, framework: string[], options: SubmitOptions):
     if (value !== undefined) config[section][field] = kind === 'number' ? Number(value) : value;
   }
   if (!options.augment) config.data.augment = false;
+  await nameTeamBlock(api, config);
 
   const seeds = options.seeds === undefined ? undefined : parseSeeds(options.seeds);
   if (typeof seeds === 'string') throw new Error(`--seeds: ${seeds}`);
@@ -132,6 +133,19 @@ async function submit(api: CliApi, framework: string[], options: SubmitOptions):
   );
   if (!options.watch) return 0;
   return (await watchRun(api, run.id)).status === 'completed' ? 0 : 1;
+}
+
+/**
+ * A block type that is none of gradlab's (`--block_type my_block` on the framework's command line, as the
+ * export's clause names it, or `--block-type my_block`) names one of the team's blocks: model.block is its id.
+ */
+async function nameTeamBlock(api: CliApi, config: LooseConfig): Promise<void> {
+  const named = config.model.blockType;
+  if (typeof named !== 'string' || (BLOCK_TYPES as readonly string[]).includes(named)) return;
+  const own = (await api.blocks()).find((block) => block.name === named);
+  if (!own) return; // the api names model.blockType as unknown
+  config.model.block = own.id;
+  delete config.model.blockType;
 }
 
 /** `lr=1e-3,3e-4 batch=64,128`: one axis per word. */
