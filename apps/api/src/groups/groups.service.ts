@@ -104,9 +104,11 @@ export class GroupsService {
       request.resources,
     );
     const architecture = architectureName(request.config.model);
+    const model = request.config.model;
+    const block = typeof model.block === 'object' ? model.block.name : model.blockType;
     const name =
       request.name ??
-      `${architecture} ${request.config.model.blockType}${Object.keys(request.grid ?? {}).length ? ' sweep' : ''} x${plan.members.length}`;
+      `${architecture} ${block}${Object.keys(request.grid ?? {}).length ? ' sweep' : ''} x${plan.members.length}`;
     const { group, runs } = await this.limits.withQueueRoom(
       principal,
       async (tx) => {
