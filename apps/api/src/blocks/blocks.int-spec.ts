@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ModelConfigSchema, type BlockCheckDto, type BlockDto, type RunDto } from '@gradlab/contracts';
+import { ModelConfigSchema, type BlockCheckDto, type BlockDto, type GroupDto, type RunDto } from '@gradlab/contracts';
 import { describeNetwork, parameterCount } from '@gradlab/models';
 import { migrateDatabase } from '../database/migrator';
 import { createStudent } from '../test-support/create-student';
@@ -171,6 +171,23 @@ describe("blocks: a team library of students' own blocks (real api and Postgres)
     const stolen = await call('POST', '/api/runs', { config }, outsider);
     expect(stolen.status).toBe(400);
     expect(stolen.body.errors).toEqual([{ field: 'config.model.block', message: `no block ${block.id} in your team` }]);
+  });
+
+  it("submits a group over seeds of the team's block: every run keeps the graph, the group is named after it", async () => {
+    const blocks = (await call<BlockDto[]>('GET', '/api/blocks')).body;
+    const block = blocks.find((b) => b.name === 'residual_no_bn') as BlockDto;
+    const config = {
+      model: { numFilters: 8, numStages: 1, numBlocksPerStage: 1, block: block.id },
+      data: { dataset: 'synthetic' },
+    };
+    const { status, body } = await call<GroupDto>('POST', '/api/groups', { config, seeds: [0, 1] });
+    expect(status).toBe(201);
+    expect(body.name).toBe('VGG_06 residual_no_bn x2');
+    for (const member of body.runs) {
+      const run = (await call<RunDto>('GET', `/api/runs/${member.id}`)).body;
+      expect(run.config.model.block).toEqual({ id: block.id, name: 'residual_no_bn', graph: block.block });
+    }
+    expect((await call<BlockDto>('GET', `/api/blocks/${block.id}`)).body.runCount).toBe(2);
   });
 
   it('deletes a block no run trains', async () => {
