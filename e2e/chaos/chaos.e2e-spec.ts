@@ -141,6 +141,7 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     }
     expect(outage.join('')).not.toContain("missing 'error' handler");
     expect(outage.join('')).not.toContain('Unhandled error event');
+    expect(outage.filter((chunk) => chunk.startsWith('[api] Error: connect ECONNREFUSED'))).toEqual([]); // BullMQ's unheard errors
   }, 300_000);
 
   it('the api killed for 30 s, while a worker picks up a run: the run waits for its checkpoint, and completes', async () => {

@@ -1,7 +1,8 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { isRedisConnectionError, QUEUES, RunEventSchema, toFieldErrors } from '@gradlab/contracts';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { RedisService } from '../redis/redis.service';
 import { isDatabaseUnavailable } from '../common/database-unavailable';
 import { EpochsPendingError, RunEventsService } from './run-events.service';
 
@@ -22,8 +23,14 @@ export class RunEventsProcessor extends WorkerHost {
   /** Consecutive events that met an outage: the delay grows with it, and resets once one is stored. */
   private outageStrikes = 0;
 
-  constructor(private readonly events: RunEventsService) {
+  constructor(
+    private readonly events: RunEventsService,
+    redis: RedisService,
+    @InjectQueue(QUEUES.runEvents) queue: Queue,
+  ) {
     super();
+    // this module's handle on the queue: its errors while Redis is away are RedisService's one line
+    redis.outages.absorb(queue, 'run-events queue');
   }
 
   /** Redis going away is said once, by RedisService's clients; any other queue error is logged. */

@@ -42,7 +42,10 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
     private readonly redis: RedisService,
     private readonly config: AppConfig,
     @InjectQueue(QUEUES.runEvents) private readonly eventsQueue: Queue,
-  ) {}
+  ) {
+    // its errors while Redis is away are RedisService's one line; unheard, BullMQ prints each retry's
+    redis.outages.absorb(eventsQueue, 'run-events queue');
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.requeueOnStart) await this.reconcileLogged();

@@ -12,7 +12,9 @@ const FIXTURES = ['vgg08-conv_block', 'vgg38-conv_block', 'vgg38-conv_block_bn',
 // Students' blocks (examples/blocks and the v1 presets), each made by scripts/parity/make_block_fixture.py from
 // gradlab's export of it inside the course framework's own ConvolutionalNetwork (fixtures/pytorch-parity-blocks).
 const BLOCK_FIXTURES_DIR = path.resolve(__dirname, '../../../../fixtures/pytorch-parity-blocks');
-const BLOCK_FIXTURES = readdirSync(BLOCK_FIXTURES_DIR);
+const BLOCK_FIXTURES = readdirSync(BLOCK_FIXTURES_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 // Plain wasm misses one bound of vgg38-bn_v1 (a BN beta whose gradient is float32 noise: fixtures/pytorch-parity-blocks/README.md).
 const BLOCK_BACKENDS: BackendName[] = ['wasm+onednn', 'cpu'];
 const TRAJECTORIES = ['vgg08-trajectory', 'vgg38-bn_rc-trajectory'];
