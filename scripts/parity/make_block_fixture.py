@@ -108,8 +108,8 @@ def main():
     block_name = json.load(open(a.block))['name']
     document = json.load(open(a.block))['block']
     processing, reduction = exported.block_types(block_name)
-    exported.test_blocks_fprop = getattr(exported, 'test_{}_blocks_fprop'.format(block_name))
-    exported.test_blocks_fprop()  # the export's own test, as a student would run it
+    snake = ''.join(c if c.isalnum() or c == '_' else '_' for c in block_name)
+    getattr(exported, 'test_{}_blocks_fprop'.format(snake))()  # the export's own test, as a student runs it
     if a.framework:
         sys.path.insert(0, a.framework)
         network_class = load_module(os.path.join(a.framework, 'model_architectures.py'),

@@ -93,14 +93,14 @@ export const ResolvedBlockSchema = z.strictObject({
 export type ResolvedBlock = z.infer<typeof ResolvedBlockSchema>;
 
 /** A block's name: what the export's class names and the framework's `--block_type` are made of. */
-export const BLOCK_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+export const BLOCK_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
 export const CreateBlockRequestSchema = z.strictObject({
   name: text()
     .trim()
     .min(1)
     .max(60)
-    .regex(BLOCK_NAME, 'must start with a letter and hold only letters, digits and _ (it names Python classes)'),
+    .regex(BLOCK_NAME, 'must start with a letter and hold only letters, digits, _, - and . (it names Python classes)'),
   // Checked by checkBlock, which names the node at fault; the schema here only documents the shape.
   block: z.unknown().describe('a gradlab.block/1 document (see BlockDocument)'),
 });

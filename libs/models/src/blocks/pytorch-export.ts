@@ -9,10 +9,10 @@ const CLASS_SUFFIX: Record<BlockGraphRole, string> = {
   reduction: 'ConvolutionalDimensionalityReductionBlock',
 };
 
-/** `my_block` -> `MyBlock`: the class-name prefix of a block's name. */
+/** `my_block` (or `my-block`) -> `MyBlock`: the class-name prefix of a block's name. */
 export function pythonClassPrefix(name: string): string {
   return name
-    .split('_')
+    .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
     .map((part) => part[0].toUpperCase() + part.slice(1))
     .join('');
@@ -66,7 +66,7 @@ def block_types(block_type):
     raise ModuleNotFoundError(block_type)
 
 
-def test_${name}_blocks_fprop(batch_size=2, num_filters=8, height=8, width=8):
+def test_${snakeName(name)}_blocks_fprop(batch_size=2, num_filters=8, height=8, width=8):
     """The blocks build and fprop: a processing block keeps its input's shape, a reduction block halves it."""
     shape = (batch_size, num_filters, height, width)
     x = torch.randn(shape)
@@ -79,9 +79,14 @@ def test_${name}_blocks_fprop(batch_size=2, num_filters=8, height=8, width=8):
 
 
 if __name__ == '__main__':
-    test_${name}_blocks_fprop()
+    test_${snakeName(name)}_blocks_fprop()
     print('${name}: the processing and reduction blocks fprop')
 `;
+}
+
+/** The name as part of a Python function's name: `my-block` -> `my_block`. */
+export function snakeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
 function clause(name: string, processing: string, reduction: string): string {
