@@ -52,6 +52,8 @@ interface RestResult extends Latencies, PhaseUse {
   errors: number;
 }
 interface LiveResult extends Latencies, PhaseUse {
+  /** Epochs the api stored per second while the workers posted (they post one a second each). */
+  storedPerSecond: number;
   sockets: number;
   workers: number;
   expected: number;
@@ -240,9 +242,17 @@ async function livePhase(
     sockets.push(socket);
   }
   const firstEpoch = new Map(runIds.map((id) => [id, Math.max(SEEDED_EPOCHS, ...epochsPosted(workers, id)) + 1]));
+  const storedBefore = await storedEpochs(stack, runIds);
+  const t0 = performance.now();
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+  const storedPerSecond = ((await storedEpochs(stack, runIds)) - storedBefore) / ((performance.now() - t0) / 1000);
   workers.stop();
-  await new Promise((resolve) => setTimeout(resolve, 5000)); // the last posts arrive
+  // Late is not lost: wait for the queue to drain (every posted epoch stored), two minutes at most.
+  const posted = workers.postedAt.size;
+  for (let i = 0; i < 240 && (await storedEpochs(stack, runIds)) < posted; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // the last broadcasts reach the sockets
   // what every follower should have heard: each epoch posted after all had subscribed
   let expected = 0;
   let got = 0;
@@ -260,6 +270,7 @@ async function livePhase(
   }
   for (const socket of sockets) socket.disconnect();
   return {
+    storedPerSecond,
     sockets: SOCKETS,
     workers: runIds.length,
     expected,
@@ -268,6 +279,12 @@ async function livePhase(
     doubled,
     ...percentiles(latencies),
   };
+}
+
+/** Epochs stored of these runs (each run's epochsCompleted), less the seeded ones. */
+async function storedEpochs(stack: Stack, runIds: string[]): Promise<number> {
+  const runs = await Promise.all(runIds.map((id) => stack.api<RunDto>(`/runs/${id}`)));
+  return runs.reduce((n, r) => n + r.epochsCompleted, 0);
 }
 
 function epochsPosted(workers: SimulatedWorkers, runId: string): number[] {
@@ -339,11 +356,11 @@ function report(rest: RestResult[], live: LiveResult): void {
     );
   console.log("\nLive: epoch-to-browser latency, from a worker's post to each follower's event");
   console.log(
-    '| sockets | workers | p50 | p95 | p99 | expected | received | lost | doubled | api CPU (cores) | api RSS |',
+    '| sockets | workers | epochs stored/s | p50 | p95 | p99 | expected | received | lost | doubled | api CPU (cores) | api RSS |',
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   console.log(
-    `| ${live.sockets} | ${live.workers} | ${ms(live.p50)} | ${ms(live.p95)} | ${ms(live.p99)} | ${live.expected} | ${live.received} | ${live.lost} | ${live.doubled} | ${live.cpuShare.toFixed(2)} | ${live.rssMiB.toFixed(0)} MiB |`,
+    `| ${live.sockets} | ${live.workers} | ${live.storedPerSecond.toFixed(1)} | ${ms(live.p50)} | ${ms(live.p95)} | ${ms(live.p99)} | ${live.expected} | ${live.received} | ${live.lost} | ${live.doubled} | ${live.cpuShare.toFixed(2)} | ${live.rssMiB.toFixed(0)} MiB |`,
   );
 }
 
