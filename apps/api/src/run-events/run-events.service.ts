@@ -132,7 +132,9 @@ export class RunEventsService {
         );
       await tx.$executeRaw`
         UPDATE "Run" SET
-          "epochsCompleted" = (SELECT count(*) FROM "Epoch" WHERE "runId" = ${e.runId}::uuid),
+          -- this transaction added the epoch; + 1 under the run's row lock stays exact when several are stored
+          -- at once (a recount's snapshot would miss an epoch committed meanwhile)
+          "epochsCompleted" = "epochsCompleted" + 1,
           "bestEpoch" = CASE WHEN "bestValAccuracy" IS NULL OR ${e.valAccuracy} > "bestValAccuracy" THEN ${e.epoch} ELSE "bestEpoch" END,
           "bestValAccuracy" = GREATEST(COALESCE("bestValAccuracy", ${e.valAccuracy}), ${e.valAccuracy}),
           "updatedAt" = now()
