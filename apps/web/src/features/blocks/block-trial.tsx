@@ -32,7 +32,10 @@ export function BlockTrial({ block }: { block: BlockDto }) {
   );
   const start = useMutation({
     mutationFn: () => answerOf(api.POST('/api/runs', { body: { name: trialName(block), config: trialConfig(block) } })),
-    onSuccess: () => cache.reload(key),
+    onSuccess: () => {
+      cache.reload(key);
+      cache.reload(queryKeys.blocks()); // the block now has a run: it can no longer be deleted
+    },
   });
   const run = latest.data;
   return (
