@@ -21,6 +21,7 @@ import { Queue } from 'bullmq';
 import { execFileSync } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
 import { startStack, type Stack } from '../e2e/support/stack';
+import { epochCompletedEvent, layerStat } from '../apps/api/src/test-support/run-event-builders';
 import { runBench } from './bench-api';
 
 const list = (name: string, fallback: string) => {
@@ -96,34 +97,10 @@ async function measured<T>(pid: number, work: () => Promise<T>): Promise<T & Pha
   return { ...result, cpuShare: (after.cpuS - before.cpuS) / wallS, rssMiB: after.rssMiB };
 }
 
+/** An epoch as a VGG_38's worker reports it: LAYERS layer statistics. */
 function epochEvent(runId: string, epoch: number): EpochCompletedEvent {
-  return {
-    v: RUN_EVENT_VERSION,
-    type: 'epoch.completed',
-    runId,
-    at: new Date().toISOString(),
-    epoch,
-    totalEpochs: 1000,
-    trainLoss: 4 - epoch / 1000,
-    trainAccuracy: 0.01,
-    valLoss: 4,
-    valAccuracy: 0.01,
-    learningRate: 1e-3,
-    durationMs: 1000,
-    layers: Array.from({ length: LAYERS }, (_, i) => ({
-      layerIndex: i,
-      name: `layer_dict.block_${i}.layer_dict.conv_0.weight`,
-      shortName: `block_${i}.conv_0`,
-      kind: 'conv' as const,
-      meanAbs: 1e-3 * (i + 1),
-      lastBatchMeanAbs: 1e-3 * (i + 1),
-      l2: 0.1,
-      maxAbs: 0.01,
-      nonFiniteCount: 0,
-      weightL2: 3,
-      updateRatio: 1e-3,
-    })),
-  };
+  const layers = Array.from({ length: LAYERS }, (_, i) => layerStat(i, { meanAbs: 1e-3 * (i + 1) }));
+  return epochCompletedEvent(runId, epoch, { totalEpochs: 1000, durationMs: 1000, layers });
 }
 
 /** Workers as the api sees them: run events through the run-events queue, one epoch a second each. */

@@ -66,35 +66,22 @@ const V1_REDUCTION_NODES = [
   conv('conv_1', 'pool'),
   bn('bn_1', 'conv_1'),
 ];
+/** conv, BN, leaky_relu, conv, BN: what the two v1 processing blocks share before their end. */
+const V1_PROCESSING_HEAD = [
+  conv('conv_0', 'x'),
+  bn('bn_0', 'conv_0'),
+  act('a0', 'bn_0'),
+  conv('conv_1', 'a0'),
+  bn('bn_1', 'conv_1'),
+];
 const CONV_BLOCK_BN_V1 = block(
-  {
-    output: 'a1',
-    nodes: [
-      conv('conv_0', 'x'),
-      bn('bn_0', 'conv_0'),
-      act('a0', 'bn_0'),
-      conv('conv_1', 'a0'),
-      bn('bn_1', 'conv_1'),
-      act('a1', 'bn_1'),
-    ],
-  },
+  { output: 'a1', nodes: [...V1_PROCESSING_HEAD, act('a1', 'bn_1')] },
   { output: 'a1', nodes: [...V1_REDUCTION_NODES, act('a1', 'bn_1')] },
 );
 /** ResNet v1 (He et al. 2016): the input added after the second BN, before the last activation; in the
  * reduction block an avg_pool(x) shortcut (38 + 7 of the surveyed classes). */
 const CONV_BLOCK_BN_RC_V1 = block(
-  {
-    output: 'a1',
-    nodes: [
-      conv('conv_0', 'x'),
-      bn('bn_0', 'conv_0'),
-      act('a0', 'bn_0'),
-      conv('conv_1', 'a0'),
-      bn('bn_1', 'conv_1'),
-      add('s', ['bn_1', 'x']),
-      act('a1', 's'),
-    ],
-  },
+  { output: 'a1', nodes: [...V1_PROCESSING_HEAD, add('s', ['bn_1', 'x']), act('a1', 's')] },
   {
     output: 'a1',
     nodes: [...V1_REDUCTION_NODES, pool('shortcut', 'x'), add('s', ['bn_1', 'shortcut']), act('a1', 's')],
