@@ -1,6 +1,10 @@
 import { ExperimentConfigSchema, type ExperimentConfigInput } from '@gradlab/contracts';
 import { describeNetwork, forwardMultiplyAdds } from '@gradlab/models';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { estimateDuration } from './duration-estimate';
+
+const readBlock = (file: string) => JSON.parse(readFileSync(file, 'utf8')).block;
 
 const config = (input: ExperimentConfigInput) => ExperimentConfigSchema.parse(input);
 const vgg08 = config({
@@ -30,6 +34,26 @@ describe('duration estimates', () => {
     expect(estimate.epochMs).toBeCloseTo(2200, 6); // twice the work of the median epoch (1100 ms)
     const testMs = (2200 / (3 * 1000 + 200)) * 500;
     expect(estimate.totalMs).toBeCloseTo(2200 * 10 + testMs, 6);
+  });
+
+  it("tells a team's blocks apart: another block of the same depth is scaled by its own multiply-adds", () => {
+    const examples = path.resolve(__dirname, '../../../../examples/blocks');
+    const ownBlock = (id: string, file: string) =>
+      config({
+        ...vgg08,
+        model: {
+          numBlocksPerStage: 5,
+          block: { id, name: file, graph: readBlock(path.join(examples, `${file}.json`)) },
+        },
+      });
+    const plain = ownBlock('00000000-0000-4000-8000-00000000000a', 'residual_no_bn');
+    const projection = ownBlock('00000000-0000-4000-8000-00000000000b', 'projection_shortcut');
+    const estimate = estimateDuration([{ durationMs: 1000, config: plain, backend: null }], projection);
+    expect(estimate.basis).toBe('scaled');
+    const ratio =
+      forwardMultiplyAdds(describeNetwork(projection.model)) / forwardMultiplyAdds(describeNetwork(plain.model));
+    expect(ratio).toBeGreaterThan(1);
+    expect(estimate.epochMs).toBeCloseTo(1000 * ratio, 6);
   });
 
   it('scales from other networks by their multiply-adds when this one was never measured', () => {

@@ -10,8 +10,15 @@ export interface EpochSample {
 }
 
 /** What identifies a network for "measured on this network", field by field (JSONB reorders keys). */
+/** A team's blocks are all blockType `custom`: the block's id tells them apart. */
 const networkKey = ({ model }: ExperimentConfig) =>
-  [model.numFilters, model.numStages, model.numBlocksPerStage, model.blockType].join('|');
+  [
+    model.numFilters,
+    model.numStages,
+    model.numBlocksPerStage,
+    model.blockType,
+    typeof model.block === 'object' ? model.block.id : (model.block ?? ''),
+  ].join('|');
 
 /**
  * Milliseconds per unit of work (a forward multiply-add of one image), from measured epochs, most recent
