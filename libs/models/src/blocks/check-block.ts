@@ -306,11 +306,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The checked graph of a block known to be sound (a preset, or one stored after checkBlock passed). */
-export function checkedGraphs(block: unknown): Record<BlockGraphRole, CheckedGraph> {
+export function checkedGraphs(block: BlockDocument): Record<BlockGraphRole, CheckedGraph> {
+  const known = checked.get(block);
+  if (known) return known;
   const result = checkBlock(block);
   if (!result.ok) {
     const at = result.issues[0];
     throw new Error(`invalid block: ${at.graph ?? 'block'}: ${at.message}`);
   }
+  checked.set(block, result.graphs);
   return result.graphs;
 }
+
+/**
+ * Each document is checked once: describeNetwork runs for every queued run's estimate, and a preset is always
+ * the same object (a run's resolved block, the same object for the life of its config).
+ */
+const checked = new WeakMap<BlockDocument, Record<BlockGraphRole, CheckedGraph>>();
