@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelConfigSchema, readBlockFile, type ModelConfig } from '@gradlab/contracts';
+import { ModelConfigSchema, readBlockFile, UNSTORED_BLOCK_ID, type ModelConfig } from '@gradlab/contracts';
 import { architectureName, checkBlock, describeNetwork, parameterCount, weightParams } from '@gradlab/models';
 import { createNetwork, initialParameterValues } from '@gradlab/models/tf';
 import {
@@ -230,7 +230,7 @@ async function compareBlock(builtIn: ModelConfig, file: string): Promise<void> {
   const own = ModelConfigSchema.parse({
     ...builtIn,
     blockType: undefined,
-    block: { id: '00000000-0000-0000-0000-000000000000', name, graph: check.block },
+    block: { id: UNSTORED_BLOCK_ID, name, graph: check.block },
   });
   const best = { builtIn: Infinity, own: Infinity };
   // which goes first alternates: the first network of a round runs on a colder process

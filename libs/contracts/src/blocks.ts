@@ -84,6 +84,9 @@ export const BlockDocumentSchema = z
   })
   .describe('a block: gradlab.block/1, one graph for the processing block and one for the reduction block');
 
+/** The id a block goes by where no team's library holds it (a fixture's, a benchmark's, one being checked). */
+export const UNSTORED_BLOCK_ID = '00000000-0000-0000-0000-000000000000';
+
 /** What a run's config holds once the api has resolved `model.block`: the graph itself, so history never changes. */
 export const ResolvedBlockSchema = z.strictObject({
   id: z.string().uuid(),

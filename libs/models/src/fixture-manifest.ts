@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { UNSTORED_BLOCK_ID } from '@gradlab/contracts';
 
 /** manifest.json of a PyTorch parity fixture (shared/fixtures/pytorch-parity/README.md has the format). */
 export interface FixtureManifest {
@@ -21,9 +22,6 @@ export function readManifestAt(dir: string): FixtureManifest {
   return JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
 }
 
-/** A fixture's block stands in for a stored one: no team owns it, so it gets the nil id. */
-const FIXTURE_BLOCK_ID = '00000000-0000-0000-0000-000000000000';
-
 /**
  * The model fields of a fixture's config (the manifest also records constants such as the BN eps): the block
  * type, or the block graph it was made from, as a run's config holds a resolved block.
@@ -31,5 +29,5 @@ const FIXTURE_BLOCK_ID = '00000000-0000-0000-0000-000000000000';
 export function pickModelConfig(c: FixtureManifest['config']) {
   const shape = { numFilters: c.numFilters, numStages: c.numStages, numBlocksPerStage: c.numBlocksPerStage };
   if (c.block === undefined) return { ...shape, blockType: c.blockType };
-  return { ...shape, block: { id: FIXTURE_BLOCK_ID, name: c.blockName ?? 'fixture', graph: c.block } };
+  return { ...shape, block: { id: UNSTORED_BLOCK_ID, name: c.blockName ?? 'fixture', graph: c.block } };
 }

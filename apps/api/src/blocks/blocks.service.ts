@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   ModelConfigSchema,
+  UNSTORED_BLOCK_ID,
   type BlockCheckDto,
   type BlockDocument,
   type BlockDto,
@@ -20,9 +21,6 @@ import {
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { BlockRepository, type StoredBlock } from './block.repository';
-
-/** The placeholder id a block has before it is stored, to describe the network it builds. */
-const UNSTORED = '00000000-0000-0000-0000-000000000000';
 
 /**
  * A team's block library: blocks are checked (checkBlock, libs/models) before anything is stored, never changed
@@ -121,7 +119,10 @@ function parameterCounts(document: BlockDocument): BlockDto['parameterCounts'] {
   const count = (numBlocksPerStage: number) =>
     parameterCount(
       describeNetwork(
-        ModelConfigSchema.parse({ numBlocksPerStage, block: { id: UNSTORED, name: 'block', graph: document } }),
+        ModelConfigSchema.parse({
+          numBlocksPerStage,
+          block: { id: UNSTORED_BLOCK_ID, name: 'block', graph: document },
+        }),
       ),
     );
   return { VGG_08: count(0), VGG_38: count(5) };
