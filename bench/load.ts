@@ -10,18 +10,17 @@
 //   The api process's CPU (share of one core) and resident memory in each phase.
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
-  QUEUES,
   redisConnectionFromUrl,
   RUN_EVENT_VERSION,
   type EpochCompletedEvent,
   type RunDto,
   type RunEvent,
 } from '@gradlab/contracts';
-import { Queue } from 'bullmq';
 import { execFileSync } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
 import { startStack, type Stack } from '../e2e/support/stack';
 import { epochCompletedEvent, layerStat } from '../apps/api/src/test-support/run-event-builders';
+import { RunEventsPublisher } from '../apps/worker/src/run-events.publisher';
 import { runBench } from './bench-api';
 
 const list = (name: string, fallback: string) => {
@@ -105,18 +104,21 @@ function epochEvent(runId: string, epoch: number): EpochCompletedEvent {
 
 /** Workers as the api sees them: run events through the run-events queue, one epoch a second each. */
 class SimulatedWorkers {
-  private readonly queue: Queue;
+  private readonly publisher: RunEventsPublisher;
   private timers: NodeJS.Timeout[] = [];
   private readonly nextEpoch = new Map<string, number>();
   /** When each epoch was posted, by `runId:epoch`. */
   readonly postedAt = new Map<string, number>();
 
   constructor(prefix: string) {
-    this.queue = new Queue(QUEUES.runEvents, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix });
+    // the workers' own publisher; it publishes live-only events (progress, heartbeats) on pub/sub, which
+    // these workers never send
+    const noLiveEvents = { publish: async () => 0 };
+    this.publisher = new RunEventsPublisher(redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix, noLiveEvents);
   }
 
-  async post(event: RunEvent): Promise<void> {
-    await this.queue.add(event.type, event, { removeOnComplete: true, removeOnFail: 1000 });
+  post(event: RunEvent): Promise<void> {
+    return this.publisher.publish(event);
   }
 
   async start(runIds: string[]): Promise<void> {
@@ -154,7 +156,7 @@ class SimulatedWorkers {
 
   async close(): Promise<void> {
     this.stop();
-    await this.queue.close();
+    await this.publisher.close();
   }
 }
 
