@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { mean } from '@gradlab/analysis';
 import { ExperimentConfigSchema, type ExperimentConfig } from '@gradlab/contracts';
 import {
   BACKEND_PREFERENCE,
@@ -21,6 +20,7 @@ import {
   type EpochResult,
 } from '@gradlab/training';
 import { runPytorchFidelity } from './pytorch-fidelity-run';
+import { pm, welch } from './statistics';
 
 const CONFIGS = {
   vgg08: { model: { numFilters: 32, numStages: 3, numBlocksPerStage: 0, blockType: 'conv_block' }, seeds: 8 },
@@ -76,39 +76,6 @@ async function gradlabRun(config: ExperimentConfig, dataDir: string): Promise<Se
 
 async function pytorchRun(config: ExperimentConfig, dataDir: string): Promise<SeedResult> {
   return runPytorchFidelity(config, dataDir, wasmThreadCount());
-}
-
-const std = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
-const pm = (xs: number[], digits = 3) => `${mean(xs).toFixed(digits)} ± ${std(xs).toFixed(digits)}`;
-
-/** Two-sided 95% quantile of Student's t (a table to 30 degrees of freedom, then the normal's). */
-function t975(df: number): number {
-  const table = [
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
-    2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-  ];
-  return df < 1 ? Infinity : df <= 30 ? table[Math.floor(df) - 1] : 1.96;
-}
-
-/** Welch's t for the difference of two means, its Welch-Satterthwaite degrees of freedom and 95% interval. */
-export function welch(
-  a: number[],
-  b: number[],
-): { difference: number; standardError: number; df: number; t: number; low: number; high: number } {
-  const va = std(a) ** 2 / a.length;
-  const vb = std(b) ** 2 / b.length;
-  const standardError = Math.sqrt(va + vb);
-  const df = (va + vb) ** 2 / (va ** 2 / Math.max(1, a.length - 1) + vb ** 2 / Math.max(1, b.length - 1));
-  const difference = mean(a) - mean(b);
-  const half = t975(df) * standardError;
-  return {
-    difference,
-    standardError,
-    df,
-    t: difference / standardError,
-    low: difference - half,
-    high: difference + half,
-  };
 }
 
 async function main(): Promise<void> {

@@ -69,6 +69,11 @@ export interface ForwardResult {
  */
 export function initialParameterValues(spec: NetworkSpec, seed: number): Map<string, Float32Array> {
   const random = new SeededRandom(seed);
+  return drawInitialValues(spec, () => random.next());
+}
+
+/** PyTorch's default rule with uniforms in [0, 1) from `uniform`, parameter by parameter in the spec's order. */
+export function drawInitialValues(spec: NetworkSpec, uniform: () => number): Map<string, Float32Array> {
   const values = new Map<string, Float32Array>();
   for (const p of spec.params) {
     const size = p.shape.reduce((a, b) => a * b, 1);
@@ -76,7 +81,7 @@ export function initialParameterValues(spec: NetworkSpec, seed: number): Map<str
     if (p.kind === 'bn_weight') data.fill(1);
     else if (p.kind !== 'bn_bias') {
       const bound = 1 / Math.sqrt(p.fanIn as number);
-      for (let i = 0; i < size; i++) data[i] = (2 * random.next() - 1) * bound;
+      for (let i = 0; i < size; i++) data[i] = (2 * uniform() - 1) * bound;
     }
     values.set(p.name, data);
   }
