@@ -4,6 +4,7 @@ import {
   RUN_EVENT_VERSION,
   workerLiveChannel,
   type ClientToServerEvents,
+  type GradientFlowDto,
   type ServerToClientEvents,
   type WorkersDto,
 } from '@gradlab/contracts';
@@ -11,15 +12,17 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { migrateDatabase } from '../database/migrator';
-import { workerHeartbeat } from '../test-support/run-event-builders';
+import { epochCompletedEvent, layerStat, workerHeartbeat } from '../test-support/run-event-builders';
+import { RunEventsProcessor } from './run-events.processor';
 import { startTestApi, type TestApi } from '../test-support/test-api';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
 
 type Progress = Parameters<ServerToClientEvents['run.progress']>[0];
+type EpochHeard = Parameters<ServerToClientEvents['epoch.completed']>[0];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Two api instances on one database and Redis, as a course runs them behind a load balancer. */
-describe('progress and heartbeats over Redis pub/sub (two real api instances, real Redis and Postgres)', () => {
+describe('epochs, progress and heartbeats over Redis pub/sub (two real api instances, real Redis and Postgres)', () => {
   const prefix = testQueuePrefix();
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let first: TestApi;
@@ -108,6 +111,43 @@ describe('progress and heartbeats over Redis pub/sub (two real api instances, re
       await fetch(`${second.url}/api/runs/${run.id}`, { headers: { authorization: `Bearer ${first.adminToken}` } })
     ).json();
     expect(stored.status).toBe('queued');
+  });
+
+  it('brings an epoch stored by one instance to the sockets of both, once each (socket.io Redis adapter)', async () => {
+    const response = await fetch(`${first.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${first.adminToken}` },
+      body: JSON.stringify({ config: { data: { dataset: 'synthetic' } } }),
+    });
+    const run = (await response.json()) as { id: string };
+    const watchers = [await connect(first), await connect(second)];
+    const heard: EpochHeard[][] = watchers.map(() => []);
+    for (const [i, socket] of watchers.entries()) {
+      socket.on('epoch.completed', (e) => heard[i].push(e));
+      expect(await socket.emitWithAck('subscribe', { runId: run.id })).toEqual({ ok: true });
+    }
+    // Only the second instance takes events from the queue: the first one's socket hears it through Redis.
+    const firstProcessor = first.app.get(RunEventsProcessor);
+    await firstProcessor.worker.pause();
+    try {
+      const layers = Array.from({ length: 77 }, (_, i) => layerStat(i));
+      await runEvents.add('epoch.completed', epochCompletedEvent(run.id, 0, { valAccuracy: 0.25, layers }));
+      for (let i = 0; i < 250 && heard.some((h) => h.length === 0); i++) await sleep(20);
+      await sleep(300); // time for a duplicate to arrive, if one were sent
+    } finally {
+      firstProcessor.worker.resume();
+    }
+    for (const h of heard) {
+      expect(h).toHaveLength(1);
+      expect(h[0]).toMatchObject({ runId: run.id, epoch: { epoch: 0, valAccuracy: 0.25 } });
+    }
+    const flow = (await (
+      await fetch(`${first.url}/api/runs/${run.id}/gradient-flow`, {
+        headers: { authorization: `Bearer ${first.adminToken}` },
+      })
+    ).json()) as GradientFlowDto;
+    expect(flow).toMatchObject({ runId: run.id, epoch: 0 });
+    expect(flow.layers).toHaveLength(77);
   });
 
   it('records a heartbeat and shows it to the staff watching the workers, once each', async () => {
