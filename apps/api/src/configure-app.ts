@@ -4,6 +4,7 @@ import { json, raw, type NextFunction, type Request, type Response } from 'expre
 import type { ErrorDto } from '@gradlab/contracts';
 import type { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './docs/openapi-document';
+import { LoadShedder } from './common/load-shedder';
 import { JsonBodyRefused, PrototypeKeyRefused, refuseDeepJson, refusePrototypeKeys } from './common/json-body-guard';
 import { refuseNulBytes } from './common/refuse-nul-bytes';
 import { refuseRepeatedQueryParameters } from './common/refuse-repeated-query-parameters';
@@ -18,7 +19,10 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   app.setGlobalPrefix('api');
   // Browsers send the dashboard's session cookie to the api (another port of the same site); only the
   // dashboard's own pages may make them do so.
-  app.enableCors({ origin: config.webOrigins, credentials: true });
+  // retry-after is exposed so that the dashboard's client can wait as an overloaded api asks.
+  app.enableCors({ origin: config.webOrigins, credentials: true, exposedHeaders: ['retry-after'] });
+  // First of the middleware, so a request refused for overload costs no body parsing and no key check.
+  app.use(app.get(LoadShedder).middleware);
   app.use('/api/runs/:id/checkpoints', raw({ type: 'application/octet-stream', limit: config.checkpointLimit }));
   app.use(json({ limit: config.bodyLimit, verify: refuseDeepJson, reviver: refusePrototypeKeys }));
   app.use(bodyParserErrors);

@@ -17,18 +17,32 @@ export interface ApiClientOptions {
   credentials?: RequestCredentials;
 }
 
+/** An api past what it can serve answers 503 OVERLOADED with `retry-after`: asked again this many times. */
+const OVERLOADED_RETRIES = 4;
+
 /**
  * The one client of the REST api: the CLI, the dashboard (browser and server) and the workers use it. A
- * request that gets no answer at all throws ApiUnreachableError, naming the address; an answer with an
- * error status is returned as openapi-fetch returns it, for `answerOf` or the caller to judge.
+ * request that gets no answer at all throws ApiUnreachableError, naming the address; one the api refused
+ * because it was overloaded (nothing done) is sent again after its `retry-after`, with jitter, a few times;
+ * any other answer with an error status is returned as openapi-fetch returns it, for `answerOf` or the caller
+ * to judge.
  */
 export function createApiClient({ baseUrl, token, headers = {}, credentials }: ApiClientOptions): GradlabApi {
-  const reach: typeof fetch = async (input, init) => {
+  const once: typeof fetch = async (input, init) => {
     try {
-      return await fetch(input, init);
+      // a Request's body can be read once: each try sends a copy
+      return await fetch(input instanceof Request ? input.clone() : input, init);
     } catch (error) {
       const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
       throw new ApiUnreachableError(`cannot reach the gradlab api at ${baseUrl}: ${cause}`);
+    }
+  };
+  const reach: typeof fetch = async (input, init) => {
+    for (let attempt = 0; ; attempt++) {
+      const response = await once(input, init);
+      const wait = attempt < OVERLOADED_RETRIES ? await overloadedRetryMs(response) : undefined;
+      if (wait === undefined) return response;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   };
   return createClient<paths>({
@@ -38,6 +52,18 @@ export function createApiClient({ baseUrl, token, headers = {}, credentials }: A
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     fetch: reach,
   });
+}
+
+/** For a 503 OVERLOADED, how long to wait before asking again: its `retry-after`, plus up to as much again. */
+async function overloadedRetryMs(response: Response): Promise<number | undefined> {
+  if (response.status !== 503) return undefined;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as Partial<ErrorDto> | undefined;
+  if (body?.code !== 'OVERLOADED') return undefined;
+  const seconds = Number(response.headers.get('retry-after') ?? 1);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000 * (1 + Math.random());
 }
 
 /** The answer's body, or ApiError with the api's own message and field errors. */

@@ -73,6 +73,10 @@ export const AppConfigSchema = z.object({
   CPU_MAX_ESTIMATE_H: z.coerce.number().positive().default(2),
   /** How often the scheduler looks for free workers (it also does at each submission and finished run). */
   DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
+  /** Requests one api instance answers at once; past it, 503 with retry-after at once (docs/deployment.md). */
+  MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(256),
+  /** Workers' run events waiting in the queue past which readers' GETs answer 503, so epochs go first (0: off). */
+  SHED_EVENT_BACKLOG: z.coerce.number().int().min(0).default(100),
 });
 
 /** The api's configuration, validated once at boot; services receive it and never read process.env. */
@@ -109,6 +113,8 @@ export class AppConfig {
   readonly fairShareWindowMs: number;
   readonly cpuMaxEstimateMs: number;
   readonly dispatchIntervalMs: number;
+  readonly maxInFlight: number;
+  readonly shedEventBacklog: number;
 
   constructor(env: Record<string, string | undefined>) {
     const result = AppConfigSchema.safeParse(setVariables(env));
@@ -150,5 +156,7 @@ export class AppConfig {
     this.fairShareWindowMs = c.FAIR_SHARE_WINDOW_H * 3600_000;
     this.cpuMaxEstimateMs = c.CPU_MAX_ESTIMATE_H * 3600_000;
     this.dispatchIntervalMs = c.DISPATCH_INTERVAL_MS;
+    this.maxInFlight = c.MAX_IN_FLIGHT;
+    this.shedEventBacklog = c.SHED_EVENT_BACKLOG;
   }
 }
