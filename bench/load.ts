@@ -1,4 +1,5 @@
-// `npm run bench:load -- [--clients 32,128] [--seconds 20] [--sockets 300] [--workers 30] [--json FILE]`
+// `npm run bench:load -- [--phases rest,live,scale] [--clients 32,128] [--seconds 20] [--sockets 300] [--workers 30]
+//                        [--scale-runs 100000] [--scale-epochs 60] [--json FILE]`
 // A course night against the stack as `npm start` runs it (scripts/start.js: migrations, then the api as a
 // process of its own; no training worker), on a database and queue prefix of its own. Simulated workers post
 // real run events (run.started, then an epoch with a VGG_38's 77 layer statistics every second) through the
@@ -7,12 +8,14 @@
 //         list, for --seconds each: idle, then while the workers post. p50/p95/p99, requests/s, errors.
 //   Live: S socket.io clients each follow one of the workers' runs; the latency from a worker's post to each
 //         client's `epoch.completed`, and events lost or doubled.
+//   Scale: 100,000 runs and 5 million epoch rows seeded in bulk (bench/load-scale.ts); each page's reads timed.
 //   The api process's CPU (share of one core) and resident memory in each phase.
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
   redisConnectionFromUrl,
   RUN_EVENT_VERSION,
   type EpochCompletedEvent,
+  type GroupDto,
   type RunDto,
   type RunEvent,
 } from '@gradlab/contracts';
@@ -22,6 +25,7 @@ import { startStack, type Stack } from '../e2e/support/stack';
 import { epochCompletedEvent, layerStat } from '../apps/api/src/test-support/run-event-builders';
 import { RunEventsPublisher } from '../apps/worker/src/run-events.publisher';
 import { runBench } from './bench-api';
+import { seedCourseHistory, timeScaleReads, type ScaleResult } from './load-scale';
 
 const list = (name: string, fallback: string) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -31,6 +35,11 @@ const CLIENTS = list('clients', '32,128');
 const [SECONDS] = list('seconds', '20');
 const [SOCKETS] = list('sockets', '300');
 const [WORKERS] = list('workers', '30');
+const PHASES = (
+  process.argv.includes('--phases') ? process.argv[process.argv.indexOf('--phases') + 1] : 'rest,live,scale'
+).split(',');
+const [SCALE_RUNS] = list('scale-runs', '100000');
+const [SCALE_EPOCHS] = list('scale-epochs', '60');
 const JSON_OUT = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
 /** Layer statistics per epoch, as issue 34 sizes a VGG_38 (a BN VGG_38 reports 75 weight tensors). */
 const LAYERS = 77;
@@ -97,9 +106,9 @@ async function measured<T>(pid: number, work: () => Promise<T>): Promise<T & Pha
 }
 
 /** An epoch as a VGG_38's worker reports it: LAYERS layer statistics. */
-function epochEvent(runId: string, epoch: number): EpochCompletedEvent {
+function epochEvent(runId: string, epoch: number, totalEpochs = 1000): EpochCompletedEvent {
   const layers = Array.from({ length: LAYERS }, (_, i) => layerStat(i, { meanAbs: 1e-3 * (i + 1) }));
-  return epochCompletedEvent(runId, epoch, { totalEpochs: 1000, durationMs: 1000, layers });
+  return epochCompletedEvent(runId, epoch, { totalEpochs, durationMs: 1000, layers });
 }
 
 /** Workers as the api sees them: run events through the run-events queue, one epoch a second each. */
@@ -267,9 +276,24 @@ async function drain(stack: Stack, workers: SimulatedWorkers, runIds: string[]):
   return (performance.now() - t0) / 1000;
 }
 
+/**
+ * A run read as a patient client reads it: while the api sheds readers for the workers' epochs (503
+ * OVERLOADED, bench posts come faster than workers' do), it waits the retry-after and asks again.
+ */
+async function readRun(stack: Stack, id: string): Promise<RunDto> {
+  for (;;) {
+    try {
+      return await stack.api<RunDto>(`/runs/${id}`);
+    } catch (error) {
+      if (!(error as Error).message.includes('OVERLOADED')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 /** Epochs stored of these runs (each run's epochsCompleted). */
 async function storedEpochs(stack: Stack, runIds: string[]): Promise<number> {
-  const runs = await Promise.all(runIds.map((id) => stack.api<RunDto>(`/runs/${id}`)));
+  const runs = await Promise.all(runIds.map((id) => readRun(stack, id)));
   return runs.reduce((n, r) => n + r.epochsCompleted, 0);
 }
 
@@ -301,21 +325,65 @@ async function main(): Promise<void> {
     await waitForEpochs(stack, pageRuns, SEEDED_EPOCHS);
 
     const rest: RestResult[] = [];
-    for (const clients of CLIENTS) rest.push(await measured(pid, () => restPhase(stack, pageRuns, clients, 'idle')));
-    await workers.start(workerRuns);
-    for (const clients of CLIENTS)
-      rest.push(await measured(pid, () => restPhase(stack, pageRuns, clients, `${WORKERS} workers posting`)));
-    // the live phase starts from a drained queue, with the workers still posting: its latency is the steady
-    // state's, not the backlog the REST phases left
-    const drained = await drain(stack, workers, workerRuns);
-    console.log(`run-events queue drained in ${drained.toFixed(1)} s after the REST phases`);
-    const live = await measured(pid, () => livePhase(stack, workers, workerRuns));
-    report(rest, live);
-    if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ rest, live }, null, 2));
+    let live: (LiveResult & PhaseUse) | undefined;
+    let scale: (ScaleResult & PhaseUse) | undefined;
+    if (PHASES.includes('rest'))
+      for (const clients of CLIENTS) rest.push(await measured(pid, () => restPhase(stack, pageRuns, clients, 'idle')));
+    if (PHASES.includes('rest') || PHASES.includes('live')) await workers.start(workerRuns);
+    if (PHASES.includes('rest'))
+      for (const clients of CLIENTS)
+        rest.push(await measured(pid, () => restPhase(stack, pageRuns, clients, `${WORKERS} workers posting`)));
+    if (PHASES.includes('live')) {
+      // the live phase starts from a drained queue, with the workers still posting: its latency is the steady
+      // state's, not the backlog the REST phases left
+      const drained = await drain(stack, workers, workerRuns);
+      console.log(`run-events queue drained in ${drained.toFixed(1)} s after the REST phases`);
+      live = await measured(pid, () => livePhase(stack, workers, workerRuns));
+    }
+    workers.stop();
+    if (PHASES.includes('scale')) scale = await measured(pid, () => scalePhase(stack, workers));
+    report(rest, live, scale);
+    if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ rest, live, scale }, null, 2));
   } finally {
     await workers.close();
     await stack.stop();
   }
+}
+
+/**
+ * A course's history in bulk, then each page's reads. The group is made through the api and its runs' epochs
+ * posted by the workers, so its aggregates are the api's own.
+ */
+async function scalePhase(stack: Stack, workers: SimulatedWorkers): Promise<ScaleResult> {
+  const options = { runs: SCALE_RUNS, epochsPerRun: SCALE_EPOCHS, students: 300, repeat: 30 };
+  const t0 = performance.now();
+  const epochRows = await seedCourseHistory(stack.databaseUrl, options);
+  const seedSeconds = (performance.now() - t0) / 1000;
+  const made = await stack.api<GroupDto>('/groups', {
+    method: 'POST',
+    body: JSON.stringify({
+      name: 'BN+RC over seeds',
+      config: { data: { dataset: 'synthetic' }, training: { epochs: SEEDED_EPOCHS } },
+      seeds: Array.from({ length: 24 }, (_, i) => i),
+    }),
+  });
+  const runIds = made.runs.map((r) => r.id);
+  for (const runId of runIds) {
+    for (let e = 0; e < SEEDED_EPOCHS; e++) await workers.post(epochEvent(runId, e, SEEDED_EPOCHS));
+    await workers.post({
+      v: RUN_EVENT_VERSION,
+      type: 'run.completed',
+      at: new Date().toISOString(),
+      runId,
+      bestEpoch: SEEDED_EPOCHS - 1,
+      testLoss: 2,
+      testAccuracy: 0.5,
+    });
+  }
+  await waitForEpochs(stack, runIds, SEEDED_EPOCHS);
+  const group = await stack.api<GroupDto>(`/groups/${made.id}`);
+  const reads = await timeScaleReads(stack, group, options);
+  return { runs: SCALE_RUNS, epochRows, seedSeconds, reads };
 }
 
 /** The stack's queue prefix: startStack makes one up and hands it to scripts/start.js in its environment. */
@@ -328,30 +396,43 @@ function stackPrefix(stack: Stack): string {
 
 async function waitForEpochs(stack: Stack, runIds: string[], epochs: number): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const runs = await Promise.all(runIds.map((id) => stack.api<RunDto>(`/runs/${id}`)));
+    const runs = await Promise.all(runIds.map((id) => readRun(stack, id)));
     if (runs.every((r) => r.epochsCompleted >= epochs)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the seeded epochs were not stored within a minute');
 }
 
-function report(rest: RestResult[], live: LiveResult): void {
+function report(rest: RestResult[], live: LiveResult | undefined, scale: (ScaleResult & PhaseUse) | undefined): void {
   const ms = (v: number) => `${v.toFixed(0)} ms`;
-  console.log("REST: a run page's reads and the runs list");
-  console.log('| phase | clients | requests/s | p50 | p95 | p99 | errors | api CPU (cores) | api RSS |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of rest)
+  if (rest.length) {
+    console.log("REST: a run page's reads and the runs list");
+    console.log('| phase | clients | requests/s | p50 | p95 | p99 | errors | api CPU (cores) | api RSS |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of rest)
+      console.log(
+        `| ${r.phase} | ${r.clients} | ${r.requestsPerSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${r.cpuShare.toFixed(2)} | ${r.rssMiB.toFixed(0)} MiB |`,
+      );
+  }
+  if (live) {
+    console.log("\nLive: epoch-to-browser latency, from a worker's post to each follower's event");
     console.log(
-      `| ${r.phase} | ${r.clients} | ${r.requestsPerSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${r.cpuShare.toFixed(2)} | ${r.rssMiB.toFixed(0)} MiB |`,
+      '| sockets | workers | epochs stored/s | p50 | p95 | p99 | expected | received | lost | doubled | api CPU (cores) | api RSS |',
     );
-  console.log("\nLive: epoch-to-browser latency, from a worker's post to each follower's event");
-  console.log(
-    '| sockets | workers | epochs stored/s | p50 | p95 | p99 | expected | received | lost | doubled | api CPU (cores) | api RSS |',
-  );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  console.log(
-    `| ${live.sockets} | ${live.workers} | ${live.storedPerSecond.toFixed(1)} | ${ms(live.p50)} | ${ms(live.p95)} | ${ms(live.p99)} | ${live.expected} | ${live.received} | ${live.lost} | ${live.doubled} | ${live.cpuShare.toFixed(2)} | ${live.rssMiB.toFixed(0)} MiB |`,
-  );
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(
+      `| ${live.sockets} | ${live.workers} | ${live.storedPerSecond.toFixed(1)} | ${ms(live.p50)} | ${ms(live.p95)} | ${ms(live.p99)} | ${live.expected} | ${live.received} | ${live.lost} | ${live.doubled} | ${live.cpuShare.toFixed(2)} | ${live.rssMiB.toFixed(0)} MiB |`,
+    );
+  }
+  if (scale) {
+    console.log(
+      `\nScale: ${scale.runs} runs, ${scale.epochRows} epoch rows (seeded in ${scale.seedSeconds.toFixed(0)} s); one request at a time, ${30} each; api CPU ${scale.cpuShare.toFixed(2)} cores, RSS ${scale.rssMiB.toFixed(0)} MiB`,
+    );
+    console.log('| read | p50 | p95 | answer |');
+    console.log('| --- | ---: | ---: | --- |');
+    for (const r of scale.reads)
+      console.log(`| ${r.read} | ${r.p50.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${r.answer} |`);
+  }
 }
 
 runBench(main);

@@ -30,6 +30,11 @@ export const ListRunsQuerySchema = z.strictObject({
     .optional()
     .describe('the depth, as the architecture name: VGG_08, VGG_38, ...'),
   q: text().trim().max(200).optional().describe('part of the run name, case-insensitive'),
+  after: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("the previous page's nextCursor: the next page by keyset, as fast however deep (page is then ignored)"),
 });
 export type ListRunsQuery = z.input<typeof ListRunsQuerySchema>;
 /** `POST /api/imports`: the form fields beside the files of the course framework's result folder. */
@@ -47,7 +52,7 @@ export type ImportFields = z.output<typeof ImportFieldsSchema>;
 /** The list's query once parsed, with its defaults: what the api works with. */
 export type ParsedListRunsQuery = z.output<typeof ListRunsQuerySchema>;
 /** `GET /api/runs.csv`: the list's filters; the export pages through them itself. */
-export const RunsTableQuerySchema = ListRunsQuerySchema.omit({ page: true, pageSize: true });
+export const RunsTableQuerySchema = ListRunsQuerySchema.omit({ page: true, pageSize: true, after: true });
 
 const isoDate = z.string().describe('ISO 8601 timestamp');
 
@@ -89,15 +94,17 @@ export type RunDto = z.infer<typeof RunDtoSchema>;
 
 export const RunPageDtoSchema = z.object({
   items: z.array(RunDtoSchema),
-  page: z.number().int(),
+  page: z.number().int().nullable().describe('null for a page asked by cursor (after)'),
   pageSize: z.number().int(),
   total: z.number().int(),
+  nextCursor: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
 });
 export interface PageDto<T> {
   items: T[];
-  page: number;
+  page: number | null;
   pageSize: number;
   total: number;
+  nextCursor: string | null;
 }
 
 export const EpochDtoSchema = z.object({

@@ -41,14 +41,18 @@ export class RunFilesService {
     }
   }
 
-  /** The team's runs that pass the list's filters, newest first, as the runs table shows them. */
-  /** The list's own filters (validated as the list validates them); the export pages through them itself. */
+  /**
+   * The team's runs that pass the list's filters (validated as the list validates them), newest first, as the
+   * runs table shows them; the export pages through them itself, by cursor.
+   */
   async runsTable(principal: Principal, filter: Omit<ParsedListRunsQuery, 'page' | 'pageSize'>): Promise<FigureFile> {
     const all: RunDto[] = [];
-    for (let page = 1; all.length < MAX_EXPORTED_RUNS; page++) {
-      const { items, total } = await this.runs.list(principal, { ...filter, page, pageSize: PAGE });
+    let after: string | undefined;
+    while (all.length < MAX_EXPORTED_RUNS) {
+      const { items, nextCursor } = await this.runs.list(principal, { ...filter, page: 1, pageSize: PAGE, after });
       all.push(...items);
-      if (all.length >= total || items.length === 0) break;
+      if (!nextCursor) break;
+      after = nextCursor;
     }
     return csvFile(runsCsv(all), 'runs.csv');
   }

@@ -12,6 +12,7 @@ import { summarize, summarizeLog } from '@gradlab/analysis';
 import { Queue } from 'bullmq';
 import { unzipSync } from 'fflate';
 import { migrateDatabase } from '../database/migrator';
+import { PrismaService } from '../prisma/prisma.service';
 import { RunEventsService } from '../run-events/run-events.service';
 import { epochCompletedEvent, layerStat } from '../test-support/run-event-builders';
 import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
@@ -430,6 +431,76 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     expect(admin?.runs.total).toBeGreaterThanOrEqual(13);
     expect((await call('GET', '/api/cohort', undefined, outsider)).status).toBe(403);
   }, 30_000);
+
+  it("counts a member's runs in Postgres exactly: by status, each finding once a run, healthy runs, worker time", async () => {
+    const prisma = api.app.get(PrismaService);
+    const admin = await prisma.user.findFirstOrThrow({ where: { email: 'admin@gradlab.test' } });
+    const member = await prisma.user.create({
+      data: { email: 'counted@gradlab.test', role: 'student', teamId: admin.teamId },
+    });
+    const config = (await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [99] })).body.config;
+    const at = (minutes: number) => new Date(Date.UTC(2026, 11, 1, 12, minutes));
+    const run = (fields: Record<string, unknown>) => ({
+      name: 'counted',
+      teamId: admin.teamId,
+      createdById: member.id,
+      config: config as object,
+      architecture: 'VGG_08',
+      blockType: 'conv_block',
+      totalEpochs: 3,
+      ...fields,
+    });
+    await prisma.run.createMany({
+      data: [
+        run({ status: 'queued', createdAt: at(0) }),
+        // 10 minutes of worker time, two findings (one named twice), and healthy
+        run({
+          status: 'completed',
+          startedAt: at(1),
+          finishedAt: at(11),
+          epochsCompleted: 3,
+          createdAt: at(1),
+          findings: [
+            { code: 'dead_layers', severity: 'warning' },
+            { code: 'dead_layers', severity: 'warning' },
+            { code: 'stuck_at_chance', severity: 'critical' },
+          ],
+        }),
+        run({
+          status: 'completed',
+          startedAt: at(20),
+          finishedAt: at(25),
+          epochsCompleted: 3,
+          findings: [],
+          createdAt: at(20),
+        }),
+        // diagnosed before its first epoch: not healthy
+        run({
+          status: 'failed',
+          startedAt: at(30),
+          finishedAt: at(31),
+          epochsCompleted: 0,
+          findings: [],
+          createdAt: at(30),
+        }),
+        // imported: no worker time
+        run({ status: 'completed', kind: 'imported', startedAt: at(40), finishedAt: at(50), createdAt: at(59) }),
+      ],
+    });
+    const cohort = await call<CohortDto>('GET', '/api/cohort');
+    const counted = cohort.body.teams.flatMap((t) => t.members).find((m) => m.email === 'counted@gradlab.test');
+    expect(counted).toEqual({
+      userId: member.id,
+      email: 'counted@gradlab.test',
+      role: 'student',
+      runs: { total: 5, queued: 1, running: 0, completed: 3, failed: 1, cancelled: 0 },
+      groups: 0,
+      findings: { dead_layers: 1, stuck_at_chance: 1 },
+      healthyRuns: 1,
+      workerMs: (10 + 5 + 1) * 60_000,
+      lastRunAt: at(59).toISOString(),
+    });
+  });
 
   it("answers another team's group 404 everywhere, as a group that does not exist", async () => {
     const { body: group } = await call<GroupDto>('POST', '/api/groups', { config: smallConfig, seeds: [0] });

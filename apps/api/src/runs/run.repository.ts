@@ -21,6 +21,17 @@ import { newRunData, toEpochDto, toLayerGradientDto, toRunDto } from './run.mapp
 const MAX_EPOCH_INDEX = 2_147_483_647;
 const NEWEST_FIRST = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
+/**
+ * Runs after the cursor's in the list's order. `createdAt <= ` repeats what the OR says, as a bound Postgres
+ * can put on the index (it cannot on the OR).
+ */
+function olderThan(cursor: { createdAt: Date; id: string }) {
+  return {
+    createdAt: { lte: cursor.createdAt },
+    OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+  };
+}
+
 /** The caller's team's runs that pass the list filters (the same for REST pages and GraphQL cursors). */
 function teamRunsWhere(
   principal: Pick<Principal, 'teamId'>,
@@ -45,42 +56,50 @@ export class RunRepository {
     return findTeamRun(this.prisma, principal, id);
   }
 
+  /**
+   * A page of the list, newest first: by cursor (`after`, the last run's (createdAt, id)), a range of the
+   * (teamId, createdAt, id) index however deep, and runs submitted meanwhile never shift the next page; or by
+   * page number, an offset, which Postgres reads through (about 45 ms at page 2,000 of 100,000 runs).
+   */
   async page(principal: Principal, query: ParsedListRunsQuery): Promise<PageDto<RunDto>> {
-    const { page, pageSize, ...filter } = query;
+    const { page, pageSize, after, ...filter } = query;
     const where = teamRunsWhere(principal, filter);
-    const [items, total] = await Promise.all([
-      this.prisma.run.findMany({ where, orderBy: NEWEST_FIRST, skip: (page - 1) * pageSize, take: pageSize }),
+    const cursor = after ? decodeRunCursor(after) : undefined;
+    const [rows, total] = await Promise.all([
+      this.prisma.run.findMany({
+        where: cursor ? { ...where, ...olderThan(cursor) } : where,
+        orderBy: NEWEST_FIRST,
+        skip: cursor ? 0 : (page - 1) * pageSize,
+        take: pageSize + 1,
+      }),
       this.prisma.run.count({ where }),
     ]);
-    return { items: items.map(toRunDto), page, pageSize, total };
+    const items = rows.slice(0, pageSize);
+    const last = items.at(-1);
+    return {
+      items: items.map(toRunDto),
+      page: cursor ? null : page,
+      pageSize,
+      total,
+      nextCursor: rows.length > pageSize && last ? encodeRunCursor(last.createdAt, last.id) : null,
+    };
   }
 
-  /**
-   * Cursor pagination for GraphQL: newest first, the cursor the last run's (createdAt, id), so a page is an
-   * index range scan however deep it is, and runs submitted meanwhile never shift the next page.
-   */
+  /** GraphQL's connection over the same pages by cursor. */
   async after(
     principal: Principal,
     filter: Record<string, string | undefined>,
     first: number,
     after: string | null,
   ): Promise<{ items: RunDto[]; endCursor: string | null; hasNextPage: boolean; totalCount: number }> {
-    const where = teamRunsWhere(principal, parseInput(ListRunsQuerySchema, { ...filter, pageSize: first }, 'filter'));
-    const cursor = after ? decodeRunCursor(after) : undefined;
-    const page = cursor
-      ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
-      : {};
-    const [rows, totalCount] = await Promise.all([
-      this.prisma.run.findMany({ where: { ...where, ...page }, orderBy: NEWEST_FIRST, take: first + 1 }),
-      this.prisma.run.count({ where }),
-    ]);
-    const items = rows.slice(0, first);
-    const last = items.at(-1);
+    const query = parseInput(ListRunsQuerySchema, { ...filter, pageSize: first }, 'filter');
+    const page = await this.page(principal, { ...query, after: after ?? undefined });
+    const last = page.items.at(-1);
     return {
-      items: items.map(toRunDto),
-      endCursor: last ? encodeRunCursor(last.createdAt, last.id) : null,
-      hasNextPage: rows.length > first,
-      totalCount,
+      items: page.items,
+      endCursor: last ? encodeRunCursor(new Date(last.createdAt), last.id) : null,
+      hasNextPage: page.nextCursor !== null,
+      totalCount: page.total,
     };
   }
 

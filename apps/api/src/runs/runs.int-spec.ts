@@ -107,6 +107,36 @@ describe('runs api (real Postgres and Redis, no worker)', () => {
     expect((await get('/runs?pageSize=1000')).status).toBe(400);
   });
 
+  it('pages by cursor as by page number, and a run submitted meanwhile does not shift the next page', async () => {
+    for (const name of ['k1', 'k2', 'k3', 'k4', 'k5']) await post('/runs', { name, config: smallConfig });
+    type Page = {
+      items: { id: string; name: string }[];
+      page: number | null;
+      total: number;
+      nextCursor: string | null;
+    };
+    const byOffset: string[] = [];
+    for (let page = 1; ; page++) {
+      const answer: Page = await (await get(`/runs?pageSize=2&page=${page}`)).json();
+      byOffset.push(...answer.items.map((r) => r.id));
+      if (answer.items.length < 2) break;
+    }
+    const first: Page = await (await get('/runs?pageSize=2')).json();
+    await post('/runs', { name: 'newer', config: smallConfig }); // lands before the first page: no shift
+    const byCursor = first.items.map((r) => r.id);
+    for (let cursor = first.nextCursor, pages = 0; cursor !== null; pages++) {
+      const answer: Page = await (await get(`/runs?pageSize=2&after=${cursor}`)).json();
+      expect(answer.page).toBeNull();
+      byCursor.push(...answer.items.map((r) => r.id));
+      cursor = answer.nextCursor;
+      expect(pages).toBeLessThan(100);
+    }
+    expect(byCursor).toEqual(byOffset);
+    const refused = await get('/runs?after=not-a-cursor');
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors).toEqual([{ field: 'after', message: 'not a cursor this api gave out' }]);
+  });
+
   it('filters the list by status, block type, depth and name, counting only the matches', async () => {
     const bn = { ...smallConfig, model: { ...smallConfig.model, numBlocksPerStage: 2, blockType: 'conv_block_bn' } };
     const target = await (await post('/runs', { name: 'Needle BN run', config: bn })).json();
