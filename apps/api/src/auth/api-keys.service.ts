@@ -67,7 +67,7 @@ export class ApiKeysService {
     return (await this.credentials.keysSeenBy(principal)).map(toKeyDto);
   }
 
-  /** Takes effect at once: every request looks its key up, and its live connections are closed. */
+  /** Takes effect at once on every api instance: its cached principal is forgotten, its live connections closed. */
   async revokeKey(principal: Principal, id: string): Promise<ApiKeyDto> {
     const row = await this.credentials.keySeenBy(principal, id); // a uuid: the controller's @IdParam checked it
     if (!row) throw new DomainError('NOT_FOUND', `key ${id} not found`);

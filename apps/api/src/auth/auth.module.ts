@@ -9,6 +9,7 @@ import { CredentialsRepository } from './credentials.repository';
 import { FirstAdmin } from './first-admin';
 import { LiveConnections } from './live-connections';
 import { LoginLimiterService } from './login-limiter.service';
+import { PrincipalCache } from './principal-cache';
 import { TeamsAndUsersController } from './teams-and-users.controller';
 import { TeamsAndUsersService } from './teams-and-users.service';
 
@@ -23,6 +24,7 @@ import { TeamsAndUsersService } from './teams-and-users.service';
     ApiKeysService,
     LiveConnections,
     LoginLimiterService,
+    PrincipalCache,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [AuthService, LiveConnections],

@@ -4,6 +4,7 @@ import { SESSION_COOKIE, type ParsedLoginRequest } from '@gradlab/contracts';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { CredentialsRepository } from './credentials.repository';
+import { PrincipalCache } from './principal-cache';
 import { verifyPassword } from './password-hasher';
 import type { Principal } from './principal';
 import { newSessionToken, sha256 } from './secret-token';
@@ -44,6 +45,7 @@ export class AuthService {
   constructor(
     private readonly credentials: CredentialsRepository,
     private readonly config: AppConfig,
+    private readonly recent: PrincipalCache,
   ) {}
 
   /** From `Authorization: Bearer <key>` or the session cookie; null when neither is valid. */
@@ -55,16 +57,29 @@ export class AuthService {
   }
 
   async fromApiKey(key: string): Promise<Principal | null> {
-    const row = await this.credentials.keyByHash(sha256(key));
+    const hash = sha256(key);
+    const known = this.recent.get(hash);
+    if (known?.apiKeyId) {
+      this.credentials.markKeyUsed(known.apiKeyId);
+      return known;
+    }
+    const row = await this.credentials.keyByHash(hash);
     if (!row || row.revokedAt) return null;
     this.credentials.markKeyUsed(row.id);
-    return toPrincipal(row.user, row.id);
+    const principal = toPrincipal(row.user, row.id);
+    this.recent.set(hash, principal);
+    return principal;
   }
 
   private async fromSession(token: string): Promise<Principal | null> {
-    const row = await this.credentials.sessionByHash(sha256(token));
+    const hash = sha256(token);
+    const known = this.recent.get(hash);
+    if (known) return known;
+    const row = await this.credentials.sessionByHash(hash);
     if (!row || row.expiresAt < new Date()) return null;
-    return toPrincipal(row.user, null);
+    const principal = toPrincipal(row.user, null);
+    this.recent.set(hash, principal, row.expiresAt);
+    return principal;
   }
 
   /** Checks email and password; on success a new session whose token goes into the httpOnly cookie. */
@@ -83,7 +98,9 @@ export class AuthService {
 
   async logout(cookieHeader: string | undefined): Promise<void> {
     const token = readCookie(cookieHeader, SESSION_COOKIE);
-    if (token) await this.credentials.deleteSession(sha256(token));
+    if (!token) return;
+    this.recent.forgetHash(sha256(token));
+    await this.credentials.deleteSession(sha256(token));
   }
 
   /** Workers present the worker token; without one configured, nobody can act as a worker. */

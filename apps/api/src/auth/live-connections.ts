@@ -3,6 +3,7 @@ import type { Server } from 'socket.io';
 import type { WebSocket } from 'ws';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
+import { PrincipalCache } from './principal-cache';
 
 /** Each socket.io socket joins the room of the key it came with, so revoking the key can close it. */
 export const keyRoom = (apiKeyId: string) => `key:${apiKeyId}`;
@@ -10,7 +11,8 @@ export const keyRoom = (apiKeyId: string) => `key:${apiKeyId}`;
 /**
  * Live connections made with API keys (socket.io sockets, GraphQL subscriptions), so that revoking a key
  * ends them at once on every api instance: socket.io through its Redis adapter, graphql-ws sockets through
- * a Redis message that each instance acts on for its own sockets.
+ * a Redis message that each instance acts on for its own sockets. The same message makes each instance
+ * forget the key's cached principal (PrincipalCache).
  */
 @Injectable()
 export class LiveConnections implements OnModuleInit {
@@ -20,6 +22,7 @@ export class LiveConnections implements OnModuleInit {
 
   constructor(
     private readonly redis: RedisService,
+    private readonly recent: PrincipalCache,
     config: AppConfig,
   ) {
     this.channel = `${config.queuePrefix}:api-key-revoked`;
@@ -27,6 +30,7 @@ export class LiveConnections implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.redis.subscribe(this.channel, (apiKeyId) => {
+      this.recent.forgetKey(apiKeyId);
       for (const socket of this.graphqlSockets.get(apiKeyId) ?? []) socket.close(4401, 'API key revoked');
       this.graphqlSockets.delete(apiKeyId);
     });
@@ -44,6 +48,7 @@ export class LiveConnections implements OnModuleInit {
   }
 
   async disconnectKey(apiKeyId: string): Promise<void> {
+    this.recent.forgetKey(apiKeyId);
     this.server?.in(keyRoom(apiKeyId)).disconnectSockets(true);
     await this.redis.client.publish(this.channel, apiKeyId);
   }

@@ -150,6 +150,24 @@ describe('epochs, progress and heartbeats over Redis pub/sub (two real api insta
     expect(flow.layers).toHaveLength(77);
   });
 
+  it('refuses a key revoked through one instance on the other at once, though the other had it cached', async () => {
+    const made = await fetch(`${first.url}/api/keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${first.adminToken}` },
+      body: JSON.stringify({ name: 'revoked soon' }),
+    });
+    const { id, key } = (await made.json()) as { id: string; key: string };
+    const runsOnSecond = () => fetch(`${second.url}/api/runs`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await runsOnSecond()).status).toBe(200); // now cached by the second instance
+    const revoked = await fetch(`${first.url}/api/keys/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${first.adminToken}` },
+    });
+    expect(revoked.status).toBe(200);
+    await sleep(200); // the Redis message's way to the other instance
+    expect((await runsOnSecond()).status).toBe(401);
+  });
+
   it('records a heartbeat and shows it to the staff watching the workers, once each', async () => {
     const staff = await connect(second);
     const snapshots: WorkersDto[] = [];
