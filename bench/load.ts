@@ -34,6 +34,7 @@ const list = (name: string, fallback: string) => {
 const CLIENTS = list('clients', '32,128');
 const [SECONDS] = list('seconds', '20');
 const [SOCKETS] = list('sockets', '300');
+const [OVERLOAD_CLIENTS] = list('overload-clients', '1024');
 const [WORKERS] = list('workers', '30');
 const PHASES = (
   process.argv.includes('--phases') ? process.argv[process.argv.indexOf('--phases') + 1] : 'rest,live,scale'
@@ -58,6 +59,9 @@ interface RestResult extends Latencies, PhaseUse {
   phase: string;
   clients: number;
   requestsPerSecond: number;
+  /** Answered 503 OVERLOADED (the client then waits its retry-after, as gradlab's clients do). */
+  shed: number;
+  /** Any other failure: no answer, a timeout, another error status. */
   errors: number;
 }
 interface LiveResult extends Latencies, PhaseUse {
@@ -178,6 +182,7 @@ async function restPhase(
   const headers = { authorization: `Bearer ${stack.admin.token}` };
   const latencies: number[] = [];
   let errors = 0;
+  let shed = 0;
   const until = performance.now() + SECONDS * 1000;
   const client = async (c: number) => {
     for (let i = c; performance.now() < until; i++) {
@@ -187,26 +192,32 @@ async function restPhase(
         const response = await fetch(`${stack.apiUrl}/api${route}`, { headers }).catch(() => null);
         if (response) await response.arrayBuffer();
         latencies.push(performance.now() - t0);
-        if (!response?.ok) errors++;
+        if (response?.status === 503 && response.headers.get('retry-after')) {
+          shed++;
+          await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after')) * 1000));
+        } else if (!response?.ok) errors++;
       }
     }
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
   const seconds = (performance.now() - t0) / 1000;
-  return { phase, clients, requestsPerSecond: latencies.length / seconds, errors, ...percentiles(latencies) };
+  return { phase, clients, requestsPerSecond: latencies.length / seconds, shed, errors, ...percentiles(latencies) };
 }
 
 async function livePhase(
   stack: Stack,
   workers: SimulatedWorkers,
   runIds: string[],
+  socketCount = SOCKETS,
+  /** What else goes on while the sockets listen (the overload phase's readers); by default, nothing. */
+  meanwhile: () => Promise<unknown> = () => new Promise((resolve) => setTimeout(resolve, SECONDS * 1000)),
 ): Promise<Omit<LiveResult, keyof PhaseUse>> {
   const sockets: Socket[] = [];
   const received = new Map<string, number>(); // `socket:runId:epoch` -> times
   const latencies: number[] = [];
   const followers = new Map<string, number>();
-  for (let s = 0; s < SOCKETS; s++) {
+  for (let s = 0; s < socketCount; s++) {
     const runId = runIds[s % runIds.length];
     const socket = io(stack.apiUrl, {
       transports: ['websocket'],
@@ -232,7 +243,7 @@ async function livePhase(
   const firstEpoch = new Map(runIds.map((id) => [id, Math.max(SEEDED_EPOCHS, ...epochsPosted(workers, id)) + 1]));
   const storedBefore = await storedEpochs(stack, runIds);
   const t0 = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+  await meanwhile();
   const storedPerSecond = ((await storedEpochs(stack, runIds)) - storedBefore) / ((performance.now() - t0) / 1000);
   workers.stop();
   // Late is not lost: wait for the queue to drain (every posted epoch stored), two minutes at most.
@@ -256,7 +267,7 @@ async function livePhase(
   for (const socket of sockets) socket.disconnect();
   return {
     storedPerSecond,
-    sockets: SOCKETS,
+    sockets: socketCount,
     workers: runIds.length,
     expected,
     received: got,
@@ -340,10 +351,28 @@ async function main(): Promise<void> {
       console.log(`run-events queue drained in ${drained.toFixed(1)} s after the REST phases`);
       live = await measured(pid, () => livePhase(stack, workers, workerRuns));
     }
+    let overload: { rest: RestResult; live: LiveResult } | undefined;
+    if (PHASES.includes('overload')) {
+      // the live phase stopped the workers when it was done: they post again, from a drained queue
+      workers.stop();
+      await drain(stack, workers, workerRuns);
+      await workers.start(workerRuns);
+      // one follower a run: what a crowd of readers past the api's limit does to the epochs' way to a browser
+      let crowd: Omit<RestResult, keyof PhaseUse> | undefined;
+      const followed = await measured(pid, () =>
+        livePhase(stack, workers, workerRuns, workerRuns.length, async () => {
+          crowd = await restPhase(stack, pageRuns, OVERLOAD_CLIENTS, `overload, ${WORKERS} workers posting`);
+        }),
+      );
+      overload = {
+        rest: { ...(crowd as Omit<RestResult, keyof PhaseUse>), cpuShare: followed.cpuShare, rssMiB: followed.rssMiB },
+        live: followed,
+      };
+    }
     workers.stop();
     if (PHASES.includes('scale')) scale = await measured(pid, () => scalePhase(stack, workers));
-    report(rest, live, scale);
-    if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ rest, live, scale }, null, 2));
+    report(overload ? [...rest, overload.rest] : rest, live, overload?.live, scale);
+    if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ rest, live, overload, scale }, null, 2));
   } finally {
     await workers.close();
     await stack.stop();
@@ -403,26 +432,37 @@ async function waitForEpochs(stack: Stack, runIds: string[], epochs: number): Pr
   throw new Error('the seeded epochs were not stored within a minute');
 }
 
-function report(rest: RestResult[], live: LiveResult | undefined, scale: (ScaleResult & PhaseUse) | undefined): void {
+function report(
+  rest: RestResult[],
+  live: LiveResult | undefined,
+  overloadLive: LiveResult | undefined,
+  scale: (ScaleResult & PhaseUse) | undefined,
+): void {
   const ms = (v: number) => `${v.toFixed(0)} ms`;
   if (rest.length) {
     console.log("REST: a run page's reads and the runs list");
-    console.log('| phase | clients | requests/s | p50 | p95 | p99 | errors | api CPU (cores) | api RSS |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| phase | clients | requests/s | p50 | p95 | p99 | shed (503) | errors | api CPU (cores) | api RSS |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rest)
       console.log(
-        `| ${r.phase} | ${r.clients} | ${r.requestsPerSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${r.cpuShare.toFixed(2)} | ${r.rssMiB.toFixed(0)} MiB |`,
+        `| ${r.phase} | ${r.clients} | ${r.requestsPerSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.shed} | ${r.errors} | ${r.cpuShare.toFixed(2)} | ${r.rssMiB.toFixed(0)} MiB |`,
       );
   }
-  if (live) {
+  if (live || overloadLive) {
     console.log("\nLive: epoch-to-browser latency, from a worker's post to each follower's event");
     console.log(
-      '| sockets | workers | epochs stored/s | p50 | p95 | p99 | expected | received | lost | doubled | api CPU (cores) | api RSS |',
+      '| phase | sockets | workers | epochs stored/s | p50 | p95 | p99 | expected | received | lost | doubled | api CPU (cores) | api RSS |',
     );
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    console.log(
-      `| ${live.sockets} | ${live.workers} | ${live.storedPerSecond.toFixed(1)} | ${ms(live.p50)} | ${ms(live.p95)} | ${ms(live.p99)} | ${live.expected} | ${live.received} | ${live.lost} | ${live.doubled} | ${live.cpuShare.toFixed(2)} | ${live.rssMiB.toFixed(0)} MiB |`,
-    );
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const phases: [string, LiveResult | undefined][] = [
+      ['steady', live],
+      [`overload (${OVERLOAD_CLIENTS} readers)`, overloadLive],
+    ];
+    for (const [phase, l] of phases)
+      if (l)
+        console.log(
+          `| ${phase} | ${l.sockets} | ${l.workers} | ${l.storedPerSecond.toFixed(1)} | ${ms(l.p50)} | ${ms(l.p95)} | ${ms(l.p99)} | ${l.expected} | ${l.received} | ${l.lost} | ${l.doubled} | ${l.cpuShare.toFixed(2)} | ${l.rssMiB.toFixed(0)} MiB |`,
+        );
   }
   if (scale) {
     console.log(
