@@ -9,19 +9,22 @@ import { encodeCifarBinary, loadSplits } from '@gradlab/training';
 /** One epoch's figures as pytorch_fidelity.py prints them. */
 export interface PytorchEpoch {
   trainLoss: number;
+  valLoss: number;
   valAccuracy: number;
 }
 
 /**
  * Runs the course recipe in PyTorch (bench/pytorch_fidelity.py, Debian's /usr/bin/python3) on the split a
  * worker makes of `dataDir` for this config (trainRun's own, written out as CIFAR-100 binary files), with
- * `threads` threads; `initWeights` (a file) starts it from other initial weights. Its epochs and test accuracy.
+ * `threads` threads; `initWeights` (a file) starts it from other initial weights; `env` adds to the script's
+ * environment (BUILD_PASS=1: the framework's build pass). Its epochs and test accuracy.
  */
 export async function runPytorchFidelity(
   config: ExperimentConfig,
   dataDir: string,
   threads: number,
   initWeights?: (dir: string) => string,
+  env: Record<string, string> = {},
 ): Promise<{ epochs: PytorchEpoch[]; testAccuracy: number }> {
   const splits = await loadSplits(config.data, dataDir, config.training.seed);
   const dir = mkdtempSync(path.join(tmpdir(), 'gradlab-fidelity-'));
@@ -43,12 +46,15 @@ export async function runPytorchFidelity(
       t.weightDecay,
       t.seed,
     ].map(String);
-    const env = {
-      ...process.env,
-      THREADS: String(threads),
-      ...(initWeights ? { INIT_WEIGHTS: initWeights(dir) } : {}),
-    };
-    const { stdout } = await promisify(execFile)('/usr/bin/python3', args, { env, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', args, {
+      env: {
+        ...process.env,
+        ...env,
+        THREADS: String(threads),
+        ...(initWeights ? { INIT_WEIGHTS: initWeights(dir) } : {}),
+      },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const lines = stdout
       .trim()
       .split('\n')

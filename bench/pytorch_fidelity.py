@@ -15,6 +15,9 @@ Usage: python3 pytorch_fidelity.py DATA_DIR FILTERS STAGES BLOCKS BLOCK_TYPE EPO
 (DATA_DIR holds train.bin, val.bin and test.bin; Debian's python3-torch)
 INIT_WEIGHTS=FILE.json starts from other initial weights instead of PyTorch's own draw: a JSON list of
 [name, shape, values] in PyTorch's layout (bench/fidelity-init-swap.ts writes gradlab's draw so).
+BUILD_PASS=1 does what the course's ConvolutionalNetwork does when it builds its layers: one forward pass of a
+batch of zeros in training mode, which leaves each batch norm's running_var at 0.9 and its running_mean at 0.1 x
+what comes in (its conv's bias, where that is constant) before the first step (bench/fidelity-build-pass.ts).
 """
 import copy, json, os, sys
 
@@ -79,6 +82,10 @@ def main():
         if missing:
             sys.exit(f'INIT_WEIGHTS lacks {sorted(missing)[:3]}')
         model.load_state_dict(given, strict=False)
+    if os.environ.get('BUILD_PASS') == '1':
+        model.train()
+        with torch.no_grad():
+            model(torch.zeros(batch, 3, 32, 32))
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=wd)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs, eta_min=2e-5)
     best = (-1.0, None, -1)
