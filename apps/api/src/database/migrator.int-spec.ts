@@ -59,6 +59,7 @@ describe('migrateDatabase (real Postgres)', () => {
         '20261205120000_worker_waiting_for_api',
         '20261206000000_fair_share',
         '20261207000000_blocks',
+        '20261208000000_run_list_indexes',
       ]);
       expect(rows.rows).toEqual(
         migrations.map((name) => ({

@@ -26,7 +26,8 @@ import { QuotaService } from '../scheduling/quota.service';
 import { RunPlacementService } from '../scheduling/run-placement.service';
 import { RunsService } from '../runs/runs.service';
 import { SubmissionLimitsService } from '../runs/submission-limits.service';
-import { newRunData, toRunDto } from '../runs/run.mapper';
+import { toRunDto } from '../runs/run.mapper';
+import { RunRepository } from '../runs/run.repository';
 
 const counts = (runs: readonly Pick<Run, 'status'>[]) =>
   Object.fromEntries(RUN_STATUSES.map((s) => [s, runs.filter((r) => r.status === s).length]));
@@ -79,6 +80,7 @@ export class GroupsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly runs: RunsService,
+    private readonly runRows: RunRepository,
     private readonly queue: RunQueue,
     private readonly limits: SubmissionLimitsService,
     private readonly quota: QuotaService,
@@ -131,18 +133,14 @@ export class GroupsService {
         for (const [i, member] of plan.members.entries()) {
           const cell = cellKey(member.cell);
           runs.push(
-            await tx.run.create({
-              data: {
-                ...newRunData(
-                  principal,
-                  `${name}${cell ? ` ${cell}` : ''} seed ${member.seed}`,
-                  member.config,
-                  placements[i],
-                ),
-                groupId: group.id,
-                cell: cell ? member.cell : undefined,
-              },
-            }),
+            await this.runRows.createQueued(
+              tx,
+              principal,
+              `${name}${cell ? ` ${cell}` : ''} seed ${member.seed}`,
+              member.config,
+              placements[i],
+              { groupId: group.id, cell: cell ? member.cell : undefined },
+            ),
           );
         }
         return { group, runs };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ExperimentConfigSchema, type ImportFields, type RunDto } from '@gradlab/contracts';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
+import { RunRepository } from '../runs/run.repository';
 import { DiagnosisService } from '../runs/diagnosis.service';
 import { PrismaService } from '../prisma/prisma.service';
 import { toRunDto } from '../runs/run.mapper';
@@ -29,6 +30,7 @@ const cosine = (epoch: number, epochs: number) =>
 export class ImportsService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly runs: RunRepository,
     private readonly diagnosis: DiagnosisService,
   ) {}
 
@@ -69,24 +71,15 @@ export class ImportsService {
     });
     const best = results.epochs.reduce((b, e, i) => (e.valAccuracy > results.epochs[b].valAccuracy ? i : b), 0);
     const run = await this.prisma.$transaction(async (tx) => {
-      const created = await tx.run.create({
-        data: {
-          name: name ?? folder ?? 'imported run',
-          kind: 'imported',
-          status: 'completed',
-          config: config as object,
-          architecture: network?.architecture ?? 'imported',
-          blockType: config.model.blockType,
-          totalEpochs: epochs,
-          backend: 'PyTorch (imported)',
-          teamId: principal.teamId,
-          createdById: principal.userId,
-          epochsCompleted: epochs,
-          bestEpoch: best,
-          bestValAccuracy: results.epochs[best].valAccuracy,
-          testAccuracy: results.test?.accuracy ?? null,
-          testLoss: results.test?.loss ?? null,
-        },
+      const created = await this.runs.createImported(tx, principal, {
+        name: name ?? folder ?? 'imported run',
+        config,
+        architecture: network?.architecture ?? 'imported',
+        epochs,
+        bestEpoch: best,
+        bestValAccuracy: results.epochs[best].valAccuracy,
+        testAccuracy: results.test?.accuracy ?? null,
+        testLoss: results.test?.loss ?? null,
       });
       await tx.epoch.createMany({
         data: results.epochs.map((e, index) => ({

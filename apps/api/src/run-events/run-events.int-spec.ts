@@ -17,6 +17,7 @@ import { WorkersService, type WorkersSnapshot } from '../workers/workers.service
 import { DispatcherService } from '../scheduling/dispatcher.service';
 import { TrainingQueues } from '../scheduling/training-queues';
 import { DiagnosisService } from '../runs/diagnosis.service';
+import { RunRepository } from '../runs/run.repository';
 import type { RunEventsGateway } from '../live-events/run-events.gateway';
 import { EpochsPendingError, RunEventsService } from './run-events.service';
 
@@ -85,11 +86,13 @@ describe('RunEventsService (real Postgres)', () => {
     queues = new TrainingQueues(config);
     redis = new RedisService(config);
     await redis.client.ping();
+    const runs = new RunRepository(prisma);
     service = new RunEventsService(
       prisma,
+      runs,
       gateway as unknown as RunEventsGateway,
       new WorkersService(prisma, config, redis, queues),
-      new DiagnosisService(prisma, gateway as unknown as RunEventsGateway),
+      new DiagnosisService(prisma, runs, gateway as unknown as RunEventsGateway),
       new DispatcherService(prisma, queues, redis, config),
     );
   });

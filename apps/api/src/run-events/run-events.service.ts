@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { cellKey, poolOfBackend, type GridCell } from '@gradlab/contracts';
+import { poolOfBackend } from '@gradlab/contracts';
 import type {
   EpochCompletedEvent,
   RunCancelledEvent,
@@ -11,12 +11,12 @@ import type {
   WorkerHeartbeatEvent,
   LiveOnlyEvent,
 } from '@gradlab/contracts';
-import { addEpochToGroupStatistics } from '../groups/group-layer-statistics';
 import { PrismaService } from '../prisma/prisma.service';
 import { WorkersService } from '../workers/workers.service';
 import { DiagnosisService } from '../runs/diagnosis.service';
 import { LiveEventsPublisher } from '../live-events/live-events.publisher';
 import { toRunDto } from '../runs/run.mapper';
+import { RunRepository } from '../runs/run.repository';
 import { DispatcherService } from '../scheduling/dispatcher.service';
 
 /** A run.completed came before all of the run's epochs were stored: it waits for them. */
@@ -41,6 +41,7 @@ export class RunEventsService {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly runs: RunRepository,
     private readonly live: LiveEventsPublisher,
     private readonly workers: WorkersService,
     private readonly diagnosis: DiagnosisService,
@@ -79,68 +80,18 @@ export class RunEventsService {
   }
 
   private async started(e: RunStartedEvent): Promise<void> {
-    await this.prisma.run.updateMany({ where: { id: e.runId, status: 'queued' }, data: { startedAt: new Date(e.at) } });
-    await this.prisma.run.updateMany({
-      where: { id: e.runId, status: { in: ['queued', 'running'] } },
-      data: {
-        status: 'running',
-        backend: e.backend,
-        device: e.device ?? null,
-        workerId: e.workerId,
-        workerHost: e.host,
-        error: null,
-      },
+    await this.runs.markStarted(e.runId, new Date(e.at), {
+      backend: e.backend,
+      device: e.device ?? null,
+      workerId: e.workerId,
+      host: e.host,
     });
     await this.broadcastRun(e.runId);
   }
 
-  /**
-   * Writes the epoch and its layer rows in one transaction; returns false when it was already stored. Plain
-   * SQL, the layer rows in one statement: through Prisma's query builder the 77 rows of a VGG_38 epoch took
-   * about 60% of the api's CPU while 30 workers reported (bench:load, bench/README.md).
-   */
+  /** Stores the epoch (RunRepository.recordEpoch) and tells its watchers; false when it was already stored. */
   async epochCompleted(e: EpochCompletedEvent): Promise<boolean> {
-    const stored = await this.prisma.$transaction(async (tx) => {
-      const [run] = await tx.$queryRaw<{ groupId: string | null; cell: unknown }[]>`
-        SELECT "groupId", "cell" FROM "Run" WHERE "id" = ${e.runId}::uuid`;
-      if (!run) return false;
-      // ON CONFLICT DO NOTHING: a concurrent duplicate waits for this row, then inserts nothing.
-      const count = await tx.$executeRaw`
-        INSERT INTO "Epoch" ("runId", "index", "trainLoss", "trainAccuracy", "valLoss", "valAccuracy", "learningRate", "durationMs")
-        VALUES (${e.runId}::uuid, ${e.epoch}, ${e.trainLoss}, ${e.trainAccuracy}, ${e.valLoss}, ${e.valAccuracy},
-                ${e.learningRate}, ${Math.round(e.durationMs)})
-        ON CONFLICT DO NOTHING`;
-      if (count === 0) return false;
-      if (e.layers.length > 0) {
-        const column = <K extends keyof (typeof e.layers)[number]>(key: K) => e.layers.map((l) => l[key] ?? null);
-        await tx.$executeRaw`
-          INSERT INTO "LayerGradient" ("runId", "epoch", "layerIndex", "name", "shortName", "kind", "meanAbs",
-            "lastBatchMeanAbs", "l2", "maxAbs", "nonFiniteCount", "weightL2", "updateRatio")
-          SELECT ${e.runId}::uuid, ${e.epoch}, * FROM unnest(
-            ${column('layerIndex')}::int[], ${column('name')}::text[], ${column('shortName')}::text[],
-            ${column('kind')}::text[], ${column('meanAbs')}::float8[], ${column('lastBatchMeanAbs')}::float8[],
-            ${column('l2')}::float8[], ${column('maxAbs')}::float8[], ${column('nonFiniteCount')}::int[],
-            ${column('weightL2')}::float8[], ${column('updateRatio')}::float8[])`;
-      }
-      // A group's running statistics take the epoch in the same transaction: counted once, with it.
-      if (run.groupId && e.layers.length > 0)
-        await addEpochToGroupStatistics(
-          tx,
-          { groupId: run.groupId, cell: cellKey((run.cell ?? {}) as GridCell) },
-          e.epoch,
-          e.layers,
-        );
-      await tx.$executeRaw`
-        UPDATE "Run" SET
-          -- this transaction added the epoch; + 1 under the run's row lock stays exact when several are stored
-          -- at once (a recount's snapshot would miss an epoch committed meanwhile)
-          "epochsCompleted" = "epochsCompleted" + 1,
-          "bestEpoch" = CASE WHEN "bestValAccuracy" IS NULL OR ${e.valAccuracy} > "bestValAccuracy" THEN ${e.epoch} ELSE "bestEpoch" END,
-          "bestValAccuracy" = GREATEST(COALESCE("bestValAccuracy", ${e.valAccuracy}), ${e.valAccuracy}),
-          "updatedAt" = now()
-        WHERE "id" = ${e.runId}::uuid`;
-      return true;
-    });
+    const stored = await this.runs.recordEpoch(e);
     if (stored) {
       const { runId, epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate, durationMs, layers } = e;
       this.live.emit(runId, 'epoch.completed', {
@@ -176,10 +127,7 @@ export class RunEventsService {
 
   /** Only once every epoch is stored: a run.completed never overtakes its epochs. */
   private async completed(e: RunCompletedEvent): Promise<void> {
-    const run = await this.prisma.run.findUnique({
-      where: { id: e.runId },
-      select: { epochsCompleted: true, totalEpochs: true, status: true },
-    });
+    const run = await this.runs.progress(e.runId);
     if (run && (run.status === 'queued' || run.status === 'running') && run.epochsCompleted < run.totalEpochs) {
       const since = this.waitingForEpochs.get(e.runId) ?? Date.now();
       this.waitingForEpochs.set(e.runId, since);
@@ -190,32 +138,21 @@ export class RunEventsService {
       );
     }
     this.waitingForEpochs.delete(e.runId);
-    await this.prisma.run.updateMany({
-      where: { id: e.runId, status: { in: ['queued', 'running'] } },
-      data: {
-        status: 'completed',
-        finishedAt: new Date(e.at),
-        testLoss: e.testLoss,
-        testAccuracy: e.testAccuracy,
-        bestEpoch: e.bestEpoch,
-      },
+    await this.runs.complete(e.runId, new Date(e.at), {
+      testLoss: e.testLoss,
+      testAccuracy: e.testAccuracy,
+      bestEpoch: e.bestEpoch,
     });
     await this.broadcastRun(e.runId);
   }
 
   private async failed(e: RunFailedEvent): Promise<void> {
-    await this.prisma.run.updateMany({
-      where: { id: e.runId, status: { in: ['queued', 'running'] } },
-      data: { status: 'failed', finishedAt: new Date(e.at), error: e.error },
-    });
+    await this.runs.fail(e.runId, new Date(e.at), e.error);
     await this.broadcastRun(e.runId);
   }
 
   private async cancelled(e: RunCancelledEvent): Promise<void> {
-    await this.prisma.run.updateMany({
-      where: { id: e.runId, status: { in: ['queued', 'running'] } },
-      data: { status: 'cancelled', finishedAt: new Date(e.at) },
-    });
+    await this.runs.markCancelled(e.runId, new Date(e.at));
     await this.broadcastRun(e.runId);
   }
 

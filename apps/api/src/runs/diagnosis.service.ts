@@ -4,6 +4,7 @@ import { DATASET_CLASSES, type DiagnosisDto, type ExperimentConfig, type LayerKi
 import { PrismaService } from '../prisma/prisma.service';
 import { LiveEventsPublisher } from '../live-events/live-events.publisher';
 import { toEpochDto } from './run.mapper';
+import { RunRepository } from './run.repository';
 
 type LayerRow = {
   epoch: number;
@@ -30,6 +31,7 @@ export class DiagnosisService implements OnModuleDestroy {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly runs: RunRepository,
     private readonly live: LiveEventsPublisher,
   ) {}
 
@@ -89,10 +91,10 @@ export class DiagnosisService implements OnModuleDestroy {
         const run = await this.prisma.run.findUnique({ where: { id: runId }, select: { config: true } });
         if (!run) return null;
         diagnosis = await this.diagnose(runId, run.config as unknown as ExperimentConfig);
-        await this.prisma.run.update({
-          where: { id: runId },
-          data: { findings: diagnosis.findings.map(({ code, severity }) => ({ code, severity })) },
-        });
+        await this.runs.recordFindings(
+          runId,
+          diagnosis.findings.map(({ code, severity }) => ({ code, severity })),
+        );
         this.live.emit(runId, 'run.diagnosis', diagnosis);
       } while (this.inFlight.get(runId));
       return diagnosis;

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
+  cellKey,
   ListRunsQuerySchema,
+  type EpochCompletedEvent,
+  type GridCell,
+  type RunStatus,
   type EpochDto,
   type ExperimentConfig,
   type ParsedListRunsQuery,
@@ -11,6 +15,7 @@ import {
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { parseInput } from '../common/parse-input';
+import { addEpochToGroupStatistics } from '../groups/group-layer-statistics';
 import { PrismaService } from '../prisma/prisma.service';
 import { findTeamRun } from './find-team-run';
 import { decodeRunCursor, encodeRunCursor } from './run-cursor';
@@ -19,6 +24,8 @@ import { newRunData, toEpochDto, toLayerGradientDto, toRunDto } from './run.mapp
 
 /** The largest epoch index there can be (training.epochs is at most 1000; the column is an int4). */
 const MAX_EPOCH_INDEX = 2_147_483_647;
+/** The statuses a run can still leave: every status change is from one of these, so a finished run stays so. */
+const UNFINISHED: RunStatus[] = ['queued', 'running'];
 const NEWEST_FIRST = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 /**
@@ -47,7 +54,11 @@ function teamRunsWhere(
   };
 }
 
-/** Run queries, always within the caller's team: another team's run is answered like one that does not exist. */
+/**
+ * The Run table's one owner: every insert, update and status change of a run is a method here, named for what
+ * happens (run-writers.spec.ts holds every other file to it). Reads are within the caller's team: another
+ * team's run is answered like one that does not exist.
+ */
 @Injectable()
 export class RunRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -185,17 +196,135 @@ export class RunRepository {
     return [...byEpoch.values()];
   }
 
-  /** Marks a queued or running run cancelled; a run that finished meanwhile keeps its status. */
-  async markCancelled(runId: string): Promise<void> {
+  /**
+   * A worker took the run: it runs, on this backend and device (a run still queued gets its start time too).
+   * A finished run is never reopened.
+   */
+  async markStarted(
+    runId: string,
+    at: Date,
+    worker: { backend: string; device: string | null; workerId: string; host: string },
+  ): Promise<void> {
+    await this.prisma.run.updateMany({ where: { id: runId, status: 'queued' }, data: { startedAt: at } });
     await this.prisma.run.updateMany({
-      where: { id: runId, status: { in: ['queued', 'running'] } },
-      data: { status: 'cancelled', finishedAt: new Date() },
+      where: { id: runId, status: { in: UNFINISHED } },
+      data: {
+        status: 'running',
+        backend: worker.backend,
+        device: worker.device,
+        workerId: worker.workerId,
+        workerHost: worker.host,
+        error: null,
+      },
     });
   }
 
   /**
-   * A new queued run of the caller, inside the transaction that checked the team's room in the queue
-   * (SubmissionLimitsService.withQueueRoom).
+   * Stores an epoch, its layer rows, its group's running statistics and the run's counters in one
+   * transaction; false when it was already stored, or the run does not exist. Plain SQL, the layer rows in
+   * one statement: through Prisma's query builder the 77 rows of a VGG_38 epoch took about 60% of the api's
+   * CPU while 30 workers reported (bench:load, bench/README.md).
+   */
+  recordEpoch(e: EpochCompletedEvent): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const [run] = await tx.$queryRaw<{ groupId: string | null; cell: unknown }[]>`
+        SELECT "groupId", "cell" FROM "Run" WHERE "id" = ${e.runId}::uuid`;
+      if (!run) return false;
+      // ON CONFLICT DO NOTHING: a concurrent duplicate waits for this row, then inserts nothing.
+      const count = await tx.$executeRaw`
+        INSERT INTO "Epoch" ("runId", "index", "trainLoss", "trainAccuracy", "valLoss", "valAccuracy", "learningRate", "durationMs")
+        VALUES (${e.runId}::uuid, ${e.epoch}, ${e.trainLoss}, ${e.trainAccuracy}, ${e.valLoss}, ${e.valAccuracy},
+                ${e.learningRate}, ${Math.round(e.durationMs)})
+        ON CONFLICT DO NOTHING`;
+      if (count === 0) return false;
+      if (e.layers.length > 0) {
+        const column = <K extends keyof (typeof e.layers)[number]>(key: K) => e.layers.map((l) => l[key] ?? null);
+        await tx.$executeRaw`
+          INSERT INTO "LayerGradient" ("runId", "epoch", "layerIndex", "name", "shortName", "kind", "meanAbs",
+            "lastBatchMeanAbs", "l2", "maxAbs", "nonFiniteCount", "weightL2", "updateRatio")
+          SELECT ${e.runId}::uuid, ${e.epoch}, * FROM unnest(
+            ${column('layerIndex')}::int[], ${column('name')}::text[], ${column('shortName')}::text[],
+            ${column('kind')}::text[], ${column('meanAbs')}::float8[], ${column('lastBatchMeanAbs')}::float8[],
+            ${column('l2')}::float8[], ${column('maxAbs')}::float8[], ${column('nonFiniteCount')}::int[],
+            ${column('weightL2')}::float8[], ${column('updateRatio')}::float8[])`;
+      }
+      // A group's running statistics take the epoch in the same transaction: counted once, with it.
+      if (run.groupId && e.layers.length > 0)
+        await addEpochToGroupStatistics(
+          tx,
+          { groupId: run.groupId, cell: cellKey((run.cell ?? {}) as GridCell) },
+          e.epoch,
+          e.layers,
+        );
+      await tx.$executeRaw`
+        UPDATE "Run" SET
+          -- this transaction added the epoch; + 1 under the run's row lock stays exact when several are stored
+          -- at once (a recount's snapshot would miss an epoch committed meanwhile)
+          "epochsCompleted" = "epochsCompleted" + 1,
+          "bestEpoch" = CASE WHEN "bestValAccuracy" IS NULL OR ${e.valAccuracy} > "bestValAccuracy" THEN ${e.epoch} ELSE "bestEpoch" END,
+          "bestValAccuracy" = GREATEST(COALESCE("bestValAccuracy", ${e.valAccuracy}), ${e.valAccuracy}),
+          "updatedAt" = now()
+        WHERE "id" = ${e.runId}::uuid`;
+      return true;
+    });
+  }
+
+  /** How far a run got: its epochs stored against its total, and its status; null for no such run. */
+  progress(runId: string) {
+    return this.prisma.run.findUnique({
+      where: { id: runId },
+      select: { epochsCompleted: true, totalEpochs: true, status: true },
+    });
+  }
+
+  /** The run completed with these test metrics; a run that finished otherwise meanwhile keeps its status. */
+  async complete(
+    runId: string,
+    at: Date,
+    result: { testLoss: number | null; testAccuracy: number | null; bestEpoch: number | null },
+  ): Promise<void> {
+    await this.prisma.run.updateMany({
+      where: { id: runId, status: { in: UNFINISHED } },
+      data: { status: 'completed', finishedAt: at, ...result },
+    });
+  }
+
+  /** The run failed with this error; a run that finished meanwhile keeps its status. */
+  async fail(runId: string, at: Date, error: string): Promise<void> {
+    await this.prisma.run.updateMany({
+      where: { id: runId, status: { in: UNFINISHED } },
+      data: { status: 'failed', finishedAt: at, error },
+    });
+  }
+
+  /** Marks a queued or running run cancelled; a run that finished meanwhile keeps its status. */
+  async markCancelled(runId: string, at = new Date()): Promise<void> {
+    await this.prisma.run.updateMany({
+      where: { id: runId, status: { in: UNFINISHED } },
+      data: { status: 'cancelled', finishedAt: at },
+    });
+  }
+
+  /**
+   * A run given to a pool whose workers are gone goes back to the queue, to be given again (the reconciler);
+   * false when it started or finished meanwhile.
+   */
+  async requeue(runId: string): Promise<boolean> {
+    const { count } = await this.prisma.run.updateMany({
+      where: { id: runId, status: 'queued', startedAt: null },
+      data: { dispatchedAt: null, pool: null },
+    });
+    return count > 0;
+  }
+
+  /** The codes and severities of a run's latest diagnosis, kept on it for the staff cohort view. */
+  async recordFindings(runId: string, findings: { code: string; severity: string }[]): Promise<void> {
+    await this.prisma.run.update({ where: { id: runId }, data: { findings } });
+  }
+
+  /**
+   * A new queued run of the caller (a group's member with its group and grid cell), inside the transaction
+   * that checked the team's room in the queue (SubmissionLimitsService.withQueueRoom).
    */
   createQueued(
     tx: Pick<PrismaService, 'run'>,
@@ -203,8 +332,50 @@ export class RunRepository {
     name: string,
     config: ExperimentConfig,
     placement: Placement,
+    member?: { groupId: string; cell: GridCell | undefined },
   ) {
-    return tx.run.create({ data: newRunData(principal, name, config, placement) });
+    return tx.run.create({
+      data: {
+        ...newRunData(principal, name, config, placement),
+        ...(member ? { groupId: member.groupId, cell: member.cell } : {}),
+      },
+    });
+  }
+
+  /** A finished run imported from the course framework's result files, inside its import's transaction. */
+  createImported(
+    tx: Pick<PrismaService, 'run'>,
+    principal: Pick<Principal, 'teamId' | 'userId'>,
+    run: {
+      name: string;
+      config: ExperimentConfig;
+      architecture: string;
+      epochs: number;
+      bestEpoch: number;
+      bestValAccuracy: number;
+      testAccuracy: number | null;
+      testLoss: number | null;
+    },
+  ) {
+    return tx.run.create({
+      data: {
+        name: run.name,
+        kind: 'imported',
+        status: 'completed',
+        config: run.config as object,
+        architecture: run.architecture,
+        blockType: run.config.model.blockType,
+        totalEpochs: run.epochs,
+        backend: 'PyTorch (imported)',
+        teamId: principal.teamId,
+        createdById: principal.userId,
+        epochsCompleted: run.epochs,
+        bestEpoch: run.bestEpoch,
+        bestValAccuracy: run.bestValAccuracy,
+        testAccuracy: run.testAccuracy,
+        testLoss: run.testLoss,
+      },
+    });
   }
 
   /** Undoes a submission that could not be queued: nothing half-written is kept. */

@@ -4,6 +4,7 @@ import { CPU_POOL, QUEUES, type ExperimentConfig } from '@gradlab/contracts';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
+import { RunRepository } from './run.repository';
 import { RedisService } from '../redis/redis.service';
 import { TrainingQueues } from '../scheduling/training-queues';
 
@@ -38,6 +39,7 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly runs: RunRepository,
     private readonly queues: TrainingQueues,
     private readonly redis: RedisService,
     private readonly config: AppConfig,
@@ -154,11 +156,7 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
       const job = await this.queues.job(pool, run.id);
       if (job && (await job.getState()) !== 'waiting') continue;
       await job?.remove().catch(() => undefined);
-      await this.prisma.run.updateMany({
-        where: { id: run.id, status: 'queued', startedAt: null },
-        data: { dispatchedAt: null, pool: null },
-      });
-      reclaimed.push(run.id);
+      if (await this.runs.requeue(run.id)) reclaimed.push(run.id);
     }
     return reclaimed;
   }

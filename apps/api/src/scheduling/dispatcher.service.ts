@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CPU_POOL, GPU_POOL, WORKER_OFFLINE_AFTER_MS, type ExperimentConfig } from '@gradlab/contracts';
+import { CPU_POOL, GPU_POOL, WORKER_OFFLINE_AFTER_MS } from '@gradlab/contracts';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
+import { SchedulingRepository } from './scheduling.repository';
 import { RedisService } from '../redis/redis.service';
 import { chooseNext, type Candidate } from './fair-share';
 import { finishedUse, teamShare, teamUse, weekStart, type FinishedUse } from './team-usage';
@@ -134,10 +135,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       if ((await this.freeWorkers(pool.pool)) <= 0) return null;
       const next = await this.decide(tx, pool);
       if (!next) return null;
-      const [run] = await tx.$queryRaw<{ config: ExperimentConfig }[]>`
-        UPDATE "Run" SET "dispatchedAt" = now(), pool = ${pool.pool}
-        WHERE id = ${next.runId}::uuid AND "status" = 'queued' AND "dispatchedAt" IS NULL
-        RETURNING config`;
+      const run = await SchedulingRepository.markDispatched(tx, next.runId, pool.pool);
       if (!run) return null;
       // Queued before the transaction commits: should the commit fail, the run is given again by the next
       // decision, and its job, named by its id, is not added twice.
