@@ -9,7 +9,7 @@
 # Every image runs as a non-root user and holds the production build (npm run build) and production
 # dependencies only. Base images are pinned; Node is the version the tests run on.
 
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 # libtensorflow 2.9.1, which tfjs-node-gpu 4.22 downloads, is built against CUDA 11.2 and cuDNN 8.1.
 ARG CUDA_IMAGE=nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04
 
