@@ -57,7 +57,10 @@ describe('a webgpu worker: TF_BACKEND=webgpu npm start, a run trained and record
 
     const { workers } = await stack.api<WorkersDto>('/workers');
     expect(workers.map((w) => [w.backend, w.device])).toEqual([['webgpu', expect.stringMatching(SOFTWARE_ADAPTER)]]);
+    // a software adapter is no GPU: its worker serves the cpu pool, and never makes runs wait for a GPU
+    expect(workers[0].pool).toBe('cpu');
     const log = stack.logs.join('');
+    expect(log).toMatch(/pool cpu: /);
     expect(log).toContain('backend webgpu (forced by TF_BACKEND)');
     expect(log).toMatch(/device GPU llvmpipe.*, Dawn opengles, software renderer/);
 

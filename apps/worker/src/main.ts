@@ -8,7 +8,7 @@ import {
   RUN_EVENT_VERSION,
   trainingQueueName,
 } from '@gradlab/contracts';
-import { BACKEND_PREFERENCE, describeDevice, measureSpeed, selectBackend } from '@gradlab/training';
+import { BACKEND_PREFERENCE, describeDevice, measureSpeed, onSoftwareAdapter, selectBackend } from '@gradlab/training';
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { CheckpointsClient } from './checkpoints.client';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   log(`backend ${backend} (${skipped})`);
   log(`device ${device}`);
   log(`data in ${config.dataDir}`);
-  const pool = config.pool ?? poolOfBackend(backend);
+  const pool = config.pool ?? poolOfBackend(backend, onSoftwareAdapter(backend));
   const speed = await measureSpeed();
   const memoryBytes = totalmem();
   log(

@@ -143,7 +143,9 @@ export const WorkerDtoSchema = z.object({
     ),
   startedAt: isoDate,
   lastHeartbeatAt: isoDate,
-  pool: z.string().describe("the pool it serves: 'gpu' for GPU backends, 'cpu' otherwise, or WORKER_POOL"),
+  pool: z
+    .string()
+    .describe("the pool it serves: 'gpu' for GPU backends on a hardware adapter, 'cpu' otherwise, or WORKER_POOL"),
   memoryBytes: z.number().nullable().describe("the host's memory"),
   speed: z.number().nullable().describe('images/s it measured at start on the speed probe (VGG_08, batch 16)'),
 });
@@ -241,5 +243,11 @@ export const QueuePositionDtoSchema = z.object({
     .number()
     .nullable()
     .describe('until it starts: the work ahead over the workers; null when nothing was measured yet'),
+  waitsForGpuUntil: z
+    .string()
+    .nullable()
+    .describe(
+      'too long for a CPU worker, it waits for a GPU worker until then (the last one seen, plus GPU_SEEN_WINDOW_MIN); after that a CPU worker may take it. null when it waits for no GPU',
+    ),
 });
 export type QueuePositionDto = z.infer<typeof QueuePositionDtoSchema>;

@@ -12,7 +12,12 @@ export const PoolNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a pool is named in lower-case letters, digits and dashes (at most 32)');
 
-export const poolOfBackend = (backend: string): string => (GPU_BACKENDS.includes(backend) ? GPU_POOL : CPU_POOL);
+/**
+ * The pool a backend's worker serves. A software or fallback adapter (Mesa's llvmpipe under webgpu) is no
+ * GPU: it trains at a tenth of wasm's speed, so its worker serves `cpu` and never makes runs wait for a GPU.
+ */
+export const poolOfBackend = (backend: string, softwareAdapter = false): string =>
+  GPU_BACKENDS.includes(backend) && !softwareAdapter ? GPU_POOL : CPU_POOL;
 
 /** The BullMQ queue of a pool's training jobs. */
 export const trainingQueueName = (pool: string): string => (pool === CPU_POOL ? 'training' : `training-${pool}`);

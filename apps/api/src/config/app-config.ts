@@ -69,8 +69,10 @@ export const AppConfigSchema = z.object({
   WORKER_FORGET_AFTER_S: z.coerce.number().int().min(30).default(600),
   /** Fair share looks back this many hours: the team that used the least worker time in it goes first. */
   FAIR_SHARE_WINDOW_H: z.coerce.number().positive().default(24),
-  /** A run estimated to take longer than this on a CPU worker waits for a GPU worker, if one was seen in a day. */
+  /** A run estimated to take longer than this on a CPU worker waits for a GPU worker, while one was seen lately. */
   CPU_MAX_ESTIMATE_H: z.coerce.number().positive().default(2),
+  /** How lately a GPU worker must have been seen for such a run to wait for one (minutes). */
+  GPU_SEEN_WINDOW_MIN: z.coerce.number().positive().default(60),
   /** How often the scheduler looks for free workers (it also does at each submission and finished run). */
   DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
   /** Requests one api instance answers at once; past it, 503 with retry-after at once (docs/deployment.md). */
@@ -112,6 +114,7 @@ export class AppConfig {
   readonly workerForgetAfterMs: number;
   readonly fairShareWindowMs: number;
   readonly cpuMaxEstimateMs: number;
+  readonly gpuSeenWindowMs: number;
   readonly dispatchIntervalMs: number;
   readonly maxInFlight: number;
   readonly shedEventBacklog: number;
@@ -155,6 +158,7 @@ export class AppConfig {
     this.workerForgetAfterMs = c.WORKER_FORGET_AFTER_S * 1000;
     this.fairShareWindowMs = c.FAIR_SHARE_WINDOW_H * 3600_000;
     this.cpuMaxEstimateMs = c.CPU_MAX_ESTIMATE_H * 3600_000;
+    this.gpuSeenWindowMs = c.GPU_SEEN_WINDOW_MIN * 60_000;
     this.dispatchIntervalMs = c.DISPATCH_INTERVAL_MS;
     this.maxInFlight = c.MAX_IN_FLIGHT;
     this.shedEventBacklog = c.SHED_EVENT_BACKLOG;

@@ -50,9 +50,10 @@ export class RunEstimatesService {
       }),
       this.prisma.worker.count({ where: { ...online, ...(pool ? { pool } : {}) } }),
     ]);
-    const place = { status: run.status, pool, running: running.length, workers };
+    const place = { status: run.status, pool, running: running.length, workers, waitsForGpuUntil: null };
     if (run.status !== 'queued' || run.dispatchedAt !== null)
       return { ...place, position: run.status === 'queued' ? 1 : null, ahead: 0, estimatedWaitMs: null };
+    const gpuWaitEnds = run.prefersGpu && !pool ? await this.placement.gpuWaitEndsAt() : null;
     const waiting = await this.prisma.run.findMany({
       where: { status: 'queued', dispatchedAt: null, ...(pool ? { requiredPool: pool } : {}) },
       select: { id: true, teamId: true, createdAt: true, config: true },
@@ -85,6 +86,7 @@ export class RunEstimatesService {
     const position = plan?.position ?? queued.length;
     return {
       ...place,
+      waitsForGpuUntil: gpuWaitEnds?.toISOString() ?? null,
       position,
       ahead: position - 1,
       estimatedWaitMs: unknown || !plan ? null : plan.waitMs, // with no worker online: as if one came

@@ -9,7 +9,6 @@ import { finishedUse, teamShare, teamUse, weekStart, type FinishedUse } from './
 import { TrainingQueues } from './training-queues';
 
 /** A GPU worker seen this recently makes CPU-sized-out runs wait for one. */
-export const GPU_SEEN_WITHIN_MS = 24 * 3600_000;
 
 /** How long every team's worker time in finished runs is reused between decisions. */
 const FINISHED_USE_CACHE_MS = 2_000;
@@ -157,8 +156,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
 
   /** The fair-share choice among every team's oldest run that `pool` may train. */
   async decide(tx: Tx, pool: FreePool): Promise<Candidate | undefined> {
-    // A run too long for a CPU worker is not the cpu pool's while a GPU worker was seen within a day.
-    const gpuSince = new Date(Date.now() - GPU_SEEN_WITHIN_MS);
+    // A run too long for a CPU worker is not the cpu pool's while a GPU worker was seen lately
+    // (GPU_SEEN_WINDOW_MIN).
+    const gpuSince = new Date(Date.now() - this.config.gpuSeenWindowMs);
     const heads = await tx.$queryRaw<
       { runId: string; createdAt: Date; teamId: string; weight: number; budgetHours: number | null }[]
     >`

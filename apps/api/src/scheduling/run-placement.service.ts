@@ -10,7 +10,6 @@ import {
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { durationEstimator, type EpochSample } from '../runs/duration-estimate';
-import { GPU_SEEN_WITHIN_MS } from './dispatcher.service';
 
 /** Recent epochs are what the workers of today measured; older ones may be of other hardware. */
 const SAMPLE_EPOCHS = 500;
@@ -51,8 +50,19 @@ export class RunPlacementService {
   }
 
   async gpuSeen(): Promise<boolean> {
-    const since = new Date(Date.now() - GPU_SEEN_WITHIN_MS);
-    return (await this.prisma.worker.count({ where: { pool: GPU_POOL, lastHeartbeatAt: { gte: since } } })) > 0;
+    return (await this.gpuWaitEndsAt()) !== null;
+  }
+
+  /**
+   * Until when a run too long for a CPU worker waits for a GPU worker: the last GPU worker's heartbeat plus
+   * GPU_SEEN_WINDOW_MIN; null when none was seen in that window (a CPU worker may take it now).
+   */
+  async gpuWaitEndsAt(): Promise<Date | null> {
+    const last = await this.prisma.worker.aggregate({ where: { pool: GPU_POOL }, _max: { lastHeartbeatAt: true } });
+    const seen = last._max.lastHeartbeatAt;
+    if (!seen) return null;
+    const ends = new Date(seen.getTime() + this.config.gpuSeenWindowMs);
+    return ends > new Date() ? ends : null;
   }
 
   /** Whether a config is too long for a CPU worker (CPU_MAX_ESTIMATE_H), by the CPU workers' epochs. */
@@ -72,7 +82,7 @@ export class RunPlacementService {
 
   /**
    * How long `config` would train on the pool it would go to: the pool it asks for; a GPU worker's when it
-   * is too long for a CPU one and a GPU worker was seen in the last day; otherwise the pool of the most
+   * is too long for a CPU one and a GPU worker was seen lately (GPU_SEEN_WINDOW_MIN); otherwise the pool of the most
    * recently measured epoch.
    */
   async estimate(config: ExperimentConfig, resources?: RunResources): Promise<DurationEstimateDto> {

@@ -1,4 +1,4 @@
-import type { QuotaDto, RunDto, TeamsQuotaDto } from '@gradlab/contracts';
+import type { QueuePositionDto, QuotaDto, RunDto, TeamsQuotaDto } from '@gradlab/contracts';
 import { Client } from 'pg';
 import { migrateDatabase } from '../database/migrator';
 import { createStudent } from '../test-support/create-student';
@@ -90,7 +90,7 @@ describe('quotas and pools (real api, Postgres and Redis)', () => {
     });
   });
 
-  it('a run too long for a CPU worker waits for a GPU worker seen in the last day; with none seen, a CPU worker takes it', async () => {
+  it('a run too long for a CPU worker waits for a GPU worker seen in the last hour; with none seen, a CPU worker takes it', async () => {
     const student = (await createStudent({ url: api.url, adminToken: api.adminToken }, 'team-p', 'p@uni.test')).key;
     // What CPU workers measured: one epoch of this network took an hour.
     const measured = await call<RunDto>(student, 'POST', '/runs', { config: smallConfig });
@@ -102,9 +102,9 @@ describe('quotas and pools (real api, Postgres and Redis)', () => {
       `INSERT INTO "Epoch" ("runId", index, "trainAccuracy", "valAccuracy", "learningRate", "durationMs") VALUES ($1, 0, 0, 0, 0.001, 3600000)`,
       [measured.body.id],
     );
-    // A GPU worker was seen an hour ago.
+    // A GPU worker was seen 10 minutes ago: within GPU_SEEN_WINDOW_MIN (60).
     await sql.query(
-      `INSERT INTO "Worker" (id, host, backend, pool, "lastHeartbeatAt") VALUES ('gpu-1', 'gpu-host', 'webgpu', 'gpu', now() - interval '1 hour')`,
+      `INSERT INTO "Worker" (id, host, backend, pool, "lastHeartbeatAt") VALUES ('gpu-1', 'gpu-host', 'webgpu', 'gpu', now() - interval '10 minutes')`,
     );
     const estimate = await call<{ pool: string; waitsForGpu: boolean }>(student, 'POST', '/runs/estimate', {
       config: smallConfig,
@@ -132,9 +132,15 @@ describe('quotas and pools (real api, Postgres and Redis)', () => {
         'GET',
         `/runs/${asked.body.id}/queue`,
       );
-      expect(place.body).toMatchObject({ pool: 'gpu' });
-      // No GPU worker seen in the last day: the CPU worker takes the big run (and only it: the other asked for a GPU).
-      await sql.query(`UPDATE "Worker" SET "lastHeartbeatAt" = now() - interval '25 hours' WHERE id = 'gpu-1'`);
+      expect(place.body).toMatchObject({ pool: 'gpu', waitsForGpuUntil: null }); // it asked for the gpu pool
+      // the big run says how long it waits for a GPU: until the GPU worker's heartbeat plus the window
+      const waiting = await call<QueuePositionDto>(student, 'GET', `/runs/${big.body.id}/queue`);
+      const heard = await sql.query(
+        `SELECT (extract(epoch FROM "lastHeartbeatAt") * 1000)::float8 AS ms FROM "Worker" WHERE id = 'gpu-1'`,
+      );
+      expect(Date.parse(waiting.body.waitsForGpuUntil as string)).toBe(heard.rows[0].ms + 60 * 60_000);
+      // No GPU worker seen in the last hour: the CPU worker takes the big run (and only it: the other asked for a GPU).
+      await sql.query(`UPDATE "Worker" SET "lastHeartbeatAt" = now() - interval '61 minutes' WHERE id = 'gpu-1'`);
       await waitFor('the CPU worker to take the big run', async () => cpu.taken.length > 0);
       expect(cpu.taken.map((j) => j.id)).toEqual([big.body.id]);
       expect((await call<RunDto>(student, 'GET', `/runs/${asked.body.id}`)).body.pool).toBeNull();

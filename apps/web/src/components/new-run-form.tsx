@@ -66,7 +66,7 @@ const GROUPS: { legend: string; fields: FieldName[] }[] = [
 
 function describeEstimate(estimate: DurationEstimateDto): string {
   const gpu = estimate.waitsForGpu
-    ? ' Too long for a CPU worker: it waits for a GPU worker (one was seen in the last day).'
+    ? ' Too long for a CPU worker: it waits for a GPU worker (one was seen lately).'
     : '';
   if (estimate.totalMs === null || estimate.epochMs === null)
     return `No ${estimate.pool ? `${estimate.pool} ` : ''}worker has measured an epoch yet, so the duration is not known.${gpu}`;

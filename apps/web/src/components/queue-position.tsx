@@ -1,6 +1,7 @@
 'use client';
 
 import { formatDuration } from '../lib/format';
+import { LocalTime } from './local-time';
 import { answerOf } from '@gradlab/api-client';
 import { useApiQuery } from '../lib/use-api-query';
 import { queryKeys } from '../lib/query-keys';
@@ -29,10 +30,18 @@ export function QueuePosition({ runId }: { runId: string }) {
       ? 'no worker is online'
       : `${data.workers} worker${data.workers === 1 ? '' : 's'} online, ${data.running} run${data.running === 1 ? '' : 's'} training`;
   return (
-    <p data-testid="queue-position">
-      <strong>Queued: {data.position === 1 ? 'next to start' : `number ${data.position} in the queue`}</strong> (
-      {data.ahead} ahead of it in fair-share order, of every team
-      {data.pool ? `; it waits for the ${data.pool} pool` : ''}; {workers}); {wait}.
-    </p>
+    <>
+      <p data-testid="queue-position">
+        <strong>Queued: {data.position === 1 ? 'next to start' : `number ${data.position} in the queue`}</strong> (
+        {data.ahead} ahead of it in fair-share order, of every team
+        {data.pool ? `; it waits for the ${data.pool} pool` : ''}; {workers}); {wait}.
+      </p>
+      {data.waitsForGpuUntil && (
+        <p data-testid="queue-gpu-wait" className="muted">
+          Too long for a CPU worker, it waits for a GPU worker (one was seen lately). If none is seen again by{' '}
+          <LocalTime iso={data.waitsForGpuUntil} />, a CPU worker takes it.
+        </p>
+      )}
+    </>
   );
 }

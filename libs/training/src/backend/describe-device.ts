@@ -5,6 +5,14 @@ import type { BackendName } from './select-backend';
 import { wasmThreadCount } from './wasm-threads';
 import { activeWebGpuAdapter, describeWebGpuAdapter } from './webgpu';
 
+/**
+ * Whether the backend computes on a software renderer (webgpu on Mesa's llvmpipe, or a fallback adapter): no
+ * GPU, whatever the adapter calls itself, so its worker serves the cpu pool (poolOfBackend).
+ */
+export function onSoftwareAdapter(backend: BackendName): boolean {
+  return backend === 'webgpu' && (activeWebGpuAdapter()?.software ?? false);
+}
+
 /** The GPUs nvidia-smi reports, as `name (memory)`; none when it is missing or fails. */
 export type GpuProbe = () => string[];
 
