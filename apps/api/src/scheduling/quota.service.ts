@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
-import { nextWeekStart, teamUse, weekStart } from './team-usage';
+import { nextWeekStart, overWeeklyBudget, teamUse, weekStart } from './team-usage';
 
 const HOUR_MS = 3600_000;
 const hours = (ms: number) => Math.round((ms / HOUR_MS) * 1000) / 1000;
@@ -46,7 +46,7 @@ export class QuotaService {
     ]);
     return teams.map((team) => {
       const usedMs = use.get(team.id)?.weekMs ?? 0;
-      const spent = team.weeklyBudgetHours !== null && usedMs >= team.weeklyBudgetHours * HOUR_MS;
+      const spent = overWeeklyBudget(team.weeklyBudgetHours, usedMs);
       return {
         teamId: team.id,
         teamName: team.name,

@@ -70,6 +70,14 @@ export async function teamUse(
   );
 }
 
+/**
+ * The over-budget rule, the one place it is said: a team with a weekly budget that has used it up this week.
+ * Fair share puts such a team's runs last; submissions then answer QUOTA_EXCEEDED (quota.service.ts).
+ */
+export function overWeeklyBudget(weeklyBudgetHours: number | null, weekMs: number): boolean {
+  return weeklyBudgetHours !== null && weekMs >= weeklyBudgetHours * 3600_000;
+}
+
 /** A team as fair share weighs it: its weight, its use, and whether this week's budget is spent. */
 export function teamShare(
   team: { id: string; shareWeight: number; weeklyBudgetHours: number | null },
@@ -80,7 +88,7 @@ export function teamShare(
     weight: team.shareWeight,
     usedMs: use?.windowMs ?? 0,
     inFlight: use?.inFlight ?? 0,
-    overBudget: team.weeklyBudgetHours !== null && (use?.weekMs ?? 0) >= team.weeklyBudgetHours * 3600_000,
+    overBudget: overWeeklyBudget(team.weeklyBudgetHours, use?.weekMs ?? 0),
   };
 }
 
