@@ -6,6 +6,7 @@
 // run-events queue, the route real workers use, so the api stores and broadcasts them as it would.
 //   REST: C concurrent clients make a run page's reads (the run, its epochs, its gradient flow) and the runs
 //         list, for --seconds each: idle, then while the workers post. p50/p95/p99, requests/s, errors.
+//   Training: the first REST load again, while one real worker trains a run on the same cores.
 //   Live: S socket.io clients each follow one of the workers' runs; the latency from a worker's post to each
 //         client's `epoch.completed`, and events lost or doubled.
 //   Scale: 100,000 runs and 5 million epoch rows seeded in bulk (bench/load-scale.ts); each page's reads timed.
@@ -340,6 +341,7 @@ async function main(): Promise<void> {
     let scale: (ScaleResult & PhaseUse) | undefined;
     if (PHASES.includes('rest'))
       for (const clients of CLIENTS) rest.push(await measured(pid, () => restPhase(stack, pageRuns, clients, 'idle')));
+    if (PHASES.includes('training')) rest.push(await trainingPhase(stack, pid, pageRuns));
     if (PHASES.includes('rest') || PHASES.includes('live')) await workers.start(workerRuns);
     if (PHASES.includes('rest'))
       for (const clients of CLIENTS)
@@ -376,6 +378,32 @@ async function main(): Promise<void> {
   } finally {
     await workers.close();
     await stack.stop();
+  }
+}
+
+/**
+ * The first REST load (32 clients by default) while one real worker trains a run on the same cores, as a
+ * student's machine or a small course server runs both: the worker is started for the phase, trains a VGG_08
+ * that outlasts it, and the run is cancelled after.
+ */
+async function trainingPhase(stack: Stack, pid: number, pageRuns: string[]): Promise<RestResult> {
+  const worker = stack.startWorker();
+  try {
+    const run = await stack.api<RunDto>('/runs', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'trains beside the readers',
+        config: { training: { epochs: 50 }, data: { dataset: 'synthetic', trainLimit: 5000 } },
+      }),
+    });
+    for (let i = 0; i < 600 && (await readRun(stack, run.id)).status !== 'running'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // past the data's loading, into its steps
+    const result = await measured(pid, () => restPhase(stack, pageRuns, CLIENTS[0], 'one worker training'));
+    await stack.api(`/runs/${run.id}/cancel`, { method: 'POST' });
+    return result;
+  } finally {
+    worker.kill('SIGKILL');
   }
 }
 
