@@ -9,7 +9,7 @@ import {
 } from '@gradlab/contracts';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
-import { durationEstimator, type EpochSample } from '../runs/duration-estimate';
+import { durationEstimator, type EpochSample } from './duration-estimate';
 
 /** Recent epochs are what the workers of today measured; older ones may be of other hardware. */
 const SAMPLE_EPOCHS = 500;
