@@ -3,14 +3,7 @@
 // through the api. Then each page's reads are
 // timed through the api, one request at a time: the runs list (first page, filtered, deep by offset and by
 // cursor), a run page's reads, the cohort page and a group's aggregation.
-import {
-  BLOCK_TYPES,
-  ExperimentConfigSchema,
-  RUN_STATUSES,
-  type CohortDto,
-  type GroupDto,
-  type RunDto,
-} from '@gradlab/contracts';
+import { BLOCK_TYPES, ExperimentConfigSchema, type CohortDto, type GroupDto, type RunDto } from '@gradlab/contracts';
 import { architectureName } from '@gradlab/models';
 import { Client } from 'pg';
 import type { Stack } from '../e2e/support/stack';
