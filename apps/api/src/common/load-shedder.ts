@@ -2,7 +2,7 @@ import type { ErrorDto } from '@gradlab/contracts';
 import type { NextFunction, Request, Response } from 'express';
 
 /** What a shed request is told to wait before asking again. */
-export const SHED_RETRY_AFTER_S = 1;
+const SHED_RETRY_AFTER_S = 1;
 
 /** Workers' checkpoints and the health checks are never refused: a worker's traffic goes ahead of readers'. */
 const NEVER_SHED = [/^\/api\/health(\/|$)/, /^\/api\/runs\/[^/]+\/checkpoints(\/|$)/];
