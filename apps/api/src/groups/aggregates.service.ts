@@ -17,6 +17,7 @@ import { PrismaService } from '../prisma/prisma.service';
 import { toEpochDto } from '../runs/run.mapper';
 import { readCellStatistics } from './group-layer-statistics';
 import { GroupsService } from './groups.service';
+import { storedConfig } from '../common/stored-config';
 
 const MAX_RUNS = 200;
 
@@ -150,7 +151,7 @@ export class AggregatesService {
     });
     const missing = ids.filter((id) => !found.some((r) => r.id === id));
     if (missing.length > 0) throw new DomainError('NOT_FOUND', `run ${missing[0]} not found`);
-    const [first, ...rest] = found.map((r) => withoutSeed(r.config as unknown as ExperimentConfig));
+    const [first, ...rest] = found.map((r) => withoutSeed(storedConfig(r)));
     const differ = [...new Set(rest.flatMap((config) => differences(first, config)))];
     if (differ.length > 0)
       throw fail(`the runs' configs differ in ${differ.join(', ')}: aggregate runs of one config over seeds`);

@@ -8,7 +8,6 @@ import {
   FINISHED_STATUSES,
   planGroup,
   RUN_STATUSES,
-  type ExperimentConfig,
   type GridCell,
   type GroupCellDto,
   type GroupDto,
@@ -28,6 +27,7 @@ import { RunsService } from '../runs/runs.service';
 import { SubmissionLimitsService } from '../runs/submission-limits.service';
 import { toRunDto } from '../runs/run.mapper';
 import { RunRepository } from '../runs/run.repository';
+import { storedConfig } from '../common/stored-config';
 
 const counts = (runs: readonly Pick<Run, 'status'>[]) =>
   Object.fromEntries(RUN_STATUSES.map((s) => [s, runs.filter((r) => r.status === s).length]));
@@ -35,7 +35,7 @@ const counts = (runs: readonly Pick<Run, 'status'>[]) =>
 function toGroupRunDto(run: Run): GroupRunDto {
   return {
     ...toRunDto(run),
-    seed: (run.config as unknown as ExperimentConfig).training.seed,
+    seed: storedConfig(run).training.seed,
     cell: (run.cell ?? {}) as GridCell,
   };
 }
@@ -197,7 +197,7 @@ export class GroupsService {
       id: group.id,
       name: group.name,
       createdAt: group.createdAt.toISOString(),
-      config: group.config as unknown as ExperimentConfig,
+      config: storedConfig(group),
       seeds: group.seeds,
       grid: group.grid as GroupDto['grid'],
       counts: counts(runs),

@@ -5,6 +5,7 @@ import { PrismaService } from '../prisma/prisma.service';
 import { LiveEventsPublisher } from '../live-events/live-events.publisher';
 import { toEpochDto } from './run.mapper';
 import { RunRepository } from './run.repository';
+import { storedConfig } from '../common/stored-config';
 
 type LayerRow = {
   epoch: number;
@@ -90,7 +91,7 @@ export class DiagnosisService implements OnModuleDestroy {
         this.inFlight.set(runId, false);
         const run = await this.prisma.run.findUnique({ where: { id: runId }, select: { config: true } });
         if (!run) return null;
-        diagnosis = await this.diagnose(runId, run.config as unknown as ExperimentConfig);
+        diagnosis = await this.diagnose(runId, storedConfig(run));
         await this.runs.recordFindings(
           runId,
           diagnosis.findings.map(({ code, severity }) => ({ code, severity })),

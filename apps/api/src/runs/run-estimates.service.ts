@@ -14,6 +14,7 @@ import { planStart, type QueuedRun } from '../scheduling/fair-share';
 import { RunPlacementService } from '../scheduling/run-placement.service';
 import { teamShare, teamUse, weekStart } from '../scheduling/team-usage';
 import { RunsService } from './runs.service';
+import { storedConfig } from '../common/stored-config';
 
 /** How long a config will train, and when a queued run will start, from the epoch times stored. */
 @Injectable()
@@ -69,7 +70,7 @@ export class RunEstimatesService {
     // Each worker is free when the run it has is done (a run's epochs left, by its estimate); idle ones now.
     let unknown = false;
     const freeIn = running.map((r) => {
-      const config = r.config as unknown as ExperimentConfig;
+      const config = storedConfig(r);
       const { epochMs } = estimate(config);
       if (epochMs === null) unknown = true;
       return (epochMs ?? 0) * Math.max(0, config.training.epochs - r.epochsCompleted);
@@ -80,7 +81,7 @@ export class RunEstimatesService {
       runId: r.id,
       teamId: r.teamId,
       createdAt: r.createdAt,
-      estimateMs: estimate(r.config as unknown as ExperimentConfig).totalMs,
+      estimateMs: estimate(storedConfig(r)).totalMs,
     }));
     const plan = planStart(run.id, queued, shares, freeIn.slice(0, Math.max(1, workers)));
     const position = plan?.position ?? queued.length;

@@ -1,6 +1,7 @@
 import { architectureName } from '@gradlab/models';
 import type { EpochDto, ExperimentConfig, LayerGradientDto, LayerKind, RunDto, RunKind } from '@gradlab/contracts';
 import { isoOrNull, pickColumns } from '../common/pick-columns';
+import { storedConfig } from '../common/stored-config';
 import type { Epoch, LayerGradient, Run } from '../generated/prisma/client';
 import type { Placement } from '../scheduling/run-placement.service';
 
@@ -14,7 +15,7 @@ export function toRunDto(run: Run): RunDto {
   return {
     ...pickColumns(run, RUN_COLUMNS),
     kind: run.kind as RunKind,
-    config: run.config as unknown as ExperimentConfig,
+    config: storedConfig(run),
     createdAt: run.createdAt.toISOString(),
     startedAt: isoOrNull(run.startedAt),
     finishedAt: isoOrNull(run.finishedAt),

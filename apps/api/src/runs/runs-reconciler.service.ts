@@ -1,12 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CPU_POOL, QUEUES, type ExperimentConfig } from '@gradlab/contracts';
+import { CPU_POOL, QUEUES } from '@gradlab/contracts';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { RunRepository } from './run.repository';
 import { RedisService } from '../redis/redis.service';
 import { TrainingQueues } from '../scheduling/training-queues';
+import { storedConfig } from '../common/stored-config';
 
 /** A training job that finished this long ago without its run finishing lost its last event. */
 const FINISHED_JOB_GRACE_MS = 60_000;
@@ -130,7 +131,7 @@ export class RunsReconciler implements OnApplicationBootstrap, OnApplicationShut
         if (!finished || eventsPending || Date.now() - (job.finishedOn ?? Date.now()) < FINISHED_JOB_GRACE_MS) continue;
         await job.remove();
       }
-      await this.queues.add(pool, run.id, run.config as unknown as ExperimentConfig);
+      await this.queues.add(pool, run.id, storedConfig(run));
       requeued.push(run.id);
     }
     return requeued;

@@ -29,6 +29,7 @@ import { ApiDoc, IdParam, ValidBody, ValidQuery } from '../docs/api-route';
 import { DiagnosisService } from './diagnosis.service';
 import { RunEstimatesService } from './run-estimates.service';
 import { RunsService } from './runs.service';
+import { storedConfig } from '../common/stored-config';
 
 @Controller('runs')
 export class RunsController {
@@ -145,7 +146,7 @@ export class RunsController {
   )
   async diagnose(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<DiagnosisDto> {
     const run = await this.runs.findRun(principal, id);
-    return this.diagnosis.diagnose(run.id, run.config as unknown as ExperimentConfig);
+    return this.diagnosis.diagnose(run.id, storedConfig(run));
   }
 
   @Post(':id/cancel')

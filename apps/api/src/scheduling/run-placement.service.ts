@@ -10,6 +10,7 @@ import {
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { durationEstimator, type EpochSample } from './duration-estimate';
+import { storedConfig } from '../common/stored-config';
 
 /** Recent epochs are what the workers of today measured; older ones may be of other hardware. */
 const SAMPLE_EPOCHS = 500;
@@ -43,7 +44,7 @@ export class RunPlacementService {
     });
     return rows.map((row) => ({
       durationMs: row.durationMs,
-      config: row.run.config as unknown as ExperimentConfig,
+      config: storedConfig(row.run),
       backend: row.run.backend,
       pool: row.run.pool ?? poolOfBackend(row.run.backend ?? ''),
     }));
