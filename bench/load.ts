@@ -38,7 +38,9 @@ const [SOCKETS] = list('sockets', '300');
 const [OVERLOAD_CLIENTS] = list('overload-clients', '1024');
 const [WORKERS] = list('workers', '30');
 const PHASES = (
-  process.argv.includes('--phases') ? process.argv[process.argv.indexOf('--phases') + 1] : 'rest,live,scale'
+  process.argv.includes('--phases')
+    ? process.argv[process.argv.indexOf('--phases') + 1]
+    : 'rest,training,live,overload,scale'
 ).split(',');
 const [SCALE_RUNS] = list('scale-runs', '100000');
 const [SCALE_EPOCHS] = list('scale-epochs', '60');
