@@ -5,11 +5,13 @@ import type { Queue } from 'bullmq';
 import { LoadShedder } from '../common/load-shedder';
 import { AppConfig } from '../config/app-config';
 import { LiveEventsModule } from '../live-events/live-events.module';
+import { EventsPrismaService } from '../prisma/prisma.service';
+import { RunRepository } from '../runs/run.repository';
 import { RunsModule } from '../runs/runs.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { WorkersModule } from '../workers/workers.module';
 import { RunEventsProcessor } from './run-events.processor';
-import { RunEventsService } from './run-events.service';
+import { EVENTS_RUN_REPOSITORY, RunEventsService } from './run-events.service';
 import { WorkerLiveEventsListener } from './worker-live-events.listener';
 
 /**
@@ -27,6 +29,8 @@ import { WorkerLiveEventsListener } from './worker-live-events.listener';
   ],
   providers: [
     RunEventsService,
+    // the run events' writes, on the events' own connections (EventsPrismaService)
+    { provide: EVENTS_RUN_REPOSITORY, inject: [EventsPrismaService], useFactory: (db) => new RunRepository(db) },
     RunEventsProcessor,
     WorkerLiveEventsListener,
     {

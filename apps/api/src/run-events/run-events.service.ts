@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { poolOfBackend } from '@gradlab/contracts';
 import type {
   EpochCompletedEvent,
@@ -11,13 +11,16 @@ import type {
   WorkerHeartbeatEvent,
   LiveOnlyEvent,
 } from '@gradlab/contracts';
-import { PrismaService } from '../prisma/prisma.service';
+import { EventsPrismaService, PrismaService } from '../prisma/prisma.service';
 import { WorkersService } from '../workers/workers.service';
 import { DiagnosisService } from '../runs/diagnosis.service';
 import { LiveEventsPublisher } from '../live-events/live-events.publisher';
 import { toRunDto } from '../runs/run.mapper';
 import { RunRepository } from '../runs/run.repository';
 import { DispatcherService } from '../scheduling/dispatcher.service';
+
+/** The RunRepository over the run events' own connections (EventsPrismaService). */
+export const EVENTS_RUN_REPOSITORY = Symbol('RunRepository for run events');
 
 /** A run.completed came before all of the run's epochs were stored: it waits for them. */
 export class EpochsPendingError extends Error {}
@@ -40,8 +43,9 @@ export class RunEventsService {
   private readonly waitingForEpochs = new Map<string, number>();
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly runs: RunRepository,
+    // every read and write of an event on the events' own connections, behind no dashboard read
+    @Inject(EventsPrismaService) private readonly prisma: PrismaService,
+    @Inject(EVENTS_RUN_REPOSITORY) private readonly runs: RunRepository,
     private readonly live: LiveEventsPublisher,
     private readonly workers: WorkersService,
     private readonly diagnosis: DiagnosisService,
