@@ -30,8 +30,6 @@ export class LoadShedder {
   private backlog = 0;
   private backlogAskedAt = 0;
   private asking = false;
-  /** Requests refused since start, by reason: for the logs and the bench. */
-  readonly shed = { inFlight: 0, eventBacklog: 0 };
 
   constructor(private readonly options: LoadShedderOptions) {}
 
@@ -65,7 +63,6 @@ export class LoadShedder {
   }
 
   private refuse(response: Response, reason: 'inFlight' | 'eventBacklog'): void {
-    this.shed[reason]++;
     const body: ErrorDto = {
       statusCode: 503,
       code: 'OVERLOADED',
