@@ -56,6 +56,7 @@ describe('QueuePosition', () => {
     const until = '2026-12-07T10:30:00.000Z';
     renderWith({ ...queued, waitsForGpuUntil: until });
     const note = await screen.findByTestId('queue-gpu-wait');
+    expect(screen.getByTestId('queue-position').textContent).toContain('it starts when a GPU worker takes it');
     expect(note.textContent).toContain('it waits for a GPU worker');
     expect(note.textContent).toContain('a CPU worker takes it');
     expect(note.querySelector('time')?.getAttribute('dateTime')).toBe(until);

@@ -19,8 +19,9 @@ export function QueuePosition({ runId }: { runId: string }) {
     },
   );
   if (!data || data.position === null) return <p className="muted">Waiting for a worker…</p>;
-  const wait =
-    data.estimatedWaitMs === null
+  const wait = data.waitsForGpuUntil
+    ? 'it starts when a GPU worker takes it'
+    : data.estimatedWaitMs === null
       ? 'the wait is known once a worker has measured an epoch'
       : data.estimatedWaitMs < 1000
         ? 'it should start at once'
