@@ -172,19 +172,23 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     const id = await submit('stalled-4-times', 30);
     const statuses = new Set<string>();
     let reached = 0;
+    let killed: string | null = null;
     for (let kill = 1; kill <= 4; kill++) {
-      // Killed only once it trains again: each kill strikes a worker that holds the run.
+      // Killed only once it trains again on a worker started after the last kill: each kill strikes a worker
+      // that holds the run (an epoch the killed worker posted just before it died, stored after, is not that).
       await waitUntil(
-        `run to train past epoch ${reached} (kill ${kill})`,
+        `run to train past epoch ${reached} on a new worker (kill ${kill})`,
         async () => {
           const r = await run(id);
           statuses.add(r.status);
-          return r.epochsCompleted > reached;
+          return r.epochsCompleted > reached && r.workerId !== null && r.workerId !== killed;
         },
         120_000,
         300,
       );
-      reached = (await run(id)).epochsCompleted;
+      const holding = await run(id);
+      reached = holding.epochsCompleted;
+      killed = holding.workerId;
       stack.killAllWorkers();
       stack.startWorker();
       stack.startWorker();
