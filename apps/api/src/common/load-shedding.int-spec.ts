@@ -4,7 +4,7 @@ import { migrateDatabase } from '../database/migrator';
 import { RunEventsProcessor } from '../run-events/run-events.processor';
 import { epochCompletedEvent } from '../test-support/run-event-builders';
 import { startTestApi, type TestApi } from '../test-support/test-api';
-import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
+import { createTestDatabase, obliterateQueues, testQueuePrefix } from '../test-support/test-database';
 import { LoadShedder } from './load-shedder';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,14 +36,8 @@ describe('an overloaded api sheds readers, never workers (real api, Redis and Po
   });
   afterAll(async () => {
     await api.app.close();
-    await runEvents.obliterate({ force: true });
     await runEvents.close();
-    const training = new Queue(QUEUES.training, {
-      connection: redisConnectionFromUrl('redis://127.0.0.1:6379'),
-      prefix,
-    });
-    await training.obliterate({ force: true });
-    await training.close();
+    await obliterateQueues(prefix, [QUEUES.runEvents, QUEUES.training]);
     await db.drop();
   });
 

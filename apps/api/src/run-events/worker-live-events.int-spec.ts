@@ -15,10 +15,8 @@ import { migrateDatabase } from '../database/migrator';
 import { epochCompletedEvent, layerStat, workerHeartbeat } from '../test-support/run-event-builders';
 import { RunEventsProcessor } from './run-events.processor';
 import { startTestApi, type TestApi } from '../test-support/test-api';
-import { createTestDatabase, testQueuePrefix } from '../test-support/test-database';
+import { createTestDatabase, obliterateQueues, testQueuePrefix } from '../test-support/test-database';
 
-type Progress = Parameters<ServerToClientEvents['run.progress']>[0];
-type EpochHeard = Parameters<ServerToClientEvents['epoch.completed']>[0];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Two api instances on one database and Redis, as a course runs them behind a load balancer. */
@@ -42,6 +40,25 @@ describe('epochs, progress and heartbeats over Redis pub/sub (two real api insta
       socket.once('connect', () => resolve(socket));
       socket.once('connect_error', reject);
     });
+  /** A queued run of the admin's, through the first instance. */
+  const submitRun = async () => {
+    const response = await fetch(`${first.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${first.adminToken}` },
+      body: JSON.stringify({ config: { data: { dataset: 'synthetic' } } }),
+    });
+    return (await response.json()) as { id: string };
+  };
+  /** A socket on each instance following the run, and what each hears of `event`. */
+  const watchOnBoth = async <E extends 'run.progress' | 'epoch.completed'>(runId: string, event: E) => {
+    const watchers = [await connect(first), await connect(second)];
+    const heard: Parameters<ServerToClientEvents[E]>[0][][] = watchers.map(() => []);
+    for (const [i, socket] of watchers.entries()) {
+      socket.on(event, ((payload: Parameters<ServerToClientEvents[E]>[0]) => heard[i].push(payload)) as never);
+      expect(await socket.emitWithAck('subscribe', { runId })).toEqual({ ok: true });
+    }
+    return heard;
+  };
   const publishLive = (event: unknown) =>
     redis.publish(workerLiveChannel(prefix), typeof event === 'string' ? event : JSON.stringify(event));
 
@@ -57,31 +74,15 @@ describe('epochs, progress and heartbeats over Redis pub/sub (two real api insta
     for (const socket of sockets) socket.disconnect();
     await first.app.close();
     await second.app.close();
-    await runEvents.obliterate({ force: true });
     await runEvents.close();
-    const training = new Queue(QUEUES.training, {
-      connection: redisConnectionFromUrl('redis://127.0.0.1:6379'),
-      prefix,
-    });
-    await training.obliterate({ force: true });
-    await training.close();
+    await obliterateQueues(prefix, [QUEUES.runEvents, QUEUES.training]);
     redis.disconnect();
     await db.drop();
   });
 
   it("reaches a run's watchers on either instance exactly once, and never enters the run-events queue", async () => {
-    const response = await fetch(`${first.url}/api/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${first.adminToken}` },
-      body: JSON.stringify({ config: { data: { dataset: 'synthetic' } } }),
-    });
-    const run = (await response.json()) as { id: string };
-    const watchers = [await connect(first), await connect(second)];
-    const heard: Progress[][] = watchers.map(() => []);
-    for (const [i, socket] of watchers.entries()) {
-      socket.on('run.progress', (p) => heard[i].push(p));
-      expect(await socket.emitWithAck('subscribe', { runId: run.id })).toEqual({ ok: true });
-    }
+    const run = await submitRun();
+    const heard = await watchOnBoth(run.id, 'run.progress');
     await publishLive('not json');
     await publishLive({
       v: RUN_EVENT_VERSION,
@@ -114,18 +115,8 @@ describe('epochs, progress and heartbeats over Redis pub/sub (two real api insta
   });
 
   it('brings an epoch stored by one instance to the sockets of both, once each (socket.io Redis adapter)', async () => {
-    const response = await fetch(`${first.url}/api/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${first.adminToken}` },
-      body: JSON.stringify({ config: { data: { dataset: 'synthetic' } } }),
-    });
-    const run = (await response.json()) as { id: string };
-    const watchers = [await connect(first), await connect(second)];
-    const heard: EpochHeard[][] = watchers.map(() => []);
-    for (const [i, socket] of watchers.entries()) {
-      socket.on('epoch.completed', (e) => heard[i].push(e));
-      expect(await socket.emitWithAck('subscribe', { runId: run.id })).toEqual({ ok: true });
-    }
+    const run = await submitRun();
+    const heard = await watchOnBoth(run.id, 'epoch.completed');
     // Only the second instance takes events from the queue: the first one's socket hears it through Redis.
     const firstProcessor = first.app.get(RunEventsProcessor);
     await firstProcessor.worker.pause();

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { redisConnectionFromUrl } from '@gradlab/contracts';
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
 
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -23,6 +25,15 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
 /** A BullMQ key prefix of its own, so tests never see each other's (or a dev stack's) jobs. */
 export function testQueuePrefix(): string {
   return `gradlab-test-${randomBytes(4).toString('hex')}`;
+}
+
+/** Removes every key of the named queues under a test's prefix: what its api left in Redis. */
+export async function obliterateQueues(prefix: string, names: string[]): Promise<void> {
+  for (const name of names) {
+    const queue = new Queue(name, { connection: redisConnectionFromUrl('redis://127.0.0.1:6379'), prefix });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
 }
 
 /** Polls `check` every `intervalMs` until it returns a value, or fails after `timeoutMs`. */
