@@ -55,9 +55,26 @@ function teamRunsWhere(
 }
 
 /**
+ * A run's member recounted into their cohort tally (MemberRunTally), in the transaction of the write that
+ * changed what it counts: its status, start or finish, findings, first epoch, or the run itself.
+ */
+function refreshTallyOfRun(db: Pick<PrismaService, '$executeRaw'>, runId: string) {
+  return db.$executeRaw`
+    SELECT refresh_member_run_tally("teamId", "createdById") FROM "Run"
+    WHERE "id" = ${runId}::uuid AND "createdById" IS NOT NULL`;
+}
+
+function refreshTally(db: Pick<PrismaService, '$executeRaw'>, run: { teamId: string; createdById: string | null }) {
+  return run.createdById
+    ? db.$executeRaw`SELECT refresh_member_run_tally(${run.teamId}::uuid, ${run.createdById}::uuid)`
+    : Promise.resolve(0);
+}
+
+/**
  * The Run table's one owner: every insert, update and status change of a run is a method here, named for what
- * happens (run-writers.spec.ts holds every other file to it). Reads are within the caller's team: another
- * team's run is answered like one that does not exist.
+ * happens (run-writers.spec.ts holds every other file to it), and each keeps the run's member's cohort tally
+ * in the same transaction. Reads are within the caller's team: another team's run is answered like one that
+ * does not exist.
  */
 @Injectable()
 export class RunRepository {
@@ -205,18 +222,21 @@ export class RunRepository {
     at: Date,
     worker: { backend: string; device: string | null; workerId: string; host: string },
   ): Promise<void> {
-    await this.prisma.run.updateMany({ where: { id: runId, status: 'queued' }, data: { startedAt: at } });
-    await this.prisma.run.updateMany({
-      where: { id: runId, status: { in: UNFINISHED } },
-      data: {
-        status: 'running',
-        backend: worker.backend,
-        device: worker.device,
-        workerId: worker.workerId,
-        workerHost: worker.host,
-        error: null,
-      },
-    });
+    await this.prisma.$transaction([
+      this.prisma.run.updateMany({ where: { id: runId, status: 'queued' }, data: { startedAt: at } }),
+      this.prisma.run.updateMany({
+        where: { id: runId, status: { in: UNFINISHED } },
+        data: {
+          status: 'running',
+          backend: worker.backend,
+          device: worker.device,
+          workerId: worker.workerId,
+          workerHost: worker.host,
+          error: null,
+        },
+      }),
+      refreshTallyOfRun(this.prisma, runId),
+    ]);
   }
 
   /**
@@ -256,7 +276,7 @@ export class RunRepository {
           e.epoch,
           e.layers,
         );
-      await tx.$executeRaw`
+      const [{ epochsCompleted }] = await tx.$queryRaw<{ epochsCompleted: number }[]>`
         UPDATE "Run" SET
           -- this transaction added the epoch; + 1 under the run's row lock stays exact when several are stored
           -- at once (a recount's snapshot would miss an epoch committed meanwhile)
@@ -264,7 +284,10 @@ export class RunRepository {
           "bestEpoch" = CASE WHEN "bestValAccuracy" IS NULL OR ${e.valAccuracy} > "bestValAccuracy" THEN ${e.epoch} ELSE "bestEpoch" END,
           "bestValAccuracy" = GREATEST(COALESCE("bestValAccuracy", ${e.valAccuracy}), ${e.valAccuracy}),
           "updatedAt" = now()
-        WHERE "id" = ${e.runId}::uuid`;
+        WHERE "id" = ${e.runId}::uuid
+        RETURNING "epochsCompleted"`;
+      // a run diagnosed healthy counts as such once it has an epoch
+      if (epochsCompleted === 1) await refreshTallyOfRun(tx, e.runId);
       return true;
     });
   }
@@ -283,26 +306,35 @@ export class RunRepository {
     at: Date,
     result: { testLoss: number | null; testAccuracy: number | null; bestEpoch: number | null },
   ): Promise<void> {
-    await this.prisma.run.updateMany({
-      where: { id: runId, status: { in: UNFINISHED } },
-      data: { status: 'completed', finishedAt: at, ...result },
-    });
+    await this.prisma.$transaction([
+      this.prisma.run.updateMany({
+        where: { id: runId, status: { in: UNFINISHED } },
+        data: { status: 'completed', finishedAt: at, ...result },
+      }),
+      refreshTallyOfRun(this.prisma, runId),
+    ]);
   }
 
   /** The run failed with this error; a run that finished meanwhile keeps its status. */
   async fail(runId: string, at: Date, error: string): Promise<void> {
-    await this.prisma.run.updateMany({
-      where: { id: runId, status: { in: UNFINISHED } },
-      data: { status: 'failed', finishedAt: at, error },
-    });
+    await this.prisma.$transaction([
+      this.prisma.run.updateMany({
+        where: { id: runId, status: { in: UNFINISHED } },
+        data: { status: 'failed', finishedAt: at, error },
+      }),
+      refreshTallyOfRun(this.prisma, runId),
+    ]);
   }
 
   /** Marks a queued or running run cancelled; a run that finished meanwhile keeps its status. */
   async markCancelled(runId: string, at = new Date()): Promise<void> {
-    await this.prisma.run.updateMany({
-      where: { id: runId, status: { in: UNFINISHED } },
-      data: { status: 'cancelled', finishedAt: at },
-    });
+    await this.prisma.$transaction([
+      this.prisma.run.updateMany({
+        where: { id: runId, status: { in: UNFINISHED } },
+        data: { status: 'cancelled', finishedAt: at },
+      }),
+      refreshTallyOfRun(this.prisma, runId),
+    ]);
   }
 
   /**
@@ -319,32 +351,37 @@ export class RunRepository {
 
   /** The codes and severities of a run's latest diagnosis, kept on it for the staff cohort view. */
   async recordFindings(runId: string, findings: { code: string; severity: string }[]): Promise<void> {
-    await this.prisma.run.update({ where: { id: runId }, data: { findings } });
+    await this.prisma.$transaction([
+      this.prisma.run.update({ where: { id: runId }, data: { findings } }),
+      refreshTallyOfRun(this.prisma, runId),
+    ]);
   }
 
   /**
    * A new queued run of the caller (a group's member with its group and grid cell), inside the transaction
    * that checked the team's room in the queue (SubmissionLimitsService.withQueueRoom).
    */
-  createQueued(
-    tx: Pick<PrismaService, 'run'>,
+  async createQueued(
+    tx: Pick<PrismaService, 'run' | '$executeRaw'>,
     principal: Pick<Principal, 'teamId' | 'userId'>,
     name: string,
     config: ExperimentConfig,
     placement: Placement,
     member?: { groupId: string; cell: GridCell | undefined },
   ) {
-    return tx.run.create({
+    const run = await tx.run.create({
       data: {
         ...newRunData(principal, name, config, placement),
         ...(member ? { groupId: member.groupId, cell: member.cell } : {}),
       },
     });
+    await refreshTally(tx, run);
+    return run;
   }
 
   /** A finished run imported from the course framework's result files, inside its import's transaction. */
-  createImported(
-    tx: Pick<PrismaService, 'run'>,
+  async createImported(
+    tx: Pick<PrismaService, 'run' | '$executeRaw'>,
     principal: Pick<Principal, 'teamId' | 'userId'>,
     run: {
       name: string;
@@ -357,7 +394,7 @@ export class RunRepository {
       testLoss: number | null;
     },
   ) {
-    return tx.run.create({
+    const created = await tx.run.create({
       data: {
         name: run.name,
         kind: 'imported',
@@ -376,11 +413,16 @@ export class RunRepository {
         testLoss: run.testLoss,
       },
     });
+    await refreshTally(tx, created);
+    return created;
   }
 
   /** Undoes a submission that could not be queued: nothing half-written is kept. */
   async delete(runId: string): Promise<void> {
-    await this.prisma.run.delete({ where: { id: runId } });
+    await this.prisma.$transaction(async (tx) => {
+      const run = await tx.run.delete({ where: { id: runId } });
+      await refreshTally(tx, run);
+    });
   }
 }
 
