@@ -20,6 +20,8 @@ import { GroupsService } from './groups.service';
 import { storedConfig } from '../common/stored-config';
 
 const MAX_RUNS = 200;
+/** Group cells whose statistics are kept in memory: the most recently read. */
+const CACHED_CELLS = 16;
 
 /**
  * Chosen runs' layer statistics, per (epoch, layer), computed by Postgres where the rows lie (a group cell's
@@ -111,12 +113,38 @@ export class AggregatesService {
     private readonly groups: GroupsService,
   ) {}
 
+  /**
+   * Group cells' statistics as last read, by what they count. A cell's statistics change only as its runs'
+   * epochs are stored, in the transaction that counts the epoch on its run, so the sum of its runs' epochs,
+   * read before the statistics, names them: statistics read after a later epoch are kept under a sum no reader
+   * asks for again. A finished group's aggregate, read again and again as a report is written, then skips the
+   * read of its 1,540 rows (24 runs, 20 epochs, 77 layers: 26 ms of the aggregate's 53 here, bench:load's
+   * Scale phase).
+   */
+  private readonly cellStatistics = new Map<string, Map<number, AggregateLayerDto[]>>();
+
+  private async statisticsOf(cell: { groupId: string; cell: string; epochs: number }) {
+    const key = JSON.stringify([cell.groupId, cell.cell, cell.epochs]);
+    const kept = this.cellStatistics.get(key);
+    if (kept) {
+      // most recently read last: the first key is the one to drop
+      this.cellStatistics.delete(key);
+      this.cellStatistics.set(key, kept);
+      return kept;
+    }
+    const read = await readCellStatistics(this.prisma, cell);
+    const oldest = this.cellStatistics.keys().next();
+    if (this.cellStatistics.size >= CACHED_CELLS && !oldest.done) this.cellStatistics.delete(oldest.value);
+    this.cellStatistics.set(key, read);
+    return read;
+  }
+
   /** A group's runs, or one cell of its grid (`cell` as GET /api/groups/:id lists them). */
   async ofGroup(principal: Principal, id: string, cell: string | undefined): Promise<AggregateDto> {
     await this.groups.findGroup(principal, id);
     const runs = await this.prisma.run.findMany({
       where: { groupId: id },
-      select: { id: true, cell: true },
+      select: { id: true, cell: true, epochsCompleted: true },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
     const keys = [...new Set(runs.map((r) => cellKey((r.cell ?? {}) as GridCell)))];
@@ -125,9 +153,10 @@ export class AggregatesService {
       const message = `${cell === undefined ? 'the group is a grid: name one of its cells' : `no cell "${cell}"`}; its cells are ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
       throw new DomainError('VALIDATION_FAILED', `invalid query: cell: ${message}`, [{ field: 'cell', message }]);
     }
+    const members = runs.filter((r) => cellKey((r.cell ?? {}) as GridCell) === wanted);
     return this.aggregate(
-      runs.filter((r) => cellKey((r.cell ?? {}) as GridCell) === wanted).map((r) => r.id),
-      { groupId: id, cell: wanted },
+      members.map((r) => r.id),
+      { groupId: id, cell: wanted, epochs: members.reduce((sum, r) => sum + r.epochsCompleted, 0) },
     );
   }
 
@@ -160,14 +189,14 @@ export class AggregatesService {
 
   /**
    * The aggregate of these runs. A group cell's layer statistics are read from its running statistics
-   * (GroupLayerStat); chosen runs' are computed from their rows.
+   * (GroupLayerStat), or kept from the last read of as many epochs; chosen runs' are computed from their rows.
    */
-  async aggregate(runIds: string[], groupCell?: { groupId: string; cell: string }): Promise<AggregateDto> {
+  async aggregate(
+    runIds: string[],
+    groupCell?: { groupId: string; cell: string; epochs: number },
+  ): Promise<AggregateDto> {
     if (groupCell) {
-      const [base, byEpoch] = await Promise.all([
-        this.epochsAndTest(runIds),
-        readCellStatistics(this.prisma, groupCell),
-      ]);
+      const [base, byEpoch] = await Promise.all([this.epochsAndTest(runIds), this.statisticsOf(groupCell)]);
       return {
         ...base,
         gradientFlow: [...byEpoch.entries()].map(([epoch, layers]) => ({ epoch, layers })),
