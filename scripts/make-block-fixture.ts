@@ -1,9 +1,11 @@
 // `npm run parity:make-block -- BLOCK_FILE OUT_DIR NAME [--filters 16] [--stages 3] [--blocks 5] [--batch 8]
-//  [--seed 0] [--framework DIR] [--orders 8]`
+//  [--seed 0] [--framework DIR] [--orders 8] [--trajectory EPOCHSxSTEPS]`
 // A one-step PyTorch parity fixture for a block, made from gradlab's own export of it: the block is checked,
 // exported (OUT_DIR/NAME/block.py, kept beside the fixture), and scripts/parity/make_block_fixture.py builds the
 // course framework's ConvolutionalNetwork from that code (the real one with --framework: a checkout's
-// pytorch_mlp_framework folder; --orders: how many summation orders measure PyTorch's own float32 spread). Needs Debian's python3-torch (or PYTHON naming a python with torch). Then `npm run parity -- OUT_DIR/NAME`.
+// pytorch_mlp_framework folder; --orders: how many summation orders measure PyTorch's own float32 spread;
+// --trajectory 2x50: a trajectory fixture of 2 epochs of 50 steps instead, in the shared trajectories' recipe).
+// Needs Debian's python3-torch (or PYTHON naming a python with torch). Then `npm run parity -- OUT_DIR/NAME`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,8 +23,14 @@ const { values, positionals } = parseArgs({
     seed: { type: 'string', default: '0' },
     framework: { type: 'string' },
     orders: { type: 'string', default: '8' },
+    trajectory: { type: 'string' },
   },
 });
+const trajectory = values.trajectory ? /^(\d+)x(\d+)$/.exec(values.trajectory) : undefined;
+if (trajectory === null) {
+  console.error('--trajectory must be EPOCHSxSTEPS, e.g. 2x50');
+  process.exit(2);
+}
 if (positionals.length !== 3) {
   console.error('usage: npm run parity:make-block -- BLOCK_FILE OUT_DIR NAME [--filters N] [--framework DIR] ...');
   process.exit(2);
@@ -51,6 +59,7 @@ execFileSync(
     ...['filters', 'stages', 'blocks', 'batch', 'seed'].map((key) => values[key as keyof typeof values] as string),
     ...(values.framework ? ['--framework', values.framework] : []),
     ...['--orders', values.orders as string],
+    ...(trajectory ? ['--trajectory', trajectory[1], trajectory[2]] : []),
   ],
   { stdio: 'inherit' },
 );

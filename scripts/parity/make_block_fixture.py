@@ -13,8 +13,13 @@ The framework's build pass runs each batch norm once in training mode on zeros, 
 statistics (running_var 0.9); gradlab starts them at 0 and 1, so they are reset here after building, and the
 fixture compares one step from the same state (issue 36 measures what the build pass changes).
 
+With `--trajectory EPOCHS STEPS_PER_EPOCH` it writes a trajectory fixture instead: the shared maker's own recipe
+and format (shared/fixtures/pytorch-parity/make_trajectory.py, imported, its network swapped for this one), so
+that a block is held to PyTorch over many Adam steps, its running statistics and eval mode, as the shared
+trajectories hold the built-in blocks.
+
 Usage: python3 make_block_fixture.py EXPORT_PY BLOCK_JSON OUT_DIR NAME FILTERS STAGES BLOCKS BATCH SEED
-       [--framework DIR] [--orders K]
+       [--framework DIR] [--orders K] [--trajectory EPOCHS STEPS_PER_EPOCH]
 """
 import argparse, importlib.util, json, math, os, sys
 
@@ -93,6 +98,66 @@ def rel(a, b):
     return abs(a - b) / max(abs(b), 1e-30)
 
 
+def param_kind(net, name):
+    """conv_weight, bn_bias, linear_weight...: a batch norm told by its module's class, not by its name."""
+    is_bn = isinstance(net.get_submodule(name.rsplit('.', 1)[0]), nn.BatchNorm2d)
+    return kind(name) or (('bn_' if is_bn else 'conv_') + ('weight' if name.endswith('weight') else 'bias'))
+
+
+def network_builder(export, block_name, filters, stages, blocks, batch, framework=None, run_export_test=False):
+    """What builds the course's network from an exported block: ConvolutionalNetwork from `framework` (a
+    checkout's pytorch_mlp_framework folder) or NETWORK, with the export's processing and reduction blocks.
+    bench/pytorch_fidelity.py builds its block networks here too."""
+    exported = load_module(export, 'exported_block')
+    processing, reduction = exported.block_types(block_name)
+    if run_export_test:  # the export's own test, as a student runs it
+        snake = ''.join(c if c.isalnum() or c == '_' else '_' for c in block_name)
+        getattr(exported, 'test_{}_blocks_fprop'.format(snake))()
+    if framework:
+        sys.path.insert(0, framework)
+        network_class = load_module(os.path.join(framework, 'model_architectures.py'),
+                                    'model_architectures').ConvolutionalNetwork
+    else:
+        network_class = NETWORK
+
+    def build():
+        net = network_class(input_shape=(batch, 3, 32, 32), num_output_classes=100, num_filters=filters,
+                            num_blocks_per_stage=blocks, num_stages=stages, use_bias=False,
+                            processing_block_type=processing, dimensionality_reduction_block_type=reduction)
+        # the build pass ran every BN once in training mode; gradlab starts from fresh running statistics
+        for m in net.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.reset_running_stats()
+        return net
+
+    return build
+
+
+SHARED_PARITY = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../shared/fixtures/pytorch-parity')
+
+
+def write_trajectory(a, build, config, network):
+    """make_trajectory.py's main, on the network `build` makes: its Net and its kind() are swapped for this
+    network's, and its manifest's config names the block instead of a block type."""
+    sys.path.insert(0, SHARED_PARITY)
+    import make_trajectory
+    reference = build()
+    make_trajectory.Net = lambda *_: build()
+    make_trajectory.kind = lambda name: param_kind(reference, name)
+    epochs, steps = a.trajectory
+    sys.argv = ['make_trajectory.py', a.out_dir, a.name] + [str(v) for v in (
+        a.filters, a.stages, a.blocks, 'custom', a.batch, epochs, steps, a.seed)]
+    make_trajectory.main()
+    path = os.path.join(a.out_dir, a.name, 'manifest.json')
+    with open(path) as f:
+        manifest = json.load(f)
+    del manifest['config']['blockType']
+    manifest['config'].update(config)
+    manifest['network'] = network
+    with open(path, 'w') as f:
+        json.dump(manifest, f, indent=1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     for positional in ['export', 'block', 'out_dir', 'name']:
@@ -101,31 +166,19 @@ def main():
         ap.add_argument(positional, type=int)
     ap.add_argument('--framework')
     ap.add_argument('--orders', type=int, default=8)
+    ap.add_argument('--trajectory', type=int, nargs=2, metavar=('EPOCHS', 'STEPS_PER_EPOCH'))
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('THREADS', '1')))
 
-    exported = load_module(a.export, 'exported_block')
     block_name = json.load(open(a.block))['name']
     document = json.load(open(a.block))['block']
-    processing, reduction = exported.block_types(block_name)
-    snake = ''.join(c if c.isalnum() or c == '_' else '_' for c in block_name)
-    getattr(exported, 'test_{}_blocks_fprop'.format(snake))()  # the export's own test, as a student runs it
-    if a.framework:
-        sys.path.insert(0, a.framework)
-        network_class = load_module(os.path.join(a.framework, 'model_architectures.py'),
-                                    'model_architectures').ConvolutionalNetwork
-    else:
-        network_class = NETWORK
-
-    def build():
-        net = network_class(input_shape=(a.batch, 3, 32, 32), num_output_classes=100, num_filters=a.filters,
-                            num_blocks_per_stage=a.blocks, num_stages=a.stages, use_bias=False,
-                            processing_block_type=processing, dimensionality_reduction_block_type=reduction)
-        # the build pass ran every BN once in training mode; gradlab starts from fresh running statistics
-        for m in net.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                m.reset_running_stats()
-        return net
+    build = network_builder(a.export, block_name, a.filters, a.stages, a.blocks, a.batch, a.framework,
+                            run_export_test=True)
+    network = ('the course framework\'s ConvolutionalNetwork (model_architectures.py from --framework)' if a.framework
+               else 'make_block_fixture.py NETWORK (the framework\'s build order)')
+    if a.trajectory:
+        write_trajectory(a, build, {'block': document, 'blockName': block_name}, network)
+        return
 
     torch.manual_seed(a.seed)
     net = build()  # PyTorch's default initialisation
@@ -134,8 +187,7 @@ def main():
 
     params, offset, flat = [], 0, []
     for n, p in net.named_parameters():
-        is_bn = isinstance(net.get_submodule(n.rsplit('.', 1)[0]), nn.BatchNorm2d)
-        k = kind(n) or (('bn_' if is_bn else 'conv_') + ('weight' if n.endswith('weight') else 'bias'))
+        k = param_kind(net, n)
         fan_in = p.shape[1] * p.shape[2] * p.shape[3] if p.dim() == 4 else (p.shape[1] if p.dim() == 2 else None)
         params.append({'name': n, 'shape': list(p.shape), 'offset': offset, 'length': p.numel(), 'kind': k,
                        'fanIn': fan_in})
@@ -193,8 +245,7 @@ def main():
                  'little-endian float32 in PyTorch layout: conv weights [out, in, kh, kw], linear weights '
                  '[out, in], input NCHW.' % block_name,
         'torch': torch.__version__,
-        'network': 'the course framework\'s ConvolutionalNetwork (model_architectures.py from --framework)' if a.framework else
-                   'make_block_fixture.py NETWORK (the framework\'s build order)',
+        'network': network,
         'config': {'numFilters': a.filters, 'numStages': a.stages, 'numBlocksPerStage': a.blocks,
                    'block': document, 'blockName': block_name, 'numClasses': 100, 'imageShape': [3, 32, 32],
                    'leakyReluSlope': 0.01, 'batchNormEps': 1e-5, 'batchNormMomentum': 0.1,
