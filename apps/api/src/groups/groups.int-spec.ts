@@ -1,4 +1,5 @@
 import {
+  RUN_EVENT_VERSION,
   type RunDto,
   QUEUES,
   redisConnectionFromUrl,
@@ -264,6 +265,20 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     for (const file of ['learning-curves.pdf', 'learning-curves.svg', 'learning-curves.csv', 'gradient-flow.png'])
       expect(Object.keys(files)).toContain(`${dir}/${file}`);
     expect(Buffer.from(files['results.tex']).toString()).toMatch(/\\pm/);
+
+    // run a completes: its test metrics join the aggregate, which no copy the api kept stands for
+    expect(body.test.testAccuracy.n).toBe(0);
+    await events.handle({
+      v: RUN_EVENT_VERSION,
+      type: 'run.completed',
+      at: new Date().toISOString(),
+      runId: a.id,
+      bestEpoch: 2,
+      testLoss: 2,
+      testAccuracy: 0.5,
+    });
+    const completed = await call<AggregateDto>('GET', `/api/groups/${group.id}/aggregate`);
+    expect(completed.body.test.testAccuracy).toMatchObject({ mean: 0.5, n: 1 });
     // the same runs chosen by id: their layer statistics computed from the rows rather than kept
     const chosen = await call<AggregateDto>('GET', `/api/aggregate?runs=${a.id},${b.id}`);
     expect(chosen.body.epochs).toEqual(body.epochs);
