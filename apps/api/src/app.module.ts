@@ -17,6 +17,7 @@ import { CheckpointsModule } from './checkpoints/checkpoints.module';
 import { LiveEventsModule } from './live-events/live-events.module';
 import { RunEventsModule } from './run-events/run-events.module';
 import { RunsModule } from './runs/runs.module';
+import { TeamsModule } from './teams/teams.module';
 import { WorkersModule } from './workers/workers.module';
 
 @Global()
@@ -39,6 +40,7 @@ export class AppModule {
         RedisModule,
         AuthModule,
         RunsModule,
+        TeamsModule,
         BlocksModule,
         RunEventsModule,
         LiveEventsModule,

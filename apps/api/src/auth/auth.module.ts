@@ -10,12 +10,12 @@ import { FirstAdmin } from './first-admin';
 import { LiveConnections } from './live-connections';
 import { LoginLimiterService } from './login-limiter.service';
 import { PrincipalCache } from './principal-cache';
-import { TeamsAndUsersController } from './teams-and-users.controller';
 import { TeamsAndUsersService } from './teams-and-users.service';
+import { UsersController } from './users.controller';
 
 @Global()
 @Module({
-  controllers: [AuthController, TeamsAndUsersController, ApiKeysController],
+  controllers: [AuthController, UsersController, ApiKeysController],
   providers: [
     AuthService,
     CredentialsRepository,
@@ -27,6 +27,6 @@ import { TeamsAndUsersService } from './teams-and-users.service';
     PrincipalCache,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, LiveConnections],
+  exports: [AuthService, LiveConnections, TeamsAndUsersService],
 })
 export class AuthModule {}

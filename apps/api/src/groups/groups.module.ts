@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { RunsModule } from '../runs/runs.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { AggregatesService } from './aggregates.service';
-import { AnalysisController } from './analysis.controller';
+import { AggregateController } from './aggregate.controller';
+import { CohortController } from './cohort.controller';
 import { CohortService } from './cohort.service';
 import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
@@ -10,7 +11,7 @@ import { GroupsService } from './groups.service';
 /** Seed groups and sweeps, aggregation across runs, diagnosis and the staff cohort view. */
 @Module({
   imports: [RunsModule, SchedulingModule],
-  controllers: [GroupsController, AnalysisController],
+  controllers: [GroupsController, AggregateController, CohortController],
   providers: [GroupsService, AggregatesService, CohortService],
   exports: [GroupsService, AggregatesService],
 })

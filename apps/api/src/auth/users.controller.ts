@@ -1,40 +1,18 @@
 import { Controller, Get, Post } from '@nestjs/common';
-import {
-  CreateTeamRequestSchema,
-  CreateUserRequestSchema,
-  TeamDtoSchema,
-  UserDtoSchema,
-  type ParsedCreateTeamRequest,
-  type ParsedCreateUserRequest,
-  type TeamDto,
-  type UserDto,
-} from '@gradlab/contracts';
+import { CreateUserRequestSchema, UserDtoSchema, type ParsedCreateUserRequest, type UserDto } from '@gradlab/contracts';
 import { z } from 'zod';
 import { ApiDoc, ValidBody } from '../docs/api-route';
-import { AdminOnly, CurrentPrincipal, StaffOnly } from './auth.decorators';
+import { CurrentPrincipal, StaffOnly } from './auth.decorators';
 import { TeamsAndUsersService } from './teams-and-users.service';
 import type { Principal } from './principal';
 
-@Controller()
-export class TeamsAndUsersController {
+/** A team's users: staff create and list those of their own team, the admin those of every team. */
+@Controller('users')
+export class UsersController {
   constructor(private readonly teamsAndUsers: TeamsAndUsersService) {}
 
-  @AdminOnly()
-  @Post('teams')
-  @ApiDoc('Create a team (admin)', { 201: ['created', TeamDtoSchema], 400: 'bad input', 409: 'name taken' })
-  createTeam(@ValidBody(CreateTeamRequestSchema, 'team') request: ParsedCreateTeamRequest): Promise<TeamDto> {
-    return this.teamsAndUsers.createTeam(request);
-  }
-
   @StaffOnly()
-  @Get('teams')
-  @ApiDoc('Teams: staff see their own, the admin every one', { 200: ['teams by name', z.array(TeamDtoSchema)] })
-  listTeams(@CurrentPrincipal() principal: Principal): Promise<TeamDto[]> {
-    return this.teamsAndUsers.listTeams(principal);
-  }
-
-  @StaffOnly()
-  @Post('users')
+  @Post()
   @ApiDoc('Create a user (staff: in their own team)', {
     201: ['created', UserDtoSchema],
     400: 'bad input or no such team',
@@ -48,7 +26,7 @@ export class TeamsAndUsersController {
   }
 
   @StaffOnly()
-  @Get('users')
+  @Get()
   @ApiDoc('Users of the team (the admin: of every team)', { 200: ['users by email', z.array(UserDtoSchema)] })
   listUsers(@CurrentPrincipal() principal: Principal): Promise<UserDto[]> {
     return this.teamsAndUsers.listUsers(principal);

@@ -1,0 +1,27 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { AggregateDtoSchema, type AggregateDto } from '@gradlab/contracts';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { ApiDoc } from '../docs/api-route';
+import { AggregatesService } from './aggregates.service';
+
+/** An aggregate of chosen runs (a group's own is GET /api/groups/:id/aggregate). */
+@Controller('aggregate')
+export class AggregateController {
+  constructor(private readonly aggregates: AggregatesService) {}
+
+  /** Chosen runs that share a config up to seed: `?runs=ID,ID,...`. */
+  @Get()
+  @ApiDoc(
+    'Aggregate chosen runs that share one config up to the seed',
+    { 200: ['the aggregate', AggregateDtoSchema], 400: 'configs that differ beyond the seed', 404: 'a run not found' },
+    {
+      params: {
+        runs: { in: 'query', required: true, schema: { type: 'string' }, description: 'run ids, comma-separated' },
+      },
+    },
+  )
+  aggregate(@CurrentPrincipal() principal: Principal, @Query('runs') runs?: string): Promise<AggregateDto> {
+    return this.aggregates.ofRuns(principal, runs);
+  }
+}
