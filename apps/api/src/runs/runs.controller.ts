@@ -27,6 +27,7 @@ import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ApiDoc, IdParam, ValidBody, ValidQuery } from '../docs/api-route';
 import { DiagnosisService } from './diagnosis.service';
+import { QueuePositionService } from '../scheduling/queue-position.service';
 import { RunEstimatesService } from './run-estimates.service';
 import { RunsService } from './runs.service';
 import { storedConfig } from '../common/stored-config';
@@ -36,6 +37,7 @@ export class RunsController {
   constructor(
     private readonly runs: RunsService,
     private readonly estimates: RunEstimatesService,
+    private readonly queuePositions: QueuePositionService,
     private readonly diagnosis: DiagnosisService,
   ) {}
 
@@ -87,8 +89,8 @@ export class RunsController {
     200: ['its place', QueuePositionDtoSchema],
     404: 'no such run',
   })
-  queuePosition(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<QueuePositionDto> {
-    return this.estimates.queuePosition(principal, id);
+  async queuePosition(@CurrentPrincipal() principal: Principal, @IdParam('run') id: string): Promise<QueuePositionDto> {
+    return this.queuePositions.of(await this.runs.findRun(principal, id));
   }
 
   @Get(':id/epochs')

@@ -2,10 +2,10 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { CPU_POOL, GPU_POOL, WORKER_OFFLINE_AFTER_MS } from '@gradlab/contracts';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
-import { SchedulingRepository } from './scheduling.repository';
+import { SchedulingRepository, type FinishedUse } from './scheduling.repository';
 import { RedisService } from '../redis/redis.service';
 import { chooseNext, type Candidate } from './fair-share';
-import { finishedUse, teamShare, teamUse, weekStart, type FinishedUse } from './team-usage';
+import { teamShare, weekStart } from './team-usage';
 import { TrainingQueues } from './training-queues';
 
 /** A GPU worker seen this recently makes CPU-sized-out runs wait for one. */
@@ -150,7 +150,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
    */
   private async finishedUse(tx: Tx, windowStart: Date, week: Date): Promise<FinishedUse> {
     if (!this.finishedCache || Date.now() - this.finishedCache.at > FINISHED_USE_CACHE_MS)
-      this.finishedCache = { at: Date.now(), ...(await finishedUse(tx, windowStart, week, null)) };
+      this.finishedCache = { at: Date.now(), ...(await SchedulingRepository.finishedUse(tx, windowStart, week, null)) };
     return this.finishedCache;
   }
 
@@ -182,7 +182,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const windowStart = new Date(now.getTime() - this.config.fairShareWindowMs);
     const finished = await this.finishedUse(tx, windowStart, weekStart(now));
     const teamIds = heads.map((h) => h.teamId);
-    const use = await teamUse(tx, windowStart, weekStart(now), teamIds, finished);
+    const use = await SchedulingRepository.teamUse(tx, windowStart, weekStart(now), teamIds, finished);
     return chooseNext(
       heads.map((h) => ({
         runId: h.runId,

@@ -5,7 +5,8 @@ import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
-import { nextWeekStart, overWeeklyBudget, teamUse, weekStart } from './team-usage';
+import { SchedulingRepository } from './scheduling.repository';
+import { nextWeekStart, overWeeklyBudget, weekStart } from './team-usage';
 
 const HOUR_MS = 3600_000;
 const hours = (ms: number) => Math.round((ms / HOUR_MS) * 1000) / 1000;
@@ -37,7 +38,7 @@ export class QuotaService {
     const windowStart = new Date(now.getTime() - this.config.fairShareWindowMs);
     const [teams, use, queued] = await Promise.all([
       this.prisma.team.findMany({ where: { id: { in: teamIds } }, orderBy: { name: 'asc' } }),
-      teamUse(this.prisma, windowStart, weekStart(now), teamIds),
+      SchedulingRepository.teamUse(this.prisma, windowStart, weekStart(now), teamIds),
       this.prisma.run.groupBy({
         by: ['teamId'],
         where: { teamId: { in: teamIds }, status: 'queued', dispatchedAt: null },
