@@ -1,14 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CPU_POOL, GPU_POOL, WORKER_OFFLINE_AFTER_MS } from '@gradlab/contracts';
+import { CPU_POOL, WORKER_OFFLINE_AFTER_MS } from '@gradlab/contracts';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { SchedulingRepository, type FinishedUse } from './scheduling.repository';
 import { RedisService } from '../redis/redis.service';
 import { chooseNext, type Candidate } from './fair-share';
-import { teamShare, weekStart } from './team-usage';
+import { gpuWaitEndsAt, teamShare, weekStart } from './scheduling-policy';
 import { TrainingQueues } from './training-queues';
-
-/** A GPU worker seen this recently makes CPU-sized-out runs wait for one. */
 
 /** How long every team's worker time in finished runs is reused between decisions. */
 const FINISHED_USE_CACHE_MS = 2_000;
@@ -158,22 +156,20 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   async decide(tx: Tx, pool: FreePool): Promise<Candidate | undefined> {
     // A run too long for a CPU worker is not the cpu pool's while a GPU worker was seen lately
     // (GPU_SEEN_WINDOW_MIN).
-    const gpuSince = new Date(Date.now() - this.config.gpuSeenWindowMs);
+    const gpuSeen =
+      pool.pool === CPU_POOL &&
+      gpuWaitEndsAt(await SchedulingRepository.lastGpuHeartbeat(tx), this.config.gpuSeenWindowMs) !== null;
     const heads = await tx.$queryRaw<
       { runId: string; createdAt: Date; teamId: string; weight: number; budgetHours: number | null }[]
     >`
-      WITH gpu AS (
-        SELECT ${pool.pool === CPU_POOL}::boolean
-           AND EXISTS (SELECT 1 FROM "Worker" WHERE pool = ${GPU_POOL} AND "lastHeartbeatAt" >= ${gpuSince}) AS seen
-      )
       SELECT r.id::text AS "runId", r."createdAt", t.id::text AS "teamId", t."shareWeight" AS weight,
              t."weeklyBudgetHours" AS "budgetHours"
-      FROM gpu, "Team" t CROSS JOIN LATERAL (
+      FROM "Team" t CROSS JOIN LATERAL (
         SELECT id, "createdAt" FROM "Run"
         WHERE "teamId" = t.id AND "status" = 'queued' AND "dispatchedAt" IS NULL
           AND ("requiredPool" IS NULL OR "requiredPool" = ${pool.pool})
           AND ("minSpeed" IS NULL OR "minSpeed" <= ${pool.speed ?? 0})
-          AND NOT ("prefersGpu" AND gpu.seen)
+          AND NOT ("prefersGpu" AND ${gpuSeen}::boolean)
         ORDER BY "createdAt", id
         LIMIT 1
       ) r`;

@@ -6,7 +6,7 @@ import { PrismaService } from '../prisma/prisma.service';
 import { planStart, type QueuedRun } from './fair-share';
 import { RunPlacementService } from './run-placement.service';
 import { SchedulingRepository } from './scheduling.repository';
-import { teamShare, weekStart } from './team-usage';
+import { teamShare, weekStart } from './scheduling-policy';
 
 /** What a run's place in the queue depends on, of the run itself. */
 export interface QueuedRunRow {

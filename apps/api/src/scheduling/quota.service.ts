@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { SchedulingRepository } from './scheduling.repository';
-import { nextWeekStart, overWeeklyBudget, weekStart } from './team-usage';
+import { nextWeekStart, overWeeklyBudget, weekStart } from './scheduling-policy';
 
 const HOUR_MS = 3600_000;
 const hours = (ms: number) => Math.round((ms / HOUR_MS) * 1000) / 1000;

@@ -11,6 +11,8 @@ import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../prisma/prisma.service';
 import { durationEstimator, type EpochSample } from './duration-estimate';
 import { storedConfig } from '../common/stored-config';
+import { gpuWaitEndsAt } from './scheduling-policy';
+import { SchedulingRepository } from './scheduling.repository';
 
 /** Recent epochs are what the workers of today measured; older ones may be of other hardware. */
 const SAMPLE_EPOCHS = 500;
@@ -54,16 +56,9 @@ export class RunPlacementService {
     return (await this.gpuWaitEndsAt()) !== null;
   }
 
-  /**
-   * Until when a run too long for a CPU worker waits for a GPU worker: the last GPU worker's heartbeat plus
-   * GPU_SEEN_WINDOW_MIN; null when none was seen in that window (a CPU worker may take it now).
-   */
+  /** Until when a run too long for a CPU worker waits for a GPU worker (scheduling-policy.ts's rule). */
   async gpuWaitEndsAt(): Promise<Date | null> {
-    const last = await this.prisma.worker.aggregate({ where: { pool: GPU_POOL }, _max: { lastHeartbeatAt: true } });
-    const seen = last._max.lastHeartbeatAt;
-    if (!seen) return null;
-    const ends = new Date(seen.getTime() + this.config.gpuSeenWindowMs);
-    return ends > new Date() ? ends : null;
+    return gpuWaitEndsAt(await SchedulingRepository.lastGpuHeartbeat(this.prisma), this.config.gpuSeenWindowMs);
   }
 
   /** Whether a config is too long for a CPU worker (CPU_MAX_ESTIMATE_H), by the CPU workers' epochs. */

@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '@gradlab/contracts';
+import { GPU_POOL, type ExperimentConfig } from '@gradlab/contracts';
 import type { PrismaService } from '../prisma/prisma.service';
 
 type Tx = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];
@@ -8,11 +8,17 @@ type Db = Pick<PrismaService, '$queryRaw'>;
 /**
  * The scheduler's queries: its write to the Run table (RunRepository owns every other one; run-writers.spec.ts
  * holds the rest of the code to the two), and each team's use of the workers, which fair share and the weekly
- * budgets weigh (team-usage.ts has those rules).
+ * budgets weigh (scheduling-policy.ts has the rules).
  */
 export const SchedulingRepository = {
   teamUse,
   finishedUse,
+
+  /** The latest heartbeat of a worker of the gpu pool; null when none ever beat. */
+  async lastGpuHeartbeat(db: Pick<PrismaService, 'worker'>): Promise<Date | null> {
+    const last = await db.worker.aggregate({ where: { pool: GPU_POOL }, _max: { lastHeartbeatAt: true } });
+    return last._max.lastHeartbeatAt;
+  },
 
   /**
    * Gives a queued run, not yet given, to `pool` inside the dispatch decision's transaction; its config, or

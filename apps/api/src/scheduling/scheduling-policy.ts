@@ -1,5 +1,6 @@
-// The rules of a team's use of the workers: its budget's week, the over-budget rule, its fair share. The
-// queries that measure the use are SchedulingRepository's.
+// The scheduler's rules, each said once: a budget's week, the over-budget rule, a team's fair share, and how
+// long a GPU worker seen counts (a run too long for a CPU worker waits for one meanwhile). The queries that
+// measure use and heartbeats are SchedulingRepository's.
 import type { TeamShare } from './fair-share';
 import type { TeamUse } from './scheduling.repository';
 
@@ -36,4 +37,14 @@ export function teamShare(
     inFlight: use?.inFlight ?? 0,
     overBudget: overWeeklyBudget(team.weeklyBudgetHours, use?.weekMs ?? 0),
   };
+}
+
+/**
+ * The GPU-seen rule: until when a run too long for a CPU worker waits for a GPU worker, the last GPU worker's
+ * heartbeat plus GPU_SEEN_WINDOW_MIN; null when none was seen in that window (a CPU worker may take it now).
+ */
+export function gpuWaitEndsAt(lastGpuHeartbeat: Date | null, windowMs: number, now = new Date()): Date | null {
+  if (!lastGpuHeartbeat) return null;
+  const ends = new Date(lastGpuHeartbeat.getTime() + windowMs);
+  return ends > now ? ends : null;
 }
