@@ -12,7 +12,6 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { answerOf, ApiError } from '@gradlab/api-client';
-import { useApi } from '../lib/api-context';
 import { formatDuration } from '../lib/format';
 import { groupFields } from '../lib/group-request';
 import {
@@ -29,10 +28,9 @@ import { RUN_PRESETS } from '../lib/run-presets';
 import { useApiQuery } from '../lib/use-api-query';
 import { queryKeys } from '../lib/query-keys';
 import { BlockSelect } from '../features/blocks/block-select';
+import { useDurationEstimate } from '../features/runs/use-duration-estimate';
+import { useSubmitRun } from '../features/runs/use-submit-run';
 import { FormError, SubmitButton } from './form-controls';
-
-/** The estimate is asked again this long after the last keystroke. */
-const ESTIMATE_DEBOUNCE_MS = 400;
 
 const OPTIONS: Partial<Record<FieldName, readonly string[]>> = {
   'config.data.dataset': DATASETS,
@@ -81,7 +79,6 @@ function describeEstimate(estimate: DurationEstimateDto): string {
 
 export function NewRunForm() {
   const router = useRouter();
-  const { api, me } = useApi();
   const cloneOf = useSearchParams().get('from');
   const { register, handleSubmit, control, reset, setValue, getValues, setError, formState } = useForm<
     NewRunFields,
@@ -92,7 +89,6 @@ export function NewRunForm() {
     defaultValues: newRunFields(),
   });
   const values = useWatch({ control }) as NewRunFields;
-  const [estimate, setEstimate] = useState<{ request: string; value: DurationEstimateDto | null } | null>(null);
 
   // "Clone and edit": the form starts from another run's config.
   const source = useApiQuery(cloneOf ? queryKeys.runToClone(cloneOf) : null, (api) =>
@@ -110,34 +106,16 @@ export function NewRunForm() {
       ? JSON.stringify({ config: (body as { config: unknown }).config })
       : null;
   }, [values]);
-  useEffect(() => {
-    if (!me || estimateRequest === null) return;
-    let cancelled = false;
-    const timer = setTimeout(() => {
-      answerOf(api.POST('/api/runs/estimate', { body: JSON.parse(estimateRequest) }))
-        .then((value) => !cancelled && setEstimate({ request: estimateRequest, value }))
-        .catch(() => !cancelled && setEstimate({ request: estimateRequest, value: null }));
-    }, ESTIMATE_DEBOUNCE_MS);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [api, me, estimateRequest]);
-  const shownEstimate = estimate && estimate.request === estimateRequest ? estimate.value : null;
+  const shownEstimate = useDurationEstimate(estimateRequest);
 
   // The api's own field errors, as it sent them: its paths (grid.lr[1], a grid cell's config) are not all
   // fields of this form.
   const [apiErrors, setApiErrors] = useState<FieldError[]>([]);
+  const submitRun = useSubmitRun();
   const submit = handleSubmit(async (submission) => {
     setApiErrors([]);
     try {
-      if (submission.kind === 'group') {
-        const created = await answerOf(api.POST('/api/groups', { body: submission.request }));
-        router.push(`/groups/${created.id}`);
-      } else {
-        const run = await answerOf(api.POST('/api/runs', { body: submission.request }));
-        router.push(`/runs/${run.id}`);
-      }
+      router.push(await submitRun.mutateAsync(submission));
     } catch (e) {
       setApiErrors(e instanceof ApiError ? e.fieldErrors : []);
       setError('root', { type: 'server', message: (e as Error).message });

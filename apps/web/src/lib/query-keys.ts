@@ -9,6 +9,7 @@ export const queryKeys = {
   runToClone: (id: string) => ['run', id, 'clone'] as const,
   diagnosis: (runId: string) => ['run', runId, 'diagnosis'] as const,
   queuePosition: (runId: string) => ['run', runId, 'queue'] as const,
+  estimate: (request: string) => ['estimate', request] as const,
   compare: (runIds: readonly string[]) => ['compare', ...runIds] as const,
   groups: () => ['groups'] as const,
   group: (id: string) => ['group', id] as const,

@@ -3,10 +3,10 @@
 import { answerOf } from '@gradlab/api-client';
 import type { BlockCheckDto, CreateBlockRequest } from '@gradlab/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { useApi } from '../../lib/api-context';
 import { queryKeys } from '../../lib/query-keys';
 import { useApiCache, useApiQuery } from '../../lib/use-api-query';
+import { useDebounced } from '../../lib/use-debounced';
 
 /** The editor's text is checked this long after the last keystroke. */
 const CHECK_DEBOUNCE_MS = 300;
@@ -26,11 +26,7 @@ function parseBlockText(text: string): { ok: true; value: unknown } | { ok: fals
 
 /** The api's check of the editor's text (never stored), asked once typing pauses. */
 export function useBlockCheck(text: string) {
-  const [settled, setSettled] = useState(text);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(text), CHECK_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [text]);
+  const settled = useDebounced(text, CHECK_DEBOUNCE_MS);
   const parsed = parseBlockText(settled);
   const check = useApiQuery<BlockCheckDto>(parsed.ok ? queryKeys.blockCheck(settled) : null, (api) =>
     answerOf(api.POST('/api/blocks/check', { body: { block: parsed.ok ? parsed.value : null } })),

@@ -1,11 +1,6 @@
-import { EventEmitter } from 'node:events';
-import type { GradlabApi } from '@gradlab/api-client';
 import type { EpochDto, RunDto } from '@gradlab/contracts';
-import { QueryClientProvider } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
-import type { ReactNode } from 'react';
-import { ApiContext, type ApiContextValue, type GradlabSocket } from '../../lib/api-context';
-import { makeQueryClient } from '../../lib/query-client';
+import { harness } from '../../test-support/api-harness';
 import { useCancelRun, useRun } from './use-run';
 
 const RUN_ID = '00000000-0000-4000-8000-000000000001';
@@ -22,50 +17,6 @@ const epoch = (index: number): EpochDto =>
     learningRate: 1e-3,
     durationMs: 10,
   }) as EpochDto;
-
-/**
- * The api as the hooks see it, answering from `routes` ("METHOD /path" to a status and body), and a socket
- * that the test makes speak. The hooks' own logic runs for real: the query cache, live events, mutations.
- */
-function harness(routes: Record<string, { status: number; body: unknown }>) {
-  const calls: string[] = [];
-  const answer = (method: string) => (path: string) => {
-    calls.push(`${method} ${path}`);
-    const route = routes[`${method} ${path}`];
-    if (!route) throw new Error(`no route ${method} ${path}`);
-    const ok = route.status < 400;
-    return Promise.resolve({
-      data: ok ? route.body : undefined,
-      error: ok ? undefined : route.body,
-      response: { ok, status: route.status },
-    });
-  };
-  const api = { GET: answer('GET'), POST: answer('POST') } as unknown as GradlabApi;
-  const socket = Object.assign(new EventEmitter(), { connected: true, emit: () => true }) as unknown as GradlabSocket &
-    EventEmitter;
-  const value = {
-    apiUrl: 'http://api.test',
-    api,
-    socket,
-    me: { id: 'user-1', email: 'a@uni.test', role: 'student', team: { id: 't', name: 't' } },
-    reachable: true,
-    reportUnreachable: () => undefined,
-    reportReachable: () => undefined,
-    reportSignedOut: () => undefined,
-    refreshMe: async () => null,
-    retryNow: () => undefined,
-  } as unknown as ApiContextValue;
-  const queryClient = makeQueryClient();
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <ApiContext.Provider value={value}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-    </ApiContext.Provider>
-  );
-  /** A server event, as socket.io delivers it to the listeners. */
-  const serverSends = (event: string, payload: unknown) =>
-    act(() => void EventEmitter.prototype.emit.call(socket, event, payload));
-  return { wrapper, calls, serverSends };
-}
 
 const loaded = {
   [`GET /api/runs/{id}`]: { status: 200, body: run('running', 1) },
