@@ -2,8 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useForm, useWatch } from 'react-hook-form';
-import { answerOf } from '@gradlab/api-client';
-import { useApi } from '../lib/api-context';
+import { useImportResults } from '../features/runs/use-import-results';
 import { showApiError } from '../lib/use-contract-form';
 import { FormError } from './form-controls';
 
@@ -18,7 +17,7 @@ interface ImportFields {
  * files, and names the one that is wrong.
  */
 export function ImportResultsForm() {
-  const { api } = useApi();
+  const importResults = useImportResults();
   const router = useRouter();
   const { register, handleSubmit, setError, control, formState } = useForm<ImportFields>({
     defaultValues: { folder: '' },
@@ -30,7 +29,7 @@ export function ImportResultsForm() {
     if (folder.trim()) form.append('folder', folder.trim());
     for (const file of Array.from(files ?? [])) form.append('files', file, file.name);
     try {
-      const run = await answerOf(api.POST('/api/imports', { body: {}, bodySerializer: () => form }));
+      const run = await importResults.mutateAsync(form);
       router.push(`/runs/${run.id}`);
     } catch (e) {
       showApiError(setError, e);

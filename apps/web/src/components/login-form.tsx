@@ -2,21 +2,19 @@
 
 import { LoginRequestSchema } from '@gradlab/contracts';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { answerOf } from '@gradlab/api-client';
-import { useApi } from '../lib/api-context';
+import { useSignIn } from '../features/session/use-session';
 import { useContractForm } from '../lib/use-contract-form';
 import { FormError, FormField, SubmitButton } from './form-controls';
 
 /** Email and password; the api answers with an httpOnly session cookie. */
 export function LoginForm() {
-  const { api, refreshMe } = useApi();
+  const signIn = useSignIn();
   const router = useRouter();
   const next = useSearchParams().get('next');
   const { form, onSubmit, errorOf, formError } = useContractForm(LoginRequestSchema, { email: '', password: '' });
 
   const submit = onSubmit(async (request) => {
-    await answerOf(api.POST('/api/auth/login', { body: request }));
-    await refreshMe();
+    await signIn.mutateAsync(request);
     // Only a path of this site: never an address someone slipped into the link.
     router.replace(next?.startsWith('/') && !next.startsWith('//') ? next : '/runs');
   });

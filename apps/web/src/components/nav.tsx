@@ -3,14 +3,15 @@
 import { isStaffRole } from '@gradlab/contracts';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { useSignOut } from '../features/session/use-session';
 import { useApi } from '../lib/api-context';
 
 export function Nav() {
-  const { me, api, refreshMe } = useApi();
+  const { me } = useApi();
   const router = useRouter();
+  const { mutateAsync: leave } = useSignOut();
   const signOut = async () => {
-    await api.POST('/api/auth/logout').catch(() => undefined);
-    await refreshMe();
+    await leave();
     router.replace('/login');
   };
   return (

@@ -12,6 +12,7 @@ import { useEffect, useState } from 'react';
 import { answerOf } from '@gradlab/api-client';
 import { useApi } from '../lib/api-context';
 import { useRevokeKey } from '../features/settings/use-revoke-key';
+import { useCreateKey, useCreateTeam, useCreateUser } from '../features/settings/use-settings-writes';
 import { useApiQuery } from '../lib/use-api-query';
 import { queryKeys } from '../lib/query-keys';
 import { useContractForm } from '../lib/use-contract-form';
@@ -24,7 +25,7 @@ import { FormError, FormField, SubmitButton } from './form-controls';
 const blankAsOmitted = { setValueAs: (value: string) => value || undefined };
 
 function ApiKeys() {
-  const { api, me } = useApi();
+  const { me } = useApi();
   const keys = useApiQuery(queryKeys.keys(), (api) => answerOf(api.GET('/api/keys')));
   // Staff may make a key for another user (e.g. a student who only uses the CLI).
   const staff = me !== null && isStaffRole(me.role);
@@ -32,11 +33,11 @@ function ApiKeys() {
   const [created, setCreated] = useState<CreatedApiKeyDto | null>(null);
   const { form, onSubmit, errorOf, formError } = useContractForm(CreateApiKeyRequestSchema, { name: '' });
 
+  const createKey = useCreateKey();
   const create = onSubmit(async (request) => {
-    setCreated(await answerOf(api.POST('/api/keys', { body: request })));
+    setCreated(await createKey.mutateAsync(request));
     setCopied(false);
     form.resetField('name');
-    keys.reload();
   });
   const [copied, setCopied] = useState(false);
   const revokeKey = useRevokeKey();
@@ -138,7 +139,6 @@ function ApiKeys() {
 
 /** Staff add users to their own team; an admin also makes teams, and users anywhere. */
 function TeamsAndUsers({ admin }: { admin: boolean }) {
-  const { api } = useApi();
   const teams = useApiQuery(queryKeys.teams(), (api) => answerOf(api.GET('/api/teams')));
   const users = useApiQuery(queryKeys.users(), (api) => answerOf(api.GET('/api/users')));
   const teamForm = useContractForm(CreateTeamRequestSchema, { name: '' });
@@ -150,16 +150,16 @@ function TeamsAndUsers({ admin }: { admin: boolean }) {
     if (firstTeam && !getValues('team')) setValue('team', firstTeam);
   }, [firstTeam, getValues, setValue]);
 
+  const newTeam = useCreateTeam();
+  const newUser = useCreateUser();
   const createTeam = teamForm.onSubmit(async (request) => {
-    await answerOf(api.POST('/api/teams', { body: request }));
+    await newTeam.mutateAsync(request);
     teamForm.form.resetField('name');
-    teams.reload();
   });
   const createUser = userForm.onSubmit(async (request) => {
-    await answerOf(api.POST('/api/users', { body: request }));
+    await newUser.mutateAsync(request);
     userForm.form.resetField('email');
     userForm.form.resetField('password');
-    users.reload();
   });
 
   return (

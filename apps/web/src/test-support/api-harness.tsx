@@ -12,6 +12,8 @@ import { makeQueryClient } from '../lib/query-client';
  */
 export function harness(routes: Record<string, { status: number; body: unknown }>) {
   const calls: string[] = [];
+  /** How often the hooks asked who is signed in (after signing in or out). */
+  const session = { refreshed: 0 };
   /** Each request's body, in order, by "METHOD /path". */
   const bodies: { call: string; body: unknown }[] = [];
   const answer = (method: string) => (path: string, options?: { body?: unknown }) => {
@@ -38,7 +40,10 @@ export function harness(routes: Record<string, { status: number; body: unknown }
     reportUnreachable: () => undefined,
     reportReachable: () => undefined,
     reportSignedOut: () => undefined,
-    refreshMe: async () => null,
+    refreshMe: async () => {
+      session.refreshed += 1;
+      return null;
+    },
     retryNow: () => undefined,
   } as unknown as ApiContextValue;
   const queryClient = makeQueryClient();
@@ -50,5 +55,5 @@ export function harness(routes: Record<string, { status: number; body: unknown }
   /** A server event, as socket.io delivers it to the listeners. */
   const serverSends = (event: string, payload: unknown) =>
     act(() => void EventEmitter.prototype.emit.call(socket, event, payload));
-  return { wrapper, calls, bodies, serverSends };
+  return { wrapper, calls, bodies, session, serverSends };
 }
