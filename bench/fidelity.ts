@@ -1,9 +1,12 @@
-// npm run bench:fidelity -- [--config vgg08|vgg38-bn-rc] [--seeds N] [--epochs N] [--train N] [--val N] [--test N]
-//                           [--threads N] [--filters N] [--backend wasm+onednn|wasm|cpu]
+// npm run bench:fidelity -- [--config vgg08|vgg38-bn-rc|vgg38-bn-v1|vgg38-bn-rc-v1] [--seeds N] [--epochs N]
+//                           [--train N] [--val N] [--test N] [--threads N] [--filters N]
+//                           [--backend wasm+onednn|wasm|cpu] [--framework DIR]
 // Is a gradlab run as good as a PyTorch run of the same config? Trains the same config, seed by seed, on the
 // very same images (the synthetic data set's CIFAR-100 binary files, split as a worker splits them) in
 // gradlab, through trainRun as a worker does, and in the course framework's recipe in PyTorch
-// (bench/pytorch_fidelity.py, Debian's /usr/bin/python3). Prints per-epoch mean ± std of train loss and
+// (bench/pytorch_fidelity.py, Debian's /usr/bin/python3). The v1 presets (the orderings most students write)
+// are built on PyTorch's side from gradlab's export of their graphs, in the course's own ConvolutionalNetwork
+// with --framework (a checkout's pytorch_mlp_framework folder). Prints per-epoch mean ± std of train loss and
 // validation accuracy for both, every seed's test accuracy (of the best-validation weights), and the
 // difference of the means with its 95% interval and Welch's t.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +31,14 @@ const CONFIGS = {
     model: { numFilters: 32, numStages: 3, numBlocksPerStage: 5, blockType: 'conv_block_bn_rc' },
     seeds: 3,
   },
+  'vgg38-bn-v1': {
+    model: { numFilters: 16, numStages: 3, numBlocksPerStage: 5, blockType: 'conv_block_bn_v1' },
+    seeds: 8,
+  },
+  'vgg38-bn-rc-v1': {
+    model: { numFilters: 16, numStages: 3, numBlocksPerStage: 5, blockType: 'conv_block_bn_rc_v1' },
+    seeds: 8,
+  },
 } as const;
 
 const { values } = parseArgs({
@@ -41,6 +52,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     filters: { type: 'string' },
     backend: { type: 'string', default: 'wasm+onednn' },
+    framework: { type: 'string' },
   },
 });
 if (!(values.config in CONFIGS)) throw new Error(`--config must be one of ${Object.keys(CONFIGS).join(', ')}`);
@@ -75,7 +87,13 @@ async function gradlabRun(config: ExperimentConfig, dataDir: string): Promise<Se
 }
 
 async function pytorchRun(config: ExperimentConfig, dataDir: string): Promise<SeedResult> {
-  return runPytorchFidelity(config, dataDir, wasmThreadCount());
+  return runPytorchFidelity(
+    config,
+    dataDir,
+    wasmThreadCount(),
+    undefined,
+    values.framework ? { FRAMEWORK: path.resolve(values.framework) } : {},
+  );
 }
 
 async function main(): Promise<void> {

@@ -15,11 +15,14 @@ Usage: python3 pytorch_fidelity.py DATA_DIR FILTERS STAGES BLOCKS BLOCK_TYPE EPO
 (DATA_DIR holds train.bin, val.bin and test.bin; Debian's python3-torch)
 INIT_WEIGHTS=FILE.json starts from other initial weights instead of PyTorch's own draw: a JSON list of
 [name, shape, values] in PyTorch's layout (bench/fidelity-init-swap.ts writes gradlab's draw so).
+BLOCK_EXPORT=FILE.py BLOCK_NAME=NAME trains the network built from gradlab's export of a block instead of BLOCK_TYPE
+(scripts/parity/make_block_fixture.py's builder; FRAMEWORK=DIR builds it in the course's own ConvolutionalNetwork
+from a checkout's pytorch_mlp_framework folder).
 BUILD_PASS=1 does what the course's ConvolutionalNetwork does when it builds its layers: one forward pass of a
 batch of zeros in training mode, which leaves each batch norm's running_var at 0.9 and its running_mean at 0.1 x
 what comes in (its conv's bias, where that is constant) before the first step (bench/fidelity-build-pass.ts).
 """
-import copy, json, os, sys
+import contextlib, copy, json, os, sys
 
 import numpy as np
 import torch
@@ -27,6 +30,9 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../shared/fixtures/pytorch-parity'))
 from make_fixtures import Net  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '../scripts/parity'))
+from make_block_fixture import network_builder  # noqa: E402
 
 MEAN = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)
 STD = torch.tensor([0.2023, 0.1994, 0.2010]).view(1, 3, 1, 1)
@@ -74,7 +80,12 @@ def main():
     xtr, ytr = read(os.path.join(data, 'train.bin'))
     xva, yva = read(os.path.join(data, 'val.bin'))
     xte, yte = read(os.path.join(data, 'test.bin'))
-    model = Net(filters, stages, blocks, block_type)
+    if os.environ.get('BLOCK_EXPORT'):
+        with contextlib.redirect_stdout(sys.stderr):  # the framework prints shapes as it builds; stdout is JSON
+            model = network_builder(os.environ['BLOCK_EXPORT'], os.environ['BLOCK_NAME'], filters, stages, blocks,
+                                    batch, os.environ.get('FRAMEWORK'))()
+    else:
+        model = Net(filters, stages, blocks, block_type)
     if os.environ.get('INIT_WEIGHTS'):
         with open(os.environ['INIT_WEIGHTS']) as f:
             given = {name: torch.tensor(values, dtype=torch.float32).reshape(shape) for name, shape, values in json.load(f)}
