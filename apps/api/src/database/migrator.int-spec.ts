@@ -32,6 +32,7 @@ describe('migrateDatabase (real Postgres)', () => {
         'Epoch',
         'GroupLayerStat',
         'LayerGradient',
+        'MemberRunTally',
         'Run',
         'RunGroup',
         'Session',
@@ -60,6 +61,7 @@ describe('migrateDatabase (real Postgres)', () => {
         '20261206000000_fair_share',
         '20261207000000_blocks',
         '20261208000000_run_list_indexes',
+        '20261209000000_member_run_tally',
       ]);
       expect(rows.rows).toEqual(
         migrations.map((name) => ({
@@ -79,6 +81,7 @@ describe('migrateDatabase (real Postgres)', () => {
           'Run_status_createdAt_idx',
           'Run_blockType_createdAt_idx',
           'Run_architecture_createdAt_idx',
+          'Run_createdById_teamId_idx',
         ]),
       );
     } finally {
