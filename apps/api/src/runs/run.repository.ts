@@ -351,10 +351,15 @@ export class RunRepository {
 
   /** The codes and severities of a run's latest diagnosis, kept on it for the staff cohort view. */
   async recordFindings(runId: string, findings: { code: string; severity: string }[]): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.run.update({ where: { id: runId }, data: { findings } }),
-      refreshTallyOfRun(this.prisma, runId),
-    ]);
+    const json = JSON.stringify(findings);
+    await this.prisma.$transaction(async (tx) => {
+      // A run is diagnosed after every epoch, mostly with the findings it had: only a change is written and
+      // recounted into its member's tally.
+      const changed = await tx.$executeRaw`
+        UPDATE "Run" SET findings = ${json}::jsonb, "updatedAt" = now()
+        WHERE "id" = ${runId}::uuid AND findings IS DISTINCT FROM ${json}::jsonb`;
+      if (changed > 0) await refreshTallyOfRun(tx, runId);
+    });
   }
 
   /**
