@@ -159,9 +159,14 @@ export async function timeScaleReads(stack: Stack, group: GroupDto, o: ScaleOpti
     ],
     ['cohort page', '/cohort', (r) => `${(r as CohortDto).teams.reduce((n, t) => n + t.members.length, 0)} members`],
     [
-      `group of ${group.runs.length} seeds: its aggregate`,
+      `group page: its aggregate (${group.runs.length} seeds, the latest layer statistics)`,
+      `/groups/${group.id}/aggregate?gradientFlow=latest`,
+      aggregated,
+    ],
+    [
+      `group of ${group.runs.length} seeds: its whole aggregate (the CLI's)`,
       `/groups/${group.id}/aggregate`,
-      (r) => `${(r as { epochs: unknown[] }).epochs.length} epochs`,
+      aggregated,
     ],
   ];
   const results: ScaleRead[] = [];
@@ -177,6 +182,11 @@ export async function timeScaleReads(stack: Stack, group: GroupDto, o: ScaleOpti
     results.push({ read, p50: percentile(times, 0.5), p95: percentile(times, 0.95), answer });
   }
   return results;
+}
+
+function aggregated(answer: unknown): string {
+  const a = answer as { epochs: unknown[]; gradientFlow: unknown[] };
+  return `${a.epochs.length} epochs, layer statistics of ${a.gradientFlow.length}`;
 }
 
 function listed(page: unknown): string {

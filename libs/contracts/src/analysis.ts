@@ -80,6 +80,25 @@ export type AggregateDto = {
   logScale: string[];
 };
 
+/**
+ * Which epochs' layer statistics an aggregate carries. Every epoch's are a megabyte for 24 runs of a VGG_38
+ * over 20 epochs; the group page draws one epoch's, and reloads the aggregate while the group trains.
+ */
+export const AGGREGATE_GRADIENT_FLOWS = ['all', 'latest', 'none'] as const;
+export type AggregateGradientFlow = (typeof AGGREGATE_GRADIENT_FLOWS)[number];
+
+export const GroupAggregateQuerySchema = z.strictObject({
+  cell: z
+    .string()
+    .optional()
+    .describe('one cell of a grid, as the group lists it (lr=0.001 batch=64); needed when the group has a grid'),
+  gradientFlow: z
+    .enum(AGGREGATE_GRADIENT_FLOWS)
+    .default('all')
+    .describe("which epochs' layer statistics: all; latest, the last epoch every run has reached; none"),
+});
+export type GroupAggregateQuery = z.infer<typeof GroupAggregateQuerySchema>;
+
 export const FINDING_CODES = [
   'diverged',
   'exploding_gradients',

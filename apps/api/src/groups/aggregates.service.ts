@@ -4,6 +4,7 @@ import {
   cellKey,
   LOG_GRADIENT_STATISTICS,
   type AggregateDto,
+  type AggregateGradientFlow,
   type AggregateLayerDto,
   type ExperimentConfig,
   type GridCell,
@@ -101,6 +102,15 @@ function differences(a: unknown, b: unknown, path = ''): string[] {
 }
 const withoutSeed = (config: ExperimentConfig) => ({ ...config, training: { ...config.training, seed: 0 } });
 
+/** The aggregate with the epochs' layer statistics asked for; `latest` is the last epoch every run reached. */
+function withGradientFlow(aggregate: AggregateDto, which: AggregateGradientFlow): AggregateDto {
+  if (which === 'all') return aggregate;
+  const latest = aggregate.gradientFlow
+    .filter((f) => f.layers.length > 0 && f.layers.every((l) => l.n === aggregate.runs.length))
+    .at(-1);
+  return { ...aggregate, gradientFlow: which === 'latest' && latest ? [latest] : [] };
+}
+
 /**
  * Mean, std, min, max and n across runs of one config (up to seed), per epoch, per layer and epoch, and of
  * the final test metrics: epochs and test metrics by libs/analysis, the layers' statistics by Postgres.
@@ -139,8 +149,16 @@ export class AggregatesService {
     return aggregate;
   }
 
-  /** A group's runs, or one cell of its grid (`cell` as GET /api/groups/:id lists them). */
-  async ofGroup(principal: Principal, id: string, cell: string | undefined): Promise<AggregateDto> {
+  /**
+   * A group's runs, or one cell of its grid (`cell` as GET /api/groups/:id lists them), with every epoch's
+   * layer statistics or only the latest epoch's (`gradientFlow`).
+   */
+  async ofGroup(
+    principal: Principal,
+    id: string,
+    cell: string | undefined,
+    gradientFlow: AggregateGradientFlow = 'all',
+  ): Promise<AggregateDto> {
     await this.groups.findGroup(principal, id);
     const runs = await this.prisma.run.findMany({
       where: { groupId: id },
@@ -156,12 +174,13 @@ export class AggregatesService {
     const members = runs.filter((r) => cellKey((r.cell ?? {}) as GridCell) === wanted);
     const epochs = members.reduce((sum, r) => sum + r.epochsCompleted, 0);
     const completed = members.filter((r) => r.status === 'completed').length;
-    return this.keptAggregate(JSON.stringify([id, wanted, epochs, completed]), () =>
+    const aggregate = await this.keptAggregate(JSON.stringify([id, wanted, epochs, completed]), () =>
       this.aggregate(
         members.map((r) => r.id),
         { groupId: id, cell: wanted },
       ),
     );
+    return withGradientFlow(aggregate, gradientFlow);
   }
 
   /** Chosen runs of the caller's team (`?runs=a,b,c`); they must share one config up to the seed. */

@@ -1,17 +1,19 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   AggregateDtoSchema,
   CreateGroupRequestSchema,
+  GroupAggregateQuerySchema,
   GroupDtoSchema,
   GroupListDtoSchema,
   type AggregateDto,
+  type GroupAggregateQuery,
   type GroupDto,
   type GroupListDto,
   type ParsedCreateGroupRequest,
 } from '@gradlab/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { ApiDoc, IdParam, ValidBody } from '../docs/api-route';
+import { ApiDoc, IdParam, ValidBody, ValidQuery } from '../docs/api-route';
 import { AggregatesService } from './aggregates.service';
 import { GroupsService } from './groups.service';
 
@@ -60,22 +62,13 @@ export class GroupsController {
   @ApiDoc(
     'Mean, std, min, max and n per epoch and per layer and epoch (gradient magnitudes in log10 space), and the final test metrics',
     { 200: ['the aggregate', AggregateDtoSchema], 400: 'a grid group without a cell', 404: 'no such group' },
-    {
-      params: {
-        cell: {
-          in: 'query',
-          schema: { type: 'string', example: 'lr=0.001 batch=64' },
-          description: 'one cell of a grid, as the group lists it; needed when the group has a grid',
-        },
-      },
-    },
   )
   aggregate(
     @CurrentPrincipal() principal: Principal,
     @IdParam('group') id: string,
-    @Query('cell') cell?: string,
+    @ValidQuery(GroupAggregateQuerySchema) query: GroupAggregateQuery,
   ): Promise<AggregateDto> {
-    return this.aggregates.ofGroup(principal, id, cell);
+    return this.aggregates.ofGroup(principal, id, query.cell, query.gradientFlow);
   }
 
   @Post(':id/cancel')

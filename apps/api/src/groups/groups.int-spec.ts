@@ -235,6 +235,14 @@ describe('groups: seeds x grid, aggregation, diagnosis and the cohort (real api,
     expect(body.gradientFlow.map((f) => f.layers[0].n)).toEqual([2, 2, 1]);
     expect(body.logScale).toEqual(['meanAbs', 'lastBatchMeanAbs', 'l2', 'maxAbs', 'updateRatio']);
     expect((await call<AggregateDto>('GET', `/api/groups/${group.id}/aggregate`)).body).toEqual(body); // read again
+    // as the group page reads it: the layer statistics of the last epoch both runs reached (1), not of epoch 2
+    const latest = await call<AggregateDto>('GET', `/api/groups/${group.id}/aggregate?gradientFlow=latest`);
+    expect(latest.body).toEqual({ ...body, gradientFlow: [body.gradientFlow[1]] });
+    const none = await call<AggregateDto>('GET', `/api/groups/${group.id}/aggregate?gradientFlow=none`);
+    expect(none.body).toEqual({ ...body, gradientFlow: [] });
+    const wrong = await call('GET', `/api/groups/${group.id}/aggregate?gradientFlow=last`);
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ errors: [{ field: 'gradientFlow' }] });
     // as report figures: mean +- std bands in SVG and PDF, and the numbers plotted as CSV
     const figure = async (file: string) => {
       const response = await fetch(`${api.url}/api/groups/${group.id}/figures/${file}`, {

@@ -25,7 +25,12 @@ export function useGroup(groupId: string, pickedCell: string | null) {
   const cells = group.data?.cells ?? [];
   const cell = pickedCell ?? cells.find((c) => c.best)?.key ?? cells[0]?.key ?? null;
   const aggregate = useApiQuery<AggregateDto>(cell === null ? null : queryKeys.groupAggregate(groupId, cell), (api) =>
-    answerOf(api.GET('/api/groups/{id}/aggregate', { params: { path: { id: groupId }, query: { cell: cell ?? '' } } })),
+    // the page draws one epoch's layer statistics: the latest every run reached, not all (a megabyte)
+    answerOf(
+      api.GET('/api/groups/{id}/aggregate', {
+        params: { path: { id: groupId }, query: { cell: cell ?? '', gradientFlow: 'latest' } },
+      }),
+    ),
   );
   const reloadAggregate = aggregate.reload;
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
