@@ -1,4 +1,4 @@
-import { CohortView } from '../../components/cohort-view';
+import { CohortView } from '../../features/cohort/cohort-view';
 
 export default function CohortPage() {
   return <CohortView />;

@@ -1,5 +1,5 @@
 import { Suspense } from 'react';
-import { CompareView } from '../../components/compare-view';
+import { CompareView } from '../../features/compare/compare-view';
 
 export default function ComparePage() {
   return (

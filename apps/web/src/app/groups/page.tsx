@@ -1,4 +1,4 @@
-import { GroupsView } from '../../components/groups-view';
+import { GroupsView } from '../../features/groups/groups-view';
 
 export default function GroupsPage() {
   return <GroupsView />;

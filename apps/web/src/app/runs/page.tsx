@@ -1,5 +1,5 @@
 import { Suspense } from 'react';
-import { RunsView } from '../../components/runs-view';
+import { RunsView } from '../../features/runs/runs-view';
 
 export default function RunsPage() {
   return (

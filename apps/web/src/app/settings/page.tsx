@@ -1,4 +1,4 @@
-import { SettingsView } from '../../components/settings-view';
+import { SettingsView } from '../../features/settings/settings-view';
 
 export default function SettingsPage() {
   return <SettingsView />;

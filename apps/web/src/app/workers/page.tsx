@@ -1,4 +1,4 @@
-import { WorkersView } from '../../components/workers-view';
+import { WorkersView } from '../../features/workers/workers-view';
 
 export default function WorkersPage() {
   return <WorkersView />;

@@ -1,4 +1,4 @@
-import { GroupView } from '../../../components/group-view';
+import { GroupView } from '../../../features/groups/group-view';
 
 export default async function GroupPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

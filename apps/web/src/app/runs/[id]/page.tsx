@@ -1,5 +1,5 @@
 import { notFound, redirect } from 'next/navigation';
-import { RunView } from '../../../components/run-view';
+import { RunView } from '../../../features/runs/run-view';
 import { lookUpRun } from '../../../lib/server-api';
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {

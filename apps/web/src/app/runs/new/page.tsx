@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
-import { ImportResultsForm } from '../../../components/import-results-form';
-import { NewRunForm } from '../../../components/new-run-form';
+import { ImportResultsForm } from '../../../features/runs/import-results-form';
+import { NewRunForm } from '../../../features/runs/new-run-form';
 
 export default function NewRunPage() {
   return (

@@ -2,9 +2,9 @@
 
 import { LoginRequestSchema } from '@gradlab/contracts';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useSignIn } from '../features/session/use-session';
-import { useContractForm } from '../lib/use-contract-form';
-import { FormError, FormField, SubmitButton } from './form-controls';
+import { useSignIn } from './use-session';
+import { useContractForm } from '../../lib/use-contract-form';
+import { FormError, FormField, SubmitButton } from '../../components/form-controls';
 
 /** Email and password; the api answers with an httpOnly session cookie. */
 export function LoginForm() {

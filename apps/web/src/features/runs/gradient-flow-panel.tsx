@@ -3,8 +3,8 @@
 import type { GradientFlowDto } from '@gradlab/contracts';
 import { fitWidth, GRADIENT_STATISTIC_LABELS, gradientFlowSpec, type GradientStatistic } from '@gradlab/figures';
 import { useEffect, useState } from 'react';
-import { FigureDownloads } from './figure-downloads';
-import { VegaChart } from './vega-chart';
+import { FigureDownloads } from '../../components/figure-downloads';
+import { VegaChart } from '../../components/vega-chart';
 
 const PLAY_STEP_MS = 700;
 

@@ -10,16 +10,16 @@ import {
 } from '@gradlab/contracts';
 import { useEffect, useState } from 'react';
 import { answerOf } from '@gradlab/api-client';
-import { useApi } from '../lib/api-context';
-import { useRevokeKey } from '../features/settings/use-revoke-key';
-import { useCreateKey, useCreateTeam, useCreateUser } from '../features/settings/use-settings-writes';
-import { useApiQuery } from '../lib/use-api-query';
-import { queryKeys } from '../lib/query-keys';
-import { useContractForm } from '../lib/use-contract-form';
-import { ConfirmButton } from './confirm-button';
-import { LocalTime } from './local-time';
-import { DataTable } from './data-table';
-import { FormError, FormField, SubmitButton } from './form-controls';
+import { useApi } from '../../lib/api-context';
+import { useRevokeKey } from './use-revoke-key';
+import { useCreateKey, useCreateTeam, useCreateUser } from './use-settings-writes';
+import { useApiQuery } from '../../lib/use-api-query';
+import { queryKeys } from '../../lib/query-keys';
+import { useContractForm } from '../../lib/use-contract-form';
+import { ConfirmButton } from '../../components/confirm-button';
+import { LocalTime } from '../../components/local-time';
+import { DataTable } from '../../components/data-table';
+import { FormError, FormField, SubmitButton } from '../../components/form-controls';
 
 /** An empty text box or "you" in a select: the field is left out of the request. */
 const blankAsOmitted = { setValueAs: (value: string) => value || undefined };

@@ -12,22 +12,22 @@ import {
 import Link from 'next/link';
 import { useState } from 'react';
 import { ApiError } from '@gradlab/api-client';
-import { useApi } from '../lib/api-context';
-import { formatDuration, formatNumber, formatPercent, runDuration } from '../lib/format';
-import { useCancelRun, useRun, useRunAgain } from '../features/runs/use-run';
-import { epochFraction, estimateTimeLeftMs } from '../lib/progress';
-import { useNow } from '../lib/use-now';
-import { RunBlock } from '../features/blocks/run-block';
+import { useApi } from '../../lib/api-context';
+import { formatDuration, formatNumber, formatPercent, runDuration } from '../../lib/format';
+import { useCancelRun, useRun, useRunAgain } from './use-run';
+import { epochFraction, estimateTimeLeftMs } from '../../lib/progress';
+import { useNow } from '../../lib/use-now';
+import { RunBlock } from '../blocks/run-block';
 import { ConfigTable } from './config-table';
-import { ConfirmButton } from './confirm-button';
+import { ConfirmButton } from '../../components/confirm-button';
 import { DiagnosisPanel, EVIDENCE_ANCHORS } from './diagnosis-panel';
-import { FigureDownloads } from './figure-downloads';
+import { FigureDownloads } from '../../components/figure-downloads';
 import { GradientFlowPanel, StatisticPicker } from './gradient-flow-panel';
-import { LocalTime } from './local-time';
-import { ProgressBar } from './progress-bar';
+import { LocalTime } from '../../components/local-time';
+import { ProgressBar } from '../../components/progress-bar';
 import { QueuePosition } from './queue-position';
-import { StatusBadge } from './status-badge';
-import { VegaChart } from './vega-chart';
+import { StatusBadge } from '../../components/status-badge';
+import { VegaChart } from '../../components/vega-chart';
 
 /**
  * One run, live (useRun). Epochs are numbered from 0, as the course framework numbers them; "2 of 3 done" is

@@ -5,18 +5,18 @@ import { architectureSummary, coloursById, fitWidth, gradientFlowSpec, learningC
 import Link from 'next/link';
 import { useState } from 'react';
 import { answerOf, ApiError } from '@gradlab/api-client';
-import { useApi } from '../lib/api-context';
-import { withEpoch } from '../lib/progress';
-import { useApiQuery } from '../lib/use-api-query';
-import { queryKeys } from '../lib/query-keys';
-import { useUrlSelection } from '../lib/use-url-selection';
-import { useSocketEvents } from '../lib/use-socket-events';
+import { useApi } from '../../lib/api-context';
+import { withEpoch } from '../../lib/progress';
+import { useApiQuery } from '../../lib/use-api-query';
+import { queryKeys } from '../../lib/query-keys';
+import { useUrlSelection } from '../../lib/use-url-selection';
+import { useSocketEvents } from '../../lib/use-socket-events';
 import { CompareGroups } from './compare-groups';
-import { FigureDownloads } from './figure-downloads';
-import { StatusBadge } from './status-badge';
-import { VegaChart } from './vega-chart';
-import { DataTable } from './data-table';
-import { RunResultCells } from './run-result-cells';
+import { FigureDownloads } from '../../components/figure-downloads';
+import { StatusBadge } from '../../components/status-badge';
+import { VegaChart } from '../../components/vega-chart';
+import { DataTable } from '../../components/data-table';
+import { RunResultCells } from '../runs/run-result-cells';
 
 interface ComparedRun {
   run: RunDto;

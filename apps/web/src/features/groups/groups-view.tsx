@@ -3,10 +3,10 @@
 import type { GroupSummaryDto } from '@gradlab/contracts';
 import Link from 'next/link';
 import { answerOf } from '@gradlab/api-client';
-import { useApiQuery } from '../lib/use-api-query';
-import { queryKeys } from '../lib/query-keys';
-import { LocalTime } from './local-time';
-import { DataTable } from './data-table';
+import { useApiQuery } from '../../lib/use-api-query';
+import { queryKeys } from '../../lib/query-keys';
+import { LocalTime } from '../../components/local-time';
+import { DataTable } from '../../components/data-table';
 
 /** The team's seed groups and sweeps, newest first. */
 export function GroupsView() {

@@ -3,12 +3,12 @@
 import type { AggregateDto, GroupSummaryDto } from '@gradlab/contracts';
 import { aggregateCurvesSpec } from '@gradlab/figures';
 import Link from 'next/link';
-import { formatMeanStd } from '../lib/format';
+import { formatMeanStd } from '../../lib/format';
 import { answerOf } from '@gradlab/api-client';
-import { useApiQuery } from '../lib/use-api-query';
-import { queryKeys } from '../lib/query-keys';
-import { useUrlSelection } from '../lib/use-url-selection';
-import { VegaChart } from './vega-chart';
+import { useApiQuery } from '../../lib/use-api-query';
+import { queryKeys } from '../../lib/query-keys';
+import { useUrlSelection } from '../../lib/use-url-selection';
+import { VegaChart } from '../../components/vega-chart';
 
 /** The palette has eight colours: at most this many cells are drawn together. */
 const MAX_SERIES = 8;
@@ -34,7 +34,9 @@ export function CompareGroups() {
         for (const cell of group.cells) {
           if (cells.length >= MAX_SERIES) break;
           const aggregate = await answerOf(
-            api.GET('/api/groups/{id}/aggregate', { params: { path: { id }, query: { cell: cell.key } } }),
+            api.GET('/api/groups/{id}/aggregate', {
+              params: { path: { id }, query: { cell: cell.key, gradientFlow: 'none' } },
+            }),
           );
           cells.push({ label: cell.key ? `${group.name} ${cell.key}` : group.name, groupId: id, aggregate });
         }

@@ -2,9 +2,9 @@
 
 import { useRouter } from 'next/navigation';
 import { useForm, useWatch } from 'react-hook-form';
-import { useImportResults } from '../features/runs/use-import-results';
-import { showApiError } from '../lib/use-contract-form';
-import { FormError } from './form-controls';
+import { useImportResults } from './use-import-results';
+import { showApiError } from '../../lib/use-contract-form';
+import { FormError } from '../../components/form-controls';
 
 interface ImportFields {
   folder: string;

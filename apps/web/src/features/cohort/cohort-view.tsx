@@ -1,13 +1,13 @@
 'use client';
 
 import type { CohortDto } from '@gradlab/contracts';
-import { formatDuration } from '../lib/format';
+import { formatDuration } from '../../lib/format';
 import { answerOf } from '@gradlab/api-client';
-import { useApiQuery } from '../lib/use-api-query';
-import { queryKeys } from '../lib/query-keys';
-import { LocalTime } from './local-time';
-import { DataTable } from './data-table';
-import { QuotaSummary } from './quota-line';
+import { useApiQuery } from '../../lib/use-api-query';
+import { queryKeys } from '../../lib/query-keys';
+import { LocalTime } from '../../components/local-time';
+import { DataTable } from '../../components/data-table';
+import { QuotaSummary } from '../../components/quota-line';
 
 /** Staff: where each team member stands, at a glance: runs, groups, what their runs' diagnoses found, worker time. */
 export function CohortView() {

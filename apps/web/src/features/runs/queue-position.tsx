@@ -1,10 +1,10 @@
 'use client';
 
-import { formatDuration } from '../lib/format';
-import { LocalTime } from './local-time';
+import { formatDuration } from '../../lib/format';
+import { LocalTime } from '../../components/local-time';
 import { answerOf } from '@gradlab/api-client';
-import { useApiQuery } from '../lib/use-api-query';
-import { queryKeys } from '../lib/query-keys';
+import { useApiQuery } from '../../lib/use-api-query';
+import { queryKeys } from '../../lib/query-keys';
 
 /** How often a queued run's place is asked again: runs ahead start and finish without an event for this one. */
 const REFRESH_MS = 5_000;

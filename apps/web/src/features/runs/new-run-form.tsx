@@ -12,8 +12,8 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { answerOf, ApiError } from '@gradlab/api-client';
-import { formatDuration } from '../lib/format';
-import { groupFields } from '../lib/group-request';
+import { formatDuration } from '../../lib/format';
+import { groupFields } from '../../lib/group-request';
 import {
   checkNewRun,
   FIELDS,
@@ -23,14 +23,14 @@ import {
   type FieldName,
   type NewRunFields,
   type NewRunSubmission,
-} from '../lib/new-run-fields';
-import { RUN_PRESETS } from '../lib/run-presets';
-import { useApiQuery } from '../lib/use-api-query';
-import { queryKeys } from '../lib/query-keys';
-import { BlockSelect } from '../features/blocks/block-select';
-import { useDurationEstimate } from '../features/runs/use-duration-estimate';
-import { useSubmitRun } from '../features/runs/use-submit-run';
-import { FormError, SubmitButton } from './form-controls';
+} from '../../lib/new-run-fields';
+import { RUN_PRESETS } from '../../lib/run-presets';
+import { useApiQuery } from '../../lib/use-api-query';
+import { queryKeys } from '../../lib/query-keys';
+import { BlockSelect } from '../blocks/block-select';
+import { useDurationEstimate } from './use-duration-estimate';
+import { useSubmitRun } from './use-submit-run';
+import { FormError, SubmitButton } from '../../components/form-controls';
 
 const OPTIONS: Partial<Record<FieldName, readonly string[]>> = {
   'config.data.dataset': DATASETS,

@@ -3,22 +3,22 @@
 import { BLOCK_TYPES, FINISHED_STATUSES, RUN_STATUSES } from '@gradlab/contracts';
 import { architectureSummary, BLOCK_TYPE_LABELS } from '@gradlab/figures';
 import Link from 'next/link';
-import { QuotaLine } from './quota-line';
+import { QuotaLine } from '../../components/quota-line';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
-import { formatDuration, formatPercent, runDuration } from '../lib/format';
-import type { BatchProgress } from '../lib/progress';
-import { epochFraction, withEpoch } from '../lib/progress';
-import { useApi } from '../lib/api-context';
-import { useApiQuery } from '../lib/use-api-query';
-import { queryKeys } from '../lib/query-keys';
+import { formatDuration, formatPercent, runDuration } from '../../lib/format';
+import type { BatchProgress } from '../../lib/progress';
+import { epochFraction, withEpoch } from '../../lib/progress';
+import { useApi } from '../../lib/api-context';
+import { useApiQuery } from '../../lib/use-api-query';
+import { queryKeys } from '../../lib/query-keys';
 import { answerOf, type paths } from '@gradlab/api-client';
-import { useNow } from '../lib/use-now';
-import { useSocketEvents } from '../lib/use-socket-events';
-import { ProgressBar } from './progress-bar';
-import { StatusBadge } from './status-badge';
-import { LocalTime } from './local-time';
-import { DataTable } from './data-table';
+import { useNow } from '../../lib/use-now';
+import { useSocketEvents } from '../../lib/use-socket-events';
+import { ProgressBar } from '../../components/progress-bar';
+import { StatusBadge } from '../../components/status-badge';
+import { LocalTime } from '../../components/local-time';
+import { DataTable } from '../../components/data-table';
 
 const PAGE_SIZE = 25;
 /** The coursework's depths, always offered; others appear once a listed run has them. */

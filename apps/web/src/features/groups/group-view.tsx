@@ -5,16 +5,16 @@ import { aggregateCurvesSpec, aggregateGradientFlowSpec, fitWidth } from '@gradl
 import Link from 'next/link';
 import { useState, type ComponentProps } from 'react';
 import { ApiError } from '@gradlab/api-client';
-import { useApi } from '../lib/api-context';
-import { formatMeanStd } from '../lib/format';
-import { gridParameters, sortCells, type CellColumn, type CellSort } from '../lib/grid-table';
-import { useCancelGroup, useGroup } from '../features/groups/use-group';
-import { ConfirmButton } from './confirm-button';
-import { FigureDownloads } from './figure-downloads';
-import { LocalTime } from './local-time';
-import { VegaChart } from './vega-chart';
-import { DataTable } from './data-table';
-import { RunResultCells } from './run-result-cells';
+import { useApi } from '../../lib/api-context';
+import { formatMeanStd } from '../../lib/format';
+import { gridParameters, sortCells, type CellColumn, type CellSort } from '../../lib/grid-table';
+import { useCancelGroup, useGroup } from './use-group';
+import { ConfirmButton } from '../../components/confirm-button';
+import { FigureDownloads } from '../../components/figure-downloads';
+import { LocalTime } from '../../components/local-time';
+import { VegaChart } from '../../components/vega-chart';
+import { DataTable } from '../../components/data-table';
+import { RunResultCells } from '../runs/run-result-cells';
 
 /** A group's figures: no pgfplots (.tex) version of the bands. */
 const GROUP_FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv'] as const;

@@ -2,13 +2,13 @@
 
 import { WORKER_OFFLINE_AFTER_MS, type WorkersDto } from '@gradlab/contracts';
 import Link from 'next/link';
-import { formatDuration } from '../lib/format';
+import { formatDuration } from '../../lib/format';
 import { answerOf } from '@gradlab/api-client';
-import { useApiQuery } from '../lib/use-api-query';
-import { queryKeys } from '../lib/query-keys';
-import { useNow } from '../lib/use-now';
-import { useSocketEvents } from '../lib/use-socket-events';
-import { DataTable } from './data-table';
+import { useApiQuery } from '../../lib/use-api-query';
+import { queryKeys } from '../../lib/query-keys';
+import { useNow } from '../../lib/use-now';
+import { useSocketEvents } from '../../lib/use-socket-events';
+import { DataTable } from '../../components/data-table';
 
 /** Dead workers send no heartbeat, so no event says they died: the list is also fetched again this often. */
 const REFRESH_MS = 15_000;

@@ -2,8 +2,8 @@ import type { GradlabApi } from '@gradlab/api-client';
 import type { QueuePositionDto } from '@gradlab/contracts';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { render, screen } from '@testing-library/react';
-import { ApiContext, type ApiContextValue } from '../lib/api-context';
-import { makeQueryClient } from '../lib/query-client';
+import { ApiContext, type ApiContextValue } from '../../lib/api-context';
+import { makeQueryClient } from '../../lib/query-client';
 import { QueuePosition } from './queue-position';
 
 const RUN_ID = '00000000-0000-4000-8000-000000000001';

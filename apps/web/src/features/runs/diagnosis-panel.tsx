@@ -2,9 +2,9 @@
 
 import type { DiagnosisDto, FindingDto } from '@gradlab/contracts';
 import { answerOf } from '@gradlab/api-client';
-import { useApiQuery } from '../lib/use-api-query';
-import { queryKeys } from '../lib/query-keys';
-import { useSocketEvents } from '../lib/use-socket-events';
+import { useApiQuery } from '../../lib/use-api-query';
+import { queryKeys } from '../../lib/query-keys';
+import { useSocketEvents } from '../../lib/use-socket-events';
 
 /** Where each kind of evidence is drawn on the run page (the cards' ids). */
 export const EVIDENCE_ANCHORS: Record<FindingDto['evidence']['chart'], string> = {

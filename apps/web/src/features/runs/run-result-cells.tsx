@@ -1,6 +1,6 @@
 import type { RunDto } from '@gradlab/contracts';
-import { formatPercent } from '../lib/format';
-import { StatusBadge } from './status-badge';
+import { formatPercent } from '../../lib/format';
+import { StatusBadge } from '../../components/status-badge';
 
 /** A run's status, epochs done and accuracies, as the last cells of a row in the run lists. */
 export function RunResultCells({
