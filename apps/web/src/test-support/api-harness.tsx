@@ -16,9 +16,12 @@ export function harness(routes: Record<string, { status: number; body: unknown }
   const session = { refreshed: 0 };
   /** Each request's body, in order, by "METHOD /path". */
   const bodies: { call: string; body: unknown }[] = [];
-  const answer = (method: string) => (path: string, options?: { body?: unknown }) => {
+  /** Each request's query string, in order, by "METHOD /path". */
+  const queries: { call: string; query: unknown }[] = [];
+  const answer = (method: string) => (path: string, options?: { body?: unknown; params?: { query?: unknown } }) => {
     calls.push(`${method} ${path}`);
     bodies.push({ call: `${method} ${path}`, body: options?.body });
+    queries.push({ call: `${method} ${path}`, query: options?.params?.query });
     const route = routes[`${method} ${path}`];
     if (!route) throw new Error(`no route ${method} ${path}`);
     const ok = route.status < 400;
@@ -55,5 +58,5 @@ export function harness(routes: Record<string, { status: number; body: unknown }
   /** A server event, as socket.io delivers it to the listeners. */
   const serverSends = (event: string, payload: unknown) =>
     act(() => void EventEmitter.prototype.emit.call(socket, event, payload));
-  return { wrapper, calls, bodies, session, serverSends };
+  return { wrapper, calls, bodies, queries, session, serverSends };
 }
