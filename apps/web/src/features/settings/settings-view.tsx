@@ -6,7 +6,9 @@ import {
   CreateUserRequestSchema,
   isStaffRole,
   ROLES,
+  type ApiKeyDto,
   type CreatedApiKeyDto,
+  type UserDto,
 } from '@gradlab/contracts';
 import { useEffect, useState } from 'react';
 import { answerOf } from '@gradlab/api-client';
@@ -24,6 +26,75 @@ import { FormError, FormField, SubmitButton } from '../../components/form-contro
 /** An empty text box or "you" in a select: the field is left out of the request. */
 const blankAsOmitted = { setValueAs: (value: string) => value || undefined };
 
+/** A key just made, shown once, with a button that copies it. */
+function NewKey({ apiKey }: { apiKey: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(apiKey);
+      setCopied(true);
+    } catch {
+      setCopied(false); // no clipboard (an insecure origin): the key stays selectable
+    }
+  };
+  return (
+    <div className="new-key" data-testid="new-key">
+      <p>Your new key (copy it now; it will not be shown again):</p>
+      <code>{apiKey}</code>
+      <button type="button" onClick={copy}>
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </div>
+  );
+}
+
+/** The keys the caller may see (staff: every key of the team, with its user), each revocable. */
+function KeysTable(props: {
+  keys: ApiKeyDto[] | undefined;
+  users: UserDto[] | undefined;
+  staff: boolean;
+  revoke: (id: string) => void;
+}) {
+  const { keys, users, staff, revoke } = props;
+  const { me } = useApi();
+  return (
+    <DataTable testId="keys-table" headers={['Name', 'Key', ...(staff ? ['User'] : []), 'Created', 'Last used', '']}>
+      {keys?.map((k) => (
+        <tr key={k.id} className={k.revokedAt ? 'muted' : undefined}>
+          <td>{k.name}</td>
+          <td>
+            <code>{k.prefix}…</code>
+          </td>
+          {staff && (
+            <td>
+              {k.userId === me?.id ? 'you' : (users?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}
+            </td>
+          )}
+          <td>
+            <LocalTime iso={k.createdAt} />
+          </td>
+          <td>
+            <LocalTime iso={k.lastUsedAt} />
+          </td>
+          <td>
+            {k.revokedAt ? (
+              <>
+                revoked <LocalTime iso={k.revokedAt} />
+              </>
+            ) : (
+              <ConfirmButton
+                label="Revoke"
+                question={`Revoke "${k.name}"? It stops working at once.`}
+                onConfirm={() => revoke(k.id)}
+              />
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
 function ApiKeys() {
   const { me } = useApi();
   const keys = useApiQuery(queryKeys.keys(), (api) => answerOf(api.GET('/api/keys')));
@@ -36,23 +107,12 @@ function ApiKeys() {
   const createKey = useCreateKey();
   const create = onSubmit(async (request) => {
     setCreated(await createKey.mutateAsync(request));
-    setCopied(false);
     form.resetField('name');
   });
-  const [copied, setCopied] = useState(false);
   const revokeKey = useRevokeKey();
   // A revoked key is of no use: its "copy it now" box goes with it.
   const revoke = (id: string) =>
     revokeKey.mutate(id, { onSuccess: () => setCreated((c) => (c?.id === id ? null : c)) });
-  const revokeError = revokeKey.error ? `Could not revoke the key: ${revokeKey.error.message}` : null;
-  const copy = async (key: string) => {
-    try {
-      await navigator.clipboard.writeText(key);
-      setCopied(true);
-    } catch {
-      setCopied(false); // no clipboard (an insecure origin): the key stays selectable
-    }
-  };
 
   return (
     <div className="card">
@@ -83,56 +143,13 @@ function ApiKeys() {
         <SubmitButton label="Create key" />
       </form>
       <FormError error={formError} />
-      {created && (
-        <div className="new-key" data-testid="new-key">
-          <p>Your new key (copy it now; it will not be shown again):</p>
-          <code>{created.key}</code>
-          <button type="button" onClick={() => copy(created.key)}>
-            {copied ? 'Copied' : 'Copy'}
-          </button>
-        </div>
-      )}
-      {revokeError && (
+      {created && <NewKey key={created.id} apiKey={created.key} />}
+      {revokeKey.error && (
         <p className="error" role="alert">
-          {revokeError}
+          Could not revoke the key: {revokeKey.error.message}
         </p>
       )}
-      <DataTable testId="keys-table" headers={['Name', 'Key', ...(staff ? ['User'] : []), 'Created', 'Last used', '']}>
-        {keys.data?.map((k) => (
-          <tr key={k.id} className={k.revokedAt ? 'muted' : undefined}>
-            <td>{k.name}</td>
-            <td>
-              <code>{k.prefix}…</code>
-            </td>
-            {staff && (
-              <td>
-                {k.userId === me?.id
-                  ? 'you'
-                  : (users.data?.find((u) => u.id === k.userId)?.email ?? k.userId.slice(0, 8))}
-              </td>
-            )}
-            <td>
-              <LocalTime iso={k.createdAt} />
-            </td>
-            <td>
-              <LocalTime iso={k.lastUsedAt} />
-            </td>
-            <td>
-              {k.revokedAt ? (
-                <>
-                  revoked <LocalTime iso={k.revokedAt} />
-                </>
-              ) : (
-                <ConfirmButton
-                  label="Revoke"
-                  question={`Revoke "${k.name}"? It stops working at once.`}
-                  onConfirm={() => revoke(k.id)}
-                />
-              )}
-            </td>
-          </tr>
-        ))}
-      </DataTable>
+      <KeysTable keys={keys.data} users={users.data} staff={staff} revoke={revoke} />
     </div>
   );
 }
