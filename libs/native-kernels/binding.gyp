@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "gradlab_onednn",
-      "sources": ["src/onednn_kernels.cc", "src/elementwise_kernels.cc"],
+      "sources": ["src/bindings.cc", "src/onednn_convolutions.cc", "src/elementwise_kernels.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** The geometry of one convolution, in the order the addon reads it (see onednn_kernels.cc). */
+/** The geometry of one convolution, in the order the addon reads it (see onednn_convolutions.h). */
 export type ConvGeometry = [
   batch: number,
   inHeight: number,

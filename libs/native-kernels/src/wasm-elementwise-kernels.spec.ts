@@ -181,6 +181,6 @@ describe('batch-norm and leaky_relu kernels on the wasm backend', () => {
         },
         { epsilon: EPSILON },
       ),
-    ).toThrow(`moments: expected ${2 * C} elements, got ${2 * (C + 1)}`);
+    ).toThrow(`argument 2 (moments): expected ${2 * C} elements, got ${2 * (C + 1)}`);
   });
 });

@@ -155,6 +155,6 @@ describe('oneDNN kernels on the wasm backend', () => {
     const geometry = [1, 4, 4, 1, 1, 3, 3, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1] as const;
     expect(() =>
       addon.conv2dForward(new Float32Array(15), new Float32Array(9), new Float32Array(16), [...geometry]),
-    ).toThrow('x: expected 16 elements, got 15');
+    ).toThrow('conv2dForward(x, filter, y, geometry): argument 1 (x): expected 16 elements, got 15');
   });
 });
