@@ -16,7 +16,7 @@ const depConstraints = [
   },
   { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:contracts', 'type:models', 'type:native-kernels'] },
   // oneDNN kernels for the wasm backend: TensorFlow.js and the addon only.
-  { sourceTag: 'type:native-kernels', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:native-kernels', onlyDependOnLibsWithTags: ['type:contracts'] },
   // The REST api's one client (generated types, openapi-fetch): for the CLI, the dashboard and workers.
   {
     sourceTag: 'type:api-client',

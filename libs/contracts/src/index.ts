@@ -13,3 +13,4 @@ export * from './environment';
 export * from './scheduling';
 export * from './blocks';
 export * from './redis-outage-log';
+export * from './kernels';

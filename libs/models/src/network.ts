@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BLOCK_INPUT } from '@gradlab/contracts';
+import {
+  BLOCK_INPUT,
+  GRADLAB_KERNELS,
+  type GradlabKernel,
+  type GradlabKernelAttrs,
+  type GradlabKernelInputs,
+} from '@gradlab/contracts';
 import {
   BATCH_NORM_EPSILON,
   BATCH_NORM_MOMENTUM,
@@ -27,32 +33,24 @@ export interface BatchNormBatchStats {
 }
 
 /**
- * Batch norm in a few kernels, where the active backend registers them (webgpu does, in libs/training): about
- * 13 dispatches a layer per step instead of 40. Each computes what the operations of the general path compute.
+ * Batch norm in a few of gradlab's own kernels (GRADLAB_KERNELS.batchNorm*), where the active backend registers
+ * them (webgpu in libs/training, wasm+onednn in libs/native-kernels): about 13 dispatches a layer per step
+ * instead of 40. Each computes what the operations of the general path compute.
  */
-export const BATCH_NORM_KERNELS = {
-  /** x [N, H, W, C] -> [2, C]: the mean and the biased variance per channel. */
-  moments: 'GradlabBatchNormMoments',
-  /** x, moments, gamma, beta; attribute epsilon -> (x - mean) / sqrt(variance + epsilon) * gamma + beta. */
-  normalize: 'GradlabBatchNormNormalize',
-  /** dy, x, moments; attributes epsilon and which ('beta' | 'gamma') -> sum of dy, or of dy * xhat, per channel. */
-  gradSum: 'GradlabBatchNormGradSum',
-  /** dy, x, moments, gamma, dBeta, dGamma; attribute epsilon -> dx (PyTorch's analytic backward). */
-  inputGrad: 'GradlabBatchNormInputGrad',
-  /** running [C], moments; attributes row (0 mean, 1 variance), momentum, scale -> (1 - m) running + m scale row. */
-  runningUpdate: 'GradlabBatchNormRunningUpdate',
-} as const;
-
 function hasFusedBatchNorm(): boolean {
-  return tf.getKernel(BATCH_NORM_KERNELS.moments, tf.getBackend()) !== undefined;
+  return tf.getKernel(GRADLAB_KERNELS.batchNormMoments, tf.getBackend()) !== undefined;
 }
 
-function runKernel(
-  name: string,
-  inputs: Record<string, tf.Tensor>,
-  attrs: Record<string, number | string> = {},
-): tf.Tensor {
-  return tf.engine().runKernel(name, inputs, attrs) as tf.Tensor;
+/** One of gradlab's own kernels, its inputs and attributes typed by libs/contracts' kernels.ts. */
+export function runGradlabKernel<K extends GradlabKernel>(
+  kernel: K,
+  inputs: GradlabKernelInputs<tf.Tensor>[K],
+  attrs: GradlabKernelAttrs[K],
+): tf.Tensor | tf.Tensor[] {
+  return tf
+    .engine()
+    .runKernel(GRADLAB_KERNELS[kernel], inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as
+    tf.Tensor | tf.Tensor[];
 }
 
 export interface ForwardResult {
@@ -248,7 +246,7 @@ function batchNormTraining(
   return op(x, gamma, beta) as tf.Tensor4D;
 }
 
-/** batchNormTraining in the backend's BATCH_NORM_KERNELS: x is kept, and xhat recomputed from it. */
+/** batchNormTraining in the backend's batch-norm kernels: x is kept, and xhat recomputed from it. */
 function fusedBatchNormTraining(
   x: tf.Tensor4D,
   gamma: tf.Tensor1D,
@@ -259,17 +257,25 @@ function fusedBatchNormTraining(
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, g, bt] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
-    const moments = runKernel(BATCH_NORM_KERNELS.moments, { x: input }) as tf.Tensor2D;
+    const moments = runGradlabKernel('batchNormMoments', { x: input }, {}) as tf.Tensor2D;
     onStats(moments);
     save([input, moments, g]);
     return {
-      value: runKernel(BATCH_NORM_KERNELS.normalize, { x: input, moments, gamma: g, beta: bt }, { epsilon }),
+      value: runGradlabKernel(
+        'batchNormNormalize',
+        { x: input, moments, gamma: g, beta: bt },
+        { epsilon },
+      ) as tf.Tensor,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedX, savedMoments, savedGamma] = saved;
         const sums = { dy, x: savedX, moments: savedMoments };
-        const dBeta = runKernel(BATCH_NORM_KERNELS.gradSum, sums, { epsilon, which: 'beta' });
-        const dGamma = runKernel(BATCH_NORM_KERNELS.gradSum, sums, { epsilon, which: 'gamma' });
-        const dx = runKernel(BATCH_NORM_KERNELS.inputGrad, { ...sums, gamma: savedGamma, dBeta, dGamma }, { epsilon });
+        const dBeta = runGradlabKernel('batchNormGradSum', sums, { epsilon, which: 'beta' }) as tf.Tensor;
+        const dGamma = runGradlabKernel('batchNormGradSum', sums, { epsilon, which: 'gamma' }) as tf.Tensor;
+        const dx = runGradlabKernel(
+          'batchNormInputGrad',
+          { ...sums, gamma: savedGamma, dBeta, dGamma },
+          { epsilon },
+        ) as tf.Tensor;
         return [dx, dGamma, dBeta];
       },
     };
@@ -314,13 +320,13 @@ export function updateRunningStats(net: Network, batchStats: BatchNormBatchStats
       const runningVar = net.buffers.get(`${s.path}.running_var`) as tf.Variable;
       const unbias = s.count / Math.max(s.count - 1, 1);
       if (fused) {
-        const update = (running: tf.Variable, row: number, scale: number) =>
+        const update = (running: tf.Variable, row: 0 | 1, scale: number) =>
           running.assign(
-            runKernel(
-              BATCH_NORM_KERNELS.runningUpdate,
+            runGradlabKernel(
+              'batchNormRunningUpdate',
               { running, moments: s.moments },
               { row, momentum: BATCH_NORM_MOMENTUM, scale },
-            ),
+            ) as tf.Tensor,
           );
         update(runningMean, 0, 1);
         update(runningVar, 1, unbias);

@@ -1,8 +1,15 @@
+export {
+  kernelProviders,
+  provideGradlabKernel,
+  provideKernel,
+  runNestedKernel,
+  type KernelArgs,
+  type KernelProvider,
+} from './kernel-registry';
 export { loadOneDnn, ONEDNN_INSTALL_HINT, type ConvGeometry, type OneDnnAddon } from './onednn-addon';
 export { ONEDNN_KERNELS, registerOneDnnWasmKernels } from './wasm-onednn-kernels';
 export {
   registerNativeAdamStep,
   registerNativeBatchNormKernels,
   registerNativeLeakyReluGrad,
-  type BatchNormKernelNames,
 } from './wasm-elementwise-kernels';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { GRADLAB_KERNELS } from '@gradlab/contracts';
 import {
   registerNativeAdamStep,
   registerNativeBatchNormKernels,
@@ -9,11 +10,11 @@ import {
 // Each batch-norm kernel against the definition computed here in float64, on an odd shape with values of
 // both signs; the backward kernels also against the general path's formula.
 const NAMES = {
-  moments: 'TestBatchNormMoments',
-  normalize: 'TestBatchNormNormalize',
-  gradSum: 'TestBatchNormGradSum',
-  inputGrad: 'TestBatchNormInputGrad',
-  runningUpdate: 'TestBatchNormRunningUpdate',
+  moments: GRADLAB_KERNELS.batchNormMoments,
+  normalize: GRADLAB_KERNELS.batchNormNormalize,
+  gradSum: GRADLAB_KERNELS.batchNormGradSum,
+  inputGrad: GRADLAB_KERNELS.batchNormInputGrad,
+  runningUpdate: GRADLAB_KERNELS.batchNormRunningUpdate,
 };
 const SHAPE: [number, number, number, number] = [3, 5, 7, 6];
 const [N, H, W, C] = SHAPE;
@@ -56,9 +57,9 @@ function expectClose(actual: ArrayLike<number>, expected: (i: number) => number,
 }
 
 beforeAll(async () => {
-  registerNativeBatchNormKernels(NAMES);
-  registerNativeLeakyReluGrad('TestLeakyReluGrad');
-  registerNativeAdamStep('TestAdamStep');
+  registerNativeBatchNormKernels();
+  registerNativeLeakyReluGrad();
+  registerNativeAdamStep();
   await tf.setBackend('wasm');
 });
 
@@ -119,7 +120,11 @@ describe('batch-norm and leaky_relu kernels on the wasm backend', () => {
 
   it('leaky_relu gradient: exactly dy where x > 0 and float32(alpha * dy) elsewhere, NaN where x is', () => {
     const xs = Float32Array.from(x, (v, i) => (i % 11 === 0 ? 0 : i === 5 ? NaN : v));
-    const out = run('TestLeakyReluGrad', { dy: tf.tensor4d(dy, SHAPE), x: tf.tensor4d(xs, SHAPE) }, { alpha: 0.01 });
+    const out = run(
+      GRADLAB_KERNELS.leakyReluGrad,
+      { dy: tf.tensor4d(dy, SHAPE), x: tf.tensor4d(xs, SHAPE) },
+      { alpha: 0.01 },
+    );
     const alpha = Math.fround(0.01);
     out.forEach((value, i) =>
       expect(value).toBe(Number.isNaN(xs[i]) ? NaN : xs[i] > 0 ? dy[i] : Math.fround(alpha * dy[i])),
@@ -144,7 +149,7 @@ describe('batch-norm and leaky_relu kernels on the wasm backend', () => {
       const outputs = tf.tidy(() =>
         (
           tf.engine().runKernel(
-            'TestAdamStep',
+            GRADLAB_KERNELS.adamStep,
             {
               param: tf.tensor1d(param),
               m: tf.tensor1d(m),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { kernelProviders } from './kernel-registry';
 import { loadOneDnn, ONEDNN_INSTALL_HINT } from './onednn-addon';
 import { ONEDNN_KERNELS, registerOneDnnWasmKernels } from './wasm-onednn-kernels';
 
@@ -77,9 +78,11 @@ beforeAll(async () => {
 });
 
 describe('oneDNN kernels on the wasm backend', () => {
-  it('replace the wasm backend kernels it names', () => {
-    for (const name of ONEDNN_KERNELS)
-      expect((tf.getKernel(name, 'wasm') as tf.KernelConfig & { gradlab?: string }).gradlab).toBe('onednn');
+  it("come first for the wasm backend kernels it names, before the backend's own where it has one", () => {
+    expect(kernelProviders('Conv2D', 'wasm')).toEqual(['onednn', 'backend']);
+    expect(kernelProviders('Conv2DBackpropInput', 'wasm')).toEqual(['onednn', 'backend']);
+    expect(kernelProviders('Conv2DBackpropFilter', 'wasm')).toEqual(['onednn']); // wasm has none
+    expect(ONEDNN_KERNELS.every((name) => kernelProviders(name, 'wasm')[0] === 'onednn')).toBe(true);
   });
 
   it.each(CASES.map((c) => [describeCase(c), c]))('Conv2D: %s', async (_name, c) => {

@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { provideKernel, type KernelArgs } from './kernel-registry';
 import { loadOneDnn, type ConvGeometry, type OneDnnAddon } from './onednn-addon';
-
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-type Pair = number | [number, number];
 
 /** The kernels this package puts in the wasm backend's place, for tests and logs. */
 export const ONEDNN_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
@@ -13,7 +10,8 @@ export const ONEDNN_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropF
  * Makes the wasm backend run its convolutions (forward and both gradients) with oneDNN, the library PyTorch
  * uses on CPU: it reads the inputs and writes the output in the wasm heap, where the backend keeps every
  * tensor, so nothing is copied and the rest of TensorFlow.js is unchanged. NCHW data (which gradlab never
- * makes) keeps the backend's own kernel. Call before the wasm backend starts; a second call changes nothing.
+ * makes) goes on to the next provider or the backend's own kernel. Call before the wasm backend starts; a second
+ * call changes nothing.
  * `threads` is oneDNN's pool, the same count as the wasm backend's: the two never run at once (each kernel is
  * synchronous), so the cores are never asked for twice.
  */
@@ -22,9 +20,7 @@ export function registerOneDnnWasmKernels(threads: number): OneDnnAddon {
   addon.setThreads(threads);
   install('Conv2D', (args) => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as ConvAttrs & {
-      dilations: Pair;
-    };
+    const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as tf.Conv2DAttrs;
     const info = convInfo(x.shape, filter.shape, strides, dilations, pad, dimRoundingMode, dataFormat);
     if (!consistent(info)) return undefined;
     return run(args.backend as BackendWasm, info.outShape, [x, filter], (views, out) =>
@@ -33,9 +29,8 @@ export function registerOneDnnWasmKernels(threads: number): OneDnnAddon {
   });
   install('Conv2DBackpropInput', (args) => {
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as ConvAttrs & {
-      inputShape: [number, number, number, number];
-    };
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+      args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
     const info = convInfo(inputShape, filter.shape, strides, 1, pad, dimRoundingMode, dataFormat);
     if (!consistent(info)) return undefined;
     return run(args.backend as BackendWasm, inputShape, [dy, filter], (views, out) =>
@@ -44,9 +39,8 @@ export function registerOneDnnWasmKernels(threads: number): OneDnnAddon {
   });
   install('Conv2DBackpropFilter', (args) => {
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as ConvAttrs & {
-      filterShape: [number, number, number, number];
-    };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+      args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
     const info = convInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, dataFormat);
     if (!consistent(info)) return undefined;
     return run(args.backend as BackendWasm, filterShape, [x, dy], (views, out) =>
@@ -56,53 +50,33 @@ export function registerOneDnnWasmKernels(threads: number): OneDnnAddon {
   return addon;
 }
 
-interface ConvAttrs {
-  strides: Pair;
-  pad: Pad;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-type Marked = tf.KernelConfig & { gradlab?: string };
-
 /**
- * Puts `kernelFunc` in the wasm backend's place for NHWC float32 data, keeping the current kernel's setup
- * (the backend binds its wasm functions there) and leaving it everything else: other layouts and types, and
- * the geometries `kernelFunc` declines by answering undefined.
+ * Puts `kernelFunc` first in the wasm backend's place for NHWC float32 data; other layouts and types, and the
+ * geometries `kernelFunc` declines by answering undefined, go on to the next provider (kernel-registry.ts).
  */
 function install(
   kernelName: (typeof ONEDNN_KERNELS)[number],
   kernelFunc: (args: KernelArgs) => tf.TensorInfo | undefined,
 ): void {
-  const current = tf.getKernel(kernelName, 'wasm') as Marked | undefined;
-  if (current?.gradlab === 'onednn') return;
-  if (current) tf.unregisterKernel(kernelName, 'wasm');
-  const fallback = (args: KernelArgs) => {
-    if (!current) throw new Error(`${kernelName} on wasm+onednn: only float32 NHWC data is supported`);
-    return current.kernelFunc(args);
-  };
-  const config: Marked = {
-    ...current,
-    kernelName,
-    backendName: 'wasm',
-    gradlab: 'onednn',
+  provideKernel(kernelName, 'wasm', {
+    by: 'onednn',
+    rank: 2,
     kernelFunc: (args) => {
       const nhwc = (args.attrs as { dataFormat?: string }).dataFormat !== 'NCHW';
       const float32 = Object.values(args.inputs).every((t) => (t as tf.TensorInfo).dtype === 'float32');
-      return (nhwc && float32 && kernelFunc(args)) || fallback(args);
+      return nhwc && float32 ? kernelFunc(args) : undefined;
     },
-  };
-  tf.registerKernel(config);
+  });
 }
 
 function convInfo(
   inShape: number[],
   filterShape: number[],
-  strides: Pair,
-  dilations: Pair,
-  pad: Pad,
-  dimRoundingMode: ConvAttrs['dimRoundingMode'],
-  dataFormat: ConvAttrs['dataFormat'],
+  strides: tf.Conv2DAttrs['strides'],
+  dilations: tf.Conv2DAttrs['dilations'],
+  pad: tf.Conv2DAttrs['pad'],
+  dimRoundingMode: tf.Conv2DAttrs['dimRoundingMode'],
+  dataFormat: tf.Conv2DAttrs['dataFormat'],
 ): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(
     inShape as [number, number, number, number],

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { replaceKernel, runNestedKernel as run } from './replace-kernel';
+import { provideKernel, runNestedKernel as run, type KernelArgs } from '@gradlab/native-kernels';
 
 /**
  * The wasm backend has no Conv2DBackpropFilter kernel, so it cannot train a CNN. The filter gradient is a
@@ -10,25 +10,17 @@ import { replaceKernel, runNestedKernel as run } from './replace-kernel';
  * batch-10 VGG_08 step. There this kernel takes its place for NHWC (with cpu-conv2d's float64 sums).
  */
 export function registerConv2DBackpropFilter(backendName: string): void {
-  const kernelFunc = (args: Parameters<tf.KernelFunc>[0]) => filterGradient(args, backendName);
-  if (tf.getKernel('Conv2DBackpropFilter', backendName)) {
-    replaceKernel('Conv2DBackpropFilter', backendName, (args, original) =>
-      (args.attrs as { dataFormat?: string }).dataFormat === 'NCHW' ? original(args) : kernelFunc(args),
-    );
-    return;
-  }
-  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc, gradlab: true } as tf.KernelConfig);
+  provideKernel('Conv2DBackpropFilter', backendName, {
+    by: 'conv2d-backprop-filter-as-conv2d',
+    rank: 1,
+    kernelFunc: (args) =>
+      (args.attrs as { dataFormat?: string }).dataFormat === 'NCHW' ? undefined : filterGradient(args),
+  });
 }
 
-function filterGradient({ inputs, attrs }: Parameters<tf.KernelFunc>[0], backendName: string): tf.Tensor {
+function filterGradient({ inputs, attrs }: KernelArgs): tf.Tensor {
   const { x: xInfo, dy: dyInfo } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, pad, dataFormat, filterShape } = attrs as unknown as {
-    strides: number | [number, number];
-    pad: 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
-    dataFormat: 'NHWC' | 'NCHW';
-    filterShape: [number, number, number, number];
-  };
-  if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on ${backendName}: only NHWC is supported`);
+  const { strides, pad, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   const [kh, kw] = filterShape;
   const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
   const [top, bottom, left, right] = paddings(pad, kh, kw, xInfo.shape[1], xInfo.shape[2], sh, sw);

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { replaceKernel, runNestedKernel } from './replace-kernel';
+import { GRADLAB_KERNELS } from '@gradlab/contracts';
+import { runGradlabKernel } from '@gradlab/models/tf';
+import { provideKernel, runNestedKernel } from '@gradlab/native-kernels';
 
 /**
  * leaky_relu on wasm. The backend's own LeakyRelu is a plain loop (15 ms for a [100, 32, 32, 32] batch), and
@@ -10,23 +12,24 @@ import { replaceKernel, runNestedKernel } from './replace-kernel';
  * Bit for bit the same: the factors are exactly 1 and float32(alpha) either way.
  */
 export function registerFastLeakyRelu(backendName: string): void {
-  replaceKernel('LeakyRelu', backendName, (args, original) => {
-    const { x } = args.inputs as { x: tf.TensorInfo };
-    const { alpha } = args.attrs as unknown as { alpha: number };
-    if (x.dtype !== 'float32' || x.shape.length === 0) return original(args);
-    const slopes = tf.fill([x.shape[x.shape.length - 1]], alpha);
-    const y = runNestedKernel('Prelu', { x, alpha: slopes });
-    slopes.dispose();
-    return y;
+  provideKernel('LeakyRelu', backendName, {
+    by: 'leaky-relu-as-prelu',
+    rank: 1,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { alpha } = args.attrs as unknown as { alpha: number };
+      if (x.dtype !== 'float32' || x.shape.length === 0) return undefined;
+      const slopes = tf.fill([x.shape[x.shape.length - 1]], alpha);
+      const y = runNestedKernel('Prelu', { x, alpha: slopes });
+      slopes.dispose();
+      return y;
+    },
   });
 }
 
-/** A backend's one-kernel dy * step(x, alpha), where it has one (webgpu): inputs dy and x, attribute alpha. */
-export const LEAKY_RELU_GRAD_KERNEL = 'GradlabLeakyReluGrad';
-
 /**
  * The leaky_relu gradient as dy * step(x, alpha), on every backend (see registerFastLeakyRelu); in one kernel
- * where the backend has LEAKY_RELU_GRAD_KERNEL.
+ * where the backend has GRADLAB_KERNELS.leakyReluGrad (webgpu, wasm+onednn).
  */
 export function registerLeakyReluGradient(): void {
   tf.registerGradient({
@@ -35,10 +38,8 @@ export function registerLeakyReluGradient(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
       const { alpha } = attrs as unknown as { alpha: number };
-      if (tf.getKernel(LEAKY_RELU_GRAD_KERNEL, tf.getBackend()))
-        return {
-          x: () => tf.engine().runKernel(LEAKY_RELU_GRAD_KERNEL, { dy: dy as tf.Tensor, x }, { alpha }) as tf.Tensor,
-        };
+      if (tf.getKernel(GRADLAB_KERNELS.leakyReluGrad, tf.getBackend()))
+        return { x: () => runGradlabKernel('leakyReluGrad', { dy: dy as tf.Tensor, x }, { alpha }) as tf.Tensor };
       return { x: () => tf.mul(dy as tf.Tensor, tf.step(x, alpha)) };
     },
   });

@@ -3,7 +3,6 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle registers no gradient functions; the @tensorflow/tfjs bundle registers them all
 // (and the cpu backend) on the same tfjs-core.
 import '@tensorflow/tfjs';
-import { BATCH_NORM_KERNELS } from '@gradlab/models/tf';
 import {
   registerNativeAdamStep,
   registerNativeBatchNormKernels,
@@ -14,8 +13,7 @@ import { registerFastAvgPoolGrad } from './avg-pool-grad';
 import { registerConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { registerFastConv2DBackpropInput } from './conv2d-backprop-input';
 import { registerPreciseCpuConv2D } from './cpu-conv2d';
-import { LEAKY_RELU_GRAD_KERNEL, registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
-import { ADAM_STEP_KERNEL } from '../optim/torch-adam';
+import { registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
 import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
 import { startWebGpu } from './webgpu';
 import { registerWebGpuAdamStep } from './webgpu-adam';
@@ -106,9 +104,9 @@ async function activate(
       require('@tensorflow/tfjs-backend-wasm');
       // oneDNN's pool has as many threads as the wasm backend's: they take turns, kernel by kernel.
       registerOneDnnWasmKernels(Math.min(wasmThreads, MAX_WASM_THREADS));
-      registerNativeBatchNormKernels(BATCH_NORM_KERNELS);
-      registerNativeLeakyReluGrad(LEAKY_RELU_GRAD_KERNEL);
-      registerNativeAdamStep(ADAM_STEP_KERNEL);
+      registerNativeBatchNormKernels();
+      registerNativeLeakyReluGrad();
+      registerNativeAdamStep();
       registerFastAvgPoolGrad('wasm');
       registerFastLeakyRelu('wasm');
       await withWasmThreads(wasmThreads, () => setBackend('wasm'));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { ADAM_STEP_KERNEL, type AdamStepAttrs } from '../optim/torch-adam';
+import { provideGradlabKernel } from '@gradlab/native-kernels';
 import { EXACT, FlatProgram, ZERO } from './webgpu-program';
 
 /**
@@ -10,35 +10,27 @@ import { EXACT, FlatProgram, ZERO } from './webgpu-program';
  * operations the other backends run.
  */
 export function registerWebGpuAdamStep(): void {
-  if (tf.getKernel(ADAM_STEP_KERNEL, 'webgpu')) return;
-  tf.registerKernel({
-    kernelName: ADAM_STEP_KERNEL,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const { param, m, v, grad } = inputs as Record<'param' | 'm' | 'v' | 'grad', tf.TensorInfo>;
-      const a = attrs as unknown as AdamStepAttrs;
-      const webgpu = backend as WebGPUBackend;
-      const uniforms = (...values: number[]) => [ZERO, ...values.map((value) => ({ type: 'float32', data: [value] }))];
-      const newM = webgpu.runWebGPUProgram(
-        new AdamMomentProgram(param.shape, 'first'),
-        [m, grad, param],
-        'float32',
-        uniforms(a.beta1, 1 - a.beta1, a.weightDecay),
-      );
-      const newV = webgpu.runWebGPUProgram(
-        new AdamMomentProgram(param.shape, 'second'),
-        [v, grad, param],
-        'float32',
-        uniforms(a.beta2, 1 - a.beta2, a.weightDecay),
-      );
-      const newParam = webgpu.runWebGPUProgram(
-        new AdamParamProgram(param.shape),
-        [param, newM, newV],
-        'float32',
-        uniforms(a.stepSize, a.sqrtBiasCorrection2, a.epsilon),
-      );
-      return [newM, newV, newParam];
-    },
+  provideGradlabKernel<'adamStep', WebGPUBackend>('adamStep', 'webgpu', ({ param, m, v, grad }, a, webgpu) => {
+    const uniforms = (...values: number[]) => [ZERO, ...values.map((value) => ({ type: 'float32', data: [value] }))];
+    const newM = webgpu.runWebGPUProgram(
+      new AdamMomentProgram(param.shape, 'first'),
+      [m, grad, param],
+      'float32',
+      uniforms(a.beta1, 1 - a.beta1, a.weightDecay),
+    );
+    const newV = webgpu.runWebGPUProgram(
+      new AdamMomentProgram(param.shape, 'second'),
+      [v, grad, param],
+      'float32',
+      uniforms(a.beta2, 1 - a.beta2, a.weightDecay),
+    );
+    const newParam = webgpu.runWebGPUProgram(
+      new AdamParamProgram(param.shape),
+      [param, newM, newV],
+      'float32',
+      uniforms(a.stepSize, a.sqrtBiasCorrection2, a.epsilon),
+    );
+    return [newM, newV, newParam];
   });
 }
 

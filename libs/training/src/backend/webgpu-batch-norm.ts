@@ -1,56 +1,56 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { BATCH_NORM_KERNELS } from '@gradlab/models/tf';
+import type { GradlabKernel, GradlabKernelAttrs, GradlabKernelInputs } from '@gradlab/contracts';
+import { provideGradlabKernel } from '@gradlab/native-kernels';
 import { COMPENSATED_ADDITION, EXACT, FlatProgram, ZERO } from './webgpu-program';
 
 /**
- * Batch norm's training pass in five kernels (libs/models' BATCH_NORM_KERNELS): a VGG_38 BN+RC step took 2,262
+ * Batch norm's training pass in five kernels (GRADLAB_KERNELS.batchNorm*, libs/contracts): a VGG_38 BN+RC step took 2,262
  * dispatches, about 40 per batch-norm layer, in the operations of the general path. Per-channel sums are one
  * workgroup per channel, compensated (mean first, then the squared deviations from it, as the general path
  * does); the element-wise kernels round every operation as the general path's operations do (EXACT).
  */
 export function registerWebGpuBatchNorm(): void {
-  if (tf.getKernel(BATCH_NORM_KERNELS.moments, 'webgpu')) return;
-  const register = (
-    kernelName: string,
-    kernelFunc: (args: {
-      inputs: Record<string, tf.TensorInfo>;
-      attrs: Record<string, number | string>;
-      backend: WebGPUBackend;
-    }) => tf.TensorInfo,
-  ) => tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  const register = <K extends GradlabKernel>(
+    kernel: K,
+    kernelFunc: (
+      inputs: GradlabKernelInputs<tf.TensorInfo>[K],
+      attrs: GradlabKernelAttrs[K],
+      backend: WebGPUBackend,
+    ) => tf.TensorInfo,
+  ) => provideGradlabKernel<K, WebGPUBackend>(kernel, 'webgpu', kernelFunc);
   const f32 = (value: number) => ({ type: 'float32', data: [value] });
 
-  register(BATCH_NORM_KERNELS.moments, ({ inputs: { x }, backend }) =>
+  register('batchNormMoments', ({ x }, _attrs, backend) =>
     backend.runWebGPUProgram(new MomentsProgram(channels(x)), [x], 'float32', [ZERO]),
   );
-  register(BATCH_NORM_KERNELS.normalize, ({ inputs: { x, moments, gamma, beta }, attrs, backend }) =>
+  register('batchNormNormalize', ({ x, moments, gamma, beta }, attrs, backend) =>
     backend.runWebGPUProgram(new NormalizeProgram(x.shape), [x, moments, gamma, beta], 'float32', [
       ZERO,
-      f32(attrs.epsilon as number),
+      f32(attrs.epsilon),
     ]),
   );
-  register(BATCH_NORM_KERNELS.gradSum, ({ inputs: { dy, x, moments }, attrs, backend }) =>
+  register('batchNormGradSum', ({ dy, x, moments }, attrs, backend) =>
     attrs.which === 'beta'
       ? backend.runWebGPUProgram(new BetaGradProgram(channels(dy)), [dy], 'float32', [ZERO])
       : backend.runWebGPUProgram(new GammaGradProgram(channels(dy)), [dy, x, moments], 'float32', [
           ZERO,
-          f32(attrs.epsilon as number),
+          f32(attrs.epsilon),
         ]),
   );
-  register(BATCH_NORM_KERNELS.inputGrad, ({ inputs: { dy, x, moments, gamma, dBeta, dGamma }, attrs, backend }) =>
+  register('batchNormInputGrad', ({ dy, x, moments, gamma, dBeta, dGamma }, attrs, backend) =>
     backend.runWebGPUProgram(new InputGradProgram(x.shape), [dy, x, moments, gamma, dBeta, dGamma], 'float32', [
       ZERO,
-      f32(attrs.epsilon as number),
+      f32(attrs.epsilon),
     ]),
   );
-  register(BATCH_NORM_KERNELS.runningUpdate, ({ inputs: { running, moments }, attrs, backend }) =>
+  register('batchNormRunningUpdate', ({ running, moments }, attrs, backend) =>
     backend.runWebGPUProgram(new RunningUpdateProgram(running.shape), [running, moments], 'float32', [
       ZERO,
-      { type: 'int32', data: [attrs.row as number] },
-      f32(1 - (attrs.momentum as number)),
-      f32(attrs.momentum as number),
-      f32(attrs.scale as number),
+      { type: 'int32', data: [attrs.row] },
+      f32(1 - attrs.momentum),
+      f32(attrs.momentum),
+      f32(attrs.scale),
     ]),
   );
 }

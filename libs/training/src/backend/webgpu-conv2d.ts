@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { replaceKernel } from './replace-kernel';
+import { provideKernel } from '@gradlab/native-kernels';
 import { COMPENSATED_ADDITION, EXACT, FlatProgram, ZERO } from './webgpu-program';
 
 /**
@@ -17,52 +17,61 @@ import { COMPENSATED_ADDITION, EXACT, FlatProgram, ZERO } from './webgpu-program
  *   Here each image's share is a thread of its own, and a second pass adds the images' partial sums.
  */
 export function registerWebGpuConvolutions(): void {
-  replaceKernel('Conv2D', 'webgpu', (args, original) => {
-    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const info = convInfo(x.shape, filter.shape, args.attrs as unknown as ConvAttrs);
-    if (!info) return original(args);
-    const backend = args.backend as WebGPUBackend;
-    return backend.runWebGPUProgram(new Conv2DProgram(info.outShape), [x, filter], 'float32', padAndStride(info));
+  provideKernel('Conv2D', 'webgpu', {
+    by: 'conv2d-compensated',
+    rank: 1,
+    kernelFunc: (args) => {
+      const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+      const info = convInfo(x.shape, filter.shape, args.attrs as unknown as ConvAttrs);
+      if (!info) return undefined;
+      const backend = args.backend as WebGPUBackend;
+      return backend.runWebGPUProgram(new Conv2DProgram(info.outShape), [x, filter], 'float32', padAndStride(info));
+    },
   });
-  replaceKernel('Conv2DBackpropInput', 'webgpu', (args, original) => {
-    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
-    const info = convInfo(attrs.inputShape, filter.shape, attrs);
-    if (!info || info.strideHeight !== 1 || info.strideWidth !== 1) return original(args);
-    const backend = args.backend as WebGPUBackend;
-    return backend.runWebGPUProgram(
-      new Conv2DInputGradProgram(attrs.inputShape),
-      [dy, filter],
-      'float32',
-      padAndStride(info),
-    );
+  provideKernel('Conv2DBackpropInput', 'webgpu', {
+    by: 'conv2d-backprop-input-compensated',
+    rank: 1,
+    kernelFunc: (args) => {
+      const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+      const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+      const info = convInfo(attrs.inputShape, filter.shape, attrs);
+      if (!info || info.strideHeight !== 1 || info.strideWidth !== 1) return undefined;
+      const backend = args.backend as WebGPUBackend;
+      return backend.runWebGPUProgram(
+        new Conv2DInputGradProgram(attrs.inputShape),
+        [dy, filter],
+        'float32',
+        padAndStride(info),
+      );
+    },
   });
-  replaceKernel('Conv2DBackpropFilter', 'webgpu', (args, original) => {
-    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
-    const info = convInfo(x.shape, attrs.filterShape, attrs);
-    if (!info) return original(args);
-    const backend = args.backend as WebGPUBackend;
-    const filterSize = attrs.filterShape.reduce((a, b) => a * b, 1);
-    const partial = backend.runWebGPUProgram(
-      new Conv2DFilterGradPartialProgram(x.shape[0], filterSize),
-      [x, dy],
-      'float32',
-      [...padAndStride(info), { type: 'int32', data: attrs.filterShape }],
-    );
-    const filterGrad = backend.runWebGPUProgram(new PartialSumProgram(attrs.filterShape), [partial], 'float32', [ZERO]);
-    backend.disposeData(partial.dataId);
-    return filterGrad;
+  provideKernel('Conv2DBackpropFilter', 'webgpu', {
+    by: 'conv2d-backprop-filter-per-image',
+    rank: 1,
+    kernelFunc: (args) => {
+      const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+      const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+      const info = convInfo(x.shape, attrs.filterShape, attrs);
+      if (!info) return undefined;
+      const backend = args.backend as WebGPUBackend;
+      const filterSize = attrs.filterShape.reduce((a, b) => a * b, 1);
+      const partial = backend.runWebGPUProgram(
+        new Conv2DFilterGradPartialProgram(x.shape[0], filterSize),
+        [x, dy],
+        'float32',
+        [...padAndStride(info), { type: 'int32', data: attrs.filterShape }],
+      );
+      const filterGrad = backend.runWebGPUProgram(new PartialSumProgram(attrs.filterShape), [partial], 'float32', [
+        ZERO,
+      ]);
+      backend.disposeData(partial.dataId);
+      return filterGrad;
+    },
   });
 }
 
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dilations?: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
+/** What convInfo reads of a convolution's attributes: tfjs-core's, the gradients' without dilations. */
+type ConvAttrs = Omit<tf.Conv2DAttrs, 'dilations'> & Partial<Pick<tf.Conv2DAttrs, 'dilations'>>;
 
 /** The convolution's geometry, or null for what these kernels leave to the originals. */
 function convInfo(inShape: number[], filterShape: number[], attrs: ConvAttrs): tf.backend_util.Conv2DInfo | null {

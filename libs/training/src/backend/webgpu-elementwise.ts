@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { LEAKY_RELU_GRAD_KERNEL } from './leaky-relu';
+import { provideGradlabKernel } from '@gradlab/native-kernels';
 import { EXACT, FlatProgram, ZERO } from './webgpu-program';
 
 /**
@@ -9,19 +9,12 @@ import { EXACT, FlatProgram, ZERO } from './webgpu-program';
  * NaN in x gives NaN, as Step does.
  */
 export function registerWebGpuLeakyReluGrad(): void {
-  if (tf.getKernel(LEAKY_RELU_GRAD_KERNEL, 'webgpu')) return;
-  tf.registerKernel({
-    kernelName: LEAKY_RELU_GRAD_KERNEL,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-      const { alpha } = attrs as unknown as { alpha: number };
-      return (backend as WebGPUBackend).runWebGPUProgram(new LeakyReluGradProgram(x.shape), [dy, x], 'float32', [
-        ZERO,
-        { type: 'float32', data: [alpha] },
-      ]);
-    },
-  });
+  provideGradlabKernel<'leakyReluGrad', WebGPUBackend>('leakyReluGrad', 'webgpu', ({ dy, x }, { alpha }, backend) =>
+    backend.runWebGPUProgram(new LeakyReluGradProgram(x.shape), [dy, x], 'float32', [
+      ZERO,
+      { type: 'float32', data: [alpha] },
+    ]),
+  );
 }
 
 class LeakyReluGradProgram extends FlatProgram {

@@ -1,19 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-/**
- * A backend's fused Adam update of one parameter, where it has one (webgpu): inputs param, m, v and grad;
- * outputs the new m, v and param, computed as the operations in TorchAdam.apply compute them.
- */
-export const ADAM_STEP_KERNEL = 'GradlabAdamStep';
-
-export interface AdamStepAttrs {
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  weightDecay: number;
-  stepSize: number;
-  sqrtBiasCorrection2: number;
-}
+import { GRADLAB_KERNELS, type GradlabKernelAttrs } from '@gradlab/contracts';
+import { runGradlabKernel } from '@gradlab/models/tf';
 
 export interface AdamOptions {
   beta1?: number;
@@ -62,7 +49,7 @@ export class TorchAdam {
     const bc1 = 1 - this.beta1 ** this.step;
     const bc2 = 1 - this.beta2 ** this.step;
     const stepSize = learningRate / bc1;
-    if (tf.getKernel(ADAM_STEP_KERNEL, tf.getBackend())) {
+    if (tf.getKernel(GRADLAB_KERNELS.adamStep, tf.getBackend())) {
       this.applyFused(grads, {
         beta1: this.beta1,
         beta2: this.beta2,
@@ -88,16 +75,14 @@ export class TorchAdam {
     });
   }
 
-  private applyFused(grads: Record<string, tf.Tensor>, attrs: AdamStepAttrs): void {
+  private applyFused(grads: Record<string, tf.Tensor>, attrs: GradlabKernelAttrs['adamStep']): void {
     tf.tidy(() => {
       for (const [name, p] of this.params) {
         const grad = grads[name];
         if (!grad) throw new Error(`no gradient for ${name}`);
         const m = this.m.get(name) as tf.Variable;
         const v = this.v.get(name) as tf.Variable;
-        const [newM, newV, newParam] = tf
-          .engine()
-          .runKernel(ADAM_STEP_KERNEL, { param: p, m, v, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const [newM, newV, newParam] = runGradlabKernel('adamStep', { param: p, m, v, grad }, attrs) as tf.Tensor[];
         m.assign(newM);
         v.assign(newV);
         p.assign(newParam);
