@@ -45,10 +45,10 @@ beforeAll(async () => {
 
 describe('kernel providers', () => {
   it('are tried by rank, not by the order they were registered in', () => {
-    provideKernel('GradlabTestFirstOrder', 'cpu', exact());
-    provideKernel('GradlabTestFirstOrder', 'cpu', fast());
-    provideKernel('GradlabTestOtherOrder', 'cpu', fast());
-    provideKernel('GradlabTestOtherOrder', 'cpu', exact());
+    provideKernel({ kernelName: 'GradlabTestFirstOrder', backendName: 'cpu', ...exact() });
+    provideKernel({ kernelName: 'GradlabTestFirstOrder', backendName: 'cpu', ...fast() });
+    provideKernel({ kernelName: 'GradlabTestOtherOrder', backendName: 'cpu', ...fast() });
+    provideKernel({ kernelName: 'GradlabTestOtherOrder', backendName: 'cpu', ...exact() });
 
     expect(kernelProviders('GradlabTestFirstOrder', 'cpu')).toEqual(['exact', 'fast']);
     expect(kernelProviders('GradlabTestOtherOrder', 'cpu')).toEqual(['exact', 'fast']);
@@ -65,8 +65,8 @@ describe('kernel providers', () => {
   });
 
   it("leave what they all decline to the backend's own kernel, and a second registration changes nothing", () => {
-    provideKernel('Square', 'cpu', fast());
-    provideKernel('Square', 'cpu', fast());
+    provideKernel({ kernelName: 'Square', backendName: 'cpu', ...fast() });
+    provideKernel({ kernelName: 'Square', backendName: 'cpu', ...fast() });
     expect(kernelProviders('Square', 'cpu')).toEqual(['fast', 'backend']);
     expect(Array.from(tf.square(tf.tensor1d([3])).dataSync())).toEqual([4]); // fast: 3 + 1
     expect(Array.from(tf.square(tf.tensor2d([[3]])).dataSync())).toEqual([9]); // declined: the backend squares

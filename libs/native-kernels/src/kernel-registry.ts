@@ -33,11 +33,20 @@ interface Dispatch {
 const dispatches = new Map<string, Dispatch>();
 
 /**
+ * A kernel as gradlab provides it, declared one to a file as TensorFlow.js's backends declare theirs (a
+ * KernelConfig): the kernel, the backend, and the provider.
+ */
+export interface ProvidedKernelConfig extends KernelProvider {
+  kernelName: string;
+  backendName: string;
+}
+
+/**
  * The one way gradlab registers a kernel, its own (GRADLAB_KERNELS) or one in a backend's place: the first
  * provider of a kernel puts a dispatch there, which keeps the backend's kernel and tries the providers by
  * rank. Call before the backend starts (its kernels' setup runs then).
  */
-export function provideKernel(kernelName: string, backendName: string, provider: KernelProvider): void {
+export function provideKernel({ kernelName, backendName, ...provider }: ProvidedKernelConfig): void {
   const key = `${backendName}/${kernelName}`;
   let dispatch = dispatches.get(key);
   if (!dispatch) {
@@ -69,10 +78,10 @@ function dispatchCall(dispatch: Dispatch, args: KernelArgs, key: string): Kernel
 }
 
 /**
- * One of gradlab's own kernels (libs/contracts' GRADLAB_KERNELS) on a backend, its inputs and attributes typed
- * by their contract; `B` is the backend's class (BackendWasm, WebGPUBackend).
+ * The config of one of gradlab's own kernels (libs/contracts' GRADLAB_KERNELS) on a backend, its inputs and
+ * attributes typed by their contract; `B` is the backend's class (BackendWasm, WebGPUBackend).
  */
-export function provideGradlabKernel<K extends GradlabKernel, B>(
+export function gradlabKernelConfig<K extends GradlabKernel, B>(
   kernel: K,
   backendName: string,
   kernelFunc: (
@@ -80,8 +89,10 @@ export function provideGradlabKernel<K extends GradlabKernel, B>(
     attrs: GradlabKernelAttrs[K],
     backend: B,
   ) => tf.TensorInfo | tf.TensorInfo[],
-): void {
-  provideKernel(GRADLAB_KERNELS[kernel], backendName, {
+): ProvidedKernelConfig {
+  return {
+    kernelName: GRADLAB_KERNELS[kernel],
+    backendName,
     by: `gradlab-${backendName}`,
     rank: 1,
     kernelFunc: ({ inputs, attrs, backend }) =>
@@ -90,7 +101,7 @@ export function provideGradlabKernel<K extends GradlabKernel, B>(
         attrs as unknown as GradlabKernelAttrs[K],
         backend as unknown as B,
       ),
-  });
+  };
 }
 
 /** Who provides a kernel on a backend, in the order they are tried; 'backend' for the backend's own. */

@@ -9,7 +9,9 @@ import { provideKernel, runNestedKernel as run } from '@gradlab/native-kernels';
  * Every other pool keeps the original kernel.
  */
 export function registerFastAvgPoolGrad(backendName: string): void {
-  provideKernel('AvgPoolGrad', backendName, {
+  provideKernel({
+    kernelName: 'AvgPoolGrad',
+    backendName: backendName,
     by: 'avg-pool-grad-as-multiply',
     rank: 1,
     kernelFunc: (args) => {

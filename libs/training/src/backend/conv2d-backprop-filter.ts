@@ -10,7 +10,9 @@ import { provideKernel, runNestedKernel as run, type KernelArgs } from '@gradlab
  * batch-10 VGG_08 step. There this kernel takes its place for NHWC (with cpu-conv2d's float64 sums).
  */
 export function registerConv2DBackpropFilter(backendName: string): void {
-  provideKernel('Conv2DBackpropFilter', backendName, {
+  provideKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: backendName,
     by: 'conv2d-backprop-filter-as-conv2d',
     rank: 1,
     kernelFunc: (args) =>

@@ -8,7 +8,9 @@ import { provideKernel, runNestedKernel as run } from '@gradlab/native-kernels';
  * with dy padded by (k-1-p) on each side, p the forward padding. Other strides keep the original kernel.
  */
 export function registerFastConv2DBackpropInput(backendName: string): void {
-  provideKernel('Conv2DBackpropInput', backendName, {
+  provideKernel({
+    kernelName: 'Conv2DBackpropInput',
+    backendName: backendName,
     by: 'conv2d-backprop-input-as-conv2d',
     rank: 1,
     kernelFunc: (args) => {

@@ -14,7 +14,9 @@ type CpuBackend = {
  * as fast. NHWC float32 only (all gradlab uses); anything else goes to the original kernel.
  */
 export function registerPreciseCpuConv2D(): void {
-  provideKernel('Conv2D', 'cpu', {
+  provideKernel({
+    kernelName: 'Conv2D',
+    backendName: 'cpu',
     by: 'conv2d-float64-sums',
     rank: 1,
     kernelFunc: (args) => {

@@ -12,7 +12,9 @@ import { provideKernel, runNestedKernel } from '@gradlab/native-kernels';
  * Bit for bit the same: the factors are exactly 1 and float32(alpha) either way.
  */
 export function registerFastLeakyRelu(backendName: string): void {
-  provideKernel('LeakyRelu', backendName, {
+  provideKernel({
+    kernelName: 'LeakyRelu',
+    backendName: backendName,
     by: 'leaky-relu-as-prelu',
     rank: 1,
     kernelFunc: (args) => {

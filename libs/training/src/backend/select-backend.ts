@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // (and the cpu backend) on the same tfjs-core.
 import '@tensorflow/tfjs';
 import {
+  provideKernel,
   registerNativeAdamStep,
   registerNativeBatchNormKernels,
   registerNativeLeakyReluGrad,
@@ -16,10 +17,10 @@ import { registerPreciseCpuConv2D } from './cpu-conv2d';
 import { registerFastLeakyRelu, registerLeakyReluGradient } from './leaky-relu';
 import { withWasmThreads, MAX_WASM_THREADS } from './wasm-threads';
 import { startWebGpu } from './webgpu';
-import { registerWebGpuAdamStep } from './webgpu-adam';
+import { adamStepWebGpuConfig } from './webgpu-adam';
 import { registerWebGpuBatchNorm } from './webgpu-batch-norm';
 import { probeExactFma, registerWebGpuConvolutions } from './webgpu-conv2d';
-import { registerWebGpuLeakyReluGrad } from './webgpu-elementwise';
+import { leakyReluGradWebGpuConfig } from './webgpu-elementwise';
 
 /** What a run records as its backend. */
 export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm+onednn' | 'wasm' | 'cpu';
@@ -88,8 +89,8 @@ async function activate(
       // A software adapter only when forced: Mesa's renderer trains at a tenth of wasm's speed.
       await startWebGpu({ allowSoftware: forced });
       registerWebGpuConvolutions();
-      registerWebGpuAdamStep();
-      registerWebGpuLeakyReluGrad();
+      provideKernel(adamStepWebGpuConfig);
+      provideKernel(leakyReluGradWebGpuConfig);
       registerWebGpuBatchNorm();
       await setBackend('webgpu');
       await probeExactFma();

@@ -1,6 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { provideGradlabKernel } from '@gradlab/native-kernels';
+import { gradlabKernelConfig } from '@gradlab/native-kernels';
 import { EXACT, FlatProgram, ZERO } from './webgpu-program';
 
 /**
@@ -9,8 +8,10 @@ import { EXACT, FlatProgram, ZERO } from './webgpu-program';
  * dispatches on Adam. Every operation is rounded as written (EXACT), so the numbers are those of the
  * operations the other backends run.
  */
-export function registerWebGpuAdamStep(): void {
-  provideGradlabKernel<'adamStep', WebGPUBackend>('adamStep', 'webgpu', ({ param, m, v, grad }, a, webgpu) => {
+export const adamStepWebGpuConfig = gradlabKernelConfig<'adamStep', WebGPUBackend>(
+  'adamStep',
+  'webgpu',
+  ({ param, m, v, grad }, a, webgpu) => {
     const uniforms = (...values: number[]) => [ZERO, ...values.map((value) => ({ type: 'float32', data: [value] }))];
     const newM = webgpu.runWebGPUProgram(
       new AdamMomentProgram(param.shape, 'first'),
@@ -31,8 +32,8 @@ export function registerWebGpuAdamStep(): void {
       uniforms(a.stepSize, a.sqrtBiasCorrection2, a.epsilon),
     );
     return [newM, newV, newParam];
-  });
-}
+  },
+);
 
 /** m' = b1 m + (1 - b1) g, or v' = b2 v + (1 - b2) g^2, with g the gradient plus coupled weight decay. */
 class AdamMomentProgram extends FlatProgram {

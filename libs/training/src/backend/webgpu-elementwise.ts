@@ -1,6 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { provideGradlabKernel } from '@gradlab/native-kernels';
+import { gradlabKernelConfig } from '@gradlab/native-kernels';
 import { EXACT, FlatProgram, ZERO } from './webgpu-program';
 
 /**
@@ -8,14 +7,15 @@ import { EXACT, FlatProgram, ZERO } from './webgpu-program';
  * activation of every step's backward pass. The same numbers: the factor is exactly 1 or float32(alpha), and a
  * NaN in x gives NaN, as Step does.
  */
-export function registerWebGpuLeakyReluGrad(): void {
-  provideGradlabKernel<'leakyReluGrad', WebGPUBackend>('leakyReluGrad', 'webgpu', ({ dy, x }, { alpha }, backend) =>
+export const leakyReluGradWebGpuConfig = gradlabKernelConfig<'leakyReluGrad', WebGPUBackend>(
+  'leakyReluGrad',
+  'webgpu',
+  ({ dy, x }, { alpha }, backend) =>
     backend.runWebGPUProgram(new LeakyReluGradProgram(x.shape), [dy, x], 'float32', [
       ZERO,
       { type: 'float32', data: [alpha] },
     ]),
-  );
-}
+);
 
 class LeakyReluGradProgram extends FlatProgram {
   readonly variableNames = ['dy', 'x'];
