@@ -6,7 +6,7 @@ import { provideKernel, runNestedKernel as run } from '@gradlab/native-kernels';
  * with stride 2 and no padding (the framework's reduction blocks) every input pixel receives a quarter of its
  * window's gradient, which is one broadcasting multiply (vectorised by XNNPACK):
  *   dx[n, 2i + a, 2j + b, c] = dy[n, i, j, c] / 4,   i.e.  dy as [n, h, 1, w, 1, c] x 1/4 over [1, 1, 2, 1, 2, 1]
- * Every other pool keeps the original kernel.
+ * Every other pool is declined, to the backend's own kernel.
  */
 export function registerFastAvgPoolGrad(backendName: string): void {
   provideKernel({

@@ -5,7 +5,7 @@ import { provideKernel, runNestedKernel as run } from '@gradlab/native-kernels';
  * The wasm backend's own Conv2DBackpropInput is plain loops: half of a training step's time. For stride 1
  * (every convolution of the coursework network) the input gradient is a convolution that XNNPACK runs fast:
  *   dx = conv2d(pad(dy), W'),  W'[i, j, o, c] = W[kh-1-i, kw-1-j, c, o]
- * with dy padded by (k-1-p) on each side, p the forward padding. Other strides keep the original kernel.
+ * with dy padded by (k-1-p) on each side, p the forward padding. Other strides are declined, to the backend's own kernel.
  */
 export function registerFastConv2DBackpropInput(backendName: string): void {
   provideKernel({

@@ -11,7 +11,7 @@ type CpuBackend = {
  * output is rounded once per term. On the VGG_38 parity fixture that left the gradients of the first stage
  * up to 2.1e-3 off the float64 reference (bound 1e-3); wasm is 1e-6 off. This kernel sums each output in
  * float64 and rounds once, as the cpu backend's own gradient kernels already do: 1e-7 off, and about twice
- * as fast. NHWC float32 only (all gradlab uses); anything else goes to the original kernel.
+ * as fast. NHWC float32 only (all gradlab uses); anything else is declined, to the backend's own kernel.
  */
 export function registerPreciseCpuConv2D(): void {
   provideKernel({

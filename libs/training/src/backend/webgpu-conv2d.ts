@@ -7,7 +7,7 @@ export { probeExactFma, setWebGpuProductError, webGpuProductError } from './webg
 
 /**
  * The webgpu backend's convolutions, replaced for what the coursework network runs (NHWC float32, stride 1,
- * no dilation; anything else goes to the original kernels), for two reasons:
+ * no dilation; anything else is declined, to the backend's own), for two reasons:
  * - Precision. Its kernels sum each output's products in a plain float32 loop. In the plain VGG_38 the
  *   activations shrink layer by layer until some pre-activations are the near-total cancellation of their
  *   terms; a rounding then flips the sign of one, and with it the leaky_relu gradient (1 or 0.01) of that

@@ -4,7 +4,7 @@ import { ZERO } from '../webgpu-program';
 /** What convInfo reads of a convolution's attributes: tfjs-core's, the gradients' without dilations. */
 export type ConvAttrs = Omit<tf.Conv2DAttrs, 'dilations'> & Partial<Pick<tf.Conv2DAttrs, 'dilations'>>;
 
-/** The convolution's geometry, or null for what these kernels leave to the originals. */
+/** The convolution's geometry, or null for what these kernels leave to the backend's own kernels. */
 export function convInfo(
   inShape: number[],
   filterShape: number[],
