@@ -20,6 +20,13 @@ export class RedisIoAdapter extends IoAdapter {
   ) {
     super(app);
     this.pub = new IORedis({ ...redisConnectionFromUrl(redisUrl), maxRetriesPerRequest: 3 });
+    // The adapter publishes without waiting for the answer: while Redis is down each publish fails once its
+    // retries are spent, and that rejection, unhandled, ended the api (the chaos e2e's Redis outage, under
+    // load). The event still reaches this instance's own clients; other instances' pages reload from Postgres
+    // when their sockets reconnect.
+    const publish = this.pub.publish.bind(this.pub);
+    this.pub.publish = ((channel: string, message: string) =>
+      publish(channel, message).catch(() => 0)) as unknown as IORedis['publish'];
     this.sub = this.pub.duplicate();
     // its own error listeners: without them the adapter warns "missing 'error' handler" at every retry
     outages.watch(this.pub);
