@@ -198,6 +198,7 @@ export class ChaosStack {
     const keep = (chunk: Buffer) => this.logs.push(`[${name}] ${chunk}`);
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    child.on('exit', (code, signal) => this.logs.push(`[${name}] exited (code ${code}, signal ${signal})\n`));
     return child;
   }
 }

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { QUEUES, redisConnectionFromUrl, type RunDto, type WorkerDto } from '@gradlab/contracts';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
@@ -36,6 +37,9 @@ describe('chaos: Postgres, the api, Redis and workers go away during real runs; 
     stack.startWorker();
   }, 120_000);
   afterAll(async () => {
+    // every process's output, for a failure to be read after the run (CI keeps test-artifacts/)
+    mkdirSync('test-artifacts', { recursive: true });
+    writeFileSync('test-artifacts/chaos-processes.log', stack.logs.join(''));
     await stack.stop();
   }, 30_000);
 
