@@ -1,9 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { redisConnectionFromUrl } from '@gradlab/contracts';
 import { AuthModule } from './auth/auth.module';
 import { BlocksModule } from './blocks/blocks.module';
+import { ContractValidationPipe } from './common/contract-validation.pipe';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { AppConfig } from './config/app-config';
 import { GraphqlApiModule } from './graphql/graphql-api.module';
@@ -52,7 +53,10 @@ export class AppModule {
         GraphqlApiModule,
         HealthModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_PIPE, useClass: ContractValidationPipe },
+      ],
     };
   }
 }

@@ -30,7 +30,7 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   app.use(refuseNulBytes);
   const outages = app.get(RedisService).outages;
   app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, config.queuePrefix, config.webOrigins, outages));
-  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(), { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
 }
 
 /**

@@ -109,6 +109,9 @@ export const CreateBlockRequestSchema = z.strictObject({
 });
 export type CreateBlockRequest = z.input<typeof CreateBlockRequestSchema>;
 
+/** The editor's check as the student types: a block to check, stored nowhere. */
+export const CheckBlockRequestSchema = z.strictObject({ block: z.unknown().describe('a gradlab.block/1 document') });
+
 /** Parameters the block gives the whole network at the two depths the coursework compares. */
 export const BlockParameterCountsSchema = z.object({
   VGG_08: z.number().int().describe('3 stages, 0 processing blocks per stage, 32 filters'),

@@ -1,18 +1,11 @@
-import { Controller, Get, Headers, HttpCode, Ip, Post, Res } from '@nestjs/common';
-import {
-  LoginRequestSchema,
-  SESSION_COOKIE,
-  SessionDtoSchema,
-  SignedInUserDtoSchema,
-  type ParsedLoginRequest,
-  type SessionDto,
-  type SignedInUserDto,
-} from '@gradlab/contracts';
+import { Body, Controller, Get, Headers, Ip, Post, Res } from '@nestjs/common';
+import { SESSION_COOKIE } from '@gradlab/contracts';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { CurrentPrincipal, Public } from './auth.decorators';
 import { DomainError } from '../common/domain-error';
-import { ApiDoc, ValidBody } from '../docs/api-route';
+import { Answers, ApiDoc } from '../docs/api-route';
+import { LoginRequest, SessionDto, SignedInUserDto } from '../docs/contract-dtos';
 import { AuthService } from './auth.service';
 import { LoginLimiterService } from './login-limiter.service';
 import type { Principal } from './principal';
@@ -35,15 +28,14 @@ export class AuthController {
 
   @Public()
   @Post('login')
-  @HttpCode(200)
   @ApiDoc('Dashboard sign-in: sets the httpOnly session cookie', {
-    200: ['signed in', SignedInUserDtoSchema],
     400: 'bad input',
     401: 'wrong email or password',
     429: 'too many attempts for this email or address',
   })
+  @Answers(200, 'signed in', SignedInUserDto)
   async login(
-    @ValidBody(LoginRequestSchema, 'login') request: ParsedLoginRequest,
+    @Body() request: LoginRequest,
     @Ip() ip: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SignedInUserDto> {
@@ -71,8 +63,8 @@ export class AuthController {
 
   @Public()
   @Post('logout')
-  @HttpCode(204)
-  @ApiDoc('Ends the session', { 204: 'signed out' })
+  @ApiDoc('Ends the session')
+  @Answers(204, 'signed out')
   async logout(
     @Headers('cookie') cookie: string | undefined,
     @Res({ passthrough: true }) response: Response,
@@ -87,9 +79,8 @@ export class AuthController {
    */
   @Public()
   @Get('session')
-  @ApiDoc('Who is signed in, or { user: null }: never a 401', {
-    200: ['{ user }, null when signed out', SessionDtoSchema],
-  })
+  @ApiDoc('Who is signed in, or { user: null }: never a 401')
+  @Answers(200, '{ user }, null when signed out', SessionDto)
   async session(
     @Headers('authorization') authorization: string | undefined,
     @Headers('cookie') cookie: string | undefined,
@@ -99,7 +90,8 @@ export class AuthController {
   }
 
   @Get('me')
-  @ApiDoc('Who is calling', { 200: ['the caller', SignedInUserDtoSchema] })
+  @ApiDoc('Who is calling')
+  @Answers(200, 'the caller', SignedInUserDto)
   me(@CurrentPrincipal() principal: Principal): SignedInUserDto {
     return toMe(principal);
   }

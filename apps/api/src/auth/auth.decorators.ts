@@ -1,14 +1,19 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Principal } from './principal';
 
 export const AUTH_KIND = 'gradlab:auth';
 /** public: anyone; staff: staff and admins; admin: admins only; worker: the worker token only (never a user's key). */
 export type AuthKind = 'public' | 'staff' | 'admin' | 'worker';
 
-export const Public = () => SetMetadata(AUTH_KIND, 'public' satisfies AuthKind);
-export const StaffOnly = () => SetMetadata(AUTH_KIND, 'staff' satisfies AuthKind);
-export const AdminOnly = () => SetMetadata(AUTH_KIND, 'admin' satisfies AuthKind);
-export const WorkerOnly = () => SetMetadata(AUTH_KIND, 'worker' satisfies AuthKind);
+/** The auth in the OpenAPI document, which says from it what a route needs and can answer (openapi-document.ts). */
+export const AUTH_EXTENSION = 'x-gradlab-auth';
+
+const auth = (kind: AuthKind) => applyDecorators(SetMetadata(AUTH_KIND, kind), ApiExtension(AUTH_EXTENSION, kind));
+export const Public = () => auth('public');
+export const StaffOnly = () => auth('staff');
+export const AdminOnly = () => auth('admin');
+export const WorkerOnly = () => auth('worker');
 
 export interface AuthenticatedRequest {
   principal?: Principal;

@@ -1,7 +1,6 @@
-import { Controller, Get, Post } from '@nestjs/common';
-import { CreateUserRequestSchema, UserDtoSchema, type ParsedCreateUserRequest, type UserDto } from '@gradlab/contracts';
-import { z } from 'zod';
-import { ApiDoc, ValidBody } from '../docs/api-route';
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Answers, ApiDoc } from '../docs/api-route';
+import { CreateUserRequest, UserDto } from '../docs/contract-dtos';
 import { CurrentPrincipal, StaffOnly } from './auth.decorators';
 import { TeamsAndUsersService } from './teams-and-users.service';
 import type { Principal } from './principal';
@@ -14,20 +13,18 @@ export class UsersController {
   @StaffOnly()
   @Post()
   @ApiDoc('Create a user (staff: in their own team)', {
-    201: ['created', UserDtoSchema],
     400: 'bad input or no such team',
     409: 'email taken',
   })
-  createUser(
-    @CurrentPrincipal() principal: Principal,
-    @ValidBody(CreateUserRequestSchema, 'user') request: ParsedCreateUserRequest,
-  ): Promise<UserDto> {
+  @Answers(201, 'created', UserDto)
+  createUser(@CurrentPrincipal() principal: Principal, @Body() request: CreateUserRequest): Promise<UserDto> {
     return this.teamsAndUsers.createUser(principal, request);
   }
 
   @StaffOnly()
   @Get()
-  @ApiDoc('Users of the team (the admin: of every team)', { 200: ['users by email', z.array(UserDtoSchema)] })
+  @ApiDoc('Users of the team (the admin: of every team)')
+  @Answers(200, 'users by email', [UserDto])
   listUsers(@CurrentPrincipal() principal: Principal): Promise<UserDto[]> {
     return this.teamsAndUsers.listUsers(principal);
   }

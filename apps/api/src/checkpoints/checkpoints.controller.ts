@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Put, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { WorkerOnly } from '../auth/auth.decorators';
-import { ApiDoc, IdParam, PathParam } from '../docs/api-route';
+import { Answers, AnswersFile, ApiDoc, IdParam, PathParam } from '../docs/api-route';
 import { CheckpointsService } from './checkpoints.service';
 
 const kind = { type: 'string', enum: ['latest', 'best'] };
@@ -17,21 +18,15 @@ export class CheckpointsController {
   constructor(private readonly checkpoints: CheckpointsService) {}
 
   @Put(':kind')
-  @HttpCode(200)
-  @ApiDoc(
-    'Upload a checkpoint (workers)',
-    { 200: 'stored, or ignored when a newer one is stored', 400: 'bad kind, epoch or body', 404: 'no such run' },
-    {
-      params: {
-        'x-gradlab-epoch': {
-          in: 'header',
-          required: true,
-          schema: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
-        },
-      },
-      rawBody: { required: true, content: { 'application/octet-stream': {} } },
-    },
-  )
+  @ApiDoc('Upload a checkpoint (workers)', { 400: 'bad kind, epoch or body', 404: 'no such run' })
+  @ApiHeader({
+    name: 'x-gradlab-epoch',
+    required: true,
+    schema: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
+  })
+  @ApiConsumes('application/octet-stream')
+  @ApiBody({ required: true, schema: {} })
+  @Answers(200, 'stored, or ignored when a newer one is stored')
   upload(
     @IdParam('run') id: string,
     @PathParam('kind', kind) kindName: string,
@@ -42,13 +37,8 @@ export class CheckpointsController {
   }
 
   @Get(':kind')
-  @ApiDoc('Download a checkpoint (workers)', {
-    200: {
-      description: 'checkpoint bytes; epoch in x-gradlab-epoch, SHA-256 in x-gradlab-sha256',
-      content: { 'application/octet-stream': {} },
-    },
-    404: 'none stored',
-  })
+  @ApiDoc('Download a checkpoint (workers)', { 404: 'none stored' })
+  @AnswersFile('checkpoint bytes; epoch in x-gradlab-epoch, SHA-256 in x-gradlab-sha256')
   async download(@IdParam('run') id: string, @PathParam('kind', kind) kindName: string, @Res() response: Response) {
     const checkpoint = await this.checkpoints.load(id, kindName);
     response.setHeader('content-type', 'application/octet-stream');

@@ -1,74 +1,57 @@
-import { Body, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { applyDecorators, HttpCode, Param, ParseUUIDPipe, type Type } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import type { ZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { DomainError } from '../common/domain-error';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { ErrorDto } from './contract-dtos';
 
 /**
- * A route's contract, said once where the route is declared: the decorators below validate the request with a
- * zod schema and record the schema, so that `buildOpenApiDocument` documents every route from its handler.
- * A route added with `@ValidBody(Schema)` is in `/api/docs-json` with no other edit.
+ * A route's document, said where the route is declared, with @nestjs/swagger's decorators and the contract DTOs
+ * (contract-dtos.ts): the body and query are documented from the handler's parameter types, the answer from
+ * `@Answers`. 401 and 403 follow from the route's auth (auth.decorators.ts, openapi-document.ts).
  */
-const API_ROUTE = 'gradlab:api-route';
+
+/** What the route does, and its error answers by HTTP status (each body an Error). */
+export function ApiDoc(summary: string, errors: Record<number, string> = {}): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({ summary }),
+    ...Object.entries(errors).map(([status, description]) =>
+      ApiResponse({ status: Number(status), description, type: ErrorDto.Output as Type }),
+    ),
+  );
+}
+
+type Handler<T> = Pick<TypedPropertyDescriptor<(...args: never[]) => T | Promise<T>>, 'value'>;
+type Answer<D> = D extends ZodDto<infer S> ? z.output<S> : never;
+type AnswerDecorator<T> = (target: object, key: string | symbol, descriptor: Handler<T>) => void;
 
 /**
- * A response: for an error status, its description (the body is the Error contract); for a success, its
- * description with the zod schema of its JSON body, or with a raw OpenAPI content map (files, bytes).
+ * Its success: the status it answers with (set here, for the document and the response alike), a description,
+ * and the DTO of its JSON body (`[Dto]`: an array of them). The handler must return that DTO's type, so the
+ * document cannot drift from what is sent.
  */
-export type ResponseDoc =
-  string | [description: string, schema: z.ZodType] | { description: string; content: Record<string, unknown> };
-
-export interface RouteDoc {
-  summary?: string;
-  responses?: Record<number, ResponseDoc>;
-  body?: z.ZodType;
-  /** A body that is not JSON (multipart, bytes): its OpenAPI requestBody as written. */
-  rawBody?: Record<string, unknown>;
-  query?: z.ZodType;
-  /**
-   * Path, header and single query parameters by name, a JSON Schema each (a path parameter not named here is a
-   * string). A single query parameter is checked by its service, with the same field errors.
-   */
-  params?: Record<
-    string,
-    { in: 'path' | 'header' | 'query'; schema: Record<string, unknown>; required?: boolean; description?: string }
-  >;
+export function Answers<D extends ZodDto<z.ZodType>>(
+  status: number,
+  description: string,
+  dto: D,
+): AnswerDecorator<Answer<D>>;
+export function Answers<D extends ZodDto<z.ZodType>>(
+  status: number,
+  description: string,
+  dto: [D],
+): AnswerDecorator<Answer<D>[]>;
+/** A success whose body no contract describes (204: none). */
+export function Answers(status: number, description: string): AnswerDecorator<unknown>;
+export function Answers(status: number, description: string, dto?: ZodDto<z.ZodType> | [ZodDto<z.ZodType>]) {
+  // An answer is documented as it is sent (zod's output), a request as it is written (its input, with defaults).
+  const type: Type | [Type] | undefined =
+    dto === undefined ? undefined : Array.isArray(dto) ? [dto[0].Output as Type] : (dto.Output as Type);
+  return applyDecorators(HttpCode(status), ApiResponse({ status, description, ...(type ? { type } : {}) }));
 }
 
-function addRouteDoc(handler: object, doc: RouteDoc): void {
-  const current: RouteDoc = Reflect.getMetadata(API_ROUTE, handler) ?? {};
-  Reflect.defineMetadata(API_ROUTE, { ...current, ...doc, params: { ...current.params, ...doc.params } }, handler);
-}
-
-export function routeDoc(handler: object): RouteDoc {
-  return Reflect.getMetadata(API_ROUTE, handler) ?? {};
-}
-
-const handlerOf = (target: object, key: string | symbol | undefined) =>
-  (target as Record<string | symbol, object>)[key as string | symbol];
-
-/** What the route does and what it answers, for the document; `responses` are by HTTP status. */
-export function ApiDoc(
-  summary: string,
-  responses: Record<number, ResponseDoc>,
-  more: Pick<RouteDoc, 'rawBody' | 'params'> = {},
-): MethodDecorator {
-  return (_target, _key, descriptor) => addRouteDoc(descriptor.value as object, { summary, responses, ...more });
-}
-
-/** The JSON body, parsed by its contract (400 VALIDATION_FAILED naming each bad field, as `what`). */
-export function ValidBody(schema: z.ZodType, what: string): ParameterDecorator {
-  return (target, key, index) => {
-    Body(new ZodValidationPipe(schema, what))(target, key, index);
-    addRouteDoc(handlerOf(target, key), { body: schema });
-  };
-}
-
-/** The query string, parsed by its contract (an object schema: its fields are the query's parameters). */
-export function ValidQuery(schema: z.ZodType, what = 'query'): ParameterDecorator {
-  return (target, key, index) => {
-    Query(new ZodValidationPipe(schema, what))(target, key, index);
-    addRouteDoc(handlerOf(target, key), { query: schema });
-  };
+/** A success whose body is a file or text, not JSON: its media types as OpenAPI content. */
+export function AnswersFile(description: string, content: Record<string, object> = { 'application/octet-stream': {} }) {
+  return applyDecorators(HttpCode(200), ApiResponse({ status: 200, description, content }));
 }
 
 /**
@@ -79,9 +62,7 @@ export function IdParam(what: string, name = 'id'): ParameterDecorator {
   const pipe = new ParseUUIDPipe({ exceptionFactory: () => new DomainError('NOT_FOUND', `${what} not found`) });
   return (target, key, index) => {
     Param(name, pipe)(target, key, index);
-    addRouteDoc(handlerOf(target, key), {
-      params: { [name]: { in: 'path', schema: { type: 'string', format: 'uuid' } } },
-    });
+    documentParam(target, key, { name, schema: { type: 'string', format: 'uuid' } });
   };
 }
 
@@ -89,26 +70,36 @@ export function IdParam(what: string, name = 'id'): ParameterDecorator {
 export function PathParam(name: string, schema: Record<string, unknown>): ParameterDecorator {
   return (target, key, index) => {
     Param(name)(target, key, index);
-    addRouteDoc(handlerOf(target, key), { params: { [name]: { in: 'path', schema } } });
+    documentParam(target, key, { name, schema });
   };
 }
 
+function documentParam(target: object, key: string | symbol | undefined, param: { name: string; schema: object }) {
+  const descriptor = Object.getOwnPropertyDescriptor(target, key as string | symbol) as PropertyDescriptor;
+  ApiParam({ required: true, ...param })(target, key as string | symbol, descriptor);
+}
+
 /**
- * The fields of a multipart/form-data body, parsed by their contract; the files beside them (`files`) are
- * documented as binary parts and handed over by `@UploadedFiles()`.
+ * A multipart/form-data body: the fields of `fields` (validated as the body, by its DTO) beside binary parts
+ * (`files`, described), which `@UploadedFiles()` hands over.
  */
-export function ValidFormFields(schema: z.ZodType, what: string, files: string): ParameterDecorator {
-  return (target, key, index) => {
-    Body(new ZodValidationPipe(schema, what))(target, key, index);
-    const fields = (
-      z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> }
-    ).properties;
-    const properties = {
-      files: { type: 'array', items: { type: 'string', format: 'binary' }, description: files },
-      ...fields,
-    };
-    addRouteDoc(handlerOf(target, key), {
-      rawBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties } } } },
-    });
-  };
+export function FormBody(fields: ZodDto<z.ZodType>, files: string): MethodDecorator {
+  const properties = (
+    z.toJSONSchema(fields.schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as {
+      properties?: Record<string, object>;
+    }
+  ).properties;
+  return applyDecorators(
+    ApiConsumes('multipart/form-data'),
+    ApiBody({
+      required: true,
+      schema: {
+        type: 'object',
+        properties: {
+          files: { type: 'array', items: { type: 'string', format: 'binary' }, description: files },
+          ...properties,
+        },
+      },
+    }),
+  );
 }

@@ -412,7 +412,7 @@ describe('REST and GraphQL edges under fuzzed input (real api, Postgres and Redi
           body: `{"query":"mutation ($c: JSON!) { submitRun(input: { config: $c }) { id } }","variables":${json}}`,
         });
     }
-    const document = buildOpenApiDocument();
+    const document = buildOpenApiDocument(api.app);
     const OUT_OF_RANGE = ['2147483648', '-2147483649', '1e20', '-1', '1.5', 'NaN', 'Infinity', '9'.repeat(400)];
     for (const [template, item] of Object.entries(document.paths ?? {})) {
       const get = (item as { get?: { parameters?: { name: string; in: string }[] } }).get;

@@ -4,12 +4,6 @@ import type { FigureFile } from './figures.service';
 /** The OpenAPI schema of a figure's file name. */
 export const FIGURE_FILE = { type: 'string', example: 'learning-curves.pdf' };
 
-/** The OpenAPI answer of a download. */
-export const fileAnswer = (description: string) => ({
-  description,
-  content: { 'application/octet-stream': {} },
-});
-
 /**
  * A file to save: its type, and the name the browser saves it under. Every download route answers through it,
  * so that one place says how a download is named and typed (Content-Disposition).

@@ -1,9 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
-import { FigureQuerySchema, type FigureQuery } from '@gradlab/contracts';
+import { Controller, Get, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { ApiDoc, IdParam, PathParam, ValidQuery } from '../docs/api-route';
-import { download, FIGURE_FILE, fileAnswer } from './download';
+import { AnswersFile, ApiDoc, IdParam, PathParam } from '../docs/api-route';
+import { FigureQuery } from '../docs/contract-dtos';
+import { download, FIGURE_FILE } from './download';
 import { FiguresService } from './figures.service';
 import { RunFilesService } from './run-files.service';
 
@@ -19,12 +19,9 @@ export class RunDownloadsController {
   @Get('files/:file')
   @ApiDoc(
     "A run's data: summary.csv and test_summary.csv (the course framework's columns), epochs.csv, gradient_flow.csv",
-    {
-      200: fileAnswer('the file'),
-      404: 'no such run or file',
-      409: 'test_summary.csv of a run not completed',
-    },
+    { 404: 'no such run or file', 409: 'test_summary.csv of a run not completed' },
   )
+  @AnswersFile('the file')
   async runFile(
     @CurrentPrincipal() principal: Principal,
     @IdParam('run') id: string,
@@ -37,17 +34,14 @@ export class RunDownloadsController {
   @Get('figures/:file')
   @ApiDoc(
     "A run's figure as a file: learning-curves, gradient-flow or gradient-heatmap, as .svg, .pdf, .png, .csv or .tex",
-    {
-      200: fileAnswer('the file (Content-Disposition names it)'),
-      400: 'a bad query',
-      404: 'no such run or figure',
-    },
+    { 400: 'a bad query', 404: 'no such run or figure' },
   )
+  @AnswersFile('the file (Content-Disposition names it)')
   async runFigure(
     @CurrentPrincipal() principal: Principal,
     @IdParam('run') id: string,
     @PathParam('file', FIGURE_FILE) name: string,
-    @ValidQuery(FigureQuerySchema) query: FigureQuery,
+    @Query() query: FigureQuery,
   ) {
     return download(await this.figures.runFigure(principal, id, name, query));
   }

@@ -1,9 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
-import { RunsTableQuerySchema, type ParsedListRunsQuery } from '@gradlab/contracts';
+import { Controller, Get, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { ApiDoc, ValidQuery } from '../docs/api-route';
-import { download, fileAnswer } from './download';
+import { AnswersFile, ApiDoc } from '../docs/api-route';
+import { RunsTableQuery } from '../docs/contract-dtos';
+import { download } from './download';
 import { RunFilesService } from './run-files.service';
 
 /** The runs table, filtered as `GET /api/runs` is, as CSV. */
@@ -12,11 +12,9 @@ export class RunsTableController {
   constructor(private readonly files: RunFilesService) {}
 
   @Get()
-  @ApiDoc('The runs table as CSV, with the filters of GET /api/runs', { 200: fileAnswer('runs.csv'), 400: 'bad query' })
-  async runsTable(
-    @CurrentPrincipal() principal: Principal,
-    @ValidQuery(RunsTableQuerySchema) filter: Omit<ParsedListRunsQuery, 'page' | 'pageSize'>,
-  ) {
+  @ApiDoc('The runs table as CSV, with the filters of GET /api/runs', { 400: 'bad query' })
+  @AnswersFile('runs.csv')
+  async runsTable(@CurrentPrincipal() principal: Principal, @Query() filter: RunsTableQuery) {
     return download(await this.files.runsTable(principal, filter));
   }
 }

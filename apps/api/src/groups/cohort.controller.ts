@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { CohortDtoSchema, type CohortDto } from '@gradlab/contracts';
 import { CurrentPrincipal, StaffOnly } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { ApiDoc } from '../docs/api-route';
+import { Answers, ApiDoc } from '../docs/api-route';
+import { CohortDto } from '../docs/contract-dtos';
 import { CohortService } from './cohort.service';
 
 /** Staff: their team's members with their runs, groups, findings and worker time; an admin sees every team. */
@@ -12,9 +12,8 @@ export class CohortController {
 
   @StaffOnly()
   @Get()
-  @ApiDoc('Staff: per team member, runs by status, groups, findings and worker time', {
-    200: ['the cohort', CohortDtoSchema],
-  })
+  @ApiDoc('Staff: per team member, runs by status, groups, findings and worker time')
+  @Answers(200, 'the cohort', CohortDto)
   view(@CurrentPrincipal() principal: Principal): Promise<CohortDto> {
     return this.cohort.view(principal);
   }

@@ -1,19 +1,8 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  AggregateDtoSchema,
-  CreateGroupRequestSchema,
-  GroupAggregateQuerySchema,
-  GroupDtoSchema,
-  GroupListDtoSchema,
-  type AggregateDto,
-  type GroupAggregateQuery,
-  type GroupDto,
-  type GroupListDto,
-  type ParsedCreateGroupRequest,
-} from '@gradlab/contracts';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { ApiDoc, IdParam, ValidBody, ValidQuery } from '../docs/api-route';
+import { Answers, ApiDoc, IdParam } from '../docs/api-route';
+import { AggregateDto, CreateGroupRequest, GroupAggregateQuery, GroupDto, GroupListDto } from '../docs/contract-dtos';
 import { AggregatesService } from './aggregates.service';
 import { GroupsService } from './groups.service';
 
@@ -29,30 +18,28 @@ export class GroupsController {
   @ApiDoc(
     'Submit a group: one config over seeds and an optional grid; the cross product is queued as runs of the group',
     {
-      201: ['the group and its runs', GroupDtoSchema],
       400: 'bad config, seeds or grid (field errors name them: grid.lr[1])',
       429: 'rate limited, or the team’s queue has no room for every run (QUEUE_FULL)',
       503: 'the queue is unreachable; nothing was stored',
     },
   )
-  create(
-    @CurrentPrincipal() principal: Principal,
-    @ValidBody(CreateGroupRequestSchema, 'group') request: ParsedCreateGroupRequest,
-  ): Promise<GroupDto> {
+  @Answers(201, 'the group and its runs', GroupDto)
+  create(@CurrentPrincipal() principal: Principal, @Body() request: CreateGroupRequest): Promise<GroupDto> {
     return this.groups.create(principal, request);
   }
 
   @Get()
-  @ApiDoc('The team’s groups, newest first', { 200: ['groups with their runs counted by status', GroupListDtoSchema] })
+  @ApiDoc('The team’s groups, newest first')
+  @Answers(200, 'groups with their runs counted by status', GroupListDto)
   list(@CurrentPrincipal() principal: Principal): Promise<GroupListDto> {
     return this.groups.list(principal);
   }
 
   @Get(':id')
   @ApiDoc('A group: its runs with seed and cell, and its cells with mean ± std of best validation and test accuracy', {
-    200: ['the group', GroupDtoSchema],
     404: 'no such group',
   })
+  @Answers(200, 'the group', GroupDto)
   get(@CurrentPrincipal() principal: Principal, @IdParam('group') id: string): Promise<GroupDto> {
     return this.groups.get(principal, id);
   }
@@ -61,22 +48,20 @@ export class GroupsController {
   @Get(':id/aggregate')
   @ApiDoc(
     'Mean, std, min, max and n per epoch and per layer and epoch (gradient magnitudes in log10 space), and the final test metrics',
-    { 200: ['the aggregate', AggregateDtoSchema], 400: 'a grid group without a cell', 404: 'no such group' },
+    { 400: 'a grid group without a cell', 404: 'no such group' },
   )
+  @Answers(200, 'the aggregate', AggregateDto)
   aggregate(
     @CurrentPrincipal() principal: Principal,
     @IdParam('group') id: string,
-    @ValidQuery(GroupAggregateQuerySchema) query: GroupAggregateQuery,
+    @Query() query: GroupAggregateQuery,
   ): Promise<AggregateDto> {
     return this.aggregates.ofGroup(principal, id, query.cell, query.gradientFlow);
   }
 
   @Post(':id/cancel')
-  @HttpCode(200)
-  @ApiDoc('Cancel every queued or running run of the group', {
-    200: ['the group', GroupDtoSchema],
-    404: 'no such group',
-  })
+  @ApiDoc('Cancel every queued or running run of the group', { 404: 'no such group' })
+  @Answers(200, 'the group', GroupDto)
   cancel(@CurrentPrincipal() principal: Principal, @IdParam('group') id: string): Promise<GroupDto> {
     return this.groups.cancel(principal, id);
   }

@@ -1,7 +1,8 @@
 import { Public } from '../auth/auth.decorators';
-import { Controller, Get, Res } from '@nestjs/common';
-import { HealthDtoSchema, type HealthDto } from '@gradlab/contracts';
-import { ApiDoc } from '../docs/api-route';
+import { Controller, Get, Res, type Type } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { Answers, ApiDoc } from '../docs/api-route';
+import { HealthDto } from '../docs/contract-dtos';
 import type { Response } from 'express';
 import { PrismaService } from '../prisma/prisma.service';
 import { RedisService } from '../redis/redis.service';
@@ -18,7 +19,9 @@ export class HealthController {
 
   /** 200 when Postgres and Redis both answer, 503 otherwise; the body says which is down. */
   @Get()
-  @ApiDoc('Postgres and Redis', { 200: ['both up', HealthDtoSchema], 503: ['one is down', HealthDtoSchema] })
+  @ApiDoc('Postgres and Redis')
+  @Answers(200, 'both up', HealthDto)
+  @ApiResponse({ status: 503, description: 'one is down', type: HealthDto.Output as Type })
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
     const [postgres, redis] = await Promise.all([
       probe(() => this.prisma.$queryRaw`SELECT 1`),

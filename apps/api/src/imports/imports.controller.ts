@@ -1,9 +1,9 @@
-import { Controller, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
-import { ImportFieldsSchema, RunDtoSchema, type ImportFields, type RunDto } from '@gradlab/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { ApiDoc, ValidFormFields } from '../docs/api-route';
+import { Answers, ApiDoc, FormBody } from '../docs/api-route';
+import { ImportFields, RunDto } from '../docs/contract-dtos';
 import { ImportsService, type UploadedFile } from './imports.service';
 
 /** Most files one import holds (two CSVs and the framework's figures), and the largest. */
@@ -18,17 +18,13 @@ export class ImportsController {
   @Post()
   @UseInterceptors(AnyFilesInterceptor({ limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES } }))
   @ApiDoc("Import the course framework's result folder as a read-only run (kind: imported)", {
-    201: ['the imported run', RunDtoSchema],
     400: 'a bad file: errors name the file, line and column; nothing was stored',
   })
+  @FormBody(ImportFields, 'summary.csv, test_summary.csv (optional), the .pdf/.png figures (ignored)')
+  @Answers(201, 'the imported run', RunDto)
   create(
     @CurrentPrincipal() principal: Principal,
-    @ValidFormFields(
-      ImportFieldsSchema,
-      'import',
-      'summary.csv, test_summary.csv (optional), the .pdf/.png figures (ignored)',
-    )
-    fields: ImportFields,
+    @Body() fields: ImportFields,
     @UploadedFiles() files: UploadedFile[] = [],
   ): Promise<RunDto> {
     return this.imports.import(principal, fields, files);

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { WorkersDtoSchema, type WorkersDto } from '@gradlab/contracts';
-import { ApiDoc } from '../docs/api-route';
+import { Answers, ApiDoc } from '../docs/api-route';
+import { WorkersDto } from '../docs/contract-dtos';
 import { CurrentPrincipal, StaffOnly } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { WorkersService } from './workers.service';
@@ -12,10 +12,8 @@ export class WorkersController {
   constructor(private readonly workers: WorkersService) {}
 
   @Get()
-  @ApiDoc('Workers seen through their heartbeats, and the queue depth', {
-    200: ['workers and queue counts', WorkersDtoSchema],
-    503: 'Redis is unreachable',
-  })
+  @ApiDoc('Workers seen through their heartbeats, and the queue depth', { 503: 'Redis is unreachable' })
+  @Answers(200, 'workers and queue counts', WorkersDto)
   list(@CurrentPrincipal() principal: Principal): Promise<WorkersDto> {
     return this.workers.snapshotFor(principal);
   }
