@@ -107,7 +107,7 @@ function contractSchemas(): Schemas {
  * and the 401 and 403 that every guarded route can answer.
  */
 function withAuth(document: OpenAPIObject): OpenAPIObject {
-  const error = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const error = { content: { 'application/json': { schema: { $ref: uri('Error') } } } };
   for (const operations of Object.values(document.paths)) {
     for (const operation of Object.values(operations as Record<string, Record<string, unknown>>)) {
       if (typeof operation !== 'object' || !('responses' in operation)) continue;
